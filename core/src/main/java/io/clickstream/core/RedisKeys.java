@@ -1,0 +1,81 @@
+package io.clickstream.core;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The Redis key schema (docs/redis-keys.md), in one place for the writer and the API.
+ *
+ * <p>Dimension values and event names are hash fields where possible, and hash fields are binary
+ * safe, so they need no escaping. Where a name must go into a key it is percent-escaped with
+ * {@link #escape}: injective, and free of {@code : * ? [ ] { }} and white space.
+ */
+public final class RedisKeys {
+
+  public static final String PREFIX = "cs:";
+  /** The field of a count hash that holds the total when a count is not broken down. */
+  public static final String ALL = "all";
+  /** The "dimension" of an undivided count. */
+  public static final String DIM_ALL = "all";
+
+  public static final String METRIC_SESSIONS = "sessions";
+  public static final String METRIC_MICRO = "micro";
+  public static final String METRIC_MACRO = "macro";
+
+  public static final String CATALOG_TOTAL = PREFIX + "catalog:total";
+  public static final String CATALOG_FIRST_SEEN = PREFIX + "catalog:first";
+  public static final String CATALOG_LAST_SEEN = PREFIX + "catalog:last";
+
+  public static final String PIPELINE_STATUS = PREFIX + "pipeline";
+  public static final String DEAD_LETTERS = PREFIX + "deadletter";
+
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  private RedisKeys() {}
+
+  /** The metric segment of an application event's counts. */
+  public static String eventMetric(String eventName) {
+    return "e." + escape(eventName);
+  }
+
+  /** The metric segment for a conversion kind. */
+  public static String conversionMetric(Conversion conversion) {
+    return conversion == Conversion.MICRO ? METRIC_MICRO : METRIC_MACRO;
+  }
+
+  /**
+   * The hash holding one minute of one metric by one dimension: field = dimension value as the event
+   * carried it (or {@link #ALL} when {@code dimension} is {@link #DIM_ALL}), value = count.
+   */
+  public static String counts(String metric, String dimension, long epochMinute) {
+    return PREFIX + "cnt:" + metric + ":" + dimension + ":" + epochMinute;
+  }
+
+  /** The sorted set of a user's open session contributions, scored by session start. */
+  public static String userSessions(String userId) {
+    return PREFIX + "u:" + escape(userId) + ":sessions";
+  }
+
+  /** The prefix of a user's session contribution records; the member of {@link #userSessions} follows. */
+  public static String userSessionPrefix(String userId) {
+    return PREFIX + "u:" + escape(userId) + ":s:";
+  }
+
+  /**
+   * Percent-escapes everything outside {@code [A-Za-z0-9._-]}, byte by byte of the UTF-8 form. Distinct
+   * inputs give distinct outputs, and no output contains a Redis glob character or a colon.
+   */
+  public static String escape(String value) {
+    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    StringBuilder out = new StringBuilder(bytes.length + 8);
+    for (byte b : bytes) {
+      int c = b & 0xff;
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '.' || c == '_' || c == '-') {
+        out.append((char) c);
+      } else {
+        out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+      }
+    }
+    return out.toString();
+  }
+}

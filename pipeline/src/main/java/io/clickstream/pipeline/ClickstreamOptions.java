@@ -1,0 +1,61 @@
+package io.clickstream.pipeline;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.StreamingOptions;
+
+/** Options of the Clickstream pipeline; every runner's own options pass through alongside these. */
+public interface ClickstreamOptions extends PipelineOptions, StreamingOptions {
+
+  @Description("ZooKeeper quorum of the HBase cluster holding the events table, as host:port.")
+  @Default.String("127.0.0.1:2181")
+  String getHbaseZk();
+
+  void setHbaseZk(String value);
+
+  @Description("Redis server the aggregates are written to, as redis://host:port.")
+  @Default.String("redis://127.0.0.1:6379")
+  String getRedisUrl();
+
+  void setRedisUrl(String value);
+
+  @Description("Inactivity gap that closes a user's session, as an ISO-8601 duration.")
+  @Default.String("PT30M")
+  String getSessionGap();
+
+  void setSessionGap(String value);
+
+  @Description("How far behind the watermark an event may arrive and still be counted (ISO-8601 duration). "
+      + "Later events go to the dead-letter store.")
+  @Default.String("PT10M")
+  String getAllowedLateness();
+
+  void setAllowedLateness(String value);
+
+  @Description("How far event time may trail write time before an event counts as late (ISO-8601 duration): "
+      + "the watermark is the read position minus this.")
+  @Default.String("PT5S")
+  String getOutOfOrderness();
+
+  void setOutOfOrderness(String value);
+
+  @Description("How often the unbounded read polls HBase for new writes, in milliseconds.")
+  @Default.Long(200)
+  long getPollIntervalMillis();
+
+  void setPollIntervalMillis(long value);
+
+  @Description("How long after its write time a cell may still become visible to a scan (ISO-8601 duration). "
+      + "Every poll re-reads this much of the past, so no write is missed.")
+  @Default.String("PT1S")
+  String getReadOverlap();
+
+  void setReadOverlap(String value);
+
+  @Description("Write time, in epoch milliseconds, from which the unbounded read starts; -1 means all of history.")
+  @Default.Long(-1)
+  long getReadFromMillis();
+
+  void setReadFromMillis(long value);
+}
