@@ -1,0 +1,70 @@
+package io.clickstream.pipeline;
+
+import io.clickstream.core.Event;
+import io.clickstream.pipeline.io.EventRow;
+import io.clickstream.pipeline.io.ReadEventsFromHBase;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PDone;
+import org.joda.time.Duration;
+
+/**
+ * The Clickstream job: events from a source, sessionized and counted, into sinks. It takes its source
+ * and sinks as arguments so tests can run it against bounded rows; {@link #run} wires the real ones.
+ */
+public final class ClickstreamPipeline {
+
+  /** Where the job's results go. */
+  public record Sinks(
+      PTransform<PCollection<SessionContribution>, PDone> contributions,
+      PTransform<PCollection<DeadLetter>, PDone> deadLetters,
+      PTransform<PCollection<Event>, PDone> status) {
+
+    public static Sinks redis(String redisUrl, String runner) {
+      return new Sinks(new WriteSessionContributions(redisUrl), new WriteDeadLetters(redisUrl),
+          new ReportPipelineStatus(redisUrl, runner));
+    }
+  }
+
+  private final PTransform<PBegin, PCollection<EventRow>> source;
+  private final Sinks sinks;
+  private final SessionSettings settings;
+
+  public ClickstreamPipeline(PTransform<PBegin, PCollection<EventRow>> source, Sinks sinks, SessionSettings settings) {
+    this.source = source;
+    this.sinks = sinks;
+    this.settings = settings;
+  }
+
+  public void buildInto(Pipeline pipeline) {
+    PCollectionTuple parsed = pipeline
+        .apply("ReadEvents", source)
+        .apply("ParseEvents", new ParseEvents(settings));
+    PCollection<Event> events = parsed.get(ParseEvents.EVENTS);
+    events
+        .apply("SessionizeEvents", new SessionizeEvents(settings))
+        .apply("ComputeSessionContributions", new ComputeSessionContributions())
+        .apply("WriteContributions", sinks.contributions());
+    parsed.get(ParseEvents.DEAD_LETTERS).apply("WriteDeadLetters", sinks.deadLetters());
+    events.apply("ReportStatus", sinks.status());
+  }
+
+  /** Starts the streaming job against the HBase and Redis named in the options; does not block. */
+  public static PipelineResult run(ClickstreamOptions options) {
+    options.setStreaming(true);
+    SessionSettings settings = SessionSettings.from(options);
+    ReadEventsFromHBase source = ReadEventsFromHBase.from(options.getHbaseZk())
+        .withPollInterval(Duration.millis(options.getPollIntervalMillis()))
+        .withReadOverlap(SessionSettings.isoDuration("readOverlap", options.getReadOverlap()))
+        .withOutOfOrderness(settings.outOfOrderness())
+        .startingAt(options.getReadFromMillis());
+    Pipeline pipeline = Pipeline.create(options);
+    new ClickstreamPipeline(source, Sinks.redis(options.getRedisUrl(), options.getRunner().getSimpleName()), settings)
+        .buildInto(pipeline);
+    return pipeline.run();
+  }
+}

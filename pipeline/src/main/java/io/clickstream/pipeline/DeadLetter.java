@@ -1,0 +1,15 @@
+package io.clickstream.pipeline;
+
+import java.io.Serializable;
+
+/** An input the pipeline could not count, kept with the reason so nothing is lost silently. */
+public record DeadLetter(Kind kind, String reason, String rowKey, long writeTimeMillis, String raw)
+    implements Serializable {
+
+  /** Why an event was set aside; each kind has its own Beam counter. */
+  public enum Kind {
+    INVALID,
+    FUTURE,
+    LATE
+  }
+}

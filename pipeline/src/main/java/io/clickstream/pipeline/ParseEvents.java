@@ -1,0 +1,110 @@
+package io.clickstream.pipeline;
+
+import io.clickstream.core.Event;
+import io.clickstream.core.EventParser;
+import io.clickstream.core.ParseResult;
+import io.clickstream.pipeline.io.EventRow;
+import java.util.HexFormat;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+
+/**
+ * Turns raw HBase rows into events stamped with their event time. Rows that are not valid events,
+ * that claim to be from more than five minutes after they were written, or that arrive later than
+ * the allowed lateness go to {@link #DEAD_LETTERS} with the reason, and are counted.
+ *
+ * <p>Both time rules compare event time with the cell's write time, not the wall clock, so the
+ * verdict on a row is the same on every run and on every runner, and an oracle can reproduce it.
+ */
+public class ParseEvents extends PTransform<PCollection<EventRow>, PCollectionTuple> {
+
+  public static final TupleTag<Event> EVENTS = new TupleTag<>() {};
+  public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
+
+  private final SessionSettings settings;
+
+  public ParseEvents(SessionSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public PCollectionTuple expand(PCollection<EventRow> rows) {
+    PCollectionTuple out = rows.apply("ParseAndCheckTimes",
+        ParDo.of(new ParseFn(settings)).withOutputTags(EVENTS, TupleTagList.of(DEAD_LETTERS)));
+    out.get(EVENTS).setCoder(EventCoder.of());
+    out.get(DEAD_LETTERS).setCoder(SerializableCoder.of(DeadLetter.class));
+    return out;
+  }
+
+  /** Where the event stands relative to its own write time; {@code null} when it may be counted. */
+  static DeadLetter.Kind judge(long eventTime, long writeTime, SessionSettings settings) {
+    if (eventTime - writeTime > SessionSettings.MAX_FUTURE.getMillis()) {
+      return DeadLetter.Kind.FUTURE;
+    }
+    long behindWatermark = writeTime - settings.outOfOrderness().getMillis() - eventTime;
+    return behindWatermark > settings.allowedLateness().getMillis() ? DeadLetter.Kind.LATE : null;
+  }
+
+  static final class ParseFn extends DoFn<EventRow, Event> {
+    private final SessionSettings settings;
+    private final Counter parsed = Metrics.counter(ParseEvents.class, "events_parsed");
+    private final Counter invalid = Metrics.counter(ParseEvents.class, "dead_letter_invalid");
+    private final Counter future = Metrics.counter(ParseEvents.class, "dead_letter_future");
+    private final Counter late = Metrics.counter(ParseEvents.class, "dead_letter_late");
+
+    ParseFn(SessionSettings settings) {
+      this.settings = settings;
+    }
+
+    @ProcessElement
+    public void process(@Element EventRow row, MultiOutputReceiver out) {
+      ParseResult result = EventParser.parse(row.json());
+      if (!result.isOk()) {
+        invalid.inc();
+        reject(out, row, DeadLetter.Kind.INVALID, result.error());
+        return;
+      }
+      Event event = result.event();
+      DeadLetter.Kind verdict = judge(event.timestampMillis(), row.writeTimeMillis(), settings);
+      if (verdict == DeadLetter.Kind.FUTURE) {
+        future.inc();
+        reject(out, row, verdict, "ts: " + Instant.ofEpochMilli(event.timestampMillis())
+            + " is more than " + SessionSettings.MAX_FUTURE.getStandardMinutes()
+            + " minutes after the event was written (" + Instant.ofEpochMilli(row.writeTimeMillis()) + ")");
+      } else if (verdict == DeadLetter.Kind.LATE) {
+        late.inc();
+        reject(out, row, verdict, "ts: " + Instant.ofEpochMilli(event.timestampMillis())
+            + " arrived later than the allowed lateness " + settings.allowedLateness()
+            + " (written " + Instant.ofEpochMilli(row.writeTimeMillis()) + ")");
+      } else {
+        parsed.inc();
+        out.get(EVENTS).outputWithTimestamp(event, new Instant(event.timestampMillis()));
+      }
+    }
+
+    private static void reject(MultiOutputReceiver out, EventRow row, DeadLetter.Kind kind, String reason) {
+      out.get(DEAD_LETTERS).output(new DeadLetter(
+          kind, reason, HexFormat.of().formatHex(row.rowKey()), row.writeTimeMillis(), row.json()));
+    }
+
+    /**
+     * Rows arrive stamped with their write time and leave stamped with their event time, which is
+     * usually earlier: that is the point of this step, and the watermark already accounts for it.
+     */
+    @Override
+    @SuppressWarnings("deprecation")
+    public Duration getAllowedTimestampSkew() {
+      return Duration.millis(Long.MAX_VALUE);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package io.clickstream.pipeline;
+
+import io.clickstream.core.RedisKeys;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * Applies session contributions to Redis, a batch per round trip, each through
+ * replace_session_contribution.lua, which swaps a session's previous contribution for the new one.
+ * The script's header says why a retried or replayed batch cannot count twice; that is also what
+ * makes it safe to retry a failed batch here as a whole.
+ */
+public final class SessionContributionStore implements AutoCloseable {
+
+  /** How long a finished session's tombstone guards against replays of its older firings. */
+  static final long TOMBSTONE_TTL_SECONDS = 24 * 3600;
+
+  private static final Logger LOG = LoggerFactory.getLogger(SessionContributionStore.class);
+  private static final int ATTEMPTS = 5;
+  private static final String SCRIPT = loadScript();
+
+  private final String redisUrl;
+  private final JedisPool pool;
+  private String sha;
+
+  /** What happened to each contribution of a batch. */
+  public record Outcome(int applied, int stale) {}
+
+  public SessionContributionStore(String redisUrl) {
+    this.redisUrl = redisUrl;
+    this.pool = new JedisPool(URI.create(redisUrl));
+  }
+
+  public Outcome apply(List<SessionContribution> batch) {
+    for (int attempt = 1; ; attempt++) {
+      try (Jedis jedis = pool.getResource()) {
+        if (sha == null) {
+          sha = jedis.scriptLoad(SCRIPT);
+        }
+        return applyOnce(jedis, batch);
+      } catch (JedisNoScriptException e) {
+        sha = null; // Redis restarted or flushed its scripts: reload, then re-apply the whole batch.
+      } catch (JedisConnectionException e) {
+        if (attempt >= ATTEMPTS) {
+          throw new IllegalStateException(
+              "Redis at " + redisUrl + " is unreachable after " + ATTEMPTS + " attempts", e);
+        }
+        LOG.warn("Redis write failed (attempt {} of {}), retrying: {}", attempt, ATTEMPTS, e.getMessage());
+        pause(200L << attempt);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  private Outcome applyOnce(Jedis jedis, List<SessionContribution> batch) {
+    Pipeline pipeline = jedis.pipelined();
+    List<Response<Object>> results = new ArrayList<>(batch.size());
+    for (SessionContribution c : batch) {
+      results.add(pipeline.evalsha(sha, keys(c), args(c)));
+    }
+    pipeline.sync();
+    int applied = 0;
+    for (Response<Object> result : results) {
+      if ((Long) result.get() != 0L) {
+        applied++;
+      }
+    }
+    return new Outcome(applied, batch.size() - applied);
+  }
+
+  static List<String> keys(SessionContribution c) {
+    return List.of(RedisKeys.userSessions(c.userId()), RedisKeys.CATALOG_FIRST_SEEN, RedisKeys.CATALOG_LAST_SEEN);
+  }
+
+  static List<String> args(SessionContribution c) {
+    List<String> args = new ArrayList<>(7 + 2 * c.counts().size() + 3 * c.firstSeen().size());
+    args.add(RedisKeys.userSessionPrefix(c.userId()));
+    args.add(Long.toString(c.startMillis()));
+    args.add(Long.toString(c.endMillis()));
+    args.add(Integer.toString(c.version()));
+    args.add(c.last() ? "1" : "0");
+    args.add(Long.toString(TOMBSTONE_TTL_SECONDS));
+    args.add(Integer.toString(c.counts().size()));
+    for (Map.Entry<String, Long> count : c.counts().entrySet()) {
+      args.add(count.getKey());
+      args.add(count.getValue().toString());
+    }
+    for (Map.Entry<String, Long> first : c.firstSeen().entrySet()) {
+      args.add(first.getKey());
+      args.add(first.getValue().toString());
+      args.add(c.lastSeen().get(first.getKey()).toString());
+    }
+    return args;
+  }
+
+  private static String loadScript() {
+    try (InputStream in = SessionContributionStore.class.getResourceAsStream("replace_session_contribution.lua")) {
+      if (in == null) {
+        throw new IllegalStateException("replace_session_contribution.lua is missing from the classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read replace_session_contribution.lua", e);
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while retrying a Redis write", e);
+    }
+  }
+}

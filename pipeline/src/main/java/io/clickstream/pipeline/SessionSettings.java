@@ -1,0 +1,50 @@
+package io.clickstream.pipeline;
+
+import java.io.Serializable;
+import org.joda.time.Duration;
+
+/**
+ * The event-time rules of the pipeline, shared by parsing (which sets late events aside) and
+ * sessionizing (which must never drop an event parsing let through).
+ *
+ * @param sessionGap inactivity that closes a session
+ * @param allowedLateness how far behind the watermark an event may be and still count
+ * @param outOfOrderness how far the watermark trails the read position
+ * @param earlyFiringDelay how long after its first new event an open session is re-emitted
+ */
+public record SessionSettings(
+    Duration sessionGap, Duration allowedLateness, Duration outOfOrderness, Duration earlyFiringDelay)
+    implements Serializable {
+
+  /** Events more than this far ahead of their write time are refused as clock errors. */
+  public static final Duration MAX_FUTURE = Duration.standardMinutes(5);
+
+  /**
+   * Beam's own allowed lateness exceeds ours by this much, so that an event parsing judged on time
+   * (by its write time) is never dropped by the window (judged by the watermark when it arrives,
+   * which may be a little later than its write time).
+   */
+  static final Duration WINDOW_SLACK = Duration.standardMinutes(1);
+
+  public static SessionSettings from(ClickstreamOptions options) {
+    return new SessionSettings(
+        isoDuration("sessionGap", options.getSessionGap()),
+        isoDuration("allowedLateness", options.getAllowedLateness()),
+        isoDuration("outOfOrderness", options.getOutOfOrderness()),
+        Duration.millis(500));
+  }
+
+  /** Parses an ISO-8601 duration such as PT30M (Joda's own parser only reads seconds). */
+  public static Duration isoDuration(String option, String value) {
+    try {
+      return Duration.millis(java.time.Duration.parse(value).toMillis());
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "--" + option + ": expected an ISO-8601 duration such as PT30M or PT10S, got \"" + value + "\"");
+    }
+  }
+
+  Duration windowAllowedLateness() {
+    return allowedLateness.plus(WINDOW_SLACK);
+  }
+}

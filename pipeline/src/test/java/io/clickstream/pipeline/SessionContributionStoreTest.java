@@ -1,0 +1,153 @@
+package io.clickstream.pipeline;
+
+import static io.clickstream.pipeline.TestEvents.BASE;
+import static io.clickstream.pipeline.TestEvents.event;
+import static io.clickstream.pipeline.TestEvents.minutes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clickstream.core.Event;
+import io.clickstream.core.RedisKeys;
+import io.clickstream.pipeline.testing.RedisCounts;
+import io.clickstream.pipeline.testing.SharedRedis;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.JedisPooled;
+
+class SessionContributionStoreTest {
+
+  private JedisPooled redis;
+  private SessionContributionStore store;
+
+  @BeforeEach
+  void freshRedis() {
+    redis = SharedRedis.flushed();
+    store = new SessionContributionStore(SharedRedis.url());
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+    redis.close();
+  }
+
+  @Test
+  void aRetriedFiringChangesNothing() {
+    SessionContribution firing = session(false, event("e1", "u1", "page_view", minutes(0), "google"));
+
+    assertThat(store.apply(List.of(firing))).isEqualTo(new SessionContributionStore.Outcome(1, 0));
+    assertThat(store.apply(List.of(firing))).isEqualTo(new SessionContributionStore.Outcome(0, 1));
+
+    assertThat(RedisCounts.all(redis)).isEqualTo(sum(firing));
+  }
+
+  @Test
+  void aNewerFiringReplacesTheSessionsEarlierContribution() {
+    Event e1 = event("e1", "u1", "page_view", minutes(0), "google");
+    Event e2 = event("e2", "u1", "search", minutes(1), "google");
+
+    store.apply(List.of(session(false, e1)));
+    store.apply(List.of(session(false, e1, e2)));
+
+    assertThat(RedisCounts.all(redis)).isEqualTo(sum(session(false, e1, e2)));
+  }
+
+  @Test
+  void aStaleFiringArrivingAfterANewerOneIsIgnored() {
+    Event e1 = event("e1", "u1", "page_view", minutes(0), "google");
+    Event e2 = event("e2", "u1", "search", minutes(1), "google");
+
+    store.apply(List.of(session(false, e1, e2), session(false, e1)));
+
+    assertThat(RedisCounts.all(redis)).isEqualTo(sum(session(false, e1, e2)));
+  }
+
+  @Test
+  void aMergedSessionRetractsBothSessionsItAbsorbed() {
+    Event a = event("a", "u1", "page_view", minutes(0), "google");
+    Event b = event("b", "u1", "checkout", minutes(15), "newsletter");
+    Event bridge = event("bridge", "u1", "search", minutes(8), "direct");
+
+    store.apply(List.of(session(false, a), session(false, b)));
+    store.apply(List.of(session(false, a, b, bridge)));
+
+    assertThat(RedisCounts.all(redis)).isEqualTo(sum(session(false, a, b, bridge)));
+    assertThat(redis.zcard(RedisKeys.userSessions("u1"))).isEqualTo(1);
+  }
+
+  @Test
+  void aLateEarlierEventMovesTheSessionToItsNewFirstTouch() {
+    Event later = event("e5", "u1", "search", minutes(5), "google");
+    Event earlier = event("e1", "u1", "page_view", minutes(1), "facebook");
+
+    store.apply(List.of(session(false, later)));
+    store.apply(List.of(session(false, later, earlier)));
+
+    String sessionsBySource5 = RedisKeys.counts(RedisKeys.METRIC_SESSIONS, "source", minute(5));
+    String sessionsBySource1 = RedisKeys.counts(RedisKeys.METRIC_SESSIONS, "source", minute(1));
+    assertThat(redis.hgetAll(sessionsBySource5)).isEmpty();
+    assertThat(redis.hgetAll(sessionsBySource1)).isEqualTo(Map.of("facebook", "1"));
+  }
+
+  @Test
+  void theFinalFiringKeepsTheCountsAndLeavesOnlyAnExpiringTombstone() {
+    Event e1 = event("e1", "u1", "page_view", minutes(0), "google");
+    Event e2 = event("e2", "u1", "search", minutes(1), "google");
+    store.apply(List.of(session(false, e1, e2)));
+
+    store.apply(List.of(session(true, e1, e2)));
+    store.apply(List.of(session(false, e1)));
+
+    assertThat(RedisCounts.all(redis)).isEqualTo(sum(session(false, e1, e2)));
+    String record = RedisKeys.userSessionPrefix("u1") + BASE.getMillis();
+    assertThat(redis.hkeys(record)).containsExactlyInAnyOrder("_end", "_ver", "_last");
+    assertThat(redis.ttl(record)).isPositive();
+    assertThat(redis.ttl(RedisKeys.userSessions("u1"))).isPositive();
+  }
+
+  @Test
+  void anEmptyFinalFiringClosesTheSessionWithoutChangingCounts() {
+    Event e1 = event("e1", "u1", "page_view", minutes(0), "google");
+    SessionContribution open = session(false, e1);
+    store.apply(List.of(open));
+
+    store.apply(List.of(new SessionContribution("u1", open.startMillis(), open.endMillis(), 0, true,
+        Map.of(), Map.of(), Map.of())));
+
+    assertThat(RedisCounts.all(redis)).isEqualTo(sum(open));
+    assertThat(redis.hget(RedisKeys.userSessionPrefix("u1") + BASE.getMillis(), "_last")).isEqualTo("1");
+  }
+
+  @Test
+  void theCatalogKeepsTheEarliestAndLatestSightingOfEachName() {
+    store.apply(List.of(session(false, event("e1", "u1", "page_view", minutes(3), "google"))));
+    store.apply(List.of(session(false, event("e2", "u2", "page_view", minutes(1), "google"))));
+    store.apply(List.of(session(false, event("e3", "u3", "page_view", minutes(7), "google"))));
+
+    assertThat(redis.hget(RedisKeys.CATALOG_FIRST_SEEN, "page_view")).isEqualTo(Long.toString(BASE.plus(minutes(1)).getMillis()));
+    assertThat(redis.hget(RedisKeys.CATALOG_LAST_SEEN, "page_view")).isEqualTo(Long.toString(BASE.plus(minutes(7)).getMillis()));
+    assertThat(redis.hget(RedisKeys.CATALOG_TOTAL, "page_view")).isEqualTo("3");
+  }
+
+  private static SessionContribution session(boolean last, Event... events) {
+    List<Event> list = List.of(events);
+    long start = list.stream().mapToLong(Event::timestampMillis).min().orElseThrow();
+    long end = list.stream().mapToLong(Event::timestampMillis).max().orElseThrow() + minutes(10).getMillis();
+    return ComputeSessionContributions.contributionOf(list.get(0).userId(), start, end, last, list);
+  }
+
+  private static Map<String, Long> sum(SessionContribution... contributions) {
+    Map<String, Long> total = new TreeMap<>();
+    for (SessionContribution c : contributions) {
+      c.counts().forEach((k, v) -> total.merge(k, v, Long::sum));
+    }
+    return total;
+  }
+
+  private static long minute(long offsetMinutes) {
+    return BASE.plus(minutes(offsetMinutes)).getMillis() / 60_000L;
+  }
+}

@@ -1,0 +1,34 @@
+package io.clickstream.pipeline.testing;
+
+import io.clickstream.core.RedisKeys;
+import io.clickstream.pipeline.SessionContribution;
+import java.util.Map;
+import java.util.TreeMap;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/** Reads every count the pipeline keeps in Redis, as {@code key + "\n" + field -> count}. */
+public final class RedisCounts {
+
+  private RedisCounts() {}
+
+  public static Map<String, Long> all(JedisPooled redis) {
+    Map<String, Long> counts = new TreeMap<>();
+    String cursor = ScanParams.SCAN_POINTER_START;
+    do {
+      ScanResult<String> page = redis.scan(cursor, new ScanParams().match(RedisKeys.PREFIX + "cnt:*").count(1000));
+      for (String key : page.getResult()) {
+        addHash(redis, key, counts);
+      }
+      cursor = page.getCursor();
+    } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+    addHash(redis, RedisKeys.CATALOG_TOTAL, counts);
+    return counts;
+  }
+
+  private static void addHash(JedisPooled redis, String key, Map<String, Long> counts) {
+    redis.hgetAll(key).forEach((field, value) ->
+        counts.put(SessionContribution.countField(key, field), Long.parseLong(value)));
+  }
+}

@@ -1,0 +1,47 @@
+package io.clickstream.pipeline.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import redis.clients.jedis.JedisPooled;
+import redis.embedded.RedisServer;
+
+/** One real redis-server per test JVM, on a free loopback port; tests flush it between scenarios. */
+public final class SharedRedis {
+
+  private static RedisServer server;
+  private static String url;
+
+  private SharedRedis() {}
+
+  public static synchronized String url() {
+    if (server == null) {
+      try {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+          port = socket.getLocalPort();
+        }
+        server = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").build();
+        server.start();
+        url = "redis://127.0.0.1:" + port;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          try {
+            server.stop();
+          } catch (IOException ignored) {
+            // The JVM is exiting; the child process dies with it.
+          }
+        }));
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not start the embedded redis-server", e);
+      }
+    }
+    return url;
+  }
+
+  /** A fresh, empty Redis: flushes everything. */
+  public static JedisPooled flushed() {
+    JedisPooled redis = new JedisPooled(java.net.URI.create(url()));
+    redis.flushAll();
+    return redis;
+  }
+}
