@@ -4,6 +4,7 @@ import io.clickstream.core.Event;
 import io.clickstream.pipeline.io.EventRow;
 import io.clickstream.pipeline.io.ReadEventsFromHBase;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PBegin;
@@ -56,6 +57,8 @@ public final class ClickstreamPipeline {
   /** Starts the streaming job against the HBase and Redis named in the options; does not block. */
   public static PipelineResult run(ClickstreamOptions options) {
     options.setStreaming(true);
+    // The Direct runner would otherwise block in run() for as long as the unbounded read lasts.
+    options.as(DirectOptions.class).setBlockOnRun(false);
     SessionSettings settings = SessionSettings.from(options);
     ReadEventsFromHBase source = ReadEventsFromHBase.from(options.getHbaseZk())
         .withPollInterval(Duration.millis(options.getPollIntervalMillis()))

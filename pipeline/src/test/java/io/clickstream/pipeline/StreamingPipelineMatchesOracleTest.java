@@ -1,0 +1,168 @@
+package io.clickstream.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clickstream.core.EventParser;
+import io.clickstream.core.EventTable;
+import io.clickstream.core.RedisKeys;
+import io.clickstream.core.generator.JourneyGenerator;
+import io.clickstream.pipeline.io.EventRow;
+import io.clickstream.pipeline.oracle.BatchOracle;
+import io.clickstream.pipeline.testing.RedisCounts;
+import io.clickstream.pipeline.testing.SharedMiniHBase;
+import io.clickstream.pipeline.testing.SharedRedis;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.hadoop.hbase.Cell;
+import org.apache.hadoop.hbase.CellUtil;
+import org.apache.hadoop.hbase.client.BufferedMutator;
+import org.apache.hadoop.hbase.client.Put;
+import org.apache.hadoop.hbase.client.Result;
+import org.apache.hadoop.hbase.client.ResultScanner;
+import org.apache.hadoop.hbase.client.Scan;
+import org.apache.hadoop.hbase.client.Table;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * The whole streaming path against real parts: generated journeys written to a mini-cluster HBase,
+ * read continuously by the pipeline on the Direct runner, counted into a real Redis. Once the
+ * watermark has passed every session, every count in Redis must equal the plain-Java oracle's.
+ */
+class StreamingPipelineMatchesOracleTest {
+
+  private static final Duration GAP = Duration.ofSeconds(10);
+  private static final Duration LATENESS = Duration.ofMinutes(10);
+  private static final Duration OUT_OF_ORDERNESS = Duration.ofSeconds(1);
+
+  @Test
+  void everyRedisCountEqualsTheBatchOracleOnceTheWatermarkHasPassed() throws Exception {
+    SharedMiniHBase.resetEventsTable();
+    JedisPooled redis = SharedRedis.flushed();
+    Instant now = Instant.now();
+    List<String> lines = new JourneyGenerator(42).batch(150, now.minusSeconds(40), Duration.ofSeconds(40));
+    int half = lines.size() / 2;
+    long maxEventTime = lines.stream()
+        .mapToLong(l -> EventParser.parse(l).event().timestampMillis()).max().orElseThrow();
+
+    write(lines.subList(0, half));
+    PipelineResult pipeline = startPipeline(now.minusSeconds(60));
+    try {
+      write(lines.subList(half, lines.size()));
+      writeRows(List.of(
+          "{\"event_id\":\"bad-1\",\"user_id\":\"u-bad\"}",
+          "not json at all",
+          event("future-1", now.plus(Duration.ofHours(1))),
+          event("late-1", now.minus(Duration.ofHours(1)))));
+
+      long watermarkTarget = maxEventTime + GAP.toMillis() + 1_000;
+      assertThat(waitUntil(Duration.ofSeconds(120), () -> watermark(redis) >= watermarkTarget))
+          .as("the pipeline watermark passes %s", Instant.ofEpochMilli(watermarkTarget)).isTrue();
+
+      BatchOracle.Expected expected = new BatchOracle(GAP.toMillis(), LATENESS.toMillis(), OUT_OF_ORDERNESS.toMillis())
+          .compute(scanTable());
+      assertThat(expected.counts()).hasSizeGreaterThan(500);
+      assertThat(expected.invalid() + expected.future() + expected.late()).isEqualTo(4);
+      // The watermark is reported by its own branch; the writer's last bundle may land just after.
+      waitUntil(Duration.ofSeconds(30), () -> RedisCounts.all(redis).equals(expected.counts()));
+      assertThat(RedisCounts.all(redis)).isEqualTo(expected.counts());
+      assertThat(longs(redis.hgetAll(RedisKeys.CATALOG_FIRST_SEEN))).isEqualTo(expected.firstSeen());
+      assertThat(longs(redis.hgetAll(RedisKeys.CATALOG_LAST_SEEN))).isEqualTo(expected.lastSeen());
+      assertThat(deadLettersByKind(redis))
+          .isEqualTo(Map.of("invalid", (long) expected.invalid(), "future", (long) expected.future(),
+              "late", (long) expected.late()));
+    } finally {
+      pipeline.cancel();
+    }
+  }
+
+  private static PipelineResult startPipeline(Instant readFrom) {
+    ClickstreamOptions options = PipelineOptionsFactory.fromArgs(
+        "--runner=DirectRunner",
+        "--hbaseZk=" + SharedMiniHBase.zkQuorum(),
+        "--redisUrl=" + SharedRedis.url(),
+        "--sessionGap=" + GAP,
+        "--allowedLateness=" + LATENESS,
+        "--outOfOrderness=" + OUT_OF_ORDERNESS,
+        "--pollIntervalMillis=100",
+        "--readFromMillis=" + readFrom.toEpochMilli()).as(ClickstreamOptions.class);
+    return ClickstreamPipeline.run(options);
+  }
+
+  private static String event(String id, Instant ts) {
+    return "{\"event_id\":\"" + id + "\",\"user_id\":\"u-" + id + "\",\"name\":\"page_view\",\"ts\":\"" + ts + "\"}";
+  }
+
+  private static void write(List<String> lines) throws IOException {
+    try (BufferedMutator mutator = SharedMiniHBase.connection().getBufferedMutator(EventTable.NAME)) {
+      for (String line : lines) {
+        mutator.mutate(EventTable.put(EventParser.parse(line).event(), line));
+      }
+    }
+  }
+
+  /** Writes rows as a careless application might: whatever the JSON, under some row key. */
+  private static void writeRows(List<String> jsons) throws IOException {
+    try (Table table = SharedMiniHBase.connection().getTable(EventTable.NAME)) {
+      int i = 0;
+      for (String json : jsons) {
+        table.put(new Put(EventTable.rowKey("raw-writer", "row-" + i++))
+            .addColumn(EventTable.FAMILY, EventTable.JSON, json.getBytes(StandardCharsets.UTF_8)));
+      }
+    }
+  }
+
+  private static List<EventRow> scanTable() throws IOException {
+    List<EventRow> rows = new ArrayList<>();
+    try (Table table = SharedMiniHBase.connection().getTable(EventTable.NAME);
+        ResultScanner scanner = table.getScanner(new Scan().addColumn(EventTable.FAMILY, EventTable.JSON))) {
+      for (Result result : scanner) {
+        Cell cell = result.getColumnLatestCell(EventTable.FAMILY, EventTable.JSON);
+        rows.add(new EventRow(result.getRow(), cell.getTimestamp(),
+            new String(CellUtil.cloneValue(cell), StandardCharsets.UTF_8)));
+      }
+    }
+    return rows;
+  }
+
+  private static long watermark(JedisPooled redis) {
+    String value = redis.hget(RedisKeys.PIPELINE_STATUS, "watermark_ms");
+    return value == null ? Long.MIN_VALUE : Long.parseLong(value);
+  }
+
+  private static Map<String, Long> deadLettersByKind(JedisPooled redis) {
+    Map<String, Long> kinds = new HashMap<>();
+    for (StreamEntry entry : redis.xrange(RedisKeys.DEAD_LETTERS, (StreamEntryID) null, (StreamEntryID) null)) {
+      kinds.merge(entry.getFields().get("kind"), 1L, Long::sum);
+    }
+    return kinds;
+  }
+
+  private static Map<String, Long> longs(Map<String, String> values) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    values.forEach((k, v) -> out.put(k, Long.parseLong(v)));
+    return out;
+  }
+
+  private static boolean waitUntil(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(250);
+    }
+    return true;
+  }
+}

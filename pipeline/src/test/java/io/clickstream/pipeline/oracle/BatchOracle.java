@@ -1,0 +1,132 @@
+package io.clickstream.pipeline.oracle;
+
+import io.clickstream.core.Dimension;
+import io.clickstream.core.Event;
+import io.clickstream.core.EventParser;
+import io.clickstream.core.ParseResult;
+import io.clickstream.core.RedisKeys;
+import io.clickstream.pipeline.SessionContribution;
+import io.clickstream.pipeline.io.EventRow;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A plain-Java batch recomputation of every Redis count, written straight from docs/data-model.md and
+ * docs/pipeline.md without any pipeline code, so the streaming path can be checked against it.
+ */
+public final class BatchOracle {
+
+  private static final long MAX_FUTURE_MILLIS = 5 * 60_000L;
+
+  private final long gapMillis;
+  private final long allowedLatenessMillis;
+  private final long outOfOrdernessMillis;
+
+  /** What the oracle expects: counts as {@code key + "\n" + field -> n}, and the rows set aside. */
+  public record Expected(Map<String, Long> counts, Map<String, Long> firstSeen, Map<String, Long> lastSeen,
+      int invalid, int future, int late) {}
+
+  public BatchOracle(long gapMillis, long allowedLatenessMillis, long outOfOrdernessMillis) {
+    this.gapMillis = gapMillis;
+    this.allowedLatenessMillis = allowedLatenessMillis;
+    this.outOfOrdernessMillis = outOfOrdernessMillis;
+  }
+
+  public Expected compute(List<EventRow> rows) {
+    int invalid = 0;
+    int future = 0;
+    int late = 0;
+    Map<String, Event> byId = new LinkedHashMap<>();
+    for (EventRow row : rows) {
+      ParseResult parsed = EventParser.parse(row.json());
+      if (!parsed.isOk()) {
+        invalid++;
+        continue;
+      }
+      Event e = parsed.event();
+      if (e.timestampMillis() > row.writeTimeMillis() + MAX_FUTURE_MILLIS) {
+        future++;
+      } else if (row.writeTimeMillis() - outOfOrdernessMillis - e.timestampMillis() > allowedLatenessMillis) {
+        late++;
+      } else {
+        byId.putIfAbsent(e.eventId(), e);
+      }
+    }
+
+    Map<String, List<Event>> byUser = new HashMap<>();
+    for (Event e : byId.values()) {
+      byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
+    }
+    Map<String, Long> counts = new TreeMap<>();
+    Map<String, Long> firstSeen = new TreeMap<>();
+    Map<String, Long> lastSeen = new TreeMap<>();
+    for (List<Event> events : byUser.values()) {
+      events.sort(Comparator.comparingLong(Event::timestampMillis).thenComparing(Event::eventId));
+      for (List<Event> session : sessions(events)) {
+        countSession(session, counts);
+      }
+      for (Event e : events) {
+        firstSeen.merge(e.name(), e.timestampMillis(), Math::min);
+        lastSeen.merge(e.name(), e.timestampMillis(), Math::max);
+      }
+    }
+    return new Expected(counts, firstSeen, lastSeen, invalid, future, late);
+  }
+
+  /** Splits one user's ordered events wherever the silence reaches the gap. */
+  private List<List<Event>> sessions(List<Event> ordered) {
+    List<List<Event>> sessions = new ArrayList<>();
+    List<Event> current = new ArrayList<>();
+    long lastTs = Long.MIN_VALUE;
+    for (Event e : ordered) {
+      if (!current.isEmpty() && e.timestampMillis() - lastTs >= gapMillis) {
+        sessions.add(current);
+        current = new ArrayList<>();
+      }
+      current.add(e);
+      lastTs = e.timestampMillis();
+    }
+    if (!current.isEmpty()) {
+      sessions.add(current);
+    }
+    return sessions;
+  }
+
+  private static void countSession(List<Event> session, Map<String, Long> counts) {
+    Event firstTouch = session.get(0);
+    countByFirstTouch(counts, RedisKeys.METRIC_SESSIONS, firstTouch.timestampMillis(), firstTouch);
+    for (Event e : session) {
+      String metric = RedisKeys.eventMetric(e.name());
+      long minute = e.timestampMillis() / 60_000L;
+      inc(counts, RedisKeys.counts(metric, RedisKeys.DIM_ALL, minute), RedisKeys.ALL);
+      inc(counts, RedisKeys.counts(metric, "source", minute), orNone(e.source()));
+      inc(counts, RedisKeys.counts(metric, "partner", minute), orNone(e.partner()));
+      inc(counts, RedisKeys.counts(metric, "campaign", minute), orNone(e.campaign()));
+      inc(counts, RedisKeys.CATALOG_TOTAL, e.name());
+      if (e.conversion() != null) {
+        countByFirstTouch(counts, RedisKeys.conversionMetric(e.conversion()), e.timestampMillis(), firstTouch);
+      }
+    }
+  }
+
+  private static void countByFirstTouch(Map<String, Long> counts, String metric, long ts, Event firstTouch) {
+    long minute = ts / 60_000L;
+    inc(counts, RedisKeys.counts(metric, RedisKeys.DIM_ALL, minute), RedisKeys.ALL);
+    inc(counts, RedisKeys.counts(metric, "source", minute), orNone(firstTouch.source()));
+    inc(counts, RedisKeys.counts(metric, "partner", minute), orNone(firstTouch.partner()));
+    inc(counts, RedisKeys.counts(metric, "campaign", minute), orNone(firstTouch.campaign()));
+  }
+
+  private static String orNone(String value) {
+    return value == null ? Dimension.NONE : value;
+  }
+
+  private static void inc(Map<String, Long> counts, String key, String field) {
+    counts.merge(SessionContribution.countField(key, field), 1L, Long::sum);
+  }
+}
