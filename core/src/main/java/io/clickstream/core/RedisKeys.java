@@ -25,7 +25,11 @@ public final class RedisKeys {
   public static final String CATALOG_FIRST_SEEN = PREFIX + "catalog:first";
   public static final String CATALOG_LAST_SEEN = PREFIX + "catalog:last";
 
+  /** Hash of the running pipeline's status, with the three fields below. */
   public static final String PIPELINE_STATUS = PREFIX + "pipeline";
+  public static final String STATUS_WATERMARK_MS = "watermark_ms";
+  public static final String STATUS_HEARTBEAT_MS = "heartbeat_ms";
+  public static final String STATUS_RUNNER = "runner";
   public static final String DEAD_LETTERS = PREFIX + "deadletter";
 
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();

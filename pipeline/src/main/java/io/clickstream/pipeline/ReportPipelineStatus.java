@@ -100,7 +100,7 @@ public class ReportPipelineStatus extends PTransform<PCollection<Event>, PDone> 
       // The first watermark worth reporting is about now; history before it is replayed quickly.
       watermark.set(Instant.now().minus(Duration.standardMinutes(1)));
       heartbeat.offset(STEP).setRelative();
-      redis.hset(RedisKeys.PIPELINE_STATUS, Map.of("runner", runner, "heartbeat_ms", Long.toString(System.currentTimeMillis())));
+      redis.hset(RedisKeys.PIPELINE_STATUS, Map.of(RedisKeys.STATUS_RUNNER, runner, RedisKeys.STATUS_HEARTBEAT_MS, Long.toString(System.currentTimeMillis())));
     }
 
     @OnTimer("watermark")
@@ -109,13 +109,13 @@ public class ReportPipelineStatus extends PTransform<PCollection<Event>, PDone> 
       if (passed.isAfter(Instant.now().plus(Duration.standardDays(1)))) {
         return; // The input has ended (its watermark went to infinity); there is nothing left to track.
       }
-      redis.hset(RedisKeys.PIPELINE_STATUS, "watermark_ms", Long.toString(passed.getMillis()));
+      redis.hset(RedisKeys.PIPELINE_STATUS, RedisKeys.STATUS_WATERMARK_MS, Long.toString(passed.getMillis()));
       watermark.set(passed.plus(STEP));
     }
 
     @OnTimer("heartbeat")
     public void heartbeat(@TimerId("heartbeat") Timer heartbeat) {
-      redis.hset(RedisKeys.PIPELINE_STATUS, "heartbeat_ms", Long.toString(System.currentTimeMillis()));
+      redis.hset(RedisKeys.PIPELINE_STATUS, RedisKeys.STATUS_HEARTBEAT_MS, Long.toString(System.currentTimeMillis()));
       heartbeat.offset(STEP).setRelative();
     }
   }

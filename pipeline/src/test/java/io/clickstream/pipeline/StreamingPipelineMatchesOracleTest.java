@@ -137,7 +137,7 @@ class StreamingPipelineMatchesOracleTest {
   }
 
   private static long watermark(JedisPooled redis) {
-    String value = redis.hget(RedisKeys.PIPELINE_STATUS, "watermark_ms");
+    String value = redis.hget(RedisKeys.PIPELINE_STATUS, RedisKeys.STATUS_WATERMARK_MS);
     return value == null ? Long.MIN_VALUE : Long.parseLong(value);
   }
 

@@ -1,0 +1,26 @@
+package io.clickstream.api;
+
+import java.util.Objects;
+
+/**
+ * Where the API listens and what it reads.
+ *
+ * @param bindAddress the interface to listen on; null means {@link #DEFAULT_BIND_ADDRESS}
+ * @param port the port to listen on; 0 picks a free one, which {@link ApiServer#port()} then tells
+ * @param redisUrl the Redis holding the pipeline's aggregates, e.g. {@code redis://127.0.0.1:6379}
+ * @param hbaseZk {@code host:port} of HBase's ZooKeeper, or null when the health check should not ask HBase
+ */
+public record ApiConfig(String bindAddress, int port, String redisUrl, String hbaseZk) {
+
+  /** Loopback only: the API has no authentication, so exposing it is an explicit choice. */
+  public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+  public static final int DEFAULT_PORT = 4567;
+
+  public ApiConfig {
+    Objects.requireNonNull(redisUrl, "redisUrl");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
+    bindAddress = bindAddress == null ? DEFAULT_BIND_ADDRESS : bindAddress;
+  }
+}

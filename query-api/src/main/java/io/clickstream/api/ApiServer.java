@@ -1,0 +1,65 @@
+package io.clickstream.api;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.JedisPoolConfig;
+import spark.Service;
+
+/** The JSON API over the Redis aggregates, also serving the dashboard from the classpath's {@code /public}. */
+public final class ApiServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+  /** Short, so that a Redis outage makes the health check answer "down" instead of hanging. */
+  private static final int REDIS_TIMEOUT_MS = 1000;
+
+  private final ApiConfig config;
+  private final Clock clock = Clock.systemUTC();
+  private final JedisPool redis;
+  private final HbaseProbe hbase;
+  // An instance, not Spark's static API, so that one JVM (a test) can run several servers.
+  private final Service http = Service.ignite();
+  private final AtomicReference<Exception> startFailure = new AtomicReference<>();
+
+  public ApiServer(ApiConfig config) {
+    this.config = config;
+    this.redis = new JedisPool(new JedisPoolConfig(), URI.create(config.redisUrl()), REDIS_TIMEOUT_MS, REDIS_TIMEOUT_MS);
+    this.hbase = new HbaseProbe(config.hbaseZk(), clock);
+  }
+
+  /** Starts listening and returns once the server accepts connections; throws if it cannot listen. */
+  public void start() {
+    http.ipAddress(config.bindAddress());
+    http.port(config.port());
+    // Spark's default reaction to a failed start is System.exit: report it to the caller instead.
+    http.initExceptionHandler(startFailure::set);
+    http.staticFiles.location("/public");
+    Routes.install(http,
+        new HealthController(redis, hbase, clock),
+        new EventsController(redis),
+        new CountsController(redis, clock));
+    http.awaitInitialization();
+    if (startFailure.get() != null) {
+      close();
+      throw new IllegalStateException(
+          "cannot listen on " + config.bindAddress() + ":" + config.port(), startFailure.get());
+    }
+    LOG.info("API listening on http://{}:{}/", config.bindAddress(), port());
+  }
+
+  /** The port listened on: the configured one, or the one picked when the configuration said 0. */
+  public int port() {
+    return http.port();
+  }
+
+  @Override
+  public void close() {
+    http.stop();
+    http.awaitStop();
+    redis.close();
+    hbase.close();
+  }
+}

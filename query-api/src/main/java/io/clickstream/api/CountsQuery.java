@@ -1,0 +1,16 @@
+package io.clickstream.api;
+
+import io.clickstream.core.Dimension;
+import java.time.Instant;
+import java.time.ZoneId;
+
+/**
+ * A validated {@code /api/counts} request.
+ *
+ * @param event the event as asked for, e.g. {@code signup} or {@code _sessions}
+ * @param metric the metric segment of its count keys
+ * @param by the breakdown, or null for the undivided count
+ * @param from inclusive
+ * @param to exclusive
+ */
+record CountsQuery(String event, String metric, Dimension by, Step step, ZoneId tz, Instant from, Instant to) {}

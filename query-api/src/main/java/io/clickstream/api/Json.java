@@ -1,0 +1,41 @@
+package io.clickstream.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.function.Function;
+import spark.Request;
+import spark.Response;
+import spark.Route;
+
+/** How every response body is written: JSON, with snake_case names from the Java records. */
+final class Json {
+
+  private static final String CONTENT_TYPE = "application/json";
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+  private Json() {}
+
+  /** A route answering with the JSON form of what {@code handler} returns. */
+  static Route route(Function<Request, Object> handler) {
+    return (request, response) -> write(response, 200, handler.apply(request));
+  }
+
+  /** An epoch-millis value as ISO-8601 UTC, the form of every instant the API returns; null when absent. */
+  static String isoOfMillis(String millis) {
+    return millis == null ? null : Instant.ofEpochMilli(Long.parseLong(millis)).toString();
+  }
+
+  static String write(Response response, int status, Object body) {
+    response.status(status);
+    response.type(CONTENT_TYPE);
+    try {
+      return MAPPER.writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

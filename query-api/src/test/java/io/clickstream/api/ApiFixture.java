@@ -1,0 +1,131 @@
+package io.clickstream.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clickstream.core.RedisKeys;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import redis.clients.jedis.JedisPooled;
+import redis.embedded.RedisServer;
+
+/**
+ * A real redis-server and a real {@link ApiServer} on free loopback ports for one test class, with Redis
+ * emptied before each test. Register it as a static {@code @RegisterExtension} field.
+ */
+final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** What the API answered. */
+  record Reply(int status, String contentType, String text) {
+    JsonNode json() {
+      try {
+        return MAPPER.readTree(text);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON: " + text, e);
+      }
+    }
+  }
+
+  private final String hbaseZk;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private RedisServer redisServer;
+  private JedisPooled redis;
+  private ApiServer api;
+
+  ApiFixture() {
+    this(null);
+  }
+
+  ApiFixture(String hbaseZk) {
+    this.hbaseZk = hbaseZk;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws IOException {
+    int redisPort = freePort();
+    redisServer = RedisServer.newRedisServer().bind("127.0.0.1").port(redisPort).build();
+    redisServer.start();
+    redis = new JedisPooled("127.0.0.1", redisPort);
+    api = new ApiServer(new ApiConfig("127.0.0.1", 0, "redis://127.0.0.1:" + redisPort, hbaseZk));
+    api.start();
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    redis.flushAll();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws IOException {
+    if (api != null) {
+      api.close();
+    }
+    if (redis != null) {
+      redis.close();
+    }
+    if (redisServer != null) {
+      redisServer.stop();
+    }
+  }
+
+  /** Stops Redis for good: the class's remaining tests see it down. */
+  void stopRedis() throws IOException {
+    redisServer.stop();
+  }
+
+  /** A client of the test's Redis, to seed it. */
+  JedisPooled redis() {
+    return redis;
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + api.port();
+  }
+
+  /** GETs a path with its query, which must already be URL-encoded. */
+  Reply get(String pathAndQuery) {
+    try {
+      HttpResponse<String> response = http.send(
+          HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return new Reply(
+          response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
+    } catch (IOException e) {
+      throw new AssertionError("GET " + pathAndQuery + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Adds {@code count} to a minute's count of a metric, by one dimension value. */
+  void count(String metric, String dimension, String value, String minute, long count) {
+    redis.hincrBy(RedisKeys.counts(metric, dimension, epochMinute(minute)), value, count);
+  }
+
+  /** Adds {@code count} to a minute's undivided count of a metric. */
+  void count(String metric, String minute, long count) {
+    count(metric, RedisKeys.DIM_ALL, RedisKeys.ALL, minute, count);
+  }
+
+  static long epochMinute(String isoInstant) {
+    return Math.floorDiv(Instant.parse(isoInstant).toEpochMilli(), 60_000L);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package io.clickstream.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class DashboardFilesTest {
+
+  @RegisterExtension static final ApiFixture api = new ApiFixture();
+
+  @Test
+  void theDashboardIsServedAtTheRootWithItsBundledD3() {
+    ApiFixture.Reply page = api.get("/");
+    ApiFixture.Reply d3 = api.get("/vendor/d3.min.js");
+
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.contentType()).startsWith("text/html");
+    assertThat(page.text()).contains("/vendor/d3.min.js").doesNotContain("https://", "http://");
+    assertThat(d3.status()).isEqualTo(200);
+    assertThat(d3.text()).contains("https://d3js.org v7.9.2");
+  }
+}

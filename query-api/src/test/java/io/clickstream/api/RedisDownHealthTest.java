@@ -1,0 +1,34 @@
+package io.clickstream.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class RedisDownHealthTest {
+
+  @RegisterExtension static final ApiFixture api = new ApiFixture();
+
+  @Test
+  void whenRedisIsDownHealthSaysSoPromptlyAndOtherRoutesAnswer500() throws IOException {
+    api.stopRedis();
+
+    long started = System.nanoTime();
+    ApiFixture.Reply health = api.get("/api/health");
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    ApiFixture.Reply events = api.get("/api/events");
+
+    JsonNode body = health.json();
+    assertThat(health.status()).isEqualTo(200);
+    assertThat(body.get("status").asText()).isEqualTo("degraded");
+    assertThat(body.at("/redis/status").asText()).isEqualTo("down");
+    assertThat(body.at("/pipeline/status").asText()).isEqualTo("unknown");
+    assertThat(body.get("dead_letters").isNull()).isTrue();
+    assertThat(took).isLessThan(Duration.ofSeconds(3));
+    assertThat(events.status()).isEqualTo(500);
+    assertThat(events.json().get("error").asText()).isEqualTo("internal error");
+  }
+}

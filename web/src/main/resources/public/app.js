@@ -1,0 +1,208 @@
+// The Clickstream dashboard: polls the JSON API about once a second and redraws with D3.
+"use strict";
+
+const WINDOW_MINUTES = 30;
+const POLL_MS = 1000;
+/** Sources shown apart in a chart; the rest are summed, so that a legend stays short. */
+const TOP_SOURCES = 6;
+const OTHER = "(other sources)";
+const KPIS = [
+  ["_sessions", "Sessions started"],
+  ["_micro", "Micro conversions"],
+  ["_macro", "Macro conversions"],
+];
+
+const W = 360;
+const H = 150;
+const M = { top: 8, right: 6, bottom: 20, left: 34 };
+
+const number = d3.format(",");
+const clock = d3.timeFormat("%H:%M");
+const clockSeconds = d3.timeFormat("%H:%M:%S");
+const dateTime = d3.timeFormat("%Y-%m-%d %H:%M:%S");
+// One colour per source for the whole page, so that a source looks the same in every chart.
+const palette = d3.scaleOrdinal(d3.schemeTableau10);
+const fill = (key) => (key === OTHER ? "#b8bec9" : palette(key));
+
+async function getJson(path) {
+  const response = await fetch(path, { cache: "no-store" });
+  const body = await response.json();
+  if (!response.ok) throw new Error(`${path}: ${body.error || response.status}`);
+  return body;
+}
+
+function countsPath(event, by, range) {
+  const params = new URLSearchParams({ event, from: range.from.toISOString(), to: range.to.toISOString() });
+  if (by) params.set("by", by);
+  return "/api/counts?" + params;
+}
+
+// Ends after the current minute, so that the minute still being counted is the last bar.
+function currentWindow() {
+  const to = d3.utcMinute.offset(d3.utcMinute.floor(new Date()), 1);
+  return { from: d3.utcMinute.offset(to, -WINDOW_MINUTES), to };
+}
+
+async function refresh() {
+  const range = currentWindow();
+  const [health, events] = await Promise.all([getJson("/api/health"), getJson("/api/events")]);
+  const [counts, kpis] = await Promise.all([
+    Promise.all(events.map((e) => getJson(countsPath(e.name, "source", range)))),
+    Promise.all(KPIS.map(([event]) => getJson(countsPath(event, null, range)))),
+  ]);
+  renderHealth(health);
+  renderKpis(kpis);
+  renderEvents(events.map((e, i) => ({ ...e, series: counts[i].series })), range);
+  d3.select("[data-testid=updated]").text(clockSeconds(new Date()));
+}
+
+// The next refresh is scheduled only once this one is done, so requests never pile up.
+async function poll() {
+  try {
+    await refresh();
+  } catch (error) {
+    d3.select("[data-testid=overall-status]").attr("class", "pill down").text("API unreachable");
+  }
+  setTimeout(poll, POLL_MS);
+}
+
+function renderHealth(health) {
+  const { pipeline } = health;
+  d3.select("[data-testid=overall-status]").attr("class", "pill " + health.status).text(health.status);
+  d3.select("[data-testid=pipeline-status]")
+    .attr("class", pipeline.status === "stalled" ? "bad" : null)
+    .text(pipeline.status);
+  d3.select("[data-testid=watermark]").text(pipeline.watermark ? describeWatermark(new Date(pipeline.watermark)) : "–");
+  d3.select("[data-testid=stores]").text(`${health.redis.status} · ${health.hbase.status}`);
+  d3.select("[data-testid=dead-letters]")
+    .attr("class", health.dead_letters > 0 ? "warn" : null)
+    .text(health.dead_letters == null ? "–" : number(health.dead_letters));
+}
+
+function describeWatermark(watermark) {
+  const now = new Date();
+  const lag = Math.max(0, Math.round((now - watermark) / 1000));
+  const behind = lag < 120 ? `${lag} s` : lag < 7200 ? `${Math.round(lag / 60)} min` : `${Math.round(lag / 3600)} h`;
+  const sameDay = d3.timeDay.floor(now).getTime() === d3.timeDay.floor(watermark).getTime();
+  return `${(sameDay ? clockSeconds : dateTime)(watermark)} (${behind} behind)`;
+}
+
+function renderKpis(results) {
+  const tiles = KPIS.map(([event, label], i) => ({
+    event,
+    label,
+    value: d3.sum(results[i].series[0].points, (p) => p.count),
+  }));
+  d3.select("[data-testid=kpis]")
+    .selectAll(".kpi")
+    .data(tiles, (d) => d.event)
+    .join((enter) => {
+      const tile = enter.append("div").attr("class", "kpi").attr("data-testid", (d) => "kpi" + d.event);
+      tile.append("div").attr("class", "label").text((d) => d.label + " · 30 min");
+      tile.append("div").attr("class", "value");
+      return tile;
+    })
+    .select(".value")
+    .text((d) => number(d.value));
+}
+
+function renderEvents(events, range) {
+  d3.select("[data-testid=empty]").property("hidden", events.length > 0);
+  d3.select("[data-testid=charts]")
+    .selectAll(".card")
+    .data(events, (d) => d.name)
+    .join(appendCard)
+    .order()
+    .each(function (event) {
+      renderCard(d3.select(this), event, range);
+    });
+}
+
+function appendCard(enter) {
+  const card = enter.append("article").attr("class", "card").attr("data-testid", "event-card").attr("data-event", (d) => d.name);
+  const header = card.append("header");
+  header.append("h2").attr("data-testid", "event-name").text((d) => d.name);
+  const total = header.append("div").attr("class", "total");
+  total.append("span").attr("data-testid", "event-total");
+  total.append("small").text("total");
+  const svg = card.append("svg").attr("viewBox", `0 0 ${W} ${H}`).attr("data-testid", "chart").attr("role", "img")
+    .attr("aria-label", (d) => `${d.name} per minute, by source`);
+  svg.append("g").attr("class", "axis y").attr("transform", `translate(${M.left},0)`);
+  svg.append("g").attr("class", "bars");
+  svg.append("g").attr("class", "axis x").attr("transform", `translate(0,${H - M.bottom})`);
+  card.append("table").attr("class", "legend").attr("data-testid", "legend").append("tbody");
+  return card;
+}
+
+function renderCard(card, event, range) {
+  card.select("[data-testid=event-total]").text(number(event.total));
+  const { keys, rows } = perMinuteBySource(event.series, range);
+  const layers = d3.stack().keys(keys).value((row, key) => row.counts.get(key) ?? 0)(rows);
+  const top = d3.max(rows, (row) => d3.sum(row.counts.values())) || 1;
+
+  const x = d3.scaleBand().domain(rows.map((r) => r.t)).range([M.left, W - M.right]).paddingInner(0.2);
+  const y = d3.scaleLinear().domain([0, top]).nice(3).range([H - M.bottom, M.top]);
+  const svg = card.select("svg");
+
+  svg.select(".axis.x").call(
+    d3.axisBottom(x)
+      .tickValues(rows.filter((r) => new Date(r.t).getMinutes() % 10 === 0).map((r) => r.t))
+      .tickFormat((t) => clock(new Date(t)))
+      .tickSizeOuter(0),
+  );
+  svg.select(".axis.y")
+    .call(d3.axisLeft(y).ticks(Math.min(3, top)).tickFormat(d3.format("~s")).tickSize(-(W - M.left - M.right)))
+    .call((g) => g.select(".domain").remove());
+
+  svg.select(".bars")
+    .selectAll("g")
+    .data(layers, (layer) => layer.key)
+    .join("g")
+    .attr("fill", (layer) => fill(layer.key))
+    .selectAll("rect")
+    .data((layer) => layer.map((d) => Object.assign(d, { key: layer.key })))
+    .join((enter) => enter.append("rect").call((rect) => rect.append("title")))
+    .attr("x", (d) => x(d.data.t))
+    .attr("width", x.bandwidth())
+    .attr("y", (d) => y(d[1]))
+    .attr("height", (d) => y(d[0]) - y(d[1]))
+    .select("title")
+    .text((d) => `${d.key} · ${clock(new Date(d.data.t))} · ${number(d[1] - d[0])}`);
+
+  const legend = keys.map((key) => ({ key, total: d3.sum(rows, (row) => row.counts.get(key) ?? 0) }));
+  card.select("[data-testid=legend] tbody")
+    .selectAll("tr")
+    .data(legend.length ? legend : [{ key: null, total: 0 }], (d) => d.key)
+    .join((enter) => {
+      const tr = enter.append("tr");
+      const source = tr.append("td");
+      source.append("span").attr("class", "swatch");
+      source.append("span").attr("class", "source");
+      tr.append("td").attr("class", "count");
+      return tr;
+    })
+    .order()
+    .call((tr) => {
+      tr.select(".swatch").style("background", (d) => (d.key === null ? "transparent" : fill(d.key)));
+      tr.select(".source").text((d) => (d.key === null ? "no events in the last 30 minutes" : d.key));
+      tr.select(".count").text((d) => (d.key === null ? "" : number(d.total)));
+    });
+}
+
+// One row per minute of the range, each a map source -> count; the API's series come largest first.
+function perMinuteBySource(series, range) {
+  const keys = series.slice(0, TOP_SOURCES).map((s) => s.key);
+  if (series.length > TOP_SOURCES) keys.push(OTHER);
+  const rows = d3.utcMinutes(range.from, range.to).map((t) => ({ t: t.getTime(), counts: new Map() }));
+  const byTime = new Map(rows.map((row) => [row.t, row]));
+  series.forEach((s, rank) => {
+    const key = rank < TOP_SOURCES ? s.key : OTHER;
+    for (const point of s.points) {
+      const row = byTime.get(Date.parse(point.t));
+      if (row) row.counts.set(key, (row.counts.get(key) ?? 0) + point.count);
+    }
+  });
+  return { keys, rows };
+}
+
+poll();
