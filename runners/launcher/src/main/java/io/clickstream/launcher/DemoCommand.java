@@ -1,0 +1,287 @@
+package io.clickstream.launcher;
+
+import io.clickstream.api.ApiConfig;
+import io.clickstream.api.ApiServer;
+import io.clickstream.core.generator.JourneyGenerator;
+import io.clickstream.pipeline.ClickstreamOptions;
+import io.clickstream.pipeline.ClickstreamPipeline;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.hadoop.hbase.client.Connection;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+import redis.embedded.RedisServer;
+
+/** Everything in one process: HBase, Redis, the pipeline on the Direct runner, the API and a generator. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    header = "Run everything in one process: HBase, Redis, pipeline, API and dashboard, generator.",
+    description = {
+      "Runs the whole system in this process, on Beam's Direct runner: an HBase mini cluster, an "
+          + "embedded Redis (127.0.0.1 only), the streaming pipeline, the JSON API with the dashboard, "
+          + "and a generator of synthetic traffic. Prints the dashboard's URL; Ctrl-C stops everything.",
+      "While it runs, `./analytics load FILE` and `./analytics generate` find it by themselves "
+          + "(through ~/.clickstream/demo.json, or $CLICKSTREAM_HOME/demo.json).",
+      "Any other --name=value option is passed to Beam, e.g. --runner=DirectRunner "
+          + "or --targetParallelism=2."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:stopped with Ctrl-C", "2:usage error, or a part failed to start"})
+final class DemoCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--no-generator", description = "Do not generate traffic: only what you load shows up.")
+  boolean noGenerator;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "4567",
+      description = "Port of the API and dashboard (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+  int port;
+
+  @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+      description = "Interface the API listens on (default: ${DEFAULT-VALUE}; the API has no authentication).")
+  String bind;
+
+  @Option(names = "--session-gap", paramLabel = "D", defaultValue = "PT30M", converter = DurationConverter.class,
+      description = "Inactivity that closes a user's session (default: ${DEFAULT-VALUE}).")
+  Duration sessionGap;
+
+  @Option(names = "--allowed-lateness", paramLabel = "D", defaultValue = "PT10M", converter = DurationConverter.class,
+      description = "How late an event may arrive and still be counted (default: ${DEFAULT-VALUE}).")
+  Duration allowedLateness;
+
+  @Option(names = "--hbase-zk", paramLabel = "host:port",
+      description = "Use this HBase (its ZooKeeper) instead of starting a mini cluster.")
+  String hbaseZk;
+
+  @Option(names = "--redis", paramLabel = "redis://host:port",
+      description = "Use this Redis instead of starting an embedded one.")
+  String redisUrl;
+
+  @Option(names = "--rate", paramLabel = "N", defaultValue = "20",
+      description = "Events per second of the generator (default: ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(names = "--users", paramLabel = "N", defaultValue = "200",
+      description = "Users browsing at the same time in the generator (default: ${DEFAULT-VALUE}).")
+  int users;
+
+  @Option(names = "--seed", paramLabel = "N", description = "Seed of the generator. Default: random.")
+  Long seed;
+
+  @Unmatched
+  List<String> beamArgs = new ArrayList<>();
+
+  private PrintWriter log;
+  private final Deque<Step> started = new ArrayDeque<>();
+
+  /** Something to undo on shutdown, named for the progress line. */
+  private record Step(String name, Undo undo) {}
+
+  @FunctionalInterface
+  private interface Undo {
+    void run() throws Exception;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    log = spec.commandLine().getErr();
+    PrintWriter out = spec.commandLine().getOut();
+    if (!(rate > 0)) {
+      throw new UserError("--rate must be positive, got " + rate);
+    }
+    if (users < 1) {
+      throw new UserError("--users must be at least 1, got " + users);
+    }
+    Discovery.DemoInfo other = Discovery.runningDemo();
+    if (other != null) {
+      throw new UserError("a demo is already running as pid " + other.pid() + " (" + other.apiUrl()
+          + "); stop it first, or delete " + Discovery.demoFile() + " if that is wrong");
+    }
+    // Beam's options are checked before anything slow starts, so a typo fails at once.
+    ClickstreamOptions options = beamOptions();
+    if (hbaseZk != null) {
+      HBaseConnections.hostPort(hbaseZk);
+    }
+    checkPortFree(bind, port);
+
+    long pid = ProcessHandle.current().pid();
+    Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "clickstream-demo-shutdown"));
+    Path work = Files.createTempDirectory("clickstream-demo-");
+    started.push(new Step("deleting temporary files in " + work, () -> deleteTree(work)));
+
+    String zk = hbaseZk;
+    if (zk == null) {
+      progress("[1/5] Starting HBase mini cluster (about 30 s)...");
+      long t0 = System.nanoTime();
+      EmbeddedHBase hbase = EmbeddedHBase.start(work.resolve("hbase"));
+      started.push(new Step("stopping the HBase mini cluster", hbase::close));
+      zk = hbase.zk();
+      progress(String.format("      HBase is up at %s (ZooKeeper) after %.0f s", zk, (System.nanoTime() - t0) / 1e9));
+    } else {
+      progress("[1/5] Using HBase at " + zk);
+    }
+
+    String redis = redisUrl;
+    if (redis == null) {
+      progress("[2/5] Starting Redis on 127.0.0.1...");
+      int redisPort = freePort();
+      Path redisDir = Files.createDirectories(work.resolve("redis"));
+      RedisServer server = RedisServer.newRedisServer()
+          .port(redisPort)
+          .bind("127.0.0.1")
+          .setting("dir " + redisDir)
+          .setting("save \"\"")
+          .setting("appendonly no")
+          .build();
+      server.start();
+      started.push(new Step("stopping Redis", server::stop));
+      redis = "redis://127.0.0.1:" + redisPort;
+      progress("      Redis is up at " + redis);
+    } else {
+      progress("[2/5] Using Redis at " + redis);
+    }
+
+    progress("[3/5] Creating the events table and starting the API...");
+    Connection connection = HBaseConnections.connectAndCreateTable(zk);
+    started.push(new Step("closing the HBase connection", connection::close));
+    ApiServer api = new ApiServer(new ApiConfig(bind, port, redis, zk));
+    api.start();
+    started.push(new Step("stopping the API", api::close));
+    String host = "0.0.0.0".equals(bind) || "::".equals(bind) ? "127.0.0.1" : bind;
+    String apiUrl = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + api.port() + "/";
+
+    progress("[4/5] Starting the pipeline (session gap " + sessionGap + ", allowed lateness " + allowedLateness + ")...");
+    options.setHbaseZk(zk);
+    options.setRedisUrl(redis);
+    options.setSessionGap(sessionGap.toString());
+    options.setAllowedLateness(allowedLateness.toString());
+    PipelineResult pipeline = ClickstreamPipeline.run(options);
+    started.push(new Step("cancelling the pipeline", pipeline::cancel));
+
+    if (noGenerator) {
+      progress("[5/5] No generator (--no-generator)");
+    } else {
+      long actualSeed = seed != null ? seed : System.nanoTime();
+      progress(String.format("[5/5] Starting the generator: about %s events/s, %d users (seed %d)...",
+          rate == Math.rint(rate) ? String.valueOf((long) rate) : String.valueOf(rate), users, actualSeed));
+      LiveGenerator generator = new LiveGenerator(
+          connection, new JourneyGenerator(actualSeed, users), rate, null, log, Duration.ofMinutes(1));
+      generator.start();
+      started.push(new Step("stopping the generator", generator::stop));
+    }
+
+    Path file = Discovery.write(new Discovery.DemoInfo(pid, zk, redis, apiUrl));
+    started.push(new Step("removing " + file, () -> Discovery.deleteIfOurs(pid)));
+
+    out.println();
+    out.println("Clickstream demo is running (pid " + pid + ").");
+    out.println("  Dashboard:  " + apiUrl);
+    out.println("  HBase:      " + zk + " (ZooKeeper)");
+    out.println("  Redis:      " + redis);
+    out.println();
+    out.println("Load your own events (one JSON object per line) from another terminal:");
+    out.println("  ./analytics load events.jsonl        # or: cat events.jsonl | ./analytics load -");
+    out.println("More traffic:  ./analytics generate --rate 50");
+    out.println("Press Ctrl-C to stop.");
+    out.flush();
+
+    new CountDownLatch(1).await(); // until Ctrl-C: the shutdown hook stops everything
+    return Analytics.EXIT_OK;
+  }
+
+  private ClickstreamOptions beamOptions() {
+    for (String arg : beamArgs) {
+      if (!arg.startsWith("--") || !arg.contains("=")) {
+        throw new UserError("unknown argument '" + arg + "': demo options are listed by "
+            + "`./analytics demo --help`; Beam options must be written --name=value");
+      }
+    }
+    PipelineOptionsFactory.register(ClickstreamOptions.class);
+    try {
+      return PipelineOptionsFactory.fromArgs(beamArgs.toArray(String[]::new))
+          .withValidation()
+          .as(ClickstreamOptions.class);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("invalid Beam option: " + e.getMessage());
+    }
+  }
+
+  private synchronized void shutdown() {
+    if (started.isEmpty()) {
+      return;
+    }
+    log.println();
+    log.println("Shutting down...");
+    log.flush();
+    while (!started.isEmpty()) {
+      Step step = started.pop();
+      long t0 = System.nanoTime();
+      log.print("  " + step.name() + "... ");
+      log.flush();
+      try {
+        step.undo().run();
+        log.printf("done (%.1f s)%n", (System.nanoTime() - t0) / 1e9);
+      } catch (Throwable t) {
+        log.println("failed: " + Analytics.describe(t));
+      }
+      log.flush();
+    }
+    log.println("Stopped.");
+    log.flush();
+  }
+
+  private void progress(String line) {
+    log.println(line);
+    log.flush();
+  }
+
+  /** Fails before the slow start-up, rather than after it, when the API's port is taken. */
+  private static void checkPortFree(String bind, int port) {
+    if (port == 0) {
+      return;
+    }
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new java.net.InetSocketAddress(bind, port));
+    } catch (IOException e) {
+      throw new UserError("cannot listen on " + bind + ":" + port + " (" + e.getMessage()
+          + "): pass --port N, or --port 0 for a free one");
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package io.clickstream.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * How {@code load} and {@code generate} find a running demo: the demo writes {@code demo.json} into the
+ * Clickstream home ({@code $CLICKSTREAM_HOME}, else {@code ~/.clickstream}; the system property
+ * {@code clickstream.home} overrides both) and deletes it when it stops. A file whose pid is no longer
+ * alive is stale (a demo killed with SIGKILL) and is ignored.
+ */
+final class Discovery {
+
+  static final String FIX = "start ./analytics demo, or pass --hbase-zk host:port";
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** What a running demo tells the other commands. */
+  record DemoInfo(long pid, String hbaseZk, String redisUrl, String apiUrl) {}
+
+  private Discovery() {}
+
+  static Path home() {
+    String property = System.getProperty("clickstream.home");
+    if (property != null && !property.isBlank()) {
+      return Paths.get(property);
+    }
+    String env = System.getenv("CLICKSTREAM_HOME");
+    if (env != null && !env.isBlank()) {
+      return Paths.get(env);
+    }
+    return Paths.get(System.getProperty("user.home"), ".clickstream");
+  }
+
+  static Path demoFile() {
+    return home().resolve("demo.json");
+  }
+
+  /** Writes the file atomically, so a reader never sees half of it. */
+  static Path write(DemoInfo info) throws IOException {
+    Path file = demoFile();
+    Files.createDirectories(file.getParent());
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("pid", info.pid());
+    node.put("hbase_zk", info.hbaseZk());
+    node.put("redis_url", info.redisUrl());
+    node.put("api_url", info.apiUrl());
+    Path tmp = Files.createTempFile(file.getParent(), "demo", ".json.tmp");
+    Files.writeString(tmp, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n");
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return file;
+  }
+
+  /** Deletes the file if it is still this process's (another demo may have replaced it). */
+  static void deleteIfOurs(long pid) {
+    Path file = demoFile();
+    try {
+      DemoInfo info = read(file);
+      if (info != null && info.pid() == pid) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException | RuntimeException e) {
+      // Nothing to clean up then; a stale file is recognised by its dead pid anyway.
+    }
+  }
+
+  /** The file's content, or null when there is no file. */
+  static DemoInfo read(Path file) throws IOException {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+    JsonNode node = MAPPER.readTree(text);
+    if (node == null || !node.path("pid").canConvertToLong() || !node.path("hbase_zk").isTextual()) {
+      throw new IOException("expected {\"pid\": ..., \"hbase_zk\": \"host:port\", ...}");
+    }
+    return new DemoInfo(
+        node.get("pid").longValue(),
+        node.get("hbase_zk").textValue(),
+        node.path("redis_url").asText(null),
+        node.path("api_url").asText(null));
+  }
+
+  /** The running demo, or null when there is none (no file, or a stale one). */
+  static DemoInfo runningDemo() {
+    try {
+      DemoInfo info = read(demoFile());
+      return info != null && isAlive(info.pid()) ? info : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  static boolean isAlive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  /**
+   * The HBase to use: {@code explicitZk} when given, else the running demo's, saying so on {@code err}.
+   *
+   * @throws UserError when there is neither, naming the fix
+   */
+  static String resolveHBase(String explicitZk, PrintWriter err) {
+    if (explicitZk != null) {
+      return explicitZk;
+    }
+    Path file = demoFile();
+    DemoInfo info;
+    try {
+      info = read(file);
+    } catch (IOException e) {
+      throw new UserError("no HBase to use: cannot read " + file + " (" + e.getMessage() + "); " + FIX);
+    }
+    if (info == null) {
+      throw new UserError("no HBase to use: no demo is running (" + file + " does not exist); " + FIX);
+    }
+    if (!isAlive(info.pid())) {
+      throw new UserError("no HBase to use: " + file + " was written by pid " + info.pid()
+          + ", which is no longer running; " + FIX);
+    }
+    err.println("Using the demo's HBase at " + info.hbaseZk() + " (from " + file
+        + ", written by the demo running as pid " + info.pid() + ")");
+    err.flush();
+    return info.hbaseZk();
+  }
+}
