@@ -23,6 +23,12 @@ final class EmbeddedHBase implements AutoCloseable {
     // No mini DFS: HBase keeps its files on the local file system, which starts in half the time.
     // The local file system has no hflush/hsync, which HBase would refuse without this switch.
     util.getConfiguration().setBoolean("hbase.unsafe.stream.capability.enforce", false);
+    // Loopback only, and no web UIs: nothing of the demo is reachable from another machine.
+    util.getConfiguration().set("hbase.zookeeper.quorum", "127.0.0.1");
+    util.getConfiguration().set("hbase.master.ipc.address", "127.0.0.1");
+    util.getConfiguration().set("hbase.regionserver.ipc.address", "127.0.0.1");
+    util.getConfiguration().setInt("hbase.master.info.port", -1);
+    util.getConfiguration().setInt("hbase.regionserver.info.port", -1);
     util.startMiniZKCluster();
     util.startMiniHBaseCluster(StartMiniClusterOption.builder().numRegionServers(1).build());
     return new EmbeddedHBase(util);
