@@ -1,0 +1,379 @@
+package io.clickstream.pipeline.io;
+
+import io.clickstream.core.EventTable;
+import io.clickstream.pipeline.io.EventsCheckpointMark.Emitted;
+import io.clickstream.pipeline.io.EventsUnboundedSource.Settings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.io.UnboundedSource;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.hadoop.hbase.Cell;
+import org.apache.hadoop.hbase.client.Admin;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.client.ConnectionFactory;
+import org.apache.hadoop.hbase.client.Result;
+import org.apache.hadoop.hbase.client.ResultScanner;
+import org.apache.hadoop.hbase.client.Scan;
+import org.apache.hadoop.hbase.client.Table;
+import org.apache.hadoop.hbase.filter.KeyOnlyFilter;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the salt buckets of one {@link EventsUnboundedSource} by polling write-time ranges.
+ *
+ * <p>State: {@code completeUpTo} C (every cell with write time below C has been emitted) and the set
+ * of cells already emitted with write time {@code >= C}. A poll scans {@code [C, hi)} with {@code hi
+ * = min(now + 1, C + maxSlice)}, emits the cells not in the set, and, once the scan is exhausted,
+ * sets {@code C = max(C, min(hi, now - readOverlap))} and prunes the set below it. Results are pulled
+ * from the scanner lazily, one per {@link #advance()}, so a large slice is never held in memory; C
+ * only moves once a poll is complete, so a checkpoint taken mid-poll is still exact.
+ *
+ * <p>Not thread-safe (Beam calls a reader from one thread at a time).
+ */
+final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EventsReader.class);
+  static final int SCAN_CACHING = 1000;
+  /** How long one advance() may keep starting back-to-back catch-up polls that find nothing. */
+  private static final long MAX_EMPTY_CATCH_UP_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long FAILURE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  private final EventsUnboundedSource source;
+  private final Settings settings;
+  private final List<byte[][]> ranges;
+
+  private long completeUpTo;
+  private final TreeSet<Emitted> emitted = new TreeSet<>(Emitted.ORDER);
+
+  private @Nullable Connection connection;
+  private @Nullable Table table;
+  private boolean closed;
+
+  // The poll in progress, if any.
+  private boolean polling;
+  private long pollHi;
+  private long pollVisibleBelow;
+  private long pollNextCompleteUpTo;
+  private int pollNextRange;
+  private boolean pollFoundAny;
+  private @Nullable ResultScanner scanner;
+
+  // What the last finished poll told us.
+  private boolean everPolled;
+  private long lastPollStartNanos;
+  private boolean backlogged;
+  private boolean lastPollFoundAny;
+
+  private @Nullable EventRow current;
+
+  private int consecutiveFailures;
+  private long lastFailureLogNanos;
+
+  EventsReader(EventsUnboundedSource source, @Nullable EventsCheckpointMark checkpoint) {
+    this.source = source;
+    this.settings = source.settings();
+    this.ranges = source.rowRanges();
+    if (checkpoint != null) {
+      this.completeUpTo = checkpoint.completeUpTo();
+      this.emitted.addAll(checkpoint.emitted());
+    } else {
+      this.completeUpTo = Math.max(0, settings.startAtMillis());
+    }
+  }
+
+  @Override
+  public boolean start() throws IOException {
+    String zk = settings.hbaseZk();
+    connection = ConnectionFactory.createConnection(ReadEventsFromHBase.hbaseConfiguration(zk));
+    try (Admin admin = connection.getAdmin()) {
+      if (!admin.tableExists(EventTable.NAME)) {
+        throw new IOException(
+            "HBase table '" + EventTable.NAME.getNameAsString() + "' does not exist in the cluster at"
+                + " ZooKeeper quorum " + zk + " (create it with EventTable.createIfMissing)");
+      }
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+    table = connection.getTable(EventTable.NAME);
+    LOG.debug("Reader of {} starting at completeUpTo={} with {} emitted cells",
+        source, completeUpTo, emitted.size());
+    return advance();
+  }
+
+  @Override
+  public boolean advance() throws IOException {
+    if (table == null) {
+      throw new IllegalStateException(closed ? "reader is closed" : "start() was not called");
+    }
+    current = null;
+    long began = System.nanoTime();
+    while (true) {
+      if (polling) {
+        EventRow next;
+        try {
+          next = nextFromPoll();
+        } catch (IOException | UncheckedIOException e) {
+          abandonPoll(e);
+          return false;
+        }
+        if (next != null) {
+          emitted.add(new Emitted(next.rowKey(), next.writeTimeMillis()));
+          current = next;
+          return true;
+        }
+        // The poll is complete and committed.
+      }
+      long sinceLastPoll = System.nanoTime() - lastPollStartNanos;
+      boolean due =
+          !everPolled
+              || backlogged
+              || sinceLastPoll >= TimeUnit.MILLISECONDS.toNanos(settings.pollIntervalMillis());
+      if (!due || (everPolled && System.nanoTime() - began > MAX_EMPTY_CATCH_UP_NANOS)) {
+        return false;
+      }
+      try {
+        beginPoll();
+      } catch (IOException | UncheckedIOException e) {
+        abandonPoll(e);
+        return false;
+      }
+    }
+  }
+
+  private void beginPoll() throws IOException {
+    everPolled = true;
+    lastPollStartNanos = System.nanoTime();
+    backlogged = false;
+    long now = System.currentTimeMillis();
+    long visibleBelow = now - settings.readOverlapMillis();
+    long maxSlice = settings.maxSliceMillis();
+    if (!lastPollFoundAny && completeUpTo + maxSlice <= visibleBelow) {
+      skipEmptyStretch(visibleBelow);
+    }
+    polling = true;
+    pollFoundAny = false;
+    pollHi = Math.min(now + 1, completeUpTo + maxSlice);
+    pollVisibleBelow = visibleBelow;
+    pollNextCompleteUpTo = Math.max(completeUpTo, Math.min(pollHi, visibleBelow));
+    // A start position in the future leaves nothing to scan yet.
+    pollNextRange = pollHi > completeUpTo ? 0 : ranges.size();
+  }
+
+  /**
+   * Catching up over a stretch with no writes (e.g. reading "from the beginning" = epoch 0) one slice
+   * at a time would take forever, so when the last poll found nothing, probe for any cell at all:
+   * gallop over empty ranges with doubling steps, then bisect the first non-empty step down to at
+   * most one slice. Only ranges entirely below {@code now - readOverlap} are probed, where every
+   * write is visible, so skipping an empty one is safe.
+   */
+  private void skipEmptyStretch(long visibleBelow) throws IOException {
+    long maxSlice = settings.maxSliceMillis();
+    long step = maxSlice;
+    while (completeUpTo + step <= visibleBelow && !anyCellIn(completeUpTo, completeUpTo + step)) {
+      commitCompleteUpTo(completeUpTo + step);
+      step = Math.min(step * 2, Long.MAX_VALUE / 4);
+    }
+    while (step > maxSlice) {
+      long half = step / 2;
+      if (completeUpTo + half <= visibleBelow && !anyCellIn(completeUpTo, completeUpTo + half)) {
+        commitCompleteUpTo(completeUpTo + half);
+        step -= half;
+      } else {
+        step = half;
+      }
+    }
+  }
+
+  private boolean anyCellIn(long from, long to) throws IOException {
+    for (byte[][] range : ranges) {
+      Scan probe = scan(range, from, to).setCaching(1).setLimit(1).setFilter(new KeyOnlyFilter());
+      try (ResultScanner probeScanner = table.getScanner(probe)) {
+        if (probeScanner.next() != null) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static Scan scan(byte[][] range, long from, long to) throws IOException {
+    return new Scan()
+        .withStartRow(range[0])
+        .withStopRow(range[1])
+        .addColumn(EventTable.FAMILY, EventTable.JSON)
+        .readVersions(1)
+        .setTimeRange(from, to);
+  }
+
+  /** The next cell of the current poll not emitted yet, or null once the poll is complete. */
+  private @Nullable EventRow nextFromPoll() throws IOException {
+    while (true) {
+      if (scanner == null) {
+        if (pollNextRange >= ranges.size()) {
+          finishPoll();
+          return null;
+        }
+        byte[][] range = ranges.get(pollNextRange++);
+        scanner = table.getScanner(scan(range, completeUpTo, pollHi).setCaching(SCAN_CACHING));
+      }
+      Result result = scanner.next();
+      if (result == null) {
+        closeScanner();
+        continue;
+      }
+      Cell cell = result.getColumnLatestCell(EventTable.FAMILY, EventTable.JSON);
+      if (cell == null) {
+        continue;
+      }
+      byte[] row = result.getRow();
+      long writeTime = cell.getTimestamp();
+      if (emitted.contains(new Emitted(row, writeTime))) {
+        continue;
+      }
+      pollFoundAny = true;
+      String json =
+          new String(cell.getValueArray(), cell.getValueOffset(), cell.getValueLength(),
+              StandardCharsets.UTF_8);
+      return new EventRow(row, writeTime, json);
+    }
+  }
+
+  private void finishPoll() {
+    if (consecutiveFailures > 0) {
+      LOG.info("Polling HBase table {} for {} works again after {} failed attempts",
+          EventTable.NAME, source, consecutiveFailures);
+      consecutiveFailures = 0;
+    }
+    polling = false;
+    closeScanner();
+    commitCompleteUpTo(pollNextCompleteUpTo);
+    backlogged = pollNextCompleteUpTo < pollVisibleBelow;
+    lastPollFoundAny = pollFoundAny;
+  }
+
+  /**
+   * A failed poll leaves C where it was; cells it already emitted stay in the set, so the retry
+   * (after one poll interval) re-scans the range and emits only what is still missing.
+   */
+  private void abandonPoll(Exception e) {
+    consecutiveFailures++;
+    long nowNanos = System.nanoTime();
+    if (consecutiveFailures == 1) {
+      LOG.warn("Polling HBase table {} (quorum {}) for {} failed; retrying at the next poll",
+          EventTable.NAME, settings.hbaseZk(), source, e);
+      lastFailureLogNanos = nowNanos;
+    } else if (nowNanos - lastFailureLogNanos >= FAILURE_LOG_INTERVAL_NANOS) {
+      // A lasting outage: one line every 30 s, not a stack trace per poll.
+      LOG.warn("Polling HBase table {} (quorum {}) for {} still failing after {} attempts: {}",
+          EventTable.NAME, settings.hbaseZk(), source, consecutiveFailures, e.toString());
+      lastFailureLogNanos = nowNanos;
+    }
+    polling = false;
+    backlogged = false;
+    closeScanner();
+  }
+
+  private void commitCompleteUpTo(long c) {
+    if (c > completeUpTo) {
+      completeUpTo = c;
+      emitted.headSet(new Emitted(new byte[0], c)).clear();
+    }
+  }
+
+  private void closeScanner() {
+    if (scanner != null) {
+      try {
+        scanner.close();
+      } catch (RuntimeException e) {
+        LOG.debug("Closing an HBase scanner failed", e);
+      }
+      scanner = null;
+    }
+  }
+
+  @Override
+  public EventRow getCurrent() {
+    if (current == null) {
+      throw new NoSuchElementException();
+    }
+    return current;
+  }
+
+  @Override
+  public Instant getCurrentTimestamp() {
+    return new Instant(getCurrent().writeTimeMillis());
+  }
+
+  /** {@code C - outOfOrderness}: C never decreases, and it is part of the checkpoint. */
+  @Override
+  public Instant getWatermark() {
+    long min = BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis();
+    long wm = completeUpTo - settings.outOfOrdernessMillis();
+    return new Instant(Math.max(min, wm));
+  }
+
+  @Override
+  public EventsCheckpointMark getCheckpointMark() {
+    return new EventsCheckpointMark(completeUpTo, emitted);
+  }
+
+  @Override
+  public long getSplitBacklogBytes() {
+    return BACKLOG_UNKNOWN;
+  }
+
+  @Override
+  public EventsUnboundedSource getCurrentSource() {
+    return source;
+  }
+
+  /** For tests and metrics: C. */
+  long completeUpTo() {
+    return completeUpTo;
+  }
+
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    polling = false;
+    closeScanner();
+    IOException failure = null;
+    if (table != null) {
+      try {
+        table.close();
+      } catch (IOException e) {
+        failure = e;
+      }
+      table = null;
+    }
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        }
+      }
+      connection = null;
+    }
+    if (failure != null) {
+      LOG.warn("Closing the HBase connection of {} failed", source, failure);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EventsReader{" + source + ", completeUpTo=" + completeUpTo + ", emitted="
+        + emitted.size() + ", ranges=" + ranges.stream().map(r -> Arrays.toString(r[0])).toList() + "}";
+  }
+}

@@ -1,0 +1,153 @@
+package io.clickstream.pipeline.io;
+
+import io.clickstream.pipeline.io.EventsUnboundedSource.Settings;
+import java.util.Objects;
+import org.apache.beam.sdk.io.Read;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hbase.HBaseConfiguration;
+import org.joda.time.Duration;
+
+/**
+ * Reads the {@code events} table as an unbounded stream of {@link EventRow}s, in region-server
+ * write-time order per poll, by polling write-time ranges with an overlap (see
+ * README-unbounded-read.md for the guarantees).
+ *
+ * <p>Each element is timestamped with its cell's write time; the watermark is the read position
+ * ("every cell written before C has been emitted") minus the out-of-orderness allowance.
+ *
+ * <pre>{@code
+ * PCollection<EventRow> rows = p.apply(ReadEventsFromHBase.from("zk:2181")
+ *     .withPollInterval(Duration.millis(200))
+ *     .withReadOverlap(Duration.standardSeconds(1))
+ *     .withOutOfOrderness(Duration.standardSeconds(5)));
+ * }</pre>
+ */
+public final class ReadEventsFromHBase extends PTransform<PBegin, PCollection<EventRow>> {
+
+  private static final long serialVersionUID = 1L;
+
+  static final long DEFAULT_POLL_INTERVAL_MILLIS = 200;
+  static final long DEFAULT_READ_OVERLAP_MILLIS = 1_000;
+  static final long DEFAULT_OUT_OF_ORDERNESS_MILLIS = 5_000;
+  static final long DEFAULT_MAX_SLICE_MILLIS = 10_000;
+
+  private final Settings settings;
+
+  private ReadEventsFromHBase(Settings settings) {
+    this.settings = settings;
+  }
+
+  /** Reads from the HBase cluster whose ZooKeeper quorum is {@code hbaseZk} ("host:port"). */
+  public static ReadEventsFromHBase from(String hbaseZk) {
+    parseQuorum(hbaseZk);
+    return new ReadEventsFromHBase(
+        new Settings(
+            hbaseZk,
+            DEFAULT_POLL_INTERVAL_MILLIS,
+            DEFAULT_READ_OVERLAP_MILLIS,
+            DEFAULT_OUT_OF_ORDERNESS_MILLIS,
+            -1,
+            DEFAULT_MAX_SLICE_MILLIS));
+  }
+
+  /** How often to poll once caught up (default 200 ms). A backlogged reader polls back to back. */
+  public ReadEventsFromHBase withPollInterval(Duration d) {
+    long ms = nonNegative(d, "poll interval");
+    return with(new Settings(settings.hbaseZk(), ms, settings.readOverlapMillis(),
+        settings.outOfOrdernessMillis(), settings.startAtMillis(), settings.maxSliceMillis()));
+  }
+
+  /**
+   * How long after its write time a cell may still become visible to a scan (default 1 s); every
+   * poll re-reads this much of the past. Also the tolerated clock skew between the pipeline workers
+   * and the region servers.
+   */
+  public ReadEventsFromHBase withReadOverlap(Duration d) {
+    long ms = nonNegative(d, "read overlap");
+    return with(new Settings(settings.hbaseZk(), settings.pollIntervalMillis(), ms,
+        settings.outOfOrdernessMillis(), settings.startAtMillis(), settings.maxSliceMillis()));
+  }
+
+  /** How far the watermark trails the read position (default 5 s). */
+  public ReadEventsFromHBase withOutOfOrderness(Duration d) {
+    long ms = nonNegative(d, "out-of-orderness");
+    return with(new Settings(settings.hbaseZk(), settings.pollIntervalMillis(),
+        settings.readOverlapMillis(), ms, settings.startAtMillis(), settings.maxSliceMillis()));
+  }
+
+  /** Reads cells written at or after {@code writeTimeMillis}; -1 (the default) reads all history. */
+  public ReadEventsFromHBase startingAt(long writeTimeMillis) {
+    if (writeTimeMillis < -1) {
+      throw new IllegalArgumentException("startingAt must be -1 or an epoch millisecond, got " + writeTimeMillis);
+    }
+    return with(new Settings(settings.hbaseZk(), settings.pollIntervalMillis(),
+        settings.readOverlapMillis(), settings.outOfOrdernessMillis(), writeTimeMillis,
+        settings.maxSliceMillis()));
+  }
+
+  /**
+   * The widest write-time range one poll reads while catching up (default 10 s), so the watermark
+   * of a backlogged reader rises in steps instead of jumping to "now" after one huge scan.
+   */
+  public ReadEventsFromHBase withMaxSlice(Duration d) {
+    long ms = nonNegative(d, "max slice");
+    if (ms == 0) {
+      throw new IllegalArgumentException("max slice must be positive");
+    }
+    return with(new Settings(settings.hbaseZk(), settings.pollIntervalMillis(),
+        settings.readOverlapMillis(), settings.outOfOrdernessMillis(), settings.startAtMillis(), ms));
+  }
+
+  @Override
+  public PCollection<EventRow> expand(PBegin input) {
+    return input.apply("ReadEventsTable", Read.from(source()));
+  }
+
+  /** The unbounded source over all salt buckets (split by the runner). */
+  EventsUnboundedSource source() {
+    return EventsUnboundedSource.allBuckets(settings);
+  }
+
+  private ReadEventsFromHBase with(Settings s) {
+    return new ReadEventsFromHBase(s);
+  }
+
+  private static long nonNegative(Duration d, String what) {
+    Objects.requireNonNull(d, what);
+    if (d.getMillis() < 0) {
+      throw new IllegalArgumentException(what + " must not be negative, got " + d);
+    }
+    return d.getMillis();
+  }
+
+  /** "host:port" or "h1,h2,h3:port" -> {hosts, port}; the port defaults to 2181. */
+  static String[] parseQuorum(String hbaseZk) {
+    Objects.requireNonNull(hbaseZk, "hbaseZk");
+    String s = hbaseZk.trim();
+    if (s.isEmpty()) {
+      throw new IllegalArgumentException("hbaseZk must be host:port, got an empty string");
+    }
+    int colon = s.lastIndexOf(':');
+    if (colon < 0) {
+      return new String[] {s, "2181"};
+    }
+    String hosts = s.substring(0, colon);
+    String port = s.substring(colon + 1);
+    if (hosts.isEmpty() || !port.matches("\\d{1,5}")) {
+      throw new IllegalArgumentException("hbaseZk must be host:port, got '" + hbaseZk + "'");
+    }
+    return new String[] {hosts, port};
+  }
+
+  /** HBase client configuration for the quorum: quorum hosts + client port. */
+  static Configuration hbaseConfiguration(String hbaseZk) {
+    String[] hostsAndPort = parseQuorum(hbaseZk);
+    Configuration conf = HBaseConfiguration.create();
+    conf.set("hbase.zookeeper.quorum", hostsAndPort[0]);
+    conf.set("hbase.zookeeper.property.clientPort", hostsAndPort[1]);
+    return conf;
+  }
+}

@@ -1,0 +1,260 @@
+package io.clickstream.pipeline.io;
+
+import static io.clickstream.pipeline.io.EventsTableFixture.fastRead;
+import static io.clickstream.pipeline.io.EventsTableFixture.keys;
+import static io.clickstream.pipeline.io.EventsTableFixture.readFor;
+import static io.clickstream.pipeline.io.EventsTableFixture.readUntil;
+import static io.clickstream.pipeline.io.EventsTableFixture.roundTrip;
+import static io.clickstream.pipeline.io.EventsTableFixture.startAndReadFor;
+import static io.clickstream.pipeline.io.EventsTableFixture.write;
+import static io.clickstream.pipeline.io.EventsTableFixture.writeMany;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.clickstream.core.EventTable;
+import io.clickstream.pipeline.testing.SharedMiniHBase;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.hadoop.hbase.client.Admin;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The reader driven directly against a real (mini cluster) HBase. */
+class ReadEventsFromHBaseReaderTest {
+
+  private final PipelineOptions options = PipelineOptionsFactory.create();
+
+  @BeforeEach
+  void emptyTable() {
+    SharedMiniHBase.resetEventsTable();
+  }
+
+  @Test
+  void readsEveryRowWrittenBeforeAndAfterTheReaderStarted() throws Exception {
+    List<String> before = writeMany("before", 20);
+    EventsUnboundedSource source = fastRead().startingAt(-1).source();
+    try (EventsReader reader = source.createReader(options, null)) {
+      List<EventRow> first = readUntil(reader, false, rows -> rows.size() >= 20, 30_000);
+      List<String> after = writeMany("after", 20);
+      List<EventRow> second = readUntil(reader, true, rows -> rows.size() >= 20, 30_000);
+      // Let a few more polls re-read the overlap: nothing may come twice.
+      List<EventRow> extra = readFor(reader, 1_500);
+
+      List<EventRow> all = new ArrayList<>(first);
+      all.addAll(second);
+      all.addAll(extra);
+      List<String> expected = new ArrayList<>(before);
+      expected.addAll(after);
+      assertThat(keys(all)).containsExactlyInAnyOrderElementsOf(expected);
+      for (EventRow row : all) {
+        assertThat(row.json()).contains("\"event_id\"");
+        assertThat(row.writeTimeMillis()).isBetween(System.currentTimeMillis() - 120_000, System.currentTimeMillis());
+      }
+    }
+  }
+
+  @Test
+  void aResumedReaderNeitherSkipsNorRepeatsRows() throws Exception {
+    List<String> expected = new ArrayList<>(writeMany("one", 30));
+    // A long overlap keeps the fresh rows inside the re-read window, so the resumed reader must
+    // de-duplicate them with the emitted set carried by the checkpoint.
+    EventsUnboundedSource source = fastRead().withReadOverlap(Duration.standardSeconds(3)).source();
+    List<EventRow> all = new ArrayList<>();
+    EventsCheckpointMark mark;
+    try (EventsReader first = source.createReader(options, null)) {
+      all.addAll(readUntil(first, false, rows -> rows.size() >= 10, 30_000));
+      // Checkpoint in the middle of a poll, through the coder as a runner would.
+      mark = roundTrip(source.getCheckpointMarkCoder(), first.getCheckpointMark());
+      assertThat(mark).isEqualTo(first.getCheckpointMark());
+      assertThat(mark.emitted()).hasSize(10);
+    }
+    expected.addAll(writeMany("two", 30));
+    try (EventsReader resumed = source.createReader(options, mark)) {
+      assertThat(resumed.getWatermark()).isEqualTo(new Instant(mark.completeUpTo()));
+      all.addAll(readUntil(resumed, false, rows -> rows.size() >= 50, 30_000));
+      // Keep polling past the overlap window: no repeats may show up.
+      all.addAll(readFor(resumed, 3_500));
+    }
+    assertThat(keys(all)).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
+  void aResumedReaderAfterACompletedPollDeduplicatesTheOverlap() throws Exception {
+    List<String> expected = new ArrayList<>(writeMany("one", 20));
+    EventsUnboundedSource source = fastRead().withReadOverlap(Duration.standardSeconds(3)).source();
+    List<EventRow> all = new ArrayList<>();
+    EventsCheckpointMark mark;
+    try (EventsReader first = source.createReader(options, null)) {
+      all.addAll(readUntil(first, false, rows -> rows.size() >= 20, 30_000));
+      all.addAll(readFor(first, 300)); // a few complete polls: C moved, rows remain in the set
+      mark = roundTrip(source.getCheckpointMarkCoder(), first.getCheckpointMark());
+      assertThat(mark.emitted()).hasSize(20);
+    }
+    expected.addAll(writeMany("two", 5));
+    try (EventsReader resumed = source.createReader(options, mark)) {
+      all.addAll(readUntil(resumed, false, rows -> rows.size() >= 5, 30_000));
+      all.addAll(readFor(resumed, 3_500));
+    }
+    assertThat(keys(all)).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
+  void splitsPartitionTheSaltBucketsSoEveryRowIsReadByExactlyOneSplit() throws Exception {
+    List<String> expected = writeMany("split", 200);
+    EventsUnboundedSource source = fastRead().source();
+
+    assertThat(source.split(100, options)).hasSize(EventTable.SALT_BUCKETS);
+    assertThat(source.split(1, options)).hasSize(1);
+    List<EventsUnboundedSource> splits = source.split(5, options);
+    assertThat(splits).hasSize(5);
+    Set<Integer> seenBuckets = new HashSet<>();
+    for (EventsUnboundedSource split : splits) {
+      for (int b : split.buckets()) {
+        assertThat(seenBuckets.add(b)).as("bucket %d owned twice", b).isTrue();
+      }
+    }
+    assertThat(seenBuckets).hasSize(EventTable.SALT_BUCKETS);
+
+    List<String> all = new ArrayList<>();
+    for (EventsUnboundedSource split : splits) {
+      Set<Integer> owned = new TreeSet<>();
+      Arrays.stream(split.buckets()).forEach(owned::add);
+      try (EventsReader reader = split.createReader(options, null)) {
+        List<EventRow> rows = startAndReadFor(reader, 1_000);
+        assertThat(rows).allSatisfy(r -> assertThat(owned).contains((int) r.rowKey()[0]));
+        all.addAll(keys(rows));
+      }
+    }
+    assertThat(all).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
+  void theWatermarkKeepsAdvancingWhileTheTableIsIdle() throws Exception {
+    EventsUnboundedSource source = fastRead()
+        .withReadOverlap(Duration.millis(300))
+        .withOutOfOrderness(Duration.standardSeconds(2))
+        .startingAt(System.currentTimeMillis())
+        .source();
+    try (EventsReader reader = source.createReader(options, null)) {
+      assertThat(reader.start()).isFalse();
+      Instant first = reader.getWatermark();
+      Instant previous = first;
+      long end = System.currentTimeMillis() + 2_000;
+      while (System.currentTimeMillis() < end) {
+        assertThat(reader.advance()).isFalse();
+        Instant wm = reader.getWatermark();
+        assertThat(wm).isGreaterThanOrEqualTo(previous);
+        previous = wm;
+        Thread.sleep(20);
+      }
+      long now = System.currentTimeMillis();
+      assertThat(previous.getMillis() - first.getMillis()).isGreaterThan(1_500);
+      // It trails wall-clock time by about overlap + out-of-orderness (+ one poll interval).
+      assertThat(now - previous.getMillis()).isBetween(2_300L, 2_300L + 1_000L);
+    }
+  }
+
+  @Test
+  void aRewrittenRowIsReadAgainWithItsNewWriteTime() throws Exception {
+    EventsUnboundedSource source = fastRead().source();
+    try (EventsReader reader = source.createReader(options, null)) {
+      byte[] key = write("rewriter", "e-1");
+      List<EventRow> rows = new ArrayList<>(readUntil(reader, false, r -> r.size() >= 1, 30_000));
+      Thread.sleep(5); // a later region-server timestamp
+      write("rewriter", "e-1");
+      rows.addAll(readUntil(reader, true, r -> r.size() >= 1, 30_000));
+      rows.addAll(readFor(reader, 1_500));
+
+      assertThat(rows).hasSize(2);
+      assertThat(rows).allSatisfy(r -> assertThat(r.rowKey()).isEqualTo(key));
+      assertThat(rows.get(1).writeTimeMillis()).isGreaterThan(rows.get(0).writeTimeMillis());
+      assertThat(rows.get(1).json()).isEqualTo(rows.get(0).json());
+    }
+  }
+
+  @Test
+  void aBackloggedReaderCatchesUpInSlicesSoTheWatermarkRisesGradually() throws Exception {
+    long t0 = System.currentTimeMillis();
+    List<String> expected = new ArrayList<>();
+    for (int batch = 0; batch < 6; batch++) {
+      expected.addAll(writeMany("batch" + batch, 10));
+      Thread.sleep(400);
+    }
+    long maxSlice = 500;
+    EventsUnboundedSource source = fastRead()
+        .withReadOverlap(Duration.millis(200))
+        .withMaxSlice(Duration.millis(maxSlice))
+        .startingAt(t0)
+        .source();
+    List<EventRow> rows = new ArrayList<>();
+    List<Long> watermarks = new ArrayList<>();
+    try (EventsReader reader = source.createReader(options, null)) {
+      watermarks.add(reader.getWatermark().getMillis());
+      boolean more = reader.start();
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (rows.size() < expected.size() && System.currentTimeMillis() < deadline) {
+        long wm = reader.getWatermark().getMillis();
+        if (more) {
+          EventRow row = reader.getCurrent();
+          // Never behind the watermark: no element is late on arrival.
+          assertThat(row.writeTimeMillis()).isGreaterThanOrEqualTo(wm);
+          assertThat(reader.getCurrentTimestamp().getMillis()).isEqualTo(row.writeTimeMillis());
+          rows.add(row);
+        }
+        if (wm != watermarks.get(watermarks.size() - 1)) {
+          watermarks.add(wm);
+        }
+        more = reader.advance();
+      }
+    }
+    assertThat(keys(rows)).containsExactlyInAnyOrderElementsOf(expected);
+    // ~2.4 s of history at most 500 ms per poll: the watermark rose in several steps, none wider
+    // than a slice, instead of jumping to "now" at once.
+    assertThat(watermarks).hasSizeGreaterThanOrEqualTo(5);
+    for (int i = 1; i < watermarks.size(); i++) {
+      long step = watermarks.get(i) - watermarks.get(i - 1);
+      assertThat(step).isPositive().isLessThanOrEqualTo(maxSlice);
+    }
+  }
+
+  @Test
+  void aFailedPollIsLoggedAndRetriedWithoutLosingRows() throws Exception {
+    List<String> expected = new ArrayList<>(writeMany("ok", 10));
+    EventsUnboundedSource source = fastRead().source();
+    try (EventsReader reader = source.createReader(options, null)) {
+      List<EventRow> rows = new ArrayList<>(readUntil(reader, false, r -> r.size() >= 10, 30_000));
+      try (Admin admin = SharedMiniHBase.connection().getAdmin()) {
+        admin.disableTable(EventTable.NAME);
+        long t0 = System.currentTimeMillis();
+        // Polls now fail: advance() reports "nothing" instead of throwing.
+        rows.addAll(readFor(reader, 1_000));
+        assertThat(System.currentTimeMillis() - t0).isLessThan(20_000);
+        admin.enableTable(EventTable.NAME);
+      }
+      expected.addAll(writeMany("again", 10));
+      rows.addAll(readUntil(reader, true, r -> r.size() >= 10, 60_000));
+      rows.addAll(readFor(reader, 1_000));
+      assertThat(keys(rows)).containsExactlyInAnyOrderElementsOf(expected);
+    }
+  }
+
+  @Test
+  void startFailsClearlyWhenTheTableIsMissing() {
+    SharedMiniHBase.dropEventsTable();
+    EventsUnboundedSource source = fastRead().source();
+    EventsReader reader = source.createReader(options, null);
+    assertThatThrownBy(reader::start)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("events")
+        .hasMessageContaining(SharedMiniHBase.zkQuorum());
+  }
+}

@@ -1,0 +1,139 @@
+package io.clickstream.pipeline.testing;
+
+import io.clickstream.core.EventTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hbase.HBaseConfiguration;
+import org.apache.hadoop.hbase.HBaseTestingUtility;
+import org.apache.hadoop.hbase.StartMiniClusterOption;
+import org.apache.hadoop.hbase.client.Admin;
+import org.apache.hadoop.hbase.client.Connection;
+
+/**
+ * One HBase mini cluster (ZooKeeper + master + one region server, on the local file system, no HDFS)
+ * per test JVM, started on first use (~7 s) and stopped by a JVM shutdown hook. Every test class of
+ * the JVM shares it: tests call {@link #resetEventsTable()} to start from an empty {@code events}
+ * table. Everything listens on the loopback interface.
+ */
+public final class SharedMiniHBase {
+
+  private static HBaseTestingUtility util;
+  private static Connection connection;
+
+  private SharedMiniHBase() {}
+
+  private static synchronized HBaseTestingUtility util() {
+    if (util == null) {
+      util = start();
+    }
+    return util;
+  }
+
+  private static HBaseTestingUtility start() {
+    Configuration conf = HBaseConfiguration.create();
+    // Loopback only, no web UIs.
+    conf.set("hbase.zookeeper.quorum", "127.0.0.1");
+    conf.set("hbase.master.ipc.address", "127.0.0.1");
+    conf.set("hbase.regionserver.ipc.address", "127.0.0.1");
+    conf.setInt("hbase.master.info.port", -1);
+    conf.setInt("hbase.regionserver.info.port", -1);
+    // Small machine: few handler threads.
+    conf.setInt("hbase.regionserver.handler.count", 10);
+    conf.setInt("hbase.master.handler.count", 5);
+    // The test-side admin polls procedures (table create/delete) with this pause: keep resets quick.
+    conf.setInt("hbase.client.pause", 20);
+    // No HDFS: the root dir and WALs live on the local file system under target/test-data, which
+    // saves the NameNode + DataNode (several seconds and threads); the local FS has no hflush, so the
+    // WAL's stream-capability check is relaxed (test data only, nothing to make durable).
+    conf.setBoolean("hbase.unsafe.stream.capability.enforce", false);
+    HBaseTestingUtility u = new HBaseTestingUtility(conf);
+    long t0 = System.nanoTime();
+    try {
+      u.startMiniZKCluster();
+      u.startMiniHBaseCluster(
+          StartMiniClusterOption.builder()
+              .numMasters(1)
+              .numRegionServers(1)
+              .createRootDir(true)
+              .createWALDir(false)
+              .build());
+    } catch (Exception e) {
+      throw new IllegalStateException("could not start the HBase mini cluster", e);
+    }
+    System.out.printf("SharedMiniHBase: mini cluster up in %d ms at %s%n",
+        (System.nanoTime() - t0) / 1_000_000, "127.0.0.1:" + u.getZkCluster().getClientPort());
+    Runtime.getRuntime().addShutdownHook(new Thread(SharedMiniHBase::stop, "SharedMiniHBase-shutdown"));
+    return u;
+  }
+
+  private static synchronized void stop() {
+    try {
+      if (connection != null) {
+        connection.close();
+        connection = null;
+      }
+      if (util != null) {
+        util.shutdownMiniCluster();
+      }
+    } catch (IOException | RuntimeException e) {
+      System.err.println("SharedMiniHBase: shutdown failed: " + e);
+    }
+  }
+
+  /** The ZooKeeper quorum of the mini cluster, "127.0.0.1:port" (what the pipeline takes as hbaseZk). */
+  public static String zkQuorum() {
+    return "127.0.0.1:" + util().getZkCluster().getClientPort();
+  }
+
+  /** A connection shared by the tests of this JVM; do not close it. */
+  public static synchronized Connection connection() {
+    if (connection == null || connection.isClosed()) {
+      try {
+        connection = util().getConnection();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return connection;
+  }
+
+  /**
+   * Drops and re-creates the {@code events} table with {@link EventTable#createIfMissing} (pre-split
+   * on salt buckets). Afterwards the table exists, is enabled and holds no rows.
+   */
+  public static synchronized void resetEventsTable() {
+    Connection c = connection();
+    long t0 = System.nanoTime();
+    try (Admin admin = c.getAdmin()) {
+      if (admin.tableExists(EventTable.NAME)) {
+        if (admin.isTableEnabled(EventTable.NAME)) {
+          admin.disableTable(EventTable.NAME);
+        }
+        admin.deleteTable(EventTable.NAME);
+      }
+      EventTable.createIfMissing(admin);
+      util().waitTableAvailable(EventTable.NAME, 60_000);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    System.out.printf("SharedMiniHBase: events table reset in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /** Drops the {@code events} table if it exists (for tests of a missing table). */
+  public static synchronized void dropEventsTable() {
+    try (Admin admin = connection().getAdmin()) {
+      if (admin.tableExists(EventTable.NAME)) {
+        if (admin.isTableEnabled(EventTable.NAME)) {
+          admin.disableTable(EventTable.NAME);
+        }
+        admin.deleteTable(EventTable.NAME);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
