@@ -32,6 +32,9 @@ public final class RedisKeys {
   public static final String STATUS_RUNNER = "runner";
   public static final String DEAD_LETTERS = PREFIX + "deadletter";
 
+  /** Hash: funnel id -> its current definition (JSON with version and live_from). */
+  public static final String FUNNELS = PREFIX + "funnels";
+
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private RedisKeys() {}
@@ -54,14 +57,40 @@ public final class RedisKeys {
     return PREFIX + "cnt:" + metric + ":" + dimension + ":" + epochMinute;
   }
 
-  /** The sorted set of a user's open session contributions, scored by session start. */
-  public static String userSessions(String userId) {
-    return PREFIX + "u:" + escape(userId) + ":sessions";
+  /** What a contribution counts into: the event counts, or one funnel version's results. */
+  public static final String NAMESPACE_EVENTS = "events";
+
+  public static String funnelNamespace(String funnelId, int version) {
+    return "f." + funnelId + "." + version;
+  }
+
+  /** The sorted set of a user's open session contributions to a namespace, scored by session start. */
+  public static String userSessions(String userId, String namespace) {
+    return PREFIX + "u:" + escape(userId) + ":" + namespace + ":sessions";
   }
 
   /** The prefix of a user's session contribution records; the member of {@link #userSessions} follows. */
-  public static String userSessionPrefix(String userId) {
-    return PREFIX + "u:" + escape(userId) + ":s:";
+  public static String userSessionPrefix(String userId, String namespace) {
+    return PREFIX + "u:" + escape(userId) + ":" + namespace + ":s:";
+  }
+
+  /** Hash: version -> definition JSON, every version a funnel ever had (kept after a delete). */
+  public static String funnelVersions(String funnelId) {
+    return PREFIX + "funnel:" + funnelId + ":versions";
+  }
+
+  /** Counter handing out a funnel's versions, so a re-created funnel never reuses one. */
+  public static String funnelVersionCounter(String funnelId) {
+    return PREFIX + "funnel:" + funnelId + ":version";
+  }
+
+  /**
+   * Hash of one UTC minute of a funnel version's results (bucketed by each result's step-1 event);
+   * its fields are built by {@code funnel.FunnelResultFields}. Funnel ids are restricted to
+   * {@code [A-Za-z0-9_-]}, so they need no escaping.
+   */
+  public static String funnelResults(String funnelId, int version, long epochMinute) {
+    return PREFIX + "fr:" + funnelId + ":" + version + ":" + epochMinute;
   }
 
   /**

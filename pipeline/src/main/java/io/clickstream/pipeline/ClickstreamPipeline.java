@@ -32,11 +32,14 @@ public final class ClickstreamPipeline {
   }
 
   private final PTransform<PBegin, PCollection<EventRow>> source;
+  private final FunnelCatalog funnels;
   private final Sinks sinks;
   private final SessionSettings settings;
 
-  public ClickstreamPipeline(PTransform<PBegin, PCollection<EventRow>> source, Sinks sinks, SessionSettings settings) {
+  public ClickstreamPipeline(PTransform<PBegin, PCollection<EventRow>> source, FunnelCatalog funnels, Sinks sinks,
+      SessionSettings settings) {
     this.source = source;
+    this.funnels = funnels;
     this.sinks = sinks;
     this.settings = settings;
   }
@@ -48,7 +51,7 @@ public final class ClickstreamPipeline {
     PCollection<Event> events = parsed.get(ParseEvents.EVENTS);
     events
         .apply("SessionizeEvents", new SessionizeEvents(settings))
-        .apply("ComputeSessionContributions", new ComputeSessionContributions())
+        .apply("ComputeSessionContributions", ComputeSessionContributions.live(funnels))
         .apply("WriteContributions", sinks.contributions());
     parsed.get(ParseEvents.DEAD_LETTERS).apply("WriteDeadLetters", sinks.deadLetters());
     events.apply("ReportStatus", sinks.status());
@@ -66,7 +69,7 @@ public final class ClickstreamPipeline {
         .withOutOfOrderness(settings.outOfOrderness())
         .startingAt(options.getReadFromMillis());
     Pipeline pipeline = Pipeline.create(options);
-    new ClickstreamPipeline(source, Sinks.redis(options.getRedisUrl(), options.getRunner().getSimpleName()), settings)
+    new ClickstreamPipeline(source, new RedisFunnelCatalog(options.getRedisUrl()), Sinks.redis(options.getRedisUrl(), options.getRunner().getSimpleName()), settings)
         .buildInto(pipeline);
     return pipeline.run();
   }

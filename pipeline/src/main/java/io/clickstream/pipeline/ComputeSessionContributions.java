@@ -3,12 +3,19 @@ package io.clickstream.pipeline;
 import io.clickstream.core.Dimension;
 import io.clickstream.core.Event;
 import io.clickstream.core.RedisKeys;
+import io.clickstream.core.funnel.FunnelDefinition;
+import io.clickstream.core.funnel.FunnelEvaluator;
+import io.clickstream.core.funnel.FunnelResult;
+import io.clickstream.core.funnel.FunnelResultFields;
+import io.clickstream.core.funnel.FunnelStep;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -20,9 +27,10 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Computes what one session contributes to every count (docs/redis-keys.md): events by name and by
- * name x each dimension (the event's own value), sessions started by first touch in the minute of the
- * first event, and conversions by first touch in the minute of the conversion.
+ * Computes what one session firing contributes (docs/redis-keys.md, docs/funnels.md): to the event
+ * counts (events by name and by name x each dimension, sessions started by first touch in the minute
+ * of the first event, conversions by first touch in the minute of the conversion), and to the results
+ * of every session-scope funnel that covers the session.
  */
 public class ComputeSessionContributions
     extends PTransform<PCollection<KV<String, Iterable<Event>>>, PCollection<SessionContribution>> {
@@ -31,10 +39,40 @@ public class ComputeSessionContributions
   static final Comparator<Event> EVENT_ORDER =
       Comparator.comparingLong(Event::timestampMillis).thenComparing(Event::eventId);
 
+  private final FunnelCatalog funnels;
+  private final Coverage coverage;
+
+  /**
+   * Which sessions count where. Live: event counts, and each funnel for sessions starting at or after
+   * its {@code live_from}. Backfill: no event counts, and each funnel for sessions starting in
+   * {@code [from, to)} and before its {@code live_from}, the hand-over point.
+   */
+  record Coverage(boolean eventCounts, boolean live, long fromMillis, long toMillis) implements Serializable {
+    boolean funnelCovers(FunnelDefinition f, long sessionStart) {
+      return live
+          ? sessionStart >= f.liveFromMillis()
+          : sessionStart < f.liveFromMillis() && sessionStart >= fromMillis && sessionStart < toMillis;
+    }
+  }
+
+  private ComputeSessionContributions(FunnelCatalog funnels, Coverage coverage) {
+    this.funnels = funnels;
+    this.coverage = coverage;
+  }
+
+  public static ComputeSessionContributions live(FunnelCatalog funnels) {
+    return new ComputeSessionContributions(funnels, new Coverage(true, true, 0, 0));
+  }
+
+  public static ComputeSessionContributions backfill(FunnelDefinition funnel, long fromMillis, long toMillis) {
+    return new ComputeSessionContributions(FunnelCatalog.of(List.of(funnel)),
+        new Coverage(false, false, fromMillis, toMillis));
+  }
+
   @Override
   public PCollection<SessionContribution> expand(PCollection<KV<String, Iterable<Event>>> sessions) {
     return sessions
-        .apply("ContributionPerSession", ParDo.of(new ContributionFn()))
+        .apply("ContributionsPerSession", ParDo.of(new ContributionFn(funnels, coverage)))
         .setCoder(SerializableCoder.of(SessionContribution.class));
   }
 
@@ -53,22 +91,21 @@ public class ComputeSessionContributions
     return distinct;
   }
 
-  /** The contribution of one session's events, the same function the oracle applies. */
+  /** The contribution of one session's events to the event counts. */
   public static SessionContribution contributionOf(
-      String userId, long start, long end, boolean last, Iterable<Event> events) {
-    List<Event> session = distinctInOrder(events);
-    if (session.isEmpty()) {
-      // A final firing that carries nothing still tells the writer the session is closed.
-      return new SessionContribution(userId, start, end, 0, last, Map.of(), Map.of(), Map.of());
-    }
-    Event firstTouch = session.get(0);
+      String userId, long start, long end, boolean closed, boolean last, List<Event> session) {
+    int version = SessionContribution.versionOf(session.size(), closed);
     Map<String, Long> counts = new HashMap<>();
     Map<String, Long> firstSeen = new HashMap<>();
     Map<String, Long> lastSeen = new HashMap<>();
-
-    addByFirstTouch(counts, RedisKeys.METRIC_SESSIONS, minuteOf(firstTouch), firstTouch);
+    if (session.isEmpty()) {
+      // A final firing that carries nothing still tells the writer the session is closed.
+      return new SessionContribution(RedisKeys.NAMESPACE_EVENTS, userId, start, end, 0, last, counts, firstSeen, lastSeen);
+    }
+    Event firstTouch = session.get(0);
+    addByFirstTouch(counts, RedisKeys.METRIC_SESSIONS, minuteOf(firstTouch.timestampMillis()), firstTouch);
     for (Event e : session) {
-      long minute = minuteOf(e);
+      long minute = minuteOf(e.timestampMillis());
       String metric = RedisKeys.eventMetric(e.name());
       add(counts, RedisKeys.counts(metric, RedisKeys.DIM_ALL, minute), RedisKeys.ALL);
       for (Dimension d : Dimension.values()) {
@@ -81,7 +118,48 @@ public class ComputeSessionContributions
         addByFirstTouch(counts, RedisKeys.conversionMetric(e.conversion()), minute, firstTouch);
       }
     }
-    return new SessionContribution(userId, start, end, session.size(), last, counts, firstSeen, lastSeen);
+    return new SessionContribution(RedisKeys.NAMESPACE_EVENTS, userId, start, end, version, last, counts, firstSeen, lastSeen);
+  }
+
+  /**
+   * The contribution of one session to a session-scope funnel's results: its result (if any)
+   * counted in the minute of its step-1 event, by the session's first touch.
+   */
+  public static SessionContribution funnelContributionOf(FunnelDefinition f, String userId, long start, long end,
+      boolean closed, boolean last, List<Event> session) {
+    Map<String, Long> counts = new HashMap<>();
+    Optional<FunnelResult> result = session.isEmpty() ? Optional.empty() : FunnelEvaluator.evaluateSession(f, session);
+    result.ifPresent(r -> {
+      String key = RedisKeys.funnelResults(f.id(), f.version(), minuteOf(r.startMillis()));
+      Event firstTouch = session.get(0);
+      for (int step = 1; step <= r.reached(); step++) {
+        add(counts, key, FunnelResultFields.reached(step));
+        for (Dimension d : f.breakdown()) {
+          add(counts, key, FunnelResultFields.reachedBy(d, step, Dimension.valueOrNone(firstTouch.dimension(d))));
+        }
+        if (step >= 2) {
+          add(counts, key, FunnelResultFields.secondsToStep(step, r.secondsToStep(step)));
+        }
+      }
+      if (r.reached() < f.stepCount()) {
+        add(counts, key, closed ? FunnelResultFields.DROPPED : FunnelResultFields.IN_PROGRESS);
+      }
+    });
+    int version = session.isEmpty() ? 0 : SessionContribution.versionOf(session.size(), closed);
+    return new SessionContribution(RedisKeys.funnelNamespace(f.id(), f.version()), userId, start, end, version, last,
+        counts, Map.of(), Map.of());
+  }
+
+  /** Whether any event could take part in the funnel: only then can the session have a result. */
+  private static boolean touches(FunnelDefinition f, List<Event> session) {
+    for (Event e : session) {
+      for (FunnelStep step : f.steps()) {
+        if (step.matches(e)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static void addByFirstTouch(Map<String, Long> counts, String metric, long minute, Event firstTouch) {
@@ -95,17 +173,48 @@ public class ComputeSessionContributions
     counts.merge(SessionContribution.countField(key, field), 1L, Long::sum);
   }
 
-  private static long minuteOf(Event e) {
-    return Math.floorDiv(e.timestampMillis(), 60_000L);
+  private static long minuteOf(long millis) {
+    return Math.floorDiv(millis, 60_000L);
   }
 
   static final class ContributionFn extends DoFn<KV<String, Iterable<Event>>, SessionContribution> {
+    private final FunnelCatalog funnels;
+    private final Coverage coverage;
+
+    ContributionFn(FunnelCatalog funnels, Coverage coverage) {
+      this.funnels = funnels;
+      this.coverage = coverage;
+    }
+
     @ProcessElement
     public void process(
         @Element KV<String, Iterable<Event>> session, IntervalWindow window, PaneInfo pane,
         OutputReceiver<SessionContribution> out) {
-      out.output(contributionOf(session.getKey(), window.start().getMillis(), window.end().getMillis(),
-          pane.isLast(), session.getValue()));
+      String user = session.getKey();
+      List<Event> events = distinctInOrder(session.getValue());
+      long start = window.start().getMillis();
+      long end = window.end().getMillis();
+      // Early firings come before the watermark passes the session's end: it may still grow.
+      boolean closed = pane.getTiming() != PaneInfo.Timing.EARLY;
+      if (coverage.eventCounts()) {
+        out.output(contributionOf(user, start, end, closed, pane.isLast(), events));
+      }
+      long lastEventTime = events.isEmpty() ? end : events.get(events.size() - 1).timestampMillis();
+      for (FunnelDefinition f : funnels.current()) {
+        if (f.scope() != FunnelDefinition.Scope.SESSION) {
+          continue;
+        }
+        if (coverage.funnelCovers(f, start)) {
+          if (events.isEmpty() || touches(f, events)) {
+            out.output(funnelContributionOf(f, user, start, end, closed, pane.isLast(), events));
+          }
+        } else if (coverage.live() && lastEventTime >= f.liveFromMillis() && touches(f, events)) {
+          // A late earlier event moved the session's start before live_from: it belongs to the
+          // backfill now, so whatever the live path counted for it is retracted.
+          out.output(new SessionContribution(RedisKeys.funnelNamespace(f.id(), f.version()), user, start, end,
+              SessionContribution.versionOf(events.size(), closed), pane.isLast(), Map.of(), Map.of(), Map.of()));
+        }
+      }
     }
   }
 }

@@ -86,12 +86,12 @@ public final class SessionContributionStore implements AutoCloseable {
   }
 
   static List<String> keys(SessionContribution c) {
-    return List.of(RedisKeys.userSessions(c.userId()), RedisKeys.CATALOG_FIRST_SEEN, RedisKeys.CATALOG_LAST_SEEN);
+    return List.of(RedisKeys.userSessions(c.userId(), c.namespace()), RedisKeys.CATALOG_FIRST_SEEN, RedisKeys.CATALOG_LAST_SEEN);
   }
 
   static List<String> args(SessionContribution c) {
     List<String> args = new ArrayList<>(7 + 2 * c.counts().size() + 3 * c.firstSeen().size());
-    args.add(RedisKeys.userSessionPrefix(c.userId()));
+    args.add(RedisKeys.userSessionPrefix(c.userId(), c.namespace()));
     args.add(Long.toString(c.startMillis()));
     args.add(Long.toString(c.endMillis()));
     args.add(Integer.toString(c.version()));

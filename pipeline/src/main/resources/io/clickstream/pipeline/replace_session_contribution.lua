@@ -5,7 +5,7 @@
 -- KEYS[3]  catalog hash of last-seen times
 -- ARGV[1]  prefix of the user's session records (record key = prefix .. member)
 -- ARGV[2]  session start (ms)      ARGV[3] session end (ms)
--- ARGV[4]  version (distinct events; 0 = a final firing that carried no events)
+-- ARGV[4]  version (grows with the session; 0 = a final firing that carried no events)
 -- ARGV[5]  '1' on the final firing  ARGV[6] seconds a final session's tombstone is kept
 -- ARGV[7]  n, then n pairs (count field, count), then triples (event name, first seen, last seen)
 --

@@ -75,7 +75,7 @@ class SessionContributionStoreTest {
     store.apply(List.of(session(false, a, b, bridge)));
 
     assertThat(RedisCounts.all(redis)).isEqualTo(sum(session(false, a, b, bridge)));
-    assertThat(redis.zcard(RedisKeys.userSessions("u1"))).isEqualTo(1);
+    assertThat(redis.zcard(RedisKeys.userSessions("u1", RedisKeys.NAMESPACE_EVENTS))).isEqualTo(1);
   }
 
   @Test
@@ -102,10 +102,10 @@ class SessionContributionStoreTest {
     store.apply(List.of(session(false, e1)));
 
     assertThat(RedisCounts.all(redis)).isEqualTo(sum(session(false, e1, e2)));
-    String record = RedisKeys.userSessionPrefix("u1") + BASE.getMillis();
+    String record = RedisKeys.userSessionPrefix("u1", RedisKeys.NAMESPACE_EVENTS) + BASE.getMillis();
     assertThat(redis.hkeys(record)).containsExactlyInAnyOrder("_end", "_ver", "_last");
     assertThat(redis.ttl(record)).isPositive();
-    assertThat(redis.ttl(RedisKeys.userSessions("u1"))).isPositive();
+    assertThat(redis.ttl(RedisKeys.userSessions("u1", RedisKeys.NAMESPACE_EVENTS))).isPositive();
   }
 
   @Test
@@ -114,11 +114,11 @@ class SessionContributionStoreTest {
     SessionContribution open = session(false, e1);
     store.apply(List.of(open));
 
-    store.apply(List.of(new SessionContribution("u1", open.startMillis(), open.endMillis(), 0, true,
+    store.apply(List.of(new SessionContribution(RedisKeys.NAMESPACE_EVENTS, "u1", open.startMillis(), open.endMillis(), 0, true,
         Map.of(), Map.of(), Map.of())));
 
     assertThat(RedisCounts.all(redis)).isEqualTo(sum(open));
-    assertThat(redis.hget(RedisKeys.userSessionPrefix("u1") + BASE.getMillis(), "_last")).isEqualTo("1");
+    assertThat(redis.hget(RedisKeys.userSessionPrefix("u1", RedisKeys.NAMESPACE_EVENTS) + BASE.getMillis(), "_last")).isEqualTo("1");
   }
 
   @Test
@@ -133,10 +133,10 @@ class SessionContributionStoreTest {
   }
 
   private static SessionContribution session(boolean last, Event... events) {
-    List<Event> list = List.of(events);
-    long start = list.stream().mapToLong(Event::timestampMillis).min().orElseThrow();
-    long end = list.stream().mapToLong(Event::timestampMillis).max().orElseThrow() + minutes(10).getMillis();
-    return ComputeSessionContributions.contributionOf(list.get(0).userId(), start, end, last, list);
+    List<Event> list = ComputeSessionContributions.distinctInOrder(List.of(events));
+    long start = list.get(0).timestampMillis();
+    long end = list.get(list.size() - 1).timestampMillis() + minutes(10).getMillis();
+    return ComputeSessionContributions.contributionOf(list.get(0).userId(), start, end, last, last, list);
   }
 
   private static Map<String, Long> sum(SessionContribution... contributions) {

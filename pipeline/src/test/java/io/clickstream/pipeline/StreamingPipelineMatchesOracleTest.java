@@ -51,13 +51,13 @@ class StreamingPipelineMatchesOracleTest {
     SharedMiniHBase.resetEventsTable();
     JedisPooled redis = SharedRedis.flushed();
     Instant now = Instant.now();
-    List<String> lines = new JourneyGenerator(42).batch(150, now.minusSeconds(40), Duration.ofSeconds(40));
+    List<String> lines = new JourneyGenerator(42).batch(300, now.minusSeconds(180), Duration.ofSeconds(180));
     int half = lines.size() / 2;
     long maxEventTime = lines.stream()
         .mapToLong(l -> EventParser.parse(l).event().timestampMillis()).max().orElseThrow();
 
     write(lines.subList(0, half));
-    PipelineResult pipeline = startPipeline(now.minusSeconds(60));
+    PipelineResult pipeline = startPipeline(now.minusSeconds(200));
     try {
       write(lines.subList(half, lines.size()));
       writeRows(List.of(
