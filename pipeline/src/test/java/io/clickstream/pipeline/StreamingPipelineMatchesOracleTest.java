@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clickstream.core.EventParser;
 import io.clickstream.core.EventTable;
 import io.clickstream.core.RedisKeys;
+import io.clickstream.core.funnel.FunnelDefinition;
+import io.clickstream.core.funnel.FunnelDefinitions;
 import io.clickstream.core.generator.JourneyGenerator;
 import io.clickstream.pipeline.io.EventRow;
 import io.clickstream.pipeline.oracle.BatchOracle;
@@ -51,10 +53,17 @@ class StreamingPipelineMatchesOracleTest {
     SharedMiniHBase.resetEventsTable();
     JedisPooled redis = SharedRedis.flushed();
     Instant now = Instant.now();
+    List<FunnelDefinition> funnels = new ArrayList<>(List.of(
+        define(redis, "signup", 0, "{\"steps\":[{\"event\":\"page_view\",\"where\":{\"page\":\"/landing\"}},"
+            + "{\"event\":\"search\"},{\"event\":\"register\"},{\"event\":\"checkout\"}],"
+            + "\"exclude\":[{\"event\":\"page_view\",\"where\":{\"page\":\"/pricing\"},\"after_step\":2,\"before_step\":3}],"
+            + "\"breakdown\":[\"source\",\"campaign\"]}"),
+        define(redis, "strict_questionnaire", 0, "{\"order\":\"strict\",\"steps\":[{\"event\":\"search\"},"
+            + "{\"event\":\"questionnaire_start\"},{\"event\":\"register\"}],\"breakdown\":[\"partner\"]}"),
+        define(redis, "any_conversion", 0, "{\"order\":\"any\",\"steps\":[{\"event\":\"register\"},"
+            + "{\"event\":\"checkout\"},{\"event\":\"search\"}]}")));
     List<String> lines = new JourneyGenerator(42).batch(300, now.minusSeconds(180), Duration.ofSeconds(180));
     int half = lines.size() / 2;
-    long maxEventTime = lines.stream()
-        .mapToLong(l -> EventParser.parse(l).event().timestampMillis()).max().orElseThrow();
 
     write(lines.subList(0, half));
     PipelineResult pipeline = startPipeline(now.minusSeconds(200));
@@ -63,16 +72,35 @@ class StreamingPipelineMatchesOracleTest {
       writeRows(List.of(
           "{\"event_id\":\"bad-1\",\"user_id\":\"u-bad\"}",
           "not json at all",
-          event("future-1", now.plus(Duration.ofHours(1))),
-          event("late-1", now.minus(Duration.ofHours(1)))));
+          event("future-1", "page_view", now.plus(Duration.ofHours(1)), null),
+          event("late-1", "page_view", now.minus(Duration.ofHours(1)), null)));
 
-      long watermarkTarget = maxEventTime + GAP.toMillis() + 1_000;
+      // Two sessions of one user, closed, then merged by a late event between them.
+      Instant t0 = Instant.now().minusSeconds(30);
+      write(List.of(event("m-a", "page_view", t0, "/landing"), event("m-c", "register", t0.plusSeconds(15), null)));
+      assertThat(waitUntil(Duration.ofSeconds(60), () -> watermark(redis) > t0.plusSeconds(26).toEpochMilli()))
+          .as("the watermark passes both sessions").isTrue();
+      write(List.of(event("m-b", "search", t0.plusSeconds(8), null)));
+
+      // A funnel defined while the pipeline runs counts the sessions that start from then on.
+      FunnelDefinition hot = define(redis, "hot", System.currentTimeMillis(),
+          "{\"steps\":[{\"event\":\"page_view\"},{\"event\":\"search\"}]}");
+      funnels.add(hot);
+      Instant later = Instant.ofEpochMilli(hot.liveFromMillis()).plusSeconds(1);
+      write(List.of(event("h-1", "page_view", later, "/landing"), event("h-2", "search", later.plusSeconds(1), null)));
+
+      List<EventRow> rows = scanTable();
+      long watermarkTarget = rows.stream()
+          .map(r -> EventParser.parse(r.json()).event()).filter(e -> e != null)
+          .mapToLong(e -> e.timestampMillis()).filter(ts -> ts < now.plusSeconds(300).toEpochMilli())
+          .max().orElseThrow() + GAP.toMillis() + 1_000;
       assertThat(waitUntil(Duration.ofSeconds(120), () -> watermark(redis) >= watermarkTarget))
           .as("the pipeline watermark passes %s", Instant.ofEpochMilli(watermarkTarget)).isTrue();
 
       BatchOracle.Expected expected = new BatchOracle(GAP.toMillis(), LATENESS.toMillis(), OUT_OF_ORDERNESS.toMillis())
-          .compute(scanTable());
+          .compute(rows, funnels);
       assertThat(expected.counts()).hasSizeGreaterThan(100);
+      assertThat(expected.counts().keySet()).anyMatch(k -> k.startsWith(RedisKeys.funnelResults("hot", 1, 0).replace(":0", "")));
       assertThat(expected.invalid() + expected.future() + expected.late()).isEqualTo(4);
       // The watermark is reported by its own branch; the writer's last bundle may land just after.
       waitUntil(Duration.ofSeconds(30), () -> RedisCounts.all(redis).equals(expected.counts()));
@@ -85,6 +113,13 @@ class StreamingPipelineMatchesOracleTest {
     } finally {
       pipeline.cancel();
     }
+  }
+
+  /** Stores a funnel as the API does: version 1, live from the given instant. */
+  private static FunnelDefinition define(JedisPooled redis, String id, long liveFrom, String json) {
+    FunnelDefinition f = FunnelDefinitions.parse(json, id).withVersion(1, liveFrom);
+    redis.hset(RedisKeys.FUNNELS, id, FunnelDefinitions.toJson(f));
+    return f;
   }
 
   private static PipelineResult startPipeline(Instant readFrom) {
@@ -100,8 +135,10 @@ class StreamingPipelineMatchesOracleTest {
     return ClickstreamPipeline.run(options);
   }
 
-  private static String event(String id, Instant ts) {
-    return "{\"event_id\":\"" + id + "\",\"user_id\":\"u-" + id + "\",\"name\":\"page_view\",\"ts\":\"" + ts + "\"}";
+  private static String event(String id, String name, Instant ts, String page) {
+    String user = id.contains("-") ? id.substring(0, id.indexOf('-')) + "-user" : id;
+    return "{\"event_id\":\"" + id + "\",\"user_id\":\"" + user + "\",\"name\":\"" + name + "\",\"ts\":\"" + ts
+        + "\"" + (page == null ? "" : ",\"page\":\"" + page + "\"") + "}";
   }
 
   private static void write(List<String> lines) throws IOException {

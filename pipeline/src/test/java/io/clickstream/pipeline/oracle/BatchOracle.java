@@ -5,6 +5,10 @@ import io.clickstream.core.Event;
 import io.clickstream.core.EventParser;
 import io.clickstream.core.ParseResult;
 import io.clickstream.core.RedisKeys;
+import io.clickstream.core.funnel.FunnelDefinition;
+import io.clickstream.core.funnel.FunnelEvaluator;
+import io.clickstream.core.funnel.FunnelResult;
+import io.clickstream.core.funnel.FunnelResultFields;
 import io.clickstream.pipeline.SessionContribution;
 import io.clickstream.pipeline.io.EventRow;
 import java.util.ArrayList;
@@ -16,8 +20,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A plain-Java batch recomputation of every Redis count, written straight from docs/data-model.md and
- * docs/pipeline.md without any pipeline code, so the streaming path can be checked against it.
+ * A plain-Java batch recomputation of every Redis count, written straight from docs/data-model.md,
+ * docs/pipeline.md and docs/funnels.md without any pipeline code, so the streaming path (windows,
+ * triggers, merges, retractions, retries) can be checked against it. What a single session's funnel
+ * result is comes from {@link FunnelEvaluator}, whose rules have their own tests.
  */
 public final class BatchOracle {
 
@@ -38,6 +44,11 @@ public final class BatchOracle {
   }
 
   public Expected compute(List<EventRow> rows) {
+    return compute(rows, List.of());
+  }
+
+  /** Also counts every session-scope funnel over the sessions starting at or after its live_from. */
+  public Expected compute(List<EventRow> rows, List<FunnelDefinition> funnels) {
     int invalid = 0;
     int future = 0;
     int late = 0;
@@ -69,6 +80,11 @@ public final class BatchOracle {
       events.sort(Comparator.comparingLong(Event::timestampMillis).thenComparing(Event::eventId));
       for (List<Event> session : sessions(events)) {
         countSession(session, counts);
+        for (FunnelDefinition f : funnels) {
+          if (f.scope() == FunnelDefinition.Scope.SESSION && session.get(0).timestampMillis() >= f.liveFromMillis()) {
+            FunnelEvaluator.evaluateSession(f, session).ifPresent(r -> countResult(f, r, session.get(0), counts));
+          }
+        }
       }
       for (Event e : events) {
         firstSeen.merge(e.name(), e.timestampMillis(), Math::min);
@@ -111,6 +127,23 @@ public final class BatchOracle {
       if (e.conversion() != null) {
         countByFirstTouch(counts, RedisKeys.conversionMetric(e.conversion()), e.timestampMillis(), firstTouch);
       }
+    }
+  }
+
+  /** Every session is closed once the watermark has passed, so an incomplete result is dropped. */
+  private static void countResult(FunnelDefinition f, FunnelResult r, Event firstTouch, Map<String, Long> counts) {
+    String key = RedisKeys.funnelResults(f.id(), f.version(), r.startMillis() / 60_000L);
+    for (int step = 1; step <= r.reached(); step++) {
+      inc(counts, key, FunnelResultFields.reached(step));
+      for (Dimension d : f.breakdown()) {
+        inc(counts, key, FunnelResultFields.reachedBy(d, step, orNone(firstTouch.dimension(d))));
+      }
+      if (step > 1) {
+        inc(counts, key, FunnelResultFields.secondsToStep(step, (r.reachedAt().get(step - 1) - r.startMillis()) / 1000));
+      }
+    }
+    if (r.reached() < f.stepCount()) {
+      inc(counts, key, FunnelResultFields.DROPPED);
     }
   }
 

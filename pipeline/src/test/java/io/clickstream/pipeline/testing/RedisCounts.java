@@ -13,18 +13,24 @@ public final class RedisCounts {
 
   private RedisCounts() {}
 
+  /** Event counts, catalog totals and funnel results. */
   public static Map<String, Long> all(JedisPooled redis) {
     Map<String, Long> counts = new TreeMap<>();
+    addMatching(redis, RedisKeys.PREFIX + "cnt:*", counts);
+    addMatching(redis, RedisKeys.PREFIX + "fr:*", counts);
+    addHash(redis, RedisKeys.CATALOG_TOTAL, counts);
+    return counts;
+  }
+
+  private static void addMatching(JedisPooled redis, String pattern, Map<String, Long> counts) {
     String cursor = ScanParams.SCAN_POINTER_START;
     do {
-      ScanResult<String> page = redis.scan(cursor, new ScanParams().match(RedisKeys.PREFIX + "cnt:*").count(1000));
+      ScanResult<String> page = redis.scan(cursor, new ScanParams().match(pattern).count(1000));
       for (String key : page.getResult()) {
         addHash(redis, key, counts);
       }
       cursor = page.getCursor();
     } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-    addHash(redis, RedisKeys.CATALOG_TOTAL, counts);
-    return counts;
   }
 
   private static void addHash(JedisPooled redis, String key, Map<String, Long> counts) {
