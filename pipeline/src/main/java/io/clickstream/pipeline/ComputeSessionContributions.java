@@ -48,6 +48,15 @@ public class ComputeSessionContributions
    * {@code [from, to)} and before its {@code live_from}, the hand-over point.
    */
   record Coverage(boolean eventCounts, boolean live, long fromMillis, long toMillis) implements Serializable {
+    /**
+     * The live path and a backfill keep separate records of a session, so that the live path's
+     * retraction of a session that moved before live_from cannot mask the backfill's count of it.
+     */
+    String namespace(FunnelDefinition f) {
+      String namespace = RedisKeys.funnelNamespace(f.id(), f.version());
+      return live ? namespace : namespace + ".backfill";
+    }
+
     boolean funnelCovers(FunnelDefinition f, long sessionStart) {
       return live
           ? sessionStart >= f.liveFromMillis()
@@ -125,8 +134,8 @@ public class ComputeSessionContributions
    * The contribution of one session to a session-scope funnel's results: its result (if any)
    * counted in the minute of its step-1 event, by the session's first touch.
    */
-  public static SessionContribution funnelContributionOf(FunnelDefinition f, String userId, long start, long end,
-      boolean closed, boolean last, List<Event> session) {
+  public static SessionContribution funnelContributionOf(FunnelDefinition f, String namespace, String userId,
+      long start, long end, boolean closed, boolean last, List<Event> session) {
     Map<String, Long> counts = new HashMap<>();
     Optional<FunnelResult> result = session.isEmpty() ? Optional.empty() : FunnelEvaluator.evaluateSession(f, session);
     result.ifPresent(r -> {
@@ -146,8 +155,7 @@ public class ComputeSessionContributions
       }
     });
     int version = session.isEmpty() ? 0 : SessionContribution.versionOf(session.size(), closed);
-    return new SessionContribution(RedisKeys.funnelNamespace(f.id(), f.version()), userId, start, end, version, last,
-        counts, Map.of(), Map.of());
+    return new SessionContribution(namespace, userId, start, end, version, last, counts, Map.of(), Map.of());
   }
 
   /** Whether any event could take part in the funnel: only then can the session have a result. */
@@ -206,12 +214,12 @@ public class ComputeSessionContributions
         }
         if (coverage.funnelCovers(f, start)) {
           if (events.isEmpty() || touches(f, events)) {
-            out.output(funnelContributionOf(f, user, start, end, closed, pane.isLast(), events));
+            out.output(funnelContributionOf(f, coverage.namespace(f), user, start, end, closed, pane.isLast(), events));
           }
         } else if (coverage.live() && lastEventTime >= f.liveFromMillis() && touches(f, events)) {
           // A late earlier event moved the session's start before live_from: it belongs to the
           // backfill now, so whatever the live path counted for it is retracted.
-          out.output(new SessionContribution(RedisKeys.funnelNamespace(f.id(), f.version()), user, start, end,
+          out.output(new SessionContribution(coverage.namespace(f), user, start, end,
               SessionContribution.versionOf(events.size(), closed), pane.isLast(), Map.of(), Map.of(), Map.of()));
         }
       }

@@ -143,7 +143,7 @@ public final class ReadEventsFromHBase extends PTransform<PBegin, PCollection<Ev
   }
 
   /** HBase client configuration for the quorum: quorum hosts + client port. */
-  static Configuration hbaseConfiguration(String hbaseZk) {
+  public static Configuration hbaseConfiguration(String hbaseZk) {
     String[] hostsAndPort = parseQuorum(hbaseZk);
     Configuration conf = HBaseConfiguration.create();
     conf.set("hbase.zookeeper.quorum", hostsAndPort[0]);

@@ -1,0 +1,114 @@
+package io.clickstream.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clickstream.core.EventParser;
+import io.clickstream.core.EventTable;
+import io.clickstream.core.RedisKeys;
+import io.clickstream.core.funnel.FunnelDefinition;
+import io.clickstream.core.funnel.FunnelDefinitions;
+import io.clickstream.core.generator.JourneyGenerator;
+import io.clickstream.pipeline.testing.RedisCounts;
+import io.clickstream.pipeline.testing.SharedMiniHBase;
+import io.clickstream.pipeline.testing.SharedRedis;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.hadoop.hbase.client.BufferedMutator;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.JedisPooled;
+
+/**
+ * A backfill over HBase history gives the results the live path gives, and where the two meet (a
+ * version's live_from) each session is counted by exactly one of them.
+ */
+class BackfillMatchesLiveTest {
+
+  private static final String STEPS = "{\"steps\":[{\"event\":\"page_view\",\"where\":{\"page\":\"/landing\"}},"
+      + "{\"event\":\"search\"},{\"event\":\"questionnaire_start\"},{\"event\":\"register\"}],\"breakdown\":[\"source\"]}";
+
+  @Test
+  void aBackfilledFunnelEqualsTheLiveOneAndMeetsItWithoutDoubleCounting() throws Exception {
+    SharedMiniHBase.resetEventsTable();
+    JedisPooled redis = SharedRedis.flushed();
+    Instant now = Instant.now();
+    List<String> lines = new JourneyGenerator(7).batch(200, now.minusSeconds(120), Duration.ofSeconds(120));
+    long middle = now.minusSeconds(60).toEpochMilli();
+    FunnelDefinition liveAll = define(redis, "live_all", 0);
+    FunnelDefinition split = define(redis, "split", middle);
+
+    try (BufferedMutator mutator = SharedMiniHBase.connection().getBufferedMutator(EventTable.NAME)) {
+      for (String line : lines) {
+        mutator.mutate(EventTable.put(EventParser.parse(line).event(), line));
+      }
+    }
+    long lastEvent = lines.stream().mapToLong(l -> EventParser.parse(l).event().timestampMillis()).max().orElseThrow();
+    PipelineResult live = ClickstreamPipeline.run(options(now.minusSeconds(180)));
+    try {
+      long target = lastEvent + 11_000;
+      assertThat(waitUntil(Duration.ofSeconds(120), () -> watermark(redis) >= target)).isTrue();
+      waitUntil(Duration.ofSeconds(10), () -> false); // let the last on-time panes land
+    } finally {
+      live.cancel();
+    }
+
+    FunnelDefinition afterTheFact = define(redis, "after_the_fact", System.currentTimeMillis());
+    assertThat(BackfillFunnel.run(options(now), afterTheFact, 0, Long.MAX_VALUE)).isEqualTo(PipelineResult.State.DONE);
+    assertThat(BackfillFunnel.run(options(now), split, 0, Long.MAX_VALUE)).isEqualTo(PipelineResult.State.DONE);
+
+    Map<String, Long> expected = resultsOf(redis, liveAll);
+    assertThat(expected).isNotEmpty();
+    assertThat(resultsOf(redis, afterTheFact)).isEqualTo(expected);
+    assertThat(resultsOf(redis, split)).isEqualTo(expected);
+  }
+
+  private static ClickstreamOptions options(Instant readFrom) {
+    return PipelineOptionsFactory.fromArgs(
+        "--runner=DirectRunner",
+        "--hbaseZk=" + SharedMiniHBase.zkQuorum(),
+        "--redisUrl=" + SharedRedis.url(),
+        "--sessionGap=PT10S",
+        "--outOfOrderness=PT1S",
+        "--pollIntervalMillis=100",
+        "--readFromMillis=" + readFrom.toEpochMilli()).as(ClickstreamOptions.class);
+  }
+
+  private static FunnelDefinition define(JedisPooled redis, String id, long liveFrom) {
+    FunnelDefinition f = FunnelDefinitions.parse(STEPS, id).withVersion(1, liveFrom);
+    redis.hset(RedisKeys.FUNNELS, id, FunnelDefinitions.toJson(f));
+    return f;
+  }
+
+  /** A funnel version's results with its own key prefix taken off, so versions can be compared. */
+  private static Map<String, Long> resultsOf(JedisPooled redis, FunnelDefinition f) {
+    String prefix = RedisKeys.funnelResults(f.id(), f.version(), 0).replaceAll("0$", "");
+    Map<String, Long> results = new TreeMap<>();
+    RedisCounts.all(redis).forEach((field, count) -> {
+      if (field.startsWith(prefix)) {
+        results.put(field.substring(prefix.length()), count);
+      }
+    });
+    return results;
+  }
+
+  private static long watermark(JedisPooled redis) {
+    String value = redis.hget(RedisKeys.PIPELINE_STATUS, RedisKeys.STATUS_WATERMARK_MS);
+    return value == null ? Long.MIN_VALUE : Long.parseLong(value);
+  }
+
+  private static boolean waitUntil(Duration timeout, java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(250);
+    }
+    return true;
+  }
+}
