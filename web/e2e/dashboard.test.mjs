@@ -6,52 +6,25 @@
 //   NEW_EVENT       an event that appears only while the page is open
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { env, open, remoteRequests } from "./browser.mjs";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOT = "/tmp/dashboard.png";
-const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost"]);
 
-const env = (name) => {
-  const value = process.env[name];
-  assert.ok(value, `set ${name}: this test is normally run by DashboardBrowserTest`);
-  return value;
-};
 const url = env("DASHBOARD_URL");
 const seededEvent = env("SEEDED_EVENT");
 const seededTotal = Number(env("SEEDED_TOTAL")).toLocaleString("en-US");
 const newEvent = env("NEW_EVENT");
 
-let profile;
-let context;
+let browser;
 let page;
-const requests = [];
-const consoleErrors = [];
 
 before(async () => {
-  profile = mkdtempSync(join(tmpdir(), "dashboard-chromium-"));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on("request", (request) => requests.push(request.url()));
-  page.on("console", (message) => message.type() === "error" && consoleErrors.push(message.text()));
-  page.on("pageerror", (error) => consoleErrors.push(String(error)));
-  await page.goto(url);
+  browser = await open(url);
+  page = browser.page;
 });
 
 after(async () => {
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
 });
 
 const card = (name) => page.locator(`[data-testid=event-card][data-event="${name}"]`);
@@ -86,11 +59,10 @@ test("a new event appears without reloading the page", async () => {
 });
 
 test("every request stays on this machine", () => {
-  assert.ok(requests.length > 0);
-  const remote = requests.filter((r) => !r.startsWith("data:") && !LOCAL_HOSTS.has(new URL(r).hostname));
-  assert.deepEqual(remote, []);
+  assert.ok(browser.requests.length > 0);
+  assert.deepEqual(remoteRequests(browser.requests), []);
 });
 
 test("the console shows no errors", () => {
-  assert.deepEqual(consoleErrors, []);
+  assert.deepEqual(browser.consoleErrors, []);
 });

@@ -45,12 +45,15 @@ function currentWindow() {
 
 async function refresh() {
   const range = currentWindow();
-  const [health, events] = await Promise.all([getJson("/api/health"), getJson("/api/events")]);
+  const [health, events, funnels] = await Promise.all([
+    getJson("/api/health"), getJson("/api/events"), getJson("/api/funnels"),
+  ]);
   const [counts, kpis] = await Promise.all([
     Promise.all(events.map((e) => getJson(countsPath(e.name, "source", range)))),
     Promise.all(KPIS.map(([event]) => getJson(countsPath(event, null, range)))),
   ]);
   renderHealth(health);
+  renderFunnels(funnels);
   renderKpis(kpis);
   renderEvents(events.map((e, i) => ({ ...e, series: counts[i].series })), range);
   d3.select("[data-testid=updated]").text(clockSeconds(new Date()));
@@ -85,6 +88,26 @@ function describeWatermark(watermark) {
   const behind = lag < 120 ? `${lag} s` : lag < 7200 ? `${Math.round(lag / 60)} min` : `${Math.round(lag / 3600)} h`;
   const sameDay = d3.timeDay.floor(now).getTime() === d3.timeDay.floor(watermark).getTime();
   return `${(sameDay ? clockSeconds : dateTime)(watermark)} (${behind} behind)`;
+}
+
+// Each defined funnel links to its own page, funnel.html?id=ID.
+function renderFunnels(funnels) {
+  d3.select("[data-testid=funnels]").property("hidden", funnels.length === 0);
+  d3.select("[data-testid=funnel-list]")
+    .selectAll("a")
+    .data(funnels, (f) => f.id)
+    .join((enter) => {
+      const link = enter.append("a").attr("class", "funnel-link").attr("data-testid", "funnel-link");
+      link.append("div").attr("class", "title");
+      link.append("div").attr("class", "path");
+      return link;
+    })
+    .attr("href", (f) => "/funnel.html?id=" + encodeURIComponent(f.id))
+    .attr("data-funnel", (f) => f.id)
+    .call((link) => {
+      link.select(".title").text((f) => f.name);
+      link.select(".path").text((f) => `${f.steps.map((s) => s.event).join(" → ")} · v${f.version}`);
+    });
 }
 
 function renderKpis(results) {

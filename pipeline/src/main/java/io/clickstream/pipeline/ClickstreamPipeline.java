@@ -52,7 +52,10 @@ public final class ClickstreamPipeline {
     events
         .apply("SessionizeEvents", new SessionizeEvents(settings))
         .apply("ComputeSessionContributions", ComputeSessionContributions.live(funnels))
-        .apply("WriteContributions", sinks.contributions());
+        .apply("WriteSessionContributions", sinks.contributions());
+    events
+        .apply("ComputeUserFunnelContributions", new ComputeUserFunnelContributions(funnels, settings))
+        .apply("WriteUserFunnelContributions", sinks.contributions());
     parsed.get(ParseEvents.DEAD_LETTERS).apply("WriteDeadLetters", sinks.deadLetters());
     events.apply("ReportStatus", sinks.status());
   }

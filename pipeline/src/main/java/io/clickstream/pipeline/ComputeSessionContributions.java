@@ -6,8 +6,6 @@ import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelEvaluator;
 import io.clickstream.core.funnel.FunnelResult;
-import io.clickstream.core.funnel.FunnelResultFields;
-import io.clickstream.core.funnel.FunnelStep;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -103,7 +101,7 @@ public class ComputeSessionContributions
   /** The contribution of one session's events to the event counts. */
   public static SessionContribution contributionOf(
       String userId, long start, long end, boolean closed, boolean last, List<Event> session) {
-    int version = SessionContribution.versionOf(session.size(), closed);
+    long version = SessionContribution.versionOf(session.size(), closed);
     Map<String, Long> counts = new HashMap<>();
     Map<String, Long> firstSeen = new HashMap<>();
     Map<String, Long> lastSeen = new HashMap<>();
@@ -138,36 +136,10 @@ public class ComputeSessionContributions
       long start, long end, boolean closed, boolean last, List<Event> session) {
     Map<String, Long> counts = new HashMap<>();
     Optional<FunnelResult> result = session.isEmpty() ? Optional.empty() : FunnelEvaluator.evaluateSession(f, session);
-    result.ifPresent(r -> {
-      String key = RedisKeys.funnelResults(f.id(), f.version(), minuteOf(r.startMillis()));
-      Event firstTouch = session.get(0);
-      for (int step = 1; step <= r.reached(); step++) {
-        add(counts, key, FunnelResultFields.reached(step));
-        for (Dimension d : f.breakdown()) {
-          add(counts, key, FunnelResultFields.reachedBy(d, step, Dimension.valueOrNone(firstTouch.dimension(d))));
-        }
-        if (step >= 2) {
-          add(counts, key, FunnelResultFields.secondsToStep(step, r.secondsToStep(step)));
-        }
-      }
-      if (r.reached() < f.stepCount()) {
-        add(counts, key, closed ? FunnelResultFields.DROPPED : FunnelResultFields.IN_PROGRESS);
-      }
-    });
-    int version = session.isEmpty() ? 0 : SessionContribution.versionOf(session.size(), closed);
+    result.ifPresent(r -> FunnelCounts.add(counts, f, r, session.get(0), r.reached() == f.stepCount()
+        ? FunnelCounts.Status.COMPLETE : closed ? FunnelCounts.Status.DROPPED : FunnelCounts.Status.IN_PROGRESS));
+    long version = session.isEmpty() ? 0 : SessionContribution.versionOf(session.size(), closed);
     return new SessionContribution(namespace, userId, start, end, version, last, counts, Map.of(), Map.of());
-  }
-
-  /** Whether any event could take part in the funnel: only then can the session have a result. */
-  private static boolean touches(FunnelDefinition f, List<Event> session) {
-    for (Event e : session) {
-      for (FunnelStep step : f.steps()) {
-        if (step.matches(e)) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   private static void addByFirstTouch(Map<String, Long> counts, String metric, long minute, Event firstTouch) {
@@ -178,7 +150,7 @@ public class ComputeSessionContributions
   }
 
   private static void add(Map<String, Long> counts, String key, String field) {
-    counts.merge(SessionContribution.countField(key, field), 1L, Long::sum);
+    FunnelCounts.increment(counts, key, field);
   }
 
   private static long minuteOf(long millis) {
@@ -213,10 +185,10 @@ public class ComputeSessionContributions
           continue;
         }
         if (coverage.funnelCovers(f, start)) {
-          if (events.isEmpty() || touches(f, events)) {
+          if (events.isEmpty() || FunnelCounts.touches(f, events)) {
             out.output(funnelContributionOf(f, coverage.namespace(f), user, start, end, closed, pane.isLast(), events));
           }
-        } else if (coverage.live() && lastEventTime >= f.liveFromMillis() && touches(f, events)) {
+        } else if (coverage.live() && lastEventTime >= f.liveFromMillis() && FunnelCounts.touches(f, events)) {
           // A late earlier event moved the session's start before live_from: it belongs to the
           // backfill now, so whatever the live path counted for it is retracted.
           out.output(new SessionContribution(coverage.namespace(f), user, start, end,

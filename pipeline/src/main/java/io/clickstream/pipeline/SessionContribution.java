@@ -26,7 +26,7 @@ public record SessionContribution(
     String userId,
     long startMillis,
     long endMillis,
-    int version,
+    long version,
     boolean last,
     Map<String, Long> counts,
     Map<String, Long> firstSeen,
@@ -43,7 +43,7 @@ public record SessionContribution(
   }
 
   /** The version of a firing: see {@link #version}. */
-  public static int versionOf(int distinctEvents, boolean closed) {
+  public static long versionOf(int distinctEvents, boolean closed) {
     return 2 * distinctEvents + (closed ? 1 : 0);
   }
 

@@ -94,7 +94,7 @@ public final class SessionContributionStore implements AutoCloseable {
     args.add(RedisKeys.userSessionPrefix(c.userId(), c.namespace()));
     args.add(Long.toString(c.startMillis()));
     args.add(Long.toString(c.endMillis()));
-    args.add(Integer.toString(c.version()));
+    args.add(Long.toString(c.version()));
     args.add(c.last() ? "1" : "0");
     args.add(Long.toString(TOMBSTONE_TTL_SECONDS));
     args.add(Integer.toString(c.counts().size()));

@@ -47,6 +47,7 @@ class StreamingPipelineMatchesOracleTest {
   private static final Duration GAP = Duration.ofSeconds(10);
   private static final Duration LATENESS = Duration.ofMinutes(10);
   private static final Duration OUT_OF_ORDERNESS = Duration.ofSeconds(1);
+  private static final Duration USER_WINDOW = Duration.ofSeconds(20);
 
   @Test
   void everyRedisCountEqualsTheBatchOracleOnceTheWatermarkHasPassed() throws Exception {
@@ -61,7 +62,11 @@ class StreamingPipelineMatchesOracleTest {
         define(redis, "strict_questionnaire", 0, "{\"order\":\"strict\",\"steps\":[{\"event\":\"search\"},"
             + "{\"event\":\"questionnaire_start\"},{\"event\":\"register\"}],\"breakdown\":[\"partner\"]}"),
         define(redis, "any_conversion", 0, "{\"order\":\"any\",\"steps\":[{\"event\":\"register\"},"
-            + "{\"event\":\"checkout\"},{\"event\":\"search\"}]}")));
+            + "{\"event\":\"checkout\"},{\"event\":\"search\"}]}"),
+        define(redis, "returning", 0, "{\"scope\":\"user\",\"window\":\"" + USER_WINDOW + "\",\"steps\":["
+            + "{\"event\":\"page_view\",\"where\":{\"page\":\"/landing\"}},{\"event\":\"search\"},"
+            + "{\"event\":\"register\"}],\"exclude\":[{\"event\":\"checkout\",\"after_step\":2}],"
+            + "\"breakdown\":[\"source\"]}")));
     List<String> lines = new JourneyGenerator(42).batch(300, now.minusSeconds(180), Duration.ofSeconds(180));
     int half = lines.size() / 2;
 
@@ -93,14 +98,17 @@ class StreamingPipelineMatchesOracleTest {
       long watermarkTarget = rows.stream()
           .map(r -> EventParser.parse(r.json()).event()).filter(e -> e != null)
           .mapToLong(e -> e.timestampMillis()).filter(ts -> ts < now.plusSeconds(300).toEpochMilli())
-          .max().orElseThrow() + GAP.toMillis() + 1_000;
+          .max().orElseThrow() + Math.max(GAP.toMillis(), USER_WINDOW.toMillis()) + 1_000;
       assertThat(waitUntil(Duration.ofSeconds(120), () -> watermark(redis) >= watermarkTarget))
           .as("the pipeline watermark passes %s", Instant.ofEpochMilli(watermarkTarget)).isTrue();
 
       BatchOracle.Expected expected = new BatchOracle(GAP.toMillis(), LATENESS.toMillis(), OUT_OF_ORDERNESS.toMillis())
           .compute(rows, funnels);
       assertThat(expected.counts()).hasSizeGreaterThan(100);
-      assertThat(expected.counts().keySet()).anyMatch(k -> k.startsWith(RedisKeys.funnelResults("hot", 1, 0).replace(":0", "")));
+      for (FunnelDefinition f : funnels) {
+        assertThat(expected.counts().keySet()).as("results of %s", f.id())
+            .anyMatch(k -> k.startsWith(RedisKeys.PREFIX + "fr:" + f.id() + ":"));
+      }
       assertThat(expected.invalid() + expected.future() + expected.late()).isEqualTo(4);
       // The watermark is reported by its own branch; the writer's last bundle may land just after.
       waitUntil(Duration.ofSeconds(30), () -> RedisCounts.all(redis).equals(expected.counts()));

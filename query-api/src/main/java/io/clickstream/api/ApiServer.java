@@ -37,10 +37,13 @@ public final class ApiServer implements AutoCloseable {
     // Spark's default reaction to a failed start is System.exit: report it to the caller instead.
     http.initExceptionHandler(startFailure::set);
     http.staticFiles.location("/public");
+    FunnelStore funnels = new FunnelStore(redis, clock);
     Routes.install(http,
         new HealthController(redis, hbase, clock),
         new EventsController(redis),
-        new CountsController(redis, clock));
+        new CountsController(redis, clock),
+        new FunnelsController(funnels, new ApiToken(config.apiToken())),
+        new FunnelResultsController(funnels, redis, clock));
     http.awaitInitialization();
     if (startFailure.get() != null) {
       close();

@@ -2,6 +2,7 @@ package io.clickstream.api;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,17 +24,18 @@ final class Buckets {
   /** Bucket starts, in the query's time zone. */
   final List<OffsetDateTime> starts;
 
-  Buckets(CountsQuery query) {
-    firstMinute = firstMinuteAtOrAfter(query.from());
-    int minutes = (int) (firstMinuteAtOrAfter(query.to()) - firstMinute);
+  /** The minutes whose start is in [from, to), in buckets of {@code step} on the wall clock of {@code tz}. */
+  Buckets(Instant from, Instant to, Step step, ZoneId tz) {
+    firstMinute = firstMinuteAtOrAfter(from);
+    int minutes = (int) (firstMinuteAtOrAfter(to) - firstMinute);
     bucketOfMinute = new int[minutes];
     starts = new ArrayList<>();
     Instant current = null;
     for (int i = 0; i < minutes; i++) {
-      Instant start = query.step().bucketStart(Instant.ofEpochSecond((firstMinute + i) * MINUTE_SECONDS), query.tz());
+      Instant start = step.bucketStart(Instant.ofEpochSecond((firstMinute + i) * MINUTE_SECONDS), tz);
       if (!start.equals(current)) {
         current = start;
-        starts.add(start.atZone(query.tz()).toOffsetDateTime());
+        starts.add(start.atZone(tz).toOffsetDateTime());
       }
       bucketOfMinute[i] = starts.size() - 1;
     }

@@ -8,17 +8,11 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
 import spark.Request;
 
 /** {@code GET /api/counts}: an event's counts over a range, per step bucket, optionally by a dimension. */
 final class CountsController {
-
-  /** Keys read per round trip: large enough to amortise latency, small enough to keep replies modest. */
-  private static final int KEYS_PER_ROUND_TRIP = 1000;
 
   record Point(String t, long count) {}
 
@@ -38,7 +32,7 @@ final class CountsController {
 
   Counts query(Request request) {
     CountsQuery query = QueryParams.counts(request::queryParams, clock.instant());
-    Buckets buckets = new Buckets(query);
+    Buckets buckets = new Buckets(query.from(), query.to(), query.step(), query.tz());
     Map<String, long[]> sums = sumPerBucket(query, buckets);
     if (query.by() == null) {
       sums.putIfAbsent(RedisKeys.ALL, new long[buckets.starts.size()]);
@@ -55,22 +49,11 @@ final class CountsController {
   private Map<String, long[]> sumPerBucket(CountsQuery query, Buckets buckets) {
     String dimension = query.by() == null ? RedisKeys.DIM_ALL : query.by().wireName();
     Map<String, long[]> sums = new HashMap<>();
-    try (Jedis jedis = redis.getResource()) {
-      for (int first = 0; first < buckets.minutes(); first += KEYS_PER_ROUND_TRIP) {
-        int end = Math.min(first + KEYS_PER_ROUND_TRIP, buckets.minutes());
-        List<Response<Map<String, String>>> replies = new ArrayList<>(end - first);
-        try (Pipeline pipeline = jedis.pipelined()) {
-          for (int i = first; i < end; i++) {
-            replies.add(pipeline.hgetAll(RedisKeys.counts(query.metric(), dimension, buckets.firstMinute + i)));
-          }
-        }
-        for (int i = first; i < end; i++) {
-          int bucket = buckets.bucketOfMinute[i];
-          replies.get(i - first).get().forEach((key, count) ->
-              sums.computeIfAbsent(key, k -> new long[buckets.starts.size()])[bucket] += Long.parseLong(count));
-        }
-      }
-    }
+    MinuteHashes.read(redis, buckets, minute -> RedisKeys.counts(query.metric(), dimension, minute), (minute, fields) -> {
+      int bucket = buckets.bucketOfMinute[minute];
+      fields.forEach((key, count) ->
+          sums.computeIfAbsent(key, k -> new long[buckets.starts.size()])[bucket] += Long.parseLong(count));
+    });
     return sums;
   }
 

@@ -1,5 +1,6 @@
 package io.clickstream.api;
 
+import io.clickstream.core.funnel.InvalidFunnelException;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +17,14 @@ final class ErrorMapper {
   static void install(Service http) {
     http.exception(BadRequest.class, (e, request, response) ->
         response.body(Json.write(response, 400, error(e.getMessage()))));
+    http.exception(InvalidFunnelException.class, (e, request, response) ->
+        response.body(Json.write(response, 400, error(e.getMessage()))));
+    http.exception(Unauthorized.class, (e, request, response) -> {
+      response.header("WWW-Authenticate", "Bearer");
+      response.body(Json.write(response, 401, error(e.getMessage())));
+    });
+    http.exception(NotFound.class, (e, request, response) ->
+        response.body(Json.write(response, 404, error(e.getMessage()))));
     http.exception(Exception.class, (e, request, response) -> {
       // The client learns nothing of the internals; the log gets the whole story.
       LOG.error("{} failed", describe(request), e);

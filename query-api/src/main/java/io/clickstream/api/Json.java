@@ -19,9 +19,26 @@ final class Json {
 
   private Json() {}
 
+  /** A response with a status other than 200; a null body answers with none (for 204). */
+  record Answer(int status, Object body) {
+    static final Answer NO_CONTENT = new Answer(204, null);
+  }
+
   /** A route answering with the JSON form of what {@code handler} returns. */
   static Route route(Function<Request, Object> handler) {
     return (request, response) -> write(response, 200, handler.apply(request));
+  }
+
+  /** A route answering with the status and the JSON form of the body that {@code handler} returns. */
+  static Route answer(Function<Request, Answer> handler) {
+    return (request, response) -> {
+      Answer answer = handler.apply(request);
+      if (answer.body() == null) {
+        response.status(answer.status());
+        return "";
+      }
+      return write(response, answer.status(), answer.body());
+    };
   }
 
   /** An epoch-millis value as ISO-8601 UTC, the form of every instant the API returns; null when absent. */

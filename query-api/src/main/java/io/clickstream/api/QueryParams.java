@@ -2,6 +2,10 @@ package io.clickstream.api;
 
 import io.clickstream.core.Dimension;
 import io.clickstream.core.RedisKeys;
+import io.clickstream.core.funnel.FunnelDefinition;
+import io.clickstream.core.funnel.FunnelDefinitions;
+import io.clickstream.core.funnel.InvalidFunnelException;
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,15 +13,18 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * Parses and validates query parameters, the one place that does, so that controllers only ever see
- * valid values. A parameter given empty counts as not given.
+ * Parses and validates query parameters (and the funnel definitions PUT bodies carry), the one place
+ * that does, so that controllers only ever see valid values. A parameter given empty counts as not given.
  */
 final class QueryParams {
 
   static final Duration DEFAULT_RANGE = Duration.ofHours(1);
   static final ZoneId DEFAULT_TZ = ZoneId.of("UTC");
+  /** The largest funnel definition accepted; real ones are a few hundred bytes. */
+  static final int MAX_DEFINITION_BYTES = 64 * 1024;
   /** Event names starting with {@code _} are reserved for these pipeline-made counts. */
   private static final Map<String, String> BUILT_IN_METRICS = Map.of(
       "_sessions", RedisKeys.METRIC_SESSIONS,
@@ -35,16 +42,85 @@ final class QueryParams {
     Dimension by = parseBy(given(params, "by"));
     Step step = parseStep(given(params, "step"));
     ZoneId tz = parseTz(given(params, "tz"));
+    Range range = range(params, now, step.maxRange, "step=" + step.wireName());
+    return new CountsQuery(event, metricOf(event), by, step, tz, range.from, range.to);
+  }
+
+  /** The {@code version} parameter of a funnel request: a positive number, or null for the current version. */
+  static Integer funnelVersion(Function<String, String> params) {
+    String value = given(params, "version");
+    if (value == null) {
+      return null;
+    }
+    try {
+      int version = Integer.parseInt(value);
+      if (version >= 1) {
+        return version;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new BadRequest("version", "expected a positive whole number, got '" + value + "'");
+  }
+
+  /**
+   * The {@code /api/funnels/{id}/results} query for {@code funnel} (the version asked for). Without
+   * {@code step} the results are totals over the range; with it, a trend per bucket.
+   */
+  static FunnelResultsQuery funnelResults(Function<String, String> params, Instant now, FunnelDefinition funnel) {
+    Dimension by = parseBy(given(params, "by"));
+    if (by != null && !funnel.breakdown().contains(by)) {
+      throw new BadRequest("by", funnel.breakdown().isEmpty()
+          ? "funnel '" + funnel.id() + "' has no breakdown dimensions"
+          : "funnel '" + funnel.id() + "' is broken down only by "
+              + String.join(", ", funnel.breakdown().stream().map(Dimension::wireName).toList()));
+    }
+    String stepValue = given(params, "step");
+    Step step = stepValue == null ? null : parseStep(stepValue);
+    ZoneId tz = parseTz(given(params, "tz"));
+    // Totals read as many minute hashes as a trend by hour or day, so they share its limit.
+    Range range = step == null
+        ? range(params, now, Step.DAY.maxRange, "totals")
+        : range(params, now, step.maxRange, "step=" + step.wireName());
+    return new FunnelResultsQuery(funnel, by, step, tz, range.from, range.to);
+  }
+
+  /**
+   * A funnel definition from a request body of {@code length} bytes ({@code -1} when unknown): a body
+   * over {@link #MAX_DEFINITION_BYTES} is refused before it is read; a bad definition throws
+   * {@link InvalidFunnelException} naming the field.
+   */
+  static FunnelDefinition funnelDefinition(long length, Supplier<byte[]> body, String pathId) {
+    if (length > MAX_DEFINITION_BYTES) {
+      throw tooLarge();
+    }
+    byte[] bytes = body.get();
+    if (bytes == null || bytes.length == 0) {
+      throw new BadRequest("body", "required: the funnel definition as JSON");
+    }
+    if (bytes.length > MAX_DEFINITION_BYTES) {
+      throw tooLarge();
+    }
+    return FunnelDefinitions.parse(new String(bytes, StandardCharsets.UTF_8), pathId);
+  }
+
+  private static BadRequest tooLarge() {
+    return new BadRequest("body", "larger than " + MAX_DEFINITION_BYTES / 1024 + " kB");
+  }
+
+  private record Range(Instant from, Instant to) {}
+
+  /** {@code from} and {@code to}, defaulting to the hour up to {@code now}, at most {@code max} apart. */
+  private static Range range(Function<String, String> params, Instant now, Duration max, String limitOf) {
     Instant to = parseInstant(params, "to", now);
     Instant from = parseInstant(params, "from", to.minus(DEFAULT_RANGE));
     if (!from.isBefore(to)) {
       throw new BadRequest("from", "must be before to");
     }
-    if (Duration.between(from, to).compareTo(step.maxRange) > 0) {
-      throw new BadRequest("from",
-          "more than " + step.maxRange.toDays() + " days before to, the limit at step=" + step.wireName());
+    if (Duration.between(from, to).compareTo(max) > 0) {
+      throw new BadRequest("from", "more than " + max.toDays() + " days before to, the limit for " + limitOf);
     }
-    return new CountsQuery(event, metricOf(event), by, step, tz, from, to);
+    return new Range(from, to);
   }
 
   private static String metricOf(String event) {

@@ -7,10 +7,16 @@ final class Routes {
 
   private Routes() {}
 
-  static void install(Service http, HealthController health, EventsController events, CountsController counts) {
-    http.get("/api/health", Json.route(request -> health.report()));
-    http.get("/api/events", Json.route(request -> events.list()));
-    http.get("/api/counts", Json.route(counts::query));
+  static void install(Service http, HealthController health, EventsController events, CountsController counts,
+      FunnelsController funnels, FunnelResultsController funnelResults) {
+    http.get("/api/health",                 Json.route(request -> health.report()));
+    http.get("/api/events",                 Json.route(request -> events.list()));
+    http.get("/api/counts",                 Json.route(counts::query));
+    http.get("/api/funnels",                Json.route(request -> funnels.list()));
+    http.get("/api/funnels/:id",            Json.route(funnels::get));
+    http.put("/api/funnels/:id",            Json.answer(funnels::put));
+    http.delete("/api/funnels/:id",         Json.answer(funnels::delete));
+    http.get("/api/funnels/:id/results",    Json.route(funnelResults::query));
     ErrorMapper.install(http);
   }
 }

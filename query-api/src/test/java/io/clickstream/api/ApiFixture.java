@@ -37,7 +37,11 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
     }
   }
 
+  /** The API token of every fixture's server. */
+  static final String TOKEN = "test-token-0123456789abcdef";
+
   private final String hbaseZk;
+  private final String apiToken;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private RedisServer redisServer;
   private JedisPooled redis;
@@ -48,7 +52,13 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
   }
 
   ApiFixture(String hbaseZk) {
+    this(hbaseZk, TOKEN);
+  }
+
+  /** @param apiToken the server's API token; null for a server that refuses every write */
+  ApiFixture(String hbaseZk, String apiToken) {
     this.hbaseZk = hbaseZk;
+    this.apiToken = apiToken;
   }
 
   @Override
@@ -57,7 +67,7 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
     redisServer = RedisServer.newRedisServer().bind("127.0.0.1").port(redisPort).build();
     redisServer.start();
     redis = new JedisPooled("127.0.0.1", redisPort);
-    api = new ApiServer(new ApiConfig("127.0.0.1", 0, "redis://127.0.0.1:" + redisPort, hbaseZk));
+    api = new ApiServer(new ApiConfig("127.0.0.1", 0, "redis://127.0.0.1:" + redisPort, hbaseZk, apiToken));
     api.start();
   }
 
@@ -95,14 +105,42 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
 
   /** GETs a path with its query, which must already be URL-encoded. */
   Reply get(String pathAndQuery) {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)), "GET " + pathAndQuery);
+  }
+
+  /** PUTs a JSON body with the fixture's token. */
+  Reply put(String path, String body) {
+    return put(path, body, TOKEN);
+  }
+
+  /** PUTs a JSON body with {@code token} as bearer token; none when null. */
+  Reply put(String path, String body, String token) {
+    return send(withToken(HttpRequest.newBuilder(URI.create(baseUrl() + path)), token)
+        .header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(body)), "PUT " + path);
+  }
+
+  /** DELETEs with the fixture's token. */
+  Reply delete(String path) {
+    return delete(path, TOKEN);
+  }
+
+  Reply delete(String path, String token) {
+    return send(withToken(HttpRequest.newBuilder(URI.create(baseUrl() + path)), token).DELETE(), "DELETE " + path);
+  }
+
+  private static HttpRequest.Builder withToken(HttpRequest.Builder request, String token) {
+    return token == null ? request : request.header("Authorization", "Bearer " + token);
+  }
+
+  private Reply send(HttpRequest.Builder request, String what) {
     try {
-      HttpResponse<String> response = http.send(
-          HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
       return new Reply(
           response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
     } catch (IOException e) {
-      throw new AssertionError("GET " + pathAndQuery + " failed", e);
+      throw new AssertionError(what + " failed", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);

@@ -12,8 +12,8 @@ class ApiServerLifecycleTest {
 
   @Test
   void severalServersRunSideBySideOnPortsPickedForThem() {
-    try (ApiServer one = new ApiServer(new ApiConfig(null, 0, NO_REDIS, null));
-        ApiServer two = new ApiServer(new ApiConfig(null, 0, NO_REDIS, null))) {
+    try (ApiServer one = new ApiServer(new ApiConfig(null, 0, NO_REDIS, null, null));
+        ApiServer two = new ApiServer(new ApiConfig(null, 0, NO_REDIS, null, null))) {
       one.start();
       two.start();
 
@@ -23,9 +23,9 @@ class ApiServerLifecycleTest {
 
   @Test
   void aPortAlreadyInUseFailsTheStartInsteadOfExitingTheJvm() {
-    try (ApiServer first = new ApiServer(new ApiConfig(null, 0, NO_REDIS, null))) {
+    try (ApiServer first = new ApiServer(new ApiConfig(null, 0, NO_REDIS, null, null))) {
       first.start();
-      ApiServer second = new ApiServer(new ApiConfig(null, first.port(), NO_REDIS, null));
+      ApiServer second = new ApiServer(new ApiConfig(null, first.port(), NO_REDIS, null, null));
 
       assertThatThrownBy(second::start)
           .isInstanceOf(IllegalStateException.class)
@@ -35,6 +35,6 @@ class ApiServerLifecycleTest {
 
   @Test
   void withoutABindAddressOnlyLoopbackIsListenedOn() {
-    assertThat(new ApiConfig(null, ApiConfig.DEFAULT_PORT, NO_REDIS, null).bindAddress()).isEqualTo("127.0.0.1");
+    assertThat(new ApiConfig(null, ApiConfig.DEFAULT_PORT, NO_REDIS, null, null).bindAddress()).isEqualTo("127.0.0.1");
   }
 }

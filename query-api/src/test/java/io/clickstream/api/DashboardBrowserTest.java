@@ -1,18 +1,7 @@
 package io.clickstream.api;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-
 import io.clickstream.core.Dimension;
 import io.clickstream.core.RedisKeys;
-import java.io.ByteArrayOutputStream;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -24,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Runs the dashboard's browser test ({@code web/e2e/}, node's test runner driving Chromium) against a real
+ * Runs the dashboard's browser test ({@code web/e2e/dashboard.test.mjs}) against a real
  * API on seeded Redis. Node has no Redis client, so this side plays the pipeline: it keeps the heartbeat
  * fresh and adds a new event while the page is open.
  */
@@ -32,9 +21,6 @@ class DashboardBrowserTest {
 
   @RegisterExtension static final ApiFixture api = new ApiFixture();
 
-  private static final Path REPO = Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
-      .toAbsolutePath().getParent();
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final String SEEDED_EVENT = "signup";
   private static final long SEEDED_TOTAL = 1234;
   private static final String NEW_EVENT = "newsletter:subscribe";
@@ -42,7 +28,7 @@ class DashboardBrowserTest {
 
   @Test
   void theDashboardShowsLiveCountsAndPicksUpNewEventsInARealBrowser() throws Exception {
-    requireTools();
+    BrowserTests.requireTools();
     Instant now = Instant.now();
     seedEvent(SEEDED_EVENT, SEEDED_TOTAL, now);
     seedEvent("page_view", 98_765, now);
@@ -54,50 +40,15 @@ class DashboardBrowserTest {
     ScheduledExecutorService pipeline = Executors.newSingleThreadScheduledExecutor();
     try {
       pipeline.scheduleAtFixedRate(DashboardBrowserTest::heartbeat, 0, 1, TimeUnit.SECONDS);
-      ProcessBuilder command = new ProcessBuilder("node", "--test", "--test-reporter=tap", "web/e2e/")
-          .directory(REPO.toFile())
-          .redirectErrorStream(true)
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-      command.environment().putAll(Map.of(
+      BrowserTests.Run node = BrowserTests.start("web/e2e/dashboard.test.mjs", Map.of(
           "DASHBOARD_URL", api.baseUrl() + "/",
           "SEEDED_EVENT", SEEDED_EVENT,
           "SEEDED_TOTAL", String.valueOf(SEEDED_TOTAL),
           "NEW_EVENT", NEW_EVENT));
-      Process node = command.start();
       pipeline.schedule(() -> seedEvent(NEW_EVENT, 7, Instant.now()), 3, TimeUnit.SECONDS);
-      ByteArrayOutputStream output = new ByteArrayOutputStream();
-      Thread reader = new Thread(() -> copy(node.getInputStream(), output));
-      reader.start();
-      if (!node.waitFor(120, TimeUnit.SECONDS)) {
-        node.destroyForcibly();
-        reader.join(5_000);
-        fail("node --test web/e2e/ took over 120 s:\n" + output.toString(StandardCharsets.UTF_8));
-      }
-      reader.join(5_000);
-      String tap = output.toString(StandardCharsets.UTF_8);
-      // Kept in the surefire report, to see what the browser test did even when it passed.
-      System.out.println(tap);
-      assertThat(node.exitValue()).as("node --test web/e2e/ output:\n%s", tap).isZero();
-      assertThat(tap).as("node ran no test:\n%s", tap).containsPattern("(?m)^# pass [1-9]");
+      node.await();
     } finally {
       pipeline.shutdownNow();
-    }
-  }
-
-  /** Fails, never skips, without the tools: a browser test that silently does not run proves nothing. */
-  private static void requireTools() throws InterruptedException {
-    if (!Files.isExecutable(CHROMIUM)) {
-      fail(CHROMIUM + " is missing: apt-get install chromium nodejs npm");
-    }
-    try {
-      if (new ProcessBuilder("node", "--version").start().waitFor() != 0) {
-        fail("node does not run: apt-get install chromium nodejs npm");
-      }
-    } catch (IOException e) {
-      fail("node is not on the PATH: apt-get install chromium nodejs npm");
-    }
-    if (!Files.isDirectory(REPO.resolve("web/node_modules/playwright-core"))) {
-      fail("web/node_modules/playwright-core is missing: npm ci --prefix web");
     }
   }
 
@@ -130,13 +81,5 @@ class DashboardBrowserTest {
         "watermark_ms", String.valueOf(now - 3_000),
         "heartbeat_ms", String.valueOf(now),
         "runner", "DirectRunner"));
-  }
-
-  private static void copy(InputStream in, ByteArrayOutputStream out) {
-    try (in) {
-      in.transferTo(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

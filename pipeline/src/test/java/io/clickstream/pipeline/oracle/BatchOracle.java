@@ -86,6 +86,11 @@ public final class BatchOracle {
           }
         }
       }
+      for (FunnelDefinition f : funnels) {
+        if (f.scope() == FunnelDefinition.Scope.USER) {
+          countUserAttempts(f, events, counts);
+        }
+      }
       for (Event e : events) {
         firstSeen.merge(e.name(), e.timestampMillis(), Math::min);
         lastSeen.merge(e.name(), e.timestampMillis(), Math::max);
@@ -126,6 +131,21 @@ public final class BatchOracle {
       inc(counts, RedisKeys.CATALOG_TOTAL, e.name());
       if (e.conversion() != null) {
         countByFirstTouch(counts, RedisKeys.conversionMetric(e.conversion()), e.timestampMillis(), firstTouch);
+      }
+    }
+  }
+
+  /** A user's attempts over the whole history, each by the first touch of the session holding its start. */
+  private void countUserAttempts(FunnelDefinition f, List<Event> history, Map<String, Long> counts) {
+    for (FunnelEvaluator.UserAttempt a : FunnelEvaluator.evaluateUser(f, history)) {
+      if (a.result().startMillis() >= f.liveFromMillis()) {
+        Event firstTouch = null;
+        for (List<Event> session : sessions(history)) {
+          if (session.get(0).timestampMillis() <= a.result().startMillis()) {
+            firstTouch = session.get(0);
+          }
+        }
+        countResult(f, a.result(), firstTouch, counts);
       }
     }
   }

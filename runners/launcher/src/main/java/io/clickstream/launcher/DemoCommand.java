@@ -10,11 +10,13 @@ import java.io.PrintWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -57,8 +59,13 @@ final class DemoCommand implements Callable<Integer> {
   int port;
 
   @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-      description = "Interface the API listens on (default: ${DEFAULT-VALUE}; the API has no authentication).")
+      description = "Interface the API listens on (default: ${DEFAULT-VALUE}; reads need no authentication).")
   String bind;
+
+  @Option(names = "--api-token", paramLabel = "TOKEN",
+      description = "Bearer token the API requires for writes (funnel definitions). Defaults to env "
+          + "CLICKSTREAM_API_TOKEN; if neither is given, the demo generates a random one and prints it.")
+  String apiToken;
 
   @Option(names = "--session-gap", paramLabel = "D", defaultValue = "PT30M", converter = DurationConverter.class,
       description = "Inactivity that closes a user's session (default: ${DEFAULT-VALUE}).")
@@ -163,7 +170,8 @@ final class DemoCommand implements Callable<Integer> {
     progress("[3/5] Creating the events table and starting the API...");
     Connection connection = HBaseConnections.connectAndCreateTable(zk);
     started.push(new Step("closing the HBase connection", connection::close));
-    ApiServer api = new ApiServer(new ApiConfig(bind, port, redis, zk));
+    ApiToken token = apiToken(apiToken, System.getenv(TOKEN_ENV));
+    ApiServer api = new ApiServer(new ApiConfig(bind, port, redis, zk, token.value()));
     api.start();
     started.push(new Step("stopping the API", api::close));
     String host = "0.0.0.0".equals(bind) || "::".equals(bind) ? "127.0.0.1" : bind;
@@ -201,11 +209,43 @@ final class DemoCommand implements Callable<Integer> {
     out.println("Load your own events (one JSON object per line) from another terminal:");
     out.println("  ./analytics load events.jsonl        # or: cat events.jsonl | ./analytics load -");
     out.println("More traffic:  ./analytics generate --rate 50");
+    out.println();
+    // A token the user chose is a secret of theirs: only a generated one is shown in full.
+    out.println("API token for writes: " + token.description());
+    out.println("Define a funnel (then open it from the dashboard):");
+    out.println("  curl -X PUT -H \"Authorization: Bearer " + token.shown() + "\" -H 'Content-Type: application/json' \\");
+    out.println("    " + apiUrl + "api/funnels/signup \\");
+    out.println("    -d '{\"name\":\"Signup\",\"steps\":[{\"event\":\"page_view\"},{\"event\":\"search\"},"
+        + "{\"event\":\"register\"}],\"breakdown\":[\"source\"]}'");
     out.println("Press Ctrl-C to stop.");
     out.flush();
 
     new CountDownLatch(1).await(); // until Ctrl-C: the shutdown hook stops everything
     return Analytics.EXIT_OK;
+  }
+
+  static final String TOKEN_ENV = "CLICKSTREAM_API_TOKEN";
+
+  /**
+   * The API token and where it came from.
+   *
+   * @param description what the banner says of it: the token itself only when generated
+   * @param shown how the banner's example shows it
+   */
+  record ApiToken(String value, String description, String shown) {}
+
+  /** The option's token, else the environment's, else a fresh random one (128 bits, as 32 hex digits). */
+  static ApiToken apiToken(String option, String environment) {
+    if (option != null && !option.isBlank()) {
+      return new ApiToken(option, "the one given with --api-token", "<your --api-token>");
+    }
+    if (environment != null && !environment.isBlank()) {
+      return new ApiToken(environment, "the one in " + TOKEN_ENV, "$" + TOKEN_ENV);
+    }
+    byte[] random = new byte[16];
+    new SecureRandom().nextBytes(random);
+    String token = HexFormat.of().formatHex(random);
+    return new ApiToken(token, token + " (generated; choose one with --api-token or " + TOKEN_ENV + ")", token);
   }
 
   private ClickstreamOptions beamOptions() {

@@ -68,7 +68,7 @@ class CommandLineTest {
     Run run = Run.of("demo", "--help");
     assertThat(run.out())
         .contains("--port", "--session-gap", "--allowed-lateness", "--hbase-zk", "--redis", "--rate",
-            "--runner=DirectRunner");
+            "--api-token", "CLICKSTREAM_API_TOKEN", "--runner=DirectRunner");
   }
 
   @Test

@@ -54,7 +54,7 @@ class LoadedEventsReachTheApiTest {
     RedisServer redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1").setting("save \"\"").build();
     redis.start();
     String redisUrl = "redis://127.0.0.1:" + redisPort;
-    ApiServer api = new ApiServer(new ApiConfig("127.0.0.1", 0, redisUrl, hbase.zk()));
+    ApiServer api = new ApiServer(new ApiConfig("127.0.0.1", 0, redisUrl, hbase.zk(), null));
     api.start();
     PipelineResult pipeline = ClickstreamPipeline.run(PipelineOptionsFactory.fromArgs(
         "--runner=DirectRunner", "--hbaseZk=" + hbase.zk(), "--redisUrl=" + redisUrl,

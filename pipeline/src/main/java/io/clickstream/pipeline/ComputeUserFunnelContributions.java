@@ -1,0 +1,235 @@
+package io.clickstream.pipeline;
+
+import io.clickstream.core.Event;
+import io.clickstream.core.RedisKeys;
+import io.clickstream.core.funnel.FunnelDefinition;
+import io.clickstream.core.funnel.FunnelEvaluator;
+import io.clickstream.core.funnel.FunnelEvaluator.UserAttempt;
+import io.clickstream.core.funnel.FunnelResult;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.BooleanCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.state.BagState;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.state.Timer;
+import org.apache.beam.sdk.state.TimerSpec;
+import org.apache.beam.sdk.state.TimerSpecs;
+import org.apache.beam.sdk.state.ValueState;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+
+/**
+ * Results of user-scope funnels, whose attempts span sessions: per user, a stateful DoFn keeps the
+ * user's recent events and re-evaluates every user-scope funnel shortly after new events and
+ * whenever the watermark ends an attempt's window. Its output is absolute, like a session's: all
+ * attempts of one <em>episode</em> of the user, replaced by the writer as the episode grows.
+ *
+ * <p>An episode ends once the watermark is past its last event by the session gap, the longest
+ * window and the allowed lateness: no open attempt, session or late event can reach back into it.
+ * Its final contribution is written and its state and timers are cleared; later events start a new
+ * episode, which owes nothing to the old one.
+ */
+public class ComputeUserFunnelContributions extends PTransform<PCollection<Event>, PCollection<SessionContribution>> {
+
+  /** Versions order a user's firings: distinct events first, then how many attempt windows ended. */
+  static final long EVENT_WEIGHT = 1L << 20;
+
+  private final FunnelCatalog funnels;
+  private final SessionSettings settings;
+
+  public ComputeUserFunnelContributions(FunnelCatalog funnels, SessionSettings settings) {
+    this.funnels = funnels;
+    this.settings = settings;
+  }
+
+  @Override
+  public PCollection<SessionContribution> expand(PCollection<Event> events) {
+    return events
+        .apply("KeyByUser", WithKeys.of((SerializableFunction<Event, String>) Event::userId)
+            .withKeyType(TypeDescriptors.strings()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), EventCoder.of()))
+        .apply("EvaluateUserFunnels", ParDo.of(new UserFunnelFn(funnels, settings)))
+        .setCoder(SerializableCoder.of(SessionContribution.class));
+  }
+
+  static List<FunnelDefinition> userScope(FunnelCatalog catalog) {
+    return catalog.current().stream().filter(f -> f.scope() == FunnelDefinition.Scope.USER).toList();
+  }
+
+  static final class UserFunnelFn extends DoFn<KV<String, Event>, SessionContribution> {
+    private final FunnelCatalog funnels;
+    private final SessionSettings settings;
+
+    @StateId("events")
+    private final StateSpec<BagState<Event>> eventsSpec = StateSpecs.bag(EventCoder.of());
+
+    /** How far the watermark is known to have come: the latest "progress" timer that fired. */
+    @StateId("watermark")
+    private final StateSpec<ValueState<Long>> watermarkSpec = StateSpecs.value(VarLongCoder.of());
+
+    @StateId("emitPending")
+    private final StateSpec<ValueState<Boolean>> emitPendingSpec = StateSpecs.value(BooleanCoder.of());
+
+    @TimerId("emit")
+    private final TimerSpec emitSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
+
+    @TimerId("progress")
+    private final TimerSpec progressSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+    UserFunnelFn(FunnelCatalog funnels, SessionSettings settings) {
+      this.funnels = funnels;
+      this.settings = settings;
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<String, Event> element,
+        @StateId("events") BagState<Event> events,
+        @StateId("emitPending") ValueState<Boolean> emitPending,
+        @TimerId("emit") Timer emit,
+        @TimerId("progress") Timer progress,
+        @StateId("watermark") ValueState<Long> watermark) {
+      if (userScope(funnels).isEmpty()) {
+        return;
+      }
+      events.add(element.getValue());
+      if (!Boolean.TRUE.equals(emitPending.read())) {
+        emit.offset(settings.earlyFiringDelay()).setRelative();
+        emitPending.write(true);
+      }
+      progress.set(new Instant(nextProgress(distinct(events), watermarkOf(watermark))));
+    }
+
+    @OnTimer("emit")
+    public void onEmit(
+        @Key String user,
+        @StateId("events") BagState<Event> events,
+        @StateId("watermark") ValueState<Long> watermark,
+        @StateId("emitPending") ValueState<Boolean> emitPending,
+        OutputReceiver<SessionContribution> out) {
+      emitPending.clear();
+      List<Event> ordered = distinct(events);
+      if (!ordered.isEmpty()) {
+        emitAll(user, ordered, watermarkOf(watermark), false, out);
+      }
+    }
+
+    @OnTimer("progress")
+    public void onProgress(
+        OnTimerContext context,
+        @Key String user,
+        @StateId("events") BagState<Event> events,
+        @StateId("watermark") ValueState<Long> watermark,
+        @StateId("emitPending") ValueState<Boolean> emitPending,
+        @TimerId("emit") Timer emit,
+        @TimerId("progress") Timer progress,
+        OutputReceiver<SessionContribution> out) {
+      long passed = context.timestamp().getMillis();
+      List<Event> ordered = distinct(events);
+      if (ordered.isEmpty()) {
+        return;
+      }
+      if (passed >= closeTime(ordered)) {
+        emitAll(user, ordered, passed, true, out);
+        events.clear();
+        watermark.clear();
+        emitPending.clear();
+        emit.clear();
+        return;
+      }
+      watermark.write(passed);
+      emitAll(user, ordered, passed, false, out);
+      progress.set(new Instant(nextProgress(ordered, passed)));
+    }
+
+    private void emitAll(String user, List<Event> ordered, long watermark, boolean last,
+        OutputReceiver<SessionContribution> out) {
+      for (FunnelDefinition f : userScope(funnels)) {
+        if (FunnelCounts.touches(f, ordered)) {
+          out.output(contributionOf(f, user, ordered, watermark, last));
+        }
+      }
+    }
+
+    /** When the watermark next matters: the earliest attempt window still open, or the episode's end. */
+    private long nextProgress(List<Event> ordered, long watermark) {
+      long next = closeTime(ordered);
+      for (FunnelDefinition f : userScope(funnels)) {
+        for (UserAttempt a : FunnelEvaluator.evaluateUser(f, ordered)) {
+          if (!a.complete() && a.windowEndMillis() > watermark) {
+            next = Math.min(next, a.windowEndMillis());
+          }
+        }
+      }
+      return next;
+    }
+
+    private long closeTime(List<Event> ordered) {
+      long lastEvent = ordered.get(ordered.size() - 1).timestampMillis();
+      return lastEvent + reach() + settings.windowAllowedLateness().getMillis();
+    }
+
+    /** How far after its last event an episode can still be changed by a session or an attempt. */
+    private long reach() {
+      long reach = settings.sessionGap().getMillis();
+      for (FunnelDefinition f : userScope(funnels)) {
+        reach = Math.max(reach, f.window().toMillis());
+      }
+      return reach;
+    }
+
+    private SessionContribution contributionOf(FunnelDefinition f, String user, List<Event> ordered, long watermark,
+        boolean last) {
+      Map<String, Long> counts = new HashMap<>();
+      int ended = 0;
+      for (UserAttempt a : FunnelEvaluator.evaluateUser(f, ordered)) {
+        boolean windowEnded = a.windowEndMillis() <= watermark;
+        ended += windowEnded ? 1 : 0;
+        FunnelResult r = a.result();
+        if (r.startMillis() < f.liveFromMillis()) {
+          continue;
+        }
+        FunnelCounts.add(counts, f, r, ordered.get(sessionStartIndex(ordered, r.startIndex())), a.complete()
+            ? FunnelCounts.Status.COMPLETE : windowEnded ? FunnelCounts.Status.DROPPED : FunnelCounts.Status.IN_PROGRESS);
+      }
+      long start = ordered.get(0).timestampMillis();
+      long end = ordered.get(ordered.size() - 1).timestampMillis() + reach() + 1;
+      long version = ordered.size() * EVENT_WEIGHT + ended;
+      return new SessionContribution(RedisKeys.funnelNamespace(f.id(), f.version()), user, start, end, version, last,
+          counts, Map.of(), Map.of());
+    }
+
+    /** The index of the first event of the session (by the gap) holding event {@code index}. */
+    private int sessionStartIndex(List<Event> ordered, int index) {
+      int i = index;
+      while (i > 0 && ordered.get(i).timestampMillis() - ordered.get(i - 1).timestampMillis() < settings.sessionGap().getMillis()) {
+        i--;
+      }
+      return i;
+    }
+
+    private static List<Event> distinct(BagState<Event> events) {
+      return ComputeSessionContributions.distinctInOrder(events.read());
+    }
+
+    private static long watermarkOf(ValueState<Long> watermark) {
+      Long seen = watermark.read();
+      return seen == null ? Long.MIN_VALUE : seen;
+    }
+  }
+}

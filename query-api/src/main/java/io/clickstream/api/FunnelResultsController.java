@@ -1,0 +1,204 @@
+package io.clickstream.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.clickstream.core.RedisKeys;
+import io.clickstream.core.funnel.FunnelDefinition;
+import io.clickstream.core.funnel.FunnelDefinitions;
+import io.clickstream.core.funnel.FunnelResultFields;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import redis.clients.jedis.JedisPool;
+import spark.Request;
+
+/**
+ * {@code GET /api/funnels/{id}/results}: a funnel version's results over a range, as totals per step
+ * (with conversions, median times and an optional breakdown) or, with {@code step}, as a trend.
+ */
+final class FunnelResultsController {
+
+  /**
+   * @param conversionFromStart count / count of step 1; null when step 1 has none
+   * @param conversionFromPrevious count / count of the previous step (1.0 for step 1); null when that has none
+   * @param medianSecondsFromStart the lower median of the whole seconds from step 1; null when none reached it
+   */
+  record StepResult(String event, long count, Double conversionFromStart, Double conversionFromPrevious,
+      Long medianSecondsFromStart) {}
+
+  /** @param counts per step: results whose first-touch value is {@code key} that reached it */
+  record Breakdown(String key, long[] counts) {}
+
+  /** @param by and {@code breakdown} are present only when the request asked for a breakdown */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Totals(String funnel, int version, String from, String to, List<StepResult> steps, long inProgress,
+      long dropped, String by, List<Breakdown> breakdown) {}
+
+  record TrendPoint(String t, long[] counts, long inProgress, long dropped) {}
+
+  record Trend(String funnel, int version, String step, String tz, List<TrendPoint> series) {}
+
+  private final FunnelStore store;
+  private final JedisPool redis;
+  private final Clock clock;
+
+  FunnelResultsController(FunnelStore store, JedisPool redis, Clock clock) {
+    this.store = store;
+    this.redis = redis;
+    this.clock = clock;
+  }
+
+  Object query(Request request) {
+    String id = request.params(":id");
+    FunnelDefinition funnel =
+        FunnelDefinitions.parse(store.definition(id, QueryParams.funnelVersion(request::queryParams)), id);
+    FunnelResultsQuery query = QueryParams.funnelResults(request::queryParams, clock.instant(), funnel);
+    return query.step() == null ? totals(query) : trend(query);
+  }
+
+  private Totals totals(FunnelResultsQuery query) {
+    FunnelDefinition funnel = query.funnel();
+    int n = funnel.stepCount();
+    long[] reached = new long[n];
+    long[] openAndDropped = new long[2];
+    List<Map<Long, Long>> seconds = new ArrayList<>();
+    for (int j = 0; j < n; j++) {
+      seconds.add(new HashMap<>());
+    }
+    Map<String, long[]> byValue = new HashMap<>();
+    String byPrefix = query.by() == null ? null : FunnelResultFields.reachedByPrefix(query.by());
+    // One bucket for the whole range: its minutes are all that matter here.
+    Buckets minutes = new Buckets(query.from(), query.to(), Step.DAY, ZoneId.of("UTC"));
+    MinuteHashes.read(redis, minutes, minute -> RedisKeys.funnelResults(funnel.id(), funnel.version(), minute),
+        (minute, fields) -> fields.forEach((field, value) -> {
+          long count = Long.parseLong(value);
+          if (field.startsWith("reached:")) {
+            addAt(reached, stepOf(field.substring("reached:".length()), n), count);
+          } else if (field.equals(FunnelResultFields.IN_PROGRESS)) {
+            openAndDropped[0] += count;
+          } else if (field.equals(FunnelResultFields.DROPPED)) {
+            openAndDropped[1] += count;
+          } else if (field.startsWith("secs:")) {
+            addSeconds(seconds, field.substring("secs:".length()), n, count);
+          } else if (byPrefix != null && field.startsWith(byPrefix)) {
+            addByValue(byValue, field.substring(byPrefix.length()), n, count);
+          }
+        }));
+    return new Totals(funnel.id(), funnel.version(), zoned(query.from(), query.tz()), zoned(query.to(), query.tz()),
+        steps(funnel, reached, seconds), openAndDropped[0], openAndDropped[1],
+        query.by() == null ? null : query.by().wireName(),
+        query.by() == null ? null : breakdown(byValue));
+  }
+
+  private Trend trend(FunnelResultsQuery query) {
+    FunnelDefinition funnel = query.funnel();
+    int n = funnel.stepCount();
+    Buckets buckets = new Buckets(query.from(), query.to(), query.step(), query.tz());
+    int size = buckets.starts.size();
+    long[][] reached = new long[size][n];
+    long[] open = new long[size];
+    long[] dropped = new long[size];
+    MinuteHashes.read(redis, buckets, minute -> RedisKeys.funnelResults(funnel.id(), funnel.version(), minute),
+        (minute, fields) -> {
+          int b = buckets.bucketOfMinute[minute];
+          fields.forEach((field, value) -> {
+            if (field.startsWith("reached:")) {
+              addAt(reached[b], stepOf(field.substring("reached:".length()), n), Long.parseLong(value));
+            } else if (field.equals(FunnelResultFields.IN_PROGRESS)) {
+              open[b] += Long.parseLong(value);
+            } else if (field.equals(FunnelResultFields.DROPPED)) {
+              dropped[b] += Long.parseLong(value);
+            }
+          });
+        });
+    List<TrendPoint> series = new ArrayList<>(size);
+    for (int b = 0; b < size; b++) {
+      series.add(new TrendPoint(buckets.starts.get(b).toString(), reached[b], open[b], dropped[b]));
+    }
+    return new Trend(funnel.id(), funnel.version(), query.step().wireName(), query.tz().getId(), series);
+  }
+
+  private static List<StepResult> steps(FunnelDefinition funnel, long[] reached, List<Map<Long, Long>> seconds) {
+    List<StepResult> steps = new ArrayList<>(reached.length);
+    for (int j = 0; j < reached.length; j++) {
+      steps.add(new StepResult(
+          funnel.steps().get(j).event(),
+          reached[j],
+          ratio(reached[j], reached[0]),
+          j == 0 ? ratio(reached[0], reached[0]) : ratio(reached[j], reached[j - 1]),
+          j == 0 ? Long.valueOf(0) : lowerMedian(seconds.get(j))));
+    }
+    return steps;
+  }
+
+  private static List<Breakdown> breakdown(Map<String, long[]> byValue) {
+    return byValue.entrySet().stream()
+        .map(e -> new Breakdown(e.getKey(), e.getValue()))
+        .sorted(Comparator.comparingLong((Breakdown b) -> -b.counts()[0]).thenComparing(Breakdown::key))
+        .toList();
+  }
+
+  /** The lower median of a histogram seconds -> results: the ((N + 1) / 2)-th smallest; null when empty. */
+  static Long lowerMedian(Map<Long, Long> histogram) {
+    long total = histogram.values().stream().mapToLong(Long::longValue).sum();
+    if (total == 0) {
+      return null;
+    }
+    long rank = (total + 1) / 2;
+    long seen = 0;
+    for (Map.Entry<Long, Long> e : new TreeMap<>(histogram).entrySet()) {
+      seen += e.getValue();
+      if (seen >= rank) {
+        return e.getKey();
+      }
+    }
+    throw new IllegalStateException("unreachable");
+  }
+
+  private static Double ratio(long part, long whole) {
+    return whole == 0 ? null : (double) part / whole;
+  }
+
+  private static String zoned(Instant instant, ZoneId tz) {
+    return instant.atZone(tz).toOffsetDateTime().toString();
+  }
+
+  /** {@code step:seconds} of a {@code secs:} field. */
+  private static void addSeconds(List<Map<Long, Long>> seconds, String rest, int n, long count) {
+    int colon = rest.indexOf(':');
+    int step = colon < 0 ? -1 : stepOf(rest.substring(0, colon), n);
+    if (step >= 0) {
+      seconds.get(step).merge(Long.parseLong(rest.substring(colon + 1)), count, Long::sum);
+    }
+  }
+
+  /** {@code step:value} of a {@code by:} field; the value may itself contain colons. */
+  private static void addByValue(Map<String, long[]> byValue, String rest, int n, long count) {
+    int colon = rest.indexOf(':');
+    int step = colon < 0 ? -1 : stepOf(rest.substring(0, colon), n);
+    if (step >= 0) {
+      byValue.computeIfAbsent(rest.substring(colon + 1), k -> new long[n])[step] += count;
+    }
+  }
+
+  /** The 0-based index of a 1-based step number, or -1 when it is not a step of the funnel. */
+  private static int stepOf(String number, int n) {
+    try {
+      int step = Integer.parseInt(number);
+      return step >= 1 && step <= n ? step - 1 : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static void addAt(long[] sums, int index, long count) {
+    if (index >= 0) {
+      sums[index] += count;
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package io.clickstream.api;
+
+import io.clickstream.core.Dimension;
+import io.clickstream.core.funnel.FunnelDefinition;
+import java.time.Instant;
+import java.time.ZoneId;
+
+/**
+ * A validated {@code /api/funnels/{id}/results} request.
+ *
+ * @param funnel the definition of the version asked for
+ * @param by one of the funnel's breakdown dimensions, or null for no breakdown
+ * @param step null for totals over the range, else the trend's bucket width
+ * @param from inclusive
+ * @param to exclusive
+ */
+record FunnelResultsQuery(FunnelDefinition funnel, Dimension by, Step step, ZoneId tz, Instant from, Instant to) {}
