@@ -54,7 +54,7 @@ public final class ClickstreamPipeline {
         .apply("ComputeSessionContributions", ComputeSessionContributions.live(funnels))
         .apply("WriteSessionContributions", sinks.contributions());
     events
-        .apply("ComputeUserFunnelContributions", new ComputeUserFunnelContributions(funnels, settings))
+        .apply("ComputeUserFunnelContributions", ComputeUserFunnelContributions.live(funnels, settings))
         .apply("WriteUserFunnelContributions", sinks.contributions());
     parsed.get(ParseEvents.DEAD_LETTERS).apply("WriteDeadLetters", sinks.deadLetters());
     events.apply("ReportStatus", sinks.status());

@@ -6,7 +6,6 @@ import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelEvaluator;
 import io.clickstream.core.funnel.FunnelResult;
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -38,48 +37,30 @@ public class ComputeSessionContributions
       Comparator.comparingLong(Event::timestampMillis).thenComparing(Event::eventId);
 
   private final FunnelCatalog funnels;
-  private final Coverage coverage;
+  private final boolean eventCounts;
+  private final FunnelCoverage coverage;
 
-  /**
-   * Which sessions count where. Live: event counts, and each funnel for sessions starting at or after
-   * its {@code live_from}. Backfill: no event counts, and each funnel for sessions starting in
-   * {@code [from, to)} and before its {@code live_from}, the hand-over point.
-   */
-  record Coverage(boolean eventCounts, boolean live, long fromMillis, long toMillis) implements Serializable {
-    /**
-     * The live path and a backfill keep separate records of a session, so that the live path's
-     * retraction of a session that moved before live_from cannot mask the backfill's count of it.
-     */
-    String namespace(FunnelDefinition f) {
-      String namespace = RedisKeys.funnelNamespace(f.id(), f.version());
-      return live ? namespace : namespace + ".backfill";
-    }
-
-    boolean funnelCovers(FunnelDefinition f, long sessionStart) {
-      return live
-          ? sessionStart >= f.liveFromMillis()
-          : sessionStart < f.liveFromMillis() && sessionStart >= fromMillis && sessionStart < toMillis;
-    }
-  }
-
-  private ComputeSessionContributions(FunnelCatalog funnels, Coverage coverage) {
+  private ComputeSessionContributions(FunnelCatalog funnels, boolean eventCounts, FunnelCoverage coverage) {
     this.funnels = funnels;
+    this.eventCounts = eventCounts;
     this.coverage = coverage;
   }
 
+  /** The live job: event counts, and every session-scope funnel from its live_from on. */
   public static ComputeSessionContributions live(FunnelCatalog funnels) {
-    return new ComputeSessionContributions(funnels, new Coverage(true, true, 0, 0));
+    return new ComputeSessionContributions(funnels, true, FunnelCoverage.LIVE);
   }
 
+  /** A backfill: one funnel's results only, for sessions starting in [from, to) and before live_from. */
   public static ComputeSessionContributions backfill(FunnelDefinition funnel, long fromMillis, long toMillis) {
-    return new ComputeSessionContributions(FunnelCatalog.of(List.of(funnel)),
-        new Coverage(false, false, fromMillis, toMillis));
+    return new ComputeSessionContributions(FunnelCatalog.of(List.of(funnel)), false,
+        FunnelCoverage.backfill(fromMillis, toMillis));
   }
 
   @Override
   public PCollection<SessionContribution> expand(PCollection<KV<String, Iterable<Event>>> sessions) {
     return sessions
-        .apply("ContributionsPerSession", ParDo.of(new ContributionFn(funnels, coverage)))
+        .apply("ContributionsPerSession", ParDo.of(new ContributionFn(funnels, eventCounts, coverage)))
         .setCoder(SerializableCoder.of(SessionContribution.class));
   }
 
@@ -159,10 +140,12 @@ public class ComputeSessionContributions
 
   static final class ContributionFn extends DoFn<KV<String, Iterable<Event>>, SessionContribution> {
     private final FunnelCatalog funnels;
-    private final Coverage coverage;
+    private final boolean eventCounts;
+    private final FunnelCoverage coverage;
 
-    ContributionFn(FunnelCatalog funnels, Coverage coverage) {
+    ContributionFn(FunnelCatalog funnels, boolean eventCounts, FunnelCoverage coverage) {
       this.funnels = funnels;
+      this.eventCounts = eventCounts;
       this.coverage = coverage;
     }
 
@@ -176,7 +159,7 @@ public class ComputeSessionContributions
       long end = window.end().getMillis();
       // Early firings come before the watermark passes the session's end: it may still grow.
       boolean closed = pane.getTiming() != PaneInfo.Timing.EARLY;
-      if (coverage.eventCounts()) {
+      if (eventCounts) {
         out.output(contributionOf(user, start, end, closed, pane.isLast(), events));
       }
       long lastEventTime = events.isEmpty() ? end : events.get(events.size() - 1).timestampMillis();
@@ -184,7 +167,7 @@ public class ComputeSessionContributions
         if (f.scope() != FunnelDefinition.Scope.SESSION) {
           continue;
         }
-        if (coverage.funnelCovers(f, start)) {
+        if (coverage.covers(f, start)) {
           if (events.isEmpty() || FunnelCounts.touches(f, events)) {
             out.output(funnelContributionOf(f, coverage.namespace(f), user, start, end, closed, pane.isLast(), events));
           }

@@ -1,7 +1,6 @@
 package io.clickstream.pipeline;
 
 import io.clickstream.core.Event;
-import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelEvaluator;
 import io.clickstream.core.funnel.FunnelEvaluator.UserAttempt;
@@ -50,11 +49,25 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
   static final long EVENT_WEIGHT = 1L << 20;
 
   private final FunnelCatalog funnels;
+  private final FunnelCoverage coverage;
   private final SessionSettings settings;
 
-  public ComputeUserFunnelContributions(FunnelCatalog funnels, SessionSettings settings) {
+  private ComputeUserFunnelContributions(FunnelCatalog funnels, FunnelCoverage coverage, SessionSettings settings) {
     this.funnels = funnels;
+    this.coverage = coverage;
     this.settings = settings;
+  }
+
+  /** The live job: every user-scope funnel, for attempts from its live_from on. */
+  public static ComputeUserFunnelContributions live(FunnelCatalog funnels, SessionSettings settings) {
+    return new ComputeUserFunnelContributions(funnels, FunnelCoverage.LIVE, settings);
+  }
+
+  /** A backfill of one user-scope funnel: attempts starting in [from, to) and before live_from. */
+  public static ComputeUserFunnelContributions backfill(FunnelDefinition funnel, long fromMillis, long toMillis,
+      SessionSettings settings) {
+    return new ComputeUserFunnelContributions(FunnelCatalog.of(List.of(funnel)),
+        FunnelCoverage.backfill(fromMillis, toMillis), settings);
   }
 
   @Override
@@ -63,7 +76,7 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
         .apply("KeyByUser", WithKeys.of((SerializableFunction<Event, String>) Event::userId)
             .withKeyType(TypeDescriptors.strings()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), EventCoder.of()))
-        .apply("EvaluateUserFunnels", ParDo.of(new UserFunnelFn(funnels, settings)))
+        .apply("EvaluateUserFunnels", ParDo.of(new UserFunnelFn(funnels, coverage, settings)))
         .setCoder(SerializableCoder.of(SessionContribution.class));
   }
 
@@ -73,6 +86,7 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
 
   static final class UserFunnelFn extends DoFn<KV<String, Event>, SessionContribution> {
     private final FunnelCatalog funnels;
+    private final FunnelCoverage coverage;
     private final SessionSettings settings;
 
     @StateId("events")
@@ -91,8 +105,9 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
     @TimerId("progress")
     private final TimerSpec progressSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
-    UserFunnelFn(FunnelCatalog funnels, SessionSettings settings) {
+    UserFunnelFn(FunnelCatalog funnels, FunnelCoverage coverage, SessionSettings settings) {
       this.funnels = funnels;
+      this.coverage = coverage;
       this.settings = settings;
     }
 
@@ -201,7 +216,7 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
         boolean windowEnded = a.windowEndMillis() <= watermark;
         ended += windowEnded ? 1 : 0;
         FunnelResult r = a.result();
-        if (r.startMillis() < f.liveFromMillis()) {
+        if (!coverage.covers(f, r.startMillis())) {
           continue;
         }
         FunnelCounts.add(counts, f, r, ordered.get(sessionStartIndex(ordered, r.startIndex())), a.complete()
@@ -210,7 +225,7 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
       long start = ordered.get(0).timestampMillis();
       long end = ordered.get(ordered.size() - 1).timestampMillis() + reach() + 1;
       long version = ordered.size() * EVENT_WEIGHT + ended;
-      return new SessionContribution(RedisKeys.funnelNamespace(f.id(), f.version()), user, start, end, version, last,
+      return new SessionContribution(coverage.namespace(f), user, start, end, version, last,
           counts, Map.of(), Map.of());
     }
 

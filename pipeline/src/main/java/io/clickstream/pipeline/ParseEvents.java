@@ -30,6 +30,8 @@ public class ParseEvents extends PTransform<PCollection<EventRow>, PCollectionTu
 
   public static final TupleTag<Event> EVENTS = new TupleTag<>() {};
   public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
+  /** The Beam counter of events that passed. */
+  public static final String EVENTS_PARSED = "events_parsed";
 
   private final SessionSettings settings;
 
@@ -57,7 +59,7 @@ public class ParseEvents extends PTransform<PCollection<EventRow>, PCollectionTu
 
   static final class ParseFn extends DoFn<EventRow, Event> {
     private final SessionSettings settings;
-    private final Counter parsed = Metrics.counter(ParseEvents.class, "events_parsed");
+    private final Counter parsed = Metrics.counter(ParseEvents.class, EVENTS_PARSED);
     private final Counter invalid = Metrics.counter(ParseEvents.class, "dead_letter_invalid");
     private final Counter future = Metrics.counter(ParseEvents.class, "dead_letter_future");
     private final Counter late = Metrics.counter(ParseEvents.class, "dead_letter_late");

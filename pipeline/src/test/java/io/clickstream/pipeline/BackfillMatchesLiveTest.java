@@ -28,8 +28,10 @@ import redis.clients.jedis.JedisPooled;
  */
 class BackfillMatchesLiveTest {
 
-  private static final String STEPS = "{\"steps\":[{\"event\":\"page_view\",\"where\":{\"page\":\"/landing\"}},"
-      + "{\"event\":\"search\"},{\"event\":\"questionnaire_start\"},{\"event\":\"register\"}],\"breakdown\":[\"source\"]}";
+  private static final String STEPS = "\"steps\":[{\"event\":\"page_view\",\"where\":{\"page\":\"/landing\"}},"
+      + "{\"event\":\"search\"},{\"event\":\"questionnaire_start\"},{\"event\":\"register\"}],\"breakdown\":[\"source\"]";
+  private static final String SESSION_SCOPE = "{" + STEPS + "}";
+  private static final String USER_SCOPE = "{" + STEPS + ",\"scope\":\"user\",\"window\":\"PT20S\"}";
 
   @Test
   void aBackfilledFunnelEqualsTheLiveOneAndMeetsItWithoutDoubleCounting() throws Exception {
@@ -38,8 +40,10 @@ class BackfillMatchesLiveTest {
     Instant now = Instant.now();
     List<String> lines = new JourneyGenerator(7).batch(200, now.minusSeconds(120), Duration.ofSeconds(120));
     long middle = now.minusSeconds(60).toEpochMilli();
-    FunnelDefinition liveAll = define(redis, "live_all", 0);
-    FunnelDefinition split = define(redis, "split", middle);
+    FunnelDefinition liveAll = define(redis, "live_all", 0, SESSION_SCOPE);
+    FunnelDefinition split = define(redis, "split", middle, SESSION_SCOPE);
+    FunnelDefinition userLiveAll = define(redis, "user_live_all", 0, USER_SCOPE);
+    FunnelDefinition userSplit = define(redis, "user_split", middle, USER_SCOPE);
 
     try (BufferedMutator mutator = SharedMiniHBase.connection().getBufferedMutator(EventTable.NAME)) {
       for (String line : lines) {
@@ -49,21 +53,28 @@ class BackfillMatchesLiveTest {
     long lastEvent = lines.stream().mapToLong(l -> EventParser.parse(l).event().timestampMillis()).max().orElseThrow();
     PipelineResult live = ClickstreamPipeline.run(options(now.minusSeconds(180)));
     try {
-      long target = lastEvent + 11_000;
+      long target = lastEvent + 21_000;
       assertThat(waitUntil(Duration.ofSeconds(120), () -> watermark(redis) >= target)).isTrue();
       waitUntil(Duration.ofSeconds(10), () -> false); // let the last on-time panes land
     } finally {
       live.cancel();
     }
 
-    FunnelDefinition afterTheFact = define(redis, "after_the_fact", System.currentTimeMillis());
-    assertThat(BackfillFunnel.run(options(now), afterTheFact, 0, Long.MAX_VALUE)).isEqualTo(PipelineResult.State.DONE);
-    assertThat(BackfillFunnel.run(options(now), split, 0, Long.MAX_VALUE)).isEqualTo(PipelineResult.State.DONE);
+    FunnelDefinition afterTheFact = define(redis, "after_the_fact", System.currentTimeMillis(), SESSION_SCOPE);
+    FunnelDefinition userAfterTheFact = define(redis, "user_after_the_fact", System.currentTimeMillis(), USER_SCOPE);
+    for (FunnelDefinition f : List.of(afterTheFact, split, userAfterTheFact, userSplit)) {
+      assertThat(BackfillFunnel.start(options(now), f, 0, Long.MAX_VALUE).waitUntilFinish())
+          .isEqualTo(PipelineResult.State.DONE);
+    }
 
     Map<String, Long> expected = resultsOf(redis, liveAll);
     assertThat(expected).isNotEmpty();
     assertThat(resultsOf(redis, afterTheFact)).isEqualTo(expected);
     assertThat(resultsOf(redis, split)).isEqualTo(expected);
+    Map<String, Long> expectedUser = resultsOf(redis, userLiveAll);
+    assertThat(expectedUser).isNotEmpty().isNotEqualTo(expected);
+    assertThat(resultsOf(redis, userAfterTheFact)).isEqualTo(expectedUser);
+    assertThat(resultsOf(redis, userSplit)).isEqualTo(expectedUser);
   }
 
   private static ClickstreamOptions options(Instant readFrom) {
@@ -77,8 +88,8 @@ class BackfillMatchesLiveTest {
         "--readFromMillis=" + readFrom.toEpochMilli()).as(ClickstreamOptions.class);
   }
 
-  private static FunnelDefinition define(JedisPooled redis, String id, long liveFrom) {
-    FunnelDefinition f = FunnelDefinitions.parse(STEPS, id).withVersion(1, liveFrom);
+  private static FunnelDefinition define(JedisPooled redis, String id, long liveFrom, String json) {
+    FunnelDefinition f = FunnelDefinitions.parse(json, id).withVersion(1, liveFrom);
     redis.hset(RedisKeys.FUNNELS, id, FunnelDefinitions.toJson(f));
     return f;
   }

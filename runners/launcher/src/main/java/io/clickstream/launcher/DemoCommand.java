@@ -22,7 +22,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.hadoop.hbase.client.Connection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -124,7 +123,7 @@ final class DemoCommand implements Callable<Integer> {
           + "); stop it first, or delete " + Discovery.demoFile() + " if that is wrong");
     }
     // Beam's options are checked before anything slow starts, so a typo fails at once.
-    ClickstreamOptions options = beamOptions();
+    ClickstreamOptions options = BeamArgs.parse(beamArgs, "demo");
     if (hbaseZk != null) {
       HBaseConnections.hostPort(hbaseZk);
     }
@@ -246,23 +245,6 @@ final class DemoCommand implements Callable<Integer> {
     new SecureRandom().nextBytes(random);
     String token = HexFormat.of().formatHex(random);
     return new ApiToken(token, token + " (generated; choose one with --api-token or " + TOKEN_ENV + ")", token);
-  }
-
-  private ClickstreamOptions beamOptions() {
-    for (String arg : beamArgs) {
-      if (!arg.startsWith("--") || !arg.contains("=")) {
-        throw new UserError("unknown argument '" + arg + "': demo options are listed by "
-            + "`./analytics demo --help`; Beam options must be written --name=value");
-      }
-    }
-    PipelineOptionsFactory.register(ClickstreamOptions.class);
-    try {
-      return PipelineOptionsFactory.fromArgs(beamArgs.toArray(String[]::new))
-          .withValidation()
-          .as(ClickstreamOptions.class);
-    } catch (IllegalArgumentException e) {
-      throw new UserError("invalid Beam option: " + e.getMessage());
-    }
   }
 
   private synchronized void shutdown() {

@@ -111,26 +111,35 @@ final class Discovery {
    * @throws UserError when there is neither, naming the fix
    */
   static String resolveHBase(String explicitZk, PrintWriter err) {
-    if (explicitZk != null) {
-      return explicitZk;
-    }
+    return explicitZk != null ? explicitZk : fromDemo("HBase", DemoInfo::hbaseZk, FIX, err);
+  }
+
+  /** The Redis to use: {@code explicitUrl} when given, else the running demo's, saying so on {@code err}. */
+  static String resolveRedis(String explicitUrl, PrintWriter err) {
+    return explicitUrl != null
+        ? explicitUrl
+        : fromDemo("Redis", DemoInfo::redisUrl, "start ./analytics demo, or pass --redis redis://host:port", err);
+  }
+
+  private static String fromDemo(String what, java.util.function.Function<DemoInfo, String> part, String fix,
+      PrintWriter err) {
     Path file = demoFile();
     DemoInfo info;
     try {
       info = read(file);
     } catch (IOException e) {
-      throw new UserError("no HBase to use: cannot read " + file + " (" + e.getMessage() + "); " + FIX);
+      throw new UserError("no " + what + " to use: cannot read " + file + " (" + e.getMessage() + "); " + fix);
     }
     if (info == null) {
-      throw new UserError("no HBase to use: no demo is running (" + file + " does not exist); " + FIX);
+      throw new UserError("no " + what + " to use: no demo is running (" + file + " does not exist); " + fix);
     }
     if (!isAlive(info.pid())) {
-      throw new UserError("no HBase to use: " + file + " was written by pid " + info.pid()
-          + ", which is no longer running; " + FIX);
+      throw new UserError("no " + what + " to use: " + file + " was written by pid " + info.pid()
+          + ", which is no longer running; " + fix);
     }
-    err.println("Using the demo's HBase at " + info.hbaseZk() + " (from " + file
+    err.println("Using the demo's " + what + " at " + part.apply(info) + " (from " + file
         + ", written by the demo running as pid " + info.pid() + ")");
     err.flush();
-    return info.hbaseZk();
+    return part.apply(info);
   }
 }

@@ -34,6 +34,7 @@ class CommandLineTest {
     "load, --batch-size",
     "generate, --duration",
     "demo, --no-generator",
+    "backfill, --funnel",
   })
   void helpWorksOnEveryCommandAndListsItsOptions(String command, String anOption) {
     // Picocli reports a broken help text (a stray % in a description, say) on System.err.
@@ -54,7 +55,7 @@ class CommandLineTest {
   @Test
   void theTopLevelHelpListsTheSubcommandsAndTheScriptsTestCommand() {
     Run run = Run.of("--help");
-    assertThat(run.out()).contains("demo", "load", "generate", "./analytics test");
+    assertThat(run.out()).contains("demo", "load", "generate", "backfill", "./analytics test");
   }
 
   @Test

@@ -21,90 +21,173 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.embedded.RedisServer;
 
 /**
- * The product's promise end to end, with the demo's parts: events written with {@code analytics load}
- * into a real HBase show up in {@code /api/counts} within seconds, through the streaming pipeline and
- * a real Redis.
+ * The product's promises end to end, with the demo's parts (HBase, Redis, the streaming pipeline on
+ * the Direct runner, the API): what {@code analytics load} writes shows up in the API within seconds,
+ * a funnel defined through the API counts from then on, and {@code analytics backfill} covers history.
  */
 class LoadedEventsReachTheApiTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newHttpClient();
+  private static final String TOKEN = "e2e-token";
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private static EmbeddedHBase hbase;
+  private static RedisServer redis;
+  private static String redisUrl;
+  private static ApiServer api;
+  private static PipelineResult pipeline;
 
   @TempDir Path dir;
 
-  @Test
-  void eventsWrittenWithLoadAreCountedByTheApiWithinSeconds() throws Exception {
-    EmbeddedHBase hbase = MiniHBase.get();
+  @BeforeAll
+  static void startTheStack() throws Exception {
+    hbase = MiniHBase.get();
     hbase.util().deleteTableIfAny(EventTable.NAME);
     try (Connection connection = ConnectionFactory.createConnection(hbase.util().getConfiguration());
         Admin admin = connection.getAdmin()) {
       EventTable.createIfMissing(admin);
     }
-    int redisPort = freePort();
-    RedisServer redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1").setting("save \"\"").build();
+    int redisPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      redisPort = socket.getLocalPort();
+    }
+    redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1").setting("save \"\"").build();
     redis.start();
-    String redisUrl = "redis://127.0.0.1:" + redisPort;
-    ApiServer api = new ApiServer(new ApiConfig("127.0.0.1", 0, redisUrl, hbase.zk(), null));
+    redisUrl = "redis://127.0.0.1:" + redisPort;
+    api = new ApiServer(new ApiConfig("127.0.0.1", 0, redisUrl, hbase.zk(), TOKEN));
     api.start();
-    PipelineResult pipeline = ClickstreamPipeline.run(PipelineOptionsFactory.fromArgs(
+    pipeline = ClickstreamPipeline.run(PipelineOptionsFactory.fromArgs(
         "--runner=DirectRunner", "--hbaseZk=" + hbase.zk(), "--redisUrl=" + redisUrl,
         "--readFromMillis=" + (System.currentTimeMillis() - 60_000)).as(ClickstreamOptions.class));
-    try {
-      Instant now = Instant.now();
-      List<String> lines = new ArrayList<>();
-      for (int i = 0; i < 30; i++) {
-        lines.add(String.format("{\"event_id\":\"e2e-%d\",\"user_id\":\"user-%d\",\"name\":\"e2e_signup\","
-            + "\"ts\":\"%s\",\"source\":\"%s\"}", i, i % 7, now.minusSeconds(i), i % 3 == 0 ? "a:b" : "google"));
-      }
-      Path file = Files.write(dir.resolve("events.jsonl"), lines, StandardCharsets.UTF_8);
-
-      Run load = Run.of("load", file.toString(), "--hbase-zk", hbase.zk());
-      assertThat(load.exitCode()).as(load.toString()).isZero();
-      long loadedAt = System.nanoTime();
-
-      String query = "/api/counts?event=e2e_signup&by=source"
-          + "&from=" + URLEncoder.encode(now.minusSeconds(600).toString(), StandardCharsets.UTF_8)
-          + "&to=" + URLEncoder.encode(now.plusSeconds(600).toString(), StandardCharsets.UTF_8);
-      long deadline = loadedAt + 30_000_000_000L;
-      JsonNode counts = JSON.readTree(api(api, query));
-      while (total(counts) < 30 && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-        counts = JSON.readTree(api(api, query));
-      }
-      long millis = (System.nanoTime() - loadedAt) / 1_000_000;
-      System.out.println("loaded events visible in /api/counts after " + millis + " ms");
-
-      assertThat(total(counts)).isEqualTo(30);
-      assertThat(seriesTotal(counts, "a:b")).isEqualTo(10);
-      assertThat(seriesTotal(counts, "google")).isEqualTo(20);
-      assertThat(millis).as("from load to the API").isLessThan(10_000);
-      JsonNode health = JSON.readTree(api(api, "/api/health"));
-      assertThat(health.at("/hbase/status").asText()).isEqualTo("up");
-      assertThat(health.at("/pipeline/status").asText()).isEqualTo("running");
-      assertThat(health.at("/pipeline/watermark").isTextual()).isTrue();
-    } finally {
-      pipeline.cancel();
-      api.close();
-      redis.stop();
-    }
   }
 
-  private String api(ApiServer api, String path) throws Exception {
-    HttpResponse<String> response = http.send(
+  @AfterAll
+  static void stopTheStack() throws Exception {
+    pipeline.cancel();
+    api.close();
+    redis.stop();
+  }
+
+  @Test
+  void eventsWrittenWithLoadAreCountedByTheApiWithinSeconds() throws Exception {
+    Instant now = Instant.now();
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      lines.add(String.format("{\"event_id\":\"e2e-%d\",\"user_id\":\"user-%d\",\"name\":\"e2e_signup\","
+          + "\"ts\":\"%s\",\"source\":\"%s\"}", i, i % 7, now.minusSeconds(i), i % 3 == 0 ? "a:b" : "google"));
+    }
+    load(lines);
+    long loadedAt = System.nanoTime();
+
+    JsonNode counts = await("/api/counts?event=e2e_signup&by=source" + range(now), c -> total(c) >= 30);
+    long millis = (System.nanoTime() - loadedAt) / 1_000_000;
+    System.out.println("loaded events visible in /api/counts after " + millis + " ms");
+
+    assertThat(total(counts)).isEqualTo(30);
+    assertThat(seriesTotal(counts, "a:b")).isEqualTo(10);
+    assertThat(seriesTotal(counts, "google")).isEqualTo(20);
+    assertThat(millis).as("from load to the API").isLessThan(10_000);
+    JsonNode health = JSON.readTree(get("/api/health"));
+    assertThat(health.at("/hbase/status").asText()).isEqualTo("up");
+    assertThat(health.at("/pipeline/status").asText()).isEqualTo("running");
+    assertThat(health.at("/pipeline/watermark").isTextual()).isTrue();
+  }
+
+  @Test
+  void aFunnelDefinedThroughTheApiCountsFromThenOnAndABackfillCoversItsHistory() throws Exception {
+    String steps = "\"steps\":[{\"event\":\"land\"},{\"event\":\"look\"},{\"event\":\"buy\"}]";
+    put("/api/funnels/e2e_live", "{" + steps + "}");
+    Instant start = Instant.now().plusSeconds(1);
+    List<String> lines = new ArrayList<>();
+    for (int user = 0; user < 5; user++) {
+      String[] journey = user < 3 ? new String[] {"land", "look", "buy"} : new String[] {"land"};
+      for (int step = 0; step < journey.length; step++) {
+        lines.add(String.format("{\"event_id\":\"f-%d-%d\",\"user_id\":\"buyer-%d\",\"name\":\"%s\",\"ts\":\"%s\"}",
+            user, step, user, journey[step], start.plusSeconds(step)));
+      }
+    }
+    load(lines);
+
+    String live = "/api/funnels/e2e_live/results?" + range(start).substring(1);
+    JsonNode results = await(live, r -> stepCounts(r).equals(List.of(5L, 3L, 3L)));
+    assertThat(stepCounts(results)).containsExactly(5L, 3L, 3L);
+    assertThat(results.get("in_progress").asLong()).isEqualTo(2);
+
+    // A backfill of a live funnel over the same range finds nothing the live path has not counted.
+    assertThat(backfill("e2e_live", start).exitCode()).isZero();
+    assertThat(stepCounts(JSON.readTree(get(live)))).containsExactly(5L, 3L, 3L);
+
+    // A funnel defined after its data counts nothing live, and all of it once backfilled.
+    Thread.sleep(Math.max(0, start.plusSeconds(3).toEpochMilli() - System.currentTimeMillis()));
+    put("/api/funnels/e2e_later", "{" + steps + "}");
+    String later = "/api/funnels/e2e_later/results?" + range(start).substring(1);
+    assertThat(stepCounts(JSON.readTree(get(later)))).containsExactly(0L, 0L, 0L);
+    Run backfill = backfill("e2e_later", start);
+    assertThat(backfill.exitCode()).as(backfill.toString()).isZero();
+    assertThat(backfill.out()).contains("Backfilled e2e_later version 1");
+    assertThat(stepCounts(JSON.readTree(get(later)))).containsExactly(5L, 3L, 3L);
+  }
+
+  private Run backfill(String funnel, Instant around) {
+    return Run.of("backfill", "--funnel", funnel, "--from", around.minusSeconds(600).toString(),
+        "--to", around.plusSeconds(600).toString(), "--hbase-zk", hbase.zk(), "--redis", redisUrl);
+  }
+
+  private void load(List<String> lines) throws Exception {
+    Path file = Files.write(dir.resolve("events.jsonl"), lines, StandardCharsets.UTF_8);
+    Run load = Run.of("load", file.toString(), "--hbase-zk", hbase.zk());
+    assertThat(load.exitCode()).as(load.toString()).isZero();
+  }
+
+  private static String range(Instant around) {
+    return "&from=" + URLEncoder.encode(around.minusSeconds(600).toString(), StandardCharsets.UTF_8)
+        + "&to=" + URLEncoder.encode(around.plusSeconds(600).toString(), StandardCharsets.UTF_8);
+  }
+
+  private static JsonNode await(String path, Predicate<JsonNode> done) throws Exception {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    JsonNode body = JSON.readTree(get(path));
+    while (!done.test(body) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      body = JSON.readTree(get(path));
+    }
+    return body;
+  }
+
+  private static String get(String path) throws Exception {
+    HttpResponse<String> response = HTTP.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return response.body();
+  }
+
+  private static void put(String path, String body) throws Exception {
+    HttpResponse<String> response = HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+            .header("Authorization", "Bearer " + TOKEN)
+            .PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isIn(200, 201);
+  }
+
+  private static List<Long> stepCounts(JsonNode results) {
+    List<Long> counts = new ArrayList<>();
+    results.get("steps").forEach(step -> counts.add(step.get("count").asLong()));
+    return counts;
   }
 
   private static long total(JsonNode counts) {
@@ -128,11 +211,5 @@ class LoadedEventsReachTheApiTest {
       }
     }
     return 0;
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

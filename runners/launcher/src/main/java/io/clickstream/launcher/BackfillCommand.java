@@ -1,0 +1,133 @@
+package io.clickstream.launcher;
+
+import io.clickstream.core.RedisKeys;
+import io.clickstream.core.funnel.FunnelDefinition;
+import io.clickstream.core.funnel.FunnelDefinitions;
+import io.clickstream.pipeline.BackfillFunnel;
+import io.clickstream.pipeline.ClickstreamOptions;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.beam.sdk.PipelineResult;
+import org.joda.time.Duration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+import redis.clients.jedis.JedisPooled;
+
+/** Recomputes a funnel's current version over HBase history. */
+@Command(
+    name = "backfill",
+    mixinStandardHelpOptions = true,
+    header = "Recompute a funnel over the event history in HBase.",
+    description = {
+      "Runs a batch job (HBaseIO bounded read, then the live pipeline's own parsing, sessions and funnel "
+          + "evaluation) that counts the funnel's current version over the sessions (or user-scope attempts) "
+          + "starting in [--from, --to) and before the version's live_from; the running pipeline counts "
+          + "those from live_from on, so the two never overlap. Running it twice changes nothing.",
+      "Without --hbase-zk / --redis, uses the running `./analytics demo`'s. Beam options such as "
+          + "--runner=FlinkRunner are passed through."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:done", "1:the backfill job failed", "2:usage error, unknown funnel, or HBase/Redis unreachable"})
+final class BackfillCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--funnel", required = true, paramLabel = "ID", description = "The funnel to backfill.")
+  String funnelId;
+
+  @Option(names = "--from", required = true, paramLabel = "ISO",
+      description = "Earliest session start to count, ISO-8601 with offset (2024-05-01T00:00:00Z).")
+  String from;
+
+  @Option(names = "--to", required = true, paramLabel = "ISO", description = "Session starts before this are counted.")
+  String to;
+
+  @Option(names = "--hbase-zk", paramLabel = "host:port", description = "ZooKeeper of the HBase cluster. Default: the demo's.")
+  String hbaseZk;
+
+  @Option(names = "--redis", paramLabel = "redis://host:port", description = "Redis of the aggregates. Default: the demo's.")
+  String redisUrl;
+
+  @Option(names = "--session-gap", paramLabel = "DURATION", defaultValue = "PT30M",
+      description = "Session gap; must be the live pipeline's (default: ${DEFAULT-VALUE}).")
+  String sessionGap;
+
+  @Option(names = "--allowed-lateness", paramLabel = "DURATION", defaultValue = "PT10M",
+      description = "Allowed lateness; must be the live pipeline's (default: ${DEFAULT-VALUE}).")
+  String allowedLateness;
+
+  @Unmatched
+  List<String> beamArgs = new ArrayList<>();
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    long fromMillis = instant("--from", from);
+    long toMillis = instant("--to", to);
+    if (fromMillis >= toMillis) {
+      throw new UserError("--from must be before --to");
+    }
+    ClickstreamOptions options = BeamArgs.parse(beamArgs, "backfill");
+    options.setHbaseZk(Discovery.resolveHBase(hbaseZk, err));
+    options.setRedisUrl(Discovery.resolveRedis(redisUrl, err));
+    options.setSessionGap(sessionGap);
+    options.setAllowedLateness(allowedLateness);
+    FunnelDefinition funnel = currentDefinition(options.getRedisUrl());
+
+    err.printf("Backfilling funnel %s version %d: starts in [%s, %s) before its live_from %s%n", funnel.id(),
+        funnel.version(), Instant.ofEpochMilli(fromMillis), Instant.ofEpochMilli(toMillis),
+        Instant.ofEpochMilli(funnel.liveFromMillis()));
+    err.flush();
+    long began = System.nanoTime();
+    PipelineResult job = BackfillFunnel.start(options, funnel, fromMillis, toMillis);
+    PipelineResult.State state;
+    do {
+      state = job.waitUntilFinish(Duration.standardSeconds(2));
+      long read = BackfillFunnel.eventsRead(job);
+      if (state == null || !state.isTerminal()) {
+        err.printf("  ... %s events read (%d s)%n", read < 0 ? "?" : Long.toString(read), elapsedSeconds(began));
+        err.flush();
+      }
+    } while (state == null || !state.isTerminal());
+    if (state != PipelineResult.State.DONE) {
+      err.println("error: the backfill job ended " + state);
+      return Analytics.EXIT_REJECTED;
+    }
+    out.printf("Backfilled %s version %d in %d s. Results: /api/funnels/%s/results%n", funnel.id(), funnel.version(),
+        elapsedSeconds(began), funnel.id());
+    return Analytics.EXIT_OK;
+  }
+
+  private FunnelDefinition currentDefinition(String redis) {
+    FunnelDefinitions.checkId(funnelId);
+    try (JedisPooled jedis = new JedisPooled(URI.create(redis))) {
+      String json = jedis.hget(RedisKeys.FUNNELS, funnelId);
+      if (json == null) {
+        throw new UserError("no funnel '" + funnelId + "' in " + redis + ": define it first (PUT /api/funnels/" + funnelId + ")");
+      }
+      return FunnelDefinitions.parse(json, funnelId);
+    }
+  }
+
+  private static long instant(String option, String value) {
+    try {
+      return OffsetDateTime.parse(value).toInstant().toEpochMilli();
+    } catch (DateTimeParseException e) {
+      throw new UserError(option + ": expected ISO-8601 with an offset, such as 2024-05-01T00:00:00Z, got '" + value + "'");
+    }
+  }
+
+  private static long elapsedSeconds(long began) {
+    return (System.nanoTime() - began) / 1_000_000_000L;
+  }
+}
