@@ -8,6 +8,7 @@ import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelDefinitions;
 import io.clickstream.core.generator.JourneyGenerator;
+import io.clickstream.pipeline.testing.Await;
 import io.clickstream.pipeline.testing.RedisCounts;
 import io.clickstream.pipeline.testing.SharedMiniHBase;
 import io.clickstream.pipeline.testing.SharedRedis;
@@ -54,8 +55,8 @@ class BackfillMatchesLiveTest {
     PipelineResult live = ClickstreamPipeline.run(options(now.minusSeconds(180)));
     try {
       long target = lastEvent + 21_000;
-      assertThat(waitUntil(Duration.ofSeconds(120), () -> watermark(redis) >= target)).isTrue();
-      waitUntil(Duration.ofSeconds(10), () -> false); // let the last on-time panes land
+      assertThat(Await.until(Duration.ofSeconds(120), () -> Await.watermark(redis) >= target)).isTrue();
+      Thread.sleep(5_000); // the writer lands the last on-time panes just after the watermark passes
     } finally {
       live.cancel();
     }
@@ -106,20 +107,5 @@ class BackfillMatchesLiveTest {
     return results;
   }
 
-  private static long watermark(JedisPooled redis) {
-    String value = redis.hget(RedisKeys.PIPELINE_STATUS, RedisKeys.STATUS_WATERMARK_MS);
-    return value == null ? Long.MIN_VALUE : Long.parseLong(value);
-  }
 
-  private static boolean waitUntil(Duration timeout, java.util.function.BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(250);
-    }
-    return true;
-  }
 }

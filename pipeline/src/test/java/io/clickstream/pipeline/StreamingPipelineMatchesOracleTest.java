@@ -10,6 +10,7 @@ import io.clickstream.core.funnel.FunnelDefinitions;
 import io.clickstream.core.generator.JourneyGenerator;
 import io.clickstream.pipeline.io.EventRow;
 import io.clickstream.pipeline.oracle.BatchOracle;
+import io.clickstream.pipeline.testing.Await;
 import io.clickstream.pipeline.testing.RedisCounts;
 import io.clickstream.pipeline.testing.SharedMiniHBase;
 import io.clickstream.pipeline.testing.SharedRedis;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.hadoop.hbase.Cell;
@@ -83,7 +83,7 @@ class StreamingPipelineMatchesOracleTest {
       // Two sessions of one user, closed, then merged by a late event between them.
       Instant t0 = Instant.now().minusSeconds(30);
       write(List.of(event("m-a", "page_view", t0, "/landing"), event("m-c", "register", t0.plusSeconds(15), null)));
-      assertThat(waitUntil(Duration.ofSeconds(60), () -> watermark(redis) > t0.plusSeconds(26).toEpochMilli()))
+      assertThat(Await.until(Duration.ofSeconds(60), () -> Await.watermark(redis) > t0.plusSeconds(26).toEpochMilli()))
           .as("the watermark passes both sessions").isTrue();
       write(List.of(event("m-b", "search", t0.plusSeconds(8), null)));
 
@@ -99,7 +99,7 @@ class StreamingPipelineMatchesOracleTest {
           .map(r -> EventParser.parse(r.json()).event()).filter(e -> e != null)
           .mapToLong(e -> e.timestampMillis()).filter(ts -> ts < now.plusSeconds(300).toEpochMilli())
           .max().orElseThrow() + Math.max(GAP.toMillis(), USER_WINDOW.toMillis()) + 1_000;
-      assertThat(waitUntil(Duration.ofSeconds(120), () -> watermark(redis) >= watermarkTarget))
+      assertThat(Await.until(Duration.ofSeconds(120), () -> Await.watermark(redis) >= watermarkTarget))
           .as("the pipeline watermark passes %s", Instant.ofEpochMilli(watermarkTarget)).isTrue();
 
       BatchOracle.Expected expected = new BatchOracle(GAP.toMillis(), LATENESS.toMillis(), OUT_OF_ORDERNESS.toMillis())
@@ -111,7 +111,7 @@ class StreamingPipelineMatchesOracleTest {
       }
       assertThat(expected.invalid() + expected.future() + expected.late()).isEqualTo(4);
       // The watermark is reported by its own branch; the writer's last bundle may land just after.
-      waitUntil(Duration.ofSeconds(30), () -> RedisCounts.all(redis).equals(expected.counts()));
+      Await.until(Duration.ofSeconds(30), () -> RedisCounts.all(redis).equals(expected.counts()));
       assertThat(RedisCounts.all(redis)).isEqualTo(expected.counts());
       assertThat(longs(redis.hgetAll(RedisKeys.CATALOG_FIRST_SEEN))).isEqualTo(expected.firstSeen());
       assertThat(longs(redis.hgetAll(RedisKeys.CATALOG_LAST_SEEN))).isEqualTo(expected.lastSeen());
@@ -181,10 +181,6 @@ class StreamingPipelineMatchesOracleTest {
     return rows;
   }
 
-  private static long watermark(JedisPooled redis) {
-    String value = redis.hget(RedisKeys.PIPELINE_STATUS, RedisKeys.STATUS_WATERMARK_MS);
-    return value == null ? Long.MIN_VALUE : Long.parseLong(value);
-  }
 
   private static Map<String, Long> deadLettersByKind(JedisPooled redis) {
     Map<String, Long> kinds = new HashMap<>();
@@ -200,14 +196,4 @@ class StreamingPipelineMatchesOracleTest {
     return out;
   }
 
-  private static boolean waitUntil(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(250);
-    }
-    return true;
-  }
 }
