@@ -31,6 +31,8 @@ public final class RedisKeys {
   public static final String STATUS_HEARTBEAT_MS = "heartbeat_ms";
   public static final String STATUS_RUNNER = "runner";
   public static final String DEAD_LETTERS = PREFIX + "deadletter";
+  /** Hash of how far the unbounded read has read: salt bucket -> write time (epoch ms). */
+  public static final String READ_POSITIONS = PREFIX + "source:position";
 
   /** Hash: funnel id -> its current definition (JSON with version and live_from). */
   public static final String FUNNELS = PREFIX + "funnels";

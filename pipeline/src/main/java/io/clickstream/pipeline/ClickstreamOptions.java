@@ -53,9 +53,18 @@ public interface ClickstreamOptions extends PipelineOptions, StreamingOptions {
 
   void setReadOverlap(String value);
 
-  @Description("Write time, in epoch milliseconds, from which the unbounded read starts; -1 means all of history.")
+  @Description("Write time, in epoch milliseconds, from which the unbounded read starts; -1 means where the "
+      + "last run left off (less the replay), or all of history on a first run.")
   @Default.Long(-1)
   long getReadFromMillis();
 
   void setReadFromMillis(long value);
+
+  @Description("How much of the past a restarted pipeline reads again before where it left off (ISO-8601 "
+      + "duration), so that sessions and user-scope attempts open at the stop are rebuilt whole. At least "
+      + "the session gap plus the allowed lateness; longer than the longest user-scope window.")
+  @Default.String("PT1H")
+  String getReplayOnRestart();
+
+  void setReplayOnRestart(String value);
 }

@@ -70,7 +70,9 @@ public final class ClickstreamPipeline {
         .withPollInterval(Duration.millis(options.getPollIntervalMillis()))
         .withReadOverlap(SessionSettings.isoDuration("readOverlap", options.getReadOverlap()))
         .withOutOfOrderness(settings.outOfOrderness())
-        .startingAt(options.getReadFromMillis());
+        .startingAt(options.getReadFromMillis())
+        .persistingPositionIn(new RedisReadPositions(options.getRedisUrl()),
+            SessionSettings.isoDuration("replayOnRestart", options.getReplayOnRestart()));
     Pipeline pipeline = Pipeline.create(options);
     new ClickstreamPipeline(source, new RedisFunnelCatalog(options.getRedisUrl()), Sinks.redis(options.getRedisUrl(), options.getRunner().getSimpleName()), settings)
         .buildInto(pipeline);

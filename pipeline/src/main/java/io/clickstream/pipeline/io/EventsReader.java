@@ -45,6 +45,7 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
   static final int SCAN_CACHING = 1000;
   /** How long one advance() may keep starting back-to-back catch-up polls that find nothing. */
   private static final long MAX_EMPTY_CATCH_UP_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long RECORD_EVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
   private static final long FAILURE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   private final EventsUnboundedSource source;
@@ -74,6 +75,7 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
   private boolean lastPollFoundAny;
 
   private @Nullable EventRow current;
+  private long lastRecordedNanos = System.nanoTime();
 
   private int consecutiveFailures;
   private long lastFailureLogNanos;
@@ -86,8 +88,21 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
       this.completeUpTo = checkpoint.completeUpTo();
       this.emitted.addAll(checkpoint.emitted());
     } else {
-      this.completeUpTo = Math.max(0, settings.startAtMillis());
+      this.completeUpTo = Math.max(0, settings.startAtMillis() >= 0 ? settings.startAtMillis() : resumePoint());
     }
+  }
+
+  /** Without a checkpoint or a start: the recorded position minus the replay, or the table's beginning. */
+  private long resumePoint() {
+    if (settings.positions() == null) {
+      return 0;
+    }
+    long recorded = settings.positions().lowest();
+    if (recorded >= 0) {
+      LOG.info("Resuming the read of {} at {} (recorded position {} minus the replay of {} ms)", source,
+          recorded - settings.replayMillis(), recorded, settings.replayMillis());
+    }
+    return recorded < 0 ? 0 : recorded - settings.replayMillis();
   }
 
   @Override
@@ -259,6 +274,22 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
     commitCompleteUpTo(pollNextCompleteUpTo);
     backlogged = pollNextCompleteUpTo < pollVisibleBelow;
     lastPollFoundAny = pollFoundAny;
+    recordPosition();
+  }
+
+  /**
+   * Records C at most every {@link #RECORD_EVERY_NANOS}. It may run ahead of what downstream has
+   * committed by a few seconds; the replay on restart, far longer, covers that.
+   */
+  private void recordPosition() {
+    if (settings.positions() != null && System.nanoTime() - lastRecordedNanos >= RECORD_EVERY_NANOS) {
+      lastRecordedNanos = System.nanoTime();
+      try {
+        settings.positions().save(source.buckets(), completeUpTo);
+      } catch (RuntimeException e) {
+        LOG.warn("Could not record the read position of {}: {}", source, e.toString());
+      }
+    }
   }
 
   /**

@@ -18,15 +18,54 @@ final class EventsUnboundedSource extends UnboundedSource<EventRow, EventsCheckp
 
   private static final long serialVersionUID = 1L;
 
-  /** Settings shared by all splits. Immutable and serializable. */
+  /**
+   * Settings shared by all splits. Immutable and serializable.
+   *
+   * @param positions where readers record how far they have read, for a restart without a runner
+   *     checkpoint; {@code null} to record nothing
+   * @param replayMillis how much of the past before the recorded position a restart reads again
+   */
   record Settings(
       String hbaseZk,
       long pollIntervalMillis,
       long readOverlapMillis,
       long outOfOrdernessMillis,
       long startAtMillis,
-      long maxSliceMillis)
-      implements java.io.Serializable {}
+      long maxSliceMillis,
+      ReadPositions positions,
+      long replayMillis)
+      implements java.io.Serializable {
+
+    Settings withPollInterval(long ms) {
+      return new Settings(hbaseZk, ms, readOverlapMillis, outOfOrdernessMillis, startAtMillis, maxSliceMillis,
+          positions, replayMillis);
+    }
+
+    Settings withReadOverlap(long ms) {
+      return new Settings(hbaseZk, pollIntervalMillis, ms, outOfOrdernessMillis, startAtMillis, maxSliceMillis,
+          positions, replayMillis);
+    }
+
+    Settings withOutOfOrderness(long ms) {
+      return new Settings(hbaseZk, pollIntervalMillis, readOverlapMillis, ms, startAtMillis, maxSliceMillis,
+          positions, replayMillis);
+    }
+
+    Settings withStartAt(long ms) {
+      return new Settings(hbaseZk, pollIntervalMillis, readOverlapMillis, outOfOrdernessMillis, ms, maxSliceMillis,
+          positions, replayMillis);
+    }
+
+    Settings withMaxSlice(long ms) {
+      return new Settings(hbaseZk, pollIntervalMillis, readOverlapMillis, outOfOrdernessMillis, startAtMillis, ms,
+          positions, replayMillis);
+    }
+
+    Settings withPositions(ReadPositions store, long replay) {
+      return new Settings(hbaseZk, pollIntervalMillis, readOverlapMillis, outOfOrdernessMillis, startAtMillis,
+          maxSliceMillis, store, replay);
+    }
+  }
 
   private final Settings settings;
   /** Salt buckets this source reads, ascending, distinct. */

@@ -50,14 +50,15 @@ public final class ReadEventsFromHBase extends PTransform<PBegin, PCollection<Ev
             DEFAULT_READ_OVERLAP_MILLIS,
             DEFAULT_OUT_OF_ORDERNESS_MILLIS,
             -1,
-            DEFAULT_MAX_SLICE_MILLIS));
+            DEFAULT_MAX_SLICE_MILLIS,
+            null,
+            0));
   }
 
   /** How often to poll once caught up (default 200 ms). A backlogged reader polls back to back. */
   public ReadEventsFromHBase withPollInterval(Duration d) {
     long ms = nonNegative(d, "poll interval");
-    return with(new Settings(settings.hbaseZk(), ms, settings.readOverlapMillis(),
-        settings.outOfOrdernessMillis(), settings.startAtMillis(), settings.maxSliceMillis()));
+    return with(settings.withPollInterval(ms));
   }
 
   /**
@@ -67,15 +68,13 @@ public final class ReadEventsFromHBase extends PTransform<PBegin, PCollection<Ev
    */
   public ReadEventsFromHBase withReadOverlap(Duration d) {
     long ms = nonNegative(d, "read overlap");
-    return with(new Settings(settings.hbaseZk(), settings.pollIntervalMillis(), ms,
-        settings.outOfOrdernessMillis(), settings.startAtMillis(), settings.maxSliceMillis()));
+    return with(settings.withReadOverlap(ms));
   }
 
   /** How far the watermark trails the read position (default 5 s). */
   public ReadEventsFromHBase withOutOfOrderness(Duration d) {
     long ms = nonNegative(d, "out-of-orderness");
-    return with(new Settings(settings.hbaseZk(), settings.pollIntervalMillis(),
-        settings.readOverlapMillis(), ms, settings.startAtMillis(), settings.maxSliceMillis()));
+    return with(settings.withOutOfOrderness(ms));
   }
 
   /** Reads cells written at or after {@code writeTimeMillis}; -1 (the default) reads all history. */
@@ -83,9 +82,7 @@ public final class ReadEventsFromHBase extends PTransform<PBegin, PCollection<Ev
     if (writeTimeMillis < -1) {
       throw new IllegalArgumentException("startingAt must be -1 or an epoch millisecond, got " + writeTimeMillis);
     }
-    return with(new Settings(settings.hbaseZk(), settings.pollIntervalMillis(),
-        settings.readOverlapMillis(), settings.outOfOrdernessMillis(), writeTimeMillis,
-        settings.maxSliceMillis()));
+    return with(settings.withStartAt(writeTimeMillis));
   }
 
   /**
@@ -97,8 +94,17 @@ public final class ReadEventsFromHBase extends PTransform<PBegin, PCollection<Ev
     if (ms == 0) {
       throw new IllegalArgumentException("max slice must be positive");
     }
-    return with(new Settings(settings.hbaseZk(), settings.pollIntervalMillis(),
-        settings.readOverlapMillis(), settings.outOfOrdernessMillis(), settings.startAtMillis(), ms));
+    return with(settings.withMaxSlice(ms));
+  }
+
+  /**
+   * Records how far each salt bucket has been read in {@code store}, so that a pipeline restarted
+   * without a runner checkpoint (the Direct runner keeps none) and without {@link #startingAt}
+   * resumes there, reading {@code replay} of the past again: enough to rebuild the sessions that
+   * were open when it stopped. What it reads twice is counted once, since the writer is idempotent.
+   */
+  public ReadEventsFromHBase persistingPositionIn(ReadPositions store, Duration replay) {
+    return with(settings.withPositions(Objects.requireNonNull(store, "store"), nonNegative(replay, "replay")));
   }
 
   @Override

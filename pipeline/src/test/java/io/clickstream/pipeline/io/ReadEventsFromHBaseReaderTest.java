@@ -257,4 +257,44 @@ class ReadEventsFromHBaseReaderTest {
         .hasMessageContaining("events")
         .hasMessageContaining(SharedMiniHBase.zkQuorum());
   }
+
+  @Test
+  void aReaderWithoutACheckpointResumesAtItsRecordedPositionLessTheReplay() throws Exception {
+    List<String> before = writeMany("before", 10);
+    Thread.sleep(1_500);
+    long recorded = System.currentTimeMillis();
+    Thread.sleep(1_500);
+    List<String> after = writeMany("after", 10);
+    InMemoryPositions positions = new InMemoryPositions();
+    positions.save(new int[] {0}, recorded);
+    EventsUnboundedSource source = fastRead().persistingPositionIn(positions, Duration.millis(500)).source();
+
+    try (EventsReader reader = source.createReader(options, null)) {
+      List<EventRow> rows = new ArrayList<>(readUntil(reader, false, r -> r.size() >= 10, 30_000));
+      rows.addAll(readFor(reader, 2_500));
+
+      assertThat(rows).extracting(r -> EventRow.printable(r.rowKey()).substring(3))
+          .allMatch(key -> key.startsWith("after"))
+          .hasSize(after.size());
+      assertThat(before).hasSize(10);
+      assertThat(positions.lowest()).as("the reader records its own position").isGreaterThan(recorded);
+    }
+  }
+
+  /** Read positions kept in memory; the real store is Redis (RedisReadPositions). */
+  static final class InMemoryPositions implements ReadPositions {
+    private final java.util.Map<Integer, Long> byBucket = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public void save(int[] buckets, long completeUpTo) {
+      for (int b : buckets) {
+        byBucket.put(b, completeUpTo);
+      }
+    }
+
+    @Override
+    public long lowest() {
+      return byBucket.values().stream().mapToLong(Long::longValue).min().orElse(-1);
+    }
+  }
 }
