@@ -22,7 +22,8 @@ import picocli.CommandLine.HelpCommand;
       "Clickstream: real-time funnel analytics (HBase -> Apache Beam -> Redis -> JSON API and dashboard).",
       ""
     },
-    subcommands = {DemoCommand.class, LoadCommand.class, GenerateCommand.class, BackfillCommand.class, HelpCommand.class},
+    subcommands = {DemoCommand.class, RunCommand.class, StopCommand.class, LoadCommand.class, GenerateCommand.class,
+      BackfillCommand.class, HelpCommand.class},
     footer = {
       "",
       "Run `./analytics test` to build and run every test (handled by the script itself).",

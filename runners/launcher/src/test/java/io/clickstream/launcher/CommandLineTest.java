@@ -35,6 +35,8 @@ class CommandLineTest {
     "generate, --duration",
     "demo, --no-generator",
     "backfill, --funnel",
+    "run, --hbase-zk",
+    "stop, --timeout",
   })
   void helpWorksOnEveryCommandAndListsItsOptions(String command, String anOption) {
     // Picocli reports a broken help text (a stray % in a description, say) on System.err.

@@ -1,0 +1,129 @@
+package io.clickstream.launcher;
+
+import io.clickstream.core.RedisKeys;
+import io.clickstream.pipeline.ClickstreamOptions;
+import io.clickstream.pipeline.ClickstreamPipeline;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.beam.sdk.PipelineResult;
+import org.joda.time.Duration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+import redis.clients.jedis.JedisPooled;
+
+/** The streaming pipeline alone, against an existing HBase and Redis, on any Beam runner. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    header = "Run the streaming pipeline alone against an existing HBase and Redis.",
+    description = {
+      "Starts the pipeline and keeps it running until Ctrl-C or `./analytics stop`; every 10 s it prints "
+          + "the watermark. Beam options pass straight through: --runner=DirectRunner (default) or "
+          + "--runner=FlinkRunner with --flinkMaster=[local] (embedded, the default) or host:port (a cluster), "
+          + "--parallelism=N, --checkpointingInterval=MILLIS, and the rest.",
+      "A restart resumes where the last run stopped (see docs/runners.md). Without --hbase-zk / --redis, "
+          + "uses the running `./analytics demo`'s."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:stopped on request", "1:the pipeline failed", "2:usage error or HBase/Redis unreachable"})
+final class RunCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--hbase-zk", paramLabel = "host:port", description = "ZooKeeper of the HBase cluster. Default: the demo's.")
+  String hbaseZk;
+
+  @Option(names = "--redis", paramLabel = "redis://host:port", description = "Redis for the aggregates. Default: the demo's.")
+  String redisUrl;
+
+  @Option(names = "--session-gap", paramLabel = "DURATION", defaultValue = "PT30M",
+      description = "Inactivity that closes a session (default: ${DEFAULT-VALUE}).")
+  String sessionGap;
+
+  @Option(names = "--allowed-lateness", paramLabel = "DURATION", defaultValue = "PT10M",
+      description = "How late an event may arrive and still count (default: ${DEFAULT-VALUE}).")
+  String allowedLateness;
+
+  @Unmatched
+  List<String> beamArgs = new ArrayList<>();
+
+  /** How often the stop request and the pipeline's state are checked. */
+  long checkEveryMillis = 500;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    if (RunningPipeline.running() >= 0) {
+      throw new UserError("a pipeline started by `./analytics run` is already running (pid " + RunningPipeline.running()
+          + "); stop it first with ./analytics stop");
+    }
+    ClickstreamOptions options = BeamArgs.parse(beamArgs, "run");
+    options.setHbaseZk(Discovery.resolveHBase(hbaseZk, err));
+    options.setRedisUrl(Discovery.resolveRedis(redisUrl, err));
+    options.setSessionGap(sessionGap);
+    options.setAllowedLateness(allowedLateness);
+
+    long pid = ProcessHandle.current().pid();
+    RunningPipeline.announce(pid);
+    err.printf("Starting the pipeline on %s (HBase %s, Redis %s)...%n", options.getRunner().getSimpleName(),
+        options.getHbaseZk(), options.getRedisUrl());
+    err.flush();
+    PipelineResult pipeline = ClickstreamPipeline.run(options);
+    Thread hook = new Thread(() -> drain(pipeline, err), "analytics-run-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try (JedisPooled redis = new JedisPooled(URI.create(options.getRedisUrl()))) {
+      long lastReport = 0;
+      while (!RunningPipeline.stopRequested()) {
+        PipelineResult.State state = pipeline.waitUntilFinish(Duration.millis(checkEveryMillis));
+        if (state != null && state.isTerminal()) {
+          err.println("error: the pipeline ended " + state);
+          RunningPipeline.withdraw();
+          Runtime.getRuntime().removeShutdownHook(hook);
+          return Analytics.EXIT_REJECTED;
+        }
+        if (System.currentTimeMillis() - lastReport >= 10_000) {
+          lastReport = System.currentTimeMillis();
+          report(redis, err);
+        }
+      }
+    }
+    Runtime.getRuntime().removeShutdownHook(hook);
+    drain(pipeline, err);
+    return Analytics.EXIT_OK;
+  }
+
+  private static void report(JedisPooled redis, PrintWriter err) {
+    Map<String, String> status = redis.hgetAll(RedisKeys.PIPELINE_STATUS);
+    String watermark = status.get(RedisKeys.STATUS_WATERMARK_MS);
+    err.printf("  running; watermark %s%n", watermark == null ? "not yet reported" : Instant.ofEpochMilli(Long.parseLong(watermark)));
+    err.flush();
+  }
+
+  /**
+   * Stops reading and cancels the job. Nothing is lost: every write to Redis is idempotent and the
+   * next run resumes from the recorded read position (or the runner's checkpoint), replaying what was
+   * in flight.
+   */
+  private static void drain(PipelineResult pipeline, PrintWriter err) {
+    err.println("Stopping the pipeline...");
+    err.flush();
+    try {
+      pipeline.cancel();
+      pipeline.waitUntilFinish(Duration.standardSeconds(30));
+    } catch (IOException | RuntimeException e) {
+      err.println("  cancel reported: " + e.getMessage());
+    }
+    RunningPipeline.withdraw();
+    err.println("Stopped.");
+    err.flush();
+  }
+}
