@@ -3,12 +3,12 @@ package io.clickstream.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clickstream.core.EventParser;
-import io.clickstream.core.EventTable;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelDefinitions;
 import io.clickstream.core.generator.JourneyGenerator;
 import io.clickstream.pipeline.testing.Await;
+import io.clickstream.pipeline.testing.EventsTable;
 import io.clickstream.pipeline.testing.RedisCounts;
 import io.clickstream.pipeline.testing.SharedMiniHBase;
 import io.clickstream.pipeline.testing.SharedRedis;
@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.hadoop.hbase.client.BufferedMutator;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
@@ -46,11 +45,7 @@ class BackfillMatchesLiveTest {
     FunnelDefinition userLiveAll = define(redis, "user_live_all", 0, USER_SCOPE);
     FunnelDefinition userSplit = define(redis, "user_split", middle, USER_SCOPE);
 
-    try (BufferedMutator mutator = SharedMiniHBase.connection().getBufferedMutator(EventTable.NAME)) {
-      for (String line : lines) {
-        mutator.mutate(EventTable.put(EventParser.parse(line).event(), line));
-      }
-    }
+    EventsTable.write(lines);
     long lastEvent = lines.stream().mapToLong(l -> EventParser.parse(l).event().timestampMillis()).max().orElseThrow();
     PipelineResult live = ClickstreamPipeline.run(options(now.minusSeconds(180)));
     try {

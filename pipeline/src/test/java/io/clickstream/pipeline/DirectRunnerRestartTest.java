@@ -3,29 +3,19 @@ package io.clickstream.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clickstream.core.EventParser;
-import io.clickstream.core.EventTable;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.generator.JourneyGenerator;
-import io.clickstream.pipeline.io.EventRow;
 import io.clickstream.pipeline.oracle.BatchOracle;
 import io.clickstream.pipeline.testing.Await;
+import io.clickstream.pipeline.testing.EventsTable;
 import io.clickstream.pipeline.testing.RedisCounts;
 import io.clickstream.pipeline.testing.SharedMiniHBase;
 import io.clickstream.pipeline.testing.SharedRedis;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.hadoop.hbase.Cell;
-import org.apache.hadoop.hbase.CellUtil;
-import org.apache.hadoop.hbase.client.BufferedMutator;
-import org.apache.hadoop.hbase.client.Result;
-import org.apache.hadoop.hbase.client.ResultScanner;
-import org.apache.hadoop.hbase.client.Scan;
-import org.apache.hadoop.hbase.client.Table;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
@@ -46,21 +36,21 @@ class DirectRunnerRestartTest {
     List<String> lines = new JourneyGenerator(11).batch(200, now.minusSeconds(120), Duration.ofSeconds(120));
     int half = lines.size() / 2;
 
-    write(lines.subList(0, half));
+    EventsTable.write(lines.subList(0, half));
     PipelineResult first = ClickstreamPipeline.run(options());
     long halfWay = now.minusSeconds(60).toEpochMilli();
     assertThat(Await.until(Duration.ofSeconds(120), () -> Await.watermark(redis) > halfWay
         && !redis.hgetAll(RedisKeys.READ_POSITIONS).isEmpty())).as("the first run gets going").isTrue();
     first.cancel();
 
-    write(lines.subList(half, lines.size()));
+    EventsTable.write(lines.subList(half, lines.size()));
     PipelineResult second = ClickstreamPipeline.run(options());
     try {
       long target = lines.stream().mapToLong(l -> EventParser.parse(l).event().timestampMillis()).max().orElseThrow()
           + GAP.toMillis() + 1_000;
       assertThat(Await.until(Duration.ofSeconds(120), () -> Await.watermark(redis) >= target)).isTrue();
       BatchOracle.Expected expected = new BatchOracle(GAP.toMillis(), Duration.ofMinutes(10).toMillis(), 1_000)
-          .compute(scanTable());
+          .compute(EventsTable.scan());
       Await.until(Duration.ofSeconds(30), () -> RedisCounts.all(redis).equals(expected.counts()));
       assertThat(RedisCounts.all(redis)).isEqualTo(expected.counts());
     } finally {
@@ -78,24 +68,5 @@ class DirectRunnerRestartTest {
         "--pollIntervalMillis=100").as(ClickstreamOptions.class);
   }
 
-  private static void write(List<String> lines) throws Exception {
-    try (BufferedMutator mutator = SharedMiniHBase.connection().getBufferedMutator(EventTable.NAME)) {
-      for (String line : lines) {
-        mutator.mutate(EventTable.put(EventParser.parse(line).event(), line));
-      }
-    }
-  }
 
-  private static List<EventRow> scanTable() throws Exception {
-    List<EventRow> rows = new ArrayList<>();
-    try (Table table = SharedMiniHBase.connection().getTable(EventTable.NAME);
-        ResultScanner scanner = table.getScanner(new Scan().addColumn(EventTable.FAMILY, EventTable.JSON))) {
-      for (Result result : scanner) {
-        Cell cell = result.getColumnLatestCell(EventTable.FAMILY, EventTable.JSON);
-        rows.add(new EventRow(result.getRow(), cell.getTimestamp(),
-            new String(CellUtil.cloneValue(cell), StandardCharsets.UTF_8)));
-      }
-    }
-    return rows;
-  }
 }

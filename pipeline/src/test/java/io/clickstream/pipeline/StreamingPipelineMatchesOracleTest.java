@@ -11,6 +11,7 @@ import io.clickstream.core.generator.JourneyGenerator;
 import io.clickstream.pipeline.io.EventRow;
 import io.clickstream.pipeline.oracle.BatchOracle;
 import io.clickstream.pipeline.testing.Await;
+import io.clickstream.pipeline.testing.EventsTable;
 import io.clickstream.pipeline.testing.RedisCounts;
 import io.clickstream.pipeline.testing.SharedMiniHBase;
 import io.clickstream.pipeline.testing.SharedRedis;
@@ -24,13 +25,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.hadoop.hbase.Cell;
-import org.apache.hadoop.hbase.CellUtil;
-import org.apache.hadoop.hbase.client.BufferedMutator;
 import org.apache.hadoop.hbase.client.Put;
-import org.apache.hadoop.hbase.client.Result;
-import org.apache.hadoop.hbase.client.ResultScanner;
-import org.apache.hadoop.hbase.client.Scan;
 import org.apache.hadoop.hbase.client.Table;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
@@ -70,10 +65,10 @@ class StreamingPipelineMatchesOracleTest {
     List<String> lines = new JourneyGenerator(42).batch(300, now.minusSeconds(180), Duration.ofSeconds(180));
     int half = lines.size() / 2;
 
-    write(lines.subList(0, half));
+    EventsTable.write(lines.subList(0, half));
     PipelineResult pipeline = startPipeline(now.minusSeconds(200));
     try {
-      write(lines.subList(half, lines.size()));
+      EventsTable.write(lines.subList(half, lines.size()));
       writeRows(List.of(
           "{\"event_id\":\"bad-1\",\"user_id\":\"u-bad\"}",
           "not json at all",
@@ -82,19 +77,19 @@ class StreamingPipelineMatchesOracleTest {
 
       // Two sessions of one user, closed, then merged by a late event between them.
       Instant t0 = Instant.now().minusSeconds(30);
-      write(List.of(event("m-a", "page_view", t0, "/landing"), event("m-c", "register", t0.plusSeconds(15), null)));
+      EventsTable.write(List.of(event("m-a", "page_view", t0, "/landing"), event("m-c", "register", t0.plusSeconds(15), null)));
       assertThat(Await.until(Duration.ofSeconds(60), () -> Await.watermark(redis) > t0.plusSeconds(26).toEpochMilli()))
           .as("the watermark passes both sessions").isTrue();
-      write(List.of(event("m-b", "search", t0.plusSeconds(8), null)));
+      EventsTable.write(List.of(event("m-b", "search", t0.plusSeconds(8), null)));
 
       // A funnel defined while the pipeline runs counts the sessions that start from then on.
       FunnelDefinition hot = define(redis, "hot", System.currentTimeMillis(),
           "{\"steps\":[{\"event\":\"page_view\"},{\"event\":\"search\"}]}");
       funnels.add(hot);
       Instant later = Instant.ofEpochMilli(hot.liveFromMillis()).plusSeconds(1);
-      write(List.of(event("h-1", "page_view", later, "/landing"), event("h-2", "search", later.plusSeconds(1), null)));
+      EventsTable.write(List.of(event("h-1", "page_view", later, "/landing"), event("h-2", "search", later.plusSeconds(1), null)));
 
-      List<EventRow> rows = scanTable();
+      List<EventRow> rows = EventsTable.scan();
       long watermarkTarget = rows.stream()
           .map(r -> EventParser.parse(r.json()).event()).filter(e -> e != null)
           .mapToLong(e -> e.timestampMillis()).filter(ts -> ts < now.plusSeconds(300).toEpochMilli())
@@ -149,13 +144,6 @@ class StreamingPipelineMatchesOracleTest {
         + "\"" + (page == null ? "" : ",\"page\":\"" + page + "\"") + "}";
   }
 
-  private static void write(List<String> lines) throws IOException {
-    try (BufferedMutator mutator = SharedMiniHBase.connection().getBufferedMutator(EventTable.NAME)) {
-      for (String line : lines) {
-        mutator.mutate(EventTable.put(EventParser.parse(line).event(), line));
-      }
-    }
-  }
 
   /** Writes rows as a careless application might: whatever the JSON, under some row key. */
   private static void writeRows(List<String> jsons) throws IOException {
@@ -168,18 +156,6 @@ class StreamingPipelineMatchesOracleTest {
     }
   }
 
-  private static List<EventRow> scanTable() throws IOException {
-    List<EventRow> rows = new ArrayList<>();
-    try (Table table = SharedMiniHBase.connection().getTable(EventTable.NAME);
-        ResultScanner scanner = table.getScanner(new Scan().addColumn(EventTable.FAMILY, EventTable.JSON))) {
-      for (Result result : scanner) {
-        Cell cell = result.getColumnLatestCell(EventTable.FAMILY, EventTable.JSON);
-        rows.add(new EventRow(result.getRow(), cell.getTimestamp(),
-            new String(CellUtil.cloneValue(cell), StandardCharsets.UTF_8)));
-      }
-    }
-    return rows;
-  }
 
 
   private static Map<String, Long> deadLettersByKind(JedisPooled redis) {
