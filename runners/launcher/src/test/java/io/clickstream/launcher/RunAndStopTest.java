@@ -13,7 +13,8 @@ import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.JedisPooled;
 import redis.embedded.RedisServer;
@@ -28,8 +29,9 @@ class RunAndStopTest {
     System.clearProperty("clickstream.home");
   }
 
-  @Test
-  void runKeepsThePipelineGoingUntilStopAsksAndThenWithdrawsCleanly() throws Exception {
+  @ParameterizedTest(name = "on {0}")
+  @ValueSource(strings = {"DirectRunner", "FlinkRunner"})
+  void runKeepsThePipelineGoingUntilStopAsksAndThenWithdrawsCleanly(String runner) throws Exception {
     System.setProperty("clickstream.home", home.toString());
     EmbeddedHBase hbase = MiniHBase.get();
     try (Connection connection = ConnectionFactory.createConnection(hbase.util().getConfiguration());
@@ -44,12 +46,12 @@ class RunAndStopTest {
     redis.start();
     try (JedisPooled jedis = new JedisPooled(URI.create("redis://127.0.0.1:" + port))) {
       CompletableFuture<Run> run = CompletableFuture.supplyAsync(() -> Run.of("run", "--hbase-zk", hbase.zk(),
-          "--redis", "redis://127.0.0.1:" + port, "--runner=DirectRunner"));
+          "--redis", "redis://127.0.0.1:" + port, "--runner=" + runner));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (jedis.hget(RedisKeys.PIPELINE_STATUS, RedisKeys.STATUS_HEARTBEAT_MS) == null && System.nanoTime() < deadline) {
         Thread.sleep(200);
       }
-      assertThat(jedis.hget(RedisKeys.PIPELINE_STATUS, RedisKeys.STATUS_RUNNER)).isEqualTo("DirectRunner");
+      assertThat(jedis.hget(RedisKeys.PIPELINE_STATUS, RedisKeys.STATUS_RUNNER)).isEqualTo(runner);
       assertThat(RunningPipeline.running()).isEqualTo(ProcessHandle.current().pid());
 
       Run stop = Run.of("stop");
@@ -58,7 +60,7 @@ class RunAndStopTest {
       assertThat(stop.out()).contains("Stopped the pipeline");
       Run finished = run.get(30, TimeUnit.SECONDS);
       assertThat(finished.exitCode()).as(finished.toString()).isZero();
-      assertThat(finished.err()).contains("Starting the pipeline on DirectRunner", "Stopped.");
+      assertThat(finished.err()).contains("Starting the pipeline on " + runner, "Stopped.");
       assertThat(RunningPipeline.running()).isEqualTo(-1);
       assertThat(Run.of("stop").exitCode()).isEqualTo(Analytics.EXIT_ERROR);
     } finally {

@@ -1,0 +1,137 @@
+package io.clickstream.flink.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import io.clickstream.pipeline.oracle.BatchOracle;
+import io.clickstream.pipeline.testing.SharedRedis;
+import io.clickstream.pipeline.testing.SharedMiniHBase;
+import io.clickstream.pipeline.testing.RedisCounts;
+import io.clickstream.pipeline.testing.Await;
+
+import io.clickstream.core.EventParser;
+import io.clickstream.core.RedisKeys;
+import io.clickstream.core.funnel.FunnelDefinition;
+import io.clickstream.core.funnel.FunnelDefinitions;
+import io.clickstream.core.generator.JourneyGenerator;
+import io.clickstream.pipeline.io.EventRow;
+import io.clickstream.pipeline.testing.EventsTable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import redis.clients.jedis.JedisPooled;
+
+/**
+ * The data every Flink test feeds the pipeline: generated journeys (out of order, duplicates, new event
+ * names, returning users) in an empty events table, funnels of every kind defined in an empty Redis,
+ * and what the plain-Java {@link BatchOracle} expects of them once the watermark has passed.
+ */
+public final class Dataset {
+
+  public static final Duration GAP = Duration.ofSeconds(10);
+  public static final Duration LATENESS = Duration.ofMinutes(10);
+  public static final Duration OUT_OF_ORDERNESS = Duration.ofSeconds(1);
+  public static final Duration USER_WINDOW = Duration.ofSeconds(20);
+
+  public final Instant now = Instant.now();
+  public final JedisPooled redis;
+  public final List<String> lines;
+  public final List<FunnelDefinition> funnels = new ArrayList<>();
+
+  /** Resets HBase's table and Redis, defines the funnels and generates (does not write) the events. */
+  public Dataset(long seed, int users) {
+    SharedMiniHBase.resetEventsTable();
+    redis = SharedRedis.flushed();
+    funnels.add(define("signup", "{\"steps\":[{\"event\":\"page_view\",\"where\":{\"page\":\"/landing\"}},"
+        + "{\"event\":\"search\"},{\"event\":\"register\"},{\"event\":\"checkout\"}],"
+        + "\"breakdown\":[\"source\",\"campaign\"]}"));
+    funnels.add(define("strict_questionnaire", "{\"order\":\"strict\",\"steps\":[{\"event\":\"search\"},"
+        + "{\"event\":\"questionnaire_start\"},{\"event\":\"register\"}],\"breakdown\":[\"partner\"]}"));
+    funnels.add(define("returning", "{\"scope\":\"user\",\"window\":\"" + USER_WINDOW + "\",\"steps\":["
+        + "{\"event\":\"page_view\",\"where\":{\"page\":\"/landing\"}},{\"event\":\"search\"},"
+        + "{\"event\":\"register\"}],\"breakdown\":[\"source\"]}"));
+    lines = new JourneyGenerator(seed).batch(users, now.minusSeconds(180), Duration.ofSeconds(180));
+  }
+
+  /** Where the pipeline should start reading (write time): a little before anything is written. */
+  public Instant readFrom() {
+    return now.minusSeconds(200);
+  }
+
+  /** The Clickstream options every test passes, with the given HBase and Redis. */
+  public List<String> pipelineArgs() {
+    return List.of(
+        "--hbaseZk=" + SharedMiniHBase.zkQuorum(),
+        "--redisUrl=" + SharedRedis.url(),
+        "--sessionGap=" + GAP,
+        "--allowedLateness=" + LATENESS,
+        "--outOfOrderness=" + OUT_OF_ORDERNESS,
+        "--pollIntervalMillis=100",
+        "--readFromMillis=" + readFrom().toEpochMilli());
+  }
+
+  /** Part {@code i} (from 0) of the lines cut into {@code n} consecutive parts. */
+  public List<String> part(int i, int n) {
+    return lines.subList(lines.size() * i / n, lines.size() * (i + 1) / n);
+  }
+
+  public List<String> firstHalf() {
+    return lines.subList(0, lines.size() / 2);
+  }
+
+  public List<String> secondHalf() {
+    return lines.subList(lines.size() / 2, lines.size());
+  }
+
+  private FunnelDefinition define(String id, String json) {
+    FunnelDefinition f = FunnelDefinitions.parse(json, id).withVersion(1, 0);
+    redis.hset(RedisKeys.FUNNELS, id, FunnelDefinitions.toJson(f));
+    return f;
+  }
+
+
+
+  /**
+   * Waits (bounded) until the watermark the pipeline reports passes every session of what is in HBase,
+   * then asserts that every count, the catalog and the dead letters in Redis equal the oracle's.
+   */
+  public void awaitWatermarkAndAssertRedisEqualsOracle(Duration timeout) throws Exception {
+    List<EventRow> rows = EventsTable.scan();
+    assertThat(rows).as("rows in HBase").hasSizeGreaterThan(lines.size() / 2);
+    long target = rows.stream()
+        .map(r -> EventParser.parse(r.json()).event()).filter(e -> e != null)
+        .mapToLong(e -> e.timestampMillis()).max().orElseThrow()
+        + Math.max(GAP.toMillis(), USER_WINDOW.toMillis()) + 1_000;
+    long t0 = System.nanoTime();
+    boolean passed = Await.until(timeout, () -> Await.watermark(redis) >= target);
+    assertThat(passed)
+        .as("within %s the pipeline's watermark (Redis %s %s) passes %s; it is at %s", timeout,
+            RedisKeys.PIPELINE_STATUS, RedisKeys.STATUS_WATERMARK_MS, Instant.ofEpochMilli(target),
+            Await.watermark(redis) == Long.MIN_VALUE ? "none reported" : Instant.ofEpochMilli(Await.watermark(redis)))
+        .isTrue();
+    System.out.printf("watermark passed every session %d ms after the wait began%n", (System.nanoTime() - t0) / 1_000_000);
+
+    BatchOracle.Expected expected = new BatchOracle(GAP.toMillis(), LATENESS.toMillis(), OUT_OF_ORDERNESS.toMillis())
+        .compute(rows, funnels);
+    assertThat(expected.counts()).hasSizeGreaterThan(100);
+    for (FunnelDefinition f : funnels) {
+      assertThat(expected.counts().keySet()).as("results of %s", f.id())
+          .anyMatch(k -> k.startsWith(RedisKeys.PREFIX + "fr:" + f.id() + ":"));
+    }
+    // The watermark is reported by its own branch; the writer's last bundle may land just after.
+    Await.until(Duration.ofSeconds(30), () -> RedisCounts.all(redis).equals(expected.counts()));
+    assertThat(RedisCounts.all(redis)).isEqualTo(expected.counts());
+    assertThat(longs(redis.hgetAll(RedisKeys.CATALOG_FIRST_SEEN))).isEqualTo(expected.firstSeen());
+    assertThat(longs(redis.hgetAll(RedisKeys.CATALOG_LAST_SEEN))).isEqualTo(expected.lastSeen());
+    assertThat(redis.xlen(RedisKeys.DEAD_LETTERS)).as("dead letters").isEqualTo(
+        (long) expected.invalid() + expected.future() + expected.late());
+    System.out.printf("Redis equals the oracle: %d counts over %d rows%n", expected.counts().size(), rows.size());
+  }
+
+  private static Map<String, Long> longs(Map<String, String> values) {
+    Map<String, Long> out = new TreeMap<>();
+    values.forEach((k, v) -> out.put(k, Long.parseLong(v)));
+    return out;
+  }
+}
