@@ -54,6 +54,12 @@ public final class Dataset {
     lines = new JourneyGenerator(seed).batch(users, now.minusSeconds(180), Duration.ofSeconds(180));
   }
 
+  /** Empties Redis and defines the funnels again, for another run over the same rows. */
+  public void resetRedis() {
+    redis.flushAll();
+    funnels.forEach(f -> redis.hset(RedisKeys.FUNNELS, f.id(), FunnelDefinitions.toJson(f)));
+  }
+
   /** Where the pipeline should start reading (write time): a little before anything is written. */
   public Instant readFrom() {
     return now.minusSeconds(200);
