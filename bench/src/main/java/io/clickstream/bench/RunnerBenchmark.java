@@ -6,6 +6,7 @@ import io.clickstream.core.EventParser;
 import io.clickstream.core.EventTable;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.generator.JourneyGenerator;
+import io.clickstream.flink.FlinkJobMain;
 import io.clickstream.pipeline.ClickstreamOptions;
 import io.clickstream.pipeline.ClickstreamPipeline;
 import io.clickstream.pipeline.ComputeSessionContributions;
@@ -29,6 +30,7 @@ import org.apache.hadoop.hbase.HBaseTestingUtility;
 import org.apache.hadoop.hbase.StartMiniClusterOption;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.BufferedMutator;
+import org.apache.hadoop.hbase.client.Delete;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.Result;
 import org.apache.hadoop.hbase.client.ResultScanner;
@@ -100,6 +102,7 @@ public final class RunnerBenchmark {
               pct(latencies, 50) + " ms", pct(latencies, 90) + " ms"});
         } finally {
           pipeline.cancel();
+          removeProbes(connection, probes, runner);
         }
       }
       System.out.println();
@@ -126,7 +129,9 @@ public final class RunnerBenchmark {
     if (runner.equals("FlinkRunner")) {
       args.addAll(List.of("--flinkMaster=[local]", "--parallelism=2"));
     }
-    return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(ClickstreamOptions.class);
+    ClickstreamOptions options = PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(ClickstreamOptions.class);
+    FlinkJobMain.prepareForEmbedding(options);
+    return options;
   }
 
   /** The baseline: what the pipeline does to these rows, in one thread, without Beam. */
@@ -168,7 +173,7 @@ public final class RunnerBenchmark {
   private static long[] latencies(Connection connection, JedisPooled redis, int probes, String runner) throws Exception {
     long[] millis = new long[probes];
     for (int i = 0; i < probes; i++) {
-      String name = "probe_" + runner + "_" + i;
+      String name = probeName(runner, i);
       Event probe = new Event(name, "probe-user-" + i, name, System.currentTimeMillis(), null, null, null, null, null, Map.of());
       long written = System.nanoTime();
       write(connection, List.of(EventJson.toJson(probe)));
@@ -180,6 +185,19 @@ public final class RunnerBenchmark {
     }
     Arrays.sort(millis);
     return millis;
+  }
+
+  /** The next run reads the table from the start: it must find exactly the dataset again. */
+  private static void removeProbes(Connection connection, int probes, String runner) throws Exception {
+    try (Table table = connection.getTable(EventTable.NAME)) {
+      for (int i = 0; i < probes; i++) {
+        table.delete(new Delete(EventTable.rowKey("probe-user-" + i, probeName(runner, i))));
+      }
+    }
+  }
+
+  private static String probeName(String runner, int i) {
+    return "probe_" + runner + "_" + i;
   }
 
   private static Map<String, String> counts(JedisPooled redis) {
