@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import org.apache.beam.sdk.PipelineResult;
 import org.joda.time.Duration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,19 +52,7 @@ final class BackfillCommand implements Callable<Integer> {
   @Option(names = "--to", required = true, paramLabel = "ISO", description = "Session starts before this are counted.")
   String to;
 
-  @Option(names = "--hbase-zk", paramLabel = "host:port", description = "ZooKeeper of the HBase cluster. Default: the demo's.")
-  String hbaseZk;
-
-  @Option(names = "--redis", paramLabel = "redis://host:port", description = "Redis of the aggregates. Default: the demo's.")
-  String redisUrl;
-
-  @Option(names = "--session-gap", paramLabel = "DURATION", defaultValue = "PT30M",
-      description = "Session gap; must be the live pipeline's (default: ${DEFAULT-VALUE}).")
-  String sessionGap;
-
-  @Option(names = "--allowed-lateness", paramLabel = "DURATION", defaultValue = "PT10M",
-      description = "Allowed lateness; must be the live pipeline's (default: ${DEFAULT-VALUE}).")
-  String allowedLateness;
+  @Mixin PipelineTarget target;
 
   @Unmatched
   List<String> beamArgs = new ArrayList<>();
@@ -78,10 +67,7 @@ final class BackfillCommand implements Callable<Integer> {
       throw new UserError("--from must be before --to");
     }
     ClickstreamOptions options = BeamArgs.parse(beamArgs, "backfill");
-    options.setHbaseZk(Discovery.resolveHBase(hbaseZk, err));
-    options.setRedisUrl(Discovery.resolveRedis(redisUrl, err));
-    options.setSessionGap(sessionGap);
-    options.setAllowedLateness(allowedLateness);
+    target.applyTo(options, err);
     FunnelDefinition funnel = currentDefinition(options.getRedisUrl());
 
     err.printf("Backfilling funnel %s version %d: starts in [%s, %s) before its live_from %s%n", funnel.id(),

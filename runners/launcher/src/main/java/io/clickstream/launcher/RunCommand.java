@@ -15,8 +15,8 @@ import java.util.concurrent.Callable;
 import org.apache.beam.sdk.PipelineResult;
 import org.joda.time.Duration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 import redis.clients.jedis.JedisPooled;
@@ -40,19 +40,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--hbase-zk", paramLabel = "host:port", description = "ZooKeeper of the HBase cluster. Default: the demo's.")
-  String hbaseZk;
-
-  @Option(names = "--redis", paramLabel = "redis://host:port", description = "Redis for the aggregates. Default: the demo's.")
-  String redisUrl;
-
-  @Option(names = "--session-gap", paramLabel = "DURATION", defaultValue = "PT30M",
-      description = "Inactivity that closes a session (default: ${DEFAULT-VALUE}).")
-  String sessionGap;
-
-  @Option(names = "--allowed-lateness", paramLabel = "DURATION", defaultValue = "PT10M",
-      description = "How late an event may arrive and still count (default: ${DEFAULT-VALUE}).")
-  String allowedLateness;
+  @Mixin PipelineTarget target;
 
   @Unmatched
   List<String> beamArgs = new ArrayList<>();
@@ -68,10 +56,7 @@ final class RunCommand implements Callable<Integer> {
           + "); stop it first with ./analytics stop");
     }
     ClickstreamOptions options = BeamArgs.parse(beamArgs, "run");
-    options.setHbaseZk(Discovery.resolveHBase(hbaseZk, err));
-    options.setRedisUrl(Discovery.resolveRedis(redisUrl, err));
-    options.setSessionGap(sessionGap);
-    options.setAllowedLateness(allowedLateness);
+    target.applyTo(options, err);
 
     long pid = ProcessHandle.current().pid();
     RunningPipeline.announce(pid);
