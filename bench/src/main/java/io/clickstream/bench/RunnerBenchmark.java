@@ -7,6 +7,7 @@ import io.clickstream.core.EventTable;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.generator.JourneyGenerator;
 import io.clickstream.flink.FlinkJobMain;
+import io.clickstream.launcher.EmbeddedHBase;
 import io.clickstream.pipeline.ClickstreamOptions;
 import io.clickstream.pipeline.ClickstreamPipeline;
 import io.clickstream.pipeline.ComputeSessionContributions;
@@ -27,7 +28,6 @@ import java.util.TreeMap;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.hadoop.hbase.HBaseTestingUtility;
-import org.apache.hadoop.hbase.StartMiniClusterOption;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.BufferedMutator;
 import org.apache.hadoop.hbase.client.Delete;
@@ -222,17 +222,7 @@ public final class RunnerBenchmark {
   }
 
   private static HBaseTestingUtility startHBase() throws Exception {
-    HBaseTestingUtility util = new HBaseTestingUtility();
-    util.getConfiguration().set("test.build.data.basedirectory",
-        Files.createTempDirectory("clickstream-bench").toString());
-    util.getConfiguration().setBoolean("hbase.unsafe.stream.capability.enforce", false);
-    util.getConfiguration().set("hbase.zookeeper.quorum", "127.0.0.1");
-    util.getConfiguration().set("hbase.master.ipc.address", "127.0.0.1");
-    util.getConfiguration().set("hbase.regionserver.ipc.address", "127.0.0.1");
-    util.getConfiguration().setInt("hbase.master.info.port", -1);
-    util.getConfiguration().setInt("hbase.regionserver.info.port", -1);
-    util.startMiniZKCluster();
-    util.startMiniHBaseCluster(StartMiniClusterOption.builder().numRegionServers(1).build());
+    HBaseTestingUtility util = EmbeddedHBase.start(Files.createTempDirectory("clickstream-bench")).util();
     try (Admin admin = util.getConnection().getAdmin()) {
       EventTable.createIfMissing(admin);
     }

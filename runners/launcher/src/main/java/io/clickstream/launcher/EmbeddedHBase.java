@@ -5,7 +5,7 @@ import org.apache.hadoop.hbase.HBaseTestingUtility;
 import org.apache.hadoop.hbase.StartMiniClusterOption;
 
 /** An in-process HBase (ZooKeeper, one master, one region server; no DFS) keeping its data under a directory. */
-final class EmbeddedHBase implements AutoCloseable {
+public final class EmbeddedHBase implements AutoCloseable {
 
   /** Where HBaseTestingUtility keeps its data; its default is target/test-data under the working directory. */
   static final String DATA_DIR_PROPERTY = "test.build.data.basedirectory";
@@ -16,7 +16,7 @@ final class EmbeddedHBase implements AutoCloseable {
     this.util = util;
   }
 
-  static EmbeddedHBase start(Path dataDir) throws Exception {
+  public static EmbeddedHBase start(Path dataDir) throws Exception {
     System.setProperty(DATA_DIR_PROPERTY, dataDir.toAbsolutePath().toString());
     HBaseTestingUtility util = new HBaseTestingUtility();
     util.getConfiguration().set(DATA_DIR_PROPERTY, dataDir.toAbsolutePath().toString());
@@ -35,11 +35,11 @@ final class EmbeddedHBase implements AutoCloseable {
   }
 
   /** {@code host:port} of the cluster's ZooKeeper, what {@code --hbase-zk} takes. */
-  String zk() {
+  public String zk() {
     return "127.0.0.1:" + util.getZkCluster().getClientPort();
   }
 
-  HBaseTestingUtility util() {
+  public HBaseTestingUtility util() {
     return util;
   }
 
