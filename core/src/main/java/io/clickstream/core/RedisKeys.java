@@ -36,6 +36,11 @@ public final class RedisKeys {
 
   /** Hash: funnel id -> its current definition (JSON with version and live_from). */
   public static final String FUNNELS = PREFIX + "funnels";
+  /**
+   * Hash: funnel id -> why the pipeline stopped evaluating it (JSON with the failed version, the
+   * reason and when). A new version of the funnel is evaluated afresh.
+   */
+  public static final String FUNNEL_FAILURES = PREFIX + "funnel_failures";
 
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 

@@ -46,7 +46,7 @@ class EventParserTest {
     assertThat(EventParser.parse("{\"event_id\":\"e\",\"user_id\":\"u\",\"name\":\"_sessions\",\"ts\":1}").error())
         .startsWith("name: names starting with '_' are reserved");
     assertThat(EventParser.parse("{\"event_id\":\"e\",\"user_id\":\"u\",\"name\":\"n\",\"ts\":1,\"properties\":{\"a\":[1]}}").error())
-        .isEqualTo("properties.a: expected a string or a number");
+        .isEqualTo("properties.a: expected a string or a number, got array");
   }
 
   @Test

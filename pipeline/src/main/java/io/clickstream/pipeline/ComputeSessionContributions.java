@@ -167,16 +167,25 @@ public class ComputeSessionContributions
         if (f.scope() != FunnelDefinition.Scope.SESSION) {
           continue;
         }
-        if (coverage.covers(f, start)) {
-          if (events.isEmpty() || FunnelCounts.touches(f, events)) {
-            out.output(funnelContributionOf(f, coverage.namespace(f), user, start, end, closed, pane.isLast(), events));
-          }
-        } else if (coverage.live() && lastEventTime >= f.liveFromMillis() && FunnelCounts.touches(f, events)) {
-          // A late earlier event moved the session's start before live_from: it belongs to the
-          // backfill now, so whatever the live path counted for it is retracted.
-          out.output(new SessionContribution(coverage.namespace(f), user, start, end,
-              SessionContribution.versionOf(events.size(), closed), pane.isLast(), Map.of(), Map.of(), Map.of()));
+        try {
+          contribute(f, user, start, end, closed, pane.isLast(), lastEventTime, events, out);
+        } catch (RuntimeException e) {
+          funnels.markFailed(f, e);
         }
+      }
+    }
+
+    private void contribute(FunnelDefinition f, String user, long start, long end, boolean closed, boolean last,
+        long lastEventTime, List<Event> events, OutputReceiver<SessionContribution> out) {
+      if (coverage.covers(f, start)) {
+        if (events.isEmpty() || FunnelCounts.touches(f, events)) {
+          out.output(funnelContributionOf(f, coverage.namespace(f), user, start, end, closed, last, events));
+        }
+      } else if (coverage.live() && lastEventTime >= f.liveFromMillis() && FunnelCounts.touches(f, events)) {
+        // A late earlier event moved the session's start before live_from: it belongs to the
+        // backfill now, so whatever the live path counted for it is retracted.
+        out.output(new SessionContribution(coverage.namespace(f), user, start, end,
+            SessionContribution.versionOf(events.size(), closed), last, Map.of(), Map.of(), Map.of()));
       }
     }
   }

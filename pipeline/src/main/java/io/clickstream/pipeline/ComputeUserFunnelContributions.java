@@ -1,6 +1,7 @@
 package io.clickstream.pipeline;
 
 import io.clickstream.core.Event;
+import io.clickstream.core.SaturatingTime;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelEvaluator;
 import io.clickstream.core.funnel.FunnelEvaluator.UserAttempt;
@@ -26,6 +27,7 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -126,7 +128,7 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
         emit.offset(settings.earlyFiringDelay()).setRelative();
         emitPending.write(true);
       }
-      progress.set(new Instant(nextProgress(distinct(events), watermarkOf(watermark))));
+      progress.set(timerAt(nextProgress(distinct(events), watermarkOf(watermark))));
     }
 
     @OnTimer("emit")
@@ -168,14 +170,18 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
       }
       watermark.write(passed);
       emitAll(user, ordered, passed, false, out);
-      progress.set(new Instant(nextProgress(ordered, passed)));
+      progress.set(timerAt(nextProgress(ordered, passed)));
     }
 
     private void emitAll(String user, List<Event> ordered, long watermark, boolean last,
         OutputReceiver<SessionContribution> out) {
       for (FunnelDefinition f : userScope(funnels)) {
-        if (FunnelCounts.touches(f, ordered)) {
-          out.output(contributionOf(f, user, ordered, watermark, last));
+        try {
+          if (FunnelCounts.touches(f, ordered)) {
+            out.output(contributionOf(f, user, ordered, watermark, last));
+          }
+        } catch (RuntimeException e) {
+          funnels.markFailed(f, e);
         }
       }
     }
@@ -184,25 +190,37 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
     private long nextProgress(List<Event> ordered, long watermark) {
       long next = closeTime(ordered);
       for (FunnelDefinition f : userScope(funnels)) {
-        for (UserAttempt a : FunnelEvaluator.evaluateUser(f, ordered)) {
-          if (!a.complete() && a.windowEndMillis() > watermark) {
-            next = Math.min(next, a.windowEndMillis());
+        try {
+          for (UserAttempt a : FunnelEvaluator.evaluateUser(f, ordered)) {
+            if (!a.complete() && a.windowEndMillis() > watermark) {
+              next = Math.min(next, a.windowEndMillis());
+            }
           }
+        } catch (RuntimeException e) {
+          funnels.markFailed(f, e);
         }
       }
       return next;
     }
 
+    /**
+     * An event-time timer no later than the global window allows. Only a window the API refuses could
+     * reach past it; such a timer then fires when the pipeline drains, instead of failing the bundle.
+     */
+    private static Instant timerAt(long millis) {
+      return new Instant(Math.min(millis, GlobalWindow.INSTANCE.maxTimestamp().getMillis()));
+    }
+
     private long closeTime(List<Event> ordered) {
       long lastEvent = ordered.get(ordered.size() - 1).timestampMillis();
-      return lastEvent + reach() + settings.windowAllowedLateness().getMillis();
+      return SaturatingTime.plus(SaturatingTime.plus(lastEvent, reach()), settings.windowAllowedLateness().getMillis());
     }
 
     /** How far after its last event an episode can still be changed by a session or an attempt. */
     private long reach() {
       long reach = settings.sessionGap().getMillis();
       for (FunnelDefinition f : userScope(funnels)) {
-        reach = Math.max(reach, f.window().toMillis());
+        reach = Math.max(reach, SaturatingTime.millis(f.window()));
       }
       return reach;
     }
@@ -222,7 +240,7 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
             ? FunnelCounts.Status.COMPLETE : windowEnded ? FunnelCounts.Status.DROPPED : FunnelCounts.Status.IN_PROGRESS);
       }
       long start = ordered.get(0).timestampMillis();
-      long end = ordered.get(ordered.size() - 1).timestampMillis() + reach() + 1;
+      long end = SaturatingTime.plus(SaturatingTime.plus(ordered.get(ordered.size() - 1).timestampMillis(), reach()), 1);
       long version = ordered.size() * EVENT_WEIGHT + ended;
       return new SessionContribution(coverage.namespace(f), user, start, end, version, last,
           counts, Map.of(), Map.of());

@@ -70,6 +70,17 @@ public class ParseEvents extends PTransform<PCollection<EventRow>, PCollectionTu
 
     @ProcessElement
     public void process(@Element EventRow row, MultiOutputReceiver out) {
+      try {
+        judgeRow(row, out);
+      } catch (RuntimeException e) {
+        // A second wall behind the parser's own: a row that throws here would be read again, and
+        // throw again, on every retry and restart. It becomes a dead letter instead.
+        invalid.inc();
+        reject(out, row, DeadLetter.Kind.INVALID, "unreadable row: " + e);
+      }
+    }
+
+    private void judgeRow(EventRow row, MultiOutputReceiver out) {
       ParseResult result = EventParser.parse(row.json());
       if (!result.isOk()) {
         invalid.inc();

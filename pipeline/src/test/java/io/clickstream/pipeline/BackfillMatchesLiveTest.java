@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clickstream.core.EventParser;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelDefinition;
-import io.clickstream.core.funnel.FunnelDefinitions;
 import io.clickstream.core.generator.JourneyGenerator;
 import io.clickstream.pipeline.testing.Await;
 import io.clickstream.pipeline.testing.EventsTable;
+import io.clickstream.pipeline.testing.LivePipelines;
 import io.clickstream.pipeline.testing.RedisCounts;
 import io.clickstream.pipeline.testing.SharedMiniHBase;
 import io.clickstream.pipeline.testing.SharedRedis;
@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
@@ -40,10 +39,10 @@ class BackfillMatchesLiveTest {
     Instant now = Instant.now();
     List<String> lines = new JourneyGenerator(7).batch(200, now.minusSeconds(120), Duration.ofSeconds(120));
     long middle = now.minusSeconds(60).toEpochMilli();
-    FunnelDefinition liveAll = define(redis, "live_all", 0, SESSION_SCOPE);
-    FunnelDefinition split = define(redis, "split", middle, SESSION_SCOPE);
-    FunnelDefinition userLiveAll = define(redis, "user_live_all", 0, USER_SCOPE);
-    FunnelDefinition userSplit = define(redis, "user_split", middle, USER_SCOPE);
+    FunnelDefinition liveAll = LivePipelines.define(redis, "live_all", 0, SESSION_SCOPE);
+    FunnelDefinition split = LivePipelines.define(redis, "split", middle, SESSION_SCOPE);
+    FunnelDefinition userLiveAll = LivePipelines.define(redis, "user_live_all", 0, USER_SCOPE);
+    FunnelDefinition userSplit = LivePipelines.define(redis, "user_split", middle, USER_SCOPE);
 
     EventsTable.write(lines);
     long lastEvent = lines.stream().mapToLong(l -> EventParser.parse(l).event().timestampMillis()).max().orElseThrow();
@@ -56,8 +55,8 @@ class BackfillMatchesLiveTest {
       live.cancel();
     }
 
-    FunnelDefinition afterTheFact = define(redis, "after_the_fact", System.currentTimeMillis(), SESSION_SCOPE);
-    FunnelDefinition userAfterTheFact = define(redis, "user_after_the_fact", System.currentTimeMillis(), USER_SCOPE);
+    FunnelDefinition afterTheFact = LivePipelines.define(redis, "after_the_fact", System.currentTimeMillis(), SESSION_SCOPE);
+    FunnelDefinition userAfterTheFact = LivePipelines.define(redis, "user_after_the_fact", System.currentTimeMillis(), USER_SCOPE);
     for (FunnelDefinition f : List.of(afterTheFact, split, userAfterTheFact, userSplit)) {
       assertThat(BackfillFunnel.start(options(now), f, 0, Long.MAX_VALUE).waitUntilFinish())
           .isEqualTo(PipelineResult.State.DONE);
@@ -74,20 +73,7 @@ class BackfillMatchesLiveTest {
   }
 
   private static ClickstreamOptions options(Instant readFrom) {
-    return PipelineOptionsFactory.fromArgs(
-        "--runner=DirectRunner",
-        "--hbaseZk=" + SharedMiniHBase.zkQuorum(),
-        "--redisUrl=" + SharedRedis.url(),
-        "--sessionGap=PT10S",
-        "--outOfOrderness=PT1S",
-        "--pollIntervalMillis=100",
-        "--readFromMillis=" + readFrom.toEpochMilli()).as(ClickstreamOptions.class);
-  }
-
-  private static FunnelDefinition define(JedisPooled redis, String id, long liveFrom, String json) {
-    FunnelDefinition f = FunnelDefinitions.parse(json, id).withVersion(1, liveFrom);
-    redis.hset(RedisKeys.FUNNELS, id, FunnelDefinitions.toJson(f));
-    return f;
+    return LivePipelines.options("--sessionGap=PT10S", "--readFromMillis=" + readFrom.toEpochMilli());
   }
 
   /** A funnel version's results with its own key prefix taken off, so versions can be compared. */

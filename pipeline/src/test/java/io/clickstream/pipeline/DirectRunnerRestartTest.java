@@ -8,6 +8,7 @@ import io.clickstream.core.generator.JourneyGenerator;
 import io.clickstream.pipeline.oracle.BatchOracle;
 import io.clickstream.pipeline.testing.Await;
 import io.clickstream.pipeline.testing.EventsTable;
+import io.clickstream.pipeline.testing.LivePipelines;
 import io.clickstream.pipeline.testing.RedisCounts;
 import io.clickstream.pipeline.testing.SharedMiniHBase;
 import io.clickstream.pipeline.testing.SharedRedis;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
@@ -59,14 +59,9 @@ class DirectRunnerRestartTest {
   }
 
   private static ClickstreamOptions options() {
-    return PipelineOptionsFactory.fromArgs(
-        "--runner=DirectRunner",
-        "--hbaseZk=" + SharedMiniHBase.zkQuorum(),
-        "--redisUrl=" + SharedRedis.url(),
-        "--sessionGap=" + GAP,
-        "--outOfOrderness=PT1S",
-        "--pollIntervalMillis=100").as(ClickstreamOptions.class);
+    return LivePipelines.options("--sessionGap=" + GAP);
   }
+
 
 
 }

@@ -3,34 +3,25 @@ package io.clickstream.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clickstream.core.EventParser;
-import io.clickstream.core.EventTable;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelDefinition;
-import io.clickstream.core.funnel.FunnelDefinitions;
 import io.clickstream.core.generator.JourneyGenerator;
 import io.clickstream.pipeline.io.EventRow;
 import io.clickstream.pipeline.oracle.BatchOracle;
 import io.clickstream.pipeline.testing.Await;
 import io.clickstream.pipeline.testing.EventsTable;
+import io.clickstream.pipeline.testing.LivePipelines;
 import io.clickstream.pipeline.testing.RedisCounts;
 import io.clickstream.pipeline.testing.SharedMiniHBase;
 import io.clickstream.pipeline.testing.SharedRedis;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.hadoop.hbase.client.Put;
-import org.apache.hadoop.hbase.client.Table;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * The whole streaming path against real parts: generated journeys written to a mini-cluster HBase,
@@ -41,6 +32,7 @@ class StreamingPipelineMatchesOracleTest {
 
   private static final Duration GAP = Duration.ofSeconds(10);
   private static final Duration LATENESS = Duration.ofMinutes(10);
+  /** As {@link LivePipelines#options} sets it. */
   private static final Duration OUT_OF_ORDERNESS = Duration.ofSeconds(1);
   private static final Duration USER_WINDOW = Duration.ofSeconds(20);
 
@@ -50,15 +42,15 @@ class StreamingPipelineMatchesOracleTest {
     JedisPooled redis = SharedRedis.flushed();
     Instant now = Instant.now();
     List<FunnelDefinition> funnels = new ArrayList<>(List.of(
-        define(redis, "signup", 0, "{\"steps\":[{\"event\":\"page_view\",\"where\":{\"page\":\"/landing\"}},"
+        LivePipelines.define(redis, "signup", 0, "{\"steps\":[{\"event\":\"page_view\",\"where\":{\"page\":\"/landing\"}},"
             + "{\"event\":\"search\"},{\"event\":\"register\"},{\"event\":\"checkout\"}],"
             + "\"exclude\":[{\"event\":\"page_view\",\"where\":{\"page\":\"/pricing\"},\"after_step\":2,\"before_step\":3}],"
             + "\"breakdown\":[\"source\",\"campaign\"]}"),
-        define(redis, "strict_questionnaire", 0, "{\"order\":\"strict\",\"steps\":[{\"event\":\"search\"},"
+        LivePipelines.define(redis, "strict_questionnaire", 0, "{\"order\":\"strict\",\"steps\":[{\"event\":\"search\"},"
             + "{\"event\":\"questionnaire_start\"},{\"event\":\"register\"}],\"breakdown\":[\"partner\"]}"),
-        define(redis, "any_conversion", 0, "{\"order\":\"any\",\"steps\":[{\"event\":\"register\"},"
+        LivePipelines.define(redis, "any_conversion", 0, "{\"order\":\"any\",\"steps\":[{\"event\":\"register\"},"
             + "{\"event\":\"checkout\"},{\"event\":\"search\"}]}"),
-        define(redis, "returning", 0, "{\"scope\":\"user\",\"window\":\"" + USER_WINDOW + "\",\"steps\":["
+        LivePipelines.define(redis, "returning", 0, "{\"scope\":\"user\",\"window\":\"" + USER_WINDOW + "\",\"steps\":["
             + "{\"event\":\"page_view\",\"where\":{\"page\":\"/landing\"}},{\"event\":\"search\"},"
             + "{\"event\":\"register\"}],\"exclude\":[{\"event\":\"checkout\",\"after_step\":2}],"
             + "\"breakdown\":[\"source\"]}")));
@@ -69,7 +61,7 @@ class StreamingPipelineMatchesOracleTest {
     PipelineResult pipeline = startPipeline(now.minusSeconds(200));
     try {
       EventsTable.write(lines.subList(half, lines.size()));
-      writeRows(List.of(
+      EventsTable.writeRawText(List.of(
           "{\"event_id\":\"bad-1\",\"user_id\":\"u-bad\"}",
           "not json at all",
           event("future-1", "page_view", now.plus(Duration.ofHours(1)), null),
@@ -83,7 +75,7 @@ class StreamingPipelineMatchesOracleTest {
       EventsTable.write(List.of(event("m-b", "search", t0.plusSeconds(8), null)));
 
       // A funnel defined while the pipeline runs counts the sessions that start from then on.
-      FunnelDefinition hot = define(redis, "hot", System.currentTimeMillis(),
+      FunnelDefinition hot = LivePipelines.define(redis, "hot", System.currentTimeMillis(),
           "{\"steps\":[{\"event\":\"page_view\"},{\"event\":\"search\"}]}");
       funnels.add(hot);
       Instant later = Instant.ofEpochMilli(hot.liveFromMillis()).plusSeconds(1);
@@ -110,7 +102,7 @@ class StreamingPipelineMatchesOracleTest {
       assertThat(RedisCounts.all(redis)).isEqualTo(expected.counts());
       assertThat(longs(redis.hgetAll(RedisKeys.CATALOG_FIRST_SEEN))).isEqualTo(expected.firstSeen());
       assertThat(longs(redis.hgetAll(RedisKeys.CATALOG_LAST_SEEN))).isEqualTo(expected.lastSeen());
-      assertThat(deadLettersByKind(redis))
+      assertThat(LivePipelines.deadLettersByKind(redis))
           .isEqualTo(Map.of("invalid", (long) expected.invalid(), "future", (long) expected.future(),
               "late", (long) expected.late()));
     } finally {
@@ -118,52 +110,17 @@ class StreamingPipelineMatchesOracleTest {
     }
   }
 
-  /** Stores a funnel as the API does: version 1, live from the given instant. */
-  private static FunnelDefinition define(JedisPooled redis, String id, long liveFrom, String json) {
-    FunnelDefinition f = FunnelDefinitions.parse(json, id).withVersion(1, liveFrom);
-    redis.hset(RedisKeys.FUNNELS, id, FunnelDefinitions.toJson(f));
-    return f;
-  }
-
   private static PipelineResult startPipeline(Instant readFrom) {
-    ClickstreamOptions options = PipelineOptionsFactory.fromArgs(
-        "--runner=DirectRunner",
-        "--hbaseZk=" + SharedMiniHBase.zkQuorum(),
-        "--redisUrl=" + SharedRedis.url(),
+    return ClickstreamPipeline.run(LivePipelines.options(
         "--sessionGap=" + GAP,
         "--allowedLateness=" + LATENESS,
-        "--outOfOrderness=" + OUT_OF_ORDERNESS,
-        "--pollIntervalMillis=100",
-        "--readFromMillis=" + readFrom.toEpochMilli()).as(ClickstreamOptions.class);
-    return ClickstreamPipeline.run(options);
+        "--readFromMillis=" + readFrom.toEpochMilli()));
   }
 
   private static String event(String id, String name, Instant ts, String page) {
     String user = id.contains("-") ? id.substring(0, id.indexOf('-')) + "-user" : id;
     return "{\"event_id\":\"" + id + "\",\"user_id\":\"" + user + "\",\"name\":\"" + name + "\",\"ts\":\"" + ts
         + "\"" + (page == null ? "" : ",\"page\":\"" + page + "\"") + "}";
-  }
-
-
-  /** Writes rows as a careless application might: whatever the JSON, under some row key. */
-  private static void writeRows(List<String> jsons) throws IOException {
-    try (Table table = SharedMiniHBase.connection().getTable(EventTable.NAME)) {
-      int i = 0;
-      for (String json : jsons) {
-        table.put(new Put(EventTable.rowKey("raw-writer", "row-" + i++))
-            .addColumn(EventTable.FAMILY, EventTable.JSON, json.getBytes(StandardCharsets.UTF_8)));
-      }
-    }
-  }
-
-
-
-  private static Map<String, Long> deadLettersByKind(JedisPooled redis) {
-    Map<String, Long> kinds = new HashMap<>();
-    for (StreamEntry entry : redis.xrange(RedisKeys.DEAD_LETTERS, (StreamEntryID) null, (StreamEntryID) null)) {
-      kinds.merge(entry.getFields().get("kind"), 1L, Long::sum);
-    }
-    return kinds;
   }
 
   private static Map<String, Long> longs(Map<String, String> values) {

@@ -3,6 +3,7 @@ package io.clickstream.api;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelDefinitions;
+import io.clickstream.core.funnel.FunnelFailure;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,30 @@ final class FunnelStore {
       throw new NotFound("no funnel '" + id + "'");
     }
     return json;
+  }
+
+  /** Why the pipeline stopped evaluating some version of the funnel, or null when it never did. */
+  FunnelFailure failure(String id) {
+    if (!ID.matcher(id).matches()) {
+      return null;
+    }
+    try (Jedis jedis = redis.getResource()) {
+      return FunnelFailure.parse(jedis.hget(RedisKeys.FUNNEL_FAILURES, id));
+    }
+  }
+
+  /** Every recorded failure, by funnel id. */
+  Map<String, FunnelFailure> failures() {
+    Map<String, FunnelFailure> failures = new TreeMap<>();
+    try (Jedis jedis = redis.getResource()) {
+      jedis.hgetAll(RedisKeys.FUNNEL_FAILURES).forEach((id, json) -> {
+        FunnelFailure failure = FunnelFailure.parse(json);
+        if (failure != null) {
+          failures.put(id, failure);
+        }
+      });
+    }
+    return failures;
   }
 
   /** A stored version's JSON, also of a deleted funnel; {@link NotFound} when there is none. */

@@ -3,6 +3,9 @@ package io.clickstream.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clickstream.core.funnel.FunnelFailure;
 import io.clickstream.core.RedisKeys;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +15,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class FunnelDefinitionsApiTest {
 
   @RegisterExtension static final ApiFixture api = new ApiFixture();
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   static final String SIGNUP = """
       {"id":"signup","name":"Signup","steps":[{"event":"page_view","where":{"page":"/landing"}},{"event":"search"},
@@ -37,12 +42,33 @@ class FunnelDefinitionsApiTest {
   }
 
   @Test
-  void theStoredDefinitionIsWhatThePipelinePollsAndItsVersionIsKept() {
-    String stored = api.put("/api/funnels/signup", SIGNUP).text();
+  void theStoredDefinitionIsWhatThePipelinePollsAndItsVersionIsKept() throws Exception {
+    ObjectNode reply = (ObjectNode) api.put("/api/funnels/signup", SIGNUP).json();
 
-    assertThat(api.redis().hget(RedisKeys.FUNNELS, "signup")).isEqualTo(stored);
-    assertThat(api.redis().hget(RedisKeys.funnelVersions("signup"), "1")).isEqualTo(stored);
+    assertThat(reply.remove("status").asText()).isEqualTo("active");
+    assertThat(MAPPER.readTree(api.redis().hget(RedisKeys.FUNNELS, "signup"))).isEqualTo(reply);
+    assertThat(MAPPER.readTree(api.redis().hget(RedisKeys.funnelVersions("signup"), "1"))).isEqualTo(reply);
     assertThat(api.redis().get(RedisKeys.funnelVersionCounter("signup"))).isEqualTo("1");
+  }
+
+  @Test
+  void aFunnelVersionThePipelineGaveUpOnShowsAsFailedWithTheReasonUntilANewVersionReplacesIt() {
+    api.put("/api/funnels/signup", SIGNUP);
+    // As the pipeline records it when evaluating version 1 throws.
+    api.redis().hset(RedisKeys.FUNNEL_FAILURES, "signup",
+        new FunnelFailure(1, "java.lang.ArithmeticException: long overflow", 1_714_551_330_000L).toJson());
+
+    JsonNode failed = api.get("/api/funnels/signup").json();
+    JsonNode listed = api.get("/api/funnels").json().get(0);
+    JsonNode fixed = api.put("/api/funnels/signup", SIGNUP.replace("\"Signup\"", "\"Signup v2\"")).json();
+
+    assertThat(failed.get("status").asText()).isEqualTo("failed");
+    assertThat(failed.get("failure").get("reason").asText()).isEqualTo("java.lang.ArithmeticException: long overflow");
+    assertThat(failed.get("failure").get("version").asInt()).isEqualTo(1);
+    assertThat(failed.get("failure").get("failed_at").asText()).isEqualTo("2024-05-01T08:15:30Z");
+    assertThat(listed).isEqualTo(failed);
+    assertThat(fixed.get("status").asText()).isEqualTo("active");
+    assertThat(api.get("/api/funnels/signup?version=1").json().get("status").asText()).isEqualTo("failed");
   }
 
   @Test

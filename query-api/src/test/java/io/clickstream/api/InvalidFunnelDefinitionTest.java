@@ -58,6 +58,17 @@ class InvalidFunnelDefinitionTest {
   }
 
   @Test
+  void aWindowThePipelineCannotHonourAnswers400NamingTheFieldAndTheLimit() {
+    ApiFixture.Reply tooLong = api.put("/api/funnels/big",
+        "{\"steps\":" + TWO + ",\"scope\":\"user\",\"window\":\"P999999999D\"}");
+    ApiFixture.Reply longest = api.put("/api/funnels/big", "{\"steps\":" + TWO + ",\"scope\":\"user\",\"window\":\"P30D\"}");
+
+    assertThat(tooLong.status()).isEqualTo(400);
+    assertThat(tooLong.json().get("error").asText()).startsWith("window: at most 30 days (P30D)");
+    assertThat(longest.status()).isEqualTo(201);
+  }
+
+  @Test
   void anIdThatCannotNameAFunnelAnswers400() {
     ApiFixture.Reply reply = api.put("/api/funnels/sign%20up", "{\"steps\":" + TWO + "}");
 

@@ -25,6 +25,12 @@ public final class FunnelDefinitions {
 
   public static final int MIN_STEPS = 2;
   public static final int MAX_STEPS = 20;
+  /**
+   * The longest conversion window of a user-scope funnel. The pipeline keeps each user's events for
+   * the window plus the session gap and the allowed lateness, so the window bounds state per user;
+   * and a restarted Direct pipeline rebuilds only the attempts its replay covers (docs/funnels.md).
+   */
+  public static final Duration MAX_WINDOW = Duration.ofDays(30);
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final Set<String> FIELDS = Set.of("page", "source", "partner", "campaign", "conversion");
   private static final Set<String> KNOWN = Set.of(
@@ -242,6 +248,10 @@ public final class FunnelDefinitions {
       Duration window = Duration.parse(node.asText());
       if (window.isNegative() || window.isZero()) {
         throw new InvalidFunnelException("window", "must be positive");
+      }
+      if (window.compareTo(MAX_WINDOW) > 0) {
+        throw new InvalidFunnelException("window", "at most " + MAX_WINDOW.toDays() + " days (P" + MAX_WINDOW.toDays()
+            + "D), got " + node.asText() + ": the pipeline keeps each user's events for the whole window");
       }
       return window;
     } catch (DateTimeParseException e) {

@@ -1,6 +1,7 @@
 package io.clickstream.core.funnel;
 
 import io.clickstream.core.Event;
+import io.clickstream.core.SaturatingTime;
 import io.clickstream.core.funnel.FunnelDefinition.Exclusion;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,7 @@ public final class FunnelEvaluator {
    */
   public static List<UserAttempt> evaluateUser(FunnelDefinition f, List<Event> history) {
     List<UserAttempt> attempts = new ArrayList<>();
-    long window = f.window().toMillis();
+    long window = SaturatingTime.millis(f.window());
     int i = 0;
     while (i < history.size()) {
       Event e = history.get(i);
@@ -41,7 +42,7 @@ public final class FunnelEvaluator {
         i++;
         continue;
       }
-      long windowEnd = e.timestampMillis() + window;
+      long windowEnd = SaturatingTime.plus(e.timestampMillis(), window);
       int scopeEnd = firstAfter(history, i, windowEnd);
       Attempt attempt = sequential(f, history, i, scopeEnd, windowEnd).orElseThrow();
       if (!excluded(f, history, attempt.indices, scopeEnd)) {

@@ -27,6 +27,10 @@ class FunnelDefinitionsTest {
     assertRefused("{\"steps\":[{\"event\":\"a\"},{\"event\":\"b\"}],\"order\":\"random\"}", "order:");
     assertRefused("{\"steps\":[{\"event\":\"a\"},{\"event\":\"b\"}],\"window\":\"PT1H\"}", "window:");
     assertRefused("{\"steps\":[{\"event\":\"a\"},{\"event\":\"b\"}],\"scope\":\"user\"}", "window:");
+    assertRefused("{\"steps\":[{\"event\":\"a\"},{\"event\":\"b\"}],\"scope\":\"user\",\"window\":\"P999999999D\"}",
+        "window: at most 30 days (P30D)");
+    assertRefused("{\"steps\":[{\"event\":\"a\"},{\"event\":\"b\"}],\"scope\":\"user\",\"window\":\"P999999999999D\"}",
+        "window: at most 30 days");
     assertRefused("{\"steps\":[{\"event\":\"a\"},{\"event\":\"b\",\"where\":{\"colour\":\"red\"}}]}", "steps[1].where.colour:");
     assertRefused("{\"steps\":[{\"event\":\"a\"},{\"event\":\"b\"}],\"exclude\":[{\"event\":\"x\",\"after_step\":2,\"before_step\":2}]}",
         "exclude[0].before_step:");

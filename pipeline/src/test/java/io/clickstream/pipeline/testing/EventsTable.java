@@ -10,6 +10,7 @@ import java.util.List;
 import org.apache.hadoop.hbase.Cell;
 import org.apache.hadoop.hbase.CellUtil;
 import org.apache.hadoop.hbase.client.BufferedMutator;
+import org.apache.hadoop.hbase.client.Put;
 import org.apache.hadoop.hbase.client.Result;
 import org.apache.hadoop.hbase.client.ResultScanner;
 import org.apache.hadoop.hbase.client.Scan;
@@ -27,6 +28,24 @@ public final class EventsTable {
         mutator.mutate(EventTable.put(EventParser.parse(line).event(), line));
       }
     }
+  }
+
+  /**
+   * Writes rows as a careless application might: whatever bytes, under row keys of the user
+   * {@code raw-writer}, bypassing the parser that {@link #write} and {@code analytics load} apply.
+   */
+  public static void writeRaw(List<byte[]> values) throws IOException {
+    try (Table table = SharedMiniHBase.connection().getTable(EventTable.NAME)) {
+      int i = 0;
+      for (byte[] value : values) {
+        table.put(new Put(EventTable.rowKey("raw-writer", "row-" + i++)).addColumn(EventTable.FAMILY, EventTable.JSON, value));
+      }
+    }
+  }
+
+  /** {@link #writeRaw} of text rows. */
+  public static void writeRawText(List<String> jsons) throws IOException {
+    writeRaw(jsons.stream().map(json -> json.getBytes(StandardCharsets.UTF_8)).toList());
   }
 
   /** Every row with its latest cell: the oracle's input. */

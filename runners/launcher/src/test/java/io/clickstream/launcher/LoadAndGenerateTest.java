@@ -90,6 +90,22 @@ class LoadAndGenerateTest {
   }
 
   @Test
+  void aFirstLineWithAnOverflowingTimestampIsRejectedWithItsNumberAndTheLoadGoesOn() throws Exception {
+    List<String> valid = new JourneyGenerator(3).batch(10, FROM, Duration.ofMinutes(30));
+    List<String> lines = new ArrayList<>();
+    lines.add("{\"event_id\":\"h1\",\"user_id\":\"u1\",\"name\":\"search\",\"ts\":\"+300000000-01-01T00:00:00Z\"}");
+    lines.addAll(valid);
+    Path file = Files.write(dir.resolve("poison-first.jsonl"), lines, StandardCharsets.UTF_8);
+
+    Run run = Run.of("load", file.toString(), "--hbase-zk", hbase.zk());
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.err()).contains("line 1: ts: \"+300000000-01-01T00:00:00Z\" is outside 1970..2100");
+    assertThat(run.out()).startsWith(valid.size() + " lines written, 1 rejected");
+    assertThat(rows()).hasSize((int) valid.stream().distinct().count());
+  }
+
+  @Test
   void loadReadsStandardInputAndExitsZeroWhenEveryLineIsWritten() throws Exception {
     List<String> lines = new JourneyGenerator(7).batch(20, FROM, Duration.ofMinutes(30));
     byte[] input = (String.join("\n", lines) + "\n\n").getBytes(StandardCharsets.UTF_8);
