@@ -20,20 +20,22 @@ final class BrowserTests {
   static final Path REPO = Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
       .toAbsolutePath().getParent();
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  /** Not "apt-get install chromium nodejs npm": Debian's npm conflicts with a Node.js from NodeSource. */
+  private static final String FIX = "./analytics prerequisites installs only what is missing (as root) or names it";
 
   private BrowserTests() {}
 
   /** Fails, never skips, without the tools: a browser test that silently does not run proves nothing. */
   static void requireTools() throws InterruptedException {
     if (!Files.isExecutable(CHROMIUM)) {
-      fail(CHROMIUM + " is missing: apt-get install chromium nodejs npm");
+      fail(CHROMIUM + " is missing (Debian's chromium package puts it there): " + FIX);
     }
     try {
       if (new ProcessBuilder("node", "--version").start().waitFor() != 0) {
-        fail("node does not run: apt-get install chromium nodejs npm");
+        fail("node does not run: " + FIX);
       }
     } catch (IOException e) {
-      fail("node is not on the PATH: apt-get install chromium nodejs npm");
+      fail("node is not on the PATH: " + FIX);
     }
     if (!Files.isDirectory(REPO.resolve("web/node_modules/playwright-core"))) {
       fail("web/node_modules/playwright-core is missing: npm ci --prefix web");
