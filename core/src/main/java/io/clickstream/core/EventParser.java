@@ -21,8 +21,11 @@ public final class EventParser {
 
   static final int MAX_NAME_CHARS = 1024;
 
-  /** Epoch milliseconds accepted for {@code ts}: 1970 to 2100, so a seconds-vs-millis mix-up is caught. */
-  static final long MAX_EPOCH_MILLIS = 4_102_444_800_000L;
+  /**
+   * Epoch milliseconds accepted for {@code ts}: from 0 (1970) up to this one (2100), excluded, so a
+   * seconds-vs-millis mix-up is caught. Public because the query API accepts the same range.
+   */
+  public static final long MAX_EPOCH_MILLIS = 4_102_444_800_000L;
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
