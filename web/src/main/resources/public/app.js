@@ -24,10 +24,11 @@ const dateTime = d3.timeFormat("%Y-%m-%d %H:%M:%S");
 const palette = d3.scaleOrdinal(d3.schemeTableau10);
 const fill = (key) => (key === OTHER ? "#b8bec9" : palette(key));
 
-async function getJson(path) {
+// `answers`: statuses besides 2xx whose body is an answer too, such as health's 503 while the API is starting.
+async function getJson(path, answers = []) {
   const response = await fetch(path, { cache: "no-store" });
   const body = await response.json();
-  if (!response.ok) throw new Error(`${path}: ${body.error || response.status}`);
+  if (!response.ok && !answers.includes(response.status)) throw new Error(`${path}: ${body.error || response.status}`);
   return body;
 }
 
@@ -46,7 +47,7 @@ function currentWindow() {
 async function refresh() {
   const range = currentWindow();
   const [health, events, funnels] = await Promise.all([
-    getJson("/api/health"), getJson("/api/events"), getJson("/api/funnels"),
+    getJson("/api/health", [503]), getJson("/api/events"), getJson("/api/funnels"),
   ]);
   const [counts, kpis] = await Promise.all([
     Promise.all(events.map((e) => getJson(countsPath(e.name, "source", range)))),

@@ -34,8 +34,11 @@ public final class EventParser {
   /** An event is flat apart from {@code properties}; deeper input is hostile, not an event. */
   static final int MAX_NESTING = 16;
 
-  /** Epoch milliseconds accepted for {@code ts}: 1970 to 2100, so a seconds-vs-millis mix-up is caught. */
-  static final long MAX_EPOCH_MILLIS = 4_102_444_800_000L;
+  /**
+   * Epoch milliseconds accepted for {@code ts}: from 0 (1970) up to this one (2100), excluded, so a
+   * seconds-vs-millis mix-up is caught. Public because the query API accepts the same range.
+   */
+  public static final long MAX_EPOCH_MILLIS = 4_102_444_800_000L;
 
   private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder()

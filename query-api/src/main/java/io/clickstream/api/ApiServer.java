@@ -2,6 +2,7 @@ package io.clickstream.api;
 
 import java.net.URI;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +24,24 @@ public final class ApiServer implements AutoCloseable {
   // An instance, not Spark's static API, so that one JVM (a test) can run several servers.
   private final Service http = Service.ignite();
   private final AtomicReference<Exception> startFailure = new AtomicReference<>();
+  private final AtomicBoolean ready;
 
+  /** A server whose health reports the components' state as soon as it listens. */
   public ApiServer(ApiConfig config) {
+    this(config, true);
+  }
+
+  /**
+   * A server whose health answers "starting" (503) until {@link #markReady()}: for a program that starts
+   * the API before its other parts, so that nobody waiting for health goes on before they are all up.
+   */
+  public static ApiServer startingUntilMarkedReady(ApiConfig config) {
+    return new ApiServer(config, false);
+  }
+
+  private ApiServer(ApiConfig config, boolean ready) {
     this.config = config;
+    this.ready = new AtomicBoolean(ready);
     this.redis = new JedisPool(new JedisPoolConfig(), URI.create(config.redisUrl()), REDIS_TIMEOUT_MS, REDIS_TIMEOUT_MS);
     this.hbase = new HbaseProbe(config.hbaseZk(), clock);
   }
@@ -39,7 +55,7 @@ public final class ApiServer implements AutoCloseable {
     http.staticFiles.location("/public");
     FunnelStore funnels = new FunnelStore(redis, clock);
     Routes.install(http,
-        new HealthController(redis, hbase, clock),
+        new HealthController(redis, hbase, clock, ready::get),
         new EventsController(redis),
         new CountsController(redis, clock),
         new FunnelsController(funnels, new ApiToken(config.apiToken())),
@@ -51,6 +67,11 @@ public final class ApiServer implements AutoCloseable {
           "cannot listen on " + config.bindAddress() + ":" + config.port(), startFailure.get());
     }
     LOG.info("API listening on http://{}:{}/", config.bindAddress(), port());
+  }
+
+  /** Tells health that everything the program runs besides the API is up: "starting" gives way to the real state. */
+  public void markReady() {
+    ready.set(true);
   }
 
   /** The port listened on: the configured one, or the one picked when the configuration said 0. */

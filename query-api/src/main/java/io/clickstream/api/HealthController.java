@@ -4,6 +4,7 @@ import io.clickstream.core.RedisKeys;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
@@ -15,6 +16,9 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * {@code GET /api/health}: whether Redis, HBase and the pipeline are working. Overall "ok" unless Redis
  * is down, HBase is down, or the pipeline has stalled; a pipeline that never ran is "unknown", not bad.
+ * Until the program running the API says everything is up (see {@link ApiServer#markReady()}), the overall
+ * status is "starting" whatever the components say, answered with 503 so that whoever waits for health
+ * keeps waiting.
  */
 final class HealthController {
 
@@ -36,14 +40,28 @@ final class HealthController {
   private final JedisPool redis;
   private final HbaseProbe hbase;
   private final Clock clock;
+  private final BooleanSupplier ready;
 
-  HealthController(JedisPool redis, HbaseProbe hbase, Clock clock) {
+  HealthController(JedisPool redis, HbaseProbe hbase, Clock clock, BooleanSupplier ready) {
     this.redis = redis;
     this.hbase = hbase;
     this.clock = clock;
+    this.ready = ready;
   }
 
-  Health report() {
+  /** The components' state, under "starting" and 503 while not ready; else 200, also when degraded. */
+  Json.Answer report() {
+    Health health = check();
+    if (ready.getAsBoolean()) {
+      return new Json.Answer(200, health);
+    }
+    // What load balancers and scripts take for "not yet, ask again in a second".
+    return new Json.Answer(503,
+        new Health("starting", health.redis(), health.hbase(), health.pipeline(), health.deadLetters()),
+        Map.of("Retry-After", "1"));
+  }
+
+  private Health check() {
     String hbaseStatus = hbase.status();
     Response<Map<String, String>> pipeline;
     Response<Long> deadLetters;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.Map;
 import java.util.function.Function;
 import spark.Request;
 import spark.Response;
@@ -19,9 +20,13 @@ final class Json {
 
   private Json() {}
 
-  /** A response with a status other than 200; a null body answers with none (for 204). */
-  record Answer(int status, Object body) {
+  /** A response with its status and headers; a null body answers with none (for 204). */
+  record Answer(int status, Object body, Map<String, String> headers) {
     static final Answer NO_CONTENT = new Answer(204, null);
+
+    Answer(int status, Object body) {
+      this(status, body, Map.of());
+    }
   }
 
   /** A route answering with the JSON form of what {@code handler} returns. */
@@ -29,10 +34,11 @@ final class Json {
     return (request, response) -> write(response, 200, handler.apply(request));
   }
 
-  /** A route answering with the status and the JSON form of the body that {@code handler} returns. */
+  /** A route answering with the status, headers and the JSON form of the body that {@code handler} returns. */
   static Route answer(Function<Request, Answer> handler) {
     return (request, response) -> {
       Answer answer = handler.apply(request);
+      answer.headers().forEach(response::header);
       if (answer.body() == null) {
         response.status(answer.status());
         return "";

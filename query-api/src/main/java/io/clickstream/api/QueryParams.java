@@ -1,6 +1,7 @@
 package io.clickstream.api;
 
 import io.clickstream.core.Dimension;
+import io.clickstream.core.EventParser;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelDefinitions;
@@ -23,6 +24,12 @@ final class QueryParams {
 
   static final Duration DEFAULT_RANGE = Duration.ofHours(1);
   static final ZoneId DEFAULT_TZ = ZoneId.of("UTC");
+  /**
+   * The instants a query may name, {@code [EARLIEST, END)}: those an event may carry. Beyond them there is
+   * nothing to count, and bucketing near the limits of {@link Instant} would overflow.
+   */
+  static final Instant EARLIEST = Instant.EPOCH;
+  static final Instant END = Instant.ofEpochMilli(EventParser.MAX_EPOCH_MILLIS);
   /** The largest funnel definition accepted; real ones are a few hundred bytes. */
   static final int MAX_DEFINITION_BYTES = 64 * 1024;
   /** Event names starting with {@code _} are reserved for these pipeline-made counts. */
@@ -110,10 +117,14 @@ final class QueryParams {
 
   private record Range(Instant from, Instant to) {}
 
-  /** {@code from} and {@code to}, defaulting to the hour up to {@code now}, at most {@code max} apart. */
+  /**
+   * {@code from} and {@code to}, defaulting to the hour up to {@code now} (but not before {@link #EARLIEST}),
+   * at most {@code max} apart.
+   */
   private static Range range(Function<String, String> params, Instant now, Duration max, String limitOf) {
     Instant to = parseInstant(params, "to", now);
-    Instant from = parseInstant(params, "from", to.minus(DEFAULT_RANGE));
+    Instant hourBefore = to.minus(DEFAULT_RANGE);
+    Instant from = parseInstant(params, "from", hourBefore.isBefore(EARLIEST) ? EARLIEST : hourBefore);
     if (!from.isBefore(to)) {
       throw new BadRequest("from", "must be before to");
     }
@@ -172,12 +183,18 @@ final class QueryParams {
     if (value == null) {
       return fallback;
     }
+    Instant instant;
     try {
       // An unescaped '+' in a query string arrives as a space: take "10:00:00 02:00" as "+02:00".
-      return OffsetDateTime.parse(value.replace(' ', '+')).toInstant();
+      instant = OffsetDateTime.parse(value.replace(' ', '+')).toInstant();
     } catch (DateTimeException e) {
       throw new BadRequest(name, "not an ISO-8601 date-time with offset, such as 2024-05-01T10:00:00Z");
     }
+    if (instant.isBefore(EARLIEST) || !instant.isBefore(END)) {
+      throw new BadRequest(name,
+          "outside the supported range, " + EARLIEST + " (inclusive) to " + END + " (exclusive)");
+    }
+    return instant;
   }
 
   private static String given(Function<String, String> params, String name) {

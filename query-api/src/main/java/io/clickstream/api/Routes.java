@@ -9,7 +9,7 @@ final class Routes {
 
   static void install(Service http, HealthController health, EventsController events, CountsController counts,
       FunnelsController funnels, FunnelResultsController funnelResults) {
-    http.get("/api/health",                 Json.route(request -> health.report()));
+    http.get("/api/health",                 Json.answer(request -> health.report()));
     http.get("/api/events",                 Json.route(request -> events.list()));
     http.get("/api/counts",                 Json.route(counts::query));
     http.get("/api/funnels",                Json.route(request -> funnels.list()));

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -27,7 +28,11 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** What the API answered. */
-  record Reply(int status, String contentType, String text) {
+  record Reply(int status, HttpHeaders headers, String text) {
+    String contentType() {
+      return headers.firstValue("Content-Type").orElse("");
+    }
+
     JsonNode json() {
       try {
         return MAPPER.readTree(text);
@@ -42,6 +47,7 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
 
   private final String hbaseZk;
   private final String apiToken;
+  private final boolean startReady;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private RedisServer redisServer;
   private JedisPooled redis;
@@ -57,8 +63,18 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
 
   /** @param apiToken the server's API token; null for a server that refuses every write */
   ApiFixture(String hbaseZk, String apiToken) {
+    this(hbaseZk, apiToken, true);
+  }
+
+  private ApiFixture(String hbaseZk, String apiToken, boolean startReady) {
     this.hbaseZk = hbaseZk;
     this.apiToken = apiToken;
+    this.startReady = startReady;
+  }
+
+  /** A server as a program embedding it starts one: health says "starting" until {@link #markReady()}. */
+  static ApiFixture startingUntilMarkedReady() {
+    return new ApiFixture(null, TOKEN, false);
   }
 
   @Override
@@ -67,7 +83,8 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
     redisServer = RedisServer.newRedisServer().bind("127.0.0.1").port(redisPort).build();
     redisServer.start();
     redis = new JedisPooled("127.0.0.1", redisPort);
-    api = new ApiServer(new ApiConfig("127.0.0.1", 0, "redis://127.0.0.1:" + redisPort, hbaseZk, apiToken));
+    ApiConfig config = new ApiConfig("127.0.0.1", 0, "redis://127.0.0.1:" + redisPort, hbaseZk, apiToken);
+    api = startReady ? new ApiServer(config) : ApiServer.startingUntilMarkedReady(config);
     api.start();
   }
 
@@ -92,6 +109,10 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
   /** Stops Redis for good: the class's remaining tests see it down. */
   void stopRedis() throws IOException {
     redisServer.stop();
+  }
+
+  void markReady() {
+    api.markReady();
   }
 
   /** A client of the test's Redis, to seed it. */
@@ -137,8 +158,7 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
     try {
       HttpResponse<String> response =
           http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-      return new Reply(
-          response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
+      return new Reply(response.statusCode(), response.headers(), response.body());
     } catch (IOException e) {
       throw new AssertionError(what + " failed", e);
     } catch (InterruptedException e) {

@@ -119,6 +119,16 @@ class CountsApiTest {
   }
 
   @Test
+  void withoutFromTheRangeStartsAnHourBeforeToButNotBefore1970() {
+    api.count(SIGNUP, "1970-01-01T00:00:00Z", 3);
+
+    JsonNode body = api.get("/api/counts?event=signup&to=1970-01-01T00:30:00Z").json();
+
+    assertThat(times(body, 0)).hasSize(30).startsWith("1970-01-01T00:00Z");
+    assertThat(counts(body, 0).get(0)).isEqualTo(3L);
+  }
+
+  @Test
   void withoutARangeTheLastHourUpToNowIsCountedByMinute() {
     JsonNode body = api.get("/api/counts?event=signup").json();
 

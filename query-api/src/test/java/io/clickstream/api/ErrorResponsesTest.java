@@ -36,6 +36,37 @@ class ErrorResponsesTest {
     assertThat(reply.json().get("error").asText()).startsWith(parameter + ": ");
   }
 
+  @ParameterizedTest(name = "{0} is rejected naming {1} and the supported range")
+  @CsvSource(delimiter = '|', textBlock = """
+      /api/counts?event=signup&to=%2B999999999-12-31T23:59:59-18:00                            | to
+      /api/counts?event=signup&from=-999999999-01-01T00:00:00%2B18:00                          | from
+      /api/counts?event=signup&from=1969-12-31T23:59:59Z&to=1970-01-01T01:00:00Z               | from
+      /api/counts?event=signup&from=2099-12-31T23:00:00Z&to=2100-01-01T00:00:00Z               | to
+      /api/funnels/buy/results?to=%2B999999999-12-31T23:59:59-18:00                            | to
+      /api/funnels/buy/results?from=1970-01-01T00:59:59%2B01:00&to=1970-01-01T01:00:00Z        | from
+      /api/funnels/buy/results?step=hour&from=2099-12-31T00:00:00Z&to=2100-01-01T00:00:00.001Z | to
+      """)
+  void anInstantOutsideTheSupportedRangeAnswers400NamingTheParameterAndTheRange(String pathAndQuery, String parameter) {
+    // The results routes check their parameters only for a funnel that exists.
+    assertThat(api.put("/api/funnels/buy", FunnelResultsApiTest.FUNNEL).status()).isEqualTo(201);
+
+    ApiFixture.Reply reply = api.get(pathAndQuery);
+
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply.contentType()).startsWith("application/json");
+    assertThat(reply.json().get("error").asText())
+        .startsWith(parameter + ": ")
+        .contains("1970-01-01T00:00:00Z (inclusive)", "2100-01-01T00:00:00Z (exclusive)");
+  }
+
+  @Test
+  void theSupportedRangeRunsFrom1970UpToTheStartOf2100() {
+    assertThat(api.get("/api/counts?event=signup&from=1970-01-01T00:00:00Z&to=1970-01-01T01:00:00Z").status())
+        .isEqualTo(200);
+    assertThat(api.get("/api/counts?event=signup&from=2099-12-31T23:00:00Z&to=2099-12-31T23:59:59.999Z").status())
+        .isEqualTo(200);
+  }
+
   @Test
   void theLongestRangesAllowedAreThirtyOneDaysByMinuteAndAYearOtherwise() {
     assertThat(api.get("/api/counts?event=signup&from=2024-05-01T00:00:00Z&to=2024-06-01T00:00:00Z").status())

@@ -42,6 +42,8 @@ import redis.embedded.RedisServer;
           + "and a generator of synthetic traffic. Prints the dashboard's URL; Ctrl-C stops everything.",
       "While it runs, `./analytics load FILE` and `./analytics generate` find it by themselves "
           + "(through ~/.clickstream/demo.json, or $CLICKSTREAM_HOME/demo.json).",
+      "Until every part is up and that file is written, GET /api/health answers 503 \"starting\": "
+          + "a script waits for 200 before using the demo.",
       "Any other --name=value option is passed to Beam, e.g. --runner=DirectRunner "
           + "or --targetParallelism=2."
     },
@@ -131,7 +133,8 @@ final class DemoCommand implements Callable<Integer> {
     checkPortFree(bind, port);
 
     long pid = ProcessHandle.current().pid();
-    Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "clickstream-demo-shutdown"));
+    Thread hook = new Thread(this::shutdown, "clickstream-demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
     Path work = Files.createTempDirectory("clickstream-demo-");
     started.push(new Step("deleting temporary files in " + work, () -> deleteTree(work)));
 
@@ -171,7 +174,9 @@ final class DemoCommand implements Callable<Integer> {
     Connection connection = HBaseConnections.connectAndCreateTable(zk);
     started.push(new Step("closing the HBase connection", connection::close));
     ApiToken token = apiToken(apiToken, System.getenv(TOKEN_ENV));
-    ApiServer api = new ApiServer(new ApiConfig(bind, port, redis, zk, token.value()));
+    // Started first because demo.json names its URL, whose port (--port 0) is known only once it listens;
+    // health says "starting" until demo.json is written below, so whoever waits for health finds the demo.
+    ApiServer api = ApiServer.startingUntilMarkedReady(new ApiConfig(bind, port, redis, zk, token.value()));
     api.start();
     started.push(new Step("stopping the API", api::close));
     String host = "0.0.0.0".equals(bind) || "::".equals(bind) ? "127.0.0.1" : bind;
@@ -201,6 +206,7 @@ final class DemoCommand implements Callable<Integer> {
 
     Path file = Discovery.write(new Discovery.DemoInfo(pid, zk, redis, apiUrl));
     started.push(new Step("removing " + file, () -> Discovery.deleteIfOurs(pid)));
+    api.markReady();
 
     out.println();
     out.println("Clickstream demo is running (pid " + pid + ").");
@@ -222,7 +228,13 @@ final class DemoCommand implements Callable<Integer> {
     out.println("Press Ctrl-C to stop.");
     out.flush();
 
-    new CountDownLatch(1).await(); // until Ctrl-C: the shutdown hook stops everything
+    try {
+      new CountDownLatch(1).await(); // until Ctrl-C: the shutdown hook stops everything
+    } catch (InterruptedException e) {
+      // How a program running the demo in its own JVM (a test) stops it as Ctrl-C would, JVM excepted.
+      Runtime.getRuntime().removeShutdownHook(hook);
+      shutdown();
+    }
     return Analytics.EXIT_OK;
   }
 
