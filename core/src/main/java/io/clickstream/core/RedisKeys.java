@@ -33,6 +33,12 @@ public final class RedisKeys {
   public static final String DEAD_LETTERS = PREFIX + "deadletter";
   /** Hash of how far the unbounded read has read: salt bucket -> write time (epoch ms). */
   public static final String READ_POSITIONS = PREFIX + "source:position";
+  /**
+   * Hash of how densely the writes lie that the unbounded read went through last: salt bucket -> cells
+   * per second of write time (a decimal), the bucket's share of its reader's. With
+   * {@link #READ_POSITIONS} it estimates how many events the read is behind.
+   */
+  public static final String READ_RATES = PREFIX + "source:rate";
 
   /** Hash: funnel id -> its current definition (JSON with version and live_from). */
   public static final String FUNNELS = PREFIX + "funnels";

@@ -4,10 +4,15 @@ import io.clickstream.core.RedisKeys;
 import io.clickstream.pipeline.io.ReadPositions;
 import java.net.URI;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Pipeline;
 
-/** Read positions in the Redis hash {@link RedisKeys#READ_POSITIONS}: salt bucket -> position. */
+/**
+ * Read positions in the Redis hash {@link RedisKeys#READ_POSITIONS} (salt bucket -> position) and the
+ * density of the writes read in {@link RedisKeys#READ_RATES} (salt bucket -> cells per second).
+ */
 public final class RedisReadPositions implements ReadPositions {
 
   private final String redisUrl;
@@ -17,13 +22,20 @@ public final class RedisReadPositions implements ReadPositions {
     this.redisUrl = redisUrl;
   }
 
+  /**
+   * Each bucket gets an equal share of the density, so that whoever estimates the backlog sums over
+   * buckets without knowing how they were grouped into readers (the salt spreads writes evenly).
+   */
   @Override
-  public synchronized void save(int[] buckets, long completeUpTo) {
-    Map<String, String> positions = new HashMap<>();
-    for (int bucket : buckets) {
-      positions.put(Integer.toString(bucket), Long.toString(completeUpTo));
+  public synchronized void save(int[] buckets, long completeUpTo, double cellsPerSecond) {
+    try (Pipeline both = redis().pipelined()) {
+      both.hset(RedisKeys.READ_POSITIONS, byBucket(buckets, Long.toString(completeUpTo)));
+      if (!Double.isNaN(cellsPerSecond)) {
+        both.hset(RedisKeys.READ_RATES,
+            byBucket(buckets, String.format(Locale.ROOT, "%.6f", cellsPerSecond / buckets.length)));
+      }
+      both.sync();
     }
-    redis().hset(RedisKeys.READ_POSITIONS, positions);
   }
 
   @Override
@@ -36,5 +48,13 @@ public final class RedisReadPositions implements ReadPositions {
       redis = new JedisPooled(URI.create(redisUrl));
     }
     return redis;
+  }
+
+  private static Map<String, String> byBucket(int[] buckets, String value) {
+    Map<String, String> fields = new HashMap<>();
+    for (int bucket : buckets) {
+      fields.put(Integer.toString(bucket), value);
+    }
+    return fields;
   }
 }

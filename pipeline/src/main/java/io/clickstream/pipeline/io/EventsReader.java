@@ -2,6 +2,7 @@ package io.clickstream.pipeline.io;
 
 import io.clickstream.core.EventTable;
 import io.clickstream.pipeline.io.EventsCheckpointMark.Emitted;
+import io.clickstream.pipeline.io.EventsCheckpointMark.Poll;
 import io.clickstream.pipeline.io.EventsUnboundedSource.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +17,6 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.hadoop.hbase.Cell;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.Connection;
-import org.apache.hadoop.hbase.client.ConnectionFactory;
 import org.apache.hadoop.hbase.client.Result;
 import org.apache.hadoop.hbase.client.ResultScanner;
 import org.apache.hadoop.hbase.client.Scan;
@@ -30,12 +30,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the salt buckets of one {@link EventsUnboundedSource} by polling write-time ranges.
  *
- * <p>State: {@code completeUpTo} C (every cell with write time below C has been emitted) and the set
- * of cells already emitted with write time {@code >= C}. A poll scans {@code [C, hi)} with {@code hi
- * = min(now + 1, C + maxSlice)}, emits the cells not in the set, and, once the scan is exhausted,
- * sets {@code C = max(C, min(hi, now - readOverlap))} and prunes the set below it. Results are pulled
- * from the scanner lazily, one per {@link #advance()}, so a large slice is never held in memory; C
- * only moves once a poll is complete, so a checkpoint taken mid-poll is still exact.
+ * <p>State: {@code completeUpTo} C (every cell with write time below C has been emitted), the poll
+ * under way with its scan position, and the set of emitted cells that a later poll will read again.
+ * A poll scans {@code [C, hi)} with {@code hi = min(now + 1, C + maxSlice)}, range by range in row
+ * order, emits the cells not in the set, and, once the scan is exhausted, sets {@code C' = max(C,
+ * min(hi, now - readOverlap))} and prunes the set below it. Only cells at or past {@code C'} (the
+ * overlap, which the next poll re-reads) enter the set; the scan position covers the others. So the
+ * set, and every checkpoint mark, holds about {@code readOverlap} of writes however large a backlog
+ * slice is. Results are pulled from the scanner lazily, one per {@link #advance()}, so a large slice
+ * is never held in memory; C only moves once a poll is complete, and a checkpoint taken mid-poll
+ * carries the scan position, so it is exact. A failed scan resumes from that position too.
  *
  * <p>Not thread-safe (Beam calls a reader from one thread at a time).
  */
@@ -46,6 +50,8 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
   /** How long one advance() may keep starting back-to-back catch-up polls that find nothing. */
   private static final long MAX_EMPTY_CATCH_UP_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long RECORD_EVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
+  /** A density measured over less write time than this is mostly noise: it keeps counting instead. */
+  private static final long MIN_DENSITY_MILLIS = TimeUnit.SECONDS.toMillis(1);
   private static final long FAILURE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   private final EventsUnboundedSource source;
@@ -59,13 +65,15 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
   private @Nullable Table table;
   private boolean closed;
 
-  // The poll in progress, if any.
+  // The poll in progress, if any, and how far its scan got (see EventsCheckpointMark.Poll).
   private boolean polling;
   private long pollHi;
   private long pollVisibleBelow;
   private long pollNextCompleteUpTo;
-  private int pollNextRange;
+  private int pollRange;
+  private byte @Nullable [] pollAfterRow;
   private boolean pollFoundAny;
+  private long retryAtNanos;
   private @Nullable ResultScanner scanner;
 
   // What the last finished poll told us.
@@ -75,7 +83,8 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
   private boolean lastPollFoundAny;
 
   private @Nullable EventRow current;
-  private long lastRecordedNanos = System.nanoTime();
+  /** Shared by the readers of one source in this JVM: see {@link PositionRecording}. */
+  private final PositionRecording recording;
 
   private int consecutiveFailures;
   private long lastFailureLogNanos;
@@ -84,9 +93,20 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
     this.source = source;
     this.settings = source.settings();
     this.ranges = source.rowRanges();
+    this.recording = PositionRecording.of(source);
     if (checkpoint != null) {
       this.completeUpTo = checkpoint.completeUpTo();
       this.emitted.addAll(checkpoint.emitted());
+      Poll poll = checkpoint.poll();
+      if (poll != null) {
+        polling = true;
+        everPolled = true;
+        pollHi = poll.hi();
+        pollVisibleBelow = poll.visibleBelow();
+        pollNextCompleteUpTo = poll.nextCompleteUpTo(completeUpTo);
+        pollRange = poll.range();
+        pollAfterRow = poll.afterRow();
+      }
     } else {
       this.completeUpTo = Math.max(0, settings.startAtMillis() >= 0 ? settings.startAtMillis() : resumePoint());
     }
@@ -108,7 +128,7 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
   @Override
   public boolean start() throws IOException {
     String zk = settings.hbaseZk();
-    connection = ConnectionFactory.createConnection(ReadEventsFromHBase.hbaseConfiguration(zk));
+    connection = SharedHBaseConnections.acquire(zk);
     try (Admin admin = connection.getAdmin()) {
       if (!admin.tableExists(EventTable.NAME)) {
         throw new IOException(
@@ -134,15 +154,17 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
     long began = System.nanoTime();
     while (true) {
       if (polling) {
+        if (System.nanoTime() < retryAtNanos) {
+          return false;
+        }
         EventRow next;
         try {
           next = nextFromPoll();
         } catch (IOException | UncheckedIOException e) {
-          abandonPoll(e);
+          scanFailed(e);
           return false;
         }
         if (next != null) {
-          emitted.add(new Emitted(next.rowKey(), next.writeTimeMillis()));
           current = next;
           return true;
         }
@@ -159,7 +181,7 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
       try {
         beginPoll();
       } catch (IOException | UncheckedIOException e) {
-        abandonPoll(e);
+        scanFailed(e);
         return false;
       }
     }
@@ -181,7 +203,8 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
     pollVisibleBelow = visibleBelow;
     pollNextCompleteUpTo = Math.max(completeUpTo, Math.min(pollHi, visibleBelow));
     // A start position in the future leaves nothing to scan yet.
-    pollNextRange = pollHi > completeUpTo ? 0 : ranges.size();
+    pollRange = pollHi > completeUpTo ? 0 : ranges.size();
+    pollAfterRow = null;
   }
 
   /**
@@ -234,28 +257,39 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
   private @Nullable EventRow nextFromPoll() throws IOException {
     while (true) {
       if (scanner == null) {
-        if (pollNextRange >= ranges.size()) {
+        if (pollRange >= ranges.size()) {
           finishPoll();
           return null;
         }
-        byte[][] range = ranges.get(pollNextRange++);
-        scanner = table.getScanner(scan(range, completeUpTo, pollHi).setCaching(SCAN_CACHING));
+        Scan scan = scan(ranges.get(pollRange), completeUpTo, pollHi).setCaching(SCAN_CACHING);
+        if (pollAfterRow != null) {
+          scan.withStartRow(pollAfterRow, false);
+        }
+        scanner = table.getScanner(scan);
       }
       Result result = scanner.next();
       if (result == null) {
         closeScanner();
+        pollRange++;
+        pollAfterRow = null;
         continue;
       }
+      byte[] row = result.getRow();
+      pollAfterRow = row;
       Cell cell = result.getColumnLatestCell(EventTable.FAMILY, EventTable.JSON);
       if (cell == null) {
         continue;
       }
-      byte[] row = result.getRow();
       long writeTime = cell.getTimestamp();
-      if (emitted.contains(new Emitted(row, writeTime))) {
+      Emitted cellId = new Emitted(row, writeTime);
+      if (emitted.contains(cellId)) {
         continue;
       }
+      if (writeTime >= pollNextCompleteUpTo) {
+        emitted.add(cellId); // the next poll reads it again
+      }
       pollFoundAny = true;
+      recording.cellEmitted();
       String json =
           new String(cell.getValueArray(), cell.getValueOffset(), cell.getValueLength(),
               StandardCharsets.UTF_8);
@@ -271,7 +305,10 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
     }
     polling = false;
     closeScanner();
+    long before = completeUpTo;
     commitCompleteUpTo(pollNextCompleteUpTo);
+    // Only polled write time counts: skipped empty stretches say nothing about the writes still ahead.
+    recording.writeTimeRead(completeUpTo - before);
     backlogged = pollNextCompleteUpTo < pollVisibleBelow;
     lastPollFoundAny = pollFoundAny;
     recordPosition();
@@ -279,13 +316,15 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
 
   /**
    * Records C at most every {@link #RECORD_EVERY_NANOS}. It may run ahead of what downstream has
-   * committed by a few seconds; the replay on restart, far longer, covers that.
+   * committed by a few seconds; the replay on restart, far longer, covers that. With it goes the
+   * density of what was read since the last measurement, for estimating how many events lie between C
+   * and now (docs/api.md, health).
    */
   private void recordPosition() {
-    if (settings.positions() != null && System.nanoTime() - lastRecordedNanos >= RECORD_EVERY_NANOS) {
-      lastRecordedNanos = System.nanoTime();
+    if (settings.positions() != null && recording.due(RECORD_EVERY_NANOS)) {
+      double cellsPerSecond = recording.density(MIN_DENSITY_MILLIS);
       try {
-        settings.positions().save(source.buckets(), completeUpTo);
+        settings.positions().save(source.buckets(), completeUpTo, cellsPerSecond);
       } catch (RuntimeException e) {
         LOG.warn("Could not record the read position of {}: {}", source, e.toString());
       }
@@ -293,10 +332,10 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
   }
 
   /**
-   * A failed poll leaves C where it was; cells it already emitted stay in the set, so the retry
-   * (after one poll interval) re-scans the range and emits only what is still missing.
+   * A failed scan leaves C and the scan position where they were: the retry, after one poll
+   * interval, resumes the poll after the last row it took, so nothing is emitted twice or missed.
    */
-  private void abandonPoll(Exception e) {
+  private void scanFailed(Exception e) {
     consecutiveFailures++;
     long nowNanos = System.nanoTime();
     if (consecutiveFailures == 1) {
@@ -309,8 +348,7 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
           EventTable.NAME, settings.hbaseZk(), source, consecutiveFailures, e.toString());
       lastFailureLogNanos = nowNanos;
     }
-    polling = false;
-    backlogged = false;
+    retryAtNanos = nowNanos + TimeUnit.MILLISECONDS.toNanos(settings.pollIntervalMillis());
     closeScanner();
   }
 
@@ -355,7 +393,8 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
 
   @Override
   public EventsCheckpointMark getCheckpointMark() {
-    return new EventsCheckpointMark(completeUpTo, emitted);
+    return new EventsCheckpointMark(completeUpTo, emitted,
+        polling ? new Poll(pollHi, pollVisibleBelow, pollRange, pollAfterRow) : null);
   }
 
   @Override
@@ -378,27 +417,17 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
     closed = true;
     polling = false;
     closeScanner();
-    IOException failure = null;
     if (table != null) {
       try {
         table.close();
       } catch (IOException e) {
-        failure = e;
+        LOG.warn("Closing the HBase table of {} failed", source, e);
       }
       table = null;
     }
     if (connection != null) {
-      try {
-        connection.close();
-      } catch (IOException e) {
-        if (failure == null) {
-          failure = e;
-        }
-      }
+      SharedHBaseConnections.release(settings.hbaseZk(), connection);
       connection = null;
-    }
-    if (failure != null) {
-      LOG.warn("Closing the HBase connection of {} failed", source, failure);
     }
   }
 

@@ -2,11 +2,17 @@ package io.clickstream.pipeline.io;
 
 import java.io.Serializable;
 
-/** Where the unbounded read records how far it has read, per salt bucket. */
+/** Where the unbounded read records how far it has read, per salt bucket, and how dense the writes were. */
 public interface ReadPositions extends Serializable {
 
-  /** Records that every cell of these buckets written before {@code completeUpTo} has been read. */
-  void save(int[] buckets, long completeUpTo);
+  /**
+   * Records that every cell of these buckets written before {@code completeUpTo} has been read, and how
+   * many cells per second of write time the buckets together held in what was read last.
+   *
+   * @param cellsPerSecond the density, or {@code NaN} while the reader has not measured one (the last
+   *     recorded density then stays)
+   */
+  void save(int[] buckets, long completeUpTo, double cellsPerSecond);
 
   /** The lowest recorded position over all buckets, or -1 when none was recorded. */
   long lowest();

@@ -65,9 +65,9 @@ class ReadEventsFromHBaseReaderTest {
   @Test
   void aResumedReaderNeitherSkipsNorRepeatsRows() throws Exception {
     List<String> expected = new ArrayList<>(writeMany("one", 30));
-    // A long overlap keeps the fresh rows inside the re-read window, so the resumed reader must
-    // de-duplicate them with the emitted set carried by the checkpoint.
-    EventsUnboundedSource source = fastRead().withReadOverlap(Duration.standardSeconds(3)).source();
+    // A long overlap keeps the fresh rows inside the re-read window however slow the machine, so the
+    // resumed reader must de-duplicate them with the emitted set carried by the checkpoint.
+    EventsUnboundedSource source = fastRead().withReadOverlap(Duration.standardSeconds(30)).source();
     List<EventRow> all = new ArrayList<>();
     EventsCheckpointMark mark;
     try (EventsReader first = source.createReader(options, null)) {
@@ -88,9 +88,32 @@ class ReadEventsFromHBaseReaderTest {
   }
 
   @Test
+  void aCheckpointInTheMiddleOfABacklogCarriesTheScanPositionNotTheCellsAndResumesExactly() throws Exception {
+    List<String> expected = new ArrayList<>(writeMany("backlog", 60));
+    Thread.sleep(700); // past the 500 ms overlap: the whole poll is history, none of it is read again
+    EventsUnboundedSource source = fastRead().source();
+    List<EventRow> all = new ArrayList<>();
+    EventsCheckpointMark mark;
+    try (EventsReader first = source.createReader(options, null)) {
+      all.addAll(readUntil(first, false, rows -> rows.size() >= 25, 30_000));
+      mark = roundTrip(source.getCheckpointMarkCoder(), first.getCheckpointMark());
+      assertThat(mark).isEqualTo(first.getCheckpointMark());
+    }
+    assertThat(mark.poll()).as("a poll under way").isNotNull();
+    assertThat(mark.poll().afterRow()).isNotNull();
+    assertThat(mark.emitted()).as("no cell of a backlog needs listing").isEmpty();
+    try (EventsReader resumed = source.createReader(options, mark)) {
+      all.addAll(readUntil(resumed, false, rows -> rows.size() >= 35, 30_000));
+      all.addAll(readFor(resumed, 1_000));
+    }
+    assertThat(keys(all)).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
   void aResumedReaderAfterACompletedPollDeduplicatesTheOverlap() throws Exception {
     List<String> expected = new ArrayList<>(writeMany("one", 20));
-    EventsUnboundedSource source = fastRead().withReadOverlap(Duration.standardSeconds(3)).source();
+    // Long enough that the rows are still in the overlap when the checkpoint is taken, however slow the machine.
+    EventsUnboundedSource source = fastRead().withReadOverlap(Duration.standardSeconds(30)).source();
     List<EventRow> all = new ArrayList<>();
     EventsCheckpointMark mark;
     try (EventsReader first = source.createReader(options, null)) {
@@ -266,7 +289,7 @@ class ReadEventsFromHBaseReaderTest {
     Thread.sleep(1_500);
     List<String> after = writeMany("after", 10);
     InMemoryPositions positions = new InMemoryPositions();
-    positions.save(new int[] {0}, recorded);
+    positions.save(new int[] {0}, recorded, Double.NaN);
     EventsUnboundedSource source = fastRead().persistingPositionIn(positions, Duration.millis(500)).source();
 
     try (EventsReader reader = source.createReader(options, null)) {
@@ -281,15 +304,58 @@ class ReadEventsFromHBaseReaderTest {
     }
   }
 
-  /** Read positions kept in memory; the real store is Redis (RedisReadPositions). */
+  @Test
+  void theRecordedDensityIsAboutTheCellsPerSecondOfWriteTimeOfTheBacklogBeingRead() throws Exception {
+    long t0 = System.currentTimeMillis();
+    int batches = 10;
+    for (int batch = 0; batch < batches; batch++) {
+      writeMany("dense" + batch, 40);
+      Thread.sleep(300);
+    }
+    InMemoryPositions positions = new InMemoryPositions();
+    EventsUnboundedSource source = fastRead()
+        .withMaxSlice(Duration.millis(300))
+        .startingAt(t0)
+        .persistingPositionIn(positions, Duration.ZERO)
+        .source();
+    List<EventRow> rows = new ArrayList<>();
+    try (EventsReader reader = source.createReader(options, null)) {
+      boolean more = reader.start();
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (rows.size() < batches * 40 && System.currentTimeMillis() < deadline) {
+        if (more) {
+          rows.add(reader.getCurrent());
+        }
+        // A slow consumer: the backlog takes about 4 s to read, so positions are recorded while in it.
+        Thread.sleep(10);
+        more = reader.advance();
+      }
+    }
+    assertThat(rows).hasSize(batches * 40);
+    long first = rows.stream().mapToLong(EventRow::writeTimeMillis).min().orElseThrow();
+    long last = rows.stream().mapToLong(EventRow::writeTimeMillis).max().orElseThrow();
+    double backlogDensity = rows.size() * 1000.0 / (last - first);
+    List<InMemoryPositions.Saved> inBacklog =
+        positions.saved.stream().filter(s -> s.completeUpTo() <= last && !Double.isNaN(s.cellsPerSecond())).toList();
+    assertThat(inBacklog).as("densities recorded while reading the backlog").isNotEmpty();
+    // Loose: a measurement spans a few batches of 40 cells, so it is off by up to a batch either way.
+    assertThat(inBacklog).allSatisfy(s ->
+        assertThat(s.cellsPerSecond()).isBetween(backlogDensity / 2, backlogDensity * 2));
+  }
+
+  /** Read positions kept in memory, with every save; the real store is Redis (RedisReadPositions). */
   static final class InMemoryPositions implements ReadPositions {
+    record Saved(long completeUpTo, double cellsPerSecond) {}
+
     private final java.util.Map<Integer, Long> byBucket = new java.util.concurrent.ConcurrentHashMap<>();
+    final List<Saved> saved = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
-    public void save(int[] buckets, long completeUpTo) {
+    public void save(int[] buckets, long completeUpTo, double cellsPerSecond) {
       for (int b : buckets) {
         byBucket.put(b, completeUpTo);
       }
+      saved.add(new Saved(completeUpTo, cellsPerSecond));
     }
 
     @Override
