@@ -4,8 +4,11 @@
 //   DASHBOARD_URL   the dashboard, e.g. http://127.0.0.1:4567/
 //   SEEDED_EVENT    an event present from the start, with catalog total SEEDED_TOTAL
 //   NEW_EVENT       an event that appears only while the page is open
+//   PIPELINE_PHASE  a file this test writes to tell the Java side how far behind to play the pipeline's
+//                   read: "behind" (120 s), "halfway" (60 s) or "caught-up"; no read positions until then
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
 import { env, open, remoteRequests } from "./browser.mjs";
 
 const SCREENSHOT = "/tmp/dashboard.png";
@@ -14,6 +17,7 @@ const url = env("DASHBOARD_URL");
 const seededEvent = env("SEEDED_EVENT");
 const seededTotal = Number(env("SEEDED_TOTAL")).toLocaleString("en-US");
 const newEvent = env("NEW_EVENT");
+const pipelinePhase = env("PIPELINE_PHASE");
 
 let browser;
 let page;
@@ -56,6 +60,43 @@ test("a new event appears without reloading the page", async () => {
   // Give the charts a moment to draw the new event before the picture is taken.
   await card(newEvent).locator("[data-testid=chart] rect").first().waitFor({ timeout: 5_000 });
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
+});
+
+const catchUpText = () => page.textContent("[data-testid=catch-up-text]");
+const catchUpProgress = () => page.$eval("[data-testid=catch-up-progress]", (p) => p.value);
+const catchUpHidden = () => page.$eval("[data-testid=catch-up]", (bar) => bar.hidden);
+
+async function waitForCatchUpText(pattern) {
+  await page.waitForFunction(
+    (source) => new RegExp(source).test(document.querySelector("[data-testid=catch-up-text]")?.textContent ?? ""),
+    pattern.source,
+    { timeout: 10_000 },
+  ).catch(async (error) => {
+    throw new Error(`catch-up text "${await catchUpText()}" never matched ${pattern}: ${error.message}`);
+  });
+}
+
+test("no catch-up bar while no read position is known", async () => {
+  assert.equal(await catchUpHidden(), true);
+});
+
+test("a catch-up bar shows how far behind the read is while it catches up", async () => {
+  // The Java side now records positions 120 s behind, at 40 events per second of writes.
+  writeFileSync(pipelinePhase, "behind");
+  await page.locator("[data-testid=catch-up]").waitFor({ state: "visible", timeout: 10_000 });
+  await waitForCatchUpText(/^Catching up: 2 min of writes behind \(~4,[89]\d\d events\)$/);
+  assert.ok((await catchUpProgress()) < 0.05, "nothing of the backlog read yet");
+  assert.equal(await page.getAttribute("[data-testid=catch-up-progress]", "aria-labelledby"), "catch-up-text");
+
+  writeFileSync(pipelinePhase, "halfway");
+  await waitForCatchUpText(/^Catching up: 6[0-2] s of writes behind \(~2,4\d\d events\)$/);
+  const progress = await catchUpProgress();
+  assert.ok(progress > 0.4 && progress < 0.6, `half the backlog read, progress ${progress}`);
+});
+
+test("the catch-up bar goes once the read has caught up", async () => {
+  writeFileSync(pipelinePhase, "caught-up");
+  await page.locator("[data-testid=catch-up]").waitFor({ state: "hidden", timeout: 10_000 });
 });
 
 test("every request stays on this machine", () => {

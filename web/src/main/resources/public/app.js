@@ -24,6 +24,9 @@ const dateTime = d3.timeFormat("%Y-%m-%d %H:%M:%S");
 const palette = d3.scaleOrdinal(d3.schemeTableau10);
 const fill = (key) => (key === OTHER ? "#b8bec9" : palette(key));
 
+// The largest lag seen since the catch-up bar appeared: its progress is the share of that backlog read since.
+let catchUpFrom = 0;
+
 // `answers`: statuses besides 2xx whose body is an answer too, such as health's 503 while the API is starting.
 async function getJson(path, answers = []) {
   const response = await fetch(path, { cache: "no-store" });
@@ -81,14 +84,30 @@ function renderHealth(health) {
   d3.select("[data-testid=dead-letters]")
     .attr("class", health.dead_letters > 0 ? "warn" : null)
     .text(health.dead_letters == null ? "–" : number(health.dead_letters));
+  renderCatchUp(pipeline);
+}
+
+// Only a running pipeline catches up: a stalled one's positions fall behind too, and its status says why.
+function renderCatchUp(pipeline) {
+  const catchingUp = pipeline.status === "running" && pipeline.caught_up === false;
+  catchUpFrom = catchingUp ? Math.max(catchUpFrom, pipeline.behind_seconds) : 0;
+  d3.select("[data-testid=catch-up]").property("hidden", !catchingUp);
+  if (!catchingUp) return;
+  const events = pipeline.events_behind == null ? "" : ` (~${number(pipeline.events_behind)} events)`;
+  d3.select("[data-testid=catch-up-text]").text(`Catching up: ${duration(pipeline.behind_seconds)} of writes behind${events}`);
+  d3.select("[data-testid=catch-up-progress]").property("value", 1 - pipeline.behind_seconds / catchUpFrom);
 }
 
 function describeWatermark(watermark) {
   const now = new Date();
-  const lag = Math.max(0, Math.round((now - watermark) / 1000));
-  const behind = lag < 120 ? `${lag} s` : lag < 7200 ? `${Math.round(lag / 60)} min` : `${Math.round(lag / 3600)} h`;
   const sameDay = d3.timeDay.floor(now).getTime() === d3.timeDay.floor(watermark).getTime();
-  return `${(sameDay ? clockSeconds : dateTime)(watermark)} (${behind} behind)`;
+  return `${(sameDay ? clockSeconds : dateTime)(watermark)} (${duration((now - watermark) / 1000)} behind)`;
+}
+
+// Whole seconds under two minutes, then minutes under two hours, then hours.
+function duration(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  return s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
 }
 
 // Each defined funnel links to its own page, funnel.html?id=ID.

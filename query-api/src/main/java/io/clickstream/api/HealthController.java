@@ -1,5 +1,6 @@
 package io.clickstream.api;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.clickstream.core.RedisKeys;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,18 +25,37 @@ final class HealthController {
 
   /** The pipeline refreshes its heartbeat about every second; this much silence means it stalled. */
   private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * A read that keeps up still trails now by its overlap (1 s), a poll interval and up to one recording
+   * interval (2 s) of the read positions: this much lag is "caught up".
+   */
+  private static final Duration CAUGHT_UP_WITHIN = Duration.ofSeconds(5);
 
   private static final Logger LOG = LoggerFactory.getLogger(HealthController.class);
 
   record Component(String status) {}
 
-  /** @param watermark the pipeline's event-time watermark, ISO-8601 UTC, or null */
-  record PipelineStatus(String status, String watermark, String heartbeat) {}
+  /**
+   * @param watermark the pipeline's event-time watermark, ISO-8601 UTC, or null
+   * @param lag written as fields of the pipeline object itself
+   */
+  record PipelineStatus(String status, String watermark, String heartbeat, @JsonUnwrapped Lag lag) {}
+
+  /**
+   * How far the read of HBase is behind, from the positions and densities its readers record.
+   *
+   * @param behindSeconds seconds of write time the read has not confirmed yet; null when no position is recorded
+   * @param eventsBehind an estimate of the events in those seconds; null without positions and densities
+   * @param caughtUp whether the read is within {@link #CAUGHT_UP_WITHIN} of now; null when unknown
+   */
+  record Lag(Double behindSeconds, Long eventsBehind, Boolean caughtUp) {
+    static final Lag UNKNOWN = new Lag(null, null, null);
+  }
 
   /** @param deadLetters events the pipeline could not use; null when Redis is down */
   record Health(String status, Component redis, Component hbase, PipelineStatus pipeline, Long deadLetters) {}
 
-  private static final PipelineStatus PIPELINE_UNKNOWN = new PipelineStatus("unknown", null, null);
+  private static final PipelineStatus PIPELINE_UNKNOWN = new PipelineStatus("unknown", null, null, Lag.UNKNOWN);
 
   private final JedisPool redis;
   private final HbaseProbe hbase;
@@ -64,29 +84,63 @@ final class HealthController {
   private Health check() {
     String hbaseStatus = hbase.status();
     Response<Map<String, String>> pipeline;
+    Response<Map<String, String>> positions;
+    Response<Map<String, String>> rates;
     Response<Long> deadLetters;
     try (Jedis jedis = redis.getResource(); Pipeline replies = jedis.pipelined()) {
       pipeline = replies.hgetAll(RedisKeys.PIPELINE_STATUS);
+      positions = replies.hgetAll(RedisKeys.READ_POSITIONS);
+      rates = replies.hgetAll(RedisKeys.READ_RATES);
       deadLetters = replies.xlen(RedisKeys.DEAD_LETTERS);
     } catch (JedisException e) {
       LOG.warn("Redis is down: {}", e.toString());
       return new Health("degraded", new Component("down"), new Component(hbaseStatus), PIPELINE_UNKNOWN, null);
     }
-    PipelineStatus pipelineStatus = pipelineStatus(pipeline.get());
+    PipelineStatus pipelineStatus = pipelineStatus(pipeline.get(), lag(positions.get(), rates.get()));
     boolean ok = !hbaseStatus.equals(HbaseProbe.DOWN) && !pipelineStatus.status().equals("stalled");
     return new Health(ok ? "ok" : "degraded", new Component("up"), new Component(hbaseStatus), pipelineStatus,
         deadLetters.get());
   }
 
-  private PipelineStatus pipelineStatus(Map<String, String> fields) {
+  private PipelineStatus pipelineStatus(Map<String, String> fields, Lag lag) {
     String heartbeat = fields.get(RedisKeys.STATUS_HEARTBEAT_MS);
     if (heartbeat == null) {
-      return PIPELINE_UNKNOWN;
+      return new PipelineStatus("unknown", null, null, lag);
     }
     long silentMillis = clock.millis() - Long.parseLong(heartbeat);
     return new PipelineStatus(
         silentMillis <= HEARTBEAT_TIMEOUT.toMillis() ? "running" : "stalled",
         Json.isoOfMillis(fields.get(RedisKeys.STATUS_WATERMARK_MS)),
-        Json.isoOfMillis(heartbeat));
+        Json.isoOfMillis(heartbeat),
+        lag);
+  }
+
+  /**
+   * The lag is that of the bucket furthest behind; buckets with no position yet (only for a moment, when
+   * a pipeline first starts) are left out. The events behind add up, over the buckets, the write time
+   * each has left to read times the density its reader found last; unknown if a bucket has no density.
+   * Both count from the recorded positions as they are: a caught-up read shows a few seconds.
+   */
+  private Lag lag(Map<String, String> positions, Map<String, String> rates) {
+    if (positions.isEmpty()) {
+      return Lag.UNKNOWN;
+    }
+    long now = clock.millis();
+    long maxBehindMillis = 0;
+    double events = 0;
+    boolean everyDensityKnown = true;
+    for (Map.Entry<String, String> position : positions.entrySet()) {
+      // A pipeline clock ahead of this one must not make a negative lag.
+      long behindMillis = Math.max(0, now - Long.parseLong(position.getValue()));
+      maxBehindMillis = Math.max(maxBehindMillis, behindMillis);
+      String rate = rates.get(position.getKey());
+      if (rate == null) {
+        everyDensityKnown = false;
+      } else {
+        events += behindMillis / 1000.0 * Double.parseDouble(rate);
+      }
+    }
+    return new Lag(maxBehindMillis / 1000.0, everyDensityKnown ? Math.round(events) : null,
+        maxBehindMillis <= CAUGHT_UP_WITHIN.toMillis());
   }
 }

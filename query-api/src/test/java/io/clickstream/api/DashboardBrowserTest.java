@@ -1,9 +1,16 @@
 package io.clickstream.api;
 
 import io.clickstream.core.Dimension;
+import io.clickstream.core.EventTable;
 import io.clickstream.core.RedisKeys;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -11,11 +18,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the dashboard's browser test ({@code web/e2e/dashboard.test.mjs}) against a real
  * API on seeded Redis. Node has no Redis client, so this side plays the pipeline: it keeps the heartbeat
- * fresh and adds a new event while the page is open.
+ * fresh, adds a new event while the page is open, and records read positions as far behind as the browser
+ * test asks through a file.
  */
 class DashboardBrowserTest {
 
@@ -25,10 +34,16 @@ class DashboardBrowserTest {
   private static final long SEEDED_TOTAL = 1234;
   private static final String NEW_EVENT = "newsletter:subscribe";
   private static final List<String> SOURCES = List.of("google", "newsletter", "partner:acme", "(none)");
+  /** How far behind now the read positions are in each phase the browser test names. */
+  private static final Map<String, Long> BEHIND_MILLIS = Map.of("behind", 120_000L, "halfway", 60_000L,
+      "caught-up", 1_500L);
+  /** Each bucket's share of the density: 16 buckets, 40 events per second of writes in all. */
+  private static final String RATE_PER_BUCKET = "2.5";
 
   @Test
-  void theDashboardShowsLiveCountsAndPicksUpNewEventsInARealBrowser() throws Exception {
+  void theDashboardShowsLiveCountsNewEventsAndHowFarBehindTheReadIsInARealBrowser(@TempDir Path dir) throws Exception {
     BrowserTests.requireTools();
+    Path phase = dir.resolve("pipeline-phase");
     Instant now = Instant.now();
     seedEvent(SEEDED_EVENT, SEEDED_TOTAL, now);
     seedEvent("page_view", 98_765, now);
@@ -39,12 +54,16 @@ class DashboardBrowserTest {
 
     ScheduledExecutorService pipeline = Executors.newSingleThreadScheduledExecutor();
     try {
-      pipeline.scheduleAtFixedRate(DashboardBrowserTest::heartbeat, 0, 1, TimeUnit.SECONDS);
+      pipeline.scheduleAtFixedRate(() -> {
+        heartbeat();
+        recordReadPositions(phase);
+      }, 0, 1, TimeUnit.SECONDS);
       BrowserTests.Run node = BrowserTests.start("web/e2e/dashboard.test.mjs", Map.of(
           "DASHBOARD_URL", api.baseUrl() + "/",
           "SEEDED_EVENT", SEEDED_EVENT,
           "SEEDED_TOTAL", String.valueOf(SEEDED_TOTAL),
-          "NEW_EVENT", NEW_EVENT));
+          "NEW_EVENT", NEW_EVENT,
+          "PIPELINE_PHASE", phase.toString()));
       pipeline.schedule(() -> seedEvent(NEW_EVENT, 7, Instant.now()), 3, TimeUnit.SECONDS);
       node.await();
     } finally {
@@ -81,5 +100,30 @@ class DashboardBrowserTest {
         "watermark_ms", String.valueOf(now - 3_000),
         "heartbeat_ms", String.valueOf(now),
         "runner", "DirectRunner"));
+  }
+
+  /** What the readers record, as far behind as the phase the browser test wrote; nothing before it wrote one. */
+  private static void recordReadPositions(Path phaseFile) {
+    String phase;
+    try {
+      phase = Files.readString(phaseFile).strip();
+    } catch (NoSuchFileException e) {
+      return;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Long behind = BEHIND_MILLIS.get(phase); // null while node is half-way through writing the file
+    if (behind == null) {
+      return;
+    }
+    String position = String.valueOf(System.currentTimeMillis() - behind);
+    Map<String, String> positions = new HashMap<>();
+    Map<String, String> rates = new HashMap<>();
+    for (int bucket = 0; bucket < EventTable.SALT_BUCKETS; bucket++) {
+      positions.put(String.valueOf(bucket), position);
+      rates.put(String.valueOf(bucket), RATE_PER_BUCKET);
+    }
+    api.redis().hset(RedisKeys.READ_POSITIONS, positions);
+    api.redis().hset(RedisKeys.READ_RATES, rates);
   }
 }

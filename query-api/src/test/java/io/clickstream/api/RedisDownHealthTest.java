@@ -26,6 +26,8 @@ class RedisDownHealthTest {
     assertThat(body.get("status").asText()).isEqualTo("degraded");
     assertThat(body.at("/redis/status").asText()).isEqualTo("down");
     assertThat(body.at("/pipeline/status").asText()).isEqualTo("unknown");
+    assertThat(body.at("/pipeline/behind_seconds").isNull()).isTrue();
+    assertThat(body.at("/pipeline/caught_up").isNull()).isTrue();
     assertThat(body.get("dead_letters").isNull()).isTrue();
     assertThat(took).isLessThan(Duration.ofSeconds(3));
     assertThat(events.status()).isEqualTo(500);
