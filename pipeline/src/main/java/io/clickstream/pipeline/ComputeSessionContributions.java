@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -61,7 +60,7 @@ public class ComputeSessionContributions
   public PCollection<SessionContribution> expand(PCollection<KV<String, Iterable<Event>>> sessions) {
     return sessions
         .apply("ContributionsPerSession", ParDo.of(new ContributionFn(funnels, eventCounts, coverage)))
-        .setCoder(SerializableCoder.of(SessionContribution.class));
+        .setCoder(SessionContributionCoder.of());
   }
 
   /** The session's events, each event id once, in session order. */

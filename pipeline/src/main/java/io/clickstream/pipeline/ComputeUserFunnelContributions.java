@@ -9,9 +9,9 @@ import io.clickstream.core.funnel.FunnelResult;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongPredicate;
 import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.state.BagState;
@@ -78,11 +78,42 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
             .withKeyType(TypeDescriptors.strings()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), EventCoder.of()))
         .apply("EvaluateUserFunnels", ParDo.of(new UserFunnelFn(funnels, coverage, settings)))
-        .setCoder(SerializableCoder.of(SessionContribution.class));
+        .setCoder(SessionContributionCoder.of());
   }
 
   static List<FunnelDefinition> userScope(FunnelCatalog catalog) {
     return catalog.current().stream().filter(f -> f.scope() == FunnelDefinition.Scope.USER).toList();
+  }
+
+  /**
+   * Counts one user's attempts at a user-scope funnel into {@code counts} (as count fields, see
+   * {@link SessionContribution#countField}): those whose start {@code covers}, each broken down by
+   * the first touch of the session it started in, and in progress until {@code watermark} ends its
+   * window. Returns how many attempt windows the watermark has ended, covered or not.
+   */
+  public static int countAttempts(FunnelDefinition f, List<Event> ordered, long watermark, long sessionGapMillis,
+      LongPredicate covers, Map<String, Long> counts) {
+    int ended = 0;
+    for (UserAttempt a : FunnelEvaluator.evaluateUser(f, ordered)) {
+      boolean windowEnded = a.windowEndMillis() <= watermark;
+      ended += windowEnded ? 1 : 0;
+      FunnelResult r = a.result();
+      if (covers.test(r.startMillis())) {
+        FunnelCounts.add(counts, f, r, ordered.get(sessionStartIndex(ordered, r.startIndex(), sessionGapMillis)),
+            a.complete() ? FunnelCounts.Status.COMPLETE
+                : windowEnded ? FunnelCounts.Status.DROPPED : FunnelCounts.Status.IN_PROGRESS);
+      }
+    }
+    return ended;
+  }
+
+  /** The index of the first event of the session (by the gap) holding event {@code index}. */
+  private static int sessionStartIndex(List<Event> ordered, int index, long sessionGapMillis) {
+    int i = index;
+    while (i > 0 && ordered.get(i).timestampMillis() - ordered.get(i - 1).timestampMillis() < sessionGapMillis) {
+      i--;
+    }
+    return i;
   }
 
   static final class UserFunnelFn extends DoFn<KV<String, Event>, SessionContribution> {
@@ -228,31 +259,13 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
     private SessionContribution contributionOf(FunnelDefinition f, String user, List<Event> ordered, long watermark,
         boolean last) {
       Map<String, Long> counts = new HashMap<>();
-      int ended = 0;
-      for (UserAttempt a : FunnelEvaluator.evaluateUser(f, ordered)) {
-        boolean windowEnded = a.windowEndMillis() <= watermark;
-        ended += windowEnded ? 1 : 0;
-        FunnelResult r = a.result();
-        if (!coverage.covers(f, r.startMillis())) {
-          continue;
-        }
-        FunnelCounts.add(counts, f, r, ordered.get(sessionStartIndex(ordered, r.startIndex())), a.complete()
-            ? FunnelCounts.Status.COMPLETE : windowEnded ? FunnelCounts.Status.DROPPED : FunnelCounts.Status.IN_PROGRESS);
-      }
+      int ended = countAttempts(f, ordered, watermark, settings.sessionGap().getMillis(),
+          start -> coverage.covers(f, start), counts);
       long start = ordered.get(0).timestampMillis();
       long end = SaturatingTime.plus(SaturatingTime.plus(ordered.get(ordered.size() - 1).timestampMillis(), reach()), 1);
       long version = ordered.size() * EVENT_WEIGHT + ended;
       return new SessionContribution(coverage.namespace(f), user, start, end, version, last,
           counts, Map.of(), Map.of());
-    }
-
-    /** The index of the first event of the session (by the gap) holding event {@code index}. */
-    private int sessionStartIndex(List<Event> ordered, int index) {
-      int i = index;
-      while (i > 0 && ordered.get(i).timestampMillis() - ordered.get(i - 1).timestampMillis() < settings.sessionGap().getMillis()) {
-        i--;
-      }
-      return i;
     }
 
     private static List<Event> distinct(BagState<Event> events) {
