@@ -40,7 +40,7 @@ class EmbeddedFlinkMatchesOracleTest {
 
     data.resetRedis();
     ClickstreamOptions options = options(data, "--runner=FlinkRunner", "--parallelism=2", "--checkpointingInterval=2000");
-    FlinkJobMain.prepareForEmbedding(options);
+    FlinkJobMain.prepareForEmbedding(options, List.of());
     assertThat(options.as(FlinkPipelineOptions.class).getFlinkMaster()).isEqualTo("[local]");
     PipelineResult flink = ClickstreamPipeline.run(options);
     try {

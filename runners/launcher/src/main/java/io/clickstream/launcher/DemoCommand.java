@@ -31,21 +31,21 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 import redis.embedded.RedisServer;
 
-/** Everything in one process: HBase, Redis, the pipeline on the Direct runner, the API and a generator. */
+/** Everything in one process: HBase, Redis, the pipeline on embedded Flink, the API and a generator. */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     header = "Run everything in one process: HBase, Redis, pipeline, API and dashboard, generator.",
     description = {
-      "Runs the whole system in this process, on Beam's Direct runner: an HBase mini cluster, an "
+      "Runs the whole system in this process, on embedded Flink: an HBase mini cluster, an "
           + "embedded Redis (127.0.0.1 only), the streaming pipeline, the JSON API with the dashboard, "
           + "and a generator of synthetic traffic. Prints the dashboard's URL; Ctrl-C stops everything.",
       "While it runs, `./analytics load FILE` and `./analytics generate` find it by themselves "
           + "(through ~/.clickstream/demo.json, or $CLICKSTREAM_HOME/demo.json).",
       "Until every part is up and that file is written, GET /api/health answers 503 \"starting\": "
           + "a script waits for 200 before using the demo.",
-      "Any other --name=value option is passed to Beam, e.g. --runner=DirectRunner "
-          + "or --targetParallelism=2."
+      "Any other --name=value option is passed to Beam, e.g. --runner=DirectRunner (Beam's "
+          + "test runner: fine for a trickle of events, far slower under load) or --parallelism=2."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped with Ctrl-C", "2:usage error, or a part failed to start"})
@@ -126,7 +126,7 @@ final class DemoCommand implements Callable<Integer> {
           + "); stop it first, or delete " + Discovery.demoFile() + " if that is wrong");
     }
     // Beam's options are checked before anything slow starts, so a typo fails at once.
-    ClickstreamOptions options = BeamArgs.parse(beamArgs, "demo");
+    ClickstreamOptions options = BeamArgs.parse(beamArgs, "demo", BeamArgs.LIVE_DEFAULT_RUNNER);
     if (hbaseZk != null) {
       HBaseConnections.hostPort(hbaseZk);
     }
@@ -188,7 +188,7 @@ final class DemoCommand implements Callable<Integer> {
     options.setSessionGap(sessionGap.toString());
     options.setAllowedLateness(allowedLateness.toString());
     // Beam's FlinkRunner would block in run(), look for a cluster, and listen on every interface.
-    FlinkJobMain.prepareForEmbedding(options);
+    FlinkJobMain.prepareForEmbedding(options, beamArgs);
     PipelineResult pipeline = ClickstreamPipeline.run(options);
     started.push(new Step("cancelling the pipeline", pipeline::cancel));
 

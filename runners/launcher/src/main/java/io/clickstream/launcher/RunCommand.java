@@ -28,8 +28,8 @@ import redis.clients.jedis.JedisPooled;
     header = "Run the streaming pipeline alone against an existing HBase and Redis.",
     description = {
       "Starts the pipeline and keeps it running until Ctrl-C or `./analytics stop`; every 10 s it prints "
-          + "the watermark. Beam options pass straight through: --runner=DirectRunner (default) or "
-          + "--runner=FlinkRunner with --flinkMaster=[local] (embedded, the default) or host:port (a cluster), "
+          + "the watermark. Beam options pass straight through: --runner=FlinkRunner (default) "
+          + "with --flinkMaster=[local] (embedded, the default) or host:port (a cluster), or --runner=DirectRunner, "
           + "--parallelism=N, --checkpointingInterval=MILLIS, and the rest.",
       "A restart resumes where the last run stopped (see docs/runners.md). Without --hbase-zk / --redis, "
           + "uses the running `./analytics demo`'s."
@@ -55,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
       throw new UserError("a pipeline started by `./analytics run` is already running (pid " + RunningPipeline.running()
           + "); stop it first with ./analytics stop");
     }
-    ClickstreamOptions options = BeamArgs.parse(beamArgs, "run");
+    ClickstreamOptions options = BeamArgs.parse(beamArgs, "run", BeamArgs.LIVE_DEFAULT_RUNNER);
     target.applyTo(options, err);
 
     long pid = ProcessHandle.current().pid();
@@ -64,7 +64,7 @@ final class RunCommand implements Callable<Integer> {
         options.getHbaseZk(), options.getRedisUrl());
     err.flush();
     // Beam's FlinkRunner would block in run(), look for a cluster, and listen on every interface.
-    FlinkJobMain.prepareForEmbedding(options);
+    FlinkJobMain.prepareForEmbedding(options, beamArgs);
     PipelineResult pipeline = ClickstreamPipeline.run(options);
     Thread hook = new Thread(() -> drain(pipeline, err), "analytics-run-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -147,6 +148,14 @@ class CommandLineTest {
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
     assertThat(run.err()).startsWith("error: invalid Beam option:").contains("NoSuchRunner");
     assertThat(run.err()).doesNotContain("[1/5]");
+  }
+
+  @Test
+  void theDemoAndRunUseEmbeddedFlinkUnlessARunnerIsNamed() {
+    assertThat(BeamArgs.parse(List.of(), "demo", BeamArgs.LIVE_DEFAULT_RUNNER).getRunner().getSimpleName())
+        .isEqualTo("FlinkRunner");
+    assertThat(BeamArgs.parse(List.of("--runner=DirectRunner"), "run", BeamArgs.LIVE_DEFAULT_RUNNER).getRunner()
+        .getSimpleName()).isEqualTo("DirectRunner");
   }
 
   @Test
