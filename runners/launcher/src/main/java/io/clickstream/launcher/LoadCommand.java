@@ -14,12 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.hbase.client.BufferedMutator;
 import org.apache.hadoop.hbase.client.Connection;
-import org.apache.hadoop.hbase.client.Put;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -36,13 +32,16 @@ import picocli.CommandLine.Spec;
       "Each line is validated as the pipeline would; valid lines are stored exactly as given, rejected "
           + "ones are reported on stderr as `line N: <reason>`. Blank lines are skipped. Re-loading a "
           + "file is harmless: an event id overwrites its own row.",
+      "Valid lines are written in batches while the next ones are read and checked. Whenever the input "
+          + "pauses (a pipe with nothing more yet), everything read so far is written before load waits "
+          + "for more, so events piped in one at a time show up at once.",
       "Without --hbase-zk, uses the HBase of the running `./analytics demo`."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:every line was written",
       "1:some lines were rejected (the valid ones were written)",
-      "2:usage error, unreadable file, or HBase could not be reached"
+      "2:usage error, unreadable file, or HBase could not be reached or failed a write"
     })
 final class LoadCommand implements Callable<Integer> {
 
@@ -56,7 +55,11 @@ final class LoadCommand implements Callable<Integer> {
   String hbaseZk;
 
   @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1000",
-      description = "Puts sent to HBase per batch (default: ${DEFAULT-VALUE}).")
+      description = {
+        "Valid lines written to HBase per request (default: ${DEFAULT-VALUE}).",
+        "1 writes each line and waits for HBase to acknowledge it before reading the next: for single "
+            + "events at low latency."
+      })
   int batchSize;
 
   /** Standard input, replaceable in tests. */
@@ -75,43 +78,46 @@ final class LoadCommand implements Callable<Integer> {
     String source = "-".equals(file) ? "standard input" : file;
     try (BufferedReader reader = open()) {
       String zk = Discovery.resolveHBase(hbaseZk, err);
-      long written = 0;
-      long rejected = 0;
       long lineNumber = 0;
+      long rejected = 0;
+      long written;
       long started;
       try (Connection connection = HBaseConnections.connectAndCreateTable(zk);
-          BufferedMutator mutator = connection.getBufferedMutator(EventTable.NAME)) {
+          BatchWriter writer = new BatchWriter(connection, zk, batchSize)) {
         started = System.nanoTime();
         long lastReport = started;
         long readAtLastReport = 0;
-        List<Put> batch = new ArrayList<>(batchSize);
         String line;
         while ((line = readLine(reader, source)) != null) {
           lineNumber++;
-          if (line.isBlank()) {
-            continue;
-          }
-          ParseResult parsed = EventParser.parse(line);
-          if (parsed.isOk()) {
-            batch.add(EventTable.put(parsed.event(), line));
-            if (batch.size() >= batchSize) {
-              written += send(mutator, batch);
+          if (!line.isBlank()) {
+            ParseResult parsed = EventParser.parse(line);
+            if (parsed.isOk()) {
+              writer.add(EventTable.put(parsed.event(), line));
+              if (batchSize == 1) {
+                writer.flush(); // acknowledged before the next line is read
+              }
+            } else {
+              rejected++;
+              err.println("line " + lineNumber + ": " + parsed.error());
             }
-          } else {
-            rejected++;
-            err.println("line " + lineNumber + ": " + parsed.error());
+          }
+          if (!ready(reader, source)) {
+            // Nothing more to read yet: write what there is before waiting for more input.
+            writer.flush();
           }
           long now = System.nanoTime();
           if (now - lastReport >= progressEveryMillis * 1_000_000L) {
             double rate = (lineNumber - readAtLastReport) / ((now - lastReport) / 1e9);
             err.printf("%,d lines read (%,.0f lines/s), %,d written, %,d rejected%n",
-                lineNumber, rate, written, rejected);
+                lineNumber, rate, writer.written(), rejected);
             err.flush();
             lastReport = now;
             readAtLastReport = lineNumber;
           }
         }
-        written += send(mutator, batch);
+        writer.flush();
+        written = writer.written();
       }
       err.flush();
       double seconds = (System.nanoTime() - started) / 1e9;
@@ -119,17 +125,6 @@ final class LoadCommand implements Callable<Integer> {
       out.flush();
       return rejected == 0 ? Analytics.EXIT_OK : Analytics.EXIT_REJECTED;
     }
-  }
-
-  private static long send(BufferedMutator mutator, List<Put> batch) throws IOException {
-    if (batch.isEmpty()) {
-      return 0;
-    }
-    int n = batch.size();
-    mutator.mutate(batch);
-    mutator.flush();
-    batch.clear();
-    return n;
   }
 
   private BufferedReader open() {
@@ -144,6 +139,15 @@ final class LoadCommand implements Callable<Integer> {
       throw new UserError("cannot read " + file + ": no such file");
     } catch (IOException e) {
       throw new UserError("cannot read " + file + ": " + Analytics.describe(e));
+    }
+  }
+
+  /** Whether a line can be read without waiting (for a file: until its end). */
+  private static boolean ready(BufferedReader reader, String source) {
+    try {
+      return reader.ready();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + source + " failed: " + e.getMessage(), e);
     }
   }
 

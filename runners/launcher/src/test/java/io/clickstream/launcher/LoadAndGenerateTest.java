@@ -7,6 +7,9 @@ import io.clickstream.core.EventParser;
 import io.clickstream.core.EventTable;
 import io.clickstream.core.generator.JourneyGenerator;
 import java.io.ByteArrayInputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +19,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.hbase.TableNotFoundException;
 import org.apache.hadoop.hbase.client.Result;
 import org.apache.hadoop.hbase.client.ResultScanner;
 import org.apache.hadoop.hbase.client.Scan;
@@ -26,6 +32,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code load} and {@code generate} against the real HBase mini cluster of this JVM ({@link MiniHBase}). */
 class LoadAndGenerateTest {
@@ -124,6 +132,59 @@ class LoadAndGenerateTest {
     assertThat(rows()).hasSize((int) lines.stream().distinct().count());
   }
 
+  @ParameterizedTest(name = "--batch-size {0}")
+  @ValueSource(strings = {"1", "1000"})
+  void fromAPipeEachLineIsWrittenBeforeLoadWaitsForTheNext(String batchSize) throws Exception {
+    List<String> lines = new JourneyGenerator(11).batch(5, FROM, Duration.ofMinutes(30)).stream().distinct().toList();
+    PipedOutputStream producer = new PipedOutputStream();
+    PipedInputStream input = new PipedInputStream(producer, 64 * 1024);
+    CompletableFuture<Run> load = CompletableFuture.supplyAsync(() -> Run.of(
+        cli -> ((LoadCommand) cli.getSubcommands().get("load").getCommand()).stdin = input,
+        "load", "-", "--hbase-zk", hbase.zk(), "--batch-size", batchSize));
+    try {
+      for (String line : lines.subList(0, 3)) {
+        producer.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        producer.flush();
+        awaitRow(line, load);
+      }
+    } finally {
+      producer.close(); // end of input: load ends (also after a failed assertion, before the next test)
+      load.handle((run, e) -> null).get(60, TimeUnit.SECONDS);
+    }
+
+    Run run = load.get();
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out()).startsWith("3 lines written, 0 rejected");
+  }
+
+  @Test
+  void aWriteHBaseRefusesFailsTheLoadWithAnErrorNamingHBase() throws Exception {
+    List<String> lines = new JourneyGenerator(13).batch(5, FROM, Duration.ofMinutes(30)).stream().distinct().toList();
+    PipedOutputStream producer = new PipedOutputStream();
+    PipedInputStream input = new PipedInputStream(producer, 64 * 1024);
+    CompletableFuture<Run> load = CompletableFuture.supplyAsync(() -> Run.of(
+        cli -> ((LoadCommand) cli.getSubcommands().get("load").getCommand()).stdin = input,
+        "load", "-", "--hbase-zk", hbase.zk()));
+    try {
+      producer.write((lines.get(0) + "\n").getBytes(StandardCharsets.UTF_8));
+      producer.flush();
+      awaitRow(lines.get(0), load);
+      hbase.util().deleteTable(EventTable.NAME); // the next write has nowhere to go
+      producer.write((lines.get(1) + "\n").getBytes(StandardCharsets.UTF_8));
+      producer.flush();
+      Run run = load.get(120, TimeUnit.SECONDS);
+
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+      assertThat(run.err()).as(run.toString())
+          .contains("error: writing to HBase at " + hbase.zk() + " failed: ")
+          .contains("(1 lines were written before; loading the file again is harmless)");
+      assertThat(run.out()).isEmpty();
+    } finally {
+      producer.close();
+      load.handle((run, e) -> null).get(120, TimeUnit.SECONDS); // ended before the next test
+    }
+  }
+
   @Test
   void withoutAnAddressLoadFindsTheRunningDemoAndSaysHow() throws Exception {
     long pid = ProcessHandle.current().pid(); // a live pid stands in for the demo's
@@ -154,6 +215,28 @@ class LoadAndGenerateTest {
     assertThat(run.out()).contains(" events written");
     for (String json : rows.values()) {
       assertThat(EventParser.parse(json).error()).isNull();
+    }
+  }
+
+  /** Waits until {@code line} is in the table, while {@code load} still runs (its input is still open). */
+  private static void awaitRow(String line, CompletableFuture<Run> load) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!inTable(line)) {
+      assertThat(load).as("load ended early: %s", load.isDone() ? load.getNow(null) : "").isNotDone();
+      assertThat(System.nanoTime()).as("the line written to load's input is in HBase within 30 s").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    assertThat(load).isNotDone();
+  }
+
+  private static boolean inTable(String line) throws Exception {
+    try {
+      return rows().containsValue(line);
+    } catch (TableNotFoundException | UncheckedIOException e) {
+      if (e instanceof TableNotFoundException || e.getCause() instanceof TableNotFoundException) {
+        return false; // load has not created it yet
+      }
+      throw e;
     }
   }
 
