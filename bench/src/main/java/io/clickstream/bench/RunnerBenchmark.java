@@ -1,247 +1,218 @@
 package io.clickstream.bench;
 
-import io.clickstream.core.Event;
-import io.clickstream.core.EventJson;
-import io.clickstream.core.EventParser;
+import io.clickstream.api.ApiConfig;
+import io.clickstream.api.ApiServer;
 import io.clickstream.core.EventTable;
-import io.clickstream.core.RedisKeys;
-import io.clickstream.core.generator.JourneyGenerator;
+import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.flink.FlinkJobMain;
 import io.clickstream.launcher.EmbeddedHBase;
 import io.clickstream.pipeline.ClickstreamOptions;
 import io.clickstream.pipeline.ClickstreamPipeline;
-import io.clickstream.pipeline.ComputeSessionContributions;
-import io.clickstream.pipeline.SessionContribution;
-import io.clickstream.pipeline.SessionContributionStore;
+import io.clickstream.pipeline.SessionSettings;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.hadoop.hbase.HBaseTestingUtility;
 import org.apache.hadoop.hbase.client.Admin;
-import org.apache.hadoop.hbase.client.BufferedMutator;
-import org.apache.hadoop.hbase.client.Delete;
 import org.apache.hadoop.hbase.client.Connection;
-import org.apache.hadoop.hbase.client.Result;
-import org.apache.hadoop.hbase.client.ResultScanner;
-import org.apache.hadoop.hbase.client.Scan;
-import org.apache.hadoop.hbase.client.Table;
-import org.apache.hadoop.hbase.util.Bytes;
 import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 import redis.embedded.RedisServer;
 
 /**
- * The same work three ways, side by side in one run, against one HBase and one Redis: a plain-Java
- * baseline (scan, parse, sessionize, compute each session's contribution, write it with the same
- * Redis writer), the pipeline on the Direct runner, and the pipeline on embedded Flink. Reports
- * throughput (until Redis holds every count) and the write-to-Redis latency of single events.
+ * Issue 8's benchmark: the same work by a plain-Java baseline and by the pipeline on each runner, side
+ * by side in one JVM, against one HBase mini cluster and one Redis (docs/benchmarks.md).
  *
- * <p>Usage: {@code RunnerBenchmark [users] [latency probes]}; see docs/benchmarks.md.
+ * <p>A dataset of about {@code --events} events is written once. The baseline counts it; then each
+ * runner starts from an empty Redis and is timed until Redis holds exactly the baseline's aggregates
+ * (event counts, funnel results, catalog totals), with its peak heap. With the runner caught up, a
+ * background load is written and single events are probed until the JSON API counts them. Prints a
+ * Markdown table and writes the figures as JSON to {@code bench/target/benchmark-<time>.json}.
  */
 public final class RunnerBenchmark {
 
-  private static final Duration GAP = Duration.ofMinutes(30);
+  /** The session gap of the run; allowed lateness and out-of-orderness stay at the pipeline's defaults. */
+  private static final String SESSION_GAP = "PT30M";
+  /** A runner's drain may take this long, plus a second per {@link #SLOWEST_EVENTS_PER_SECOND} events. */
+  private static final Duration DRAIN_ALLOWANCE = Duration.ofMinutes(2);
+  private static final int SLOWEST_EVENTS_PER_SECOND = 100;
+  /** Background load before the first probe, so that every probe meets a runner under load. */
+  private static final Duration LOAD_WARM_UP = Duration.ofSeconds(3);
+  private static final String BASELINE = "plain Java (baseline)";
 
-  public static void main(String[] args) throws Exception {
-    int users = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
-    int probes = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-    HBaseTestingUtility hbase = startHBase();
-    RedisServer redisServer = null;
+  private final BenchArgs args;
+  private final String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+  private final BenchReport report = new BenchReport();
+  private final List<FunnelDefinition> funnels = BenchFunnels.definitions();
+  private Connection hbase;
+  private String zk;
+  private String redisUrl;
+  private JedisPooled redis;
+  private RedisAggregates aggregates;
+
+  private RunnerBenchmark(BenchArgs args) {
+    this.args = args;
+  }
+
+  public static void main(String[] argv) {
+    BenchArgs args;
     try {
-      int port;
-      try (ServerSocket socket = new ServerSocket(0)) {
-        port = socket.getLocalPort();
-      }
-      redisServer = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").build();
-      redisServer.start();
-      String redisUrl = "redis://127.0.0.1:" + port;
-      String zk = "127.0.0.1:" + hbase.getZkCluster().getClientPort();
-      JedisPooled redis = new JedisPooled(URI.create(redisUrl));
-
-      List<String> lines = new JourneyGenerator(2024).batch(users, Instant.now().minusSeconds(600), Duration.ofSeconds(600));
-      Connection connection = hbase.getConnection();
-      write(connection, lines);
-      System.out.printf("Dataset: %,d events of %,d users written to HBase%n", lines.size(), users);
-
-      redis.flushAll();
-      long t0 = System.nanoTime();
-      plainJava(connection, redisUrl);
-      double baseline = seconds(t0);
-      Map<String, String> expected = counts(redis);
-      System.out.printf("plain Java: %.2f s (%d count fields)%n", baseline, expected.size());
-
-      List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"plain Java (baseline)", fmt(baseline), rate(lines.size(), baseline), "1.00", "-", "-"});
-      for (String runner : List.of("DirectRunner", "FlinkRunner")) {
-        redis.flushAll();
-        long start = System.nanoTime();
-        PipelineResult pipeline = ClickstreamPipeline.run(options(runner, zk, redisUrl));
-        try {
-          while (!counts(redis).equals(expected)) {
-            if (seconds(start) > 900) {
-              throw new IllegalStateException(runner + " did not reach the baseline's counts in 15 minutes");
-            }
-            Thread.sleep(100);
-          }
-          double took = seconds(start);
-          long[] latencies = latencies(connection, redis, probes, runner);
-          System.out.printf("%s: %.2f s; latency p50 %d ms, p90 %d ms%n", runner, took, pct(latencies, 50), pct(latencies, 90));
-          rows.add(new String[] {runner, fmt(took), rate(lines.size(), took), String.format("%.2f", took / baseline),
-              pct(latencies, 50) + " ms", pct(latencies, 90) + " ms"});
-        } finally {
-          pipeline.cancel();
-          removeProbes(connection, probes, runner);
-        }
-      }
-      System.out.println();
-      System.out.println("| engine | seconds | events/s | time vs plain Java | write->Redis p50 | p90 |");
-      System.out.println("|---|---|---|---|---|---|");
-      for (String[] row : rows) {
-        System.out.println("| " + String.join(" | ", row) + " |");
-      }
+      args = BenchArgs.parse(argv);
+    } catch (BenchArgs.BadArgument e) {
+      System.err.println(e.getMessage());
+      System.err.println(BenchArgs.USAGE);
+      System.exit(2);
+      return;
+    }
+    if (args == null) {
+      System.out.println(BenchArgs.USAGE);
+      System.exit(0);
+      return;
+    }
+    try {
+      new RunnerBenchmark(args).run();
       System.exit(0);
     } catch (Throwable e) {
       // HBase's threads would keep the JVM alive and its handler would swallow this: report and exit.
       e.printStackTrace();
       System.exit(1);
+    }
+  }
+
+  private void run() throws Exception {
+    report.context("started", Instant.now().toString());
+    startServices();
+    SessionSettings settings = SessionSettings.from(options(BenchArgs.DIRECT));
+    Dataset dataset = Dataset.write(hbase, args.events(),
+        Duration.ofMillis(settings.allowedLateness().getMillis() + settings.outOfOrderness().getMillis()));
+    BenchReport.Row baseline = baseline(dataset, settings.sessionGap().getMillis());
+    report.add(baseline);
+    Map<String, Long> expected = aggregates.read();
+
+    // One API for every runner: it only reads Redis, which each runner starts afresh.
+    try (ApiServer api = new ApiServer(new ApiConfig("127.0.0.1", 0, redisUrl, zk, "bench-token"))) {
+      api.start();
+      for (String runner : args.runners()) {
+        report.add(measure(runner, dataset, expected, baseline.eventsPerSecond(), api.port()));
+      }
+    }
+    report.printTable();
+    Path json = report.writeJson(Path.of(System.getProperty("bench.output", "target")), stamp);
+    System.out.println("Figures written to " + json.toAbsolutePath());
+  }
+
+  /** The plain-Java baseline, from an empty Redis; leaves its aggregates in Redis, for the runners to match. */
+  private BenchReport.Row baseline(Dataset dataset, long gapMillis) throws Exception {
+    redis.flushAll();
+    HeapWatcher heap = HeapWatcher.start();
+    long start = System.nanoTime();
+    PlainJavaBaseline.Counted counted = new PlainJavaBaseline(funnels, gapMillis).run(hbase, redis);
+    double seconds = secondsSince(start);
+    HeapWatcher.Peak peak = heap.stop();
+    if (counted.events() != dataset.events()) {
+      throw new IllegalStateException("the baseline read " + counted.events() + " distinct events, the dataset has "
+          + dataset.events());
+    }
+    double rate = counted.events() / seconds;
+    System.out.printf("%s: %.2f s, %,.0f events/s: %,d events of %,d users in %,d sessions, %,d count fields%n",
+        BASELINE, seconds, rate, counted.events(), counted.users(), counted.sessions(), counted.countFields());
+    describeRun(dataset, counted);
+    return new BenchReport.Row(BASELINE, counted.events(), seconds, rate, 1.0, peak, null);
+  }
+
+  /** One runner: drain time and heap from an empty Redis, then freshness under load. */
+  private BenchReport.Row measure(String runner, Dataset dataset, Map<String, Long> expected, double baselineRate,
+      int apiPort) throws Exception {
+    System.out.printf("%s: reading the dataset from the start%n", runner);
+    redis.flushAll();
+    BenchFunnels.store(redis, funnels);
+    HeapWatcher heap = HeapWatcher.start();
+    long start = System.nanoTime();
+    PipelineResult pipeline = ClickstreamPipeline.run(options(runner));
+    try {
+      Duration limit = DRAIN_ALLOWANCE.plusSeconds(dataset.events() / SLOWEST_EVENTS_PER_SECOND);
+      double drainSeconds;
+      HeapWatcher.Peak peak;
+      try {
+        drainSeconds = new Drain(runner, aggregates, expected, dataset.events()).await(start, limit);
+      } finally {
+        peak = heap.stop();
+      }
+      double rate = dataset.events() / drainSeconds;
+      System.out.printf("%s: caught up in %.2f s, %,.0f events/s, the baseline's aggregates exactly%n", runner,
+          drainSeconds, rate);
+      BenchReport.Freshness freshness = freshness(runner, apiPort);
+      return new BenchReport.Row(runner, dataset.events(), drainSeconds, rate, rate / baselineRate, peak, freshness);
     } finally {
-      if (redisServer != null) {
-        redisServer.stop();
-      }
+      pipeline.cancel();
+      Dataset.removeRowsWrittenAfter(hbase, dataset);
     }
   }
 
-  private static ClickstreamOptions options(String runner, String zk, String redisUrl) {
-    List<String> args = new ArrayList<>(List.of("--runner=" + runner, "--hbaseZk=" + zk, "--redisUrl=" + redisUrl,
-        "--sessionGap=" + GAP, "--readFromMillis=0"));
-    if (runner.equals("FlinkRunner")) {
-      args.addAll(List.of("--flinkMaster=[local]", "--parallelism=2"));
+  private BenchReport.Freshness freshness(String runner, int apiPort) throws Exception {
+    double rate = args.loadRate(runner);
+    System.out.printf("%s: %d probes under a load of %,.0f events/s%n", runner, args.probes(), rate);
+    LoadWriter load = LoadWriter.start(hbase, rate);
+    FreshnessProbe.Result probes;
+    try (load) {
+      Thread.sleep(LOAD_WARM_UP.toMillis());
+      probes = new FreshnessProbe(hbase, apiPort, "probe_" + runner + "_" + stamp + "_").run(args.probes());
     }
-    ClickstreamOptions options = PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(ClickstreamOptions.class);
-    FlinkJobMain.prepareForEmbedding(options);
-    return options;
+    BenchReport.Freshness f = BenchReport.Freshness.of(rate, load.achievedRate(), probes);
+    System.out.printf("%s: write -> API p50 / p90 / p99 %s ms, %d of %d not visible; load %,.0f events/s%n",
+        runner, f.percentiles(), f.notVisible(), f.probes(), f.achievedLoadRate());
+    return f;
   }
 
-  /** The baseline: what the pipeline does to these rows, in one thread, without Beam. */
-  private static void plainJava(Connection connection, String redisUrl) throws Exception {
-    Map<String, List<Event>> byUser = new HashMap<>();
-    try (Table table = connection.getTable(EventTable.NAME);
-        ResultScanner scanner = table.getScanner(new Scan().addColumn(EventTable.FAMILY, EventTable.JSON))) {
-      for (Result result : scanner) {
-        Event e = EventParser.parse(Bytes.toString(result.getValue(EventTable.FAMILY, EventTable.JSON))).event();
-        if (e != null) {
-          byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
-        }
-      }
+  private void describeRun(Dataset dataset, PlainJavaBaseline.Counted baseline) {
+    report.context("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
+        "maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20, "java", System.getProperty("java.version")));
+    report.context("dataset", Map.of("events", dataset.events(), "lines", dataset.lines(), "users", dataset.users(),
+        "sessions", baseline.sessions(), "countFields", baseline.countFields()));
+    report.context("settings", Map.of("sessionGap", SESSION_GAP, "probes", args.probes(),
+        "loadRates", Map.of(BenchArgs.DIRECT, args.loadRateDirect(), BenchArgs.FLINK, args.loadRateFlink()),
+        "funnels", funnels.stream().map(FunnelDefinition::id).toList()));
+  }
+
+  private ClickstreamOptions options(String runner) {
+    List<String> options = new ArrayList<>(List.of("--runner=" + runner, "--hbaseZk=" + zk, "--redisUrl=" + redisUrl,
+        "--sessionGap=" + SESSION_GAP, "--readFromMillis=0"));
+    if (runner.equals(BenchArgs.FLINK)) {
+      options.addAll(List.of("--flinkMaster=[local]", "--parallelism=2"));
     }
-    List<SessionContribution> batch = new ArrayList<>();
-    try (SessionContributionStore store = new SessionContributionStore(redisUrl)) {
-      for (Map.Entry<String, List<Event>> user : byUser.entrySet()) {
-        List<Event> ordered = ComputeSessionContributions.distinctInOrder(user.getValue());
-        int from = 0;
-        for (int i = 1; i <= ordered.size(); i++) {
-          if (i == ordered.size()
-              || ordered.get(i).timestampMillis() - ordered.get(i - 1).timestampMillis() >= GAP.toMillis()) {
-            List<Event> session = ordered.subList(from, i);
-            batch.add(ComputeSessionContributions.contributionOf(user.getKey(), session.get(0).timestampMillis(),
-                session.get(session.size() - 1).timestampMillis() + GAP.toMillis(), false, false, session));
-            from = i;
-          }
-          if (batch.size() >= 500) {
-            store.apply(batch);
-            batch.clear();
-          }
-        }
-      }
-      store.apply(batch);
-    }
+    ClickstreamOptions parsed = PipelineOptionsFactory.fromArgs(options.toArray(String[]::new)).as(ClickstreamOptions.class);
+    FlinkJobMain.prepareForEmbedding(parsed, options);
+    return parsed;
   }
 
-  /** Write-to-Redis latency of single events, written one at a time while the pipeline runs. */
-  private static long[] latencies(Connection connection, JedisPooled redis, int probes, String runner) throws Exception {
-    long[] millis = new long[probes];
-    for (int i = 0; i < probes; i++) {
-      String name = probeName(runner, i);
-      Event probe = new Event(name, "probe-user-" + i, name, System.currentTimeMillis(), null, null, null, null, null, Map.of());
-      long written = System.nanoTime();
-      write(connection, List.of(EventJson.toJson(probe)));
-      while (redis.hget(RedisKeys.CATALOG_TOTAL, name) == null) {
-        Thread.sleep(5);
-      }
-      millis[i] = (System.nanoTime() - written) / 1_000_000;
-      Thread.sleep(200);
-    }
-    Arrays.sort(millis);
-    return millis;
-  }
-
-  /** The next run reads the table from the start: it must find exactly the dataset again. */
-  private static void removeProbes(Connection connection, int probes, String runner) throws Exception {
-    try (Table table = connection.getTable(EventTable.NAME)) {
-      for (int i = 0; i < probes; i++) {
-        table.delete(new Delete(EventTable.rowKey("probe-user-" + i, probeName(runner, i))));
-      }
-    }
-  }
-
-  private static String probeName(String runner, int i) {
-    return "probe_" + runner + "_" + i;
-  }
-
-  private static Map<String, String> counts(JedisPooled redis) {
-    Map<String, String> counts = new TreeMap<>();
-    String cursor = ScanParams.SCAN_POINTER_START;
-    do {
-      ScanResult<String> page = redis.scan(cursor, new ScanParams().match(RedisKeys.PREFIX + "cnt:*").count(1000));
-      for (String key : page.getResult()) {
-        redis.hgetAll(key).forEach((field, value) -> counts.put(key + "\n" + field, value));
-      }
-      cursor = page.getCursor();
-    } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-    return counts;
-  }
-
-  private static void write(Connection connection, List<String> lines) throws Exception {
-    try (BufferedMutator mutator = connection.getBufferedMutator(EventTable.NAME)) {
-      for (String line : lines) {
-        mutator.mutate(EventTable.put(EventParser.parse(line).event(), line));
-      }
-    }
-  }
-
-  private static HBaseTestingUtility startHBase() throws Exception {
+  private void startServices() throws Exception {
     HBaseTestingUtility util = EmbeddedHBase.start(Files.createTempDirectory("clickstream-bench")).util();
     try (Admin admin = util.getConnection().getAdmin()) {
       EventTable.createIfMissing(admin);
     }
-    return util;
+    hbase = util.getConnection();
+    zk = "127.0.0.1:" + util.getZkCluster().getClientPort();
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    // Stopped by its own shutdown hook when main exits.
+    RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").build().start();
+    redisUrl = "redis://127.0.0.1:" + port;
+    redis = new JedisPooled(URI.create(redisUrl));
+    aggregates = new RedisAggregates(redis);
   }
 
-  private static long pct(long[] sorted, int percentile) {
-    return sorted[Math.min(sorted.length - 1, sorted.length * percentile / 100)];
-  }
-
-  private static double seconds(long startNanos) {
+  private static double secondsSince(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e9;
-  }
-
-  private static String fmt(double seconds) {
-    return String.format("%.2f", seconds);
-  }
-
-  private static String rate(int events, double seconds) {
-    return String.format("%,.0f", events / seconds);
   }
 }
