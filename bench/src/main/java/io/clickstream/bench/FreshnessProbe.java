@@ -7,24 +7,27 @@ import io.clickstream.core.EventJson;
 import io.clickstream.core.EventTable;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.Table;
 
 /**
  * How fresh the JSON API is: single events, each with a name of its own, are written to HBase one
- * every {@link #SPACING_MILLIS} ms, and each one's latency runs from its write until
- * {@code GET /api/counts?event=NAME} (default range: the last hour) shows it counted.
+ * every {@link #SPACING_MILLIS} ms, and each one's latency runs from its write until the API counts
+ * it: until {@code GET /api/events} lists its name. The catalog is written by the same Lua call as the
+ * event's counts, so it shows an event exactly when {@code /api/counts} does; one catalog request per
+ * poll serves every pending probe, where a counts request per probe would load the machine being
+ * measured with thousands of requests a second once probes pile up behind a slow runner.
  */
 final class FreshnessProbe {
 
@@ -52,14 +55,14 @@ final class FreshnessProbe {
   private record Probe(String name, long writtenNanos) {}
 
   private final Connection connection;
-  private final URI countsEndpoint;
+  private final URI catalogEndpoint;
   private final String namePrefix;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** @param namePrefix makes the probes' event names unique to one runner in one benchmark run */
   FreshnessProbe(Connection connection, int apiPort, String namePrefix) {
     this.connection = connection;
-    this.countsEndpoint = URI.create("http://127.0.0.1:" + apiPort + "/api/counts");
+    this.catalogEndpoint = URI.create("http://127.0.0.1:" + apiPort + "/api/events");
     this.namePrefix = namePrefix;
   }
 
@@ -77,9 +80,10 @@ final class FreshnessProbe {
           pending.add(send(table, namePrefix + sent++));
           nextSend += SPACING_MILLIS * 1_000_000;
         }
+        Set<String> counted = pending.isEmpty() ? Set.of() : countedNames();
         for (Iterator<Probe> it = pending.iterator(); it.hasNext(); ) {
           Probe probe = it.next();
-          if (counted(probe.name())) {
+          if (counted.contains(probe.name())) {
             latencies.add((System.nanoTime() - probe.writtenNanos()) / 1_000_000);
             it.remove();
           } else if (System.nanoTime() - probe.writtenNanos() > GIVE_UP.toNanos()) {
@@ -101,23 +105,19 @@ final class FreshnessProbe {
     return new Probe(name, written);
   }
 
-  /** Whether the API counts the event: any non-zero point in its default range, the last hour. */
-  private boolean counted(String name) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(
-            URI.create(countsEndpoint + "?event=" + URLEncoder.encode(name, StandardCharsets.UTF_8)))
-        .timeout(Duration.ofSeconds(5))
-        .build();
+  /** The names of every event the API counts. */
+  private Set<String> countedNames() throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(catalogEndpoint).timeout(Duration.ofSeconds(5)).build();
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new IOException("GET " + request.uri() + " answered " + response.statusCode() + ": " + response.body());
     }
-    for (JsonNode series : JSON.readTree(response.body()).path("series")) {
-      for (JsonNode point : series.path("points")) {
-        if (point.path("count").asLong() > 0) {
-          return true;
-        }
+    Set<String> names = new HashSet<>();
+    for (JsonNode event : JSON.readTree(response.body())) {
+      if (event.path("total").asLong() > 0) {
+        names.add(event.path("name").asText());
       }
     }
-    return false;
+    return names;
   }
 }
