@@ -134,6 +134,7 @@ public final class RunnerBenchmark {
       int apiPort) throws Exception {
     System.out.printf("%s: reading the dataset from the start%n", runner);
     redis.flushAll();
+    long emptyRedis = RedisFootprint.emptyBytes(redis);
     BenchFunnels.store(redis, funnels);
     HeapWatcher heap = HeapWatcher.start();
     long start = System.nanoTime();
@@ -150,6 +151,9 @@ public final class RunnerBenchmark {
       double rate = dataset.events() / drainSeconds;
       System.out.printf("%s: caught up in %.2f s, %,.0f events/s, the baseline's aggregates exactly%n", runner,
           drainSeconds, rate);
+      RedisFootprint footprint = RedisFootprint.measure(redis, emptyRedis, expected);
+      System.out.printf("%s: Redis holds %s%n", runner, footprint);
+      report.context("redis after " + runner, footprint);
       BenchReport.Freshness freshness = freshness(runner, apiPort);
       return new BenchReport.Row(runner, dataset.events(), drainSeconds, rate, rate / baselineRate, peak, freshness);
     } finally {
