@@ -2,27 +2,35 @@ package io.clickstream.pipeline;
 
 import io.clickstream.core.RedisKeys;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.MapCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.io.redis.RedisIO;
-import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
-import org.apache.beam.sdk.values.TypeDescriptors;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.PipelineBase;
+import redis.clients.jedis.params.XAddParams;
 
 /**
- * Appends dead letters to the Redis stream {@link RedisKeys#DEAD_LETTERS} with Beam's own RedisIO
- * (XADD fits: an append-only log needs no idempotent increments; a retried bundle may append an
+ * Appends dead letters to the Redis stream {@link RedisKeys#DEAD_LETTERS}, a bundle's worth per round
+ * trip (XADD fits: an append-only log needs no idempotent increments; a retried bundle may append an
  * entry twice, never lose one).
+ *
+ * <p>It connects with the whole {@code --redisUrl}, as every other writer does: password, TLS
+ * ({@code rediss://}) and database. Beam's RedisIO, used before, takes only a host and a port, so
+ * against a protected Redis the first dead letter failed the pipeline.
  */
 public class WriteDeadLetters extends PTransform<PCollection<DeadLetter>, PDone> {
 
   /** The stream is a log for people to read, not an archive: XADD trims it to about this many. */
   static final long MAX_ENTRIES = 100_000;
+  /** The start of a rejected row is enough to see what is wrong with it; a huge row must not fill Redis. */
+  static final int MAX_RAW_CHARS = 4096;
+  private static final int BATCH_SIZE = 500;
 
   private final String redisUrl;
 
@@ -32,21 +40,82 @@ public class WriteDeadLetters extends PTransform<PCollection<DeadLetter>, PDone>
 
   @Override
   public PDone expand(PCollection<DeadLetter> deadLetters) {
-    URI redis = URI.create(redisUrl);
-    return deadLetters
-        .apply("ToStreamEntry", MapElements
-            .into(TypeDescriptors.kvs(TypeDescriptors.strings(),
-                TypeDescriptors.maps(TypeDescriptors.strings(), TypeDescriptors.strings())))
-            .via((DeadLetter d) -> KV.of(RedisKeys.DEAD_LETTERS, Map.of(
-                "kind", d.kind().name().toLowerCase(java.util.Locale.ROOT),
-                "reason", d.reason(),
-                "row", d.rowKey(),
-                "written", Long.toString(d.writeTimeMillis()),
-                "raw", d.raw()))))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), MapCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
-        .apply("XaddToDeadLetterStream", RedisIO.writeStreams()
-            .withEndpoint(redis.getHost(), redis.getPort() < 0 ? 6379 : redis.getPort())
-            .withMaxLen(MAX_ENTRIES)
-            .withApproximateTrim(true));
+    deadLetters.apply("XaddToDeadLetterStream", ParDo.of(new XaddFn(redisUrl)));
+    return PDone.in(deadLetters.getPipeline());
+  }
+
+  /** The stream entry of a dead letter; {@code raw} cut to {@link #MAX_RAW_CHARS}, saying so. */
+  static Map<String, String> entry(DeadLetter d) {
+    return Map.of(
+        "kind", d.kind().name().toLowerCase(Locale.ROOT),
+        "reason", d.reason(),
+        "row", d.rowKey(),
+        "written", Long.toString(d.writeTimeMillis()),
+        "raw", capped(d.raw()));
+  }
+
+  private static String capped(String raw) {
+    if (raw == null) {
+      return "";
+    }
+    if (raw.length() <= MAX_RAW_CHARS) {
+      return raw;
+    }
+    int end = Character.isHighSurrogate(raw.charAt(MAX_RAW_CHARS - 1)) ? MAX_RAW_CHARS - 1 : MAX_RAW_CHARS;
+    return raw.substring(0, end) + "…[cut: " + raw.length() + " characters in all]";
+  }
+
+  static final class XaddFn extends DoFn<DeadLetter, Void> {
+    private final String redisUrl;
+    private transient JedisPooled redis;
+    private transient List<DeadLetter> batch;
+
+    XaddFn(String redisUrl) {
+      this.redisUrl = redisUrl;
+    }
+
+    @Setup
+    public void setup() {
+      redis = new JedisPooled(URI.create(redisUrl));
+    }
+
+    @StartBundle
+    public void startBundle() {
+      batch = new ArrayList<>();
+    }
+
+    @ProcessElement
+    public void process(@Element DeadLetter deadLetter) {
+      batch.add(deadLetter);
+      if (batch.size() >= BATCH_SIZE) {
+        flush();
+      }
+    }
+
+    @FinishBundle
+    public void finishBundle() {
+      flush();
+    }
+
+    @Teardown
+    public void teardown() {
+      if (redis != null) {
+        redis.close();
+      }
+    }
+
+    private void flush() {
+      if (batch.isEmpty()) {
+        return;
+      }
+      XAddParams trimmed = XAddParams.xAddParams().maxLen(MAX_ENTRIES).approximateTrimming();
+      try (PipelineBase pipeline = redis.pipelined()) {
+        for (DeadLetter d : batch) {
+          pipeline.xadd(RedisKeys.DEAD_LETTERS, trimmed, entry(d));
+        }
+        pipeline.sync();
+      }
+      batch.clear();
+    }
   }
 }

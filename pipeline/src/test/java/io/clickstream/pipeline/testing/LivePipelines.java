@@ -26,7 +26,11 @@ public final class LivePipelines {
         "--redisUrl=" + SharedRedis.url(),
         "--outOfOrderness=PT1S",
         "--pollIntervalMillis=100"));
-    args.addAll(List.of(extra));
+    for (String arg : extra) {
+      String name = arg.substring(0, arg.indexOf('=') + 1);
+      args.removeIf(base -> base.startsWith(name));
+      args.add(arg);
+    }
     return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(ClickstreamOptions.class);
   }
 
