@@ -2,11 +2,9 @@ package io.clickstream.pipeline;
 
 import io.clickstream.core.RedisKeys;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
@@ -65,49 +63,18 @@ public class WriteDeadLetters extends PTransform<PCollection<DeadLetter>, PDone>
     return raw.substring(0, end) + "…[cut: " + raw.length() + " characters in all]";
   }
 
-  static final class XaddFn extends DoFn<DeadLetter, Void> {
-    private final String redisUrl;
-    private transient JedisPooled redis;
-    private transient List<DeadLetter> batch;
-
+  static final class XaddFn extends BatchedRedisWriteFn<DeadLetter, JedisPooled> {
     XaddFn(String redisUrl) {
-      this.redisUrl = redisUrl;
+      super(redisUrl, BATCH_SIZE);
     }
 
-    @Setup
-    public void setup() {
-      redis = new JedisPooled(URI.create(redisUrl));
+    @Override
+    JedisPooled connect(String redisUrl) {
+      return new JedisPooled(URI.create(redisUrl));
     }
 
-    @StartBundle
-    public void startBundle() {
-      batch = new ArrayList<>();
-    }
-
-    @ProcessElement
-    public void process(@Element DeadLetter deadLetter) {
-      batch.add(deadLetter);
-      if (batch.size() >= BATCH_SIZE) {
-        flush();
-      }
-    }
-
-    @FinishBundle
-    public void finishBundle() {
-      flush();
-    }
-
-    @Teardown
-    public void teardown() {
-      if (redis != null) {
-        redis.close();
-      }
-    }
-
-    private void flush() {
-      if (batch.isEmpty()) {
-        return;
-      }
+    @Override
+    void write(JedisPooled redis, List<DeadLetter> batch) {
       XAddParams trimmed = XAddParams.xAddParams().maxLen(MAX_ENTRIES).approximateTrimming();
       try (PipelineBase pipeline = redis.pipelined()) {
         for (DeadLetter d : batch) {
@@ -115,7 +82,6 @@ public class WriteDeadLetters extends PTransform<PCollection<DeadLetter>, PDone>
         }
         pipeline.sync();
       }
-      batch.clear();
     }
   }
 }

@@ -1,10 +1,8 @@
 package io.clickstream.pipeline;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
@@ -30,54 +28,24 @@ public class WriteSessionContributions extends PTransform<PCollection<SessionCon
     return PDone.in(contributions.getPipeline());
   }
 
-  static final class WriteFn extends DoFn<SessionContribution, Void> {
-    private final String redisUrl;
+  static final class WriteFn extends BatchedRedisWriteFn<SessionContribution, SessionContributionStore> {
     private final Counter applied = Metrics.counter(WriteSessionContributions.class, "sessions_applied");
     private final Counter stale = Metrics.counter(WriteSessionContributions.class, "sessions_stale_skipped");
-    private transient SessionContributionStore store;
-    private transient List<SessionContribution> batch;
 
     WriteFn(String redisUrl) {
-      this.redisUrl = redisUrl;
+      super(redisUrl, BATCH_SIZE);
     }
 
-    @Setup
-    public void setup() {
-      store = new SessionContributionStore(redisUrl);
+    @Override
+    SessionContributionStore connect(String redisUrl) {
+      return new SessionContributionStore(redisUrl);
     }
 
-    @StartBundle
-    public void startBundle() {
-      batch = new ArrayList<>();
-    }
-
-    @ProcessElement
-    public void process(@Element SessionContribution contribution) {
-      batch.add(contribution);
-      if (batch.size() >= BATCH_SIZE) {
-        flush();
-      }
-    }
-
-    @FinishBundle
-    public void finishBundle() {
-      flush();
-    }
-
-    @Teardown
-    public void teardown() {
-      if (store != null) {
-        store.close();
-      }
-    }
-
-    private void flush() {
-      if (!batch.isEmpty()) {
-        SessionContributionStore.Outcome outcome = store.apply(batch);
-        applied.inc(outcome.applied());
-        stale.inc(outcome.stale());
-        batch.clear();
-      }
+    @Override
+    void write(SessionContributionStore store, List<SessionContribution> batch) {
+      SessionContributionStore.Outcome outcome = store.apply(batch);
+      applied.inc(outcome.applied());
+      stale.inc(outcome.stale());
     }
   }
 }
