@@ -17,9 +17,6 @@ import java.util.Set;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
-import org.apache.beam.sdk.transforms.windowing.PaneInfo;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
@@ -29,7 +26,7 @@ import org.apache.beam.sdk.values.PCollection;
  * of every session-scope funnel that covers the session.
  */
 public class ComputeSessionContributions
-    extends PTransform<PCollection<KV<String, Iterable<Event>>>, PCollection<SessionContribution>> {
+    extends PTransform<PCollection<Session>, PCollection<SessionContribution>> {
 
   /** Session order: event time, then event id, as in docs/data-model.md. */
   static final Comparator<Event> EVENT_ORDER =
@@ -57,7 +54,7 @@ public class ComputeSessionContributions
   }
 
   @Override
-  public PCollection<SessionContribution> expand(PCollection<KV<String, Iterable<Event>>> sessions) {
+  public PCollection<SessionContribution> expand(PCollection<Session> sessions) {
     return sessions
         .apply("ContributionsPerSession", ParDo.of(new ContributionFn(funnels, eventCounts, coverage)))
         .setCoder(SessionContributionCoder.of());
@@ -137,7 +134,7 @@ public class ComputeSessionContributions
     return Math.floorDiv(millis, 60_000L);
   }
 
-  static final class ContributionFn extends DoFn<KV<String, Iterable<Event>>, SessionContribution> {
+  static final class ContributionFn extends DoFn<Session, SessionContribution> {
     private final FunnelCatalog funnels;
     private final boolean eventCounts;
     private final FunnelCoverage coverage;
@@ -149,17 +146,14 @@ public class ComputeSessionContributions
     }
 
     @ProcessElement
-    public void process(
-        @Element KV<String, Iterable<Event>> session, IntervalWindow window, PaneInfo pane,
-        OutputReceiver<SessionContribution> out) {
-      String user = session.getKey();
-      List<Event> events = distinctInOrder(session.getValue());
-      long start = window.start().getMillis();
-      long end = window.end().getMillis();
-      // Early firings come before the watermark passes the session's end: it may still grow.
-      boolean closed = pane.getTiming() != PaneInfo.Timing.EARLY;
+    public void process(@Element Session session, OutputReceiver<SessionContribution> out) {
+      String user = session.userId();
+      List<Event> events = session.events();
+      long start = session.startMillis();
+      long end = session.endMillis();
+      boolean closed = session.closed();
       if (eventCounts) {
-        out.output(contributionOf(user, start, end, closed, pane.isLast(), events));
+        out.output(contributionOf(user, start, end, closed, session.last(), events));
       }
       long lastEventTime = events.isEmpty() ? end : events.get(events.size() - 1).timestampMillis();
       for (FunnelDefinition f : funnels.current()) {
@@ -167,7 +161,7 @@ public class ComputeSessionContributions
           continue;
         }
         try {
-          contribute(f, user, start, end, closed, pane.isLast(), lastEventTime, events, out);
+          contribute(f, user, start, end, closed, session.last(), lastEventTime, events, out);
         } catch (RuntimeException e) {
           funnels.markFailed(f, e);
         }

@@ -6,36 +6,19 @@ import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelEvaluator;
 import io.clickstream.core.funnel.FunnelEvaluator.UserAttempt;
 import io.clickstream.core.funnel.FunnelResult;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongPredicate;
-import org.apache.beam.sdk.coders.BooleanCoder;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarLongCoder;
-import org.apache.beam.sdk.state.BagState;
-import org.apache.beam.sdk.state.StateSpec;
-import org.apache.beam.sdk.state.StateSpecs;
-import org.apache.beam.sdk.state.TimeDomain;
-import org.apache.beam.sdk.state.Timer;
-import org.apache.beam.sdk.state.TimerSpec;
-import org.apache.beam.sdk.state.TimerSpecs;
-import org.apache.beam.sdk.state.ValueState;
-import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.SerializableFunction;
-import org.apache.beam.sdk.transforms.WithKeys;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.TypeDescriptors;
-import org.joda.time.Instant;
 
 /**
- * Results of user-scope funnels, whose attempts span sessions: per user, a stateful DoFn keeps the
- * user's recent events and re-evaluates every user-scope funnel shortly after new events and
+ * Results of user-scope funnels, whose attempts span sessions: per user, a {@link ShardedUserFn} keeps
+ * the user's recent events and re-evaluates every user-scope funnel shortly after new events and
  * whenever the watermark ends an attempt's window. Its output is absolute, like a session's: all
  * attempts of one <em>episode</em> of the user, replaced by the writer as the episode grows.
  *
@@ -74,9 +57,7 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
   @Override
   public PCollection<SessionContribution> expand(PCollection<Event> events) {
     return events
-        .apply("KeyByUser", WithKeys.of((SerializableFunction<Event, String>) Event::userId)
-            .withKeyType(TypeDescriptors.strings()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), EventCoder.of()))
+        .apply("KeyByUserShard", new KeyByUserShard())
         .apply("EvaluateUserFunnels", ParDo.of(new UserFunnelFn(funnels, coverage, settings)))
         .setCoder(SessionContributionCoder.of());
   }
@@ -116,92 +97,45 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
     return i;
   }
 
-  static final class UserFunnelFn extends DoFn<KV<String, Event>, SessionContribution> {
+  static final class UserFunnelFn extends ShardedUserFn<List<Event>, SessionContribution> {
     private final FunnelCatalog funnels;
     private final FunnelCoverage coverage;
     private final SessionSettings settings;
 
-    @StateId("events")
-    private final StateSpec<BagState<Event>> eventsSpec = StateSpecs.bag(EventCoder.of());
-
-    /** How far the watermark is known to have come: the latest "progress" timer that fired. */
-    @StateId("watermark")
-    private final StateSpec<ValueState<Long>> watermarkSpec = StateSpecs.value(VarLongCoder.of());
-
-    @StateId("emitPending")
-    private final StateSpec<ValueState<Boolean>> emitPendingSpec = StateSpecs.value(BooleanCoder.of());
-
-    @TimerId("emit")
-    private final TimerSpec emitSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
-
-    @TimerId("progress")
-    private final TimerSpec progressSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
-
     UserFunnelFn(FunnelCatalog funnels, FunnelCoverage coverage, SessionSettings settings) {
+      super(ListCoder.of(EventCoder.of()), settings.earlyFiringDelay());
       this.funnels = funnels;
       this.coverage = coverage;
       this.settings = settings;
     }
 
-    @ProcessElement
-    public void process(
-        @Element KV<String, Event> element,
-        @StateId("events") BagState<Event> events,
-        @StateId("emitPending") ValueState<Boolean> emitPending,
-        @TimerId("emit") Timer emit,
-        @TimerId("progress") Timer progress,
-        @StateId("watermark") ValueState<Long> watermark) {
+    @Override
+    List<Event> add(String user, List<Event> state, Event event, long watermark,
+        OutputReceiver<SessionContribution> out) {
       if (userScope(funnels).isEmpty()) {
-        return;
+        return state;
       }
-      events.add(element.getValue());
-      if (!Boolean.TRUE.equals(emitPending.read())) {
-        emit.offset(settings.earlyFiringDelay()).setRelative();
-        emitPending.write(true);
-      }
-      progress.set(timerAt(nextProgress(distinct(events), watermarkOf(watermark))));
+      List<Event> events = state == null ? new ArrayList<>() : state;
+      events.add(event);
+      return events;
     }
 
-    @OnTimer("emit")
-    public void onEmit(
-        @Key String user,
-        @StateId("events") BagState<Event> events,
-        @StateId("watermark") ValueState<Long> watermark,
-        @StateId("emitPending") ValueState<Boolean> emitPending,
-        OutputReceiver<SessionContribution> out) {
-      emitPending.clear();
-      List<Event> ordered = distinct(events);
-      if (!ordered.isEmpty()) {
-        emitAll(user, ordered, watermarkOf(watermark), false, out);
-      }
+    @Override
+    long dueTime(List<Event> state, long watermark) {
+      return nextProgress(ComputeSessionContributions.distinctInOrder(state), watermark);
     }
 
-    @OnTimer("progress")
-    public void onProgress(
-        OnTimerContext context,
-        @Key String user,
-        @StateId("events") BagState<Event> events,
-        @StateId("watermark") ValueState<Long> watermark,
-        @StateId("emitPending") ValueState<Boolean> emitPending,
-        @TimerId("emit") Timer emit,
-        @TimerId("progress") Timer progress,
-        OutputReceiver<SessionContribution> out) {
-      long passed = context.timestamp().getMillis();
-      List<Event> ordered = distinct(events);
-      if (ordered.isEmpty()) {
-        return;
-      }
-      if (passed >= closeTime(ordered)) {
-        emitAll(user, ordered, passed, true, out);
-        events.clear();
-        watermark.clear();
-        emitPending.clear();
-        emit.clear();
-        return;
-      }
-      watermark.write(passed);
-      emitAll(user, ordered, passed, false, out);
-      progress.set(timerAt(nextProgress(ordered, passed)));
+    @Override
+    void emitChanged(String user, List<Event> state, long watermark, OutputReceiver<SessionContribution> out) {
+      emitAll(user, ComputeSessionContributions.distinctInOrder(state), watermark, false, out);
+    }
+
+    @Override
+    List<Event> advance(String user, List<Event> state, long watermark, OutputReceiver<SessionContribution> out) {
+      List<Event> ordered = ComputeSessionContributions.distinctInOrder(state);
+      boolean ended = watermark >= closeTime(ordered);
+      emitAll(user, ordered, watermark, ended, out);
+      return ended ? null : state;
     }
 
     private void emitAll(String user, List<Event> ordered, long watermark, boolean last,
@@ -234,14 +168,6 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
       return next;
     }
 
-    /**
-     * An event-time timer no later than the global window allows. Only a window the API refuses could
-     * reach past it; such a timer then fires when the pipeline drains, instead of failing the bundle.
-     */
-    private static Instant timerAt(long millis) {
-      return new Instant(Math.min(millis, GlobalWindow.INSTANCE.maxTimestamp().getMillis()));
-    }
-
     private long closeTime(List<Event> ordered) {
       long lastEvent = ordered.get(ordered.size() - 1).timestampMillis();
       return SaturatingTime.plus(SaturatingTime.plus(lastEvent, reach()), settings.windowAllowedLateness().getMillis());
@@ -266,15 +192,6 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
       long version = ordered.size() * EVENT_WEIGHT + ended;
       return new SessionContribution(coverage.namespace(f), user, start, end, version, last,
           counts, Map.of(), Map.of());
-    }
-
-    private static List<Event> distinct(BagState<Event> events) {
-      return ComputeSessionContributions.distinctInOrder(events.read());
-    }
-
-    private static long watermarkOf(ValueState<Long> watermark) {
-      Long seen = watermark.read();
-      return seen == null ? Long.MIN_VALUE : seen;
     }
   }
 }

@@ -1,33 +1,26 @@
 package io.clickstream.pipeline;
 
 import io.clickstream.core.Event;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.transforms.GroupByKey;
+import io.clickstream.core.SaturatingTime;
+import java.util.Iterator;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.SerializableFunction;
-import org.apache.beam.sdk.transforms.WithKeys;
-import org.apache.beam.sdk.transforms.windowing.AfterPane;
-import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
-import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
-import org.apache.beam.sdk.transforms.windowing.Sessions;
-import org.apache.beam.sdk.transforms.windowing.Window;
-import org.apache.beam.sdk.transforms.windowing.Window.ClosingBehavior;
-import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * Groups each user's events into session windows and re-emits a whole session every time it changes:
+ * Groups each user's events into sessions and re-emits a whole session every time it changes:
  * shortly after new events (early firings, for a live view), when the watermark passes its end
- * (on time), for each late event, and once more when it expires (the final pane, which lets the
+ * (on time), for each late event, and once more when it expires (the final firing, which lets the
  * writer release the session's bookkeeping).
  *
- * <p>Panes accumulate, so every firing carries the session's full event list and the contribution
- * computed from it is absolute. Beam has no retracting mode; the writer retracts instead.
+ * <p>These are the firings of Beam's session windows with an early, on-time, late and final trigger
+ * and accumulating panes, computed in a {@link ShardedUserFn} instead (its javadoc says why). Every
+ * firing carries the session's full event list, so the contribution computed from it is absolute;
+ * the writer retracts what a session (or the sessions it merged) contributed before.
  */
-public class SessionizeEvents
-    extends PTransform<PCollection<Event>, PCollection<KV<String, Iterable<Event>>>> {
+public class SessionizeEvents extends PTransform<PCollection<Event>, PCollection<Session>> {
 
   private final SessionSettings settings;
 
@@ -36,18 +29,69 @@ public class SessionizeEvents
   }
 
   @Override
-  public PCollection<KV<String, Iterable<Event>>> expand(PCollection<Event> events) {
+  public PCollection<Session> expand(PCollection<Event> events) {
     return events
-        .apply("KeyByUser", WithKeys.of((SerializableFunction<Event, String>) Event::userId)
-            .withKeyType(TypeDescriptors.strings()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), EventCoder.of()))
-        .apply("SessionWindows", Window.<KV<String, Event>>into(Sessions.withGapDuration(settings.sessionGap()))
-            .triggering(AfterWatermark.pastEndOfWindow()
-                .withEarlyFirings(AfterProcessingTime.pastFirstElementInPane()
-                    .plusDelayOf(settings.earlyFiringDelay()))
-                .withLateFirings(AfterPane.elementCountAtLeast(1)))
-            .withAllowedLateness(settings.windowAllowedLateness(), ClosingBehavior.FIRE_ALWAYS)
-            .accumulatingFiredPanes())
-        .apply("GroupByUser", GroupByKey.create());
+        .apply("KeyByUserShard", new KeyByUserShard())
+        .apply("SessionizeShards", ParDo.of(new SessionizeFn(settings)))
+        .setCoder(SessionCoder.of());
+  }
+
+  static final class SessionizeFn extends ShardedUserFn<UserSessions, Session> {
+    private final long gap;
+    private final long lateness;
+    private final Counter expired = Metrics.counter(SessionizeEvents.class, "events_after_session_expiry");
+
+    SessionizeFn(SessionSettings settings) {
+      super(UserSessionsCoder.of(), settings.earlyFiringDelay());
+      this.gap = settings.sessionGap().getMillis();
+      this.lateness = settings.windowAllowedLateness().getMillis();
+    }
+
+    @Override
+    UserSessions add(String user, UserSessions state, Event event, long watermark, OutputReceiver<Session> out) {
+      long onTime = SaturatingTime.plus(event.timestampMillis(), gap) - 1;
+      if (SaturatingTime.plus(onTime, lateness) <= watermark) {
+        // Parsing sets aside events later than the allowed lateness by their write time, with
+        // slack; one still reaching here would only be dropped by Beam's windows as well.
+        expired.inc();
+        return state;
+      }
+      UserSessions sessions = state == null ? new UserSessions() : state;
+      UserSessions.Open session = sessions.add(event, gap);
+      if (session.onTime(gap) <= watermark) {
+        out.output(session.fire(user, Session.Firing.LATE, false, gap));
+        session.closed = true;
+      }
+      return sessions;
+    }
+
+    @Override
+    long dueTime(UserSessions state, long watermark) {
+      return state.dueTime(gap, lateness);
+    }
+
+    @Override
+    void emitChanged(String user, UserSessions state, long watermark, OutputReceiver<Session> out) {
+      for (UserSessions.Open s : state.sessions()) {
+        if (s.changed && !s.closed) {
+          out.output(s.fire(user, Session.Firing.EARLY, false, gap));
+        }
+      }
+    }
+
+    @Override
+    UserSessions advance(String user, UserSessions state, long watermark, OutputReceiver<Session> out) {
+      for (Iterator<UserSessions.Open> it = state.sessions().iterator(); it.hasNext(); ) {
+        UserSessions.Open s = it.next();
+        if (s.expiry(gap, lateness) <= watermark) {
+          out.output(s.fire(user, s.closed ? Session.Firing.LATE : Session.Firing.ON_TIME, true, gap));
+          it.remove();
+        } else if (!s.closed && s.onTime(gap) <= watermark) {
+          out.output(s.fire(user, Session.Firing.ON_TIME, false, gap));
+          s.closed = true;
+        }
+      }
+      return state.isEmpty() ? null : state;
+    }
   }
 }

@@ -9,7 +9,6 @@ import static io.clickstream.pipeline.TestEvents.seconds;
 import io.clickstream.core.Event;
 import io.clickstream.core.RedisKeys;
 import java.io.Serializable;
-import java.util.List;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
@@ -64,15 +63,16 @@ public class SessionizeEventsTest implements Serializable {
   }
 
   @Test
-  public void anEventBeyondTheAllowedLatenessIsDroppedAndChangesNothing() {
+  public void anEventWhoseSessionTheWatermarkHasExpiredIsDroppedAndChangesNothing() {
     TestStream<Event> events = TestStream.create(EventCoder.of())
         .addElements(at(event("e1", "u1", "page_view", minutes(0), "google")))
-        // The session [0m,10m) expires at 10m + 5m allowed lateness + 1m slack.
+        // The session [0m,10m) fires on time, then expires at 10m + 5m allowed lateness + 1m slack.
         .advanceWatermarkTo(BASE.plus(minutes(30)))
-        .addElements(at(event("late", "u1", "search", minutes(1), "google")))
+        // A session [-1m,9m) would have expired before that: the sessionizer knows it is too late.
+        .addElements(at(event("late", "u1", "search", minutes(-1), "google")))
         .advanceWatermarkToInfinity();
 
-    PAssert.that(summaries(events)).containsInAnyOrder("u1 [0m,10m) v1 ON_TIME last");
+    PAssert.that(summaries(events)).containsInAnyOrder("u1 [0m,10m) v1 ON_TIME", "u1 [0m,10m) v1 LATE last");
     pipeline.run();
   }
 
@@ -84,7 +84,8 @@ public class SessionizeEventsTest implements Serializable {
         .advanceWatermarkToInfinity();
 
     String pageViews = RedisKeys.counts(RedisKeys.eventMetric("page_view"), RedisKeys.DIM_ALL, minute(0));
-    PAssert.that(summaries(events, pageViews, RedisKeys.ALL)).containsInAnyOrder("u1 [0m,11m) v2 ON_TIME last =1");
+    PAssert.that(summaries(events, pageViews, RedisKeys.ALL)).containsInAnyOrder(
+        "u1 [0m,11m) v2 ON_TIME =1", "u1 [0m,11m) v2 LATE last =1");
     pipeline.run();
   }
 
@@ -99,7 +100,8 @@ public class SessionizeEventsTest implements Serializable {
 
     PAssert.that(summaries(events)).containsInAnyOrder(
         "u1 [0m,10m) v1 ON_TIME",
-        "u1 [0m,25m) v3 ON_TIME last");
+        "u1 [0m,25m) v3 ON_TIME",
+        "u1 [0m,25m) v3 LATE last");
     pipeline.run();
   }
 
@@ -132,11 +134,10 @@ public class SessionizeEventsTest implements Serializable {
     String name = "Summaries" + (countKey == null ? "" : countKey + countField).hashCode();
     return pipeline.apply(name + "Events", events)
         .apply(name + "Sessionize", new SessionizeEvents(SETTINGS))
-        .apply(name + "Contribute", ComputeSessionContributions.live(FunnelCatalog.of(List.of())))
         .apply(name + "Summarise", ParDo.of(new Summarise(countKey, countField)));
   }
 
-  static final class Summarise extends DoFn<SessionContribution, String> {
+  static final class Summarise extends DoFn<Session, String> {
     private final String countKey;
     private final String countField;
 
@@ -146,15 +147,16 @@ public class SessionizeEventsTest implements Serializable {
     }
 
     @ProcessElement
-    public void process(ProcessContext c) {
-      SessionContribution s = c.element();
+    public void process(@Element Session s, OutputReceiver<String> out) {
       String summary = String.format("%s [%dm,%dm) v%d %s%s", s.userId(),
           (s.startMillis() - BASE.getMillis()) / 60_000, (s.endMillis() - BASE.getMillis()) / 60_000,
-          s.version() / 2, c.pane().getTiming(), s.last() ? " last" : "");
+          s.events().size(), s.firing(), s.last() ? " last" : "");
       if (countKey != null) {
-        summary += " =" + s.counts().getOrDefault(SessionContribution.countField(countKey, countField), 0L);
+        SessionContribution c = ComputeSessionContributions.contributionOf(
+            s.userId(), s.startMillis(), s.endMillis(), s.closed(), s.last(), s.events());
+        summary += " =" + c.counts().getOrDefault(SessionContribution.countField(countKey, countField), 0L);
       }
-      c.output(summary);
+      out.output(summary);
     }
   }
 }

@@ -1,0 +1,37 @@
+package io.clickstream.pipeline;
+
+import io.clickstream.core.Event;
+import java.util.List;
+
+/**
+ * One firing of one user's session: all its events so far (each event id once, in session order),
+ * so what is computed from it is absolute, never a delta.
+ *
+ * @param userId the session's user
+ * @param startMillis its earliest event time
+ * @param endMillis its latest event time plus the session gap
+ * @param firing why it was emitted
+ * @param last true on its final firing, after which it can no longer change
+ * @param events its events, distinct and in session order
+ */
+public record Session(String userId, long startMillis, long endMillis, Firing firing, boolean last, List<Event> events) {
+
+  /** Why a session was emitted, as Beam names a trigger's panes. */
+  public enum Firing {
+    /** Shortly after new events, while the watermark has not yet passed the session's end. */
+    EARLY,
+    /** When the watermark passes the session's end. */
+    ON_TIME,
+    /** For an event that arrived after the watermark had passed the session's end. */
+    LATE
+  }
+
+  public Session {
+    events = List.copyOf(events);
+  }
+
+  /** True once the watermark has passed the session's end: it can grow only by late events. */
+  public boolean closed() {
+    return firing != Firing.EARLY;
+  }
+}

@@ -1,0 +1,130 @@
+package io.clickstream.pipeline;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The state of one shard of users in a {@link ShardedUserFn}: each user's own state, the event time
+ * at which each user next needs the watermark (an index, so the earliest is found without a scan),
+ * the users changed since the last early firing, and which of the shard's two timers are set.
+ *
+ * <p>It is one mutable object held in one value state cell. On the runners' in-memory state (Direct,
+ * Flink's heap backend) reading and writing it back is a reference swap, so an event costs one
+ * state read and one write whatever the shard holds; the whole shard is encoded only when the runner
+ * checkpoints it.
+ *
+ * @param <U> what is kept per user
+ */
+final class UserShard<U> {
+
+  /** A due time meaning "never". */
+  static final long NEVER = Long.MAX_VALUE;
+  /** No due timer is set. */
+  static final long NO_TIMER = Long.MIN_VALUE;
+
+  private final Map<String, U> users = new HashMap<>();
+  private final Map<String, Long> dueOf = new HashMap<>();
+  private final TreeMap<Long, Set<String>> byDue = new TreeMap<>();
+  private final Set<String> changed = new LinkedHashSet<>();
+  private long watermark = Long.MIN_VALUE;
+  private long dueTimer = NO_TIMER;
+  private boolean earlyTimerSet;
+
+  U get(String user) {
+    return users.get(user);
+  }
+
+  /** Keeps {@code state} for {@code user}, due at {@code due}; a {@code null} state forgets the user. */
+  void put(String user, U state, long due) {
+    Long before = dueOf.remove(user);
+    if (before != null) {
+      Set<String> at = byDue.get(before);
+      at.remove(user);
+      if (at.isEmpty()) {
+        byDue.remove(before);
+      }
+    }
+    if (state == null) {
+      users.remove(user);
+      changed.remove(user);
+      return;
+    }
+    users.put(user, state);
+    if (due != NEVER) {
+      dueOf.put(user, due);
+      byDue.computeIfAbsent(due, t -> new HashSet<>()).add(user);
+    }
+  }
+
+  void markChanged(String user) {
+    changed.add(user);
+  }
+
+  /** The users changed since the last call, in the order they first changed. */
+  List<String> takeChanged() {
+    List<String> taken = new ArrayList<>(changed);
+    changed.clear();
+    return taken;
+  }
+
+  /** The users due at or before {@code time}. */
+  List<String> dueBy(long time) {
+    List<String> due = new ArrayList<>();
+    byDue.headMap(time, true).values().forEach(due::addAll);
+    return due;
+  }
+
+  /** The earliest due time of any user, or {@link #NEVER}. */
+  long earliestDue() {
+    return byDue.isEmpty() ? NEVER : byDue.firstKey();
+  }
+
+  /** True when nothing is kept and no timer is set: the state cell can be cleared. */
+  boolean isIdle() {
+    return users.isEmpty() && dueTimer == NO_TIMER && !earlyTimerSet;
+  }
+
+  /** How far the watermark is known to have passed: the latest due timer that fired. */
+  long watermark() {
+    return watermark;
+  }
+
+  void advanceWatermark(long passed) {
+    watermark = Math.max(watermark, passed);
+  }
+
+  long dueTimer() {
+    return dueTimer;
+  }
+
+  void setDueTimer(long at) {
+    dueTimer = at;
+  }
+
+  boolean earlyTimerSet() {
+    return earlyTimerSet;
+  }
+
+  void setEarlyTimerSet(boolean set) {
+    earlyTimerSet = set;
+  }
+
+  Map<String, U> users() {
+    return users;
+  }
+
+  /** The due time of {@code user}, or {@link #NEVER}. */
+  long dueOf(String user) {
+    return dueOf.getOrDefault(user, NEVER);
+  }
+
+  Set<String> changed() {
+    return changed;
+  }
+}

@@ -1,0 +1,80 @@
+package io.clickstream.pipeline;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.BooleanCoder;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.StructuredCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+
+/**
+ * Encodes a {@link UserShard} when a runner checkpoints or copies it. A leading format byte lets a
+ * later release read what an earlier one wrote into a checkpoint.
+ */
+final class UserShardCoder<U> extends StructuredCoder<UserShard<U>> {
+
+  private static final int FORMAT = 1;
+  private static final Coder<String> STRING = StringUtf8Coder.of();
+  private static final VarLongCoder LONG = VarLongCoder.of();
+  private static final VarIntCoder INT = VarIntCoder.of();
+
+  private final Coder<U> userCoder;
+
+  UserShardCoder(Coder<U> userCoder) {
+    this.userCoder = userCoder;
+  }
+
+  @Override
+  public void encode(UserShard<U> shard, OutputStream out) throws IOException {
+    out.write(FORMAT);
+    INT.encode(shard.users().size(), out);
+    for (Map.Entry<String, U> user : shard.users().entrySet()) {
+      STRING.encode(user.getKey(), out);
+      userCoder.encode(user.getValue(), out);
+      LONG.encode(shard.dueOf(user.getKey()), out);
+    }
+    INT.encode(shard.changed().size(), out);
+    for (String user : shard.changed()) {
+      STRING.encode(user, out);
+    }
+    LONG.encode(shard.watermark(), out);
+    LONG.encode(shard.dueTimer(), out);
+    BooleanCoder.of().encode(shard.earlyTimerSet(), out);
+  }
+
+  @Override
+  public UserShard<U> decode(InputStream in) throws IOException {
+    int format = in.read();
+    if (format != FORMAT) {
+      throw new IOException("user shard of format " + format + ", this release reads format " + FORMAT);
+    }
+    UserShard<U> shard = new UserShard<>();
+    int users = INT.decode(in);
+    for (int i = 0; i < users; i++) {
+      shard.put(STRING.decode(in), userCoder.decode(in), LONG.decode(in));
+    }
+    int changed = INT.decode(in);
+    for (int i = 0; i < changed; i++) {
+      shard.markChanged(STRING.decode(in));
+    }
+    shard.advanceWatermark(LONG.decode(in));
+    shard.setDueTimer(LONG.decode(in));
+    shard.setEarlyTimerSet(BooleanCoder.of().decode(in));
+    return shard;
+  }
+
+  @Override
+  public List<? extends Coder<?>> getCoderArguments() {
+    return List.of(userCoder);
+  }
+
+  @Override
+  public void verifyDeterministic() throws NonDeterministicException {
+    throw new NonDeterministicException(this, "a shard's users are kept in a hash map");
+  }
+}

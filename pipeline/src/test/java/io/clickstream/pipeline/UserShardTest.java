@@ -1,0 +1,81 @@
+package io.clickstream.pipeline;
+
+import static io.clickstream.pipeline.TestEvents.event;
+import static io.clickstream.pipeline.TestEvents.minutes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.util.List;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.junit.Test;
+
+public class UserShardTest {
+
+  private static final long GAP = minutes(10).getMillis();
+  private static final long LATENESS = minutes(6).getMillis();
+
+  @Test
+  public void theEarliestDueUserIsFoundAndAForgottenUserLeavesNothingBehind() {
+    UserShard<String> shard = new UserShard<>();
+    shard.put("u1", "a", 30);
+    shard.put("u2", "b", 10);
+    shard.put("u3", "c", UserShard.NEVER);
+    shard.markChanged("u2");
+
+    assertThat(shard.earliestDue()).isEqualTo(10);
+    assertThat(shard.dueBy(30)).containsExactlyInAnyOrder("u1", "u2");
+
+    shard.put("u2", null, 0);
+    shard.put("u1", "a", 40);
+    assertThat(shard.earliestDue()).isEqualTo(40);
+    assertThat(shard.takeChanged()).isEmpty();
+    shard.put("u1", null, 0);
+    shard.put("u3", null, 0);
+    assertThat(shard.isIdle()).isTrue();
+    assertThat(shard.earliestDue()).isEqualTo(UserShard.NEVER);
+  }
+
+  @Test
+  public void aCheckpointedShardOfSessionsDecodesToTheSameSessionsDueTimesAndTimers() throws Exception {
+    UserSessions sessions = new UserSessions();
+    sessions.add(event("e1", "u1", "page_view", minutes(0), "google"), GAP);
+    sessions.add(event("e2", "u1", "search", minutes(30), "google"), GAP).closed = true;
+    UserShard<UserSessions> shard = new UserShard<>();
+    shard.put("u1", sessions, sessions.dueTime(GAP, LATENESS));
+    shard.markChanged("u1");
+    shard.advanceWatermark(123);
+    shard.setDueTimer(456);
+    shard.setEarlyTimerSet(true);
+
+    UserShardCoder<UserSessions> coder = new UserShardCoder<>(UserSessionsCoder.of());
+    UserShard<UserSessions> copy = CoderUtils.clone(coder, shard);
+
+    assertThat(copy.dueOf("u1")).isEqualTo(shard.dueOf("u1"));
+    assertThat(copy.takeChanged()).containsExactly("u1");
+    assertThat(List.of(copy.watermark(), copy.dueTimer())).containsExactly(123L, 456L);
+    assertThat(copy.earlyTimerSet()).isTrue();
+    List<UserSessions.Open> decoded = copy.get("u1").sessions();
+    assertThat(decoded).extracting(s -> s.start, s -> s.closed, s -> s.changed, s -> s.events.size())
+        .containsExactly(
+            tuple(sessions.sessions().get(0).start, false, true, 1),
+            tuple(sessions.sessions().get(1).start, true, true, 1));
+  }
+
+  @Test
+  public void anEventBridgingTwoSessionsMergesThemAndKeepsTheOthersInStartOrder() {
+    UserSessions sessions = new UserSessions();
+    sessions.add(event("a", "u1", "x", minutes(0), null), GAP);
+    sessions.add(event("b", "u1", "x", minutes(15), null), GAP);
+    sessions.add(event("c", "u1", "x", minutes(40), null), GAP);
+    sessions.add(event("z", "u1", "x", minutes(-30), null), GAP);
+
+    UserSessions.Open bridged = sessions.add(event("bridge", "u1", "x", minutes(8), null), GAP);
+
+    assertThat(bridged.events).extracting(e -> e.eventId()).containsExactlyInAnyOrder("bridge", "a", "b");
+    assertThat(sessions.sessions()).extracting(s -> (s.start - sessions.sessions().get(0).start) / 60_000)
+        .containsExactly(0L, 30L, 70L);
+    // Sessions [t, t+gap) that only touch do not merge, as Beam's session windows do not.
+    sessions.add(event("d", "u1", "x", minutes(50), null), GAP);
+    assertThat(sessions.sessions()).hasSize(4);
+  }
+}
