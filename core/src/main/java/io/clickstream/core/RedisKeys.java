@@ -48,6 +48,13 @@ public final class RedisKeys {
    */
   public static final String FUNNEL_FAILURES = PREFIX + "funnel_failures";
 
+  /**
+   * Hash: the event-time rules the live pipeline last started with (ISO-8601 durations under
+   * {@code session_gap}, {@code allowed_lateness}, {@code out_of_orderness}), so that a backfill counts
+   * with the same ones.
+   */
+  public static final String SESSION_SETTINGS = PREFIX + "settings";
+
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private RedisKeys() {}

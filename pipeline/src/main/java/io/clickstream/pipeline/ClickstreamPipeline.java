@@ -66,6 +66,7 @@ public final class ClickstreamPipeline {
     // The Direct runner would otherwise block in run() for as long as the unbounded read lasts.
     options.as(DirectOptions.class).setBlockOnRun(false);
     SessionSettings settings = SessionSettings.from(options);
+    RecordedSessionSettings.record(options);
     ReadEventsFromHBase source = ReadEventsFromHBase.from(options.getHbaseZk())
         .withPollInterval(Duration.millis(options.getPollIntervalMillis()))
         .withReadOverlap(SessionSettings.isoDuration("readOverlap", options.getReadOverlap()))

@@ -67,7 +67,7 @@ final class BackfillCommand implements Callable<Integer> {
       throw new UserError("--from must be before --to");
     }
     ClickstreamOptions options = BeamArgs.parse(beamArgs, "backfill");
-    target.applyTo(options, err);
+    target.applyToBackfill(options, beamArgs, err);
     FunnelDefinition funnel = currentDefinition(options.getRedisUrl());
 
     err.printf("Backfilling funnel %s version %d: starts in [%s, %s) before its live_from %s%n", funnel.id(),

@@ -138,12 +138,26 @@ class LoadedEventsReachTheApiTest {
     Run backfill = backfill("e2e_later", start);
     assertThat(backfill.exitCode()).as(backfill.toString()).isZero();
     assertThat(backfill.out()).contains("Backfilled e2e_later version 1");
+    assertThat(backfill.err()).contains("Using the live pipeline's --session-gap PT30M");
     assertThat(stepCounts(JSON.readTree(get(later)))).containsExactly(5L, 3L, 3L);
   }
 
-  private Run backfill(String funnel, Instant around) {
-    return Run.of("backfill", "--funnel", funnel, "--from", around.minusSeconds(600).toString(),
-        "--to", around.plusSeconds(600).toString(), "--hbase-zk", hbase.zk(), "--redis", redisUrl);
+  @Test
+  void aBackfillGivenAnotherSessionGapThanTheLivePipelinesIsRefusedAndCountsNothing() throws Exception {
+    put("/api/funnels/e2e_gap", "{\"steps\":[{\"event\":\"land\"},{\"event\":\"buy\"}]}");
+
+    Run refused = backfill("e2e_gap", Instant.now(), "--session-gap", "PT5M");
+
+    assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(2);
+    assertThat(refused.err()).contains("--session-gap PT5M differs from the live pipeline's PT30M");
+  }
+
+  private Run backfill(String funnel, Instant around, String... more) {
+    List<String> args = new ArrayList<>(List.of("backfill", "--funnel", funnel, "--from",
+        around.minusSeconds(600).toString(), "--to", around.plusSeconds(600).toString(), "--hbase-zk", hbase.zk(),
+        "--redis", redisUrl));
+    args.addAll(List.of(more));
+    return Run.of(args.toArray(String[]::new));
   }
 
   private void load(List<String> lines) throws Exception {

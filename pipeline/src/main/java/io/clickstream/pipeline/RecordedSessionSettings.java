@@ -1,0 +1,103 @@
+package io.clickstream.pipeline;
+
+import io.clickstream.core.RedisKeys;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import redis.clients.jedis.JedisPooled;
+
+/**
+ * The live pipeline's event-time rules, kept in Redis ({@link RedisKeys#SESSION_SETTINGS}) so that a
+ * backfill counts sessions and lateness the way the live counts did, instead of by whatever defaults
+ * it was started with (issue 9, finding 7). The live pipeline records them each time it starts; a
+ * backfill adopts them, and refuses a value given on its command line that differs.
+ */
+public final class RecordedSessionSettings {
+
+  /** The recorded settings: Redis field, the option that sets it, and how to read and set it. */
+  public enum Setting {
+    SESSION_GAP("session_gap", "--session-gap", "sessionGap"),
+    ALLOWED_LATENESS("allowed_lateness", "--allowed-lateness", "allowedLateness"),
+    OUT_OF_ORDERNESS("out_of_orderness", "--outOfOrderness", "outOfOrderness");
+
+    final String field;
+    /** How a user names it on the command line. */
+    public final String option;
+    /** Its Beam option, {@code --name=value}. */
+    public final String beamName;
+
+    Setting(String field, String option, String beamName) {
+      this.field = field;
+      this.option = option;
+      this.beamName = beamName;
+    }
+
+    String get(ClickstreamOptions o) {
+      return switch (this) {
+        case SESSION_GAP -> o.getSessionGap();
+        case ALLOWED_LATENESS -> o.getAllowedLateness();
+        case OUT_OF_ORDERNESS -> o.getOutOfOrderness();
+      };
+    }
+
+    void set(ClickstreamOptions o, String value) {
+      switch (this) {
+        case SESSION_GAP -> o.setSessionGap(value);
+        case ALLOWED_LATENESS -> o.setAllowedLateness(value);
+        case OUT_OF_ORDERNESS -> o.setOutOfOrderness(value);
+      }
+    }
+  }
+
+  private RecordedSessionSettings() {}
+
+  /** Records the live pipeline's settings, replacing what an earlier start recorded. */
+  public static void record(ClickstreamOptions options) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (Setting s : Setting.values()) {
+      fields.put(s.field, s.get(options));
+    }
+    fields.put("recorded_ms", Long.toString(System.currentTimeMillis()));
+    try (JedisPooled jedis = new JedisPooled(URI.create(options.getRedisUrl()))) {
+      jedis.del(RedisKeys.SESSION_SETTINGS);
+      jedis.hset(RedisKeys.SESSION_SETTINGS, fields);
+    }
+  }
+
+  /**
+   * Sets on a backfill's {@code options} each setting the live pipeline recorded, unless {@code given}
+   * names it; a given value that means another duration than the recorded one is refused, naming both.
+   * Settings nothing recorded (no live pipeline has run against this Redis) keep their defaults.
+   *
+   * @param given the settings the user gave on the command line, with their values
+   * @return the settings taken from the record, for the backfill to report
+   */
+  public static Map<Setting, String> adopt(ClickstreamOptions options, Map<Setting, String> given) {
+    Map<String, String> recorded;
+    try (JedisPooled jedis = new JedisPooled(URI.create(options.getRedisUrl()))) {
+      recorded = jedis.hgetAll(RedisKeys.SESSION_SETTINGS);
+    }
+    Map<Setting, String> adopted = new LinkedHashMap<>();
+    for (Setting s : Setting.values()) {
+      String live = recorded.get(s.field);
+      String mine = given.get(s);
+      if (mine != null) {
+        if (live != null && !sameDuration(s, live, mine)) {
+          throw new IllegalArgumentException(s.option + " " + mine + " differs from the live pipeline's " + live
+              + " (recorded in Redis under " + RedisKeys.SESSION_SETTINGS + " when it started): a backfill must count "
+              + "with the live rules, or its results mean something else. Leave " + s.option
+              + " out to use the live pipeline's.");
+        }
+        s.set(options, mine);
+      } else if (live != null) {
+        s.set(options, live);
+        adopted.put(s, live);
+      }
+    }
+    return adopted;
+  }
+
+  private static boolean sameDuration(Setting s, String a, String b) {
+    return SessionSettings.isoDuration(s.beamName, a).equals(SessionSettings.isoDuration(s.beamName, b));
+  }
+}

@@ -1,0 +1,86 @@
+package io.clickstream.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.clickstream.core.RedisKeys;
+import io.clickstream.pipeline.RecordedSessionSettings.Setting;
+import io.clickstream.pipeline.testing.SharedRedis;
+import java.util.Map;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.JedisPooled;
+
+/** Issue 9, finding 7: a backfill counts with the live pipeline's event-time rules, or refuses to run. */
+class RecordedSessionSettingsTest {
+
+  private JedisPooled redis;
+
+  @BeforeEach
+  void freshRedis() {
+    redis = SharedRedis.flushed();
+  }
+
+  @AfterEach
+  void close() {
+    redis.close();
+  }
+
+  @Test
+  void aBackfillGivenNoSettingsCountsWithTheOnesTheLivePipelineRecorded() {
+    record("PT10M", "PT20M", "PT2S");
+
+    ClickstreamOptions backfill = options();
+    Map<Setting, String> adopted = RecordedSessionSettings.adopt(backfill, Map.of());
+
+    assertThat(backfill.getSessionGap()).isEqualTo("PT10M");
+    assertThat(backfill.getAllowedLateness()).isEqualTo("PT20M");
+    assertThat(backfill.getOutOfOrderness()).isEqualTo("PT2S");
+    assertThat(adopted).containsOnlyKeys(Setting.values());
+    assertThat(redis.hget(RedisKeys.SESSION_SETTINGS, "session_gap")).isEqualTo("PT10M");
+  }
+
+  @Test
+  void aBackfillGivenAnotherSessionGapIsRefusedNamingBothValues() {
+    record("PT10M", "PT10M", "PT5S");
+
+    assertThatThrownBy(() -> RecordedSessionSettings.adopt(options(), Map.of(Setting.SESSION_GAP, "PT30M")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--session-gap PT30M differs from the live pipeline's PT10M")
+        .hasMessageContaining(RedisKeys.SESSION_SETTINGS);
+  }
+
+  @Test
+  void theSameDurationWrittenAnotherWayIsAccepted() {
+    record("PT10M", "PT10M", "PT5S");
+
+    ClickstreamOptions backfill = options();
+    RecordedSessionSettings.adopt(backfill, Map.of(Setting.SESSION_GAP, "PT600S"));
+
+    assertThat(backfill.getSessionGap()).isEqualTo("PT600S");
+  }
+
+  @Test
+  void withNothingRecordedABackfillKeepsItsDefaults() {
+    ClickstreamOptions backfill = options();
+
+    assertThat(RecordedSessionSettings.adopt(backfill, Map.of())).isEmpty();
+    assertThat(backfill.getSessionGap()).isEqualTo("PT30M");
+  }
+
+  private static void record(String gap, String lateness, String outOfOrderness) {
+    ClickstreamOptions live = options();
+    live.setSessionGap(gap);
+    live.setAllowedLateness(lateness);
+    live.setOutOfOrderness(outOfOrderness);
+    RecordedSessionSettings.record(live);
+  }
+
+  private static ClickstreamOptions options() {
+    ClickstreamOptions options = PipelineOptionsFactory.as(ClickstreamOptions.class);
+    options.setRedisUrl(SharedRedis.url());
+    return options;
+  }
+}
