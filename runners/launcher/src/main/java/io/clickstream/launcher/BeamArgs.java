@@ -11,9 +11,9 @@ final class BeamArgs {
 
   /**
    * The runner of {@code demo} and {@code run} when none is given: embedded Flink. Measured in
-   * docs/benchmarks.md, the Direct runner drains under 200 events/s on 2 cores (its timer handling
-   * scans every key with a pending timer, so it slows down as users grow) and cannot keep up with a
-   * live load; it stays available as --runner=DirectRunner and is what the tests use.
+   * docs/benchmarks.md, the Direct runner drains 700-1,000 events/s on 2 cores, an eighth of embedded
+   * Flink, slowing as users accumulate (it clones a key's state every bundle), and falls behind a live
+   * load of 500 events/s; it stays available as --runner=DirectRunner and is what the tests use.
    */
   static final String LIVE_DEFAULT_RUNNER = "FlinkRunner";
 
