@@ -42,10 +42,7 @@ public final class SessionCoder extends AtomicCoder<Session> {
 
   @Override
   public Session decode(InputStream in) throws IOException {
-    int format = in.read();
-    if (format != FORMAT) {
-      throw new IOException("session of format " + format + ", this release reads format " + FORMAT);
-    }
+    CoderFormat.expect(in, FORMAT, "session");
     String user = STRING.decode(in);
     long start = LONG.decode(in);
     long end = LONG.decode(in);

@@ -47,10 +47,7 @@ public final class SessionContributionCoder extends AtomicCoder<SessionContribut
 
   @Override
   public SessionContribution decode(InputStream in) throws IOException {
-    int format = in.read();
-    if (format != FORMAT) {
-      throw new IOException("session contribution of format " + format + ", this release reads format " + FORMAT);
-    }
+    CoderFormat.expect(in, FORMAT, "session contribution");
     return new SessionContribution(STRING.decode(in), STRING.decode(in), LONG.decode(in), LONG.decode(in),
         LONG.decode(in), BooleanCoder.of().decode(in), decodeMap(in), decodeMap(in), decodeMap(in));
   }

@@ -49,10 +49,7 @@ final class UserShardCoder<U> extends StructuredCoder<UserShard<U>> {
 
   @Override
   public UserShard<U> decode(InputStream in) throws IOException {
-    int format = in.read();
-    if (format != FORMAT) {
-      throw new IOException("user shard of format " + format + ", this release reads format " + FORMAT);
-    }
+    CoderFormat.expect(in, FORMAT, "user shard");
     UserShard<U> shard = new UserShard<>();
     int users = INT.decode(in);
     for (int i = 0; i < users; i++) {
