@@ -82,10 +82,6 @@ public class ComputeSessionContributions
     Map<String, Long> counts = new HashMap<>();
     Map<String, Long> firstSeen = new HashMap<>();
     Map<String, Long> lastSeen = new HashMap<>();
-    if (session.isEmpty()) {
-      // A final firing that carries nothing still tells the writer the session is closed.
-      return new SessionContribution(RedisKeys.NAMESPACE_EVENTS, userId, start, end, 0, last, counts, firstSeen, lastSeen);
-    }
     Event firstTouch = session.get(0);
     addByFirstTouch(counts, RedisKeys.METRIC_SESSIONS, minuteOf(firstTouch.timestampMillis()), firstTouch);
     for (Event e : session) {
@@ -112,10 +108,10 @@ public class ComputeSessionContributions
   public static SessionContribution funnelContributionOf(FunnelDefinition f, String namespace, String userId,
       long start, long end, boolean closed, boolean last, List<Event> session) {
     Map<String, Long> counts = new HashMap<>();
-    Optional<FunnelResult> result = session.isEmpty() ? Optional.empty() : FunnelEvaluator.evaluateSession(f, session);
+    Optional<FunnelResult> result = FunnelEvaluator.evaluateSession(f, session);
     result.ifPresent(r -> FunnelCounts.add(counts, f, r, session.get(0), r.reached() == f.stepCount()
         ? FunnelCounts.Status.COMPLETE : closed ? FunnelCounts.Status.DROPPED : FunnelCounts.Status.IN_PROGRESS));
-    long version = session.isEmpty() ? 0 : SessionContribution.versionOf(session.size(), closed);
+    long version = SessionContribution.versionOf(session.size(), closed);
     return new SessionContribution(namespace, userId, start, end, version, last, counts, Map.of(), Map.of());
   }
 
@@ -155,7 +151,7 @@ public class ComputeSessionContributions
       if (eventCounts) {
         out.output(contributionOf(user, start, end, closed, session.last(), events));
       }
-      long lastEventTime = events.isEmpty() ? end : events.get(events.size() - 1).timestampMillis();
+      long lastEventTime = events.get(events.size() - 1).timestampMillis();
       for (FunnelDefinition f : funnels.current()) {
         if (f.scope() != FunnelDefinition.Scope.SESSION) {
           continue;
@@ -171,7 +167,7 @@ public class ComputeSessionContributions
     private void contribute(FunnelDefinition f, String user, long start, long end, boolean closed, boolean last,
         long lastEventTime, List<Event> events, OutputReceiver<SessionContribution> out) {
       if (coverage.covers(f, start)) {
-        if (events.isEmpty() || FunnelCounts.touches(f, events)) {
+        if (FunnelCounts.touches(f, events)) {
           out.output(funnelContributionOf(f, coverage.namespace(f), user, start, end, closed, last, events));
         }
       } else if (coverage.live() && lastEventTime >= f.liveFromMillis() && FunnelCounts.touches(f, events)) {

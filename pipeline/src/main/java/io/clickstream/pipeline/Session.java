@@ -27,6 +27,9 @@ public record Session(String userId, long startMillis, long endMillis, Firing fi
   }
 
   public Session {
+    if (events.isEmpty()) {
+      throw new IllegalArgumentException("a session of " + userId + " without events");
+    }
     events = List.copyOf(events);
   }
 
