@@ -4,8 +4,8 @@ import io.clickstream.api.ApiConfig;
 import io.clickstream.api.ApiServer;
 import io.clickstream.core.EventTable;
 import io.clickstream.core.funnel.FunnelDefinition;
-import io.clickstream.flink.FlinkJobMain;
 import io.clickstream.launcher.EmbeddedHBase;
+import io.clickstream.launcher.LiveRunners;
 import io.clickstream.pipeline.ClickstreamOptions;
 import io.clickstream.pipeline.ClickstreamPipeline;
 import io.clickstream.pipeline.SessionSettings;
@@ -194,7 +194,7 @@ public final class RunnerBenchmark {
       options.addAll(List.of("--flinkMaster=[local]", "--parallelism=2"));
     }
     ClickstreamOptions parsed = PipelineOptionsFactory.fromArgs(options.toArray(String[]::new)).as(ClickstreamOptions.class);
-    FlinkJobMain.prepareForEmbedding(parsed, options);
+    LiveRunners.prepare(parsed, options);
     return parsed;
   }
 

@@ -41,10 +41,18 @@ public interface ClickstreamOptions extends PipelineOptions, StreamingOptions {
   void setOutOfOrderness(String value);
 
   @Description("How often the unbounded read polls HBase for new writes, in milliseconds.")
-  @Default.Long(200)
+  @Default.Long(100)
   long getPollIntervalMillis();
 
   void setPollIntervalMillis(long value);
+
+  @Description("How long after the first new event of an open session (or user-scope episode) its results are "
+      + "re-emitted for the live view (ISO-8601 duration). Shorter shows events sooner; longer sends fewer, "
+      + "larger updates.")
+  @Default.String("PT0.1S")
+  String getEarlyFiringDelay();
+
+  void setEarlyFiringDelay(String value);
 
   @Description("How long after its write time a cell may still become visible to a scan (ISO-8601 duration). "
       + "Every poll re-reads this much of the past, so no write is missed.")

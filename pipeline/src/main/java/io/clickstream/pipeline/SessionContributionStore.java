@@ -12,14 +12,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
- * Applies session contributions to Redis, a batch per round trip, each through
- * replace_session_contribution.lua, which swaps a session's previous contribution for the new one.
+ * Applies session contributions to Redis, a batch per call of apply_session_contributions.lua,
+ * which swaps each session's previous contribution for the new one and sums the batch's increments
+ * per field before applying them.
  * The script's header says why a retried or replayed batch cannot count twice; that is also what
  * makes it safe to retry a failed batch here as a whole.
  */
@@ -31,6 +30,7 @@ public final class SessionContributionStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SessionContributionStore.class);
   private static final int ATTEMPTS = 5;
   private static final String SCRIPT = loadScript();
+  private static final List<String> KEYS = List.of(RedisKeys.CATALOG_FIRST_SEEN, RedisKeys.CATALOG_LAST_SEEN);
 
   private final String redisUrl;
   private final JedisPool pool;
@@ -70,54 +70,50 @@ public final class SessionContributionStore implements AutoCloseable {
   }
 
   private Outcome applyOnce(Jedis jedis, List<SessionContribution> batch) {
-    Pipeline pipeline = jedis.pipelined();
-    List<Response<Object>> results = new ArrayList<>(batch.size());
-    for (SessionContribution c : batch) {
-      results.add(pipeline.evalsha(sha, keys(c), args(c)));
-    }
-    pipeline.sync();
+    List<?> outcomes = (List<?>) jedis.evalsha(sha, KEYS, args(batch));
     int applied = 0;
-    for (Response<Object> result : results) {
-      if ((Long) result.get() != 0L) {
+    for (Object outcome : outcomes) {
+      if ((Long) outcome != 0L) {
         applied++;
       }
     }
     return new Outcome(applied, batch.size() - applied);
   }
 
-  static List<String> keys(SessionContribution c) {
-    return List.of(RedisKeys.userSessions(c.userId(), c.namespace()), RedisKeys.CATALOG_FIRST_SEEN, RedisKeys.CATALOG_LAST_SEEN);
-  }
-
-  static List<String> args(SessionContribution c) {
-    List<String> args = new ArrayList<>(7 + 2 * c.counts().size() + 3 * c.firstSeen().size());
-    args.add(RedisKeys.userSessionPrefix(c.userId(), c.namespace()));
-    args.add(Long.toString(c.startMillis()));
-    args.add(Long.toString(c.endMillis()));
-    args.add(Long.toString(c.version()));
-    args.add(c.last() ? "1" : "0");
+  /** The script's arguments for a batch: the tombstone time-to-live, then each contribution's. */
+  static List<String> args(List<SessionContribution> batch) {
+    List<String> args = new ArrayList<>();
     args.add(Long.toString(TOMBSTONE_TTL_SECONDS));
-    args.add(Integer.toString(c.counts().size()));
-    for (Map.Entry<String, Long> count : c.counts().entrySet()) {
-      args.add(count.getKey());
-      args.add(count.getValue().toString());
-    }
-    for (Map.Entry<String, Long> first : c.firstSeen().entrySet()) {
-      args.add(first.getKey());
-      args.add(first.getValue().toString());
-      args.add(c.lastSeen().get(first.getKey()).toString());
+    for (SessionContribution c : batch) {
+      args.add(RedisKeys.userSessions(c.userId(), c.namespace()));
+      args.add(RedisKeys.userSessionPrefix(c.userId(), c.namespace()));
+      args.add(Long.toString(c.startMillis()));
+      args.add(Long.toString(c.endMillis()));
+      args.add(Long.toString(c.version()));
+      args.add(c.last() ? "1" : "0");
+      args.add(Integer.toString(c.counts().size()));
+      args.add(Integer.toString(c.firstSeen().size()));
+      for (Map.Entry<String, Long> count : c.counts().entrySet()) {
+        args.add(count.getKey());
+        args.add(count.getValue().toString());
+      }
+      for (Map.Entry<String, Long> first : c.firstSeen().entrySet()) {
+        args.add(first.getKey());
+        args.add(first.getValue().toString());
+        args.add(c.lastSeen().get(first.getKey()).toString());
+      }
     }
     return args;
   }
 
   private static String loadScript() {
-    try (InputStream in = SessionContributionStore.class.getResourceAsStream("replace_session_contribution.lua")) {
+    try (InputStream in = SessionContributionStore.class.getResourceAsStream("apply_session_contributions.lua")) {
       if (in == null) {
-        throw new IllegalStateException("replace_session_contribution.lua is missing from the classpath");
+        throw new IllegalStateException("apply_session_contributions.lua is missing from the classpath");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot read replace_session_contribution.lua", e);
+      throw new IllegalStateException("cannot read apply_session_contributions.lua", e);
     }
   }
 

@@ -31,7 +31,7 @@ public record SessionSettings(
         isoDuration("sessionGap", options.getSessionGap()),
         isoDuration("allowedLateness", options.getAllowedLateness()),
         isoDuration("outOfOrderness", options.getOutOfOrderness()),
-        Duration.millis(500));
+        isoDuration("earlyFiringDelay", options.getEarlyFiringDelay()));
   }
 
   /** Parses an ISO-8601 duration such as PT30M (Joda's own parser only reads seconds). */

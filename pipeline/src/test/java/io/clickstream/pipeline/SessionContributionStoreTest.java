@@ -132,6 +132,38 @@ class SessionContributionStoreTest {
     assertThat(redis.hget(RedisKeys.CATALOG_TOTAL, "page_view")).isEqualTo("3");
   }
 
+  @Test
+  void aBatchLeavesRedisAsOneCallPerContributionWouldInTheSameOrder() {
+    Event a = event("a", "u1", "page_view", minutes(0), "google");
+    Event b = event("b", "u1", "checkout", minutes(15), "newsletter");
+    Event bridge = event("bridge", "u1", "search", minutes(8), "direct");
+    Event c = event("c", "u2", "page_view", minutes(0), "google");
+    Event d = event("d", "u2", "search", minutes(2), "bing");
+    List<SessionContribution> firings = List.of(
+        session(false, a), session(false, b), session(false, c), session(false, c, d), session(false, c),
+        session(false, a, b, bridge), session(false, a, b, bridge), session(true, c, d), session(false, c));
+
+    for (SessionContribution firing : firings) {
+      store.apply(List.of(firing));
+    }
+    Map<String, String> oneByOne = everything();
+    SharedRedis.flushed().close();
+    SessionContributionStore.Outcome outcome = store.apply(firings);
+
+    assertThat(everything()).isEqualTo(oneByOne);
+    assertThat(outcome).isEqualTo(new SessionContributionStore.Outcome(6, 3));
+  }
+
+  /** Every key but the TTLs: strings of hashes' and sorted sets' contents. */
+  private Map<String, String> everything() {
+    Map<String, String> all = new TreeMap<>();
+    for (String key : redis.keys("*")) {
+      all.put(key, redis.type(key).equals("zset") ? redis.zrangeWithScores(key, 0, -1).toString()
+          : new TreeMap<>(redis.hgetAll(key)).toString());
+    }
+    return all;
+  }
+
   private static SessionContribution session(boolean last, Event... events) {
     List<Event> list = ComputeSessionContributions.distinctInOrder(List.of(events));
     long start = list.get(0).timestampMillis();

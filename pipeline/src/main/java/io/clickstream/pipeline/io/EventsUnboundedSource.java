@@ -12,7 +12,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The unbounded source behind {@link ReadEventsFromHBase}: owns a set of salt buckets of the
- * {@code events} table and reads them by polling write-time ranges (see README-unbounded-read.md).
+ * {@code events} table and reads them by polling write-time ranges (see docs/unbounded-read.md).
  */
 final class EventsUnboundedSource extends UnboundedSource<EventRow, EventsCheckpointMark> {
 

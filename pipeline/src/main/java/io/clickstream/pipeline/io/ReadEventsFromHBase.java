@@ -1,11 +1,15 @@
 package io.clickstream.pipeline.io;
 
 import io.clickstream.pipeline.io.EventsUnboundedSource.Settings;
+import java.util.List;
 import java.util.Objects;
 import org.apache.beam.sdk.io.Read;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.HBaseConfiguration;
 import org.joda.time.Duration;
@@ -13,7 +17,7 @@ import org.joda.time.Duration;
 /**
  * Reads the {@code events} table as an unbounded stream of {@link EventRow}s, in region-server
  * write-time order per poll, by polling write-time ranges with an overlap (see
- * README-unbounded-read.md for the guarantees).
+ * docs/unbounded-read.md for the guarantees).
  *
  * <p>Each element is timestamped with its cell's write time; the watermark is the read position
  * ("every cell written before C has been emitted") minus the out-of-orderness allowance.
@@ -29,10 +33,12 @@ public final class ReadEventsFromHBase extends PTransform<PBegin, PCollection<Ev
 
   private static final long serialVersionUID = 1L;
 
-  static final long DEFAULT_POLL_INTERVAL_MILLIS = 200;
+  static final long DEFAULT_POLL_INTERVAL_MILLIS = 100;
   static final long DEFAULT_READ_OVERLAP_MILLIS = 1_000;
   static final long DEFAULT_OUT_OF_ORDERNESS_MILLIS = 5_000;
   static final long DEFAULT_MAX_SLICE_MILLIS = 10_000;
+  /** Rows per element out of the source: one scanner round trip's worth (docs/benchmarks.md says why). */
+  static final int MAX_BATCH = EventsReader.SCAN_CACHING;
 
   private final Settings settings;
 
@@ -55,7 +61,7 @@ public final class ReadEventsFromHBase extends PTransform<PBegin, PCollection<Ev
             0));
   }
 
-  /** How often to poll once caught up (default 200 ms). A backlogged reader polls back to back. */
+  /** How often to poll once caught up (default 100 ms). A backlogged reader polls back to back. */
   public ReadEventsFromHBase withPollInterval(Duration d) {
     long ms = nonNegative(d, "poll interval");
     return with(settings.withPollInterval(ms));
@@ -109,7 +115,21 @@ public final class ReadEventsFromHBase extends PTransform<PBegin, PCollection<Ev
 
   @Override
   public PCollection<EventRow> expand(PBegin input) {
-    return input.apply("ReadEventsTable", Read.from(source()));
+    return input
+        .apply("ReadEventsTable", Read.from(new BatchingUnboundedSource<>(source(), MAX_BATCH)))
+        .apply("OneRowPerElement", ParDo.of(new Unbatch<EventRow>()))
+        .setCoder(EventRowCoder.of());
+  }
+
+  /** Gives each element of a batch its own element, with its own timestamp. */
+  private static final class Unbatch<T> extends DoFn<List<TimestampedValue<T>>, T> {
+    @ProcessElement
+    public void process(@Element List<TimestampedValue<T>> batch, OutputReceiver<T> out) {
+      // A batch is stamped with its earliest element, so no element moves back in time here.
+      for (TimestampedValue<T> element : batch) {
+        out.outputWithTimestamp(element.getValue(), element.getTimestamp());
+      }
+    }
   }
 
   /** The unbounded source over all salt buckets (split by the runner). */

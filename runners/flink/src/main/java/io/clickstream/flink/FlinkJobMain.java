@@ -100,7 +100,7 @@ public final class FlinkJobMain {
   }
 
   /** A bundle's writes reach Redis when it finishes: this bounds how long an update waits for that. */
-  static final long MAX_BUNDLE_MILLIS = 200;
+  static final long MAX_BUNDLE_MILLIS = 100;
 
   /**
    * Settings for live analytics, each unless the arguments give it:

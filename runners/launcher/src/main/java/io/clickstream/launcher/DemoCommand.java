@@ -4,7 +4,6 @@ import io.clickstream.api.ApiConfig;
 import io.clickstream.api.ApiServer;
 import io.clickstream.core.generator.JourneyGenerator;
 import io.clickstream.pipeline.ClickstreamOptions;
-import io.clickstream.flink.FlinkJobMain;
 import io.clickstream.pipeline.ClickstreamPipeline;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -187,8 +186,7 @@ final class DemoCommand implements Callable<Integer> {
     options.setRedisUrl(redis);
     options.setSessionGap(sessionGap.toString());
     options.setAllowedLateness(allowedLateness.toString());
-    // Beam's FlinkRunner would block in run(), look for a cluster, and listen on every interface.
-    FlinkJobMain.prepareForEmbedding(options, beamArgs);
+    LiveRunners.prepare(options, beamArgs);
     PipelineResult pipeline = ClickstreamPipeline.run(options);
     started.push(new Step("cancelling the pipeline", pipeline::cancel));
 

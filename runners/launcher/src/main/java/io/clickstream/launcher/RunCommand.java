@@ -2,7 +2,6 @@ package io.clickstream.launcher;
 
 import io.clickstream.core.RedisKeys;
 import io.clickstream.pipeline.ClickstreamOptions;
-import io.clickstream.flink.FlinkJobMain;
 import io.clickstream.pipeline.ClickstreamPipeline;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -63,8 +62,7 @@ final class RunCommand implements Callable<Integer> {
     err.printf("Starting the pipeline on %s (HBase %s, Redis %s)...%n", options.getRunner().getSimpleName(),
         options.getHbaseZk(), options.getRedisUrl());
     err.flush();
-    // Beam's FlinkRunner would block in run(), look for a cluster, and listen on every interface.
-    FlinkJobMain.prepareForEmbedding(options, beamArgs);
+    LiveRunners.prepare(options, beamArgs);
     PipelineResult pipeline = ClickstreamPipeline.run(options);
     Thread hook = new Thread(() -> drain(pipeline, err), "analytics-run-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

@@ -1,0 +1,189 @@
+-- Applies a batch of session contributions to the aggregates, atomically: for each, in order,
+-- replaces the session's previous contribution with the new one, unless the new one is stale.
+--
+-- KEYS[1]  catalog hash of first-seen times     KEYS[2]  catalog hash of last-seen times
+-- ARGV[1]  seconds a final session's tombstone is kept
+-- then, per contribution:
+--   the user's session index (zset: member = session start, score = session start) for its namespace,
+--   the prefix of the user's session records there (record key = prefix .. member),
+--   session start (ms), session end (ms),
+--   version (grows with the session; 0 = a final firing that carried no events),
+--   '1' on the final firing,
+--   n, m, then n pairs (count field, count), then m triples (event name, first seen, last seen).
+-- Returns, per contribution: 0 stale (nothing changed), 1 applied, 2 closed into a tombstone.
+--
+-- Why a retry cannot double count: the record of what a session contributed is stored next to the
+-- totals and changed in the same script. A firing whose version is not newer than an overlapping
+-- stored session is stale (a retried bundle, a replay after restore) and changes nothing. A newer
+-- one first subtracts every overlapping stored session (its predecessors: sessions merge when they
+-- overlap, so anything overlapping was absorbed) and then adds itself.
+--
+-- Why one call per batch, with the increments summed: records are read and written contribution by
+-- contribution, so every decision is the one the contributions would get one call each; only the
+-- increments to the shared aggregate hashes are summed per field and applied once at the end, which
+-- leaves the same totals with far fewer commands (the sessions of one bundle share minutes, names
+-- and dimension values).
+local first_seen, last_seen = KEYS[1], KEYS[2]
+local tombstone_ttl = tonumber(ARGV[1])
+
+local delta, touched = {}, {}
+local earliest, latest, names = {}, {}, {}
+
+local function add(field, n)
+  local before = delta[field]
+  if before == nil then
+    touched[#touched + 1] = field
+    delta[field] = n
+  else
+    delta[field] = before + n
+  end
+end
+
+local function subtract_and_delete(key)
+  local fields = redis.call('HGETALL', key)
+  for i = 1, #fields, 2 do
+    -- Counts live under '_'-free fields (they start with the key prefix); bookkeeping under '_'.
+    if string.sub(fields[i], 1, 1) ~= '_' then
+      add(fields[i], -tonumber(fields[i + 1]))
+    end
+  end
+  redis.call('DEL', key)
+end
+
+local function keep_as_tombstone(key, end_ms, ver)
+  redis.call('DEL', key)
+  redis.call('HSET', key, '_end', end_ms, '_ver', ver, '_last', '1')
+  redis.call('EXPIRE', key, tombstone_ttl)
+end
+
+-- The index outlives its sessions only while every member is a tombstone.
+local function expire_index_if_only_tombstones(index, prefix)
+  for _, m in ipairs(redis.call('ZRANGE', index, 0, -1)) do
+    if redis.call('HGET', prefix .. m, '_last') ~= '1' then
+      redis.call('PERSIST', index)
+      return
+    end
+  end
+  redis.call('EXPIRE', index, tombstone_ttl)
+end
+
+-- Commands with many arguments go in slices that stay well inside Lua's stack for unpack.
+local SLICE = 1000
+
+local function hset_all(key, pairs_list)
+  for from = 1, #pairs_list, SLICE do
+    redis.call('HSET', key, unpack(pairs_list, from, math.min(from + SLICE - 1, #pairs_list)))
+  end
+end
+
+local function hmget_all(key, fields)
+  local values = {}
+  for from = 1, #fields, SLICE do
+    local got = redis.call('HMGET', key, unpack(fields, from, math.min(from + SLICE - 1, #fields)))
+    for i = 1, #got do
+      values[from + i - 1] = got[i]
+    end
+  end
+  return values
+end
+
+local function apply(at)
+  local index, prefix, member = ARGV[at], ARGV[at + 1], ARGV[at + 2]
+  local start, stop, version = tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3]), tonumber(ARGV[at + 4])
+  local last, n, m = ARGV[at + 5] == '1', tonumber(ARGV[at + 6]), tonumber(ARGV[at + 7])
+  local counts_at = at + 8
+  local seen_at = counts_at + 2 * n
+  local record = prefix .. member
+
+  local predecessors = {}
+  for _, p in ipairs(redis.call('ZRANGEBYSCORE', index, '-inf', '(' .. stop)) do
+    local key = prefix .. p
+    local meta = redis.call('HMGET', key, '_end', '_ver', '_last')
+    if not meta[1] then
+      redis.call('ZREM', index, p)
+    elseif tonumber(meta[1]) > start then
+      local stored = tonumber(meta[2])
+      if version == 0 or stored >= version then
+        if last and meta[3] ~= '1' and p == member and (version == 0 or stored == version) then
+          keep_as_tombstone(key, meta[1], stored)
+          expire_index_if_only_tombstones(index, prefix)
+          return 2
+        end
+        return 0
+      end
+      predecessors[#predecessors + 1] = key
+    end
+  end
+  if version == 0 then
+    return 0
+  end
+
+  for _, key in ipairs(predecessors) do
+    subtract_and_delete(key)
+    redis.call('ZREM', index, string.sub(key, #prefix + 1))
+  end
+
+  local fields = {}
+  for i = counts_at, seen_at - 1, 2 do
+    add(ARGV[i], tonumber(ARGV[i + 1]))
+    fields[#fields + 1] = ARGV[i]
+    fields[#fields + 1] = ARGV[i + 1]
+  end
+  for i = seen_at, seen_at + 3 * m - 1, 3 do
+    local name, first, latest_ts = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
+    if earliest[name] == nil then
+      names[#names + 1] = name
+      earliest[name], latest[name] = first, latest_ts
+    else
+      earliest[name] = math.min(earliest[name], first)
+      latest[name] = math.max(latest[name], latest_ts)
+    end
+  end
+
+  redis.call('ZADD', index, start, member)
+  if last then
+    keep_as_tombstone(record, stop, version)
+    expire_index_if_only_tombstones(index, prefix)
+  else
+    redis.call('DEL', record)
+    fields[#fields + 1] = '_end'
+    fields[#fields + 1] = stop
+    fields[#fields + 1] = '_ver'
+    fields[#fields + 1] = version
+    hset_all(record, fields)
+    redis.call('PERSIST', index)
+  end
+  return 1
+end
+
+local outcomes = {}
+local at = 2
+while at <= #ARGV do
+  outcomes[#outcomes + 1] = apply(at)
+  at = at + 8 + 2 * tonumber(ARGV[at + 6]) + 3 * tonumber(ARGV[at + 7])
+end
+
+for _, field in ipairs(touched) do
+  local n = delta[field]
+  if n ~= 0 then
+    local sep = string.find(field, '\n', 1, true)
+    local key, hash_field = string.sub(field, 1, sep - 1), string.sub(field, sep + 1)
+    if redis.call('HINCRBY', key, hash_field, n) == 0 then
+      redis.call('HDEL', key, hash_field)
+    end
+  end
+end
+
+if #names > 0 then
+  local known_first = hmget_all(first_seen, names)
+  local known_last = hmget_all(last_seen, names)
+  for i, name in ipairs(names) do
+    if not known_first[i] or tonumber(known_first[i]) > earliest[name] then
+      redis.call('HSET', first_seen, name, earliest[name])
+    end
+    if not known_last[i] or tonumber(known_last[i]) < latest[name] then
+      redis.call('HSET', last_seen, name, latest[name])
+    end
+  end
+end
+return outcomes
