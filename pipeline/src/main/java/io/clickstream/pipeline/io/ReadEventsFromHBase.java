@@ -37,8 +37,8 @@ public final class ReadEventsFromHBase extends PTransform<PBegin, PCollection<Ev
   static final long DEFAULT_READ_OVERLAP_MILLIS = 1_000;
   static final long DEFAULT_OUT_OF_ORDERNESS_MILLIS = 5_000;
   static final long DEFAULT_MAX_SLICE_MILLIS = 10_000;
-  /** Rows per element out of the source: one scanner round trip's worth (docs/benchmarks.md says why). */
-  static final int MAX_BATCH = EventsReader.SCAN_CACHING;
+  /** Rows per element out of the source, at most: ten scanner round trips' worth (docs/benchmarks.md says why). */
+  static final int MAX_BATCH = 10 * EventsReader.SCAN_CACHING;
 
   private final Settings settings;
 
