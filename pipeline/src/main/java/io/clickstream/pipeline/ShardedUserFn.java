@@ -46,9 +46,11 @@ abstract class ShardedUserFn<U, OutputT> extends DoFn<KV<Integer, Event>, Output
   @TimerId("due")
   private final TimerSpec dueSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
+  private final Coder<U> userCoder;
   private final Duration earlyDelay;
 
   ShardedUserFn(Coder<U> userCoder, Duration earlyDelay) {
+    this.userCoder = userCoder;
     this.shardSpec = StateSpecs.value(new UserShardCoder<>(userCoder));
     this.earlyDelay = earlyDelay;
   }
@@ -150,9 +152,9 @@ abstract class ShardedUserFn<U, OutputT> extends DoFn<KV<Integer, Event>, Output
     }
   }
 
-  private static <U> UserShard<U> read(ValueState<UserShard<U>> state) {
+  private UserShard<U> read(ValueState<UserShard<U>> state) {
     UserShard<U> shard = state.read();
-    return shard == null ? new UserShard<>() : shard;
+    return shard == null ? new UserShard<>(userCoder) : shard;
   }
 
   private static <U> void writeBack(ValueState<UserShard<U>> state, UserShard<U> shard) {

@@ -1,6 +1,7 @@
 package io.clickstream.pipeline;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -8,16 +9,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.util.CoderUtils;
 
 /**
  * The state of one shard of users in a {@link ShardedUserFn}: each user's own state, the event time
  * at which each user next needs the watermark (an index, so the earliest is found without a scan),
  * the users changed since the last early firing, and which of the shard's two timers are set.
  *
- * <p>It is one mutable object held in one value state cell. On the runners' in-memory state (Direct,
- * Flink's heap backend) reading and writing it back is a reference swap, so an event costs one
- * state read and one write whatever the shard holds; the whole shard is encoded only when the runner
- * checkpoints it.
+ * <p>It is one mutable object held in one value state cell. On Flink's heap backend reading and
+ * writing it back is a reference swap, so an event costs one state read and one write whatever the
+ * shard holds; the whole shard is encoded only when the runner checkpoints it.
+ *
+ * <p>A user's state is kept as its encoding until it is first read, and an encoded user is copied
+ * as bytes when the shard is encoded. Why: the Direct runner copies a key's state through its coder
+ * at the first access in every bundle, and a live event is alone in its bundle, so each event paid
+ * for encoding and decoding every event of every user in its shard. Now it pays for the bytes of the
+ * users it does not touch and for the objects of those it does (docs/benchmarks.md).
  *
  * @param <U> what is kept per user
  */
@@ -28,7 +37,12 @@ final class UserShard<U> {
   /** No due timer is set. */
   static final long NO_TIMER = Long.MIN_VALUE;
 
-  private final Map<String, U> users = new HashMap<>();
+  /** A user's state as its encoding, until it is read. */
+  private record Encoded(byte[] bytes) {}
+
+  private final Coder<U> userCoder;
+  /** Per user, its state: a {@code U}, or its {@link Encoded} form. */
+  private final Map<String, Object> users = new HashMap<>();
   private final Map<String, Long> dueOf = new HashMap<>();
   private final TreeMap<Long, Set<String>> byDue = new TreeMap<>();
   private final Set<String> changed = new LinkedHashSet<>();
@@ -36,12 +50,52 @@ final class UserShard<U> {
   private long dueTimer = NO_TIMER;
   private boolean earlyTimerSet;
 
+  UserShard(Coder<U> userCoder) {
+    this.userCoder = userCoder;
+  }
+
+  @SuppressWarnings("unchecked") // users holds a U or an Encoded, nothing else
   U get(String user) {
-    return users.get(user);
+    Object kept = users.get(user);
+    if (kept instanceof Encoded encoded) {
+      U decoded = decode(user, encoded.bytes());
+      users.put(user, decoded);
+      return decoded;
+    }
+    return (U) kept;
   }
 
   /** Keeps {@code state} for {@code user}, due at {@code due}; a {@code null} state forgets the user. */
   void put(String user, U state, long due) {
+    keep(user, state, due);
+  }
+
+  /** Keeps a user's state in its encoded form, as read from a checkpoint or a copy. */
+  void putEncoded(String user, byte[] state, long due) {
+    keep(user, new Encoded(state), due);
+  }
+
+  /** The users kept, for encoding the shard. */
+  Collection<String> userIds() {
+    return users.keySet();
+  }
+
+  /** The encoding of a user's state: the bytes it was read as, if it was not read since. */
+  @SuppressWarnings("unchecked") // users holds a U or an Encoded, nothing else
+  byte[] encodedUser(String user) throws CoderException {
+    Object kept = users.get(user);
+    return kept instanceof Encoded encoded ? encoded.bytes() : CoderUtils.encodeToByteArray(userCoder, (U) kept);
+  }
+
+  private U decode(String user, byte[] bytes) {
+    try {
+      return CoderUtils.decodeFromByteArray(userCoder, bytes);
+    } catch (CoderException e) {
+      throw new IllegalStateException("the kept state of user " + user + " cannot be decoded", e);
+    }
+  }
+
+  private void keep(String user, Object state, long due) {
     Long before = dueOf.remove(user);
     if (before != null) {
       Set<String> at = byDue.get(before);
@@ -113,10 +167,6 @@ final class UserShard<U> {
 
   void setEarlyTimerSet(boolean set) {
     earlyTimerSet = set;
-  }
-
-  Map<String, U> users() {
-    return users;
   }
 
   /** The due time of {@code user}, or {@link #NEVER}. */

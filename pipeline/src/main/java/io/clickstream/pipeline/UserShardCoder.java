@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.sdk.coders.BooleanCoder;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.StructuredCoder;
@@ -14,11 +14,13 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
  * Encodes a {@link UserShard} when a runner checkpoints or copies it. A leading format byte lets a
- * later release read what an earlier one wrote into a checkpoint.
+ * later release read what an earlier one wrote into a checkpoint, or refuse it by name.
  */
 final class UserShardCoder<U> extends StructuredCoder<UserShard<U>> {
 
-  private static final int FORMAT = 1;
+  /** 2: each user's state as a length-prefixed encoding of its own (1: inline). */
+  private static final int FORMAT = 2;
+  private static final ByteArrayCoder BYTES = ByteArrayCoder.of();
   private static final Coder<String> STRING = StringUtf8Coder.of();
   private static final VarLongCoder LONG = VarLongCoder.of();
   private static final VarIntCoder INT = VarIntCoder.of();
@@ -32,11 +34,11 @@ final class UserShardCoder<U> extends StructuredCoder<UserShard<U>> {
   @Override
   public void encode(UserShard<U> shard, OutputStream out) throws IOException {
     out.write(FORMAT);
-    INT.encode(shard.users().size(), out);
-    for (Map.Entry<String, U> user : shard.users().entrySet()) {
-      STRING.encode(user.getKey(), out);
-      userCoder.encode(user.getValue(), out);
-      LONG.encode(shard.dueOf(user.getKey()), out);
+    INT.encode(shard.userIds().size(), out);
+    for (String user : shard.userIds()) {
+      STRING.encode(user, out);
+      BYTES.encode(shard.encodedUser(user), out);
+      LONG.encode(shard.dueOf(user), out);
     }
     INT.encode(shard.changed().size(), out);
     for (String user : shard.changed()) {
@@ -50,10 +52,11 @@ final class UserShardCoder<U> extends StructuredCoder<UserShard<U>> {
   @Override
   public UserShard<U> decode(InputStream in) throws IOException {
     CoderFormat.expect(in, FORMAT, "user shard");
-    UserShard<U> shard = new UserShard<>();
+    UserShard<U> shard = new UserShard<>(userCoder);
     int users = INT.decode(in);
     for (int i = 0; i < users; i++) {
-      shard.put(STRING.decode(in), userCoder.decode(in), LONG.decode(in));
+      // Decoded only when read: see UserShard.
+      shard.putEncoded(STRING.decode(in), BYTES.decode(in), LONG.decode(in));
     }
     int changed = INT.decode(in);
     for (int i = 0; i < changed; i++) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.junit.Test;
 
@@ -16,7 +17,7 @@ public class UserShardTest {
 
   @Test
   public void theEarliestDueUserIsFoundAndAForgottenUserLeavesNothingBehind() {
-    UserShard<String> shard = new UserShard<>();
+    UserShard<String> shard = new UserShard<>(StringUtf8Coder.of());
     shard.put("u1", "a", 30);
     shard.put("u2", "b", 10);
     shard.put("u3", "c", UserShard.NEVER);
@@ -40,7 +41,7 @@ public class UserShardTest {
     UserSessions sessions = new UserSessions();
     sessions.add(event("e1", "u1", "page_view", minutes(0), "google"), GAP);
     sessions.add(event("e2", "u1", "search", minutes(30), "google"), GAP).closed = true;
-    UserShard<UserSessions> shard = new UserShard<>();
+    UserShard<UserSessions> shard = new UserShard<>(UserSessionsCoder.of());
     shard.put("u1", sessions, sessions.dueTime(GAP, LATENESS));
     shard.markChanged("u1");
     shard.advanceWatermark(123);
@@ -59,6 +60,27 @@ public class UserShardTest {
         .containsExactly(
             tuple(sessions.sessions().get(0).start, false, true, 1),
             tuple(sessions.sessions().get(1).start, true, true, 1));
+  }
+
+  @Test
+  public void aUserReadFromACopyKeepsItsChangesThroughTheNextCopyAndTheOthersStayAsTheyWere() throws Exception {
+    UserShardCoder<UserSessions> coder = new UserShardCoder<>(UserSessionsCoder.of());
+    UserShard<UserSessions> shard = new UserShard<>(UserSessionsCoder.of());
+    for (String user : List.of("u1", "u2")) {
+      UserSessions sessions = new UserSessions();
+      sessions.add(event("e-" + user, user, "page_view", minutes(0), "google"), GAP);
+      shard.put(user, sessions, sessions.dueTime(GAP, LATENESS));
+    }
+
+    UserShard<UserSessions> copy = CoderUtils.clone(coder, shard);
+    copy.get("u1").add(event("e2", "u1", "search", minutes(1), "google"), GAP);
+    copy.get("u1").sessions().get(0).changed = false;
+    UserShard<UserSessions> next = CoderUtils.clone(coder, copy);
+
+    assertThat(next.get("u1").sessions().get(0).events).extracting(e -> e.eventId()).containsExactly("e2", "e-u1");
+    assertThat(next.get("u1").sessions().get(0).changed).isFalse();
+    assertThat(next.get("u2").sessions().get(0).events).extracting(e -> e.eventId()).containsExactly("e-u2");
+    assertThat(shard.get("u1").sessions().get(0).events).hasSize(1);
   }
 
   @Test
