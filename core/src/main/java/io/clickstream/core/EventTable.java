@@ -69,14 +69,14 @@ public final class EventTable {
   }
 
   /**
-   * Each region flushes its memstore at 2 MiB instead of HBase's 128 MiB. The unbounded read polls by
-   * write time, and a time-range scan skips whole HFiles outside the range but walks every row of the
-   * memstore: with the default, a poll's cost grew with all writes since the last flush (an idle demo
-   * kept walking its history ten times a second), and under a live load of 5,000 events/s the region
-   * server's scans took 54 % of the JVM's CPU; with 2 MiB, 35 % (docs/benchmarks.md). HBase's own floor
-   * for this setting is 1 MiB.
+   * Each region flushes its memstore at 1 MiB (HBase's floor for this setting) instead of 128 MiB. The
+   * unbounded read polls by write time, and a time-range scan skips whole HFiles outside the range but
+   * walks every row of the memstore: with the default, a poll's cost grew with all writes since the
+   * last flush (an idle demo kept walking its history at every poll), and under a live load of 5,000
+   * events/s the region server's scans took 54 % of the JVM's CPU; with 2 MiB, 35 %; with 1 MiB and
+   * polls every 200 ms, 28 % (docs/benchmarks.md).
    */
-  static final long MEMSTORE_FLUSH_BYTES = 2L << 20;
+  static final long MEMSTORE_FLUSH_BYTES = 1L << 20;
 
   /** Creates the table pre-split on salt buckets, unless it exists. */
   public static void createIfMissing(Admin admin) throws IOException {

@@ -41,7 +41,7 @@ public interface ClickstreamOptions extends PipelineOptions, StreamingOptions {
   void setOutOfOrderness(String value);
 
   @Description("How often the unbounded read polls HBase for new writes, in milliseconds.")
-  @Default.Long(100)
+  @Default.Long(200)
   long getPollIntervalMillis();
 
   void setPollIntervalMillis(long value);

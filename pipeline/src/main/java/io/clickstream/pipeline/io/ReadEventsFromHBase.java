@@ -33,7 +33,7 @@ public final class ReadEventsFromHBase extends PTransform<PBegin, PCollection<Ev
 
   private static final long serialVersionUID = 1L;
 
-  static final long DEFAULT_POLL_INTERVAL_MILLIS = 100;
+  static final long DEFAULT_POLL_INTERVAL_MILLIS = 200;
   static final long DEFAULT_READ_OVERLAP_MILLIS = 1_000;
   static final long DEFAULT_OUT_OF_ORDERNESS_MILLIS = 5_000;
   static final long DEFAULT_MAX_SLICE_MILLIS = 10_000;
@@ -61,7 +61,7 @@ public final class ReadEventsFromHBase extends PTransform<PBegin, PCollection<Ev
             0));
   }
 
-  /** How often to poll once caught up (default 100 ms). A backlogged reader polls back to back. */
+  /** How often to poll once caught up (default 200 ms). A backlogged reader polls back to back. */
   public ReadEventsFromHBase withPollInterval(Duration d) {
     long ms = nonNegative(d, "poll interval");
     return with(settings.withPollInterval(ms));
