@@ -3,12 +3,11 @@ package io.clickstream.pipeline;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.util.CoderUtils;
@@ -37,6 +36,15 @@ final class UserShard<U> {
   /** No due timer is set. */
   static final long NO_TIMER = Long.MIN_VALUE;
 
+  /** A user's entry in the due index, ordered by due time and then user, so each user has one. */
+  private record Due(long at, String user) implements Comparable<Due> {
+    @Override
+    public int compareTo(Due other) {
+      int byTime = Long.compare(at, other.at);
+      return byTime != 0 ? byTime : user.compareTo(other.user);
+    }
+  }
+
   /** A user's state as its encoding, until it is read. */
   private record Encoded(byte[] bytes) {}
 
@@ -44,7 +52,8 @@ final class UserShard<U> {
   /** Per user, its state: a {@code U}, or its {@link Encoded} form. */
   private final Map<String, Object> users = new HashMap<>();
   private final Map<String, Long> dueOf = new HashMap<>();
-  private final TreeMap<Long, Set<String>> byDue = new TreeMap<>();
+  /** The due index: one entry per user with a due time, earliest first. */
+  private final TreeSet<Due> byDue = new TreeSet<>();
   private final Set<String> changed = new LinkedHashSet<>();
   private long watermark = Long.MIN_VALUE;
   private long dueTimer = NO_TIMER;
@@ -96,23 +105,21 @@ final class UserShard<U> {
   }
 
   private void keep(String user, Object state, long due) {
-    Long before = dueOf.remove(user);
-    if (before != null) {
-      Set<String> at = byDue.get(before);
-      at.remove(user);
-      if (at.isEmpty()) {
-        byDue.remove(before);
+    long after = state == null ? NEVER : due;
+    Long before = after == NEVER ? dueOf.remove(user) : dueOf.put(user, after);
+    if (before == null || before != after) {
+      if (before != null) {
+        byDue.remove(new Due(before, user));
+      }
+      if (after != NEVER) {
+        byDue.add(new Due(after, user));
       }
     }
     if (state == null) {
       users.remove(user);
       changed.remove(user);
-      return;
-    }
-    users.put(user, state);
-    if (due != NEVER) {
-      dueOf.put(user, due);
-      byDue.computeIfAbsent(due, t -> new HashSet<>()).add(user);
+    } else {
+      users.put(user, state);
     }
   }
 
@@ -127,16 +134,21 @@ final class UserShard<U> {
     return taken;
   }
 
-  /** The users due at or before {@code time}. */
+  /** The users due at or before {@code time}, earliest first. */
   List<String> dueBy(long time) {
     List<String> due = new ArrayList<>();
-    byDue.headMap(time, true).values().forEach(due::addAll);
+    for (Due entry : byDue) {
+      if (entry.at() > time) {
+        break;
+      }
+      due.add(entry.user());
+    }
     return due;
   }
 
   /** The earliest due time of any user, or {@link #NEVER}. */
   long earliestDue() {
-    return byDue.isEmpty() ? NEVER : byDue.firstKey();
+    return byDue.isEmpty() ? NEVER : byDue.first().at();
   }
 
   /** True when nothing is kept and no timer is set: the state cell can be cleared. */
