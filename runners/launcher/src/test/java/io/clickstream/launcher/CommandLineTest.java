@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.apache.beam.runners.direct.DirectOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -156,6 +157,20 @@ class CommandLineTest {
         .isEqualTo("FlinkRunner");
     assertThat(BeamArgs.parse(List.of("--runner=DirectRunner"), "run", BeamArgs.LIVE_DEFAULT_RUNNER).getRunner()
         .getSimpleName()).isEqualTo("DirectRunner");
+  }
+
+  @Test
+  void aLiveDirectRunnerSkipsItsElementChecksUnlessTheArgumentsAskForThem() {
+    List<String> none = List.of("--runner=DirectRunner");
+    DirectOptions live = BeamArgs.parse(none, "run").as(DirectOptions.class);
+    LiveRunners.prepare(live, none);
+    List<String> asked = List.of("--runner=DirectRunner", "--enforceImmutability=true");
+    DirectOptions checked = BeamArgs.parse(asked, "run").as(DirectOptions.class);
+    LiveRunners.prepare(checked, asked);
+
+    assertThat(live.isEnforceImmutability()).isFalse();
+    assertThat(live.isEnforceEncodability()).isFalse();
+    assertThat(checked.isEnforceImmutability()).isTrue();
   }
 
   @Test
