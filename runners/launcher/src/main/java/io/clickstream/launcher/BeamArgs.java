@@ -11,9 +11,9 @@ final class BeamArgs {
 
   /**
    * The runner of {@code demo} and {@code run} when none is given: embedded Flink. Measured in
-   * docs/benchmarks.md (runs M and N), the Direct runner now drains 7,000-13,000 events/s on 2 cores
-   * and shows a live event within 1.7 s (p99, 500 events/s) while 35k users are in state, but it
-   * copies a key's state at every bundle, so with 348k users in state that p99 is 10.8 s, and at
+   * docs/benchmarks.md (runs M to S), the Direct runner now drains 5,000-13,000 events/s on 2 cores
+   * and shows a live event within 1.7-2.2 s (p99, 500 events/s) while 35k users are in state, but it
+   * copies a key's state at every bundle, so with 348k users in state that p99 is 4.3 s, and at
    * 2,000 events/s it runs 3-4.5 s behind (run P). Embedded Flink shows an event within 0.6 s (p99)
    * at 2,000 events/s and keeps p50 under a second at 5,000 events/s with those 348k users. Direct
    * stays available as --runner=DirectRunner and is what the tests use.
