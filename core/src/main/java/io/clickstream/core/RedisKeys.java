@@ -94,9 +94,22 @@ public final class RedisKeys {
     return PREFIX + "u:" + escape(userId) + ":" + namespace + ":s:";
   }
 
+  /**
+   * Hash: namespace -> epoch ms, the user's sealed horizon in each namespace: every session of the
+   * user ending at or before it is finished, and a contribution starting before it is stale.
+   */
+  public static String userSealed(String userId) {
+    return PREFIX + "u:" + escape(userId) + ":sealed";
+  }
+
   /** Hash: version -> definition JSON, every version a funnel ever had (kept after a delete). */
   public static String funnelVersions(String funnelId) {
     return PREFIX + "funnel:" + funnelId + ":versions";
+  }
+
+  /** Hash: {@code "{from ms}-{to ms}"} -> epoch ms of the run, the ranges backfilled for a funnel version. */
+  public static String funnelBackfills(String funnelId, int version) {
+    return PREFIX + "funnel:" + funnelId + ":" + version + ":backfills";
   }
 
   /** Counter handing out a funnel's versions, so a re-created funnel never reuses one. */

@@ -75,4 +75,11 @@ public interface ClickstreamOptions extends PipelineOptions, StreamingOptions {
   String getReplayOnRestart();
 
   void setReplayOnRestart(String value);
+
+  @Description("How long counts are kept (ISO-8601 duration): a minute's counts and funnel results expire this "
+      + "long after the minute, and a user's session bookkeeping this long after it last changed.")
+  @Default.String("P400D")
+  String getRetention();
+
+  void setRetention(String value);
 }

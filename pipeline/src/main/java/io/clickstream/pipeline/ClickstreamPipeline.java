@@ -25,9 +25,10 @@ public final class ClickstreamPipeline {
       PTransform<PCollection<DeadLetter>, PDone> deadLetters,
       PTransform<PCollection<Event>, PDone> status) {
 
-    public static Sinks redis(String redisUrl, String runner) {
-      return new Sinks(new WriteSessionContributions(redisUrl), new WriteDeadLetters(redisUrl),
-          new ReportPipelineStatus(redisUrl, runner));
+    public static Sinks redis(ClickstreamOptions options) {
+      String redisUrl = options.getRedisUrl();
+      return new Sinks(WriteSessionContributions.to(options), new WriteDeadLetters(redisUrl),
+          new ReportPipelineStatus(redisUrl, options.getRunner().getSimpleName()));
     }
   }
 
@@ -75,7 +76,7 @@ public final class ClickstreamPipeline {
         .persistingPositionIn(new RedisReadPositions(options.getRedisUrl()),
             SessionSettings.isoDuration("replayOnRestart", options.getReplayOnRestart()));
     Pipeline pipeline = Pipeline.create(options);
-    new ClickstreamPipeline(source, new RedisFunnelCatalog(options.getRedisUrl()), Sinks.redis(options.getRedisUrl(), options.getRunner().getSimpleName()), settings)
+    new ClickstreamPipeline(source, new RedisFunnelCatalog(options.getRedisUrl()), Sinks.redis(options), settings)
         .buildInto(pipeline);
     return pipeline.run();
   }

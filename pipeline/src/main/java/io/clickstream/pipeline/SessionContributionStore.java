@@ -24,23 +24,26 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  */
 public final class SessionContributionStore implements AutoCloseable {
 
-  /** How long a finished session's tombstone guards against replays of its older firings. */
-  static final long TOMBSTONE_TTL_SECONDS = 24 * 3600;
-
   private static final Logger LOG = LoggerFactory.getLogger(SessionContributionStore.class);
   private static final int ATTEMPTS = 5;
   private static final String SCRIPT = loadScript();
   private static final List<String> KEYS = List.of(RedisKeys.CATALOG_FIRST_SEEN, RedisKeys.CATALOG_LAST_SEEN);
 
   private final String redisUrl;
+  private final long retentionMillis;
   private final JedisPool pool;
   private String sha;
 
   /** What happened to each contribution of a batch. */
   public record Outcome(int applied, int stale) {}
 
-  public SessionContributionStore(String redisUrl) {
+  /**
+   * @param retentionMillis how long a minute's counts are kept after the minute, and a user's
+   *     bookkeeping after it was last written
+   */
+  public SessionContributionStore(String redisUrl, long retentionMillis) {
     this.redisUrl = redisUrl;
+    this.retentionMillis = retentionMillis;
     this.pool = new JedisPool(URI.create(redisUrl));
   }
 
@@ -70,7 +73,7 @@ public final class SessionContributionStore implements AutoCloseable {
   }
 
   private Outcome applyOnce(Jedis jedis, List<SessionContribution> batch) {
-    List<?> outcomes = (List<?>) jedis.evalsha(sha, KEYS, args(batch));
+    List<?> outcomes = (List<?>) jedis.evalsha(sha, KEYS, args(batch, retentionMillis));
     int applied = 0;
     for (Object outcome : outcomes) {
       if ((Long) outcome != 0L) {
@@ -80,13 +83,15 @@ public final class SessionContributionStore implements AutoCloseable {
     return new Outcome(applied, batch.size() - applied);
   }
 
-  /** The script's arguments for a batch: the tombstone time-to-live, then each contribution's. */
-  static List<String> args(List<SessionContribution> batch) {
+  /** The script's arguments for a batch: the retention, then each contribution's. */
+  static List<String> args(List<SessionContribution> batch, long retentionMillis) {
     List<String> args = new ArrayList<>();
-    args.add(Long.toString(TOMBSTONE_TTL_SECONDS));
+    args.add(Long.toString(retentionMillis));
     for (SessionContribution c : batch) {
       args.add(RedisKeys.userSessions(c.userId(), c.namespace()));
       args.add(RedisKeys.userSessionPrefix(c.userId(), c.namespace()));
+      args.add(RedisKeys.userSealed(c.userId()));
+      args.add(c.namespace());
       args.add(Long.toString(c.startMillis()));
       args.add(Long.toString(c.endMillis()));
       args.add(Long.toString(c.version()));

@@ -7,6 +7,7 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
+import org.joda.time.Duration;
 
 /**
  * Writes session contributions to Redis through a {@link SessionContributionStore}: batched per
@@ -17,14 +18,22 @@ public class WriteSessionContributions extends PTransform<PCollection<SessionCon
   static final int BATCH_SIZE = 500;
 
   private final String redisUrl;
+  private final long retentionMillis;
 
-  public WriteSessionContributions(String redisUrl) {
+  public WriteSessionContributions(String redisUrl, Duration retention) {
     this.redisUrl = redisUrl;
+    this.retentionMillis = retention.getMillis();
+  }
+
+  /** To the Redis of the options, keeping counts for their {@code --retention}. */
+  public static WriteSessionContributions to(ClickstreamOptions options) {
+    return new WriteSessionContributions(options.getRedisUrl(),
+        SessionSettings.isoDuration("retention", options.getRetention()));
   }
 
   @Override
   public PDone expand(PCollection<SessionContribution> contributions) {
-    contributions.apply("ReplaceContributionsInRedis", ParDo.of(new WriteFn(redisUrl)));
+    contributions.apply("ReplaceContributionsInRedis", ParDo.of(new WriteFn(redisUrl, retentionMillis)));
     return PDone.in(contributions.getPipeline());
   }
 
@@ -32,13 +41,16 @@ public class WriteSessionContributions extends PTransform<PCollection<SessionCon
     private final Counter applied = Metrics.counter(WriteSessionContributions.class, "sessions_applied");
     private final Counter stale = Metrics.counter(WriteSessionContributions.class, "sessions_stale_skipped");
 
-    WriteFn(String redisUrl) {
+    private final long retentionMillis;
+
+    WriteFn(String redisUrl, long retentionMillis) {
       super(redisUrl, BATCH_SIZE);
+      this.retentionMillis = retentionMillis;
     }
 
     @Override
     SessionContributionStore connect(String redisUrl) {
-      return new SessionContributionStore(redisUrl);
+      return new SessionContributionStore(redisUrl, retentionMillis);
     }
 
     @Override

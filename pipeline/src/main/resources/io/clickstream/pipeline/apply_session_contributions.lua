@@ -2,15 +2,16 @@
 -- replaces the session's previous contribution with the new one, unless the new one is stale.
 --
 -- KEYS[1]  catalog hash of first-seen times     KEYS[2]  catalog hash of last-seen times
--- ARGV[1]  seconds a final session's tombstone is kept
+-- ARGV[1]  retention in ms: a minute's counts expire this long after the minute, and a user's
+--          bookkeeping this long after it was last written
 -- then, per contribution:
 --   the user's session index (zset: member = session start, score = session start) for its namespace,
 --   the prefix of the user's session records there (record key = prefix .. member),
+--   the user's sealed hash and the field of this namespace in it,
 --   session start (ms), session end (ms),
---   version (grows with the session; 0 = a final firing that carried no events),
---   '1' on the final firing,
+--   version (grows with the session), '1' on the final firing,
 --   n, m, then n pairs (count field, count), then m triples (event name, first seen, last seen).
--- Returns, per contribution: 0 stale (nothing changed), 1 applied, 2 closed into a tombstone.
+-- Returns, per contribution: 0 stale (nothing changed), 1 applied, 2 sealed.
 --
 -- Why a retry cannot double count: the record of what a session contributed is stored next to the
 -- totals and changed in the same script. A firing whose version is not newer than an overlapping
@@ -18,13 +19,22 @@
 -- one first subtracts every overlapping stored session (its predecessors: sessions merge when they
 -- overlap, so anything overlapping was absorbed) and then adds itself.
 --
+-- Why a replay of a finished session cannot double count, however late it comes: a final firing
+-- keeps no record; it raises the user's sealed horizon in the namespace to the session's end, and a
+-- contribution starting before that horizon is stale. One number per user suffices because a user's
+-- sessions are disjoint and finish in the order of their ends (each finishes a fixed time after its
+-- end), and a new session cannot start before a finished one ends: its events would be later than
+-- the allowed lateness. The horizon expires only with the retention, when the counts it protects
+-- have expired too. A final firing seals even when it is stale (a session replayed only in part
+-- after a restart): the stored record it overlaps is then the fuller one, and keeps its counts.
+--
 -- Why one call per batch, with the increments summed: records are read and written contribution by
 -- contribution, so every decision is the one the contributions would get one call each; only the
 -- increments to the shared aggregate hashes are summed per field and applied once at the end, which
 -- leaves the same totals with far fewer commands (the sessions of one bundle share minutes, names
 -- and dimension values).
 local first_seen, last_seen = KEYS[1], KEYS[2]
-local tombstone_ttl = tonumber(ARGV[1])
+local retention_ms = tonumber(ARGV[1])
 
 local delta, touched = {}, {}
 local earliest, latest, names = {}, {}, {}
@@ -50,23 +60,6 @@ local function subtract_and_delete(key)
   redis.call('DEL', key)
 end
 
-local function keep_as_tombstone(key, end_ms, ver)
-  redis.call('DEL', key)
-  redis.call('HSET', key, '_end', end_ms, '_ver', ver, '_last', '1')
-  redis.call('EXPIRE', key, tombstone_ttl)
-end
-
--- The index outlives its sessions only while every member is a tombstone.
-local function expire_index_if_only_tombstones(index, prefix)
-  for _, m in ipairs(redis.call('ZRANGE', index, 0, -1)) do
-    if redis.call('HGET', prefix .. m, '_last') ~= '1' then
-      redis.call('PERSIST', index)
-      return
-    end
-  end
-  redis.call('EXPIRE', index, tombstone_ttl)
-end
-
 -- Commands with many arguments go in slices that stay well inside Lua's stack for unpack.
 local SLICE = 1000
 
@@ -88,81 +81,91 @@ local function hmget_all(key, fields)
 end
 
 local function apply(at)
-  local index, prefix, member = ARGV[at], ARGV[at + 1], ARGV[at + 2]
-  local start, stop, version = tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3]), tonumber(ARGV[at + 4])
-  local last, n, m = ARGV[at + 5] == '1', tonumber(ARGV[at + 6]), tonumber(ARGV[at + 7])
-  local counts_at = at + 8
+  local index, prefix, sealed_key, namespace = ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3]
+  local member = ARGV[at + 4]
+  local start, stop, version = tonumber(ARGV[at + 4]), tonumber(ARGV[at + 5]), tonumber(ARGV[at + 6])
+  local last, n, m = ARGV[at + 7] == '1', tonumber(ARGV[at + 8]), tonumber(ARGV[at + 9])
+  local counts_at = at + 10
   local seen_at = counts_at + 2 * n
   local record = prefix .. member
 
-  local predecessors = {}
-  for _, p in ipairs(redis.call('ZRANGEBYSCORE', index, '-inf', '(' .. stop)) do
-    local key = prefix .. p
-    local meta = redis.call('HMGET', key, '_end', '_ver', '_last')
-    if not meta[1] then
-      redis.call('ZREM', index, p)
-    elseif tonumber(meta[1]) > start then
-      local stored = tonumber(meta[2])
-      if version == 0 or stored >= version then
-        if last and meta[3] ~= '1' and p == member and (version == 0 or stored == version) then
-          keep_as_tombstone(key, meta[1], stored)
-          expire_index_if_only_tombstones(index, prefix)
-          return 2
-        end
-        return 0
-      end
-      predecessors[#predecessors + 1] = key
-    end
-  end
-  if version == 0 then
+  local sealed = redis.call('HGET', sealed_key, namespace)
+  if sealed and start < tonumber(sealed) then
     return 0
   end
 
-  for _, key in ipairs(predecessors) do
-    subtract_and_delete(key)
-    redis.call('ZREM', index, string.sub(key, #prefix + 1))
-  end
-
-  local fields = {}
-  for i = counts_at, seen_at - 1, 2 do
-    add(ARGV[i], tonumber(ARGV[i + 1]))
-    fields[#fields + 1] = ARGV[i]
-    fields[#fields + 1] = ARGV[i + 1]
-  end
-  for i = seen_at, seen_at + 3 * m - 1, 3 do
-    local name, first, latest_ts = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
-    if earliest[name] == nil then
-      names[#names + 1] = name
-      earliest[name], latest[name] = first, latest_ts
-    else
-      earliest[name] = math.min(earliest[name], first)
-      latest[name] = math.max(latest[name], latest_ts)
+  local predecessors, stale = {}, false
+  for _, p in ipairs(redis.call('ZRANGEBYSCORE', index, '-inf', '(' .. stop)) do
+    local key = prefix .. p
+    local meta = redis.call('HMGET', key, '_end', '_ver')
+    if not meta[1] then
+      redis.call('ZREM', index, p)
+    elseif tonumber(meta[1]) > start then
+      stale = stale or tonumber(meta[2]) >= version
+      predecessors[#predecessors + 1] = p
     end
   end
-
-  redis.call('ZADD', index, start, member)
-  if last then
-    keep_as_tombstone(record, stop, version)
-    expire_index_if_only_tombstones(index, prefix)
-  else
-    redis.call('DEL', record)
-    fields[#fields + 1] = '_end'
-    fields[#fields + 1] = stop
-    fields[#fields + 1] = '_ver'
-    fields[#fields + 1] = version
-    hset_all(record, fields)
-    redis.call('PERSIST', index)
+  if stale and not last then
+    return 0
   end
-  return 1
+
+  for _, p in ipairs(predecessors) do
+    redis.call('ZREM', index, p)
+    if stale then
+      -- Only a final firing gets here stale: it keeps the fuller counts and drops the records.
+      redis.call('DEL', prefix .. p)
+    else
+      subtract_and_delete(prefix .. p)
+    end
+  end
+  if not stale then
+    local fields = {}
+    for i = counts_at, seen_at - 1, 2 do
+      add(ARGV[i], tonumber(ARGV[i + 1]))
+      fields[#fields + 1] = ARGV[i]
+      fields[#fields + 1] = ARGV[i + 1]
+    end
+    for i = seen_at, seen_at + 3 * m - 1, 3 do
+      local name, first, latest_ts = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
+      if earliest[name] == nil then
+        names[#names + 1] = name
+        earliest[name], latest[name] = first, latest_ts
+      else
+        earliest[name] = math.min(earliest[name], first)
+        latest[name] = math.max(latest[name], latest_ts)
+      end
+    end
+    if not last then
+      redis.call('DEL', record)
+      fields[#fields + 1] = '_end'
+      fields[#fields + 1] = stop
+      fields[#fields + 1] = '_ver'
+      fields[#fields + 1] = version
+      hset_all(record, fields)
+      redis.call('PEXPIRE', record, retention_ms)
+      redis.call('ZADD', index, start, member)
+      redis.call('PEXPIRE', index, retention_ms)
+    end
+  end
+  if not last then
+    return 1
+  end
+  if not sealed or tonumber(sealed) < stop then
+    redis.call('HSET', sealed_key, namespace, stop)
+  end
+  redis.call('PEXPIRE', sealed_key, retention_ms)
+  return 2
 end
 
 local outcomes = {}
 local at = 2
 while at <= #ARGV do
   outcomes[#outcomes + 1] = apply(at)
-  at = at + 8 + 2 * tonumber(ARGV[at + 6]) + 3 * tonumber(ARGV[at + 7])
+  at = at + 10 + 2 * tonumber(ARGV[at + 8]) + 3 * tonumber(ARGV[at + 9])
 end
 
+-- Every minute-bucketed key ends in ':{epoch minute}' (RedisKeys); the catalog's keys do not.
+local expiring = {}
 for _, field in ipairs(touched) do
   local n = delta[field]
   if n ~= 0 then
@@ -171,6 +174,14 @@ for _, field in ipairs(touched) do
     if redis.call('HINCRBY', key, hash_field, n) == 0 then
       redis.call('HDEL', key, hash_field)
     end
+    expiring[key] = true
+  end
+end
+for key in pairs(expiring) do
+  local minute = string.match(key, ':(%-?%d+)$')
+  if minute then
+    -- In the past for a minute older than the retention: Redis then deletes the key at once.
+    redis.call('PEXPIREAT', key, (tonumber(minute) + 1) * 60000 + retention_ms)
   end
 end
 

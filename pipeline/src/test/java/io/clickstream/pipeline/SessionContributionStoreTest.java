@@ -8,7 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clickstream.core.Event;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.pipeline.testing.RedisCounts;
+import io.clickstream.pipeline.testing.RedisTime;
 import io.clickstream.pipeline.testing.SharedRedis;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,13 +21,16 @@ import redis.clients.jedis.JedisPooled;
 
 class SessionContributionStoreTest {
 
+  /** Longer than the age of the test's events, so that their counts are kept. */
+  private static final long RETENTION = Duration.ofDays(365 * 100).toMillis();
+
   private JedisPooled redis;
   private SessionContributionStore store;
 
   @BeforeEach
   void freshRedis() {
     redis = SharedRedis.flushed();
-    store = new SessionContributionStore(SharedRedis.url());
+    store = new SessionContributionStore(SharedRedis.url(), RETENTION);
   }
 
   @AfterEach
@@ -93,32 +98,68 @@ class SessionContributionStoreTest {
   }
 
   @Test
-  void theFinalFiringKeepsTheCountsAndLeavesOnlyAnExpiringTombstone() {
+  void theFinalFiringKeepsTheCountsAndLeavesOnlyTheUsersSealedHorizon() {
     Event e1 = event("e1", "u1", "page_view", minutes(0), "google");
     Event e2 = event("e2", "u1", "search", minutes(1), "google");
     store.apply(List.of(session(false, e1, e2)));
 
-    store.apply(List.of(session(true, e1, e2)));
-    store.apply(List.of(session(false, e1)));
+    SessionContribution last = session(true, e1, e2);
+    assertThat(store.apply(List.of(last))).isEqualTo(new SessionContributionStore.Outcome(1, 0));
 
     assertThat(RedisCounts.all(redis)).isEqualTo(sum(session(false, e1, e2)));
-    String record = RedisKeys.userSessionPrefix("u1", RedisKeys.NAMESPACE_EVENTS) + BASE.getMillis();
-    assertThat(redis.hkeys(record)).containsExactlyInAnyOrder("_end", "_ver", "_last");
-    assertThat(redis.ttl(record)).isPositive();
-    assertThat(redis.ttl(RedisKeys.userSessions("u1", RedisKeys.NAMESPACE_EVENTS))).isPositive();
+    assertThat(redis.keys(RedisKeys.PREFIX + "u:*")).containsExactly(RedisKeys.userSealed("u1"));
+    assertThat(redis.hgetAll(RedisKeys.userSealed("u1")))
+        .isEqualTo(Map.of(RedisKeys.NAMESPACE_EVENTS, Long.toString(last.endMillis())));
   }
 
   @Test
-  void anEmptyFinalFiringClosesTheSessionWithoutChangingCounts() {
+  void aReplayOfAFinishedSessionChangesNothingHoweverLongAfterItComes() {
     Event e1 = event("e1", "u1", "page_view", minutes(0), "google");
-    SessionContribution open = session(false, e1);
-    store.apply(List.of(open));
+    Event e2 = event("e2", "u1", "search", minutes(1), "google");
+    List<SessionContribution> firings = List.of(session(false, e1), session(false, e1, e2), session(true, e1, e2));
+    store.apply(firings);
+    Map<String, Long> once = RedisCounts.all(redis);
 
-    store.apply(List.of(new SessionContribution(RedisKeys.NAMESPACE_EVENTS, "u1", open.startMillis(), open.endMillis(), 0, true,
-        Map.of(), Map.of(), Map.of())));
+    RedisTime.advance(redis, Duration.ofDays(30));
+    store.apply(firings);
+    firings.forEach(firing -> store.apply(List.of(firing)));
 
-    assertThat(RedisCounts.all(redis)).isEqualTo(sum(open));
-    assertThat(redis.hget(RedisKeys.userSessionPrefix("u1", RedisKeys.NAMESPACE_EVENTS) + BASE.getMillis(), "_last")).isEqualTo("1");
+    assertThat(RedisCounts.all(redis)).isEqualTo(once).isEqualTo(sum(session(false, e1, e2)));
+  }
+
+  @Test
+  void aPartlyReplayedSessionsFinalFiringSealsItAndKeepsTheFullerCounts() {
+    Event e1 = event("e1", "u1", "page_view", minutes(0), "google");
+    Event e2 = event("e2", "u1", "search", minutes(5), "google");
+    Event e3 = event("e3", "u1", "checkout", minutes(9), "google");
+    store.apply(List.of(session(false, e1, e2, e3)));
+
+    // After a restart the replay saw only the session's later events: it is stale, yet it is final.
+    assertThat(store.apply(List.of(session(false, e2, e3), session(true, e2, e3))))
+        .isEqualTo(new SessionContributionStore.Outcome(1, 1));
+
+    assertThat(RedisCounts.all(redis)).isEqualTo(sum(session(false, e1, e2, e3)));
+    assertThat(redis.keys(RedisKeys.PREFIX + "u:*")).containsExactly(RedisKeys.userSealed("u1"));
+  }
+
+  @Test
+  void aMinutesCountsExpireTheRetentionAfterTheMinuteAndOlderOnesAreNotKept() {
+    long retention = Duration.ofDays(400).toMillis();
+    long now = System.currentTimeMillis();
+    Event recent = new Event("r", "u1", "page_view", now, "google", null, null, null, null, Map.of());
+    Event ancient = new Event("a", "u2", "page_view", now - retention - Duration.ofDays(1).toMillis(), "google",
+        null, null, null, null, Map.of());
+    try (SessionContributionStore keeping = new SessionContributionStore(SharedRedis.url(), retention)) {
+      keeping.apply(List.of(session(false, recent), session(false, ancient)));
+    }
+
+    String recentKey = RedisKeys.counts(RedisKeys.eventMetric("page_view"), RedisKeys.DIM_ALL, now / 60_000L);
+    long expiresAt = (now / 60_000L + 1) * 60_000L + retention;
+    assertThat(redis.pttl(recentKey)).isBetween(expiresAt - System.currentTimeMillis() - 5_000, expiresAt - now);
+    assertThat(redis.keys(RedisKeys.PREFIX + "cnt:*"))
+        .allSatisfy(key -> assertThat(key).endsWith(":" + now / 60_000L));
+    assertThat(redis.pttl(RedisKeys.userSessions("u1", RedisKeys.NAMESPACE_EVENTS))).isBetween(retention - 5_000, retention);
+    assertThat(redis.hget(RedisKeys.CATALOG_TOTAL, "page_view")).isEqualTo("2");
   }
 
   @Test
