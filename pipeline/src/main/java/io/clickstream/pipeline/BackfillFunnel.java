@@ -24,6 +24,9 @@ import org.apache.beam.sdk.values.PDone;
  */
 public final class BackfillFunnel {
 
+  /** The Beam counter of sessions or episodes a backfill left open because they have not finished. */
+  public static final String RESULTS_OPEN = "results_open";
+
   private final PTransform<PBegin, PCollection<EventRow>> source;
   private final PTransform<PCollection<SessionContribution>, PDone> sink;
   private final SessionSettings settings;
@@ -35,7 +38,10 @@ public final class BackfillFunnel {
     this.settings = settings;
   }
 
-  public void buildInto(Pipeline pipeline, FunnelDefinition funnel, long fromMillis, long toMillis) {
+  /**
+   * @param finishedBy sessions and episodes ending after this are counted as open (see {@link #finishedBy})
+   */
+  public void buildInto(Pipeline pipeline, FunnelDefinition funnel, long fromMillis, long toMillis, long finishedBy) {
     PCollection<Event> events = pipeline
         .apply("ReadHistory", source)
         .apply("ParseEvents", new ParseEvents(settings))
@@ -43,34 +49,59 @@ public final class BackfillFunnel {
     PCollection<SessionContribution> contributions = funnel.scope() == FunnelDefinition.Scope.SESSION
         ? events
             .apply("SessionizeEvents", new SessionizeEvents(settings))
-            .apply("ComputeFunnelContributions", ComputeSessionContributions.backfill(funnel, fromMillis, toMillis))
+            .apply("ComputeFunnelContributions", ComputeSessionContributions.backfill(funnel, fromMillis, toMillis, finishedBy))
         : events.apply("ComputeUserFunnelContributions",
-            ComputeUserFunnelContributions.backfill(funnel, fromMillis, toMillis, settings));
+            ComputeUserFunnelContributions.backfill(funnel, fromMillis, toMillis, finishedBy, settings));
     contributions.apply("WriteContributions", sink);
   }
 
-  /** Starts the backfill as a batch job against the HBase and Redis named in the options. */
+  /**
+   * The latest end of a session or episode that no row written from {@code nowMillis} on can join:
+   * an event joins one only if its time is before the end, and a row written from now on with such
+   * an event time is further behind its write time than the out-of-orderness and the allowed
+   * lateness, so parsing sets it aside as late, in the backfill as in the live job.
+   */
+  public static long finishedBy(SessionSettings settings, long nowMillis) {
+    return nowMillis - settings.outOfOrderness().getMillis() - settings.allowedLateness().getMillis();
+  }
+
+  /**
+   * Starts the backfill as a batch job against the HBase and Redis named in the options.
+   *
+   * @param nowMillis the time it runs, which says which sessions have finished ({@link #finishedBy})
+   * @throws IllegalArgumentException when the range overlaps another one backfilled for the version
+   */
   public static PipelineResult start(ClickstreamOptions options, FunnelDefinition funnel, long fromMillis,
-      long toMillis) {
+      long toMillis, long nowMillis) {
     options.setStreaming(false);
     options.as(DirectOptions.class).setBlockOnRun(false);
+    BackfilledRanges.claim(options.getRedisUrl(), funnel, fromMillis, toMillis);
+    SessionSettings settings = SessionSettings.from(options);
     Pipeline pipeline = Pipeline.create(options);
-    new BackfillFunnel(ReadEventHistoryFromHBase.from(options.getHbaseZk()),
-        new WriteSessionContributions(options.getRedisUrl()), SessionSettings.from(options))
-        .buildInto(pipeline, funnel, fromMillis, toMillis);
+    new BackfillFunnel(ReadEventHistoryFromHBase.from(options.getHbaseZk()), WriteSessionContributions.to(options),
+        settings)
+        .buildInto(pipeline, funnel, fromMillis, toMillis, finishedBy(settings, nowMillis));
     return pipeline.run();
   }
 
   /** Events parsed so far by a running backfill, for progress reports (-1 when the runner cannot say). */
   public static long eventsRead(PipelineResult result) {
+    return counter(result, MetricNameFilter.named(ParseEvents.class, ParseEvents.EVENTS_PARSED));
+  }
+
+  /** Sessions or episodes a finished backfill left open (-1 when the runner cannot say). */
+  public static long resultsOpen(PipelineResult result) {
+    return counter(result, MetricNameFilter.named(BackfillFunnel.class, RESULTS_OPEN));
+  }
+
+  private static long counter(PipelineResult result, MetricNameFilter name) {
     try {
-      MetricQueryResults metrics = result.metrics().queryMetrics(MetricsFilter.builder()
-          .addNameFilter(MetricNameFilter.named(ParseEvents.class, ParseEvents.EVENTS_PARSED)).build());
-      long read = 0;
+      MetricQueryResults metrics = result.metrics().queryMetrics(MetricsFilter.builder().addNameFilter(name).build());
+      long total = 0;
       for (MetricResult<Long> counter : metrics.getCounters()) {
-        read += counter.getAttempted();
+        total += counter.getAttempted();
       }
-      return read;
+      return total;
     } catch (UnsupportedOperationException e) {
       return -1;
     }

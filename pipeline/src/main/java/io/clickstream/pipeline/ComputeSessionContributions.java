@@ -47,10 +47,14 @@ public class ComputeSessionContributions
     return new ComputeSessionContributions(funnels, true, FunnelCoverage.LIVE);
   }
 
-  /** A backfill: one funnel's results only, for sessions starting in [from, to) and before live_from. */
-  public static ComputeSessionContributions backfill(FunnelDefinition funnel, long fromMillis, long toMillis) {
+  /**
+   * A backfill: one funnel's results only, for sessions starting in [from, to) and before live_from
+   * that end at or before {@code finishedBy}.
+   */
+  public static ComputeSessionContributions backfill(FunnelDefinition funnel, long fromMillis, long toMillis,
+      long finishedBy) {
     return new ComputeSessionContributions(FunnelCatalog.of(List.of(funnel)), false,
-        FunnelCoverage.backfill(fromMillis, toMillis));
+        FunnelCoverage.backfill(fromMillis, toMillis, finishedBy));
   }
 
   @Override
@@ -167,8 +171,16 @@ public class ComputeSessionContributions
     private void contribute(FunnelDefinition f, String user, long start, long end, boolean closed, boolean last,
         long lastEventTime, List<Event> events, OutputReceiver<SessionContribution> out) {
       if (coverage.covers(f, start)) {
-        if (FunnelCounts.touches(f, events)) {
+        if (!FunnelCounts.touches(f, events)) {
+          return;
+        }
+        if (coverage.finished(end)) {
           out.output(funnelContributionOf(f, coverage.namespace(f), user, start, end, closed, last, events));
+        } else {
+          if (last) {
+            FunnelCoverage.OPEN.inc();
+          }
+          out.output(funnelContributionOf(f, coverage.namespace(f), user, start, end, false, false, events));
         }
       } else if (coverage.live() && lastEventTime >= f.liveFromMillis() && FunnelCounts.touches(f, events)) {
         // A late earlier event moved the session's start before live_from: it belongs to the

@@ -47,11 +47,14 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
     return new ComputeUserFunnelContributions(funnels, FunnelCoverage.LIVE, settings);
   }
 
-  /** A backfill of one user-scope funnel: attempts starting in [from, to) and before live_from. */
+  /**
+   * A backfill of one user-scope funnel: attempts starting in [from, to) and before live_from, in
+   * episodes that end at or before {@code finishedBy}.
+   */
   public static ComputeUserFunnelContributions backfill(FunnelDefinition funnel, long fromMillis, long toMillis,
-      SessionSettings settings) {
+      long finishedBy, SessionSettings settings) {
     return new ComputeUserFunnelContributions(FunnelCatalog.of(List.of(funnel)),
-        FunnelCoverage.backfill(fromMillis, toMillis), settings);
+        FunnelCoverage.backfill(fromMillis, toMillis, finishedBy), settings);
   }
 
   @Override
@@ -130,21 +133,50 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
       emitAll(user, ComputeSessionContributions.distinctInOrder(state), watermark, false, out);
     }
 
+    /**
+     * Ends every episode the watermark has closed. Events further apart than the reach share no
+     * session and no attempt window, so they split the user's events into episodes; on a bounded
+     * input, whose watermark jumps to the end at once, this is what keeps each episode apart.
+     */
     @Override
     List<Event> advance(String user, List<Event> state, long watermark, OutputReceiver<SessionContribution> out) {
       List<Event> ordered = ComputeSessionContributions.distinctInOrder(state);
-      boolean ended = watermark >= closeTime(ordered);
-      emitAll(user, ordered, watermark, ended, out);
-      return ended ? null : state;
+      long reach = reach();
+      int from = 0;
+      for (int i = 1; i <= ordered.size(); i++) {
+        if (i < ordered.size() && ordered.get(i).timestampMillis() - ordered.get(i - 1).timestampMillis() <= reach) {
+          continue;
+        }
+        List<Event> episode = ordered.subList(from, i);
+        if (watermark < closeTime(episode)) {
+          break;
+        }
+        emitAll(user, episode, watermark, true, out);
+        from = i;
+      }
+      if (from == ordered.size()) {
+        return null;
+      }
+      List<Event> open = ordered.subList(from, ordered.size());
+      emitAll(user, open, watermark, false, out);
+      return from == 0 ? state : new ArrayList<>(open);
     }
 
     private void emitAll(String user, List<Event> ordered, long watermark, boolean last,
         OutputReceiver<SessionContribution> out) {
       for (FunnelDefinition f : userScope(funnels)) {
         try {
-          if (FunnelCounts.touches(f, ordered)) {
-            out.output(contributionOf(f, user, ordered, watermark, last));
+          if (!FunnelCounts.touches(f, ordered)) {
+            continue;
           }
+          SessionContribution contribution = contributionOf(f, user, ordered, watermark, last);
+          if (!coverage.finished(contribution.endMillis())) {
+            if (last) {
+              FunnelCoverage.OPEN.inc();
+            }
+            contribution = contributionOf(f, user, ordered, Math.min(watermark, coverage.finishedBy()), false);
+          }
+          out.output(contribution);
         } catch (RuntimeException e) {
           funnels.markFailed(f, e);
         }

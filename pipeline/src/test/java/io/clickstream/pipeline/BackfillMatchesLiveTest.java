@@ -3,20 +3,18 @@ package io.clickstream.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clickstream.core.EventParser;
-import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.generator.JourneyGenerator;
 import io.clickstream.pipeline.testing.Await;
 import io.clickstream.pipeline.testing.EventsTable;
 import io.clickstream.pipeline.testing.LivePipelines;
-import io.clickstream.pipeline.testing.RedisCounts;
+import io.clickstream.pipeline.testing.FunnelResults;
 import io.clickstream.pipeline.testing.SharedMiniHBase;
 import io.clickstream.pipeline.testing.SharedRedis;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.beam.sdk.PipelineResult;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
@@ -58,35 +56,23 @@ class BackfillMatchesLiveTest {
     FunnelDefinition afterTheFact = LivePipelines.define(redis, "after_the_fact", System.currentTimeMillis(), SESSION_SCOPE);
     FunnelDefinition userAfterTheFact = LivePipelines.define(redis, "user_after_the_fact", System.currentTimeMillis(), USER_SCOPE);
     for (FunnelDefinition f : List.of(afterTheFact, split, userAfterTheFact, userSplit)) {
-      assertThat(BackfillFunnel.start(options(now), f, 0, Long.MAX_VALUE).waitUntilFinish())
+      // As if run once every session has finished, so that the backfill closes them as the live path has.
+      long later = System.currentTimeMillis() + Duration.ofMinutes(15).toMillis();
+      assertThat(BackfillFunnel.start(options(now), f, 0, Long.MAX_VALUE, later).waitUntilFinish())
           .isEqualTo(PipelineResult.State.DONE);
     }
 
-    Map<String, Long> expected = resultsOf(redis, liveAll);
+    Map<String, Long> expected = FunnelResults.of(redis, liveAll);
     assertThat(expected).isNotEmpty();
-    assertThat(resultsOf(redis, afterTheFact)).isEqualTo(expected);
-    assertThat(resultsOf(redis, split)).isEqualTo(expected);
-    Map<String, Long> expectedUser = resultsOf(redis, userLiveAll);
+    assertThat(FunnelResults.of(redis, afterTheFact)).isEqualTo(expected);
+    assertThat(FunnelResults.of(redis, split)).isEqualTo(expected);
+    Map<String, Long> expectedUser = FunnelResults.of(redis, userLiveAll);
     assertThat(expectedUser).isNotEmpty().isNotEqualTo(expected);
-    assertThat(resultsOf(redis, userAfterTheFact)).isEqualTo(expectedUser);
-    assertThat(resultsOf(redis, userSplit)).isEqualTo(expectedUser);
+    assertThat(FunnelResults.of(redis, userAfterTheFact)).isEqualTo(expectedUser);
+    assertThat(FunnelResults.of(redis, userSplit)).isEqualTo(expectedUser);
   }
 
   private static ClickstreamOptions options(Instant readFrom) {
     return LivePipelines.options("--sessionGap=PT10S", "--readFromMillis=" + readFrom.toEpochMilli());
   }
-
-  /** A funnel version's results with its own key prefix taken off, so versions can be compared. */
-  private static Map<String, Long> resultsOf(JedisPooled redis, FunnelDefinition f) {
-    String prefix = RedisKeys.funnelResults(f.id(), f.version(), 0).replaceAll("0$", "");
-    Map<String, Long> results = new TreeMap<>();
-    RedisCounts.all(redis).forEach((field, count) -> {
-      if (field.startsWith(prefix)) {
-        results.put(field.substring(prefix.length()), count);
-      }
-    });
-    return results;
-  }
-
-
 }

@@ -32,7 +32,11 @@ import redis.clients.jedis.JedisPooled;
       "Runs a batch job (HBaseIO bounded read, then the live pipeline's own parsing, sessions and funnel "
           + "evaluation) that counts the funnel's current version over the sessions (or user-scope attempts) "
           + "starting in [--from, --to) and before the version's live_from; the running pipeline counts "
-          + "those from live_from on, so the two never overlap. Running it twice changes nothing.",
+          + "those from live_from on, so the two never overlap.",
+      "Sessions (or user-scope episodes) that have not finished, that an event written from now on could still "
+          + "join, are counted as in progress. Running the same range again, however long after, changes nothing "
+          + "but to bring those up to date. A range that overlaps another range backfilled for the version is "
+          + "refused (it would count the overlap twice).",
       "Without --hbase-zk / --redis, uses the running `./analytics demo`'s. Beam options such as "
           + "--runner=FlinkRunner are passed through."
     },
@@ -75,7 +79,12 @@ final class BackfillCommand implements Callable<Integer> {
         Instant.ofEpochMilli(funnel.liveFromMillis()));
     err.flush();
     long began = System.nanoTime();
-    PipelineResult job = BackfillFunnel.start(options, funnel, fromMillis, toMillis);
+    PipelineResult job;
+    try {
+      job = BackfillFunnel.start(options, funnel, fromMillis, toMillis, System.currentTimeMillis());
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
     PipelineResult.State state;
     do {
       state = job.waitUntilFinish(Duration.standardSeconds(2));
@@ -91,6 +100,12 @@ final class BackfillCommand implements Callable<Integer> {
     }
     out.printf("Backfilled %s version %d in %d s. Results: /api/funnels/%s/results%n", funnel.id(), funnel.version(),
         elapsedSeconds(began), funnel.id());
+    long open = BackfillFunnel.resultsOpen(job);
+    if (open > 0) {
+      out.printf("%d sessions or episodes touching the funnel have not finished (an event written now could still "
+          + "join them) and are counted as in progress: run this backfill again once they have, to close them.%n",
+          open);
+    }
     return Analytics.EXIT_OK;
   }
 
