@@ -6,6 +6,7 @@ import java.util.Arrays;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.ColumnFamilyDescriptorBuilder;
+import org.apache.hadoop.hbase.client.CheckAndMutate;
 import org.apache.hadoop.hbase.client.Put;
 import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
 
@@ -66,6 +67,16 @@ public final class EventTable {
    */
   public static Put put(Event event, String rawJson) {
     return new Put(rowKey(event.userId(), event.eventId())).addColumn(FAMILY, JSON, bytes(rawJson));
+  }
+
+  /**
+   * A {@link #put} that writes only if the event's row is absent: a re-sent event keeps the first
+   * copy and, above all, its first write time. A plain put would stamp the row anew, and every later
+   * read of history would judge the event by that new write time and set it aside as late.
+   */
+  public static CheckAndMutate putIfAbsent(Event event, String rawJson) {
+    return CheckAndMutate.newBuilder(rowKey(event.userId(), event.eventId())).ifNotExists(FAMILY, JSON)
+        .build(put(event, rawJson));
   }
 
   /**

@@ -9,17 +9,19 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.hbase.client.Connection;
-import org.apache.hadoop.hbase.client.Put;
+import org.apache.hadoop.hbase.client.CheckAndMutate;
+import org.apache.hadoop.hbase.client.CheckAndMutateResult;
 import org.apache.hadoop.hbase.client.Table;
 
 /**
- * Writes puts to the events table on a thread of its own, one batch per request, while the caller
+ * Writes events to the events table on a thread of its own, one batch per request, while the caller
  * reads and parses the next lines: {@code load}'s two halves overlap instead of taking turns.
  *
- * <p>The caller {@link #add}s puts; every {@code batchSize} of them go to the writer thread as one
- * {@link Table#put(List)}: one synchronous call, a request per region server. At most {@link #QUEUED_BATCHES}
- * batches wait, so memory stays bounded and the reader slows down to HBase's pace. {@link #flush}
- * hands over the partial batch and returns once HBase has acknowledged everything added.
+ * <p>The caller {@link #add}s conditional puts ({@link EventTable#putIfAbsent}: a re-sent event keeps
+ * its first write time); every {@code batchSize} of them go to the writer thread as one
+ * {@link Table#checkAndMutate(List)}: one synchronous call, a request per region server. At most
+ * {@link #QUEUED_BATCHES} batches wait, so memory stays bounded and the reader slows down to HBase's
+ * pace. {@link #flush} hands over the partial batch and returns once HBase has acknowledged everything added.
  *
  * <p>(Not a {@code BufferedMutator}: in HBase 2.6, once its buffer is full, each {@code mutate} waits for
  * a request to complete anyway, and rescans the whole buffer to build it; profiled in docs/benchmarks.md.)
@@ -39,9 +41,10 @@ final class BatchWriter implements AutoCloseable {
   private final int batchSize;
   private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUED_BATCHES);
   private final Thread thread;
-  private final AtomicLong written = new AtomicLong();
+  private final AtomicLong acknowledged = new AtomicLong();
+  private final AtomicLong alreadyThere = new AtomicLong();
   private volatile Throwable failure;
-  private List<Put> batch;
+  private List<CheckAndMutate> batch;
   private long handedOver;
 
   BatchWriter(Connection connection, String zk, int batchSize) throws IOException {
@@ -54,9 +57,9 @@ final class BatchWriter implements AutoCloseable {
     thread.start();
   }
 
-  /** Queues a put; a full batch goes to the writer thread, waiting while {@link #QUEUED_BATCHES} are queued. */
-  void add(Put put) {
-    batch.add(put);
+  /** Queues a write; a full batch goes to the writer thread, waiting while {@link #QUEUED_BATCHES} are queued. */
+  void add(CheckAndMutate write) {
+    batch.add(write);
     if (batch.size() >= batchSize) {
       handOver();
     }
@@ -65,7 +68,7 @@ final class BatchWriter implements AutoCloseable {
   /** Returns once every put added so far is written. */
   void flush() {
     handOver();
-    if (written.get() == handedOver && failure == null) {
+    if (acknowledged.get() == handedOver && failure == null) {
       return;
     }
     CountDownLatch done = new CountDownLatch(1);
@@ -79,9 +82,14 @@ final class BatchWriter implements AutoCloseable {
     checkNotFailed();
   }
 
-  /** Puts HBase acknowledged. */
-  long written() {
-    return written.get();
+  /** Events HBase acknowledged: written, or already there. */
+  long acknowledged() {
+    return acknowledged.get();
+  }
+
+  /** Events HBase already had, which kept their first copy. */
+  long alreadyThere() {
+    return alreadyThere.get();
   }
 
   /**
@@ -135,11 +143,11 @@ final class BatchWriter implements AutoCloseable {
     Throwable e = failure;
     if (e != null) {
       throw new UserError("writing to HBase at " + zk + " failed: " + Analytics.describe(e) + " ("
-          + written.get() + " lines were written before; loading the file again is harmless)", e);
+          + acknowledged.get() + " lines were written before; loading the file again is harmless)", e);
     }
   }
 
-  private List<Put> newBatch() {
+  private List<CheckAndMutate> newBatch() {
     return new ArrayList<>(Math.min(batchSize, 10_000));
   }
 
@@ -159,10 +167,14 @@ final class BatchWriter implements AutoCloseable {
       if (item instanceof CountDownLatch flushed) {
         flushed.countDown();
       } else if (failure == null) {
-        List<Put> puts = (List<Put>) item;
+        List<CheckAndMutate> writes = (List<CheckAndMutate>) item;
         try {
-          table.put(puts);
-          written.addAndGet(puts.size());
+          long refused = 0;
+          for (CheckAndMutateResult result : table.checkAndMutate(writes)) {
+            refused += result.isSuccess() ? 0 : 1;
+          }
+          alreadyThere.addAndGet(refused);
+          acknowledged.addAndGet(writes.size());
         } catch (Throwable e) { // anything: a writer thread that died would leave load waiting forever
           failure = e;
         }

@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
       "Loads events, one JSON object per line, into HBase's events table (created if missing).",
       "Each line is validated as the pipeline would; valid lines are stored exactly as given, rejected "
           + "ones are reported on stderr as `line N: <reason>`. Blank lines are skipped. Re-loading a "
-          + "file is harmless: an event id overwrites its own row.",
+          + "file is harmless: an event already in HBase (same user_id and event_id) keeps its first copy and "
+          + "its first write time, so it is neither counted again nor, later, judged late.",
       "Valid lines are written in batches while the next ones are read and checked. Whenever the input "
           + "pauses (a pipe with nothing more yet), everything read so far is written before load waits "
           + "for more, so events piped in one at a time show up at once.",
@@ -81,6 +82,7 @@ final class LoadCommand implements Callable<Integer> {
       long lineNumber = 0;
       long rejected = 0;
       long written;
+      long alreadyThere;
       long started;
       try (Connection connection = HBaseConnections.connectAndCreateTable(zk);
           BatchWriter writer = new BatchWriter(connection, zk, batchSize)) {
@@ -93,7 +95,7 @@ final class LoadCommand implements Callable<Integer> {
           if (!line.isBlank()) {
             ParseResult parsed = EventParser.parse(line);
             if (parsed.isOk()) {
-              writer.add(EventTable.put(parsed.event(), line));
+              writer.add(EventTable.putIfAbsent(parsed.event(), line));
               if (batchSize == 1) {
                 writer.flush(); // acknowledged before the next line is read
               }
@@ -110,18 +112,23 @@ final class LoadCommand implements Callable<Integer> {
           if (now - lastReport >= progressEveryMillis * 1_000_000L) {
             double rate = (lineNumber - readAtLastReport) / ((now - lastReport) / 1e9);
             err.printf("%,d lines read (%,.0f lines/s), %,d written, %,d rejected%n",
-                lineNumber, rate, writer.written(), rejected);
+                lineNumber, rate, writer.acknowledged(), rejected);
             err.flush();
             lastReport = now;
             readAtLastReport = lineNumber;
           }
         }
         writer.flush();
-        written = writer.written();
+        written = writer.acknowledged();
+        alreadyThere = writer.alreadyThere();
       }
       err.flush();
       double seconds = (System.nanoTime() - started) / 1e9;
       out.printf("%d lines written, %d rejected (from %s in %.1f s)%n", written, rejected, source, seconds);
+      if (alreadyThere > 0) {
+        out.printf("%d of them were already in HBase (same user_id and event_id) and kept their first copy and "
+            + "write time%n", alreadyThere);
+      }
       out.flush();
       return rejected == 0 ? Analytics.EXIT_OK : Analytics.EXIT_REJECTED;
     }
