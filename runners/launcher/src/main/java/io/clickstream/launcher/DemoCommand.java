@@ -43,6 +43,8 @@ import redis.embedded.RedisServer;
           + "(through ~/.clickstream/demo.json, or $CLICKSTREAM_HOME/demo.json).",
       "Until every part is up and that file is written, GET /api/health answers 503 \"starting\": "
           + "a script waits for 200 before using the demo.",
+      "Its data is deleted when it stops, unless --data-dir DIR keeps it: started again with the same DIR, "
+          + "the demo has its events, aggregates and funnels, and the pipeline carries on where it stopped.",
       "Any other --name=value option is passed to Beam, e.g. --runner=DirectRunner (Beam's "
           + "test runner: fine for a trickle of events, far slower under load) or --parallelism=2."
     },
@@ -54,6 +56,16 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--no-generator", description = "Do not generate traffic: only what you load shows up.")
   boolean noGenerator;
+
+  @Option(names = "--no-pipeline",
+      description = "Start HBase, Redis and the API only; `./analytics run` finds them and runs the pipeline.")
+  boolean noPipeline;
+
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "Keep the data in DIR instead of deleting it on exit: HBase's tables in DIR/hbase, Redis's "
+          + "append-only file in DIR/redis, embedded Flink's checkpoints in DIR/checkpoints (every 10 s unless "
+          + "--checkpointingInterval=MILLIS). Started again with the same DIR, the demo carries on.")
+  Path dataDir;
 
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "4567",
       description = "Port of the API and dashboard (default: ${DEFAULT-VALUE}; 0 picks a free one).")
@@ -124,12 +136,27 @@ final class DemoCommand implements Callable<Integer> {
       throw new UserError("a demo is already running as pid " + other.pid() + " (" + other.apiUrl()
           + "); stop it first, or delete " + Discovery.demoFile() + " if that is wrong");
     }
+    if (noPipeline && !beamArgs.isEmpty()) {
+      throw new UserError("--no-pipeline starts no pipeline for " + String.join(" ", beamArgs)
+          + ": give Beam options to ./analytics run");
+    }
+    Path keep = dataDir == null ? null : dataDir.toAbsolutePath().normalize();
     // Beam's options are checked before anything slow starts, so a typo fails at once.
     ClickstreamOptions options = BeamArgs.parse(beamArgs, "demo", BeamArgs.LIVE_DEFAULT_RUNNER);
+    if (keep != null && !noPipeline) {
+      DataDir.checkFlinkOptions(options, beamArgs);
+    }
     if (hbaseZk != null) {
       HBaseConnections.hostPort(hbaseZk);
     }
-    checkPortFree(bind, port);
+    checkPortFree(bind, port, "pass --port N, or --port 0 for a free one");
+    DataDir.Ports ports = keep == null ? DataDir.Ports.ANY : DataDir.ports(keep);
+    if (keep != null) {
+      String fix = " listened there at the last start, and the Flink checkpoints in " + DataDir.checkpoints(keep)
+          + " look for it there: free the port, or delete " + keep.resolve(DataDir.PORTS) + " and those checkpoints";
+      checkPortFree("127.0.0.1", hbaseZk == null ? ports.zooKeeper() : 0, "ZooKeeper" + fix);
+      checkPortFree("127.0.0.1", redisUrl == null ? ports.redis() : 0, "Redis" + fix);
+    }
 
     long pid = ProcessHandle.current().pid();
     Thread hook = new Thread(this::shutdown, "clickstream-demo-shutdown");
@@ -141,9 +168,11 @@ final class DemoCommand implements Callable<Integer> {
     if (zk == null) {
       progress("[1/5] Starting HBase mini cluster (about 30 s)...");
       long t0 = System.nanoTime();
-      EmbeddedHBase hbase = EmbeddedHBase.start(work.resolve("hbase"));
+      EmbeddedHBase hbase =
+          EmbeddedHBase.start(work.resolve("hbase"), keep == null ? null : DataDir.hbase(keep), ports.zooKeeper());
       started.push(new Step("stopping the HBase mini cluster", hbase::close));
       zk = hbase.zk();
+      ports = new DataDir.Ports(hbase.zkPort(), ports.redis());
       progress(String.format("      HBase is up at %s (ZooKeeper) after %.0f s", zk, (System.nanoTime() - t0) / 1e9));
     } else {
       progress("[1/5] Using HBase at " + zk);
@@ -152,21 +181,28 @@ final class DemoCommand implements Callable<Integer> {
     String redis = redisUrl;
     if (redis == null) {
       progress("[2/5] Starting Redis on 127.0.0.1...");
-      int redisPort = freePort();
-      Path redisDir = Files.createDirectories(work.resolve("redis"));
+      int redisPort = ports.redis() > 0 ? ports.redis() : freePort();
+      Path redisDir = Files.createDirectories(keep == null ? work.resolve("redis") : DataDir.redis(keep));
+      // A kept Redis logs every write to its append-only file (fsynced every second, and at a clean stop)
+      // and reads it back at the next start; no snapshots either way.
       RedisServer server = RedisServer.newRedisServer()
           .port(redisPort)
           .bind("127.0.0.1")
-          .setting("dir " + redisDir)
+          .setting("dir \"" + redisDir + "\"")
           .setting("save \"\"")
-          .setting("appendonly no")
+          .setting("appendonly " + (keep == null ? "no" : "yes"))
           .build();
       server.start();
       started.push(new Step("stopping Redis", server::stop));
       redis = "redis://127.0.0.1:" + redisPort;
+      ports = new DataDir.Ports(ports.zooKeeper(), redisPort);
       progress("      Redis is up at " + redis);
     } else {
       progress("[2/5] Using Redis at " + redis);
+    }
+
+    if (keep != null) {
+      DataDir.keepPorts(keep, ports);
     }
 
     progress("[3/5] Creating the events table and starting the API...");
@@ -181,14 +217,21 @@ final class DemoCommand implements Callable<Integer> {
     String host = "0.0.0.0".equals(bind) || "::".equals(bind) ? "127.0.0.1" : bind;
     String apiUrl = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + api.port() + "/";
 
-    progress("[4/5] Starting the pipeline (session gap " + sessionGap + ", allowed lateness " + allowedLateness + ")...");
-    options.setHbaseZk(zk);
-    options.setRedisUrl(redis);
-    options.setSessionGap(sessionGap.toString());
-    options.setAllowedLateness(allowedLateness.toString());
-    LiveRunners.prepare(options, beamArgs);
-    PipelineResult pipeline = ClickstreamPipeline.run(options);
-    started.push(new Step("cancelling the pipeline", pipeline::cancel));
+    if (noPipeline) {
+      progress("[4/5] No pipeline (--no-pipeline)");
+    } else {
+      progress("[4/5] Starting the pipeline (session gap " + sessionGap + ", allowed lateness " + allowedLateness + ")...");
+      options.setHbaseZk(zk);
+      options.setRedisUrl(redis);
+      options.setSessionGap(sessionGap.toString());
+      options.setAllowedLateness(allowedLateness.toString());
+      if (keep != null) {
+        DataDir.keepFlinkState(options, beamArgs, keep, log);
+      }
+      LiveRunners.prepare(options, beamArgs);
+      PipelineResult pipeline = ClickstreamPipeline.run(options);
+      started.push(new Step("cancelling the pipeline", pipeline::cancel));
+    }
 
     if (noGenerator) {
       progress("[5/5] No generator (--no-generator)");
@@ -202,7 +245,7 @@ final class DemoCommand implements Callable<Integer> {
       started.push(new Step("stopping the generator", generator::stop));
     }
 
-    Path file = Discovery.write(new Discovery.DemoInfo(pid, zk, redis, apiUrl));
+    Path file = Discovery.write(new Discovery.DemoInfo(pid, zk, redis, apiUrl, !noPipeline));
     started.push(new Step("removing " + file, () -> Discovery.deleteIfOurs(pid)));
     api.markReady();
 
@@ -211,6 +254,10 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  Dashboard:  " + apiUrl);
     out.println("  HBase:      " + zk + " (ZooKeeper)");
     out.println("  Redis:      " + redis);
+    out.println("  Data:       " + dataLine(keep, hbaseZk == null || redisUrl == null));
+    if (noPipeline) {
+      out.println("  Pipeline:   none (--no-pipeline): start it with ./analytics run, which finds this demo");
+    }
     out.println();
     out.println("Load your own events (one JSON object per line) from another terminal:");
     out.println("  ./analytics load events.jsonl        # or: cat events.jsonl | ./analytics load -");
@@ -237,6 +284,14 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   static final String TOKEN_ENV = "CLICKSTREAM_API_TOKEN";
+
+  /** What the banner says of the data: where it is kept, or that it goes when the demo does. */
+  private static String dataLine(Path keep, boolean embedded) {
+    if (keep != null) {
+      return "kept in " + keep + "; start the demo again with --data-dir " + keep + " to carry on";
+    }
+    return embedded ? "temporary: deleted when the demo stops (--data-dir DIR keeps it)" : "in the HBase and Redis given";
+  }
 
   /**
    * The API token and where it came from.
@@ -289,8 +344,8 @@ final class DemoCommand implements Callable<Integer> {
     log.flush();
   }
 
-  /** Fails before the slow start-up, rather than after it, when the API's port is taken. */
-  private static void checkPortFree(String bind, int port) {
+  /** Fails before the slow start-up, rather than after it, when a port is taken; 0 asks for none. */
+  private static void checkPortFree(String bind, int port, String fix) {
     if (port == 0) {
       return;
     }
@@ -298,8 +353,7 @@ final class DemoCommand implements Callable<Integer> {
       socket.setReuseAddress(true);
       socket.bind(new java.net.InetSocketAddress(bind, port));
     } catch (IOException e) {
-      throw new UserError("cannot listen on " + bind + ":" + port + " (" + e.getMessage()
-          + "): pass --port N, or --port 0 for a free one");
+      throw new UserError("cannot listen on " + bind + ":" + port + " (" + e.getMessage() + "): " + fix);
     }
   }
 

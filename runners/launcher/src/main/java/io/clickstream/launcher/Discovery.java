@@ -12,7 +12,7 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 
 /**
- * How {@code load} and {@code generate} find a running demo: the demo writes {@code demo.json} into the
+ * How {@code load}, {@code generate}, {@code run} and {@code backfill} find a running demo: the demo writes {@code demo.json} into the
  * Clickstream home ({@code $CLICKSTREAM_HOME}, else {@code ~/.clickstream}; the system property
  * {@code clickstream.home} overrides both) and deletes it when it stops. A file whose pid is no longer
  * alive is stale (a demo killed with SIGKILL) and is ignored.
@@ -23,8 +23,12 @@ final class Discovery {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  /** What a running demo tells the other commands. */
-  record DemoInfo(long pid, String hbaseZk, String redisUrl, String apiUrl) {}
+  /**
+   * What a running demo tells the other commands.
+   *
+   * @param runsPipeline false for {@code demo --no-pipeline}, whose pipeline {@code run} starts
+   */
+  record DemoInfo(long pid, String hbaseZk, String redisUrl, String apiUrl, boolean runsPipeline) {}
 
   private Discovery() {}
 
@@ -53,6 +57,7 @@ final class Discovery {
     node.put("hbase_zk", info.hbaseZk());
     node.put("redis_url", info.redisUrl());
     node.put("api_url", info.apiUrl());
+    node.put("pipeline", info.runsPipeline());
     Path tmp = Files.createTempFile(file.getParent(), "demo", ".json.tmp");
     Files.writeString(tmp, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n");
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -88,7 +93,8 @@ final class Discovery {
         node.get("pid").longValue(),
         node.get("hbase_zk").textValue(),
         node.path("redis_url").asText(null),
-        node.path("api_url").asText(null));
+        node.path("api_url").asText(null),
+        node.path("pipeline").asBoolean(true));
   }
 
   /** The running demo, or null when there is none (no file, or a stale one). */

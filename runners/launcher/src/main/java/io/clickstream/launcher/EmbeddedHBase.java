@@ -1,10 +1,14 @@
 package io.clickstream.launcher;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import org.apache.hadoop.hbase.HBaseTestingUtility;
 import org.apache.hadoop.hbase.StartMiniClusterOption;
 
-/** An in-process HBase (ZooKeeper, one master, one region server; no DFS) keeping its data under a directory. */
+/**
+ * An in-process HBase (ZooKeeper, one master, one region server; no DFS) keeping its data under a
+ * directory that {@link #close} deletes, or its tables in a root directory of its own that outlives it.
+ */
 public final class EmbeddedHBase implements AutoCloseable {
 
   /** Where HBaseTestingUtility keeps its data; its default is target/test-data under the working directory. */
@@ -16,9 +20,23 @@ public final class EmbeddedHBase implements AutoCloseable {
     this.util = util;
   }
 
+  /** A cluster whose data, under {@code dataDir}, is deleted by {@link #close}. */
   public static EmbeddedHBase start(Path dataDir) throws Exception {
+    return start(dataDir, null, 0);
+  }
+
+  /**
+   * A cluster whose tables live in {@code rootDir} (HBase's {@code hbase.rootdir}: tables, hbase:meta,
+   * the master's procedure store and the write-ahead logs), which {@link #close} leaves in place: a
+   * cluster started again on the same {@code rootDir} has the same tables and rows. Its ZooKeeper and
+   * scratch files stay under {@code dataDir} and are deleted: HBase 2 rebuilds what it kept in
+   * ZooKeeper from the root directory. With a null {@code rootDir}, as {@link #start(Path)}.
+   *
+   * @param zkPort ZooKeeper's client port, 0 for any free one
+   */
+  public static EmbeddedHBase start(Path dataDir, Path rootDir, int zkPort) throws Exception {
     System.setProperty(DATA_DIR_PROPERTY, dataDir.toAbsolutePath().toString());
-    HBaseTestingUtility util = new HBaseTestingUtility();
+    HBaseTestingUtility util = rootDir == null ? new HBaseTestingUtility() : new KeepingRootDir(rootDir);
     util.getConfiguration().set(DATA_DIR_PROPERTY, dataDir.toAbsolutePath().toString());
     // No mini DFS: HBase keeps its files on the local file system, which starts in half the time.
     // The local file system has no hflush/hsync, which HBase would refuse without this switch.
@@ -29,14 +47,39 @@ public final class EmbeddedHBase implements AutoCloseable {
     util.getConfiguration().set("hbase.regionserver.ipc.address", "127.0.0.1");
     util.getConfiguration().setInt("hbase.master.info.port", -1);
     util.getConfiguration().setInt("hbase.regionserver.info.port", -1);
-    util.startMiniZKCluster();
+    util.startMiniZKCluster(1, zkPort > 0 ? new int[] {zkPort} : new int[0]);
+    if (zkPort > 0 && util.getZkCluster().getClientPort() != zkPort) {
+      util.shutdownMiniZKCluster();
+      throw new IllegalStateException("ZooKeeper could not listen on port " + zkPort + ": it is taken");
+    }
     util.startMiniHBaseCluster(StartMiniClusterOption.builder().numRegionServers(1).build());
     return new EmbeddedHBase(util);
   }
 
+  /**
+   * HBaseTestingUtility puts the root directory in a fresh random directory under its data directory
+   * at every start; this one names the same directory every time.
+   */
+  private static final class KeepingRootDir extends HBaseTestingUtility {
+    private final org.apache.hadoop.fs.Path root;
+
+    KeepingRootDir(Path rootDir) {
+      this.root = new org.apache.hadoop.fs.Path(rootDir.toAbsolutePath().toUri());
+    }
+
+    @Override
+    public org.apache.hadoop.fs.Path getDefaultRootDirPath(boolean create) {
+      return root;
+    }
+  }
+
   /** {@code host:port} of the cluster's ZooKeeper, what {@code --hbase-zk} takes. */
   public String zk() {
-    return "127.0.0.1:" + util.getZkCluster().getClientPort();
+    return "127.0.0.1:" + zkPort();
+  }
+
+  public int zkPort() {
+    return util.getZkCluster().getClientPort();
   }
 
   public HBaseTestingUtility util() {
@@ -44,11 +87,11 @@ public final class EmbeddedHBase implements AutoCloseable {
   }
 
   @Override
-  public void close() throws java.io.IOException {
+  public void close() throws IOException {
     try {
       util.shutdownMiniCluster();
     } finally {
-      util.cleanupTestDir();
+      util.cleanupTestDir(); // the data directory only: a kept root directory is elsewhere
     }
   }
 }

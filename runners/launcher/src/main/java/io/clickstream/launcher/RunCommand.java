@@ -6,6 +6,7 @@ import io.clickstream.pipeline.ClickstreamPipeline;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.joda.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 import redis.clients.jedis.JedisPooled;
@@ -31,7 +33,7 @@ import redis.clients.jedis.JedisPooled;
           + "with --flinkMaster=[local] (embedded, the default) or host:port (a cluster), or --runner=DirectRunner, "
           + "--parallelism=N, --checkpointingInterval=MILLIS, and the rest.",
       "A restart resumes where the last run stopped (see docs/runners.md). Without --hbase-zk / --redis, "
-          + "uses the running `./analytics demo`'s."
+          + "uses the running `./analytics demo`'s, which must have been started with --no-pipeline."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped on request", "1:the pipeline failed", "2:usage error or HBase/Redis unreachable"})
@@ -40,6 +42,12 @@ final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin PipelineTarget target;
+
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "On embedded Flink, keep the job's checkpoints in DIR/checkpoints (every 10 s unless "
+          + "--checkpointingInterval=MILLIS) and start from the newest one there: a run started again with the "
+          + "same DIR carries on where the last one stopped, with its sessions open.")
+  Path dataDir;
 
   @Unmatched
   List<String> beamArgs = new ArrayList<>();
@@ -56,6 +64,15 @@ final class RunCommand implements Callable<Integer> {
     }
     ClickstreamOptions options = BeamArgs.parse(beamArgs, "run", BeamArgs.LIVE_DEFAULT_RUNNER);
     target.applyTo(options, err);
+    Discovery.DemoInfo demo = Discovery.runningDemo();
+    if (demo != null && demo.runsPipeline() && options.getRedisUrl().equals(demo.redisUrl())) {
+      throw new UserError("the demo running as pid " + demo.pid() + " runs its own pipeline on " + demo.redisUrl()
+          + ", and two pipelines writing the same aggregates only get in each other's way: start the demo with "
+          + "--no-pipeline to run its pipeline with ./analytics run");
+    }
+    if (dataDir != null) {
+      DataDir.keepFlinkState(options, beamArgs, dataDir.toAbsolutePath().normalize(), err);
+    }
 
     long pid = ProcessHandle.current().pid();
     RunningPipeline.announce(pid);

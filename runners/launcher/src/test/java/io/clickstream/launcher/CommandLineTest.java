@@ -37,7 +37,7 @@ class CommandLineTest {
     "generate, --duration",
     "demo, --no-generator",
     "backfill, --funnel",
-    "run, --hbase-zk",
+    "run, --data-dir",
     "stop, --timeout",
   })
   void helpWorksOnEveryCommandAndListsItsOptions(String command, String anOption) {
@@ -73,7 +73,7 @@ class CommandLineTest {
     Run run = Run.of("demo", "--help");
     assertThat(run.out())
         .contains("--port", "--session-gap", "--allowed-lateness", "--hbase-zk", "--redis", "--rate",
-            "--api-token", "CLICKSTREAM_API_TOKEN", "--runner=DirectRunner");
+            "--api-token", "CLICKSTREAM_API_TOKEN", "--runner=DirectRunner", "--data-dir", "--no-pipeline");
   }
 
   @Test
@@ -135,7 +135,7 @@ class CommandLineTest {
   void aDiscoveryFileOfADeadDemoIsIgnoredAndSaidSo() throws Exception {
     Process gone = new ProcessBuilder("true").start();
     gone.waitFor();
-    Discovery.write(new Discovery.DemoInfo(gone.pid(), "127.0.0.1:2181", "redis://127.0.0.1:6379", "http://127.0.0.1:4567/"));
+    Discovery.write(new Discovery.DemoInfo(gone.pid(), "127.0.0.1:2181", "redis://127.0.0.1:6379", "http://127.0.0.1:4567/", true));
     Run run = Run.of("generate", "--duration", "1s");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
@@ -192,10 +192,38 @@ class CommandLineTest {
 
   @Test
   void theDemoRefusesToStartTwice() throws Exception {
-    Discovery.write(new Discovery.DemoInfo(ProcessHandle.current().pid(), "127.0.0.1:2181", "redis://x:1", "http://127.0.0.1:4567/"));
+    Discovery.write(new Discovery.DemoInfo(ProcessHandle.current().pid(), "127.0.0.1:2181", "redis://x:1", "http://127.0.0.1:4567/", true));
     Run run = Run.of("demo");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).startsWith("error: a demo is already running as pid " + ProcessHandle.current().pid());
+  }
+
+  @Test
+  void runRefusesToStartASecondPipelineBesideADemoThatRunsItsOwn() throws Exception {
+    Discovery.write(new Discovery.DemoInfo(ProcessHandle.current().pid(), "127.0.0.1:2181", "redis://127.0.0.1:6379",
+        "http://127.0.0.1:4567/", true));
+    Run run = Run.of("run");
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+    assertThat(run.err()).contains("error: the demo running as pid " + ProcessHandle.current().pid()
+        + " runs its own pipeline on redis://127.0.0.1:6379", "start the demo with --no-pipeline");
+    assertThat(RunningPipeline.running()).isEqualTo(-1);
+  }
+
+  @Test
+  void aDemoWithoutPipelineRefusesBeamOptionsBeforeStartingAnything() {
+    Run run = Run.of("demo", "--no-pipeline", "--runner=DirectRunner");
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+    assertThat(run.err()).startsWith("error: --no-pipeline starts no pipeline for --runner=DirectRunner")
+        .doesNotContain("[1/5]");
+  }
+
+  @Test
+  void aDataDirKeepsTheCheckpointsOfEmbeddedFlinkOnlyNotOfACluster() {
+    Run run = Run.of("run", "--hbase-zk", "127.0.0.1:2181", "--redis", "redis://127.0.0.1:6379",
+        "--flinkMaster=jobmanager:8081", "--data-dir", home.resolve("data").toString());
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+    assertThat(run.err()).contains("error: --data-dir keeps the checkpoints of embedded Flink, not of a cluster "
+        + "(--flinkMaster=jobmanager:8081)").doesNotContain("Starting the pipeline");
   }
 
   @ParameterizedTest(name = "{0} is {1}")

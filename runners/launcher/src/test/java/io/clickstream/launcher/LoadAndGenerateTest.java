@@ -188,7 +188,7 @@ class LoadAndGenerateTest {
   @Test
   void withoutAnAddressLoadFindsTheRunningDemoAndSaysHow() throws Exception {
     long pid = ProcessHandle.current().pid(); // a live pid stands in for the demo's
-    Path file = Discovery.write(new Discovery.DemoInfo(pid, hbase.zk(), "redis://127.0.0.1:6379", "http://127.0.0.1:4567/"));
+    Path file = Discovery.write(new Discovery.DemoInfo(pid, hbase.zk(), "redis://127.0.0.1:6379", "http://127.0.0.1:4567/", true));
     assertThat(file).isEqualTo(dir.resolve("demo.json"));
     String line = new JourneyGenerator(3).batch(1, FROM, Duration.ofMinutes(1)).get(0);
     Path events = Files.writeString(dir.resolve("one.jsonl"), line + "\n");
@@ -219,6 +219,26 @@ class LoadAndGenerateTest {
   }
 
   /** Waits until {@code line} is in the table, while {@code load} still runs (its input is still open). */
+  @Test
+  void reloadingAFileKeepsEveryEventsFirstCopyAndItsFirstWriteTime() throws Exception {
+    List<String> lines = new JourneyGenerator(5).batch(20, FROM, Duration.ofMinutes(30)).stream().distinct().toList();
+    Path file = Files.write(dir.resolve("first.jsonl"), lines, StandardCharsets.UTF_8);
+    assertThat(Run.of("load", file.toString(), "--hbase-zk", hbase.zk()).exitCode()).isZero();
+    Map<String, Long> firstWritten = writeTimes();
+    Map<String, String> firstCopies = rows();
+
+    Thread.sleep(20); // the region server's clock moves on, so a rewrite would show
+    List<String> again = new ArrayList<>(lines);
+    again.set(0, lines.get(0).replace("\"name\":\"", "\"name\":\"changed_"));
+    Path resent = Files.write(dir.resolve("again.jsonl"), again, StandardCharsets.UTF_8);
+    Run run = Run.of("load", resent.toString(), "--hbase-zk", hbase.zk());
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out()).contains(lines.size() + " of them were already in HBase");
+    assertThat(writeTimes()).isEqualTo(firstWritten);
+    assertThat(rows()).isEqualTo(firstCopies);
+  }
+
   private static void awaitRow(String line, CompletableFuture<Run> load) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!inTable(line)) {
@@ -238,6 +258,18 @@ class LoadAndGenerateTest {
       }
       throw e;
     }
+  }
+
+  /** Every row of the events table: row key (printable) to its cell's write time. */
+  private static Map<String, Long> writeTimes() throws Exception {
+    Map<String, Long> times = new HashMap<>();
+    try (Table table = hbase.util().getConnection().getTable(EventTable.NAME);
+        ResultScanner scanner = table.getScanner(new Scan())) {
+      for (Result r : scanner) {
+        times.put(Bytes.toStringBinary(r.getRow()), r.getColumnLatestCell(EventTable.FAMILY, EventTable.JSON).getTimestamp());
+      }
+    }
+    return times;
   }
 
   /** Every row of the events table: row key (printable) to stored JSON. */

@@ -3,25 +3,17 @@ package io.clickstream.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clickstream.api.ApiConfig;
 import io.clickstream.api.ApiServer;
 import io.clickstream.core.EventTable;
 import io.clickstream.pipeline.ClickstreamOptions;
 import io.clickstream.pipeline.ClickstreamPipeline;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.hadoop.hbase.client.Admin;
@@ -31,7 +23,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import redis.embedded.RedisServer;
 
 /**
  * The product's promises end to end, with the demo's parts (HBase, Redis, the streaming pipeline on
@@ -40,14 +31,12 @@ import redis.embedded.RedisServer;
  */
 class LoadedEventsReachTheApiTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TOKEN = "e2e-token";
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private static EmbeddedHBase hbase;
-  private static RedisServer redis;
-  private static String redisUrl;
+  private static LocalServers.LocalRedis redis;
   private static ApiServer api;
+  private static DemoApi client;
   private static PipelineResult pipeline;
 
   @TempDir Path dir;
@@ -60,17 +49,12 @@ class LoadedEventsReachTheApiTest {
         Admin admin = connection.getAdmin()) {
       EventTable.createIfMissing(admin);
     }
-    int redisPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      redisPort = socket.getLocalPort();
-    }
-    redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1").setting("save \"\"").build();
-    redis.start();
-    redisUrl = "redis://127.0.0.1:" + redisPort;
-    api = new ApiServer(new ApiConfig("127.0.0.1", 0, redisUrl, hbase.zk(), TOKEN));
+    redis = LocalServers.LocalRedis.start();
+    api = new ApiServer(new ApiConfig("127.0.0.1", 0, redis.url(), hbase.zk(), TOKEN));
     api.start();
+    client = new DemoApi(api.port(), TOKEN);
     pipeline = ClickstreamPipeline.run(PipelineOptionsFactory.fromArgs(
-        "--runner=DirectRunner", "--hbaseZk=" + hbase.zk(), "--redisUrl=" + redisUrl,
+        "--runner=DirectRunner", "--hbaseZk=" + hbase.zk(), "--redisUrl=" + redis.url(),
         "--readFromMillis=" + (System.currentTimeMillis() - 60_000)).as(ClickstreamOptions.class));
   }
 
@@ -78,7 +62,7 @@ class LoadedEventsReachTheApiTest {
   static void stopTheStack() throws Exception {
     pipeline.cancel();
     api.close();
-    redis.stop();
+    redis.close();
   }
 
   @Test
@@ -92,7 +76,7 @@ class LoadedEventsReachTheApiTest {
     load(lines);
     long loadedAt = System.nanoTime();
 
-    JsonNode counts = await("/api/counts?event=e2e_signup&by=source" + range(now), c -> total(c) >= 30);
+    JsonNode counts = client.await("/api/counts?event=e2e_signup&by=source" + DemoApi.range(now), c -> total(c) >= 30);
     long millis = (System.nanoTime() - loadedAt) / 1_000_000;
     System.out.println("loaded events visible in /api/counts after " + millis + " ms");
 
@@ -100,7 +84,7 @@ class LoadedEventsReachTheApiTest {
     assertThat(seriesTotal(counts, "a:b")).isEqualTo(10);
     assertThat(seriesTotal(counts, "google")).isEqualTo(20);
     assertThat(millis).as("from load to the API").isLessThan(10_000);
-    JsonNode health = JSON.readTree(get("/api/health"));
+    JsonNode health = client.getJson("/api/health");
     assertThat(health.at("/hbase/status").asText()).isEqualTo("up");
     assertThat(health.at("/pipeline/status").asText()).isEqualTo("running");
     assertThat(health.at("/pipeline/watermark").isTextual()).isTrue();
@@ -108,43 +92,34 @@ class LoadedEventsReachTheApiTest {
 
   @Test
   void aFunnelDefinedThroughTheApiCountsFromThenOnAndABackfillCoversItsHistory() throws Exception {
-    String steps = "\"steps\":[{\"event\":\"land\"},{\"event\":\"look\"},{\"event\":\"buy\"}]";
-    put("/api/funnels/e2e_live", "{" + steps + "}");
+    client.put("/api/funnels/e2e_live", "{" + DemoApi.FUNNEL_STEPS + "}");
     Instant start = Instant.now().plusSeconds(1);
-    List<String> lines = new ArrayList<>();
-    for (int user = 0; user < 5; user++) {
-      String[] journey = user < 3 ? new String[] {"land", "look", "buy"} : new String[] {"land"};
-      for (int step = 0; step < journey.length; step++) {
-        lines.add(String.format("{\"event_id\":\"f-%d-%d\",\"user_id\":\"buyer-%d\",\"name\":\"%s\",\"ts\":\"%s\"}",
-            user, step, user, journey[step], start.plusSeconds(step)));
-      }
-    }
-    load(lines);
+    load(DemoApi.journeys("f", 5, 3, start));
 
-    String live = "/api/funnels/e2e_live/results?" + range(start).substring(1);
-    JsonNode results = await(live, r -> stepCounts(r).equals(List.of(5L, 3L, 3L)));
-    assertThat(stepCounts(results)).containsExactly(5L, 3L, 3L);
+    String live = "/api/funnels/e2e_live/results?" + DemoApi.range(start).substring(1);
+    JsonNode results = client.await(live, r -> DemoApi.stepCounts(r).equals(List.of(5L, 3L, 3L)));
+    assertThat(DemoApi.stepCounts(results)).containsExactly(5L, 3L, 3L);
     assertThat(results.get("in_progress").asLong()).isEqualTo(2);
 
     // A backfill of a live funnel over the same range finds nothing the live path has not counted.
     assertThat(backfill("e2e_live", start).exitCode()).isZero();
-    assertThat(stepCounts(JSON.readTree(get(live)))).containsExactly(5L, 3L, 3L);
+    assertThat(DemoApi.stepCounts(client.getJson(live))).containsExactly(5L, 3L, 3L);
 
     // A funnel defined after its data counts nothing live, and all of it once backfilled.
     Thread.sleep(Math.max(0, start.plusSeconds(3).toEpochMilli() - System.currentTimeMillis()));
-    put("/api/funnels/e2e_later", "{" + steps + "}");
-    String later = "/api/funnels/e2e_later/results?" + range(start).substring(1);
-    assertThat(stepCounts(JSON.readTree(get(later)))).containsExactly(0L, 0L, 0L);
+    client.put("/api/funnels/e2e_later", "{" + DemoApi.FUNNEL_STEPS + "}");
+    String later = "/api/funnels/e2e_later/results?" + DemoApi.range(start).substring(1);
+    assertThat(DemoApi.stepCounts(client.getJson(later))).containsExactly(0L, 0L, 0L);
     Run backfill = backfill("e2e_later", start);
     assertThat(backfill.exitCode()).as(backfill.toString()).isZero();
     assertThat(backfill.out()).contains("Backfilled e2e_later version 1");
     assertThat(backfill.err()).contains("Using the live pipeline's --session-gap PT30M");
-    assertThat(stepCounts(JSON.readTree(get(later)))).containsExactly(5L, 3L, 3L);
+    assertThat(DemoApi.stepCounts(client.getJson(later))).containsExactly(5L, 3L, 3L);
   }
 
   @Test
   void aBackfillGivenAnotherSessionGapThanTheLivePipelinesIsRefusedAndCountsNothing() throws Exception {
-    put("/api/funnels/e2e_gap", "{\"steps\":[{\"event\":\"land\"},{\"event\":\"buy\"}]}");
+    client.put("/api/funnels/e2e_gap", "{\"steps\":[{\"event\":\"land\"},{\"event\":\"buy\"}]}");
 
     Run refused = backfill("e2e_gap", Instant.now(), "--session-gap", "PT5M");
 
@@ -155,7 +130,7 @@ class LoadedEventsReachTheApiTest {
   private Run backfill(String funnel, Instant around, String... more) {
     List<String> args = new ArrayList<>(List.of("backfill", "--funnel", funnel, "--from",
         around.minusSeconds(600).toString(), "--to", around.plusSeconds(600).toString(), "--hbase-zk", hbase.zk(),
-        "--redis", redisUrl));
+        "--redis", redis.url()));
     args.addAll(List.of(more));
     return Run.of(args.toArray(String[]::new));
   }
@@ -164,44 +139,6 @@ class LoadedEventsReachTheApiTest {
     Path file = Files.write(dir.resolve("events.jsonl"), lines, StandardCharsets.UTF_8);
     Run load = Run.of("load", file.toString(), "--hbase-zk", hbase.zk());
     assertThat(load.exitCode()).as(load.toString()).isZero();
-  }
-
-  private static String range(Instant around) {
-    return "&from=" + URLEncoder.encode(around.minusSeconds(600).toString(), StandardCharsets.UTF_8)
-        + "&to=" + URLEncoder.encode(around.plusSeconds(600).toString(), StandardCharsets.UTF_8);
-  }
-
-  private static JsonNode await(String path, Predicate<JsonNode> done) throws Exception {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    JsonNode body = JSON.readTree(get(path));
-    while (!done.test(body) && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      body = JSON.readTree(get(path));
-    }
-    return body;
-  }
-
-  private static String get(String path) throws Exception {
-    HttpResponse<String> response = HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return response.body();
-  }
-
-  private static void put(String path, String body) throws Exception {
-    HttpResponse<String> response = HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
-            .header("Authorization", "Bearer " + TOKEN)
-            .PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isIn(200, 201);
-  }
-
-  private static List<Long> stepCounts(JsonNode results) {
-    List<Long> counts = new ArrayList<>();
-    results.get("steps").forEach(step -> counts.add(step.get("count").asLong()));
-    return counts;
   }
 
   private static long total(JsonNode counts) {
