@@ -43,9 +43,10 @@ public final class RedisFunnelCatalog implements FunnelCatalog {
     long now = System.currentTimeMillis();
     if (cached == null || now - readAt >= REFRESH_MILLIS) {
       try {
-        cached = read();
+        // A worker with no definitions yet waits for Redis: counting without them would lose the funnels'
+        // results for good. One that has them keeps counting with them; the next refresh tries again.
+        cached = cached == null ? RedisRetry.call(redisUrl, "reading funnel definitions", this::read) : read();
       } catch (JedisException e) {
-        // Keep counting with the definitions we have; the next refresh tries again.
         LOG.warn("Could not re-read funnel definitions from {}: {}", redisUrl, e.getMessage());
         if (cached == null) {
           cached = List.of();

@@ -25,6 +25,8 @@ import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPooled;
 
 /**
@@ -38,6 +40,7 @@ import redis.clients.jedis.JedisPooled;
  */
 public class ReportPipelineStatus extends PTransform<PCollection<Event>, PDone> {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ReportPipelineStatus.class);
   private static final Duration STEP = Duration.standardSeconds(1);
 
   private final String redisUrl;
@@ -100,7 +103,7 @@ public class ReportPipelineStatus extends PTransform<PCollection<Event>, PDone> 
       // The first watermark worth reporting is about now; history before it is replayed quickly.
       watermark.set(Instant.now().minus(Duration.standardMinutes(1)));
       heartbeat.offset(STEP).setRelative();
-      redis.hset(RedisKeys.PIPELINE_STATUS, Map.of(RedisKeys.STATUS_RUNNER, runner, RedisKeys.STATUS_HEARTBEAT_MS, Long.toString(System.currentTimeMillis())));
+      report(Map.of(RedisKeys.STATUS_RUNNER, runner, RedisKeys.STATUS_HEARTBEAT_MS, Long.toString(System.currentTimeMillis())));
     }
 
     @OnTimer("watermark")
@@ -109,14 +112,29 @@ public class ReportPipelineStatus extends PTransform<PCollection<Event>, PDone> 
       if (passed.isAfter(Instant.now().plus(Duration.standardDays(1)))) {
         return; // The input has ended (its watermark went to infinity); there is nothing left to track.
       }
-      redis.hset(RedisKeys.PIPELINE_STATUS, RedisKeys.STATUS_WATERMARK_MS, Long.toString(passed.getMillis()));
+      report(Map.of(RedisKeys.STATUS_WATERMARK_MS, Long.toString(passed.getMillis())));
       watermark.set(passed.plus(STEP));
     }
 
     @OnTimer("heartbeat")
     public void heartbeat(@TimerId("heartbeat") Timer heartbeat) {
-      redis.hset(RedisKeys.PIPELINE_STATUS, RedisKeys.STATUS_HEARTBEAT_MS, Long.toString(System.currentTimeMillis()));
+      report(Map.of(RedisKeys.STATUS_HEARTBEAT_MS, Long.toString(System.currentTimeMillis())));
       heartbeat.offset(STEP).setRelative();
+    }
+
+    /**
+     * Skipped while Redis is away: the status is a report, the next one comes a step later, and the
+     * API says the pipeline is stalled meanwhile, which it then is.
+     */
+    private void report(Map<String, String> fields) {
+      try {
+        redis.hset(RedisKeys.PIPELINE_STATUS, fields);
+      } catch (RuntimeException e) {
+        if (!RedisRetry.isOutage(e)) {
+          throw e;
+        }
+        LOG.warn("Could not report the pipeline's status to Redis at {}: {}", redisUrl, e.getMessage());
+      }
     }
   }
 }

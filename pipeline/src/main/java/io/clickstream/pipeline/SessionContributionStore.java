@@ -8,11 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
@@ -24,8 +21,6 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  */
 public final class SessionContributionStore implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SessionContributionStore.class);
-  private static final int ATTEMPTS = 5;
   private static final String SCRIPT = loadScript();
   private static final List<String> KEYS = List.of(RedisKeys.CATALOG_FIRST_SEEN, RedisKeys.CATALOG_LAST_SEEN);
 
@@ -47,24 +42,23 @@ public final class SessionContributionStore implements AutoCloseable {
     this.pool = new JedisPool(URI.create(redisUrl));
   }
 
+  /** Applies a batch, waiting through a Redis outage ({@link RedisRetry}). */
   public Outcome apply(List<SessionContribution> batch) {
-    for (int attempt = 1; ; attempt++) {
+    return RedisRetry.call(redisUrl, "writing " + batch.size() + " session contributions", () -> {
       try (Jedis jedis = pool.getResource()) {
         if (sha == null) {
           sha = jedis.scriptLoad(SCRIPT);
         }
-        return applyOnce(jedis, batch);
-      } catch (JedisNoScriptException e) {
-        sha = null; // Redis restarted or flushed its scripts: reload, then re-apply the whole batch.
-      } catch (JedisConnectionException e) {
-        if (attempt >= ATTEMPTS) {
-          throw new IllegalStateException(
-              "Redis at " + redisUrl + " is unreachable after " + ATTEMPTS + " attempts", e);
+        try {
+          return applyOnce(jedis, batch);
+        } catch (JedisNoScriptException e) {
+          // Redis restarted or flushed its scripts. The script runs atomically, so none of the batch
+          // was applied: load it again and apply the whole batch.
+          sha = jedis.scriptLoad(SCRIPT);
+          return applyOnce(jedis, batch);
         }
-        LOG.warn("Redis write failed (attempt {} of {}), retrying: {}", attempt, ATTEMPTS, e.getMessage());
-        pause(200L << attempt);
       }
-    }
+    });
   }
 
   @Override
@@ -119,15 +113,6 @@ public final class SessionContributionStore implements AutoCloseable {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new IllegalStateException("cannot read apply_session_contributions.lua", e);
-    }
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while retrying a Redis write", e);
     }
   }
 }

@@ -64,8 +64,11 @@ public class WriteDeadLetters extends PTransform<PCollection<DeadLetter>, PDone>
   }
 
   static final class XaddFn extends BatchedRedisWriteFn<DeadLetter, JedisPooled> {
+    private final String redisUrl;
+
     XaddFn(String redisUrl) {
       super(redisUrl, BATCH_SIZE);
+      this.redisUrl = redisUrl;
     }
 
     @Override
@@ -73,15 +76,21 @@ public class WriteDeadLetters extends PTransform<PCollection<DeadLetter>, PDone>
       return new JedisPooled(URI.create(redisUrl));
     }
 
+    /**
+     * Waits through a Redis outage ({@link RedisRetry}). A batch whose answer was lost is added again:
+     * a dead letter shown twice is better than one lost, and a replay re-adds them anyway.
+     */
     @Override
     void write(JedisPooled redis, List<DeadLetter> batch) {
       XAddParams trimmed = XAddParams.xAddParams().maxLen(MAX_ENTRIES).approximateTrimming();
-      try (PipelineBase pipeline = redis.pipelined()) {
-        for (DeadLetter d : batch) {
-          pipeline.xadd(RedisKeys.DEAD_LETTERS, trimmed, entry(d));
+      RedisRetry.run(redisUrl, "writing " + batch.size() + " dead letters", () -> {
+        try (PipelineBase pipeline = redis.pipelined()) {
+          for (DeadLetter d : batch) {
+            pipeline.xadd(RedisKeys.DEAD_LETTERS, trimmed, entry(d));
+          }
+          pipeline.sync();
         }
-        pipeline.sync();
-      }
+      });
     }
   }
 }

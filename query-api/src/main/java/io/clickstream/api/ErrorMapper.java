@@ -4,7 +4,10 @@ import io.clickstream.core.funnel.InvalidFunnelException;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 import spark.Request;
+import spark.Response;
 import spark.Service;
 
 /** Turns whatever goes wrong into a JSON error; the only place that decides error statuses. */
@@ -25,12 +28,30 @@ final class ErrorMapper {
     });
     http.exception(NotFound.class, (e, request, response) ->
         response.body(Json.write(response, 404, error(e.getMessage()))));
-    http.exception(Exception.class, (e, request, response) -> {
-      // The client learns nothing of the internals; the log gets the whole story.
-      LOG.error("{} failed", describe(request), e);
-      response.body(Json.write(response, 500, error("internal error")));
+    // Redis restarting (refusing connections, then LOADING its append-only file) is an outage the
+    // client can wait out: 503 with Retry-After, and the pool reconnects by itself once Redis is back.
+    http.exception(JedisConnectionException.class, (e, request, response) -> redisUnavailable(request, response, e));
+    http.exception(JedisDataException.class, (e, request, response) -> {
+      if (e.getMessage() != null && e.getMessage().startsWith("LOADING")) {
+        redisUnavailable(request, response, e);
+      } else {
+        internalError(request, response, e);
+      }
     });
+    http.exception(Exception.class, (e, request, response) -> internalError(request, response, e));
     http.notFound((request, response) -> Json.write(response, 404, error("no route " + describe(request))));
+  }
+
+  private static void redisUnavailable(Request request, Response response, Exception e) {
+    LOG.warn("{}: Redis unavailable: {}", describe(request), e.getMessage());
+    response.header("Retry-After", "1");
+    response.body(Json.write(response, 503, error("Redis is unavailable (restarting?): retry shortly")));
+  }
+
+  private static void internalError(Request request, Response response, Exception e) {
+    // The client learns nothing of the internals; the log gets the whole story.
+    LOG.error("{} failed", describe(request), e);
+    response.body(Json.write(response, 500, error("internal error")));
   }
 
   private static String describe(Request request) {

@@ -106,9 +106,14 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
     }
   }
 
-  /** Stops Redis for good: the class's remaining tests see it down. */
+  /** Stops Redis: the class's remaining tests see it down, until {@link #startRedisAgain}. */
   void stopRedis() throws IOException {
     redisServer.stop();
+  }
+
+  /** Starts Redis again on the same port, empty (it keeps no files). */
+  void startRedisAgain() throws IOException {
+    redisServer.start();
   }
 
   void markReady() {

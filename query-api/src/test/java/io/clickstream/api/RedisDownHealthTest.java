@@ -13,7 +13,7 @@ class RedisDownHealthTest {
   @RegisterExtension static final ApiFixture api = new ApiFixture();
 
   @Test
-  void whenRedisIsDownHealthSaysSoPromptlyAndOtherRoutesAnswer500() throws IOException {
+  void whenRedisIsDownHealthSaysSoPromptlyAndOtherRoutesAnswer503UntilItIsBack() throws IOException {
     api.stopRedis();
 
     long started = System.nanoTime();
@@ -30,7 +30,12 @@ class RedisDownHealthTest {
     assertThat(body.at("/pipeline/caught_up").isNull()).isTrue();
     assertThat(body.get("dead_letters").isNull()).isTrue();
     assertThat(took).isLessThan(Duration.ofSeconds(3));
-    assertThat(events.status()).isEqualTo(500);
-    assertThat(events.json().get("error").asText()).isEqualTo("internal error");
+    assertThat(events.status()).isEqualTo(503);
+    assertThat(events.json().get("error").asText()).contains("Redis is unavailable");
+    assertThat(events.headers().firstValue("Retry-After")).contains("1");
+
+    api.startRedisAgain();
+    assertThat(api.get("/api/events").status()).as("the API reconnects by itself").isEqualTo(200);
+    assertThat(api.get("/api/health").json().at("/redis/status").asText()).isEqualTo("up");
   }
 }
