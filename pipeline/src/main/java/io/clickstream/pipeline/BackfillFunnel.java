@@ -49,6 +49,8 @@ public final class BackfillFunnel {
     PCollection<SessionContribution> contributions = funnel.scope() == FunnelDefinition.Scope.SESSION
         ? events
             .apply("SessionizeEvents", new SessionizeEvents(settings))
+            // What the caps set aside the live pipeline dead-lettered already.
+            .get(SessionizeEvents.SESSIONS)
             .apply("ComputeFunnelContributions", ComputeSessionContributions.backfill(funnel, fromMillis, toMillis, finishedBy))
         : events.apply("ComputeUserFunnelContributions",
             ComputeUserFunnelContributions.backfill(funnel, fromMillis, toMillis, finishedBy, settings));

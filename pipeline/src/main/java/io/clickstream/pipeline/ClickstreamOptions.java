@@ -40,6 +40,20 @@ public interface ClickstreamOptions extends PipelineOptions, StreamingOptions {
 
   void setOutOfOrderness(String value);
 
+  @Description("The most events a session counts: a session's events after its first N (by event time, then "
+      + "event_id) are set aside as dead letters of kind 'capped'. Bounds a bot's or a shared id's session.")
+  @Default.Integer(SessionSettings.DEFAULT_MAX_SESSION_EVENTS)
+  int getMaxSessionEvents();
+
+  void setMaxSessionEvents(int value);
+
+  @Description("The longest a session counts, from its first event (ISO-8601 duration): later events of the "
+      + "same session are set aside as dead letters of kind 'capped'.")
+  @Default.String("PT12H")
+  String getMaxSessionLength();
+
+  void setMaxSessionLength(String value);
+
   @Description("How often the unbounded read polls HBase for new writes, in milliseconds.")
   @Default.Long(200)
   long getPollIntervalMillis();

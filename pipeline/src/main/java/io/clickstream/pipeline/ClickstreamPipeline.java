@@ -3,12 +3,14 @@ package io.clickstream.pipeline;
 import io.clickstream.core.Event;
 import io.clickstream.pipeline.io.EventRow;
 import io.clickstream.pipeline.io.ReadEventsFromHBase;
-import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PDone;
 import org.joda.time.Duration;
@@ -50,14 +52,16 @@ public final class ClickstreamPipeline {
         .apply("ReadEvents", source)
         .apply("ParseEvents", new ParseEvents(settings));
     PCollection<Event> events = parsed.get(ParseEvents.EVENTS);
-    events
-        .apply("SessionizeEvents", new SessionizeEvents(settings))
+    PCollectionTuple sessions = events.apply("SessionizeEvents", new SessionizeEvents(settings));
+    sessions.get(SessionizeEvents.SESSIONS)
         .apply("ComputeSessionContributions", ComputeSessionContributions.live(funnels))
         .apply("WriteSessionContributions", sinks.contributions());
     events
         .apply("ComputeUserFunnelContributions", ComputeUserFunnelContributions.live(funnels, settings))
         .apply("WriteUserFunnelContributions", sinks.contributions());
-    parsed.get(ParseEvents.DEAD_LETTERS).apply("WriteDeadLetters", sinks.deadLetters());
+    PCollectionList.of(parsed.get(ParseEvents.DEAD_LETTERS)).and(sessions.get(SessionizeEvents.CAPPED))
+        .apply("AllDeadLetters", Flatten.pCollections())
+        .apply("WriteDeadLetters", sinks.deadLetters());
     events.apply("ReportStatus", sinks.status());
   }
 

@@ -153,7 +153,8 @@ public class ComputeSessionContributions
       long end = session.endMillis();
       boolean closed = session.closed();
       if (eventCounts) {
-        out.output(contributionOf(user, start, end, closed, session.last(), events));
+        out.output(contributionOf(user, start, end, closed, session.last(), events)
+            .withVersion(SessionContribution.versionOf(session.eventsSeen(), closed)));
       }
       long lastEventTime = events.get(events.size() - 1).timestampMillis();
       for (FunnelDefinition f : funnels.current()) {
@@ -161,32 +162,35 @@ public class ComputeSessionContributions
           continue;
         }
         try {
-          contribute(f, user, start, end, closed, session.last(), lastEventTime, events, out);
+          contribute(f, user, start, end, closed, session.last(), lastEventTime, events, session.eventsSeen(), out);
         } catch (RuntimeException e) {
           funnels.markFailed(f, e);
         }
       }
     }
 
+    /** @param seen the session's events counted or set aside, which its versions grow with */
     private void contribute(FunnelDefinition f, String user, long start, long end, boolean closed, boolean last,
-        long lastEventTime, List<Event> events, OutputReceiver<SessionContribution> out) {
+        long lastEventTime, List<Event> events, int seen, OutputReceiver<SessionContribution> out) {
       if (coverage.covers(f, start)) {
         if (!FunnelCounts.touches(f, events)) {
           return;
         }
         if (coverage.finished(end)) {
-          out.output(funnelContributionOf(f, coverage.namespace(f), user, start, end, closed, last, events));
+          out.output(funnelContributionOf(f, coverage.namespace(f), user, start, end, closed, last, events)
+              .withVersion(SessionContribution.versionOf(seen, closed)));
         } else {
           if (last) {
             FunnelCoverage.OPEN.inc();
           }
-          out.output(funnelContributionOf(f, coverage.namespace(f), user, start, end, false, false, events));
+          out.output(funnelContributionOf(f, coverage.namespace(f), user, start, end, false, false, events)
+              .withVersion(SessionContribution.versionOf(seen, false)));
         }
       } else if (coverage.live() && lastEventTime >= f.liveFromMillis() && FunnelCounts.touches(f, events)) {
         // A late earlier event moved the session's start before live_from: it belongs to the
         // backfill now, so whatever the live path counted for it is retracted.
         out.output(new SessionContribution(coverage.namespace(f), user, start, end,
-            SessionContribution.versionOf(events.size(), closed), last, Map.of(), Map.of(), Map.of()));
+            SessionContribution.versionOf(seen, closed), last, Map.of(), Map.of(), Map.of()));
       }
     }
   }

@@ -3,8 +3,8 @@ package io.clickstream.pipeline;
 import io.clickstream.core.Event;
 import io.clickstream.core.SaturatingTime;
 import io.clickstream.core.funnel.FunnelDefinition;
-import io.clickstream.core.funnel.FunnelEvaluator;
 import io.clickstream.core.funnel.FunnelEvaluator.UserAttempt;
+import io.clickstream.core.funnel.FunnelEvaluator;
 import io.clickstream.core.funnel.FunnelResult;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,9 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongPredicate;
 import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * Results of user-scope funnels, whose attempts span sessions: per user, a {@link ShardedUserFn} keeps
@@ -59,11 +63,16 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
 
   @Override
   public PCollection<SessionContribution> expand(PCollection<Event> events) {
-    return events
+    PCollectionTuple out = events
         .apply("KeyByUserShard", new KeyByUserShard())
-        .apply("EvaluateUserFunnels", ParDo.of(new UserFunnelFn(funnels, coverage, settings)))
-        .setCoder(SessionContributionCoder.of());
+        .apply("EvaluateUserFunnels", ParDo.of(new UserFunnelFn(funnels, coverage, settings))
+            .withOutputTags(CONTRIBUTIONS, TupleTagList.of(ShardedUserFn.SET_ASIDE)));
+    // Nothing is set aside here (episodes have no caps yet), but the output exists and needs a coder.
+    out.get(ShardedUserFn.SET_ASIDE).setCoder(SerializableCoder.of(DeadLetter.class));
+    return out.get(CONTRIBUTIONS).setCoder(SessionContributionCoder.of());
   }
+
+  private static final TupleTag<SessionContribution> CONTRIBUTIONS = new TupleTag<>() {};
 
   static List<FunnelDefinition> userScope(FunnelCatalog catalog) {
     return catalog.current().stream().filter(f -> f.scope() == FunnelDefinition.Scope.USER).toList();
@@ -106,7 +115,7 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
     private final SessionSettings settings;
 
     UserFunnelFn(FunnelCatalog funnels, FunnelCoverage coverage, SessionSettings settings) {
-      super(ListCoder.of(EventCoder.of()), settings.earlyFiringDelay());
+      super(CONTRIBUTIONS, ListCoder.of(EventCoder.of()), settings.earlyFiringDelay());
       this.funnels = funnels;
       this.coverage = coverage;
       this.settings = settings;
@@ -114,7 +123,7 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
 
     @Override
     List<Event> add(String user, List<Event> state, Event event, long watermark,
-        OutputReceiver<SessionContribution> out) {
+        OutputReceiver<SessionContribution> out, OutputReceiver<DeadLetter> setAside) {
       if (userScope(funnels).isEmpty()) {
         return state;
       }

@@ -10,6 +10,8 @@ public record DeadLetter(Kind kind, String reason, String rowKey, long writeTime
   public enum Kind {
     INVALID,
     FUTURE,
-    LATE
+    LATE,
+    /** Left out of its session by the caps on a session's events and length ({@link SessionCaps}). */
+    CAPPED
   }
 }

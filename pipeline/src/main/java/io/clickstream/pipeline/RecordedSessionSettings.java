@@ -18,7 +18,9 @@ public final class RecordedSessionSettings {
   public enum Setting {
     SESSION_GAP("session_gap", "--session-gap", "sessionGap"),
     ALLOWED_LATENESS("allowed_lateness", "--allowed-lateness", "allowedLateness"),
-    OUT_OF_ORDERNESS("out_of_orderness", "--outOfOrderness", "outOfOrderness");
+    OUT_OF_ORDERNESS("out_of_orderness", "--outOfOrderness", "outOfOrderness"),
+    MAX_SESSION_EVENTS("max_session_events", "--maxSessionEvents", "maxSessionEvents"),
+    MAX_SESSION_LENGTH("max_session_length", "--maxSessionLength", "maxSessionLength");
 
     final String field;
     /** How a user names it on the command line. */
@@ -37,6 +39,8 @@ public final class RecordedSessionSettings {
         case SESSION_GAP -> o.getSessionGap();
         case ALLOWED_LATENESS -> o.getAllowedLateness();
         case OUT_OF_ORDERNESS -> o.getOutOfOrderness();
+        case MAX_SESSION_EVENTS -> Integer.toString(o.getMaxSessionEvents());
+        case MAX_SESSION_LENGTH -> o.getMaxSessionLength();
       };
     }
 
@@ -45,6 +49,8 @@ public final class RecordedSessionSettings {
         case SESSION_GAP -> o.setSessionGap(value);
         case ALLOWED_LATENESS -> o.setAllowedLateness(value);
         case OUT_OF_ORDERNESS -> o.setOutOfOrderness(value);
+        case MAX_SESSION_EVENTS -> o.setMaxSessionEvents(Integer.parseInt(value));
+        case MAX_SESSION_LENGTH -> o.setMaxSessionLength(value);
       }
     }
   }
@@ -66,7 +72,7 @@ public final class RecordedSessionSettings {
 
   /**
    * Sets on a backfill's {@code options} each setting the live pipeline recorded, unless {@code given}
-   * names it; a given value that means another duration than the recorded one is refused, naming both.
+   * names it; a given value that means another value than the recorded one is refused, naming both.
    * Settings nothing recorded (no live pipeline has run against this Redis) keep their defaults.
    *
    * @param given the settings the user gave on the command line, with their values
@@ -82,7 +88,7 @@ public final class RecordedSessionSettings {
       String live = recorded.get(s.field);
       String mine = given.get(s);
       if (mine != null) {
-        if (live != null && !sameDuration(s, live, mine)) {
+        if (live != null && !sameValue(s, live, mine)) {
           throw new IllegalArgumentException(s.option + " " + mine + " differs from the live pipeline's " + live
               + " (recorded in Redis under " + RedisKeys.SESSION_SETTINGS + " when it started): a backfill must count "
               + "with the live rules, or its results mean something else. Leave " + s.option
@@ -97,7 +103,10 @@ public final class RecordedSessionSettings {
     return adopted;
   }
 
-  private static boolean sameDuration(Setting s, String a, String b) {
+  private static boolean sameValue(Setting s, String a, String b) {
+    if (s == Setting.MAX_SESSION_EVENTS) {
+      return a.trim().equals(b.trim());
+    }
     return SessionSettings.isoDuration(s.beamName, a).equals(SessionSettings.isoDuration(s.beamName, b));
   }
 }

@@ -12,9 +12,11 @@ import java.util.List;
  * @param endMillis its latest event time plus the session gap
  * @param firing why it was emitted
  * @param last true on its final firing, after which it can no longer change
- * @param events its events, distinct and in session order
+ * @param events the events it counts, distinct and in session order
+ * @param setAside how many other events the caps set aside ({@link SessionCaps})
  */
-public record Session(String userId, long startMillis, long endMillis, Firing firing, boolean last, List<Event> events) {
+public record Session(String userId, long startMillis, long endMillis, Firing firing, boolean last, List<Event> events,
+    int setAside) {
 
   /** Why a session was emitted, as Beam names a trigger's panes. */
   public enum Firing {
@@ -31,6 +33,15 @@ public record Session(String userId, long startMillis, long endMillis, Firing fi
       throw new IllegalArgumentException("a session of " + userId + " without events");
     }
     events = List.copyOf(events);
+  }
+
+  /**
+   * Every distinct event the session has seen, counted or set aside: what its contribution's version
+   * grows with. Not the counted ones alone, which a late earlier event can make fewer (the length cap
+   * then leaves out the latest), and a newer firing must never look older.
+   */
+  public int eventsSeen() {
+    return events.size() + setAside;
   }
 
   /** True once the watermark has passed the session's end: it can grow only by late events. */

@@ -17,7 +17,7 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 public final class SessionCoder extends AtomicCoder<Session> {
 
   private static final SessionCoder INSTANCE = new SessionCoder();
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
   private static final Coder<String> STRING = StringUtf8Coder.of();
   private static final VarLongCoder LONG = VarLongCoder.of();
   private static final VarIntCoder INT = VarIntCoder.of();
@@ -38,6 +38,7 @@ public final class SessionCoder extends AtomicCoder<Session> {
     out.write(s.firing().ordinal());
     BooleanCoder.of().encode(s.last(), out);
     encodeEvents(s.events(), out);
+    INT.encode(s.setAside(), out);
   }
 
   @Override
@@ -50,7 +51,9 @@ public final class SessionCoder extends AtomicCoder<Session> {
     if (firing < 0 || firing >= FIRINGS.length) {
       throw new IOException("corrupt session: firing " + firing);
     }
-    return new Session(user, start, end, FIRINGS[firing], BooleanCoder.of().decode(in), decodeEvents(in));
+    boolean last = BooleanCoder.of().decode(in);
+    List<Event> events = decodeEvents(in);
+    return new Session(user, start, end, FIRINGS[firing], last, events, INT.decode(in));
   }
 
   static void encodeEvents(List<Event> events, OutputStream out) throws IOException {

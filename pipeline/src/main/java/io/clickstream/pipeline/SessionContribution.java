@@ -42,6 +42,12 @@ public record SessionContribution(
     lastSeen = Map.copyOf(lastSeen);
   }
 
+  /** This contribution with another version: a capped session's grows with every event it has seen. */
+  public SessionContribution withVersion(long newVersion) {
+    return newVersion == version ? this
+        : new SessionContribution(namespace, userId, startMillis, endMillis, newVersion, last, counts, firstSeen, lastSeen);
+  }
+
   /** The version of a firing: see {@link #version}. */
   public static long versionOf(int distinctEvents, boolean closed) {
     return 2 * distinctEvents + (closed ? 1 : 0);

@@ -11,10 +11,32 @@ import org.joda.time.Duration;
  * @param allowedLateness how far behind the watermark an event may be and still count
  * @param outOfOrderness how far the watermark trails the read position
  * @param earlyFiringDelay how long after its first new event an open session is re-emitted
+ * @param maxSessionEvents the most events a session counts; the rest are set aside
+ * @param maxSessionLength how long after its first event a session still counts events
  */
 public record SessionSettings(
-    Duration sessionGap, Duration allowedLateness, Duration outOfOrderness, Duration earlyFiringDelay)
+    Duration sessionGap, Duration allowedLateness, Duration outOfOrderness, Duration earlyFiringDelay,
+    int maxSessionEvents, Duration maxSessionLength)
     implements Serializable {
+
+  public static final int DEFAULT_MAX_SESSION_EVENTS = 10_000;
+  public static final Duration DEFAULT_MAX_SESSION_LENGTH = Duration.standardHours(12);
+
+  public SessionSettings {
+    if (maxSessionEvents < 1) {
+      throw new IllegalArgumentException("--maxSessionEvents: must be at least 1, got " + maxSessionEvents);
+    }
+    if (!maxSessionLength.isLongerThan(Duration.ZERO)) {
+      throw new IllegalArgumentException("--maxSessionLength: must be positive, got " + maxSessionLength);
+    }
+  }
+
+  /** Settings with the default session caps. */
+  public SessionSettings(Duration sessionGap, Duration allowedLateness, Duration outOfOrderness,
+      Duration earlyFiringDelay) {
+    this(sessionGap, allowedLateness, outOfOrderness, earlyFiringDelay, DEFAULT_MAX_SESSION_EVENTS,
+        DEFAULT_MAX_SESSION_LENGTH);
+  }
 
   /** Events more than this far ahead of their write time are refused as clock errors. */
   public static final Duration MAX_FUTURE = Duration.standardMinutes(5);
@@ -31,7 +53,9 @@ public record SessionSettings(
         isoDuration("sessionGap", options.getSessionGap()),
         isoDuration("allowedLateness", options.getAllowedLateness()),
         isoDuration("outOfOrderness", options.getOutOfOrderness()),
-        isoDuration("earlyFiringDelay", options.getEarlyFiringDelay()));
+        isoDuration("earlyFiringDelay", options.getEarlyFiringDelay()),
+        options.getMaxSessionEvents(),
+        isoDuration("maxSessionLength", options.getMaxSessionLength()));
   }
 
   /** Parses an ISO-8601 duration such as PT30M (Joda's own parser only reads seconds). */

@@ -1,13 +1,24 @@
 package io.clickstream.pipeline;
 
 import io.clickstream.core.Event;
+import io.clickstream.core.EventJson;
+import io.clickstream.core.EventTable;
 import io.clickstream.core.SaturatingTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.List;
+import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * Groups each user's events into sessions and re-emits a whole session every time it changes:
@@ -20,7 +31,12 @@ import org.apache.beam.sdk.values.PCollection;
  * firing carries the session's full event list, so the contribution computed from it is absolute;
  * the writer retracts what a session (or the sessions it merged) contributed before.
  */
-public class SessionizeEvents extends PTransform<PCollection<Event>, PCollection<Session>> {
+public class SessionizeEvents extends PTransform<PCollection<Event>, PCollectionTuple> {
+
+  /** The sessions' firings. */
+  public static final TupleTag<Session> SESSIONS = new TupleTag<>() {};
+  /** Events the session caps leave out ({@link SessionCaps}), as dead letters of kind {@code capped}. */
+  public static final TupleTag<DeadLetter> CAPPED = ShardedUserFn.SET_ASIDE;
 
   private final SessionSettings settings;
 
@@ -29,26 +45,32 @@ public class SessionizeEvents extends PTransform<PCollection<Event>, PCollection
   }
 
   @Override
-  public PCollection<Session> expand(PCollection<Event> events) {
-    return events
+  public PCollectionTuple expand(PCollection<Event> events) {
+    PCollectionTuple out = events
         .apply("KeyByUserShard", new KeyByUserShard())
-        .apply("SessionizeShards", ParDo.of(new SessionizeFn(settings)))
-        .setCoder(SessionCoder.of());
+        .apply("SessionizeShards", ParDo.of(new SessionizeFn(settings)).withOutputTags(SESSIONS, TupleTagList.of(CAPPED)));
+    out.get(SESSIONS).setCoder(SessionCoder.of());
+    out.get(CAPPED).setCoder(SerializableCoder.of(DeadLetter.class));
+    return out;
   }
 
   static final class SessionizeFn extends ShardedUserFn<UserSessions, Session> {
     private final long gap;
     private final long lateness;
+    private final SessionCaps caps;
     private final Counter expired = Metrics.counter(SessionizeEvents.class, "events_after_session_expiry");
+    private final Counter capped = Metrics.counter(SessionizeEvents.class, "dead_letter_capped");
 
     SessionizeFn(SessionSettings settings) {
-      super(UserSessionsCoder.of(), settings.earlyFiringDelay());
+      super(SESSIONS, UserSessionsCoder.of(), settings.earlyFiringDelay());
       this.gap = settings.sessionGap().getMillis();
       this.lateness = settings.windowAllowedLateness().getMillis();
+      this.caps = SessionCaps.of(settings);
     }
 
     @Override
-    UserSessions add(String user, UserSessions state, Event event, long watermark, OutputReceiver<Session> out) {
+    UserSessions add(String user, UserSessions state, Event event, long watermark, OutputReceiver<Session> out,
+        OutputReceiver<DeadLetter> setAside) {
       long onTime = SaturatingTime.plus(event.timestampMillis(), gap) - 1;
       if (SaturatingTime.plus(onTime, lateness) <= watermark) {
         // Parsing sets aside events later than the allowed lateness by their write time, with
@@ -57,12 +79,28 @@ public class SessionizeEvents extends PTransform<PCollection<Event>, PCollection
         return state;
       }
       UserSessions sessions = state == null ? new UserSessions() : state;
-      UserSessions.Open session = sessions.add(event, gap);
+      List<Event> aside = new ArrayList<>();
+      UserSessions.Open session = sessions.add(event, gap, caps, aside);
+      for (Event e : aside) {
+        capped.inc();
+        setAside.output(deadLetter(e, session));
+      }
       if (session.onTime(gap) <= watermark) {
         out.output(session.fire(user, Session.Firing.LATE, false, gap));
         session.closed = true;
       }
       return sessions;
+    }
+
+    private DeadLetter deadLetter(Event e, UserSessions.Open session) {
+      String reason = e.timestampMillis() >= caps.lengthLimit(session.start)
+          ? "more than " + Duration.ofMillis(caps.maxLengthMillis()) + " after the start of its session ("
+              + Instant.ofEpochMilli(session.start) + "); --maxSessionLength sets the cap"
+          : "its session (from " + Instant.ofEpochMilli(session.start) + ") already counts " + caps.maxEvents()
+              + " earlier events; --maxSessionEvents sets the cap";
+      // The row is named by its key; the write time is not known here (-1).
+      return new DeadLetter(DeadLetter.Kind.CAPPED, "user " + e.userId() + ": " + reason,
+          HexFormat.of().formatHex(EventTable.rowKey(e.userId(), e.eventId())), -1, EventJson.toJson(e));
     }
 
     @Override

@@ -12,6 +12,7 @@ import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TupleTag;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
@@ -46,10 +47,15 @@ abstract class ShardedUserFn<U, OutputT> extends DoFn<KV<Integer, Event>, Output
   @TimerId("due")
   private final TimerSpec dueSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
+  /** Events a subclass leaves out (the session caps), as dead letters: its second output. */
+  static final TupleTag<DeadLetter> SET_ASIDE = new TupleTag<>() {};
+
+  private final TupleTag<OutputT> mainTag;
   private final Coder<U> userCoder;
   private final Duration earlyDelay;
 
-  ShardedUserFn(Coder<U> userCoder, Duration earlyDelay) {
+  ShardedUserFn(TupleTag<OutputT> mainTag, Coder<U> userCoder, Duration earlyDelay) {
+    this.mainTag = mainTag;
     this.userCoder = userCoder;
     this.shardSpec = StateSpecs.value(new UserShardCoder<>(userCoder));
     this.earlyDelay = earlyDelay;
@@ -57,9 +63,11 @@ abstract class ShardedUserFn<U, OutputT> extends DoFn<KV<Integer, Event>, Output
 
   /**
    * Takes {@code event} into its user's state ({@code null} when the user has none) and returns the
-   * user's state after, {@code null} to keep nothing. May emit at once (a late event's session).
+   * user's state after, {@code null} to keep nothing. May emit at once (a late event's session), and
+   * set events aside.
    */
-  abstract @Nullable U add(String user, @Nullable U state, Event event, long watermark, OutputReceiver<OutputT> out);
+  abstract @Nullable U add(String user, @Nullable U state, Event event, long watermark, OutputReceiver<OutputT> out,
+      OutputReceiver<DeadLetter> setAside);
 
   /** When the user next needs the watermark, or {@link UserShard#NEVER}. */
   abstract long dueTime(U state, long watermark);
@@ -80,11 +88,11 @@ abstract class ShardedUserFn<U, OutputT> extends DoFn<KV<Integer, Event>, Output
       @AlwaysFetched @StateId("shard") ValueState<UserShard<U>> state,
       @TimerId("early") Timer early,
       @TimerId("due") Timer due,
-      OutputReceiver<OutputT> out) {
+      MultiOutputReceiver outs) {
     UserShard<U> shard = read(state);
     Event event = element.getValue();
     String user = event.userId();
-    U after = add(user, shard.get(user), event, shard.watermark(), out);
+    U after = add(user, shard.get(user), event, shard.watermark(), outs.get(mainTag), outs.get(SET_ASIDE));
     keep(shard, user, after);
     if (after != null) {
       shard.markChanged(user);
@@ -99,7 +107,8 @@ abstract class ShardedUserFn<U, OutputT> extends DoFn<KV<Integer, Event>, Output
 
   @OnTimer("early")
   public void onEarly(
-      @AlwaysFetched @StateId("shard") ValueState<UserShard<U>> state, OutputReceiver<OutputT> out) {
+      @AlwaysFetched @StateId("shard") ValueState<UserShard<U>> state, MultiOutputReceiver outs) {
+    OutputReceiver<OutputT> out = outs.get(mainTag);
     UserShard<U> shard = read(state);
     shard.setEarlyTimerSet(false);
     for (String user : shard.takeChanged()) {
@@ -116,7 +125,8 @@ abstract class ShardedUserFn<U, OutputT> extends DoFn<KV<Integer, Event>, Output
       OnTimerContext context,
       @AlwaysFetched @StateId("shard") ValueState<UserShard<U>> state,
       @TimerId("due") Timer due,
-      OutputReceiver<OutputT> out) {
+      MultiOutputReceiver outs) {
+    OutputReceiver<OutputT> out = outs.get(mainTag);
     UserShard<U> shard = read(state);
     long fired = context.fireTimestamp().getMillis();
     // A timer clamped to the end of the global window fires only when the input is finished.

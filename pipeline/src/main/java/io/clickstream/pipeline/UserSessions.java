@@ -8,11 +8,13 @@ import java.util.List;
 
 /**
  * One user's sessions that the watermark has not yet expired, as {@link SessionizeEvents} keeps
- * them: disjoint, in start order, each its events as they arrived (a re-sent event included; it is
- * dropped when the session is emitted).
+ * them: disjoint, in start order, each with the events it counts (at most the cap's count) and how
+ * many it set aside.
  *
  * <p>A session is {@code [first event, last event + gap)}, and an event joins every session its own
- * {@code [ts, ts + gap)} overlaps, merging them, as Beam's session windows do.
+ * {@code [ts, ts + gap)} overlaps, merging them, as Beam's session windows do. Every event extends its
+ * session, set aside or not: the caps bound what a session counts and keeps, not where the user was
+ * active.
  */
 final class UserSessions {
 
@@ -25,13 +27,16 @@ final class UserSessions {
     boolean changed;
     /** Emitted since the watermark passed its end: later firings are late ones. */
     boolean closed;
+    /** How many of its events were set aside by the caps: with {@code events}, all it has seen. */
+    int setAside;
 
-    Open(long start, long lastEventTime, List<Event> events, boolean changed, boolean closed) {
+    Open(long start, long lastEventTime, List<Event> events, boolean changed, boolean closed, int setAside) {
       this.start = start;
       this.lastEventTime = lastEventTime;
       this.events = events;
       this.changed = changed;
       this.closed = closed;
+      this.setAside = setAside;
     }
 
     long end(long gapMillis) {
@@ -52,29 +57,114 @@ final class UserSessions {
     Session fire(String user, Session.Firing firing, boolean last, long gapMillis) {
       changed = false;
       return new Session(user, start, end(gapMillis), firing, last,
-          ComputeSessionContributions.distinctInOrder(events));
+          ComputeSessionContributions.distinctInOrder(events), setAside);
+    }
+
+    /**
+     * Takes {@code event}, which is no earlier than the session's start: set aside at once when the
+     * caps leave it out for good (it is past the length cap, or after every event of a full session),
+     * else kept, and the caps applied again if the session is now over the count. Events stay
+     * distinct by event_id, so a full session's count is its distinct events.
+     */
+    private void join(Event event, SessionCaps caps, List<Event> aside) {
+      lastEventTime = Math.max(lastEventTime, event.timestampMillis());
+      int copy = indexOf(event.eventId());
+      if (copy >= 0) {
+        // A re-sent event: its earliest copy counts (by event time, then event_id), as distinctInOrder keeps.
+        if (ComputeSessionContributions.EVENT_ORDER.compare(event, events.get(copy)) < 0) {
+          events.set(copy, event);
+          changed = true;
+        }
+        return;
+      }
+      if (event.timestampMillis() >= caps.lengthLimit(start)
+          || events.size() >= caps.maxEvents() && isAfterAll(event)) {
+        aside.add(event);
+        setAside++;
+        return;
+      }
+      events.add(event);
+      changed = true;
+      if (events.size() > caps.maxEvents()) {
+        cap(caps, aside);
+      }
+    }
+
+    /**
+     * Keeps the session's first {@code maxEvents} distinct events (by event time, then event_id) that
+     * are less than the length cap after its start, and moves the others to {@code aside}. Both caps
+     * only ever leave out more as events arrive, so an event set aside never comes back.
+     */
+    private void cap(SessionCaps caps, List<Event> aside) {
+      List<Event> ordered = ComputeSessionContributions.distinctInOrder(events);
+      long limit = caps.lengthLimit(start);
+      events.clear();
+      for (Event e : ordered) {
+        if (events.size() < caps.maxEvents() && e.timestampMillis() < limit) {
+          events.add(e);
+        } else {
+          aside.add(e);
+          setAside++;
+        }
+      }
+    }
+
+    private boolean isAfterAll(Event event) {
+      for (Event e : events) {
+        if (ComputeSessionContributions.EVENT_ORDER.compare(event, e) <= 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private int indexOf(String eventId) {
+      for (int i = 0; i < events.size(); i++) {
+        if (events.get(i).eventId().equals(eventId)) {
+          return i;
+        }
+      }
+      return -1;
     }
   }
 
   private final List<Open> sessions = new ArrayList<>();
 
-  /** Adds {@code event}, merging the sessions it bridges; returns the session now holding it. */
-  Open add(Event event, long gapMillis) {
+  /**
+   * Adds {@code event}, merging the sessions it bridges, and applies the caps to the session now
+   * holding it, which it returns; events the caps leave out are added to {@code aside}. An event set
+   * aside still extends its session (the user was active), it only does not count.
+   */
+  Open add(Event event, long gapMillis, SessionCaps caps, List<Event> aside) {
     long ts = event.timestampMillis();
-    List<Event> events = new ArrayList<>();
-    events.add(event);
-    Open into = new Open(ts, ts, events, true, false);
+    List<Open> bridged = new ArrayList<>();
     int at = 0;
     for (Iterator<Open> it = sessions.iterator(); it.hasNext(); ) {
       Open s = it.next();
-      if (s.start < into.end(gapMillis) && into.start < s.end(gapMillis)) {
+      if (s.start < SaturatingTime.plus(ts, gapMillis) && ts < s.end(gapMillis)) {
+        bridged.add(s);
+        it.remove();
+      } else if (s.start < ts) {
+        at++;
+      }
+    }
+    Open into;
+    if (bridged.size() == 1 && bridged.get(0).start <= ts) {
+      // The common case, a session going on: no merge and no earlier start, so no need to sort it.
+      into = bridged.get(0);
+      into.closed = false;
+      into.join(event, caps, aside);
+    } else {
+      List<Event> events = new ArrayList<>();
+      events.add(event);
+      into = new Open(ts, ts, events, true, false, 0);
+      for (Open s : bridged) {
         into.start = Math.min(into.start, s.start);
         into.lastEventTime = Math.max(into.lastEventTime, s.lastEventTime);
         into.events.addAll(s.events);
-        it.remove();
-      } else if (s.start < into.start) {
-        at++;
+        into.setAside += s.setAside;
       }
+      into.cap(caps, aside);
     }
     sessions.add(at, into);
     return into;

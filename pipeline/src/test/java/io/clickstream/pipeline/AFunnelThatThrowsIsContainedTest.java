@@ -51,6 +51,7 @@ public class AFunnelThatThrowsIsContainedTest implements Serializable {
 
     PCollection<String> namespaces = namespaces(pipeline.apply(events())
         .apply(new SessionizeEvents(SETTINGS))
+        .get(SessionizeEvents.SESSIONS)
         .apply(ComputeSessionContributions.live(new RecordingCatalog(List.of(broken, good)))));
 
     PAssert.that(namespaces).satisfies(distinct(RedisKeys.NAMESPACE_EVENTS, RedisKeys.funnelNamespace("good", 1)));

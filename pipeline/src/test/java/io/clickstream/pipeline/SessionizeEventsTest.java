@@ -90,6 +90,18 @@ public class SessionizeEventsTest implements Serializable {
   }
 
   @Test
+  public void oneEventIdUnderTwoUsersIsTwoEventsAsItIsTwoRowsInHBase() {
+    TestStream<Event> events = TestStream.create(EventCoder.of())
+        .addElements(at(event("e1", "u1", "page_view", minutes(0), "google")),
+            at(event("e1", "u2", "page_view", minutes(0), "google")))
+        .advanceWatermarkToInfinity();
+
+    PAssert.that(summaries(events)).containsInAnyOrder(
+        "u1 [0m,10m) v1 ON_TIME", "u1 [0m,10m) v1 LATE last", "u2 [0m,10m) v1 ON_TIME", "u2 [0m,10m) v1 LATE last");
+    pipeline.run();
+  }
+
+  @Test
   public void aLateEventBetweenTwoSessionsMergesThemIntoOne() {
     TestStream<Event> events = TestStream.create(EventCoder.of())
         .addElements(at(event("a", "u1", "page_view", minutes(0), "google")),
@@ -134,6 +146,7 @@ public class SessionizeEventsTest implements Serializable {
     String name = "Summaries" + (countKey == null ? "" : countKey + countField).hashCode();
     return pipeline.apply(name + "Events", events)
         .apply(name + "Sessionize", new SessionizeEvents(SETTINGS))
+        .get(SessionizeEvents.SESSIONS)
         .apply(name + "Summarise", ParDo.of(new Summarise(countKey, countField)));
   }
 

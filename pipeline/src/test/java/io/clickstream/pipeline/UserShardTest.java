@@ -5,6 +5,7 @@ import static io.clickstream.pipeline.TestEvents.minutes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.util.CoderUtils;
@@ -13,6 +14,7 @@ import org.junit.Test;
 public class UserShardTest {
 
   private static final long GAP = minutes(10).getMillis();
+  private static final SessionCaps NO_CAPS = new SessionCaps(Integer.MAX_VALUE, Long.MAX_VALUE);
   private static final long LATENESS = minutes(6).getMillis();
 
   @Test
@@ -39,8 +41,8 @@ public class UserShardTest {
   @Test
   public void aCheckpointedShardOfSessionsDecodesToTheSameSessionsDueTimesAndTimers() throws Exception {
     UserSessions sessions = new UserSessions();
-    sessions.add(event("e1", "u1", "page_view", minutes(0), "google"), GAP);
-    sessions.add(event("e2", "u1", "search", minutes(30), "google"), GAP).closed = true;
+    sessions.add(event("e1", "u1", "page_view", minutes(0), "google"), GAP, NO_CAPS, new ArrayList<>());
+    sessions.add(event("e2", "u1", "search", minutes(30), "google"), GAP, NO_CAPS, new ArrayList<>()).closed = true;
     UserShard<UserSessions> shard = new UserShard<>(UserSessionsCoder.of());
     shard.put("u1", sessions, sessions.dueTime(GAP, LATENESS));
     shard.markChanged("u1");
@@ -68,16 +70,16 @@ public class UserShardTest {
     UserShard<UserSessions> shard = new UserShard<>(UserSessionsCoder.of());
     for (String user : List.of("u1", "u2")) {
       UserSessions sessions = new UserSessions();
-      sessions.add(event("e-" + user, user, "page_view", minutes(0), "google"), GAP);
+      sessions.add(event("e-" + user, user, "page_view", minutes(0), "google"), GAP, NO_CAPS, new ArrayList<>());
       shard.put(user, sessions, sessions.dueTime(GAP, LATENESS));
     }
 
     UserShard<UserSessions> copy = CoderUtils.clone(coder, shard);
-    copy.get("u1").add(event("e2", "u1", "search", minutes(1), "google"), GAP);
+    copy.get("u1").add(event("e2", "u1", "search", minutes(1), "google"), GAP, NO_CAPS, new ArrayList<>());
     copy.get("u1").sessions().get(0).changed = false;
     UserShard<UserSessions> next = CoderUtils.clone(coder, copy);
 
-    assertThat(next.get("u1").sessions().get(0).events).extracting(e -> e.eventId()).containsExactly("e2", "e-u1");
+    assertThat(next.get("u1").sessions().get(0).events).extracting(e -> e.eventId()).containsExactly("e-u1", "e2");
     assertThat(next.get("u1").sessions().get(0).changed).isFalse();
     assertThat(next.get("u2").sessions().get(0).events).extracting(e -> e.eventId()).containsExactly("e-u2");
     assertThat(shard.get("u1").sessions().get(0).events).hasSize(1);
@@ -86,18 +88,18 @@ public class UserShardTest {
   @Test
   public void anEventBridgingTwoSessionsMergesThemAndKeepsTheOthersInStartOrder() {
     UserSessions sessions = new UserSessions();
-    sessions.add(event("a", "u1", "x", minutes(0), null), GAP);
-    sessions.add(event("b", "u1", "x", minutes(15), null), GAP);
-    sessions.add(event("c", "u1", "x", minutes(40), null), GAP);
-    sessions.add(event("z", "u1", "x", minutes(-30), null), GAP);
+    sessions.add(event("a", "u1", "x", minutes(0), null), GAP, NO_CAPS, new ArrayList<>());
+    sessions.add(event("b", "u1", "x", minutes(15), null), GAP, NO_CAPS, new ArrayList<>());
+    sessions.add(event("c", "u1", "x", minutes(40), null), GAP, NO_CAPS, new ArrayList<>());
+    sessions.add(event("z", "u1", "x", minutes(-30), null), GAP, NO_CAPS, new ArrayList<>());
 
-    UserSessions.Open bridged = sessions.add(event("bridge", "u1", "x", minutes(8), null), GAP);
+    UserSessions.Open bridged = sessions.add(event("bridge", "u1", "x", minutes(8), null), GAP, NO_CAPS, new ArrayList<>());
 
     assertThat(bridged.events).extracting(e -> e.eventId()).containsExactlyInAnyOrder("bridge", "a", "b");
     assertThat(sessions.sessions()).extracting(s -> (s.start - sessions.sessions().get(0).start) / 60_000)
         .containsExactly(0L, 30L, 70L);
     // Sessions [t, t+gap) that only touch do not merge, as Beam's session windows do not.
-    sessions.add(event("d", "u1", "x", minutes(50), null), GAP);
+    sessions.add(event("d", "u1", "x", minutes(50), null), GAP, NO_CAPS, new ArrayList<>());
     assertThat(sessions.sessions()).hasSize(4);
   }
 }

@@ -29,18 +29,35 @@ public final class BatchOracle {
 
   private static final long MAX_FUTURE_MILLIS = 5 * 60_000L;
 
+  /** The session caps' defaults, docs/pipeline.md ("Session caps"). */
+  private static final int DEFAULT_MAX_SESSION_EVENTS = 10_000;
+  private static final long DEFAULT_MAX_SESSION_LENGTH_MILLIS = 12 * 3_600_000L;
+
   private final long gapMillis;
   private final long allowedLatenessMillis;
   private final long outOfOrdernessMillis;
+  private final int maxSessionEvents;
+  private final long maxSessionLengthMillis;
 
-  /** What the oracle expects: counts as {@code key + "\n" + field -> n}, and the rows set aside. */
+  /**
+   * What the oracle expects: counts as {@code key + "\n" + field -> n}, and the rows set aside (capped:
+   * events a session's caps left out).
+   */
   public record Expected(Map<String, Long> counts, Map<String, Long> firstSeen, Map<String, Long> lastSeen,
-      int invalid, int future, int late) {}
+      int invalid, int future, int late, int capped) {}
 
   public BatchOracle(long gapMillis, long allowedLatenessMillis, long outOfOrdernessMillis) {
+    this(gapMillis, allowedLatenessMillis, outOfOrdernessMillis, DEFAULT_MAX_SESSION_EVENTS,
+        DEFAULT_MAX_SESSION_LENGTH_MILLIS);
+  }
+
+  public BatchOracle(long gapMillis, long allowedLatenessMillis, long outOfOrdernessMillis, int maxSessionEvents,
+      long maxSessionLengthMillis) {
     this.gapMillis = gapMillis;
     this.allowedLatenessMillis = allowedLatenessMillis;
     this.outOfOrdernessMillis = outOfOrdernessMillis;
+    this.maxSessionEvents = maxSessionEvents;
+    this.maxSessionLengthMillis = maxSessionLengthMillis;
   }
 
   public Expected compute(List<EventRow> rows) {
@@ -52,6 +69,7 @@ public final class BatchOracle {
     int invalid = 0;
     int future = 0;
     int late = 0;
+    // An event is its user_id and event_id, as its row key is (docs/data-model.md).
     Map<String, Event> byId = new LinkedHashMap<>();
     for (EventRow row : rows) {
       ParseResult parsed = EventParser.parse(row.json());
@@ -65,7 +83,7 @@ public final class BatchOracle {
       } else if (row.writeTimeMillis() - outOfOrdernessMillis - e.timestampMillis() > allowedLatenessMillis) {
         late++;
       } else {
-        byId.putIfAbsent(e.eventId(), e);
+        byId.putIfAbsent(e.userId() + "\u0000" + e.eventId(), e);
       }
     }
 
@@ -76,10 +94,17 @@ public final class BatchOracle {
     Map<String, Long> counts = new TreeMap<>();
     Map<String, Long> firstSeen = new TreeMap<>();
     Map<String, Long> lastSeen = new TreeMap<>();
+    int capped = 0;
     for (List<Event> events : byUser.values()) {
       events.sort(Comparator.comparingLong(Event::timestampMillis).thenComparing(Event::eventId));
-      for (List<Event> session : sessions(events)) {
+      for (List<Event> whole : sessions(events)) {
+        List<Event> session = counted(whole);
+        capped += whole.size() - session.size();
         countSession(session, counts);
+        for (Event e : session) {
+          firstSeen.merge(e.name(), e.timestampMillis(), Math::min);
+          lastSeen.merge(e.name(), e.timestampMillis(), Math::max);
+        }
         for (FunnelDefinition f : funnels) {
           if (f.scope() == FunnelDefinition.Scope.SESSION && session.get(0).timestampMillis() >= f.liveFromMillis()) {
             FunnelEvaluator.evaluateSession(f, session).ifPresent(r -> countResult(f, r, session.get(0), counts));
@@ -91,12 +116,20 @@ public final class BatchOracle {
           countUserAttempts(f, events, counts);
         }
       }
-      for (Event e : events) {
-        firstSeen.merge(e.name(), e.timestampMillis(), Math::min);
-        lastSeen.merge(e.name(), e.timestampMillis(), Math::max);
+    }
+    return new Expected(counts, firstSeen, lastSeen, invalid, future, late, capped);
+  }
+
+  /** A session's first events, in order, up to the count cap and short of the length cap. */
+  private List<Event> counted(List<Event> session) {
+    long limit = session.get(0).timestampMillis() + maxSessionLengthMillis;
+    List<Event> counted = new ArrayList<>();
+    for (Event e : session) {
+      if (counted.size() < maxSessionEvents && e.timestampMillis() < limit) {
+        counted.add(e);
       }
     }
-    return new Expected(counts, firstSeen, lastSeen, invalid, future, late);
+    return counted;
   }
 
   /** Splits one user's ordered events wherever the silence reaches the gap. */
