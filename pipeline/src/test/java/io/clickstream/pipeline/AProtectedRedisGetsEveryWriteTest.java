@@ -7,7 +7,7 @@ import io.clickstream.pipeline.testing.Await;
 import io.clickstream.pipeline.testing.EventsTable;
 import io.clickstream.pipeline.testing.LivePipelines;
 import io.clickstream.pipeline.testing.SharedMiniHBase;
-import java.net.ServerSocket;
+import io.clickstream.pipeline.testing.SharedRedis;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,10 +28,7 @@ class AProtectedRedisGetsEveryWriteTest {
 
   @Test
   void countsAndDeadLettersReachAPasswordProtectedRedisInItsNamedDatabase() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = SharedRedis.freePort();
     RedisServer server = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
         .setting("save \"\"").setting("requirepass s3cret").build();
     server.start();

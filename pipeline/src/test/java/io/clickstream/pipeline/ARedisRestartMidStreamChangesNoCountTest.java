@@ -12,7 +12,7 @@ import io.clickstream.pipeline.testing.EventsTable;
 import io.clickstream.pipeline.testing.LivePipelines;
 import io.clickstream.pipeline.testing.RedisCounts;
 import io.clickstream.pipeline.testing.SharedMiniHBase;
-import java.net.ServerSocket;
+import io.clickstream.pipeline.testing.SharedRedis;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,10 +41,7 @@ class ARedisRestartMidStreamChangesNoCountTest {
 
   @Test
   void aPipelineWaitsForARestartedRedisAndEndsEqualToTheOracle() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = SharedRedis.freePort();
     RedisServer server = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
         .setting("dir \"" + redisDir + "\"").setting("save \"\"").setting("appendonly yes").build();
     server.start();

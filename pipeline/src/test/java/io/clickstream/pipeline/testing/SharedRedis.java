@@ -17,10 +17,7 @@ public final class SharedRedis {
   public static synchronized String url() {
     if (server == null) {
       try {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-          port = socket.getLocalPort();
-        }
+        int port = freePort();
         server = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").build();
         server.start();
         url = "redis://127.0.0.1:" + port;
@@ -36,6 +33,13 @@ public final class SharedRedis {
       }
     }
     return url;
+  }
+
+  /** A free loopback port, for a test that starts a redis-server of its own. */
+  public static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   /** A fresh, empty Redis: flushes everything. */
