@@ -81,6 +81,11 @@ public class ParseEvents extends PTransform<PCollection<EventRow>, PCollectionTu
     }
 
     private void judgeRow(EventRow row, MultiOutputReceiver out) {
+      if (row.notText() != null) {
+        invalid.inc();
+        reject(out, row, DeadLetter.Kind.INVALID, row.notText());
+        return;
+      }
       ParseResult result = EventParser.parse(row.json());
       if (!result.isOk()) {
         invalid.inc();

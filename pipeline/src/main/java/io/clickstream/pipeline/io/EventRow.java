@@ -1,6 +1,10 @@
 package io.clickstream.pipeline.io;
 
 import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -8,18 +12,46 @@ import java.util.Objects;
 
 /**
  * One cell of the events table as read: the row key, the region-server write time of the cell, the
- * raw JSON.
+ * raw JSON, and why its bytes are not text, if they are not.
  *
- * <p>Equality is over the contents of the row key (not the array identity), the write time and the
- * JSON. The same event written twice yields two rows that differ in {@code writeTimeMillis}.
+ * <p>Equality is over the contents of the row key (not the array identity), the write time, the
+ * JSON and the problem. The same event written twice yields two rows that differ in
+ * {@code writeTimeMillis}.
+ *
+ * @param json the cell's text; where its bytes are not UTF-8, with U+FFFD in their place, for show
+ * @param notText null, or why the bytes are not UTF-8 (such a row is refused as invalid: decoded
+ *     leniently, two different rows could become one event)
  */
-public record EventRow(byte[] rowKey, long writeTimeMillis, String json) implements Serializable {
+public record EventRow(byte[] rowKey, long writeTimeMillis, String json, String notText) implements Serializable {
 
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   public EventRow {
     Objects.requireNonNull(rowKey, "rowKey");
     Objects.requireNonNull(json, "json");
+  }
+
+  /** A row whose value is text. */
+  public EventRow(byte[] rowKey, long writeTimeMillis, String json) {
+    this(rowKey, writeTimeMillis, json, null);
+  }
+
+  /** A row as read from HBase: its value decoded as strict UTF-8. */
+  public static EventRow of(byte[] rowKey, long writeTimeMillis, byte[] value, int offset, int length) {
+    CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer bytes = ByteBuffer.wrap(value, offset, length);
+    try {
+      return new EventRow(rowKey, writeTimeMillis, strict.decode(bytes).toString());
+    } catch (CharacterCodingException e) {
+      // The decoder stops at the first byte it cannot take (a buffer wrapped at offset counts from 0).
+      int at = bytes.position();
+      String where = at < offset + length
+          ? "byte 0x" + HexFormat.of().toHexDigits(value[at]) + " at offset " + (at - offset)
+          : "a sequence cut short at the end";
+      return new EventRow(rowKey, writeTimeMillis, new String(value, offset, length, StandardCharsets.UTF_8),
+          "not UTF-8 text: " + where);
+    }
   }
 
   @Override
@@ -27,18 +59,20 @@ public record EventRow(byte[] rowKey, long writeTimeMillis, String json) impleme
     return o instanceof EventRow other
         && writeTimeMillis == other.writeTimeMillis
         && Arrays.equals(rowKey, other.rowKey)
-        && json.equals(other.json);
+        && json.equals(other.json)
+        && Objects.equals(notText, other.notText);
   }
 
   @Override
   public int hashCode() {
-    return 31 * (31 * Arrays.hashCode(rowKey) + Long.hashCode(writeTimeMillis)) + json.hashCode();
+    return 31 * (31 * (31 * Arrays.hashCode(rowKey) + Long.hashCode(writeTimeMillis)) + json.hashCode())
+        + Objects.hashCode(notText);
   }
 
   @Override
   public String toString() {
     return "EventRow[rowKey=" + printable(rowKey) + ", writeTimeMillis=" + writeTimeMillis
-        + ", json=" + json + "]";
+        + ", json=" + json + (notText == null ? "" : ", notText=" + notText) + "]";
   }
 
   /** The row key with the salt byte in hex and the rest as text ({@code 0x00} shown as '|'). */

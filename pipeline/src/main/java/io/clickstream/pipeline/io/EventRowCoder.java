@@ -5,16 +5,21 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 
-/** Deterministic coder of {@link EventRow}: row key bytes, write time (var-long), JSON (UTF-8). */
+/**
+ * Deterministic coder of {@link EventRow}: row key bytes, write time (var-long), JSON (UTF-8), and
+ * the nullable reason its bytes were not text.
+ */
 public final class EventRowCoder extends AtomicCoder<EventRow> {
 
   private static final EventRowCoder INSTANCE = new EventRowCoder();
   private static final ByteArrayCoder BYTES = ByteArrayCoder.of();
   private static final VarLongCoder LONG = VarLongCoder.of();
   private static final StringUtf8Coder STRING = StringUtf8Coder.of();
+  private static final NullableCoder<String> NOT_TEXT = NullableCoder.of(StringUtf8Coder.of());
 
   private EventRowCoder() {}
 
@@ -30,6 +35,7 @@ public final class EventRowCoder extends AtomicCoder<EventRow> {
     BYTES.encode(value.rowKey(), out);
     LONG.encode(value.writeTimeMillis(), out);
     STRING.encode(value.json(), out);
+    NOT_TEXT.encode(value.notText(), out);
   }
 
   @Override
@@ -37,7 +43,7 @@ public final class EventRowCoder extends AtomicCoder<EventRow> {
     byte[] rowKey = BYTES.decode(in);
     long writeTime = LONG.decode(in);
     String json = STRING.decode(in);
-    return new EventRow(rowKey, writeTime, json);
+    return new EventRow(rowKey, writeTime, json, NOT_TEXT.decode(in));
   }
 
   @Override

@@ -6,7 +6,6 @@ import io.clickstream.pipeline.io.EventsCheckpointMark.Poll;
 import io.clickstream.pipeline.io.EventsUnboundedSource.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -290,10 +289,7 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
       }
       pollFoundAny = true;
       recording.cellEmitted();
-      String json =
-          new String(cell.getValueArray(), cell.getValueOffset(), cell.getValueLength(),
-              StandardCharsets.UTF_8);
-      return new EventRow(row, writeTime, json);
+      return EventRow.of(row, writeTime, cell.getValueArray(), cell.getValueOffset(), cell.getValueLength());
     }
   }
 

@@ -1,7 +1,6 @@
 package io.clickstream.pipeline.io;
 
 import io.clickstream.core.EventTable;
-import java.nio.charset.StandardCharsets;
 import org.apache.beam.sdk.io.hbase.HBaseIO;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -42,7 +41,7 @@ public final class ReadEventHistoryFromHBase extends PTransform<PBegin, PCollect
 
   private static EventRow toRow(Result result) {
     Cell cell = result.getColumnLatestCell(EventTable.FAMILY, EventTable.JSON);
-    return new EventRow(result.getRow(), cell.getTimestamp(),
-        new String(CellUtil.cloneValue(cell), StandardCharsets.UTF_8));
+    byte[] value = CellUtil.cloneValue(cell);
+    return EventRow.of(result.getRow(), cell.getTimestamp(), value, 0, value.length);
   }
 }

@@ -73,7 +73,7 @@ public final class BatchOracle {
     Map<String, Event> byId = new LinkedHashMap<>();
     for (EventRow row : rows) {
       ParseResult parsed = EventParser.parse(row.json());
-      if (!parsed.isOk()) {
+      if (row.notText() != null || !parsed.isOk()) { // bytes that are not UTF-8 are no event (docs/data-model.md)
         invalid++;
         continue;
       }

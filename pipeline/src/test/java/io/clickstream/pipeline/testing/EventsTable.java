@@ -55,8 +55,8 @@ public final class EventsTable {
         ResultScanner scanner = table.getScanner(new Scan().addColumn(EventTable.FAMILY, EventTable.JSON))) {
       for (Result result : scanner) {
         Cell cell = result.getColumnLatestCell(EventTable.FAMILY, EventTable.JSON);
-        rows.add(new EventRow(result.getRow(), cell.getTimestamp(),
-            new String(CellUtil.cloneValue(cell), StandardCharsets.UTF_8)));
+        byte[] value = CellUtil.cloneValue(cell);
+        rows.add(EventRow.of(result.getRow(), cell.getTimestamp(), value, 0, value.length));
       }
     }
     return rows;
