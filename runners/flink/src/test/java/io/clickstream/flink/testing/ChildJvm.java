@@ -59,6 +59,12 @@ public final class ChildJvm implements AutoCloseable {
 
   /** Starts {@code mainClass} on {@code classpath}. */
   public static ChildJvm start(String name, List<String> classpath, String mainClass, List<String> args) {
+    return start(name, classpath, List.of(), mainClass, args);
+  }
+
+  /** Starts {@code mainClass} on {@code classpath}, with {@code jvmOptions} (system properties, say) too. */
+  public static ChildJvm start(String name, List<String> classpath, List<String> jvmOptions, String mainClass,
+      List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     String opens = System.getProperty("clickstream.flink.jdkOpens",
@@ -66,6 +72,7 @@ public final class ChildJvm implements AutoCloseable {
             + "--add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED");
     command.addAll(Arrays.asList(opens.trim().split("\\s+")));
     command.add("-Xmx1500m");
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(String.join(File.pathSeparator, classpath));
     command.add(mainClass);

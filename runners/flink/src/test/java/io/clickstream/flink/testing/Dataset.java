@@ -11,6 +11,7 @@ import io.clickstream.core.EventParser;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelDefinitions;
+import io.clickstream.core.generator.GeneratedEvent;
 import io.clickstream.core.generator.JourneyGenerator;
 import io.clickstream.pipeline.io.EventRow;
 import io.clickstream.pipeline.testing.EventsTable;
@@ -36,11 +37,18 @@ public final class Dataset {
 
   public final Instant now = Instant.now();
   public final JedisPooled redis;
+  /** The generated lines in write order, each with the moment it is due ({@link GeneratedEvent#writeAt}). */
+  public final List<GeneratedEvent> events;
   public final List<String> lines;
   public final List<FunnelDefinition> funnels = new ArrayList<>();
 
   /** Resets HBase's table and Redis, defines the funnels and generates (does not write) the events. */
   public Dataset(long seed, int users) {
+    this(seed, users, Instant.now().minusSeconds(180), Duration.ofSeconds(180));
+  }
+
+  /** As {@link #Dataset(long, int)}, with events in {@code [from, from + span]} (due a few seconds later). */
+  public Dataset(long seed, int users, Instant from, Duration span) {
     SharedMiniHBase.resetEventsTable();
     redis = SharedRedis.flushed();
     funnels.add(define("signup", "{\"steps\":[{\"event\":\"page_view\",\"where\":{\"page\":\"/landing\"}},"
@@ -51,7 +59,15 @@ public final class Dataset {
     funnels.add(define("returning", "{\"scope\":\"user\",\"window\":\"" + USER_WINDOW + "\",\"steps\":["
         + "{\"event\":\"page_view\",\"where\":{\"page\":\"/landing\"}},{\"event\":\"search\"},"
         + "{\"event\":\"register\"}],\"breakdown\":[\"source\"]}"));
-    lines = new JourneyGenerator(seed).batch(users, now.minusSeconds(180), Duration.ofSeconds(180));
+    events = new JourneyGenerator(seed).batchEvents(users, from, span);
+    lines = events.stream().map(GeneratedEvent::json).toList();
+  }
+
+  /** How many users give about {@code lines} lines over {@code span}, judged by a sample of a thousand. */
+  public static int usersFor(long seed, int lines, Duration span) {
+    int sample = 1_000;
+    int sampleLines = new JourneyGenerator(seed).batch(sample, Instant.now(), span).size();
+    return Math.max(1, (int) ((long) lines * sample / sampleLines));
   }
 
   /** Empties Redis and defines the funnels again, for another run over the same rows. */
@@ -67,14 +83,19 @@ public final class Dataset {
 
   /** The Clickstream options every test passes, with the given HBase and Redis. */
   public List<String> pipelineArgs() {
+    List<String> args = new ArrayList<>(List.of("--hbaseZk=" + SharedMiniHBase.zkQuorum(), "--redisUrl=" + SharedRedis.url()));
+    args.addAll(sessionArgs());
+    args.add("--readFromMillis=" + readFrom().toEpochMilli());
+    return args;
+  }
+
+  /** The session settings the oracle is computed with, and how often the pipeline polls HBase. */
+  public static List<String> sessionArgs() {
     return List.of(
-        "--hbaseZk=" + SharedMiniHBase.zkQuorum(),
-        "--redisUrl=" + SharedRedis.url(),
         "--sessionGap=" + GAP,
         "--allowedLateness=" + LATENESS,
         "--outOfOrderness=" + OUT_OF_ORDERNESS,
-        "--pollIntervalMillis=100",
-        "--readFromMillis=" + readFrom().toEpochMilli());
+        "--pollIntervalMillis=100");
   }
 
   /** Part {@code i} (from 0) of the lines cut into {@code n} consecutive parts. */
