@@ -8,6 +8,7 @@ import io.clickstream.core.EventTable;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.generator.JourneyGenerator;
 import io.clickstream.pipeline.ClickstreamOptions;
+import io.clickstream.pipeline.testing.Await;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -255,14 +256,14 @@ class DataDirTest {
   }
 
   private static void awaitTotals(LocalServers.LocalRedis redis, Map<String, Long> expected) throws Exception {
-    LocalServers.within(Duration.ofSeconds(90), () -> totals(redis).equals(expected));
+    Await.until(Duration.ofSeconds(90), () -> totals(redis).equals(expected));
     assertThat(totals(redis)).isEqualTo(expected);
   }
 
   /** The first checkpoint to complete from now on. */
   private static Path awaitCheckpoint(Path checkpoints) throws Exception {
     Optional<Path> before = DataDir.latestCheckpoint(checkpoints);
-    boolean done = LocalServers.within(Duration.ofSeconds(30), () -> {
+    boolean done = Await.until(Duration.ofSeconds(30), () -> {
       Optional<Path> now = DataDir.latestCheckpoint(checkpoints);
       return now.isPresent() && !now.equals(before);
     });

@@ -1,6 +1,7 @@
 package io.clickstream.launcher;
 
 import io.clickstream.core.RedisKeys;
+import io.clickstream.pipeline.testing.Await;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -10,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.JedisPooled;
 import redis.embedded.RedisServer;
@@ -72,27 +72,12 @@ final class LocalServers {
         + (notYet.isEmpty() ? "none" : notYet.get(notYet.size() - 1).body()));
   }
 
-  /** Whether {@code condition} became true within {@code timeout}, asking every 100 ms. */
-  static boolean within(Duration timeout, Callable<Boolean> condition) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.call()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(100);
-    }
-    return true;
-  }
-
   /**
    * Waits until the pipeline writing to {@code redis} reports a watermark past {@code millis}: it has
    * then read, and counted, every row written before that moment.
    */
   static void awaitWatermarkPast(JedisPooled redis, long millis, Duration timeout) throws Exception {
-    boolean past = within(timeout, () -> {
-      String watermark = redis.hget(RedisKeys.PIPELINE_STATUS, RedisKeys.STATUS_WATERMARK_MS);
-      return watermark != null && Long.parseLong(watermark) > millis;
-    });
+    boolean past = Await.until(timeout, () -> Await.watermark(redis) > millis);
     if (!past) {
       throw new AssertionError("the pipeline's watermark did not pass " + Instant.ofEpochMilli(millis)
           + " within " + timeout + "; status: " + redis.hgetAll(RedisKeys.PIPELINE_STATUS));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clickstream.core.EventTable;
 import io.clickstream.core.RedisKeys;
+import io.clickstream.pipeline.testing.Await;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,7 +90,7 @@ class RunAndStopTest {
   }
 
   private static void awaitHeartbeat(JedisPooled redis) throws Exception {
-    boolean beating = LocalServers.within(Duration.ofSeconds(60),
+    boolean beating = Await.until(Duration.ofSeconds(60),
         () -> redis.hget(RedisKeys.PIPELINE_STATUS, RedisKeys.STATUS_HEARTBEAT_MS) != null);
     assertThat(beating).as("the pipeline's heartbeat in Redis within 60 s").isTrue();
   }
