@@ -49,7 +49,7 @@ public interface ClickstreamOptions extends PipelineOptions, StreamingOptions {
 
   @Description("The longest a session counts, from its first event (ISO-8601 duration): later events of the "
       + "same session are set aside as dead letters of kind 'capped'.")
-  @Default.String("PT12H")
+  @Default.String(SessionSettings.DEFAULT_MAX_SESSION_LENGTH)
   String getMaxSessionLength();
 
   void setMaxSessionLength(String value);

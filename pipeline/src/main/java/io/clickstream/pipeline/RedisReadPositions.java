@@ -6,8 +6,6 @@ import java.net.URI;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.Pipeline;
 
@@ -16,8 +14,6 @@ import redis.clients.jedis.Pipeline;
  * density of the writes read in {@link RedisKeys#READ_RATES} (salt bucket -> cells per second).
  */
 public final class RedisReadPositions implements ReadPositions {
-
-  private static final Logger LOG = LoggerFactory.getLogger(RedisReadPositions.class);
 
   private final String redisUrl;
   private transient JedisPooled redis;
@@ -29,28 +25,21 @@ public final class RedisReadPositions implements ReadPositions {
   /**
    * Each bucket gets an equal share of the density, so that whoever estimates the backlog sums over
    * buckets without knowing how they were grouped into readers (the salt spreads writes evenly).
-   */
-  /**
-   * Skipped, with a warning, while Redis is away: the next save comes a few seconds later, and a
-   * position a little old only means a little more to read again after a restart. Holding the reader
-   * back for it would stall the whole pipeline for no gain.
+   * Skipped while Redis is away ({@link RedisRetry#orSkip}): a position a little old only means a
+   * little more to read again after a restart.
    */
   @Override
   public synchronized void save(int[] buckets, long completeUpTo, double cellsPerSecond) {
-    try (Pipeline both = redis().pipelined()) {
-      both.hset(RedisKeys.READ_POSITIONS, byBucket(buckets, Long.toString(completeUpTo)));
-      if (!Double.isNaN(cellsPerSecond)) {
-        both.hset(RedisKeys.READ_RATES,
-            byBucket(buckets, String.format(Locale.ROOT, "%.6f", cellsPerSecond / buckets.length)));
+    RedisRetry.orSkip(redisUrl, "recording the read position", () -> {
+      try (Pipeline both = redis().pipelined()) {
+        both.hset(RedisKeys.READ_POSITIONS, byBucket(buckets, Long.toString(completeUpTo)));
+        if (!Double.isNaN(cellsPerSecond)) {
+          both.hset(RedisKeys.READ_RATES,
+              byBucket(buckets, String.format(Locale.ROOT, "%.6f", cellsPerSecond / buckets.length)));
+        }
+        both.sync();
       }
-      both.sync();
-    } catch (RuntimeException e) {
-      if (!RedisRetry.isOutage(e)) {
-        throw e;
-      }
-      LOG.warn("Could not record the read position in Redis at {}; trying again at the next save: {}", redisUrl,
-          e.getMessage());
-    }
+    });
   }
 
   /** Waits for Redis ({@link RedisRetry}): where to start cannot be guessed. */

@@ -60,10 +60,26 @@ final class RedisRetry {
   }
 
   /**
+   * {@code call}, made once, and skipped with a warning if Redis is away: for writes that only report
+   * (a read position, the status), which the next one a few seconds later makes good. Holding the
+   * pipeline back for them would stall it for no gain.
+   */
+  static void orSkip(String redisUrl, String what, Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      if (!isOutage(e)) {
+        throw e;
+      }
+      LOG.warn("{}: Redis at {} unavailable, skipped until the next one: {}", what, redisUrl, e.getMessage());
+    }
+  }
+
+  /**
    * Whether Redis is away rather than refusing the command: no connection, or a Redis still loading its
    * data set after a restart ({@code LOADING}) or not yet a master after a failover.
    */
-  static boolean isOutage(RuntimeException e) {
+  private static boolean isOutage(RuntimeException e) {
     if (e instanceof JedisConnectionException) {
       return true;
     }

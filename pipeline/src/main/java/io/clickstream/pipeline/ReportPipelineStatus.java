@@ -25,8 +25,6 @@ import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPooled;
 
 /**
@@ -40,7 +38,6 @@ import redis.clients.jedis.JedisPooled;
  */
 public class ReportPipelineStatus extends PTransform<PCollection<Event>, PDone> {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ReportPipelineStatus.class);
   private static final Duration STEP = Duration.standardSeconds(1);
 
   private final String redisUrl;
@@ -123,18 +120,11 @@ public class ReportPipelineStatus extends PTransform<PCollection<Event>, PDone> 
     }
 
     /**
-     * Skipped while Redis is away: the status is a report, the next one comes a step later, and the
-     * API says the pipeline is stalled meanwhile, which it then is.
+     * Skipped while Redis is away ({@link RedisRetry#orSkip}): the next report comes a step later, and
+     * the API says the pipeline is stalled meanwhile, which it then is.
      */
     private void report(Map<String, String> fields) {
-      try {
-        redis.hset(RedisKeys.PIPELINE_STATUS, fields);
-      } catch (RuntimeException e) {
-        if (!RedisRetry.isOutage(e)) {
-          throw e;
-        }
-        LOG.warn("Could not report the pipeline's status to Redis at {}: {}", redisUrl, e.getMessage());
-      }
+      RedisRetry.orSkip(redisUrl, "reporting the pipeline's status", () -> redis.hset(RedisKeys.PIPELINE_STATUS, fields));
     }
   }
 }

@@ -20,7 +20,8 @@ public record SessionSettings(
     implements Serializable {
 
   public static final int DEFAULT_MAX_SESSION_EVENTS = 10_000;
-  public static final Duration DEFAULT_MAX_SESSION_LENGTH = Duration.standardHours(12);
+  /** ISO-8601, as {@code --maxSessionLength} takes it. */
+  public static final String DEFAULT_MAX_SESSION_LENGTH = "PT12H";
 
   public SessionSettings {
     if (maxSessionEvents < 1) {
@@ -35,7 +36,7 @@ public record SessionSettings(
   public SessionSettings(Duration sessionGap, Duration allowedLateness, Duration outOfOrderness,
       Duration earlyFiringDelay) {
     this(sessionGap, allowedLateness, outOfOrderness, earlyFiringDelay, DEFAULT_MAX_SESSION_EVENTS,
-        DEFAULT_MAX_SESSION_LENGTH);
+        isoDuration("maxSessionLength", DEFAULT_MAX_SESSION_LENGTH));
   }
 
   /** Events more than this far ahead of their write time are refused as clock errors. */
