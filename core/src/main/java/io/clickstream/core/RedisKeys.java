@@ -79,6 +79,16 @@ public final class RedisKeys {
 
   /** What a contribution counts into: the event counts, or one funnel version's results. */
   public static final String NAMESPACE_EVENTS = "events";
+  /**
+   * What a backfill of counts adds to the event counts: per session, what its late rows change. It has
+   * records of its own, so that it never takes the live path's sealed sessions for its predecessors.
+   */
+  public static final String NAMESPACE_LATE_HISTORY = "events.late";
+  /**
+   * Hash: {@code "{from ms}-{to ms}"} -> the late rows counted, the ranges of session starts a backfill
+   * of counts has covered. Those rows stay in the dead-letter stream, which is a log.
+   */
+  public static final String LATE_BACKFILLS = PREFIX + "late:backfills";
 
   public static String funnelNamespace(String funnelId, int version) {
     return "f." + funnelId + "." + version;
@@ -107,7 +117,7 @@ public final class RedisKeys {
     return PREFIX + "funnel:" + funnelId + ":versions";
   }
 
-  /** Hash: {@code "{from ms}-{to ms}"} -> epoch ms of the run, the ranges backfilled for a funnel version. */
+  /** Hash: {@code "{from ms}-{to ms}"} -> epoch ms of the first run, the ranges backfilled for a funnel version. */
   public static String funnelBackfills(String funnelId, int version) {
     return PREFIX + "funnel:" + funnelId + ":" + version + ":backfills";
   }

@@ -96,7 +96,7 @@ public final class BackfillFunnel {
     return counter(result, MetricNameFilter.named(BackfillFunnel.class, RESULTS_OPEN));
   }
 
-  private static long counter(PipelineResult result, MetricNameFilter name) {
+  static long counter(PipelineResult result, MetricNameFilter name) {
     try {
       MetricQueryResults metrics = result.metrics().queryMetrics(MetricsFilter.builder().addNameFilter(name).build());
       long total = 0;

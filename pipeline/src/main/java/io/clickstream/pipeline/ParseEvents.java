@@ -25,11 +25,16 @@ import org.joda.time.Instant;
  *
  * <p>Both time rules compare event time with the cell's write time, not the wall clock, so the
  * verdict on a row is the same on every run and on every runner, and an oracle can reproduce it.
+ *
+ * <p>A late event is also emitted on {@link #LATE}: the live job leaves it there, and a backfill of
+ * counts ({@link BackfillCounts}) counts it into the sessions it belongs to.
  */
 public class ParseEvents extends PTransform<PCollection<EventRow>, PCollectionTuple> {
 
   public static final TupleTag<Event> EVENTS = new TupleTag<>() {};
   public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
+  /** The events of the rows dead-lettered as late, stamped with their event time. */
+  public static final TupleTag<Event> LATE = new TupleTag<>() {};
   /** The Beam counter of events that passed. */
   public static final String EVENTS_PARSED = "events_parsed";
 
@@ -42,8 +47,9 @@ public class ParseEvents extends PTransform<PCollection<EventRow>, PCollectionTu
   @Override
   public PCollectionTuple expand(PCollection<EventRow> rows) {
     PCollectionTuple out = rows.apply("ParseAndCheckTimes",
-        ParDo.of(new ParseFn(settings)).withOutputTags(EVENTS, TupleTagList.of(DEAD_LETTERS)));
+        ParDo.of(new ParseFn(settings)).withOutputTags(EVENTS, TupleTagList.of(DEAD_LETTERS).and(LATE)));
     out.get(EVENTS).setCoder(EventCoder.of());
+    out.get(LATE).setCoder(EventCoder.of());
     out.get(DEAD_LETTERS).setCoder(SerializableCoder.of(DeadLetter.class));
     return out;
   }
@@ -104,6 +110,7 @@ public class ParseEvents extends PTransform<PCollection<EventRow>, PCollectionTu
         reject(out, row, verdict, "ts: " + Instant.ofEpochMilli(event.timestampMillis())
             + " arrived later than the allowed lateness " + settings.allowedLateness()
             + " (written " + Instant.ofEpochMilli(row.writeTimeMillis()) + ")");
+        out.get(LATE).outputWithTimestamp(event, new Instant(event.timestampMillis()));
       } else {
         parsed.inc();
         out.get(EVENTS).outputWithTimestamp(event, new Instant(event.timestampMillis()));

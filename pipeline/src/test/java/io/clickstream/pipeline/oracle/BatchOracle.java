@@ -28,6 +28,8 @@ import java.util.TreeMap;
 public final class BatchOracle {
 
   private static final long MAX_FUTURE_MILLIS = 5 * 60_000L;
+  private static final Comparator<Event> SESSION_ORDER =
+      Comparator.comparingLong(Event::timestampMillis).thenComparing(Event::eventId);
 
   /** The session caps' defaults, docs/pipeline.md ("Session caps"). */
   private static final int DEFAULT_MAX_SESSION_EVENTS = 10_000;
@@ -66,11 +68,26 @@ public final class BatchOracle {
 
   /** Also counts every session-scope funnel over the sessions starting at or after its live_from. */
   public Expected compute(List<EventRow> rows, List<FunnelDefinition> funnels) {
+    return compute(rows, funnels, 0, 0);
+  }
+
+  /**
+   * The counts after a backfill of counts over {@code [from, to)} (docs/pipeline.md, "Late history"):
+   * a session of all the rows, late ones included, that starts in the range and has a late row is
+   * counted whole; every other session is counted as the live path counts it, without late rows.
+   */
+  public Expected computeAfterCountsBackfill(List<EventRow> rows, List<FunnelDefinition> funnels, long fromMillis,
+      long toMillis) {
+    return compute(rows, funnels, fromMillis, toMillis);
+  }
+
+  private Expected compute(List<EventRow> rows, List<FunnelDefinition> funnels, long fromMillis, long toMillis) {
     int invalid = 0;
     int future = 0;
     int late = 0;
     // An event is its user_id and event_id, as its row key is (docs/data-model.md).
     Map<String, Event> byId = new LinkedHashMap<>();
+    Map<String, Event> lateById = new HashMap<>();
     for (EventRow row : rows) {
       ParseResult parsed = EventParser.parse(row.json());
       if (row.notText() != null || !parsed.isOk()) { // bytes that are not UTF-8 are no event (docs/data-model.md)
@@ -82,8 +99,9 @@ public final class BatchOracle {
         future++;
       } else if (row.writeTimeMillis() - outOfOrdernessMillis - e.timestampMillis() > allowedLatenessMillis) {
         late++;
+        lateById.put(key(e), e);
       } else {
-        byId.putIfAbsent(e.userId() + "\u0000" + e.eventId(), e);
+        byId.putIfAbsent(key(e), e);
       }
     }
 
@@ -91,26 +109,43 @@ public final class BatchOracle {
     for (Event e : byId.values()) {
       byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
     }
+    Map<String, List<Event>> allByUser = new HashMap<>();
+    for (Event e : byId.values()) {
+      allByUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
+    }
+    for (Event e : lateById.values()) {
+      allByUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
+    }
     Map<String, Long> counts = new TreeMap<>();
     Map<String, Long> firstSeen = new TreeMap<>();
     Map<String, Long> lastSeen = new TreeMap<>();
     int capped = 0;
-    for (List<Event> events : byUser.values()) {
-      events.sort(Comparator.comparingLong(Event::timestampMillis).thenComparing(Event::eventId));
-      for (List<Event> whole : sessions(events)) {
-        List<Event> session = counted(whole);
-        capped += whole.size() - session.size();
-        countSession(session, counts);
-        for (Event e : session) {
-          firstSeen.merge(e.name(), e.timestampMillis(), Math::min);
-          lastSeen.merge(e.name(), e.timestampMillis(), Math::max);
+    for (Map.Entry<String, List<Event>> user : allByUser.entrySet()) {
+      List<Event> all = user.getValue();
+      all.sort(SESSION_ORDER);
+      for (List<Event> whole : sessions(all)) {
+        List<Event> onTime = whole.stream().filter(e -> !lateById.containsKey(key(e))).toList();
+        long start = whole.get(0).timestampMillis();
+        boolean backfilled = onTime.size() < whole.size() && start >= fromMillis && start < toMillis;
+        if (backfilled) {
+          countSession(counted(whole), counts, firstSeen, lastSeen);
         }
-        for (FunnelDefinition f : funnels) {
-          if (f.scope() == FunnelDefinition.Scope.SESSION && session.get(0).timestampMillis() >= f.liveFromMillis()) {
-            FunnelEvaluator.evaluateSession(f, session).ifPresent(r -> countResult(f, r, session.get(0), counts));
+        for (List<Event> live : sessions(onTime)) {
+          List<Event> session = counted(live);
+          capped += live.size() - session.size();
+          if (!backfilled) {
+            countSession(session, counts, firstSeen, lastSeen);
+          }
+          for (FunnelDefinition f : funnels) {
+            if (f.scope() == FunnelDefinition.Scope.SESSION && session.get(0).timestampMillis() >= f.liveFromMillis()) {
+              FunnelEvaluator.evaluateSession(f, session).ifPresent(r -> countResult(f, r, session.get(0), counts));
+            }
           }
         }
       }
+    }
+    for (List<Event> events : byUser.values()) {
+      events.sort(SESSION_ORDER);
       for (FunnelDefinition f : funnels) {
         if (f.scope() == FunnelDefinition.Scope.USER) {
           countUserAttempts(f, events, counts);
@@ -151,7 +186,16 @@ public final class BatchOracle {
     return sessions;
   }
 
-  private static void countSession(List<Event> session, Map<String, Long> counts) {
+  private static String key(Event e) {
+    return e.userId() + "\u0000" + e.eventId();
+  }
+
+  private static void countSession(List<Event> session, Map<String, Long> counts, Map<String, Long> firstSeen,
+      Map<String, Long> lastSeen) {
+    for (Event e : session) {
+      firstSeen.merge(e.name(), e.timestampMillis(), Math::min);
+      lastSeen.merge(e.name(), e.timestampMillis(), Math::max);
+    }
     Event firstTouch = session.get(0);
     countByFirstTouch(counts, RedisKeys.METRIC_SESSIONS, firstTouch.timestampMillis(), firstTouch);
     for (Event e : session) {

@@ -1,10 +1,12 @@
 package io.clickstream.pipeline.testing;
 
+import io.clickstream.core.Event;
 import io.clickstream.core.EventParser;
 import io.clickstream.core.EventTable;
 import io.clickstream.pipeline.io.EventRow;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.hbase.Cell;
@@ -26,6 +28,20 @@ public final class EventsTable {
     try (BufferedMutator mutator = SharedMiniHBase.connection().getBufferedMutator(EventTable.NAME)) {
       for (String line : lines) {
         mutator.mutate(EventTable.put(EventParser.parse(line).event(), line));
+      }
+    }
+  }
+
+  /**
+   * Writes valid event lines as if each had been written {@code after} its event time, as a live
+   * application would have: the way to make history that is not late.
+   */
+  public static void writeAsIfLive(List<String> lines, Duration after) throws IOException {
+    try (BufferedMutator mutator = SharedMiniHBase.connection().getBufferedMutator(EventTable.NAME)) {
+      for (String line : lines) {
+        Event e = EventParser.parse(line).event();
+        mutator.mutate(new Put(EventTable.rowKey(e.userId(), e.eventId()), e.timestampMillis() + after.toMillis())
+            .addColumn(EventTable.FAMILY, EventTable.JSON, line.getBytes(StandardCharsets.UTF_8)));
       }
     }
   }
