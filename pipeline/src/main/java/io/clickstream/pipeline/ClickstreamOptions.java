@@ -54,6 +54,14 @@ public interface ClickstreamOptions extends PipelineOptions, StreamingOptions {
 
   void setMaxSessionLength(String value);
 
+  @Description("The most events a user-scope funnel episode evaluates: its first N (by event time, then "
+      + "event_id); later ones are counted (metric episode_events_capped) but no attempt sees them. Bounds a bot's "
+      + "episode state. No dead letter: sessions still count those events.")
+  @Default.Integer(SessionSettings.DEFAULT_MAX_EPISODE_EVENTS)
+  int getMaxEpisodeEvents();
+
+  void setMaxEpisodeEvents(int value);
+
   @Description("How often the unbounded read polls HBase for new writes, in milliseconds.")
   @Default.Long(200)
   long getPollIntervalMillis();

@@ -38,13 +38,16 @@ public final class ClickstreamPipeline {
   private final FunnelCatalog funnels;
   private final Sinks sinks;
   private final SessionSettings settings;
+  private final UserHistory history;
 
+  /** @param history users' earlier events, for user-scope funnels whose windows reach past the kept state */
   public ClickstreamPipeline(PTransform<PBegin, PCollection<EventRow>> source, FunnelCatalog funnels, Sinks sinks,
-      SessionSettings settings) {
+      SessionSettings settings, UserHistory history) {
     this.source = source;
     this.funnels = funnels;
     this.sinks = sinks;
     this.settings = settings;
+    this.history = history;
   }
 
   public void buildInto(Pipeline pipeline) {
@@ -57,7 +60,7 @@ public final class ClickstreamPipeline {
         .apply("ComputeSessionContributions", ComputeSessionContributions.live(funnels))
         .apply("WriteSessionContributions", sinks.contributions());
     events
-        .apply("ComputeUserFunnelContributions", ComputeUserFunnelContributions.live(funnels, settings))
+        .apply("ComputeUserFunnelContributions", ComputeUserFunnelContributions.live(funnels, settings, history))
         .apply("WriteUserFunnelContributions", sinks.contributions());
     PCollectionList.of(parsed.get(ParseEvents.DEAD_LETTERS)).and(sessions.get(SessionizeEvents.CAPPED))
         .apply("AllDeadLetters", Flatten.pCollections())
@@ -80,7 +83,8 @@ public final class ClickstreamPipeline {
         .persistingPositionIn(new RedisReadPositions(options.getRedisUrl()),
             SessionSettings.isoDuration("replayOnRestart", options.getReplayOnRestart()));
     Pipeline pipeline = Pipeline.create(options);
-    new ClickstreamPipeline(source, new RedisFunnelCatalog(options.getRedisUrl()), Sinks.redis(options), settings)
+    new ClickstreamPipeline(source, new RedisFunnelCatalog(options.getRedisUrl()), Sinks.redis(options), settings,
+        new HBaseUserHistory(options.getHbaseZk(), settings))
         .buildInto(pipeline);
     return pipeline.run();
   }

@@ -8,11 +8,13 @@ import io.clickstream.core.funnel.FunnelEvaluator;
 import io.clickstream.core.funnel.FunnelResult;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongPredicate;
-import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
@@ -30,6 +32,12 @@ import org.apache.beam.sdk.values.TupleTagList;
  * window and the allowed lateness: no open attempt, session or late event can reach back into it.
  * Its final contribution is written and its state and timers are cleared; later events start a new
  * episode, which owes nothing to the old one.
+ *
+ * <p>Events are kept whether or not a user-scope funnel exists, so that a funnel the catalog learns
+ * a few seconds after its live_from is evaluated over the events handled meanwhile. A version whose
+ * window is longer than the session gap may need more than was kept: the user's earlier history is
+ * read from HBase ({@link UserHistory}) the first time it is evaluated for the user. An episode
+ * evaluates its first {@code --maxEpisodeEvents} events only (docs/pipeline.md, "Episode cap").
  */
 public class ComputeUserFunnelContributions extends PTransform<PCollection<Event>, PCollection<SessionContribution>> {
 
@@ -39,16 +47,23 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
   private final FunnelCatalog funnels;
   private final FunnelCoverage coverage;
   private final SessionSettings settings;
+  private final UserHistory history;
 
-  private ComputeUserFunnelContributions(FunnelCatalog funnels, FunnelCoverage coverage, SessionSettings settings) {
+  private ComputeUserFunnelContributions(FunnelCatalog funnels, FunnelCoverage coverage, SessionSettings settings,
+      UserHistory history) {
     this.funnels = funnels;
     this.coverage = coverage;
     this.settings = settings;
+    this.history = history;
   }
 
-  /** The live job: every user-scope funnel, for attempts from its live_from on. */
-  public static ComputeUserFunnelContributions live(FunnelCatalog funnels, SessionSettings settings) {
-    return new ComputeUserFunnelContributions(funnels, FunnelCoverage.LIVE, settings);
+  /**
+   * The live job: every user-scope funnel, for attempts from its live_from on, with the users'
+   * earlier events read from {@code history} where the kept state may not reach back far enough.
+   */
+  public static ComputeUserFunnelContributions live(FunnelCatalog funnels, SessionSettings settings,
+      UserHistory history) {
+    return new ComputeUserFunnelContributions(funnels, FunnelCoverage.LIVE, settings, history);
   }
 
   /**
@@ -57,17 +72,19 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
    */
   public static ComputeUserFunnelContributions backfill(FunnelDefinition funnel, long fromMillis, long toMillis,
       long finishedBy, SessionSettings settings) {
+    // A backfill reads all history anyway.
     return new ComputeUserFunnelContributions(FunnelCatalog.of(List.of(funnel)),
-        FunnelCoverage.backfill(fromMillis, toMillis, finishedBy), settings);
+        FunnelCoverage.backfill(fromMillis, toMillis, finishedBy), settings, UserHistory.none());
   }
 
   @Override
   public PCollection<SessionContribution> expand(PCollection<Event> events) {
     PCollectionTuple out = events
         .apply("KeyByUserShard", new KeyByUserShard())
-        .apply("EvaluateUserFunnels", ParDo.of(new UserFunnelFn(funnels, coverage, settings))
+        .apply("EvaluateUserFunnels", ParDo.of(new UserFunnelFn(funnels, coverage, settings, history))
             .withOutputTags(CONTRIBUTIONS, TupleTagList.of(ShardedUserFn.SET_ASIDE)));
-    // Nothing is set aside here (episodes have no caps yet), but the output exists and needs a coder.
+    // Nothing is set aside here: the episode cap's excess is counted, not dead-lettered, since sessions
+    // still count those events (docs/pipeline.md, "Episode cap"). The output exists and needs a coder.
     out.get(ShardedUserFn.SET_ASIDE).setCoder(SerializableCoder.of(DeadLetter.class));
     return out.get(CONTRIBUTIONS).setCoder(SessionContributionCoder.of());
   }
@@ -109,81 +126,131 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
     return i;
   }
 
-  static final class UserFunnelFn extends ShardedUserFn<List<Event>, SessionContribution> {
+  static final class UserFunnelFn extends ShardedUserFn<UserEpisodes, SessionContribution> {
     private final FunnelCatalog funnels;
     private final FunnelCoverage coverage;
     private final SessionSettings settings;
+    private final UserHistory history;
+    private final SessionCaps cap;
+    private final Counter capped = Metrics.counter(ComputeUserFunnelContributions.class, "episode_events_capped");
 
-    UserFunnelFn(FunnelCatalog funnels, FunnelCoverage coverage, SessionSettings settings) {
-      super(CONTRIBUTIONS, ListCoder.of(EventCoder.of()), settings.earlyFiringDelay());
+    UserFunnelFn(FunnelCatalog funnels, FunnelCoverage coverage, SessionSettings settings, UserHistory history) {
+      super(CONTRIBUTIONS, UserEpisodesCoder.of(), settings.earlyFiringDelay());
       this.funnels = funnels;
       this.coverage = coverage;
       this.settings = settings;
+      this.history = history;
+      // A count cap only: the windows already bound what an attempt spans.
+      this.cap = new SessionCaps(settings.maxEpisodeEvents(), Long.MAX_VALUE);
     }
 
     @Override
-    List<Event> add(String user, List<Event> state, Event event, long watermark,
+    UserEpisodes add(String user, UserEpisodes state, Event event, long watermark,
         OutputReceiver<SessionContribution> out, OutputReceiver<DeadLetter> setAside) {
-      if (userScope(funnels).isEmpty()) {
-        return state;
+      UserEpisodes episodes = state == null ? new UserEpisodes() : state;
+      List<Event> aside = new ArrayList<>();
+      episodes.episodes().add(event, episodeGap(), cap, aside);
+      capped.inc(aside.size());
+      loadHistory(user, episodes);
+      return episodes;
+    }
+
+    @Override
+    long dueTime(UserEpisodes state, long watermark) {
+      long due = UserShard.NEVER;
+      for (UserSessions.Open episode : state.episodes().sessions()) {
+        due = Math.min(due, nextProgress(episode, watermark));
       }
-      List<Event> events = state == null ? new ArrayList<>() : state;
-      events.add(event);
-      return events;
+      return due;
     }
 
     @Override
-    long dueTime(List<Event> state, long watermark) {
-      return nextProgress(ComputeSessionContributions.distinctInOrder(state), watermark);
-    }
-
-    @Override
-    void emitChanged(String user, List<Event> state, long watermark, OutputReceiver<SessionContribution> out) {
-      emitAll(user, ComputeSessionContributions.distinctInOrder(state), watermark, false, out);
+    void emitChanged(String user, UserEpisodes state, long watermark, OutputReceiver<SessionContribution> out) {
+      for (UserSessions.Open episode : state.episodes().sessions()) {
+        if (episode.changed) {
+          emitAll(user, state, episode, watermark, false, out);
+        }
+      }
     }
 
     /**
      * Ends every episode the watermark has closed. Events further apart than the reach share no
      * session and no attempt window, so they split the user's events into episodes; on a bounded
-     * input, whose watermark jumps to the end at once, this is what keeps each episode apart.
+     * input, whose watermark jumps to the end at once, this is what keeps each episode apart. A
+     * funnel defined since may have lengthened the reach: episodes it now bridges are merged first.
      */
     @Override
-    List<Event> advance(String user, List<Event> state, long watermark, OutputReceiver<SessionContribution> out) {
-      List<Event> ordered = ComputeSessionContributions.distinctInOrder(state);
-      long reach = reach();
-      int from = 0;
-      for (int i = 1; i <= ordered.size(); i++) {
-        if (i < ordered.size() && ordered.get(i).timestampMillis() - ordered.get(i - 1).timestampMillis() <= reach) {
-          continue;
+    UserEpisodes advance(String user, UserEpisodes state, long watermark, OutputReceiver<SessionContribution> out) {
+      loadHistory(user, state);
+      state.episodes().mergeWithin(episodeGap(), cap, new ArrayList<>());
+      for (Iterator<UserSessions.Open> it = state.episodes().sessions().iterator(); it.hasNext(); ) {
+        UserSessions.Open episode = it.next();
+        boolean closed = watermark >= closeTime(episode);
+        emitAll(user, state, episode, watermark, closed, out);
+        if (closed) {
+          it.remove();
         }
-        List<Event> episode = ordered.subList(from, i);
-        if (watermark < closeTime(episode)) {
-          break;
-        }
-        emitAll(user, episode, watermark, true, out);
-        from = i;
       }
-      if (from == ordered.size()) {
-        return null;
-      }
-      List<Event> open = ordered.subList(from, ordered.size());
-      emitAll(user, open, watermark, false, out);
-      return from == 0 ? state : new ArrayList<>(open);
+      return state.episodes().isEmpty() ? null : state;
     }
 
-    private void emitAll(String user, List<Event> ordered, long watermark, boolean last,
+    /**
+     * Reads the user's earlier events once per funnel version that may need them, and merges those that
+     * join the kept episodes. A version needs them when its window is longer than the session gap (the
+     * least any earlier episode was kept for) and the kept events start less than a window after its
+     * live_from: an episode ended before the pipeline knew the version may have been within a window
+     * of them. Later, every episode ended under a reach of at least that window. The read goes two
+     * windows (reaches) back: an attempt open at the first kept event started at most a window before
+     * it, and whether that event started an attempt depends on the window before it.
+     */
+    private void loadHistory(String user, UserEpisodes state) {
+      long first = state.firstEventTime();
+      List<String> needed = new ArrayList<>();
+      for (FunnelDefinition f : userScope(funnels)) {
+        long window = SaturatingTime.millis(f.window());
+        String namespace = coverage.namespace(f);
+        if (window > settings.sessionGap().getMillis() && !state.historyLoaded().contains(namespace)
+            && first < SaturatingTime.plus(f.liveFromMillis(), window)) {
+          needed.add(namespace);
+        }
+      }
+      if (needed.isEmpty()) {
+        return;
+      }
+      List<Event> earlier = new ArrayList<>(history.since(user, SaturatingTime.plus(SaturatingTime.plus(first, -reach()), -reach())));
+      earlier.sort(ComputeSessionContributions.EVENT_ORDER);
+      for (Event e : earlier) {
+        state.episodes().add(e, episodeGap(), cap, new ArrayList<>());
+      }
+      // Earlier events that joined no kept episode are in episodes of their own, ended long ago.
+      state.episodes().sessions().removeIf(episode -> episode.lastEventTime < first);
+      state.historyLoaded().retainAll(userScope(funnels).stream().map(coverage::namespace).toList());
+      state.historyLoaded().addAll(needed);
+    }
+
+    /** Whether the user's history is in the state as far back as {@code f} needs it. */
+    private boolean ready(UserEpisodes state, FunnelDefinition f) {
+      return SaturatingTime.millis(f.window()) <= settings.sessionGap().getMillis()
+          || state.historyLoaded().contains(coverage.namespace(f))
+          || state.firstEventTime() >= SaturatingTime.plus(f.liveFromMillis(), SaturatingTime.millis(f.window()));
+    }
+
+    private void emitAll(String user, UserEpisodes state, UserSessions.Open episode, long watermark, boolean last,
         OutputReceiver<SessionContribution> out) {
+      episode.changed = false;
+      List<Event> ordered = ComputeSessionContributions.distinctInOrder(episode.events);
       for (FunnelDefinition f : userScope(funnels)) {
         try {
-          if (!FunnelCounts.touches(f, ordered)) {
+          // A version the catalog learned since the last add or advance waits for its history.
+          if (!ready(state, f) || !FunnelCounts.touches(f, ordered)) {
             continue;
           }
-          SessionContribution contribution = contributionOf(f, user, ordered, watermark, last);
+          SessionContribution contribution = contributionOf(f, user, episode, ordered, watermark, last);
           if (!coverage.finished(contribution.endMillis())) {
             if (last) {
               FunnelCoverage.OPEN.inc();
             }
-            contribution = contributionOf(f, user, ordered, Math.min(watermark, coverage.finishedBy()), false);
+            contribution = contributionOf(f, user, episode, ordered, Math.min(watermark, coverage.finishedBy()), false);
           }
           out.output(contribution);
         } catch (RuntimeException e) {
@@ -193,8 +260,9 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
     }
 
     /** When the watermark next matters: the earliest attempt window still open, or the episode's end. */
-    private long nextProgress(List<Event> ordered, long watermark) {
-      long next = closeTime(ordered);
+    private long nextProgress(UserSessions.Open episode, long watermark) {
+      long next = closeTime(episode);
+      List<Event> ordered = ComputeSessionContributions.distinctInOrder(episode.events);
       for (FunnelDefinition f : userScope(funnels)) {
         try {
           for (UserAttempt a : FunnelEvaluator.evaluateUser(f, ordered)) {
@@ -209,9 +277,10 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
       return next;
     }
 
-    private long closeTime(List<Event> ordered) {
-      long lastEvent = ordered.get(ordered.size() - 1).timestampMillis();
-      return SaturatingTime.plus(SaturatingTime.plus(lastEvent, reach()), settings.windowAllowedLateness().getMillis());
+    /** An episode's last event, set aside or not, is where it ends: the user was active until then. */
+    private long closeTime(UserSessions.Open episode) {
+      return SaturatingTime.plus(SaturatingTime.plus(episode.lastEventTime, reach()),
+          settings.windowAllowedLateness().getMillis());
     }
 
     /** How far after its last event an episode can still be changed by a session or an attempt. */
@@ -223,15 +292,23 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
       return reach;
     }
 
-    private SessionContribution contributionOf(FunnelDefinition f, String user, List<Event> ordered, long watermark,
-        boolean last) {
+    /**
+     * The reach as a session gap: an event at most the reach after the last one joins its episode (an
+     * attempt's window includes its end), where a session needs it strictly less than the gap after.
+     */
+    private long episodeGap() {
+      return SaturatingTime.plus(reach(), 1);
+    }
+
+    private SessionContribution contributionOf(FunnelDefinition f, String user, UserSessions.Open episode,
+        List<Event> ordered, long watermark, boolean last) {
       Map<String, Long> counts = new HashMap<>();
       int ended = countAttempts(f, ordered, watermark, settings.sessionGap().getMillis(),
           start -> coverage.covers(f, start), counts);
-      long start = ordered.get(0).timestampMillis();
-      long end = SaturatingTime.plus(SaturatingTime.plus(ordered.get(ordered.size() - 1).timestampMillis(), reach()), 1);
-      long version = ordered.size() * EVENT_WEIGHT + ended;
-      return new SessionContribution(coverage.namespace(f), user, start, end, version, last,
+      long end = SaturatingTime.plus(SaturatingTime.plus(episode.lastEventTime, reach()), 1);
+      // Every event seen counts towards the version, kept or capped, as a session's does.
+      long version = (ordered.size() + (long) episode.setAside) * EVENT_WEIGHT + ended;
+      return new SessionContribution(coverage.namespace(f), user, episode.start, end, version, last,
           counts, Map.of(), Map.of());
     }
   }

@@ -63,6 +63,44 @@ public class ParseEvents extends PTransform<PCollection<EventRow>, PCollectionTu
     return behindWatermark > settings.allowedLateness().getMillis() ? DeadLetter.Kind.LATE : null;
   }
 
+  /**
+   * What the rules make of a row: its event ({@code null} when it has none), and when it is a dead
+   * letter, of which kind and why.
+   */
+  public record Verdict(Event event, DeadLetter.Kind kind, String reason) {
+    /** Whether the row counts as an event. */
+    public boolean accepted() {
+      return kind == null;
+    }
+  }
+
+  /**
+   * The rules applied to one row. Everything that reads events from HBase judges rows here, so that
+   * a row the live read sets aside is set aside by every other reader too (the user history).
+   */
+  public static Verdict verdict(EventRow row, SessionSettings settings) {
+    if (row.notText() != null) {
+      return new Verdict(null, DeadLetter.Kind.INVALID, row.notText());
+    }
+    ParseResult result = EventParser.parse(row.json());
+    if (!result.isOk()) {
+      return new Verdict(null, DeadLetter.Kind.INVALID, result.error());
+    }
+    Event event = result.event();
+    DeadLetter.Kind kind = judge(event.timestampMillis(), row.writeTimeMillis(), settings);
+    if (kind == DeadLetter.Kind.FUTURE) {
+      return new Verdict(event, kind, "ts: " + Instant.ofEpochMilli(event.timestampMillis())
+          + " is more than " + SessionSettings.MAX_FUTURE.getStandardMinutes()
+          + " minutes after the event was written (" + Instant.ofEpochMilli(row.writeTimeMillis()) + ")");
+    }
+    if (kind == DeadLetter.Kind.LATE) {
+      return new Verdict(event, kind, "ts: " + Instant.ofEpochMilli(event.timestampMillis())
+          + " arrived later than the allowed lateness " + settings.allowedLateness()
+          + " (written " + Instant.ofEpochMilli(row.writeTimeMillis()) + ")");
+    }
+    return new Verdict(event, null, null);
+  }
+
   static final class ParseFn extends DoFn<EventRow, Event> {
     private final SessionSettings settings;
     private final Counter parsed = Metrics.counter(ParseEvents.class, EVENTS_PARSED);
@@ -87,33 +125,20 @@ public class ParseEvents extends PTransform<PCollection<EventRow>, PCollectionTu
     }
 
     private void judgeRow(EventRow row, MultiOutputReceiver out) {
-      if (row.notText() != null) {
-        invalid.inc();
-        reject(out, row, DeadLetter.Kind.INVALID, row.notText());
-        return;
-      }
-      ParseResult result = EventParser.parse(row.json());
-      if (!result.isOk()) {
-        invalid.inc();
-        reject(out, row, DeadLetter.Kind.INVALID, result.error());
-        return;
-      }
-      Event event = result.event();
-      DeadLetter.Kind verdict = judge(event.timestampMillis(), row.writeTimeMillis(), settings);
-      if (verdict == DeadLetter.Kind.FUTURE) {
-        future.inc();
-        reject(out, row, verdict, "ts: " + Instant.ofEpochMilli(event.timestampMillis())
-            + " is more than " + SessionSettings.MAX_FUTURE.getStandardMinutes()
-            + " minutes after the event was written (" + Instant.ofEpochMilli(row.writeTimeMillis()) + ")");
-      } else if (verdict == DeadLetter.Kind.LATE) {
-        late.inc();
-        reject(out, row, verdict, "ts: " + Instant.ofEpochMilli(event.timestampMillis())
-            + " arrived later than the allowed lateness " + settings.allowedLateness()
-            + " (written " + Instant.ofEpochMilli(row.writeTimeMillis()) + ")");
-        out.get(LATE).outputWithTimestamp(event, new Instant(event.timestampMillis()));
-      } else {
+      Verdict verdict = verdict(row, settings);
+      if (verdict.accepted()) {
         parsed.inc();
-        out.get(EVENTS).outputWithTimestamp(event, new Instant(event.timestampMillis()));
+        out.get(EVENTS).outputWithTimestamp(verdict.event(), new Instant(verdict.event().timestampMillis()));
+        return;
+      }
+      reject(out, row, verdict.kind(), verdict.reason());
+      switch (verdict.kind()) {
+        case FUTURE -> future.inc();
+        case LATE -> {
+          late.inc();
+          out.get(LATE).outputWithTimestamp(verdict.event(), new Instant(verdict.event().timestampMillis()));
+        }
+        default -> invalid.inc();
       }
     }
 

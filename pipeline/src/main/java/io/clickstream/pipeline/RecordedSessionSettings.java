@@ -20,7 +20,8 @@ public final class RecordedSessionSettings {
     ALLOWED_LATENESS("allowed_lateness", "--allowed-lateness", "allowedLateness"),
     OUT_OF_ORDERNESS("out_of_orderness", "--outOfOrderness", "outOfOrderness"),
     MAX_SESSION_EVENTS("max_session_events", "--maxSessionEvents", "maxSessionEvents"),
-    MAX_SESSION_LENGTH("max_session_length", "--maxSessionLength", "maxSessionLength");
+    MAX_SESSION_LENGTH("max_session_length", "--maxSessionLength", "maxSessionLength"),
+    MAX_EPISODE_EVENTS("max_episode_events", "--maxEpisodeEvents", "maxEpisodeEvents");
 
     final String field;
     /** How a user names it on the command line. */
@@ -41,6 +42,7 @@ public final class RecordedSessionSettings {
         case OUT_OF_ORDERNESS -> o.getOutOfOrderness();
         case MAX_SESSION_EVENTS -> Integer.toString(o.getMaxSessionEvents());
         case MAX_SESSION_LENGTH -> o.getMaxSessionLength();
+        case MAX_EPISODE_EVENTS -> Integer.toString(o.getMaxEpisodeEvents());
       };
     }
 
@@ -51,6 +53,7 @@ public final class RecordedSessionSettings {
         case OUT_OF_ORDERNESS -> o.setOutOfOrderness(value);
         case MAX_SESSION_EVENTS -> o.setMaxSessionEvents(Integer.parseInt(value));
         case MAX_SESSION_LENGTH -> o.setMaxSessionLength(value);
+        case MAX_EPISODE_EVENTS -> o.setMaxEpisodeEvents(Integer.parseInt(value));
       }
     }
   }
@@ -104,7 +107,7 @@ public final class RecordedSessionSettings {
   }
 
   private static boolean sameValue(Setting s, String a, String b) {
-    if (s == Setting.MAX_SESSION_EVENTS) {
+    if (s == Setting.MAX_SESSION_EVENTS || s == Setting.MAX_EPISODE_EVENTS) {
       return a.trim().equals(b.trim());
     }
     return SessionSettings.isoDuration(s.beamName, a).equals(SessionSettings.isoDuration(s.beamName, b));

@@ -13,15 +13,17 @@ import org.joda.time.Duration;
  * @param earlyFiringDelay how long after its first new event an open session is re-emitted
  * @param maxSessionEvents the most events a session counts; the rest are set aside
  * @param maxSessionLength how long after its first event a session still counts events
+ * @param maxEpisodeEvents the most events a user-scope episode evaluates; the rest are only counted
  */
 public record SessionSettings(
     Duration sessionGap, Duration allowedLateness, Duration outOfOrderness, Duration earlyFiringDelay,
-    int maxSessionEvents, Duration maxSessionLength)
+    int maxSessionEvents, Duration maxSessionLength, int maxEpisodeEvents)
     implements Serializable {
 
   public static final int DEFAULT_MAX_SESSION_EVENTS = 10_000;
   /** ISO-8601, as {@code --maxSessionLength} takes it. */
   public static final String DEFAULT_MAX_SESSION_LENGTH = "PT12H";
+  public static final int DEFAULT_MAX_EPISODE_EVENTS = 10_000;
 
   public SessionSettings {
     if (maxSessionEvents < 1) {
@@ -30,13 +32,22 @@ public record SessionSettings(
     if (!maxSessionLength.isLongerThan(Duration.ZERO)) {
       throw new IllegalArgumentException("--maxSessionLength: must be positive, got " + maxSessionLength);
     }
+    if (maxEpisodeEvents < 1) {
+      throw new IllegalArgumentException("--maxEpisodeEvents: must be at least 1, got " + maxEpisodeEvents);
+    }
   }
 
-  /** Settings with the default session caps. */
+  /** Settings with the default session and episode caps. */
   public SessionSettings(Duration sessionGap, Duration allowedLateness, Duration outOfOrderness,
       Duration earlyFiringDelay) {
     this(sessionGap, allowedLateness, outOfOrderness, earlyFiringDelay, DEFAULT_MAX_SESSION_EVENTS,
-        isoDuration("maxSessionLength", DEFAULT_MAX_SESSION_LENGTH));
+        isoDuration("maxSessionLength", DEFAULT_MAX_SESSION_LENGTH), DEFAULT_MAX_EPISODE_EVENTS);
+  }
+
+  /** These settings with another cap on a user-scope episode's events. */
+  public SessionSettings withMaxEpisodeEvents(int max) {
+    return new SessionSettings(sessionGap, allowedLateness, outOfOrderness, earlyFiringDelay, maxSessionEvents,
+        maxSessionLength, max);
   }
 
   /** Events more than this far ahead of their write time are refused as clock errors. */
@@ -56,7 +67,8 @@ public record SessionSettings(
         isoDuration("outOfOrderness", options.getOutOfOrderness()),
         isoDuration("earlyFiringDelay", options.getEarlyFiringDelay()),
         options.getMaxSessionEvents(),
-        isoDuration("maxSessionLength", options.getMaxSessionLength()));
+        isoDuration("maxSessionLength", options.getMaxSessionLength()),
+        options.getMaxEpisodeEvents());
   }
 
   /** Parses an ISO-8601 duration such as PT30M (Joda's own parser only reads seconds). */

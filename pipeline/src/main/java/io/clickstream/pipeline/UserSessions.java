@@ -157,16 +157,40 @@ final class UserSessions {
     } else {
       List<Event> events = new ArrayList<>();
       events.add(event);
-      into = new Open(ts, ts, events, true, false, 0);
-      for (Open s : bridged) {
-        into.start = Math.min(into.start, s.start);
-        into.lastEventTime = Math.max(into.lastEventTime, s.lastEventTime);
-        into.events.addAll(s.events);
-        into.setAside += s.setAside;
-      }
-      into.cap(caps, aside);
+      bridged.add(new Open(ts, ts, events, true, false, 0));
+      into = merged(bridged, caps, aside);
     }
     sessions.add(at, into);
+    return into;
+  }
+
+  /**
+   * Merges the sessions that a gap of {@code gapMillis} now bridges. Sessions never need it, their gap
+   * is fixed; user-scope episodes do when a new funnel's window lengthens their reach.
+   */
+  void mergeWithin(long gapMillis, SessionCaps caps, List<Event> aside) {
+    for (int i = 1; i < sessions.size(); ) {
+      Open before = sessions.get(i - 1);
+      Open next = sessions.get(i);
+      if (next.start < before.end(gapMillis)) {
+        sessions.set(i - 1, merged(List.of(before, next), caps, aside));
+        sessions.remove(i);
+      } else {
+        i++;
+      }
+    }
+  }
+
+  /** One session of all of {@code parts}' events, capped again. */
+  private static Open merged(List<Open> parts, SessionCaps caps, List<Event> aside) {
+    Open into = new Open(Long.MAX_VALUE, Long.MIN_VALUE, new ArrayList<>(), true, false, 0);
+    for (Open s : parts) {
+      into.start = Math.min(into.start, s.start);
+      into.lastEventTime = Math.max(into.lastEventTime, s.lastEventTime);
+      into.events.addAll(s.events);
+      into.setAside += s.setAside;
+    }
+    into.cap(caps, aside);
     return into;
   }
 

@@ -18,8 +18,12 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  */
 final class UserShardCoder<U> extends StructuredCoder<UserShard<U>> {
 
-  /** 2: each user's state as a length-prefixed encoding of its own (1: inline). */
-  private static final int FORMAT = 2;
+  /**
+   * 3: a user-scope funnel user's state is {@link UserEpisodes} (2: a list of events, which this
+   * release would fail to read only at the user's first event; refused at the restore instead). 2:
+   * each user's state as a length-prefixed encoding of its own (1: inline).
+   */
+  private static final int FORMAT = 3;
   private static final ByteArrayCoder BYTES = ByteArrayCoder.of();
   private static final Coder<String> STRING = StringUtf8Coder.of();
   private static final VarLongCoder LONG = VarLongCoder.of();

@@ -67,7 +67,7 @@ public class AFunnelThatThrowsIsContainedTest implements Serializable {
     FunnelDefinition broken = brokenCopyOf(funnel("broken", definition));
 
     PCollection<String> namespaces = namespaces(pipeline.apply(events())
-        .apply(ComputeUserFunnelContributions.live(new RecordingCatalog(List.of(broken, good)), SETTINGS)));
+        .apply(ComputeUserFunnelContributions.live(new RecordingCatalog(List.of(broken, good)), SETTINGS, UserHistory.none())));
 
     PAssert.that(namespaces).satisfies(distinct(RedisKeys.funnelNamespace("good", 1)));
     pipeline.run().waitUntilFinish();

@@ -26,9 +26,10 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
 /**
- * A bot that never pauses keeps one session open: the caps bound what that session counts, and the
- * live pipeline counts it as the oracle does with the same caps, every event left out a dead letter
- * of kind {@code capped} (issue 9, finding 9).
+ * A bot that never pauses keeps one session open, and one user-scope episode: the caps bound what
+ * that session counts and what that episode evaluates, and the live pipeline counts both as the
+ * oracle does with the same caps. Every event the session caps leave out is a dead letter of kind
+ * {@code capped} (issue 9, finding 9); the episode cap writes none (docs/pipeline.md, "Episode cap").
  */
 class AHotUsersSessionIsCappedLikeTheOracleTest {
 
@@ -36,14 +37,17 @@ class AHotUsersSessionIsCappedLikeTheOracleTest {
   private static final Duration LATENESS = Duration.ofMinutes(10);
   private static final int MAX_EVENTS = 40;
   private static final Duration MAX_LENGTH = Duration.ofSeconds(60);
+  private static final int MAX_EPISODE_EVENTS = 50;
 
   @Test
-  void aBotsEndlessSessionAndLongJourneysAreCappedAsTheOracleCapsThem() throws Exception {
+  void aBotsEndlessSessionAndEpisodeAndLongJourneysAreCappedAsTheOracleCapsThem() throws Exception {
     SharedMiniHBase.resetEventsTable();
     JedisPooled redis = SharedRedis.flushed();
     Instant now = Instant.now();
     FunnelDefinition funnel = LivePipelines.define(redis, "signup", 0,
         "{\"steps\":[{\"event\":\"page_view\"},{\"event\":\"search\"},{\"event\":\"register\"}]}");
+    FunnelDefinition returning = LivePipelines.define(redis, "returning", 0,
+        "{\"scope\":\"user\",\"window\":\"PT20S\",\"steps\":[{\"event\":\"page_view\"},{\"event\":\"search\"}]}");
     List<String> lines = new ArrayList<>(new JourneyGenerator(3).batch(150, now.minusSeconds(150), Duration.ofSeconds(150)));
     for (int i = 0; i < 300; i++) { // one event every half second for 150 s: one session, never closed by the gap
       lines.add(String.format("{\"event_id\":\"bot-%d\",\"user_id\":\"anonymous\",\"name\":\"%s\",\"ts\":\"%s\"}", i,
@@ -54,17 +58,22 @@ class AHotUsersSessionIsCappedLikeTheOracleTest {
     EventsTable.write(lines);
     PipelineResult pipeline = ClickstreamPipeline.run(LivePipelines.options("--sessionGap=" + GAP,
         "--allowedLateness=" + LATENESS, "--readFromMillis=" + now.minusSeconds(200).toEpochMilli(),
-        "--maxSessionEvents=" + MAX_EVENTS, "--maxSessionLength=" + MAX_LENGTH));
+        "--maxSessionEvents=" + MAX_EVENTS, "--maxSessionLength=" + MAX_LENGTH, "--maxEpisodeEvents=" + MAX_EPISODE_EVENTS));
     try {
       List<EventRow> rows = EventsTable.scan();
       long watermarkTarget = rows.stream().map(r -> EventParser.parse(r.json()).event()).filter(Objects::nonNull)
-          .mapToLong(e -> e.timestampMillis()).max().orElseThrow() + GAP.toMillis() + 1_000;
+          .mapToLong(e -> e.timestampMillis()).max().orElseThrow() + Duration.ofSeconds(20).toMillis() + 1_000;
       assertThat(Await.until(Duration.ofSeconds(120), () -> Await.watermark(redis) >= watermarkTarget))
           .as("the watermark passes every session").isTrue();
 
-      BatchOracle.Expected expected = new BatchOracle(GAP.toMillis(), LATENESS.toMillis(), 1_000, MAX_EVENTS,
-          MAX_LENGTH.toMillis()).compute(rows, List.of(funnel));
+      BatchOracle oracle = new BatchOracle(GAP.toMillis(), LATENESS.toMillis(), 1_000, MAX_EVENTS,
+          MAX_LENGTH.toMillis(), MAX_EPISODE_EVENTS);
+      BatchOracle.Expected expected = oracle.compute(rows, List.of(funnel, returning));
       assertThat(expected.capped()).as("the bot alone has 260 events past the caps").isGreaterThan(250);
+      // The bot's attempts: one per page_view (a third of its events) among the first 50, not 100.
+      assertThat(RedisCounts.sum(expected.counts(), "cs:fr:returning:", "reached:1"))
+          .isLessThan(RedisCounts.sum(new BatchOracle(GAP.toMillis(), LATENESS.toMillis(), 1_000, MAX_EVENTS,
+              MAX_LENGTH.toMillis()).compute(rows, List.of(returning)).counts(), "cs:fr:returning:", "reached:1") - 50);
       Await.until(Duration.ofSeconds(30), () -> RedisCounts.all(redis).equals(expected.counts()));
       assertThat(RedisCounts.all(redis)).isEqualTo(expected.counts());
       assertThat(LivePipelines.deadLettersByKind(redis)).isEqualTo(Map.of("capped", (long) expected.capped()));

@@ -82,9 +82,49 @@ public class ComputeUserFunnelContributionsTest implements Serializable {
     pipeline.run();
   }
 
+  @Test
+  public void anEpisodeEvaluatesItsFirstEventsOnlyAndALateEarlierOneTakesTheLastPlace() {
+    TestStream<Event> events = TestStream.create(EventCoder.of())
+        .addElements(at(event("1", "u1", "a", minutes(0), null)), at(event("3", "u1", "c", minutes(2), null)))
+        .advanceProcessingTime(seconds(1))
+        .addElements(at(event("2", "u1", "b", minutes(1), null)))
+        .advanceProcessingTime(seconds(1))
+        .advanceWatermarkToInfinity();
+
+    // At most two events: c, seen, extends the episode and its version, but no attempt sees it.
+    PAssert.that(summaries(events, SETTINGS.withMaxEpisodeEvents(2), UserHistory.none(), FUNNEL)).containsInAnyOrder(
+        "[0m] v2.0 open=1 reached:1=1",
+        "[0m] v3.0 open=1 reached:1=1 reached:2=1 secs:2:60=1",
+        "[0m] v3.1 dropped=1 reached:1=1 reached:2=1 secs:2:60=1",
+        "[0m] v3.1 dropped=1 reached:1=1 reached:2=1 secs:2:60=1 last");
+    pipeline.run();
+  }
+
+  @Test
+  public void anAttemptInTheHistoryReadForANewFunnelKeepsALaterStepOneEventFromStartingAnother() {
+    // Defined at 0m with a window (20m) longer than the session gap: the state may not reach back far
+    // enough, so the user's history is read, and holds an attempt begun at -5m, before live_from.
+    FunnelDefinition defined = FUNNEL.withVersion(2, BASE.getMillis());
+    UserHistory history = (user, fromMillis) -> List.of(event("0", "u1", "a", minutes(-5), null));
+    TestStream<Event> events = TestStream.create(EventCoder.of())
+        .addElements(at(event("1", "u1", "a", minutes(1), null)), at(event("2", "u1", "b", minutes(2), null)))
+        .advanceProcessingTime(seconds(1))
+        .advanceWatermarkToInfinity();
+
+    // Without the history, "1" would start an attempt counted live: reached:1=1 reached:2=1.
+    PAssert.that(summaries(events, SETTINGS, history, defined)).containsInAnyOrder(
+        "[-5m] v3.0", "[-5m] v3.1", "[-5m] v3.1 last");
+    pipeline.run();
+  }
+
   private PCollection<String> summaries(TestStream<Event> events) {
+    return summaries(events, SETTINGS, UserHistory.none(), FUNNEL);
+  }
+
+  private PCollection<String> summaries(TestStream<Event> events, SessionSettings settings, UserHistory history,
+      FunnelDefinition funnel) {
     return pipeline.apply(events)
-        .apply(ComputeUserFunnelContributions.live(FunnelCatalog.of(List.of(FUNNEL)), SETTINGS))
+        .apply(ComputeUserFunnelContributions.live(FunnelCatalog.of(List.of(funnel)), settings, history))
         .apply(ParDo.of(new Summarise()));
   }
 

@@ -35,7 +35,7 @@ public class SessionCapsTest implements Serializable {
   @Test
   public void aSessionCountsItsFirstThreeEventsEvenWhenAnEarlierOneArrivesAfterTheCapWasReached() {
     SessionSettings threeEvents = new SessionSettings(minutes(10), minutes(5), Duration.ZERO, Duration.millis(500), 3,
-        Duration.standardHours(1));
+        Duration.standardHours(1), SessionSettings.DEFAULT_MAX_EPISODE_EVENTS);
     TestStream<Event> events = TestStream.create(EventCoder.of())
         .addElements(at(event("e1", "u1", "page_view", minutes(0), "google")),
             at(event("e3", "u1", "search", minutes(2), "google")),
@@ -60,7 +60,7 @@ public class SessionCapsTest implements Serializable {
   @Test
   public void eventsPastTheLengthCapExtendTheSessionButAreSetAsideAndAnEarlierStartLeavesOutMore() {
     SessionSettings twentyMinutes = new SessionSettings(minutes(10), minutes(5), Duration.ZERO, Duration.millis(500),
-        100, Duration.standardMinutes(20));
+        100, Duration.standardMinutes(20), SessionSettings.DEFAULT_MAX_EPISODE_EVENTS);
     TestStream<Event> events = TestStream.create(EventCoder.of())
         .addElements(at(event("a", "u1", "page_view", minutes(0), "google")),
             at(event("b", "u1", "search", minutes(8), "google")),

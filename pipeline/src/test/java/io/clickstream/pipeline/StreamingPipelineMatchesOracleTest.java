@@ -110,6 +110,94 @@ class StreamingPipelineMatchesOracleTest {
     }
   }
 
+  /**
+   * Issue 9, finding 3: an attempt under way when its user-scope funnel is defined belongs to the
+   * backfill, and its later step-1 event must not start a second one live. One user's attempt was
+   * handled by the pipeline while no user-scope funnel existed; another's lies in HBase before the
+   * pipeline's read position (as after a restart, or an episode closed before the funnel existed),
+   * and the window (30 s) is longer than the session gap, so only HBase still has it.
+   */
+  @Test
+  void anAttemptStartedBeforeItsUserScopeFunnelWasDefinedIsNotCountedTwiceLive() throws Exception {
+    SharedMiniHBase.resetEventsTable();
+    JedisPooled redis = SharedRedis.flushed();
+    EventsTable.write(List.of(event("early-1", "page_view", Instant.now(), null)));
+    Thread.sleep(100);
+    PipelineResult pipeline = startPipeline(Instant.now());
+    try {
+      Instant kept = Instant.now();
+      EventsTable.write(List.of(event("kept-1", "page_view", kept, null)));
+      assertThat(Await.until(Duration.ofSeconds(60), () -> Await.watermark(redis) > kept.toEpochMilli()))
+          .as("the pipeline has handled kept-1 before the funnel exists").isTrue();
+      FunnelDefinition funnel = LivePipelines.define(redis, "returning", System.currentTimeMillis(),
+          "{\"scope\":\"user\",\"window\":\"PT30S\",\"steps\":[{\"event\":\"page_view\"},"
+              + "{\"event\":\"search\"}]}");
+      Thread.sleep(RedisFunnelCatalog.REFRESH_MILLIS + 500); // the catalog knows it: this test is not about the refresh
+      Instant after = Instant.now();
+      EventsTable.write(List.of(event("early-2", "page_view", after, null), event("early-3", "search", after.plusMillis(500), null),
+          event("kept-2", "page_view", after, null), event("kept-3", "search", after.plusMillis(500), null),
+          event("fresh-1", "page_view", after, null), event("fresh-2", "search", after.plusMillis(500), null)));
+
+      assertThat(userFunnelResults(redis, List.of(funnel), after.plusMillis(500).plus(Duration.ofSeconds(30))))
+          .containsEntry(RedisKeys.funnelResults("returning", 1, after.toEpochMilli() / 60_000) + "\nreached:1", 1L);
+    } finally {
+      pipeline.cancel();
+    }
+  }
+
+  /**
+   * Issue 9, finding 3: a funnel's live_from is set when the API stores it, and the pipeline learns it
+   * at its next catalog refresh, after events from live_from on may have been handled. Here the
+   * definition reaches Redis only once the pipeline has handled such events (a refresh later than
+   * usual, to make the race certain): they must be counted, as the oracle counts them.
+   */
+  @Test
+  void eventsHandledBeforeTheCatalogLearnsAUserScopeFunnelAreCounted() throws Exception {
+    SharedMiniHBase.resetEventsTable();
+    JedisPooled redis = SharedRedis.flushed();
+    PipelineResult pipeline = startPipeline(Instant.now());
+    try {
+      long liveFrom = System.currentTimeMillis();
+      Instant first = Instant.now();
+      EventsTable.write(List.of(event("racing-1", "page_view", first, null), event("racing-2", "search", first.plusMillis(500), null)));
+      assertThat(Await.until(Duration.ofSeconds(60), () -> Await.watermark(redis) > first.plusMillis(500).toEpochMilli()))
+          .as("the pipeline has handled the first steps before it knows the funnel").isTrue();
+      FunnelDefinition funnel = LivePipelines.define(redis, "racing", liveFrom,
+          "{\"scope\":\"user\",\"window\":\"PT10S\",\"steps\":[{\"event\":\"page_view\"},"
+              + "{\"event\":\"search\"},{\"event\":\"register\"}]}");
+      Thread.sleep(RedisFunnelCatalog.REFRESH_MILLIS + 500);
+      EventsTable.write(List.of(event("racing-3", "register", first.plusSeconds(1), null)));
+
+      assertThat(userFunnelResults(redis, List.of(funnel), first.plusSeconds(11)))
+          .containsEntry(RedisKeys.funnelResults("racing", 1, first.toEpochMilli() / 60_000) + "\nreached:3", 1L);
+    } finally {
+      pipeline.cancel();
+    }
+  }
+
+  /**
+   * Waits until the watermark has passed {@code end} and the funnel results in Redis equal the
+   * oracle's over every row in HBase, and returns them. Only funnel results: rows written before the
+   * pipeline's read position are in the oracle's event counts but were never read.
+   */
+  private static Map<String, Long> userFunnelResults(JedisPooled redis, List<FunnelDefinition> funnels, Instant end)
+      throws Exception {
+    long target = end.toEpochMilli() + GAP.toMillis() + 1_000;
+    assertThat(Await.until(Duration.ofSeconds(120), () -> Await.watermark(redis) >= target))
+        .as("the pipeline watermark passes %s", Instant.ofEpochMilli(target)).isTrue();
+    Map<String, Long> expected = funnelResults(new BatchOracle(GAP.toMillis(), LATENESS.toMillis(),
+        OUT_OF_ORDERNESS.toMillis()).compute(EventsTable.scan(), funnels).counts());
+    Await.until(Duration.ofSeconds(30), () -> funnelResults(RedisCounts.all(redis)).equals(expected));
+    assertThat(funnelResults(RedisCounts.all(redis))).isEqualTo(expected);
+    return expected;
+  }
+
+  private static Map<String, Long> funnelResults(Map<String, Long> counts) {
+    Map<String, Long> results = new java.util.TreeMap<>(counts);
+    results.keySet().removeIf(k -> !k.startsWith(RedisKeys.PREFIX + "fr:"));
+    return results;
+  }
+
   private static PipelineResult startPipeline(Instant readFrom) {
     return ClickstreamPipeline.run(LivePipelines.options(
         "--sessionGap=" + GAP,

@@ -3,10 +3,14 @@ package io.clickstream.pipeline;
 import static io.clickstream.pipeline.TestEvents.event;
 import static io.clickstream.pipeline.TestEvents.minutes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.junit.Test;
@@ -101,5 +105,33 @@ public class UserShardTest {
     // Sessions [t, t+gap) that only touch do not merge, as Beam's session windows do not.
     sessions.add(event("d", "u1", "x", minutes(50), null), GAP, NO_CAPS, new ArrayList<>());
     assertThat(sessions.sessions()).hasSize(4);
+  }
+
+  @Test
+  public void aCheckpointedShardOfEpisodesDecodesToTheSameEpisodesAndLoadedVersions() throws Exception {
+    UserEpisodes episodes = new UserEpisodes();
+    episodes.episodes().add(event("e1", "u1", "page_view", minutes(0), "google"), GAP, new SessionCaps(1, Long.MAX_VALUE),
+        new ArrayList<>());
+    episodes.episodes().add(event("e2", "u1", "search", minutes(1), "google"), GAP, new SessionCaps(1, Long.MAX_VALUE),
+        new ArrayList<>());
+    episodes.historyLoaded().add("f.returning.3");
+    UserShard<UserEpisodes> shard = new UserShard<>(UserEpisodesCoder.of());
+    shard.put("u1", episodes, 99);
+
+    UserEpisodes copy = CoderUtils.clone(new UserShardCoder<>(UserEpisodesCoder.of()), shard).get("u1");
+
+    assertThat(copy.historyLoaded()).containsExactly("f.returning.3");
+    assertThat(copy.episodes().sessions()).extracting(s -> s.events.size(), s -> s.setAside, s -> s.lastEventTime)
+        .containsExactly(tuple(1, 1, episodes.episodes().sessions().get(0).lastEventTime));
+  }
+
+  @Test
+  public void aUserScopeStateOfTheFormerFormatIsRefusedByName() throws Exception {
+    // The former state: the user's events as a plain list, with no format byte.
+    byte[] former = CoderUtils.encodeToByteArray(ListCoder.of(EventCoder.of()),
+        List.of(event("e1", "u1", "page_view", minutes(0), "google")));
+
+    assertThatThrownBy(() -> UserEpisodesCoder.of().decode(new ByteArrayInputStream(former)))
+        .isInstanceOf(IOException.class).hasMessageContaining("user episodes of format 0");
   }
 }

@@ -34,12 +34,15 @@ public final class BatchOracle {
   /** The session caps' defaults, docs/pipeline.md ("Session caps"). */
   private static final int DEFAULT_MAX_SESSION_EVENTS = 10_000;
   private static final long DEFAULT_MAX_SESSION_LENGTH_MILLIS = 12 * 3_600_000L;
+  /** The episode cap's default, docs/pipeline.md ("Episode cap"). */
+  private static final int DEFAULT_MAX_EPISODE_EVENTS = 10_000;
 
   private final long gapMillis;
   private final long allowedLatenessMillis;
   private final long outOfOrdernessMillis;
   private final int maxSessionEvents;
   private final long maxSessionLengthMillis;
+  private final int maxEpisodeEvents;
 
   /**
    * What the oracle expects: counts as {@code key + "\n" + field -> n}, and the rows set aside (capped:
@@ -55,6 +58,13 @@ public final class BatchOracle {
 
   public BatchOracle(long gapMillis, long allowedLatenessMillis, long outOfOrdernessMillis, int maxSessionEvents,
       long maxSessionLengthMillis) {
+    this(gapMillis, allowedLatenessMillis, outOfOrdernessMillis, maxSessionEvents, maxSessionLengthMillis,
+        DEFAULT_MAX_EPISODE_EVENTS);
+  }
+
+  public BatchOracle(long gapMillis, long allowedLatenessMillis, long outOfOrdernessMillis, int maxSessionEvents,
+      long maxSessionLengthMillis, int maxEpisodeEvents) {
+    this.maxEpisodeEvents = maxEpisodeEvents;
     this.gapMillis = gapMillis;
     this.allowedLatenessMillis = allowedLatenessMillis;
     this.outOfOrdernessMillis = outOfOrdernessMillis;
@@ -66,7 +76,10 @@ public final class BatchOracle {
     return compute(rows, List.of());
   }
 
-  /** Also counts every session-scope funnel over the sessions starting at or after its live_from. */
+  /**
+   * Also counts every session-scope funnel over the sessions starting at or after its live_from, and
+   * every user-scope funnel over the attempts starting at or after it.
+   */
   public Expected compute(List<EventRow> rows, List<FunnelDefinition> funnels) {
     return compute(rows, funnels, 0, 0);
   }
@@ -146,9 +159,12 @@ public final class BatchOracle {
     }
     for (List<Event> events : byUser.values()) {
       events.sort(SESSION_ORDER);
-      for (FunnelDefinition f : funnels) {
-        if (f.scope() == FunnelDefinition.Scope.USER) {
-          countUserAttempts(f, events, counts);
+      for (List<Event> episode : split(events, reach(funnels) + 1)) {
+        List<Event> evaluated = episode.subList(0, Math.min(episode.size(), maxEpisodeEvents));
+        for (FunnelDefinition f : funnels) {
+          if (f.scope() == FunnelDefinition.Scope.USER) {
+            countUserAttempts(f, evaluated, counts);
+          }
         }
       }
     }
@@ -167,13 +183,34 @@ public final class BatchOracle {
     return counted;
   }
 
-  /** Splits one user's ordered events wherever the silence reaches the gap. */
+  /**
+   * How far apart a user's events may be and still be in one episode: the session gap, or the longest
+   * user-scope window if longer. Events further apart share no session and no attempt.
+   */
+  private long reach(List<FunnelDefinition> funnels) {
+    long reach = gapMillis;
+    for (FunnelDefinition f : funnels) {
+      if (f.scope() == FunnelDefinition.Scope.USER) {
+        reach = Math.max(reach, f.window().toMillis());
+      }
+    }
+    return reach;
+  }
+
   private List<List<Event>> sessions(List<Event> ordered) {
+    return split(ordered, gapMillis);
+  }
+
+  /**
+   * Splits one user's ordered events wherever the silence reaches {@code gap}. An episode (a user's
+   * events at most the reach apart) evaluates its first {@code maxEpisodeEvents} events only.
+   */
+  private static List<List<Event>> split(List<Event> ordered, long gap) {
     List<List<Event>> sessions = new ArrayList<>();
     List<Event> current = new ArrayList<>();
     long lastTs = Long.MIN_VALUE;
     for (Event e : ordered) {
-      if (!current.isEmpty() && e.timestampMillis() - lastTs >= gapMillis) {
+      if (!current.isEmpty() && e.timestampMillis() - lastTs >= gap) {
         sessions.add(current);
         current = new ArrayList<>();
       }
@@ -212,7 +249,7 @@ public final class BatchOracle {
     }
   }
 
-  /** A user's attempts over the whole history, each by the first touch of the session holding its start. */
+  /** A user's attempts over one episode, each by the first touch of the session holding its start. */
   private void countUserAttempts(FunnelDefinition f, List<Event> history, Map<String, Long> counts) {
     for (FunnelEvaluator.UserAttempt a : FunnelEvaluator.evaluateUser(f, history)) {
       if (a.result().startMillis() >= f.liveFromMillis()) {

@@ -22,6 +22,13 @@ public final class RedisCounts {
     return counts;
   }
 
+  /** The sum of the counts whose key starts with {@code keyPrefix} and whose field is {@code field}. */
+  public static long sum(Map<String, Long> counts, String keyPrefix, String field) {
+    return counts.entrySet().stream()
+        .filter(c -> c.getKey().startsWith(keyPrefix) && c.getKey().endsWith("\n" + field))
+        .mapToLong(Map.Entry::getValue).sum();
+  }
+
   private static void addMatching(JedisPooled redis, String pattern, Map<String, Long> counts) {
     String cursor = ScanParams.SCAN_POINTER_START;
     do {

@@ -1,0 +1,24 @@
+package io.clickstream.pipeline;
+
+import io.clickstream.core.Event;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * A user's earlier events, for a user-scope funnel whose window reaches further back than the live
+ * state kept (docs/funnels.md, "Live counting"). An argument of the transform, so that a pipeline
+ * built over another source (tests) or one that reads all history anyway (a backfill) needs no HBase.
+ */
+public interface UserHistory extends Serializable {
+
+  /**
+   * The user's events from about {@code fromMillis} on (possibly some earlier), each as parsing
+   * would let it through; an empty list when they cannot be read.
+   */
+  List<Event> since(String user, long fromMillis);
+
+  /** No history: for a backfill, which reads all of it, and for pipelines without HBase. */
+  static UserHistory none() {
+    return (user, fromMillis) -> List.of();
+  }
+}
