@@ -81,9 +81,12 @@ function renderHealth(health) {
     .text(pipeline.status);
   d3.select("[data-testid=watermark]").text(pipeline.watermark ? describeWatermark(new Date(pipeline.watermark)) : "–");
   d3.select("[data-testid=stores]").text(`${health.redis.status} · ${health.hbase.status}`);
+  // Late rows a backfill of counts has counted stay in the stream (a log), but are no longer lost.
+  const counted = health.dead_letters_counted || 0;
   d3.select("[data-testid=dead-letters]")
-    .attr("class", health.dead_letters > 0 ? "warn" : null)
-    .text(health.dead_letters == null ? "–" : number(health.dead_letters));
+    .attr("class", health.dead_letters > counted ? "warn" : null)
+    .text(health.dead_letters == null ? "–"
+      : number(health.dead_letters) + (counted > 0 ? ` (${number(counted)} late, since counted)` : ""));
   renderCatchUp(pipeline);
 }
 

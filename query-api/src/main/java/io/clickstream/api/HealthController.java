@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.clickstream.core.RedisKeys;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -52,8 +53,12 @@ final class HealthController {
     static final Lag UNKNOWN = new Lag(null, null, null);
   }
 
-  /** @param deadLetters events the pipeline could not use; null when Redis is down */
-  record Health(String status, Component redis, Component hbase, PipelineStatus pipeline, Long deadLetters) {}
+  /**
+   * @param deadLetters events the pipeline could not use; null when Redis is down
+   * @param deadLettersCounted of those, the late rows a backfill of counts has counted since; null when Redis is down
+   */
+  record Health(String status, Component redis, Component hbase, PipelineStatus pipeline, Long deadLetters,
+      Long deadLettersCounted) {}
 
   private static final PipelineStatus PIPELINE_UNKNOWN = new PipelineStatus("unknown", null, null, Lag.UNKNOWN);
 
@@ -77,7 +82,8 @@ final class HealthController {
     }
     // What load balancers and scripts take for "not yet, ask again in a second".
     return new Json.Answer(503,
-        new Health("starting", health.redis(), health.hbase(), health.pipeline(), health.deadLetters()),
+        new Health("starting", health.redis(), health.hbase(), health.pipeline(), health.deadLetters(),
+            health.deadLettersCounted()),
         Map.of("Retry-After", "1"));
   }
 
@@ -87,19 +93,23 @@ final class HealthController {
     Response<Map<String, String>> positions;
     Response<Map<String, String>> rates;
     Response<Long> deadLetters;
+    Response<List<String>> lateCounted;
     try (Jedis jedis = redis.getResource(); Pipeline replies = jedis.pipelined()) {
       pipeline = replies.hgetAll(RedisKeys.PIPELINE_STATUS);
       positions = replies.hgetAll(RedisKeys.READ_POSITIONS);
       rates = replies.hgetAll(RedisKeys.READ_RATES);
       deadLetters = replies.xlen(RedisKeys.DEAD_LETTERS);
+      lateCounted = replies.hvals(RedisKeys.LATE_BACKFILLS);
     } catch (JedisException e) {
       LOG.warn("Redis is down: {}", e.toString());
-      return new Health("degraded", new Component("down"), new Component(hbaseStatus), PIPELINE_UNKNOWN, null);
+      return new Health("degraded", new Component("down"), new Component(hbaseStatus), PIPELINE_UNKNOWN, null, null);
     }
     PipelineStatus pipelineStatus = pipelineStatus(pipeline.get(), lag(positions.get(), rates.get()));
     boolean ok = !hbaseStatus.equals(HbaseProbe.DOWN) && !pipelineStatus.status().equals("stalled");
+    // Backfilled ranges never overlap (BackfilledRanges), so their late rows add up.
+    long counted = lateCounted.get().stream().mapToLong(Long::parseLong).sum();
     return new Health(ok ? "ok" : "degraded", new Component("up"), new Component(hbaseStatus), pipelineStatus,
-        deadLetters.get());
+        deadLetters.get(), counted);
   }
 
   private PipelineStatus pipelineStatus(Map<String, String> fields, Lag lag) {

@@ -146,6 +146,13 @@ class HealthApiTest {
     assertThat(api.get("/api/health").json().get("dead_letters").asLong()).isEqualTo(3);
   }
 
+  @Test
+  void lateRowsCountedByBackfillsOfCountsAreReportedBesideTheDeadLetters() {
+    api.redis().hset(RedisKeys.LATE_BACKFILLS, Map.of("1000-2000", "5", "2000-3000", "7"));
+
+    assertThat(api.get("/api/health").json().get("dead_letters_counted").asLong()).isEqualTo(12);
+  }
+
   private static void heartbeat() {
     api.redis().hset(RedisKeys.PIPELINE_STATUS, "heartbeat_ms", String.valueOf(System.currentTimeMillis()));
   }

@@ -3,6 +3,7 @@ package io.clickstream.launcher;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelDefinitions;
+import io.clickstream.pipeline.BackfillCounts;
 import io.clickstream.pipeline.BackfillFunnel;
 import io.clickstream.pipeline.ClickstreamOptions;
 import java.io.PrintWriter;
@@ -23,11 +24,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 import redis.clients.jedis.JedisPooled;
 
-/** Recomputes a funnel's current version over HBase history. */
+/** Recomputes a funnel's current version over HBase history, or counts late history into the counts. */
 @Command(
     name = "backfill",
     mixinStandardHelpOptions = true,
-    header = "Recompute a funnel over the event history in HBase.",
+    header = "Recompute a funnel over the event history in HBase, or count history that arrived late.",
     description = {
       "Runs a batch job (HBaseIO bounded read, then the live pipeline's own parsing, sessions and funnel "
           + "evaluation) that counts the funnel's current version over the sessions (or user-scope attempts) "
@@ -37,6 +38,12 @@ import redis.clients.jedis.JedisPooled;
           + "join, are counted as in progress. Running the same range again, however long after, changes nothing "
           + "but to bring those up to date. A range that overlaps another range backfilled for the version is "
           + "refused (it would count the overlap twice).",
+      "With --counts instead of --funnel, counts the rows that the live pipeline set aside as late (an import of "
+          + "last week's events, events held back by an outage) into the event and session counts: each in the "
+          + "whole session it belongs to, for the sessions starting in [--from, --to). The live pipeline counts "
+          + "every row that was not late, so nothing is counted twice; running it again changes nothing but to "
+          + "count late rows written since. The late rows stay in the dead-letter stream, and /api/health reports "
+          + "how many a backfill has counted.",
       "Without --hbase-zk / --redis, uses the running `./analytics demo`'s. Beam options such as "
           + "--runner=FlinkRunner are passed through."
     },
@@ -46,8 +53,11 @@ final class BackfillCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--funnel", required = true, paramLabel = "ID", description = "The funnel to backfill.")
+  @Option(names = "--funnel", paramLabel = "ID", description = "The funnel to backfill.")
   String funnelId;
+
+  @Option(names = "--counts", description = "Count the late rows into the event counts, instead of a funnel.")
+  boolean counts;
 
   @Option(names = "--from", required = true, paramLabel = "ISO",
       description = "Earliest session start to count, ISO-8601 with offset (2024-05-01T00:00:00Z).")
@@ -70,18 +80,26 @@ final class BackfillCommand implements Callable<Integer> {
     if (fromMillis >= toMillis) {
       throw new UserError("--from must be before --to");
     }
+    if (counts == (funnelId != null)) {
+      throw new UserError("give either --funnel ID (a funnel's results) or --counts (late rows into the counts)");
+    }
     ClickstreamOptions options = BeamArgs.parse(beamArgs, "backfill");
     target.applyToBackfill(options, beamArgs, err);
-    FunnelDefinition funnel = currentDefinition(options.getRedisUrl());
-
-    err.printf("Backfilling funnel %s version %d: starts in [%s, %s) before its live_from %s%n", funnel.id(),
-        funnel.version(), Instant.ofEpochMilli(fromMillis), Instant.ofEpochMilli(toMillis),
-        Instant.ofEpochMilli(funnel.liveFromMillis()));
+    FunnelDefinition funnel = counts ? null : currentDefinition(options.getRedisUrl());
+    if (counts) {
+      err.printf("Counting late rows into the counts: sessions starting in [%s, %s)%n", Instant.ofEpochMilli(fromMillis),
+          Instant.ofEpochMilli(toMillis));
+    } else {
+      err.printf("Backfilling funnel %s version %d: starts in [%s, %s) before its live_from %s%n", funnel.id(),
+          funnel.version(), Instant.ofEpochMilli(fromMillis), Instant.ofEpochMilli(toMillis),
+          Instant.ofEpochMilli(funnel.liveFromMillis()));
+    }
     err.flush();
     long began = System.nanoTime();
     PipelineResult job;
     try {
-      job = BackfillFunnel.start(options, funnel, fromMillis, toMillis, System.currentTimeMillis());
+      job = counts ? BackfillCounts.start(options, fromMillis, toMillis, System.currentTimeMillis())
+          : BackfillFunnel.start(options, funnel, fromMillis, toMillis, System.currentTimeMillis());
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
@@ -98,13 +116,18 @@ final class BackfillCommand implements Callable<Integer> {
       err.println("error: the backfill job ended " + state);
       return Analytics.EXIT_REJECTED;
     }
-    out.printf("Backfilled %s version %d in %d s. Results: /api/funnels/%s/results%n", funnel.id(), funnel.version(),
-        elapsedSeconds(began), funnel.id());
+    if (counts) {
+      long late = BackfillCounts.recordLateRowsCounted(options.getRedisUrl(), job, fromMillis, toMillis);
+      out.printf("Counted %s late rows into the counts in %d s. Counts: /api/counts%n", late < 0 ? "the" : Long.toString(late),
+          elapsedSeconds(began));
+    } else {
+      out.printf("Backfilled %s version %d in %d s. Results: /api/funnels/%s/results%n", funnel.id(), funnel.version(),
+          elapsedSeconds(began), funnel.id());
+    }
     long open = BackfillFunnel.resultsOpen(job);
     if (open > 0) {
-      out.printf("%d sessions or episodes touching the funnel have not finished (an event written now could still "
-          + "join them) and are counted as in progress: run this backfill again once they have, to close them.%n",
-          open);
+      out.printf("%d sessions or episodes have not finished (an event written now could still join them) and are "
+          + "%s: run this backfill again once they have.%n", open, counts ? "left out" : "counted as in progress");
     }
     return Analytics.EXIT_OK;
   }

@@ -127,6 +127,32 @@ class LoadedEventsReachTheApiTest {
     assertThat(refused.err()).contains("--session-gap PT5M differs from the live pipeline's PT30M");
   }
 
+  @Test
+  void lastWeeksEventsLoadedIntoARunningDemoAreDeadLetteredThenCountedOnceByABackfillOfCounts() throws Exception {
+    Instant weekAgo = Instant.now().minus(java.time.Duration.ofDays(7));
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      lines.add(String.format("{\"event_id\":\"import-%d\",\"user_id\":\"importer-%d\",\"name\":\"e2e_import\","
+          + "\"ts\":\"%s\"}", i, i % 4, weekAgo.plusSeconds(20L * i)));
+    }
+    long deadBefore = client.getJson("/api/health").get("dead_letters").asLong();
+    load(lines);
+    client.await("/api/health", h -> h.get("dead_letters").asLong() >= deadBefore + 20);
+    String counts = "/api/counts?event=e2e_import" + DemoApi.range(weekAgo.plusSeconds(200));
+    assertThat(total(client.getJson(counts))).as("late rows are not counted live").isZero();
+
+    String[] range = {"backfill", "--counts", "--from", weekAgo.minusSeconds(3600).toString(),
+        "--to", weekAgo.plusSeconds(3600).toString(), "--hbase-zk", hbase.zk(), "--redis", redis.url()};
+    Run backfill = Run.of(range);
+    assertThat(backfill.exitCode()).as(backfill.toString()).isZero();
+    assertThat(backfill.out()).contains("Counted 20 late rows into the counts");
+    assertThat(total(client.getJson(counts))).isEqualTo(20);
+    assertThat(client.getJson("/api/health").get("dead_letters_counted").asLong()).isEqualTo(20);
+
+    assertThat(Run.of(range).exitCode()).isZero();
+    assertThat(total(client.getJson(counts))).as("a run again changes nothing").isEqualTo(20);
+  }
+
   private Run backfill(String funnel, Instant around, String... more) {
     List<String> args = new ArrayList<>(List.of("backfill", "--funnel", funnel, "--from",
         around.minusSeconds(600).toString(), "--to", around.plusSeconds(600).toString(), "--hbase-zk", hbase.zk(),
