@@ -84,7 +84,7 @@ public final class ClickstreamPipeline {
             SessionSettings.isoDuration("replayOnRestart", options.getReplayOnRestart()));
     Pipeline pipeline = Pipeline.create(options);
     new ClickstreamPipeline(source, new RedisFunnelCatalog(options.getRedisUrl()), Sinks.redis(options), settings,
-        new HBaseUserHistory(options.getHbaseZk(), settings))
+        new HBaseUserHistory(options.getHbaseZk(), settings, System.currentTimeMillis()))
         .buildInto(pipeline);
     return pipeline.run();
   }

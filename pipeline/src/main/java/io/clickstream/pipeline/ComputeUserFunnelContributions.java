@@ -197,9 +197,9 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
     /**
      * Reads the user's earlier events once per funnel version that may need them, and merges those that
      * join the kept episodes. A version needs them when its window is longer than the session gap (the
-     * least any earlier episode was kept for) and the kept events start less than a window after its
-     * live_from: an episode ended before the pipeline knew the version may have been within a window
-     * of them. Later, every episode ended under a reach of at least that window. The read goes two
+     * least any earlier episode was kept for), the kept events start less than a window after its
+     * live_from, and it was defined while the pipeline ran ({@link UserHistory#mayLack}): an episode
+     * ended before the pipeline knew the version may have been within a window of them. Later, every episode ended under a reach of at least that window. The read goes two
      * windows (reaches) back: an attempt open at the first kept event started at most a window before
      * it, and whether that event started an attempt depends on the window before it.
      */
@@ -207,11 +207,8 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
       long first = state.firstEventTime();
       List<String> needed = new ArrayList<>();
       for (FunnelDefinition f : userScope(funnels)) {
-        long window = SaturatingTime.millis(f.window());
-        String namespace = coverage.namespace(f);
-        if (window > settings.sessionGap().getMillis() && !state.historyLoaded().contains(namespace)
-            && first < SaturatingTime.plus(f.liveFromMillis(), window)) {
-          needed.add(namespace);
+        if (needsHistory(state, f) && !state.historyLoaded().contains(coverage.namespace(f))) {
+          needed.add(coverage.namespace(f));
         }
       }
       if (needed.isEmpty()) {
@@ -230,9 +227,15 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
 
     /** Whether the user's history is in the state as far back as {@code f} needs it. */
     private boolean ready(UserEpisodes state, FunnelDefinition f) {
-      return SaturatingTime.millis(f.window()) <= settings.sessionGap().getMillis()
-          || state.historyLoaded().contains(coverage.namespace(f))
-          || state.firstEventTime() >= SaturatingTime.plus(f.liveFromMillis(), SaturatingTime.millis(f.window()));
+      return !needsHistory(state, f) || state.historyLoaded().contains(coverage.namespace(f));
+    }
+
+    /** Whether {@code f} may need more of the user's history than the state kept (see {@link #loadHistory}). */
+    private boolean needsHistory(UserEpisodes state, FunnelDefinition f) {
+      long window = SaturatingTime.millis(f.window());
+      return window > settings.sessionGap().getMillis()
+          && state.firstEventTime() < SaturatingTime.plus(f.liveFromMillis(), window)
+          && history.mayLack(f);
     }
 
     private void emitAll(String user, UserEpisodes state, UserSessions.Open episode, long watermark, boolean last,

@@ -1,6 +1,7 @@
 package io.clickstream.pipeline;
 
 import io.clickstream.core.Event;
+import io.clickstream.core.funnel.FunnelDefinition;
 import java.io.Serializable;
 import java.util.List;
 
@@ -17,8 +18,27 @@ public interface UserHistory extends Serializable {
    */
   List<Event> since(String user, long fromMillis);
 
+  /**
+   * Whether users' kept events may lack history that {@code f} needs: by default always. A version
+   * defined before the pipeline started was known to it for every event it has handled, so its
+   * episodes were kept for its whole window from the start and need no read.
+   */
+  default boolean mayLack(FunnelDefinition f) {
+    return true;
+  }
+
   /** No history: for a backfill, which reads all of it, and for pipelines without HBase. */
   static UserHistory none() {
-    return (user, fromMillis) -> List.of();
+    return new UserHistory() {
+      @Override
+      public List<Event> since(String user, long fromMillis) {
+        return List.of();
+      }
+
+      @Override
+      public boolean mayLack(FunnelDefinition f) {
+        return false;
+      }
+    };
   }
 }
