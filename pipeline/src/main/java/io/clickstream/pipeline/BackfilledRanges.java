@@ -4,7 +4,7 @@ import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelDefinition;
 import java.net.URI;
 import java.time.Instant;
-import java.util.Map;
+import java.util.List;
 import redis.clients.jedis.JedisPooled;
 
 /**
@@ -38,20 +38,37 @@ public final class BackfilledRanges {
    */
   static void claim(String redisUrl, String key, String what, long fromMillis, long toMillis, String value) {
     try (JedisPooled redis = new JedisPooled(URI.create(redisUrl))) {
-      for (Map.Entry<String, String> range : redis.hgetAll(key).entrySet()) {
-        String[] bounds = range.getKey().split("-");
-        long otherFrom = Long.parseLong(bounds[0]);
-        long otherTo = Long.parseLong(bounds[1]);
-        boolean same = otherFrom == fromMillis && otherTo == toMillis;
-        if (!same && otherFrom < toMillis && fromMillis < otherTo) {
-          throw new IllegalArgumentException("[" + Instant.ofEpochMilli(fromMillis) + ", " + Instant.ofEpochMilli(toMillis)
-              + ") overlaps [" + Instant.ofEpochMilli(otherFrom) + ", " + Instant.ofEpochMilli(otherTo)
-              + "), already backfilled for " + what + ": backfill that range again, or a range that does not overlap it");
-        }
+      Object overlapped = redis.eval(CLAIM, List.of(key),
+          List.of(Long.toString(fromMillis), Long.toString(toMillis), value));
+      if (overlapped != null) {
+        String range = overlapped.toString();
+        int dash = range.indexOf('-', 1); // the first character may be a minus sign
+        throw new IllegalArgumentException("[" + Instant.ofEpochMilli(fromMillis) + ", " + Instant.ofEpochMilli(toMillis)
+            + ") overlaps [" + Instant.ofEpochMilli(Long.parseLong(range.substring(0, dash))) + ", "
+            + Instant.ofEpochMilli(Long.parseLong(range.substring(dash + 1))) + "), already backfilled for " + what
+            + ": backfill that range again, or a range that does not overlap it");
       }
-      redis.hsetnx(key, field(fromMillis, toMillis), value);
     }
   }
+
+  /**
+   * Checks and records in one step, so that two backfills started at once cannot both claim ranges
+   * that overlap. Returns the overlapping range's field, or nil once the range is recorded.
+   */
+  private static final String CLAIM = """
+      local from, to = tonumber(ARGV[1]), tonumber(ARGV[2])
+      local ranges = redis.call('HKEYS', KEYS[1])
+      for _, range in ipairs(ranges) do
+        local other_from, other_to = string.match(range, '^(%-?%d+)%-(%-?%d+)$')
+        other_from, other_to = tonumber(other_from), tonumber(other_to)
+        local same = other_from == from and other_to == to
+        if not same and other_from < to and from < other_to then
+          return range
+        end
+      end
+      redis.call('HSETNX', KEYS[1], ARGV[1] .. '-' .. ARGV[2], ARGV[3])
+      return nil
+      """;
 
   /** The hash field of a range. */
   static String field(long fromMillis, long toMillis) {

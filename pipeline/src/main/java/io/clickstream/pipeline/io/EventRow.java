@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
+import org.apache.hadoop.hbase.Cell;
 
 /**
  * One cell of the events table as read: the row key, the region-server write time of the cell, the
@@ -34,6 +35,11 @@ public record EventRow(byte[] rowKey, long writeTimeMillis, String json, String 
   /** A row whose value is text. */
   public EventRow(byte[] rowKey, long writeTimeMillis, String json) {
     this(rowKey, writeTimeMillis, json, null);
+  }
+
+  /** The row {@code rowKey} as one of its cells holds it: every reader of the events table makes rows here. */
+  public static EventRow of(byte[] rowKey, Cell cell) {
+    return of(rowKey, cell.getTimestamp(), cell.getValueArray(), cell.getValueOffset(), cell.getValueLength());
   }
 
   /** A row as read from HBase: its value decoded as strict UTF-8. */

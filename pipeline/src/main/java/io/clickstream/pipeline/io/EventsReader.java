@@ -289,7 +289,7 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
       }
       pollFoundAny = true;
       recording.cellEmitted();
-      return EventRow.of(row, writeTime, cell.getValueArray(), cell.getValueOffset(), cell.getValueLength());
+      return EventRow.of(row, cell);
     }
   }
 

@@ -7,8 +7,6 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptor;
-import org.apache.hadoop.hbase.Cell;
-import org.apache.hadoop.hbase.CellUtil;
 import org.apache.hadoop.hbase.client.Result;
 import org.apache.hadoop.hbase.client.Scan;
 
@@ -40,8 +38,6 @@ public final class ReadEventHistoryFromHBase extends PTransform<PBegin, PCollect
   }
 
   private static EventRow toRow(Result result) {
-    Cell cell = result.getColumnLatestCell(EventTable.FAMILY, EventTable.JSON);
-    byte[] value = CellUtil.cloneValue(cell);
-    return EventRow.of(result.getRow(), cell.getTimestamp(), value, 0, value.length);
+    return EventRow.of(result.getRow(), result.getColumnLatestCell(EventTable.FAMILY, EventTable.JSON));
   }
 }

@@ -4,8 +4,6 @@ import io.clickstream.core.EventTable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.hadoop.hbase.Cell;
-import org.apache.hadoop.hbase.CellUtil;
 import org.apache.hadoop.hbase.HConstants;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.Result;
@@ -41,9 +39,7 @@ public final class UserRows {
             .setLimit(maxRows))) {
       List<EventRow> rows = new ArrayList<>();
       for (Result result : scanner) {
-        Cell cell = result.getColumnLatestCell(EventTable.FAMILY, EventTable.JSON);
-        byte[] value = CellUtil.cloneValue(cell);
-        rows.add(EventRow.of(result.getRow(), cell.getTimestamp(), value, 0, value.length));
+        rows.add(EventRow.of(result.getRow(), result.getColumnLatestCell(EventTable.FAMILY, EventTable.JSON)));
       }
       return rows;
     } finally {

@@ -9,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.hadoop.hbase.Cell;
-import org.apache.hadoop.hbase.CellUtil;
 import org.apache.hadoop.hbase.client.BufferedMutator;
 import org.apache.hadoop.hbase.client.Put;
 import org.apache.hadoop.hbase.client.Result;
@@ -70,9 +68,7 @@ public final class EventsTable {
     try (Table table = SharedMiniHBase.connection().getTable(EventTable.NAME);
         ResultScanner scanner = table.getScanner(new Scan().addColumn(EventTable.FAMILY, EventTable.JSON))) {
       for (Result result : scanner) {
-        Cell cell = result.getColumnLatestCell(EventTable.FAMILY, EventTable.JSON);
-        byte[] value = CellUtil.cloneValue(cell);
-        rows.add(EventRow.of(result.getRow(), cell.getTimestamp(), value, 0, value.length));
+        rows.add(EventRow.of(result.getRow(), result.getColumnLatestCell(EventTable.FAMILY, EventTable.JSON)));
       }
     }
     return rows;
