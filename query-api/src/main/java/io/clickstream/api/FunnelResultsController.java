@@ -71,22 +71,29 @@ final class FunnelResultsController {
       seconds.add(new HashMap<>());
     }
     Map<String, long[]> byValue = new HashMap<>();
-    String byPrefix = query.by() == null ? null : FunnelResultFields.reachedByPrefix(query.by());
+    String by = query.by() == null ? null : query.by().wireName();
     // One bucket for the whole range: its minutes are all that matter here.
     Buckets minutes = new Buckets(query.from(), query.to(), Step.DAY, ZoneId.of("UTC"));
     MinuteHashes.read(redis, minutes, minute -> RedisKeys.funnelResults(funnel.id(), funnel.version(), minute),
-        (minute, fields) -> fields.forEach((field, value) -> {
+        (minute, fields) -> fields.forEach((name, value) -> {
           long count = Long.parseLong(value);
-          if (field.startsWith("reached:")) {
-            addAt(reached, stepOf(field.substring("reached:".length()), n), count);
-          } else if (field.equals(FunnelResultFields.IN_PROGRESS)) {
-            openAndDropped[0] += count;
-          } else if (field.equals(FunnelResultFields.DROPPED)) {
-            openAndDropped[1] += count;
-          } else if (field.startsWith("secs:")) {
-            addSeconds(seconds, field.substring("secs:".length()), n, count);
-          } else if (byPrefix != null && field.startsWith(byPrefix)) {
-            addByValue(byValue, field.substring(byPrefix.length()), n, count);
+          FunnelResultFields.Field field = FunnelResultFields.decode(name);
+          int step = stepOf(field, n);
+          switch (field.kind()) {
+            case REACHED -> addAt(reached, step, count);
+            case IN_PROGRESS -> openAndDropped[0] += count;
+            case DROPPED -> openAndDropped[1] += count;
+            case SECONDS_TO_STEP -> {
+              if (step >= 0) {
+                seconds.get(step).merge(field.seconds(), count, Long::sum);
+              }
+            }
+            case REACHED_BY -> {
+              if (step >= 0 && field.dimension().equals(by)) {
+                byValue.computeIfAbsent(field.value(), k -> new long[n])[step] += count;
+              }
+            }
+            default -> { } // a field of another release: nothing this answer shows
           }
         }));
     return new Totals(funnel.id(), funnel.version(), zoned(query.from(), query.tz()), zoned(query.to(), query.tz()),
@@ -106,13 +113,13 @@ final class FunnelResultsController {
     MinuteHashes.read(redis, buckets, minute -> RedisKeys.funnelResults(funnel.id(), funnel.version(), minute),
         (minute, fields) -> {
           int b = buckets.bucketOfMinute[minute];
-          fields.forEach((field, value) -> {
-            if (field.startsWith("reached:")) {
-              addAt(reached[b], stepOf(field.substring("reached:".length()), n), Long.parseLong(value));
-            } else if (field.equals(FunnelResultFields.IN_PROGRESS)) {
-              open[b] += Long.parseLong(value);
-            } else if (field.equals(FunnelResultFields.DROPPED)) {
-              dropped[b] += Long.parseLong(value);
+          fields.forEach((name, value) -> {
+            FunnelResultFields.Field field = FunnelResultFields.decode(name);
+            switch (field.kind()) {
+              case REACHED -> addAt(reached[b], stepOf(field, n), Long.parseLong(value));
+              case IN_PROGRESS -> open[b] += Long.parseLong(value);
+              case DROPPED -> dropped[b] += Long.parseLong(value);
+              default -> { } // the trend shows only these
             }
           });
         });
@@ -168,32 +175,9 @@ final class FunnelResultsController {
     return instant.atZone(tz).toOffsetDateTime().toString();
   }
 
-  /** {@code step:seconds} of a {@code secs:} field. */
-  private static void addSeconds(List<Map<Long, Long>> seconds, String rest, int n, long count) {
-    int colon = rest.indexOf(':');
-    int step = colon < 0 ? -1 : stepOf(rest.substring(0, colon), n);
-    if (step >= 0) {
-      seconds.get(step).merge(Long.parseLong(rest.substring(colon + 1)), count, Long::sum);
-    }
-  }
-
-  /** {@code step:value} of a {@code by:} field; the value may itself contain colons. */
-  private static void addByValue(Map<String, long[]> byValue, String rest, int n, long count) {
-    int colon = rest.indexOf(':');
-    int step = colon < 0 ? -1 : stepOf(rest.substring(0, colon), n);
-    if (step >= 0) {
-      byValue.computeIfAbsent(rest.substring(colon + 1), k -> new long[n])[step] += count;
-    }
-  }
-
-  /** The 0-based index of a 1-based step number, or -1 when it is not a step of the funnel. */
-  private static int stepOf(String number, int n) {
-    try {
-      int step = Integer.parseInt(number);
-      return step >= 1 && step <= n ? step - 1 : -1;
-    } catch (NumberFormatException e) {
-      return -1;
-    }
+  /** The 0-based index of a field's step, or -1 when it is not a step of the funnel. */
+  private static int stepOf(FunnelResultFields.Field field, int n) {
+    return field.step() >= 1 && field.step() <= n ? field.step() - 1 : -1;
   }
 
   private static void addAt(long[] sums, int index, long count) {

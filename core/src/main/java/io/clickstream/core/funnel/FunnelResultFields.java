@@ -4,7 +4,7 @@ import io.clickstream.core.Dimension;
 
 /**
  * Field names inside a funnel results hash ({@code RedisKeys.funnelResults}); each holds a count of
- * results bucketed in that minute.
+ * results bucketed in that minute. The one encoder (for the pipeline) and decoder (for the API).
  */
 public final class FunnelResultFields {
 
@@ -15,28 +15,65 @@ public final class FunnelResultFields {
 
   private FunnelResultFields() {}
 
+  private static final String REACHED = "reached:";
+  private static final String BY = "by:";
+  private static final String SECONDS = "secs:";
+
   /** Results that reached at least step {@code step} (1-based). */
   public static String reached(int step) {
-    return "reached:" + step;
+    return REACHED + step;
   }
 
   /** Results, by a breakdown value of their first touch, that reached at least step {@code step}. */
   public static String reachedBy(Dimension dimension, int step, String value) {
-    return "by:" + dimension.wireName() + ":" + step + ":" + value;
-  }
-
-  /** The prefix of {@link #reachedBy} fields of one dimension; the rest is {@code step:value}. */
-  public static String reachedByPrefix(Dimension dimension) {
-    return "by:" + dimension.wireName() + ":";
+    return BY + dimension.wireName() + ":" + step + ":" + value;
   }
 
   /** Results that took {@code seconds} whole seconds from step 1 to step {@code step} (step >= 2). */
   public static String secondsToStep(int step, long seconds) {
-    return "secs:" + step + ":" + seconds;
+    return SECONDS + step + ":" + seconds;
   }
 
-  /** The prefix of {@link #secondsToStep} fields of one step; the rest is the seconds. */
-  public static String secondsToStepPrefix(int step) {
-    return "secs:" + step + ":";
+  /** What a field counts. */
+  public enum Kind { REACHED, REACHED_BY, SECONDS_TO_STEP, IN_PROGRESS, DROPPED, UNKNOWN }
+
+  /**
+   * A decoded field.
+   *
+   * @param step the step of {@code REACHED}, {@code REACHED_BY} and {@code SECONDS_TO_STEP} (1-based; 0 otherwise)
+   * @param seconds the seconds of {@code SECONDS_TO_STEP}
+   * @param dimension the dimension's wire name of {@code REACHED_BY}
+   * @param value the dimension's value of {@code REACHED_BY} (it may contain colons)
+   */
+  public record Field(Kind kind, int step, long seconds, String dimension, String value) {
+    private static final Field UNKNOWN = new Field(Kind.UNKNOWN, 0, 0, null, null);
+  }
+
+  /** Decodes a field written by this class; anything else (or malformed) is {@link Kind#UNKNOWN}. */
+  public static Field decode(String field) {
+    try {
+      if (field.equals(IN_PROGRESS)) {
+        return new Field(Kind.IN_PROGRESS, 0, 0, null, null);
+      }
+      if (field.equals(DROPPED)) {
+        return new Field(Kind.DROPPED, 0, 0, null, null);
+      }
+      if (field.startsWith(REACHED)) {
+        return new Field(Kind.REACHED, Integer.parseInt(field.substring(REACHED.length())), 0, null, null);
+      }
+      if (field.startsWith(SECONDS)) {
+        String[] stepAndSeconds = field.substring(SECONDS.length()).split(":", 2);
+        return new Field(Kind.SECONDS_TO_STEP, Integer.parseInt(stepAndSeconds[0]), Long.parseLong(stepAndSeconds[1]),
+            null, null);
+      }
+      if (field.startsWith(BY)) {
+        String[] dimensionStepValue = field.substring(BY.length()).split(":", 3);
+        return new Field(Kind.REACHED_BY, Integer.parseInt(dimensionStepValue[1]), 0, dimensionStepValue[0],
+            dimensionStepValue[2]);
+      }
+    } catch (RuntimeException e) { // a number that is not one, a part missing: not a field of ours
+      return Field.UNKNOWN;
+    }
+    return Field.UNKNOWN;
   }
 }
