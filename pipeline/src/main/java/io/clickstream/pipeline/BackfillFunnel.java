@@ -51,7 +51,8 @@ public final class BackfillFunnel {
             .apply("SessionizeEvents", new SessionizeEvents(settings))
             // What the caps set aside the live pipeline dead-lettered already.
             .get(SessionizeEvents.SESSIONS)
-            .apply("ComputeFunnelContributions", ComputeSessionContributions.backfill(funnel, fromMillis, toMillis, finishedBy))
+            .apply("ComputeFunnelContributions",
+                ComputeSessionFunnelContributions.backfill(funnel, fromMillis, toMillis, finishedBy))
         : events.apply("ComputeUserFunnelContributions",
             ComputeUserFunnelContributions.backfill(funnel, fromMillis, toMillis, finishedBy, settings));
     contributions.apply("WriteContributions", sink);

@@ -56,8 +56,10 @@ public final class ClickstreamPipeline {
         .apply("ParseEvents", new ParseEvents(settings));
     PCollection<Event> events = parsed.get(ParseEvents.EVENTS);
     PCollectionTuple sessions = events.apply("SessionizeEvents", new SessionizeEvents(settings));
-    sessions.get(SessionizeEvents.SESSIONS)
-        .apply("ComputeSessionContributions", ComputeSessionContributions.live(funnels))
+    PCollection<Session> firings = sessions.get(SessionizeEvents.SESSIONS);
+    PCollectionList.of(firings.apply("CountSessionEvents", new CountSessionEvents()))
+        .and(firings.apply("ComputeSessionFunnelContributions", ComputeSessionFunnelContributions.live(funnels)))
+        .apply("AllSessionContributions", Flatten.pCollections())
         .apply("WriteSessionContributions", sinks.contributions());
     events
         .apply("ComputeUserFunnelContributions", ComputeUserFunnelContributions.live(funnels, settings, history))
