@@ -2,6 +2,7 @@ package io.clickstream.pipeline;
 
 import io.clickstream.core.Event;
 import io.clickstream.core.SaturatingTime;
+import io.clickstream.core.SessionOrder;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelEvaluator.UserAttempt;
 import io.clickstream.core.funnel.FunnelEvaluator;

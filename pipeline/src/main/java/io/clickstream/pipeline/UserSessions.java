@@ -2,6 +2,7 @@ package io.clickstream.pipeline;
 
 import io.clickstream.core.Event;
 import io.clickstream.core.SaturatingTime;
+import io.clickstream.core.SessionOrder;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

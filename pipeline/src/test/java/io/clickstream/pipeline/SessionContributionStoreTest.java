@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clickstream.core.Event;
 import io.clickstream.core.RedisKeys;
+import io.clickstream.core.SessionOrder;
 import io.clickstream.pipeline.testing.RedisCounts;
 import io.clickstream.pipeline.testing.RedisTime;
 import io.clickstream.pipeline.testing.SharedRedis;
