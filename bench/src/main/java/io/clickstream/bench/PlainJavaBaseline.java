@@ -4,9 +4,11 @@ import io.clickstream.core.Event;
 import io.clickstream.core.EventParser;
 import io.clickstream.core.EventTable;
 import io.clickstream.core.RedisKeys;
+import io.clickstream.core.SessionOrder;
 import io.clickstream.core.funnel.FunnelDefinition;
-import io.clickstream.pipeline.ComputeSessionContributions;
+import io.clickstream.pipeline.ComputeSessionFunnelContributions;
 import io.clickstream.pipeline.ComputeUserFunnelContributions;
+import io.clickstream.pipeline.CountSessionEvents;
 import io.clickstream.pipeline.SessionContribution;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -80,7 +82,7 @@ final class PlainJavaBaseline {
   }
 
   private void countUser(String user, List<Event> events) {
-    List<Event> ordered = ComputeSessionContributions.distinctInOrder(events);
+    List<Event> ordered = SessionOrder.distinctInOrder(events);
     this.events += ordered.size();
     // Sessions as Beam's session windows merge them: a gap of at least gapMillis starts a new one.
     int from = 0;
@@ -101,12 +103,12 @@ final class PlainJavaBaseline {
     // The session window's bounds: its first event, and its last event plus the gap.
     long start = session.get(0).timestampMillis();
     long end = session.get(session.size() - 1).timestampMillis() + gapMillis;
-    SessionContribution events = ComputeSessionContributions.contributionOf(user, start, end, true, true, session);
+    SessionContribution events = CountSessionEvents.contributionOf(user, start, end, true, true, session);
     add(events.counts());
     events.firstSeen().forEach((name, t) -> firstSeen.merge(name, t, Math::min));
     events.lastSeen().forEach((name, t) -> lastSeen.merge(name, t, Math::max));
     for (FunnelDefinition f : sessionFunnels) {
-      add(ComputeSessionContributions.funnelContributionOf(f, RedisKeys.funnelNamespace(f.id(), f.version()),
+      add(ComputeSessionFunnelContributions.funnelContributionOf(f, RedisKeys.funnelNamespace(f.id(), f.version()),
           user, start, end, true, true, session).counts());
     }
   }

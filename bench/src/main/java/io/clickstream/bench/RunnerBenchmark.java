@@ -5,7 +5,7 @@ import io.clickstream.api.ApiServer;
 import io.clickstream.core.EventTable;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.launcher.EmbeddedHBase;
-import io.clickstream.launcher.LiveRunners;
+import io.clickstream.launcher.Runners;
 import io.clickstream.pipeline.ClickstreamOptions;
 import io.clickstream.pipeline.ClickstreamPipeline;
 import io.clickstream.pipeline.SessionSettings;
@@ -196,7 +196,7 @@ public final class RunnerBenchmark {
       options.addAll(List.of("--flinkMaster=[local]", "--parallelism=2"));
     }
     ClickstreamOptions parsed = PipelineOptionsFactory.fromArgs(options.toArray(String[]::new)).as(ClickstreamOptions.class);
-    LiveRunners.prepare(parsed, options);
+    Runners.prepareLive(parsed, options);
     return parsed;
   }
 

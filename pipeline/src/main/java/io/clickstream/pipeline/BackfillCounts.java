@@ -4,7 +4,6 @@ import io.clickstream.core.RedisKeys;
 import io.clickstream.pipeline.io.EventRow;
 import io.clickstream.pipeline.io.ReadEventHistoryFromHBase;
 import java.net.URI;
-import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
@@ -46,15 +45,15 @@ public final class BackfillCounts {
   }
 
   /**
-   * Starts the backfill as a batch job against the HBase and Redis named in the options. Once it is
-   * done, {@link #recordLateRowsCounted} reports what it counted.
+   * Starts the backfill as a batch job against the HBase and Redis named in the options, on the runner
+   * they name, prepared by the caller ({@link ClickstreamPipeline#run}). Once it is done,
+   * {@link #recordLateRowsCounted} reports what it counted.
    *
    * @param nowMillis the time it runs, which says which sessions have finished
    * @throws IllegalArgumentException when the range overlaps another one backfilled for the counts
    */
   public static PipelineResult start(ClickstreamOptions options, long fromMillis, long toMillis, long nowMillis) {
     options.setStreaming(false);
-    options.as(DirectOptions.class).setBlockOnRun(false);
     BackfilledRanges.claim(options.getRedisUrl(), RedisKeys.LATE_BACKFILLS, "the counts", fromMillis, toMillis, "0");
     SessionSettings settings = SessionSettings.from(options);
     Pipeline pipeline = Pipeline.create(options);

@@ -4,7 +4,6 @@ import io.clickstream.core.Event;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.pipeline.io.EventRow;
 import io.clickstream.pipeline.io.ReadEventHistoryFromHBase;
-import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
@@ -51,7 +50,8 @@ public final class BackfillFunnel {
             .apply("SessionizeEvents", new SessionizeEvents(settings))
             // What the caps set aside the live pipeline dead-lettered already.
             .get(SessionizeEvents.SESSIONS)
-            .apply("ComputeFunnelContributions", ComputeSessionContributions.backfill(funnel, fromMillis, toMillis, finishedBy))
+            .apply("ComputeFunnelContributions",
+                ComputeSessionFunnelContributions.backfill(funnel, fromMillis, toMillis, finishedBy))
         : events.apply("ComputeUserFunnelContributions",
             ComputeUserFunnelContributions.backfill(funnel, fromMillis, toMillis, finishedBy, settings));
     contributions.apply("WriteContributions", sink);
@@ -68,7 +68,8 @@ public final class BackfillFunnel {
   }
 
   /**
-   * Starts the backfill as a batch job against the HBase and Redis named in the options.
+   * Starts the backfill as a batch job against the HBase and Redis named in the options, on the runner
+   * they name, prepared by the caller ({@link ClickstreamPipeline#run}).
    *
    * @param nowMillis the time it runs, which says which sessions have finished ({@link #finishedBy})
    * @throws IllegalArgumentException when the range overlaps another one backfilled for the version
@@ -76,7 +77,6 @@ public final class BackfillFunnel {
   public static PipelineResult start(ClickstreamOptions options, FunnelDefinition funnel, long fromMillis,
       long toMillis, long nowMillis) {
     options.setStreaming(false);
-    options.as(DirectOptions.class).setBlockOnRun(false);
     BackfilledRanges.claim(options.getRedisUrl(), funnel, fromMillis, toMillis);
     SessionSettings settings = SessionSettings.from(options);
     Pipeline pipeline = Pipeline.create(options);

@@ -3,7 +3,6 @@ package io.clickstream.pipeline;
 import io.clickstream.core.Event;
 import io.clickstream.pipeline.io.EventRow;
 import io.clickstream.pipeline.io.ReadEventsFromHBase;
-import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -56,8 +55,10 @@ public final class ClickstreamPipeline {
         .apply("ParseEvents", new ParseEvents(settings));
     PCollection<Event> events = parsed.get(ParseEvents.EVENTS);
     PCollectionTuple sessions = events.apply("SessionizeEvents", new SessionizeEvents(settings));
-    sessions.get(SessionizeEvents.SESSIONS)
-        .apply("ComputeSessionContributions", ComputeSessionContributions.live(funnels))
+    PCollection<Session> firings = sessions.get(SessionizeEvents.SESSIONS);
+    PCollectionList.of(firings.apply("CountSessionEvents", new CountSessionEvents()))
+        .and(firings.apply("ComputeSessionFunnelContributions", ComputeSessionFunnelContributions.live(funnels)))
+        .apply("AllSessionContributions", Flatten.pCollections())
         .apply("WriteSessionContributions", sinks.contributions());
     events
         .apply("ComputeUserFunnelContributions", ComputeUserFunnelContributions.live(funnels, settings, history))
@@ -68,11 +69,13 @@ public final class ClickstreamPipeline {
     events.apply("ReportStatus", sinks.status());
   }
 
-  /** Starts the streaming job against the HBase and Redis named in the options; does not block. */
+  /**
+   * Starts the streaming job against the HBase and Redis named in the options, on the runner they
+   * name, prepared by the caller: whether {@code run} returns at once is the runner's setting (the
+   * launcher's {@code Runners} makes it so, docs/runners.md).
+   */
   public static PipelineResult run(ClickstreamOptions options) {
     options.setStreaming(true);
-    // The Direct runner would otherwise block in run() for as long as the unbounded read lasts.
-    options.as(DirectOptions.class).setBlockOnRun(false);
     SessionSettings settings = SessionSettings.from(options);
     RecordedSessionSettings.record(options);
     ReadEventsFromHBase source = ReadEventsFromHBase.from(options.getHbaseZk())

@@ -2,6 +2,7 @@ package io.clickstream.pipeline;
 
 import io.clickstream.core.Event;
 import io.clickstream.core.SaturatingTime;
+import io.clickstream.core.SessionOrder;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelEvaluator.UserAttempt;
 import io.clickstream.core.funnel.FunnelEvaluator;
@@ -215,7 +216,7 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
         return;
       }
       List<Event> earlier = new ArrayList<>(history.since(user, SaturatingTime.plus(SaturatingTime.plus(first, -reach()), -reach())));
-      earlier.sort(ComputeSessionContributions.EVENT_ORDER);
+      earlier.sort(SessionOrder.EVENT_ORDER);
       for (Event e : earlier) {
         state.episodes().add(e, episodeGap(), cap, new ArrayList<>());
       }
@@ -241,7 +242,7 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
     private void emitAll(String user, UserEpisodes state, UserSessions.Open episode, long watermark, boolean last,
         OutputReceiver<SessionContribution> out) {
       episode.changed = false;
-      List<Event> ordered = ComputeSessionContributions.distinctInOrder(episode.events);
+      List<Event> ordered = SessionOrder.distinctInOrder(episode.events);
       for (FunnelDefinition f : userScope(funnels)) {
         try {
           // A version the catalog learned since the last add or advance waits for its history.
@@ -265,7 +266,7 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
     /** When the watermark next matters: the earliest attempt window still open, or the episode's end. */
     private long nextProgress(UserSessions.Open episode, long watermark) {
       long next = closeTime(episode);
-      List<Event> ordered = ComputeSessionContributions.distinctInOrder(episode.events);
+      List<Event> ordered = SessionOrder.distinctInOrder(episode.events);
       for (FunnelDefinition f : userScope(funnels)) {
         try {
           for (UserAttempt a : FunnelEvaluator.evaluateUser(f, ordered)) {

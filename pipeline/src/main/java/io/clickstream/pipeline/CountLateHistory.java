@@ -145,7 +145,7 @@ public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<S
     }
 
     private static SessionContribution contributionOf(Session s) {
-      return ComputeSessionContributions.contributionOf(s.userId(), s.startMillis(), s.endMillis(), true, false,
+      return CountSessionEvents.contributionOf(s.userId(), s.startMillis(), s.endMillis(), true, false,
           s.events());
     }
   }

@@ -2,6 +2,7 @@ package io.clickstream.pipeline;
 
 import io.clickstream.core.Event;
 import io.clickstream.core.SaturatingTime;
+import io.clickstream.core.SessionOrder;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -57,7 +58,7 @@ final class UserSessions {
     Session fire(String user, Session.Firing firing, boolean last, long gapMillis) {
       changed = false;
       return new Session(user, start, end(gapMillis), firing, last,
-          ComputeSessionContributions.distinctInOrder(events), setAside);
+          SessionOrder.distinctInOrder(events), setAside);
     }
 
     /**
@@ -71,7 +72,7 @@ final class UserSessions {
       int copy = indexOf(event.eventId());
       if (copy >= 0) {
         // A re-sent event: its earliest copy counts (by event time, then event_id), as distinctInOrder keeps.
-        if (ComputeSessionContributions.EVENT_ORDER.compare(event, events.get(copy)) < 0) {
+        if (SessionOrder.EVENT_ORDER.compare(event, events.get(copy)) < 0) {
           events.set(copy, event);
           changed = true;
         }
@@ -96,7 +97,7 @@ final class UserSessions {
      * only ever leave out more as events arrive, so an event set aside never comes back.
      */
     private void cap(SessionCaps caps, List<Event> aside) {
-      List<Event> ordered = ComputeSessionContributions.distinctInOrder(events);
+      List<Event> ordered = SessionOrder.distinctInOrder(events);
       long limit = caps.lengthLimit(start);
       events.clear();
       for (Event e : ordered) {
@@ -111,7 +112,7 @@ final class UserSessions {
 
     private boolean isAfterAll(Event event) {
       for (Event e : events) {
-        if (ComputeSessionContributions.EVENT_ORDER.compare(event, e) <= 0) {
+        if (SessionOrder.EVENT_ORDER.compare(event, e) <= 0) {
           return false;
         }
       }

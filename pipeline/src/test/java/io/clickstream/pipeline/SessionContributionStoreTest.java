@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clickstream.core.Event;
 import io.clickstream.core.RedisKeys;
+import io.clickstream.core.SessionOrder;
 import io.clickstream.pipeline.testing.RedisCounts;
 import io.clickstream.pipeline.testing.RedisTime;
 import io.clickstream.pipeline.testing.SharedRedis;
@@ -206,10 +207,10 @@ class SessionContributionStoreTest {
   }
 
   private static SessionContribution session(boolean last, Event... events) {
-    List<Event> list = ComputeSessionContributions.distinctInOrder(List.of(events));
+    List<Event> list = SessionOrder.distinctInOrder(List.of(events));
     long start = list.get(0).timestampMillis();
     long end = list.get(list.size() - 1).timestampMillis() + minutes(10).getMillis();
-    return ComputeSessionContributions.contributionOf(list.get(0).userId(), start, end, last, last, list);
+    return CountSessionEvents.contributionOf(list.get(0).userId(), start, end, last, last, list);
   }
 
   private static Map<String, Long> sum(SessionContribution... contributions) {

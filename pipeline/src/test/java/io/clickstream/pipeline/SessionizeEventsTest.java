@@ -165,7 +165,7 @@ public class SessionizeEventsTest implements Serializable {
           (s.startMillis() - BASE.getMillis()) / 60_000, (s.endMillis() - BASE.getMillis()) / 60_000,
           s.events().size(), s.firing(), s.last() ? " last" : "");
       if (countKey != null) {
-        SessionContribution c = ComputeSessionContributions.contributionOf(
+        SessionContribution c = CountSessionEvents.contributionOf(
             s.userId(), s.startMillis(), s.endMillis(), s.closed(), s.last(), s.events());
         summary += " =" + c.counts().getOrDefault(SessionContribution.countField(countKey, countField), 0L);
       }

@@ -5,6 +5,7 @@ import io.clickstream.core.Event;
 import io.clickstream.core.EventParser;
 import io.clickstream.core.ParseResult;
 import io.clickstream.core.RedisKeys;
+import io.clickstream.core.SessionOrder;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelEvaluator;
 import io.clickstream.core.funnel.FunnelResult;
@@ -12,7 +13,6 @@ import io.clickstream.core.funnel.FunnelResultFields;
 import io.clickstream.pipeline.SessionContribution;
 import io.clickstream.pipeline.io.EventRow;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,13 +23,13 @@ import java.util.TreeMap;
  * A plain-Java batch recomputation of every Redis count, written straight from docs/data-model.md,
  * docs/pipeline.md and docs/funnels.md without any pipeline code, so the streaming path (windows,
  * triggers, merges, retractions, retries) can be checked against it. What a single session's funnel
- * result is comes from {@link FunnelEvaluator}, whose rules have their own tests.
+ * result is comes from {@link FunnelEvaluator}, whose rules have their own tests, and the order of a
+ * user's events from {@link SessionOrder}: both are in core, the rules themselves rather than the
+ * pipeline's way of applying them.
  */
 public final class BatchOracle {
 
   private static final long MAX_FUTURE_MILLIS = 5 * 60_000L;
-  private static final Comparator<Event> SESSION_ORDER =
-      Comparator.comparingLong(Event::timestampMillis).thenComparing(Event::eventId);
 
   /** The session caps' defaults, docs/pipeline.md ("Session caps"). */
   private static final int DEFAULT_MAX_SESSION_EVENTS = 10_000;
@@ -135,7 +135,7 @@ public final class BatchOracle {
     int capped = 0;
     for (Map.Entry<String, List<Event>> user : allByUser.entrySet()) {
       List<Event> all = user.getValue();
-      all.sort(SESSION_ORDER);
+      all.sort(SessionOrder.EVENT_ORDER);
       for (List<Event> whole : sessions(all)) {
         List<Event> onTime = whole.stream().filter(e -> !lateById.containsKey(key(e))).toList();
         long start = whole.get(0).timestampMillis();
@@ -158,7 +158,7 @@ public final class BatchOracle {
       }
     }
     for (List<Event> events : byUser.values()) {
-      events.sort(SESSION_ORDER);
+      events.sort(SessionOrder.EVENT_ORDER);
       for (List<Event> episode : split(events, reach(funnels) + 1)) {
         List<Event> evaluated = episode.subList(0, Math.min(episode.size(), maxEpisodeEvents));
         for (FunnelDefinition f : funnels) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * One dataset, two runners, in this JVM against a real HBase mini cluster and a real Redis: the
  * Direct runner, then Flink embedded as the launcher starts it ({@code --runner=FlinkRunner} and
- * {@link FlinkJobMain#prepareForEmbedding}; parallelism 2, checkpoints every 2 s). Each must equal the
+ * {@link EmbeddedFlink#prepare}; parallelism 2, checkpoints every 2 s). Each must equal the
  * oracle, so their aggregates are identical.
  */
 class EmbeddedFlinkMatchesOracleTest {
@@ -28,7 +28,7 @@ class EmbeddedFlinkMatchesOracleTest {
   void theSameDatasetGivesTheSameAggregatesOnDirectAndOnEmbeddedFlink() throws Exception {
     Dataset data = new Dataset(42, 300);
     EventsTable.write(data.firstHalf());
-    PipelineResult direct = ClickstreamPipeline.run(options(data, "--runner=DirectRunner"));
+    PipelineResult direct = ClickstreamPipeline.run(options(data, "--runner=DirectRunner", "--blockOnRun=false"));
     Map<String, Long> onDirect;
     try {
       EventsTable.write(data.secondHalf());
@@ -40,7 +40,7 @@ class EmbeddedFlinkMatchesOracleTest {
 
     data.resetRedis();
     ClickstreamOptions options = options(data, "--runner=FlinkRunner", "--parallelism=2", "--checkpointingInterval=2000");
-    FlinkJobMain.prepareForEmbedding(options, List.of());
+    EmbeddedFlink.prepare(options, List.of());
     assertThat(options.as(FlinkPipelineOptions.class).getFlinkMaster()).isEqualTo("[local]");
     PipelineResult flink = ClickstreamPipeline.run(options);
     try {

@@ -7,6 +7,7 @@ import io.clickstream.pipeline.testing.EventsTable;
 import io.clickstream.flink.testing.ChildJvm;
 import io.clickstream.flink.testing.Dataset;
 import io.clickstream.flink.testing.FlinkClusterMain;
+import io.clickstream.pipeline.ClickstreamPipeline;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,7 +56,7 @@ class RestSubmittedFlinkMatchesOracleTest {
       args.addAll(List.of("--flinkMaster=127.0.0.1:" + restPort, "--parallelism=2",
           "--checkpointingInterval=2000", "--attachedMode=false",
           "--filesToStage=" + String.join(",", ChildJvm.jobClasspath())));
-      PipelineResult job = FlinkJobMain.start(args.toArray(String[]::new));
+      PipelineResult job = ClickstreamPipeline.run(FlinkJobMain.options(args.toArray(String[]::new)));
       try {
         String jobs = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + "/jobs/overview"))
             .build(), HttpResponse.BodyHandlers.ofString()).body();

@@ -85,6 +85,7 @@ final class BackfillCommand implements Callable<Integer> {
     }
     ClickstreamOptions options = BeamArgs.parse(beamArgs, "backfill");
     target.applyToBackfill(options, beamArgs, err);
+    Runners.prepareBackfill(options);
     FunnelDefinition funnel = counts ? null : currentDefinition(options.getRedisUrl());
     if (counts) {
       err.printf("Counting late rows into the counts: sessions starting in [%s, %s)%n", Instant.ofEpochMilli(fromMillis),

@@ -101,7 +101,7 @@ final class DataDir {
   /**
    * For embedded Flink: retained checkpoints under {@code DIR/checkpoints}, and a start from the newest
    * one there unless {@code --savepointPath} names another. The options must name HBase and Redis
-   * already, and this must come before {@link LiveRunners#prepare}, which hands the savepoint to the
+   * already, and this must come before {@link Runners#prepareLive}, which hands the savepoint to the
    * embedded cluster. Other runners keep nothing of their own: the Direct runner resumes from the read
    * position recorded in Redis.
    *

@@ -228,7 +228,7 @@ final class DemoCommand implements Callable<Integer> {
       if (keep != null) {
         DataDir.keepFlinkState(options, beamArgs, keep, log);
       }
-      LiveRunners.prepare(options, beamArgs);
+      Runners.prepareLive(options, beamArgs);
       PipelineResult pipeline = ClickstreamPipeline.run(options);
       started.push(new Step("cancelling the pipeline", pipeline::cancel));
     }

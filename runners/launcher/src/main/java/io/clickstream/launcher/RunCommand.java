@@ -79,7 +79,7 @@ final class RunCommand implements Callable<Integer> {
     err.printf("Starting the pipeline on %s (HBase %s, Redis %s)...%n", options.getRunner().getSimpleName(),
         options.getHbaseZk(), options.getRedisUrl());
     err.flush();
-    LiveRunners.prepare(options, beamArgs);
+    Runners.prepareLive(options, beamArgs);
     PipelineResult pipeline = ClickstreamPipeline.run(options);
     Thread hook = new Thread(() -> drain(pipeline, err), "analytics-run-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

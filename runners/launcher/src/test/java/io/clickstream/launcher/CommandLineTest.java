@@ -163,14 +163,27 @@ class CommandLineTest {
   void aLiveDirectRunnerSkipsItsElementChecksUnlessTheArgumentsAskForThem() {
     List<String> none = List.of("--runner=DirectRunner");
     DirectOptions live = BeamArgs.parse(none, "run").as(DirectOptions.class);
-    LiveRunners.prepare(live, none);
+    Runners.prepareLive(live, none);
     List<String> asked = List.of("--runner=DirectRunner", "--enforceImmutability=true");
     DirectOptions checked = BeamArgs.parse(asked, "run").as(DirectOptions.class);
-    LiveRunners.prepare(checked, asked);
+    Runners.prepareLive(checked, asked);
 
     assertThat(live.isEnforceImmutability()).isFalse();
     assertThat(live.isEnforceEncodability()).isFalse();
     assertThat(checked.isEnforceImmutability()).isTrue();
+  }
+
+  @Test
+  void aJobOnTheDirectRunnerReturnsFromRunOnceStartedSoTheCommandCanWatchIt() {
+    List<String> args = List.of("--runner=DirectRunner");
+    DirectOptions live = BeamArgs.parse(args, "run").as(DirectOptions.class);
+    Runners.prepareLive(live, args);
+    DirectOptions backfill = BeamArgs.parse(args, "backfill").as(DirectOptions.class);
+    Runners.prepareBackfill(backfill);
+
+    assertThat(live.isBlockOnRun()).isFalse();
+    assertThat(backfill.isBlockOnRun()).isFalse();
+    assertThat(backfill.isEnforceImmutability()).isTrue();
   }
 
   @Test

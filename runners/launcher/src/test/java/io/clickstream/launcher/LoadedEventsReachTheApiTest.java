@@ -54,7 +54,7 @@ class LoadedEventsReachTheApiTest {
     api.start();
     client = new DemoApi(api.port(), TOKEN);
     pipeline = ClickstreamPipeline.run(PipelineOptionsFactory.fromArgs(
-        "--runner=DirectRunner", "--hbaseZk=" + hbase.zk(), "--redisUrl=" + redis.url(),
+        "--runner=DirectRunner", "--blockOnRun=false", "--hbaseZk=" + hbase.zk(), "--redisUrl=" + redis.url(),
         "--readFromMillis=" + (System.currentTimeMillis() - 60_000)).as(ClickstreamOptions.class));
   }
 

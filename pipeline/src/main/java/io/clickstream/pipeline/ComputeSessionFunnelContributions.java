@@ -1,0 +1,124 @@
+package io.clickstream.pipeline;
+
+import io.clickstream.core.Event;
+import io.clickstream.core.funnel.FunnelDefinition;
+import io.clickstream.core.funnel.FunnelEvaluator;
+import io.clickstream.core.funnel.FunnelResult;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * Computes what one session firing contributes to the results of every session-scope funnel that
+ * covers it (docs/funnels.md): live, the sessions from a version's live_from on; in a backfill, one
+ * version's sessions in the backfilled range and before its live_from ({@link FunnelCoverage}).
+ */
+public class ComputeSessionFunnelContributions
+    extends PTransform<PCollection<Session>, PCollection<SessionContribution>> {
+
+  private final FunnelCatalog funnels;
+  private final FunnelCoverage coverage;
+
+  private ComputeSessionFunnelContributions(FunnelCatalog funnels, FunnelCoverage coverage) {
+    this.funnels = funnels;
+    this.coverage = coverage;
+  }
+
+  /** The live job: every session-scope funnel from its live_from on. */
+  public static ComputeSessionFunnelContributions live(FunnelCatalog funnels) {
+    return new ComputeSessionFunnelContributions(funnels, FunnelCoverage.LIVE);
+  }
+
+  /**
+   * A backfill: one funnel's results, for sessions starting in [from, to) and before live_from, sealed
+   * if they end at or before {@code finishedBy}.
+   */
+  public static ComputeSessionFunnelContributions backfill(FunnelDefinition funnel, long fromMillis, long toMillis,
+      long finishedBy) {
+    return new ComputeSessionFunnelContributions(FunnelCatalog.of(List.of(funnel)),
+        FunnelCoverage.backfill(fromMillis, toMillis, finishedBy));
+  }
+
+  @Override
+  public PCollection<SessionContribution> expand(PCollection<Session> sessions) {
+    return sessions
+        .apply("FunnelResultsPerSession", ParDo.of(new FunnelContributionFn(funnels, coverage)))
+        .setCoder(SessionContributionCoder.of());
+  }
+
+  /**
+   * The contribution of one session to a session-scope funnel's results: its result (if any)
+   * counted in the minute of its step-1 event, by the session's first touch.
+   */
+  public static SessionContribution funnelContributionOf(FunnelDefinition f, String namespace, String userId,
+      long start, long end, boolean closed, boolean last, List<Event> session) {
+    Map<String, Long> counts = new HashMap<>();
+    Optional<FunnelResult> result = FunnelEvaluator.evaluateSession(f, session);
+    result.ifPresent(r -> FunnelCounts.add(counts, f, r, session.get(0), r.reached() == f.stepCount()
+        ? FunnelCounts.Status.COMPLETE : closed ? FunnelCounts.Status.DROPPED : FunnelCounts.Status.IN_PROGRESS));
+    long version = SessionContribution.versionOf(session.size(), closed);
+    return new SessionContribution(namespace, userId, start, end, version, last, counts, Map.of(), Map.of());
+  }
+
+  static final class FunnelContributionFn extends DoFn<Session, SessionContribution> {
+    private final FunnelCatalog funnels;
+    private final FunnelCoverage coverage;
+
+    FunnelContributionFn(FunnelCatalog funnels, FunnelCoverage coverage) {
+      this.funnels = funnels;
+      this.coverage = coverage;
+    }
+
+    @ProcessElement
+    public void process(@Element Session session, OutputReceiver<SessionContribution> out) {
+      for (FunnelDefinition f : funnels.current()) {
+        if (f.scope() != FunnelDefinition.Scope.SESSION) {
+          continue;
+        }
+        try {
+          contribute(f, session, out);
+        } catch (RuntimeException e) {
+          // One broken definition must not stop the others (AFunnelThatThrowsIsContainedTest).
+          funnels.markFailed(f, e);
+        }
+      }
+    }
+
+    private void contribute(FunnelDefinition f, Session session, OutputReceiver<SessionContribution> out) {
+      String user = session.userId();
+      List<Event> events = session.events();
+      long start = session.startMillis();
+      long end = session.endMillis();
+      boolean closed = session.closed();
+      boolean last = session.last();
+      // The version grows with every event seen, counted or set aside by the caps (docs/pipeline.md).
+      int seen = session.eventsSeen();
+      if (coverage.covers(f, start)) {
+        if (!FunnelCounts.touches(f, events)) {
+          return;
+        }
+        if (coverage.finished(end)) {
+          out.output(funnelContributionOf(f, coverage.namespace(f), user, start, end, closed, last, events)
+              .withVersion(SessionContribution.versionOf(seen, closed)));
+        } else {
+          if (last) {
+            FunnelCoverage.OPEN.inc();
+          }
+          out.output(funnelContributionOf(f, coverage.namespace(f), user, start, end, false, false, events)
+              .withVersion(SessionContribution.versionOf(seen, false)));
+        }
+      } else if (coverage.live() && events.get(events.size() - 1).timestampMillis() >= f.liveFromMillis()
+          && FunnelCounts.touches(f, events)) {
+        // A late earlier event moved the session's start before live_from: it belongs to the
+        // backfill now, so whatever the live path counted for it is retracted.
+        out.output(new SessionContribution(coverage.namespace(f), user, start, end,
+            SessionContribution.versionOf(seen, closed), last, Map.of(), Map.of(), Map.of()));
+      }
+    }
+  }
+}

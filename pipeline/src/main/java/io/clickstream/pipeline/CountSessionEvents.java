@@ -1,0 +1,80 @@
+package io.clickstream.pipeline;
+
+import io.clickstream.core.Dimension;
+import io.clickstream.core.Event;
+import io.clickstream.core.RedisKeys;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * Computes what one session firing contributes to the event counts (docs/redis-keys.md): events by
+ * name and by name x each dimension, sessions started by first touch in the minute of the first event,
+ * conversions by first touch in the minute of the conversion, and the catalog's totals and first and
+ * last seen.
+ */
+public class CountSessionEvents extends PTransform<PCollection<Session>, PCollection<SessionContribution>> {
+
+  @Override
+  public PCollection<SessionContribution> expand(PCollection<Session> sessions) {
+    return sessions
+        .apply("CountEventsPerSession", ParDo.of(new CountFn()))
+        .setCoder(SessionContributionCoder.of());
+  }
+
+  /** The contribution of one session's events (distinct, in session order) to the event counts. */
+  public static SessionContribution contributionOf(
+      String userId, long start, long end, boolean closed, boolean last, List<Event> session) {
+    long version = SessionContribution.versionOf(session.size(), closed);
+    Map<String, Long> counts = new HashMap<>();
+    Map<String, Long> firstSeen = new HashMap<>();
+    Map<String, Long> lastSeen = new HashMap<>();
+    Event firstTouch = session.get(0);
+    addByFirstTouch(counts, RedisKeys.METRIC_SESSIONS, minuteOf(firstTouch.timestampMillis()), firstTouch);
+    for (Event e : session) {
+      long minute = minuteOf(e.timestampMillis());
+      String metric = RedisKeys.eventMetric(e.name());
+      add(counts, RedisKeys.counts(metric, RedisKeys.DIM_ALL, minute), RedisKeys.ALL);
+      for (Dimension d : Dimension.values()) {
+        add(counts, RedisKeys.counts(metric, d.wireName(), minute), Dimension.valueOrNone(e.dimension(d)));
+      }
+      add(counts, RedisKeys.CATALOG_TOTAL, e.name());
+      firstSeen.merge(e.name(), e.timestampMillis(), Math::min);
+      lastSeen.merge(e.name(), e.timestampMillis(), Math::max);
+      if (e.conversion() != null) {
+        addByFirstTouch(counts, RedisKeys.conversionMetric(e.conversion()), minute, firstTouch);
+      }
+    }
+    return new SessionContribution(RedisKeys.NAMESPACE_EVENTS, userId, start, end, version, last, counts, firstSeen, lastSeen);
+  }
+
+  private static void addByFirstTouch(Map<String, Long> counts, String metric, long minute, Event firstTouch) {
+    add(counts, RedisKeys.counts(metric, RedisKeys.DIM_ALL, minute), RedisKeys.ALL);
+    for (Dimension d : Dimension.values()) {
+      add(counts, RedisKeys.counts(metric, d.wireName(), minute), Dimension.valueOrNone(firstTouch.dimension(d)));
+    }
+  }
+
+  private static void add(Map<String, Long> counts, String key, String field) {
+    FunnelCounts.increment(counts, key, field);
+  }
+
+  private static long minuteOf(long millis) {
+    return Math.floorDiv(millis, 60_000L);
+  }
+
+  static final class CountFn extends DoFn<Session, SessionContribution> {
+    @ProcessElement
+    public void process(@Element Session session, OutputReceiver<SessionContribution> out) {
+      boolean closed = session.closed();
+      // The version grows with every event seen, counted or set aside by the caps (docs/pipeline.md).
+      out.output(contributionOf(session.userId(), session.startMillis(), session.endMillis(), closed, session.last(),
+          session.events())
+          .withVersion(SessionContribution.versionOf(session.eventsSeen(), closed)));
+    }
+  }
+}
