@@ -3,6 +3,7 @@ package io.clickstream.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clickstream.core.EventTable;
+import io.clickstream.core.HBaseQuorum;
 import io.clickstream.core.generator.JourneyGenerator;
 import io.clickstream.launcher.Analytics;
 import io.clickstream.launcher.EmbeddedHBase;
@@ -22,8 +23,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.hbase.HBaseConfiguration;
-import org.apache.hadoop.hbase.HConstants;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.BufferedMutator;
 import org.apache.hadoop.hbase.client.Connection;
@@ -223,10 +222,7 @@ public final class LoadBenchmark {
 
   /** The floor: a plain BufferedMutator loop, with only the JSON parsing needed to find the row key. */
   private void raw(Path file) throws IOException {
-    Configuration conf = HBaseConfiguration.create();
-    String[] hp = hbase.zk().split(":");
-    conf.set(HConstants.ZOOKEEPER_QUORUM, hp[0]);
-    conf.set(HConstants.ZOOKEEPER_CLIENT_PORT, hp[1]);
+    Configuration conf = HBaseQuorum.parse(hbase.zk()).configuration();
     ObjectMapper mapper = new ObjectMapper();
     try (Connection connection = ConnectionFactory.createConnection(conf);
         BufferedMutator mutator = connection.getBufferedMutator(EventTable.NAME);

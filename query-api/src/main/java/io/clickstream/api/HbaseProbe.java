@@ -1,6 +1,7 @@
 package io.clickstream.api;
 
 import io.clickstream.core.EventTable;
+import io.clickstream.core.HBaseQuorum;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +12,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.hbase.HBaseConfiguration;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
@@ -54,8 +54,7 @@ final class HbaseProbe implements AutoCloseable {
       worker = null;
       return;
     }
-    conf = HBaseConfiguration.create();
-    conf.set("hbase.zookeeper.quorum", zookeeper);
+    conf = HBaseQuorum.parse(zookeeper).configuration();
     conf.setInt("hbase.client.retries.number", 1);
     conf.setInt("zookeeper.recovery.retry", 0);
     conf.setInt("zookeeper.session.timeout", CLIENT_TIMEOUT_MS);

@@ -1,5 +1,6 @@
 package io.clickstream.pipeline.io;
 
+import io.clickstream.core.HBaseQuorum;
 import io.clickstream.core.EventTable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -160,7 +161,7 @@ final class EventsUnboundedSource extends UnboundedSource<EventRow, EventsCheckp
 
   @Override
   public void validate() {
-    ReadEventsFromHBase.parseQuorum(settings.hbaseZk());
+    HBaseQuorum.parse(settings.hbaseZk());
   }
 
   @Override

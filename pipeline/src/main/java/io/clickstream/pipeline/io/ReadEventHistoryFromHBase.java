@@ -1,6 +1,7 @@
 package io.clickstream.pipeline.io;
 
 import io.clickstream.core.EventTable;
+import io.clickstream.core.HBaseQuorum;
 import org.apache.beam.sdk.io.hbase.HBaseIO;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -30,7 +31,7 @@ public final class ReadEventHistoryFromHBase extends PTransform<PBegin, PCollect
   public PCollection<EventRow> expand(PBegin input) {
     return input
         .apply("ScanEventsTable", HBaseIO.read()
-            .withConfiguration(ReadEventsFromHBase.hbaseConfiguration(hbaseZk))
+            .withConfiguration(HBaseQuorum.parse(hbaseZk).configuration())
             .withTableId(EventTable.NAME.getNameAsString())
             .withScan(new Scan().addColumn(EventTable.FAMILY, EventTable.JSON).readVersions(1)))
         .apply("ToEventRows", MapElements.into(TypeDescriptor.of(EventRow.class)).via(ReadEventHistoryFromHBase::toRow))

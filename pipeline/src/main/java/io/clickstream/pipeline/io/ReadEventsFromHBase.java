@@ -1,5 +1,6 @@
 package io.clickstream.pipeline.io;
 
+import io.clickstream.core.HBaseQuorum;
 import io.clickstream.pipeline.io.EventsUnboundedSource.Settings;
 import java.util.List;
 import java.util.Objects;
@@ -10,8 +11,8 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TimestampedValue;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.hbase.HBaseConfiguration;
+
+
 import org.joda.time.Duration;
 
 /**
@@ -48,7 +49,7 @@ public final class ReadEventsFromHBase extends PTransform<PBegin, PCollection<Ev
 
   /** Reads from the HBase cluster whose ZooKeeper quorum is {@code hbaseZk} ("host:port"). */
   public static ReadEventsFromHBase from(String hbaseZk) {
-    parseQuorum(hbaseZk);
+    HBaseQuorum.parse(hbaseZk);
     return new ReadEventsFromHBase(
         new Settings(
             hbaseZk,
@@ -147,33 +148,5 @@ public final class ReadEventsFromHBase extends PTransform<PBegin, PCollection<Ev
       throw new IllegalArgumentException(what + " must not be negative, got " + d);
     }
     return d.getMillis();
-  }
-
-  /** "host:port" or "h1,h2,h3:port" -> {hosts, port}; the port defaults to 2181. */
-  static String[] parseQuorum(String hbaseZk) {
-    Objects.requireNonNull(hbaseZk, "hbaseZk");
-    String s = hbaseZk.trim();
-    if (s.isEmpty()) {
-      throw new IllegalArgumentException("hbaseZk must be host:port, got an empty string");
-    }
-    int colon = s.lastIndexOf(':');
-    if (colon < 0) {
-      return new String[] {s, "2181"};
-    }
-    String hosts = s.substring(0, colon);
-    String port = s.substring(colon + 1);
-    if (hosts.isEmpty() || !port.matches("\\d{1,5}")) {
-      throw new IllegalArgumentException("hbaseZk must be host:port, got '" + hbaseZk + "'");
-    }
-    return new String[] {hosts, port};
-  }
-
-  /** HBase client configuration for the quorum: quorum hosts + client port. */
-  public static Configuration hbaseConfiguration(String hbaseZk) {
-    String[] hostsAndPort = parseQuorum(hbaseZk);
-    Configuration conf = HBaseConfiguration.create();
-    conf.set("hbase.zookeeper.quorum", hostsAndPort[0]);
-    conf.set("hbase.zookeeper.property.clientPort", hostsAndPort[1]);
-    return conf;
   }
 }

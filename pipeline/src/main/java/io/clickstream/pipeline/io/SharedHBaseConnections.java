@@ -1,5 +1,6 @@
 package io.clickstream.pipeline.io;
 
+import io.clickstream.core.HBaseQuorum;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -47,7 +48,7 @@ final class SharedHBaseConnections {
   static synchronized Connection acquire(String hbaseZk) throws IOException {
     Shared shared = BY_QUORUM.get(hbaseZk);
     if (shared == null || shared.connection.isClosed()) {
-      shared = new Shared(ConnectionFactory.createConnection(ReadEventsFromHBase.hbaseConfiguration(hbaseZk)));
+      shared = new Shared(ConnectionFactory.createConnection(HBaseQuorum.parse(hbaseZk).configuration()));
       BY_QUORUM.put(hbaseZk, shared);
     }
     if (shared.pendingClose != null) {

@@ -147,7 +147,7 @@ final class DemoCommand implements Callable<Integer> {
       DataDir.checkFlinkOptions(options, beamArgs);
     }
     if (hbaseZk != null) {
-      HBaseConnections.hostPort(hbaseZk);
+      HBaseConnections.quorum(hbaseZk);
     }
     checkPortFree(bind, port, "pass --port N, or --port 0 for a free one");
     DataDir.Ports ports = keep == null ? DataDir.Ports.ANY : DataDir.ports(keep);

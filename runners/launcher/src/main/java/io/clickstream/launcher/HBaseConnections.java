@@ -1,6 +1,7 @@
 package io.clickstream.launcher;
 
 import io.clickstream.core.EventTable;
+import io.clickstream.core.HBaseQuorum;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -12,7 +13,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.hbase.HBaseConfiguration;
 import org.apache.hadoop.hbase.HConstants;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.Connection;
@@ -26,22 +26,13 @@ final class HBaseConnections {
 
   private HBaseConnections() {}
 
-  /** Parses {@code host:port}; a missing or malformed port is the user's error. */
-  static String[] hostPort(String zk) {
-    int colon = zk.lastIndexOf(':');
-    if (colon <= 0 || colon == zk.length() - 1) {
-      throw new UserError("--hbase-zk: expected host:port (ZooKeeper of the HBase cluster), got '" + zk + "'");
-    }
-    String port = zk.substring(colon + 1);
+  /** Parses {@code host:port} ({@link HBaseQuorum}); a missing or malformed port is the user's error. */
+  static HBaseQuorum quorum(String zk) {
     try {
-      int p = Integer.parseInt(port);
-      if (p < 1 || p > 65535) {
-        throw new NumberFormatException();
-      }
-    } catch (NumberFormatException e) {
-      throw new UserError("--hbase-zk: '" + port + "' is not a port number in '" + zk + "'");
+      return HBaseQuorum.parse(zk);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--hbase-zk: " + e.getMessage());
     }
-    return new String[] {zk.substring(0, colon), port};
   }
 
   /**
@@ -49,11 +40,13 @@ final class HBaseConnections {
    * the HBase client would retry for its whole timeout.
    */
   static void checkReachable(String zk) {
-    String[] hp = hostPort(zk);
+    HBaseQuorum quorum = quorum(zk);
+    // The first host of a quorum is enough to tell a wrong address from a right one.
+    String host = quorum.hosts().split(",")[0];
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(hp[0], Integer.parseInt(hp[1])), 5_000);
+      socket.connect(new InetSocketAddress(host, quorum.port()), 5_000);
     } catch (UnknownHostException e) {
-      throw new UserError("cannot reach HBase at " + zk + ": unknown host " + hp[0]);
+      throw new UserError("cannot reach HBase at " + zk + ": unknown host " + host);
     } catch (IOException e) {
       throw new UserError("cannot reach HBase at " + zk + ": " + e.getMessage()
           + " (is HBase running? is " + zk + " its ZooKeeper?)");
@@ -61,10 +54,7 @@ final class HBaseConnections {
   }
 
   static Configuration configuration(String zk) {
-    String[] hp = hostPort(zk);
-    Configuration conf = HBaseConfiguration.create();
-    conf.set(HConstants.ZOOKEEPER_QUORUM, hp[0]);
-    conf.set(HConstants.ZOOKEEPER_CLIENT_PORT, hp[1]);
+    Configuration conf = quorum(zk).configuration();
     // Fail within about a minute when nothing answers, rather than retrying for many minutes.
     conf.setInt(HConstants.HBASE_CLIENT_RETRIES_NUMBER, 6);
     conf.setInt("zookeeper.recovery.retry", 2);
