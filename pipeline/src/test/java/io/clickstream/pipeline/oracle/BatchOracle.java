@@ -118,6 +118,8 @@ public final class BatchOracle {
       }
     }
 
+    // A late copy of a row that was also read on time is a rewrite: the first copy is the event.
+    lateById.keySet().removeAll(byId.keySet());
     Map<String, List<Event>> byUser = new HashMap<>();
     for (Event e : byId.values()) {
       byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
