@@ -67,8 +67,8 @@ final class RedisBytesPerEventMinute {
       long expireAt = (minute + 1) * 60_000 + RETENTION_MILLIS;
       for (String name : NAMES) {
         String metric = RedisKeys.eventMetric(name);
-        String all = RedisKeys.counts(metric, RedisKeys.DIM_ALL, minute);
-        batch.hset(all, RedisKeys.ALL, "37");
+        String all = RedisKeys.counts(metric, RedisKeys.UNDIVIDED, minute);
+        batch.hset(all, RedisKeys.FIELD_TOTAL, "37");
         batch.pexpireAt(all, expireAt);
         for (Dimension d : Dimension.values()) {
           String key = RedisKeys.counts(metric, d.wireName(), minute);

@@ -21,7 +21,7 @@ import redis.clients.jedis.util.SafeEncoder;
 record RedisFootprint(long usedBytes, long keys, long bookkeepingKeys, long eventMinutes) {
 
   /** One event's undivided count hash for one minute: {@code cs:cnt:e.NAME:all:MINUTE}. */
-  private static final Pattern EVENT_MINUTE = Pattern.compile("cs:cnt:e\\.[^:]*:" + RedisKeys.DIM_ALL + ":\\d+");
+  private static final Pattern EVENT_MINUTE = Pattern.compile("cs:cnt:e\\.[^:]*:" + RedisKeys.UNDIVIDED + ":\\d+");
 
   /** Redis's memory in use by an empty database, measured right after a flush. */
   static long emptyBytes(JedisPooled redis) {

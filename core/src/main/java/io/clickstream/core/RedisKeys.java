@@ -12,10 +12,10 @@ import java.nio.charset.StandardCharsets;
 public final class RedisKeys {
 
   public static final String PREFIX = "cs:";
-  /** The field of a count hash that holds the total when a count is not broken down. */
-  public static final String ALL = "all";
-  /** The "dimension" of an undivided count. */
-  public static final String DIM_ALL = "all";
+  /** The field of an undivided count's hash, which holds its total. */
+  public static final String FIELD_TOTAL = "all";
+  /** The dimension part of an undivided count's key ({@code cs:cnt:{metric}:all:{minute}}). */
+  public static final String UNDIVIDED = "all";
 
   public static final String METRIC_SESSIONS = "sessions";
   public static final String METRIC_MICRO = "micro";
@@ -71,7 +71,7 @@ public final class RedisKeys {
 
   /**
    * The hash holding one minute of one metric by one dimension: field = dimension value as the event
-   * carried it (or {@link #ALL} when {@code dimension} is {@link #DIM_ALL}), value = count.
+   * carried it (or {@link #FIELD_TOTAL} when {@code dimension} is {@link #UNDIVIDED}), value = count.
    */
   public static String counts(String metric, String dimension, long epochMinute) {
     return PREFIX + "cnt:" + metric + ":" + dimension + ":" + epochMinute;

@@ -21,10 +21,10 @@ class RedisKeysTest {
         "\u00e9", "e\u0301", "sessions", "micro");
     Set<String> keys = new HashSet<>();
     for (String n : names) {
-      keys.add(RedisKeys.counts(RedisKeys.eventMetric(n), RedisKeys.DIM_ALL, 1));
+      keys.add(RedisKeys.counts(RedisKeys.eventMetric(n), RedisKeys.UNDIVIDED, 1));
     }
-    keys.add(RedisKeys.counts(RedisKeys.METRIC_SESSIONS, RedisKeys.DIM_ALL, 1));
-    keys.add(RedisKeys.counts(RedisKeys.METRIC_MICRO, RedisKeys.DIM_ALL, 1));
+    keys.add(RedisKeys.counts(RedisKeys.METRIC_SESSIONS, RedisKeys.UNDIVIDED, 1));
+    keys.add(RedisKeys.counts(RedisKeys.METRIC_MICRO, RedisKeys.UNDIVIDED, 1));
     assertThat(keys).hasSize(names.size() + 2);
   }
 }

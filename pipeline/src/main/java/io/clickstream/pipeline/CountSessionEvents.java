@@ -38,7 +38,7 @@ public class CountSessionEvents extends PTransform<PCollection<Session>, PCollec
     for (Event e : session) {
       long minute = minuteOf(e.timestampMillis());
       String metric = RedisKeys.eventMetric(e.name());
-      add(counts, RedisKeys.counts(metric, RedisKeys.DIM_ALL, minute), RedisKeys.ALL);
+      add(counts, RedisKeys.counts(metric, RedisKeys.UNDIVIDED, minute), RedisKeys.FIELD_TOTAL);
       for (Dimension d : Dimension.values()) {
         add(counts, RedisKeys.counts(metric, d.wireName(), minute), Dimension.valueOrNone(e.dimension(d)));
       }
@@ -53,7 +53,7 @@ public class CountSessionEvents extends PTransform<PCollection<Session>, PCollec
   }
 
   private static void addByFirstTouch(Map<String, Long> counts, String metric, long minute, Event firstTouch) {
-    add(counts, RedisKeys.counts(metric, RedisKeys.DIM_ALL, minute), RedisKeys.ALL);
+    add(counts, RedisKeys.counts(metric, RedisKeys.UNDIVIDED, minute), RedisKeys.FIELD_TOTAL);
     for (Dimension d : Dimension.values()) {
       add(counts, RedisKeys.counts(metric, d.wireName(), minute), Dimension.valueOrNone(firstTouch.dimension(d)));
     }

@@ -154,7 +154,7 @@ class SessionContributionStoreTest {
       keeping.apply(List.of(session(false, recent), session(false, ancient)));
     }
 
-    String recentKey = RedisKeys.counts(RedisKeys.eventMetric("page_view"), RedisKeys.DIM_ALL, now / 60_000L);
+    String recentKey = RedisKeys.counts(RedisKeys.eventMetric("page_view"), RedisKeys.UNDIVIDED, now / 60_000L);
     long expiresAt = (now / 60_000L + 1) * 60_000L + retention;
     assertThat(redis.pttl(recentKey)).isBetween(expiresAt - System.currentTimeMillis() - 5_000, expiresAt - now);
     assertThat(redis.keys(RedisKeys.PREFIX + "cnt:*"))

@@ -83,8 +83,8 @@ public class SessionizeEventsTest implements Serializable {
         .addElements(at(first), at(first), at(event("e2", "u1", "page_view", minutes(1), "google")))
         .advanceWatermarkToInfinity();
 
-    String pageViews = RedisKeys.counts(RedisKeys.eventMetric("page_view"), RedisKeys.DIM_ALL, minute(0));
-    PAssert.that(summaries(events, pageViews, RedisKeys.ALL)).containsInAnyOrder(
+    String pageViews = RedisKeys.counts(RedisKeys.eventMetric("page_view"), RedisKeys.UNDIVIDED, minute(0));
+    PAssert.that(summaries(events, pageViews, RedisKeys.FIELD_TOTAL)).containsInAnyOrder(
         "u1 [0m,11m) v2 ON_TIME =1", "u1 [0m,11m) v2 LATE last =1");
     pipeline.run();
   }

@@ -35,7 +35,7 @@ final class CountsController {
     Buckets buckets = new Buckets(query.from(), query.to(), query.step(), query.tz());
     Map<String, long[]> sums = sumPerBucket(query, buckets);
     if (query.by() == null) {
-      sums.putIfAbsent(RedisKeys.ALL, new long[buckets.starts.size()]);
+      sums.putIfAbsent(RedisKeys.FIELD_TOTAL, new long[buckets.starts.size()]);
     }
     return new Counts(
         query.event(),
@@ -47,7 +47,7 @@ final class CountsController {
 
   /** Reads every minute hash of the range and adds each field's count into its bucket: key -> sums. */
   private Map<String, long[]> sumPerBucket(CountsQuery query, Buckets buckets) {
-    String dimension = query.by() == null ? RedisKeys.DIM_ALL : query.by().wireName();
+    String dimension = query.by() == null ? RedisKeys.UNDIVIDED : query.by().wireName();
     Map<String, long[]> sums = new HashMap<>();
     MinuteHashes.read(redis, buckets, minute -> RedisKeys.counts(query.metric(), dimension, minute), (minute, fields) -> {
       int bucket = buckets.bucketOfMinute[minute];

@@ -179,7 +179,7 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
 
   /** Adds {@code count} to a minute's undivided count of a metric. */
   void count(String metric, String minute, long count) {
-    count(metric, RedisKeys.DIM_ALL, RedisKeys.ALL, minute, count);
+    count(metric, RedisKeys.UNDIVIDED, RedisKeys.FIELD_TOTAL, minute, count);
   }
 
   static long epochMinute(String isoInstant) {

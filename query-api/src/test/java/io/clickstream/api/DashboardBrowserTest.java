@@ -90,7 +90,7 @@ class DashboardBrowserTest {
         api.redis().hincrBy(RedisKeys.counts(metric, Dimension.SOURCE.wireName(), minute), SOURCES.get(s), count);
         all += count;
       }
-      api.redis().hincrBy(RedisKeys.counts(metric, RedisKeys.DIM_ALL, minute), RedisKeys.ALL, all);
+      api.redis().hincrBy(RedisKeys.counts(metric, RedisKeys.UNDIVIDED, minute), RedisKeys.FIELD_TOTAL, all);
     }
   }
 

@@ -89,9 +89,9 @@ class ErrorResponsesTest {
 
   @Test
   void anUnexpectedFailureAnswers500WithoutInternals() {
-    api.redis().hset(RedisKeys.counts(RedisKeys.eventMetric("signup"), RedisKeys.DIM_ALL,
+    api.redis().hset(RedisKeys.counts(RedisKeys.eventMetric("signup"), RedisKeys.UNDIVIDED,
         ApiFixture.epochMinute("2024-05-01T10:00:00Z")),
-        RedisKeys.ALL, "not a number");
+        RedisKeys.FIELD_TOTAL, "not a number");
 
     ApiFixture.Reply reply = api.get("/api/counts?event=signup&from=2024-05-01T10:00:00Z&to=2024-05-01T10:01:00Z");
 

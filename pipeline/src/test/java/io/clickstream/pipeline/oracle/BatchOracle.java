@@ -240,7 +240,7 @@ public final class BatchOracle {
     for (Event e : session) {
       String metric = RedisKeys.eventMetric(e.name());
       long minute = e.timestampMillis() / 60_000L;
-      inc(counts, RedisKeys.counts(metric, RedisKeys.DIM_ALL, minute), RedisKeys.ALL);
+      inc(counts, RedisKeys.counts(metric, RedisKeys.UNDIVIDED, minute), RedisKeys.FIELD_TOTAL);
       inc(counts, RedisKeys.counts(metric, "source", minute), orNone(e.source()));
       inc(counts, RedisKeys.counts(metric, "partner", minute), orNone(e.partner()));
       inc(counts, RedisKeys.counts(metric, "campaign", minute), orNone(e.campaign()));
@@ -285,7 +285,7 @@ public final class BatchOracle {
 
   private static void countByFirstTouch(Map<String, Long> counts, String metric, long ts, Event firstTouch) {
     long minute = ts / 60_000L;
-    inc(counts, RedisKeys.counts(metric, RedisKeys.DIM_ALL, minute), RedisKeys.ALL);
+    inc(counts, RedisKeys.counts(metric, RedisKeys.UNDIVIDED, minute), RedisKeys.FIELD_TOTAL);
     inc(counts, RedisKeys.counts(metric, "source", minute), orNone(firstTouch.source()));
     inc(counts, RedisKeys.counts(metric, "partner", minute), orNone(firstTouch.partner()));
     inc(counts, RedisKeys.counts(metric, "campaign", minute), orNone(firstTouch.campaign()));

@@ -27,12 +27,15 @@ import picocli.CommandLine.HelpCommand;
     footer = {
       "",
       "Run `./analytics test` to build and run every test (handled by the script itself).",
-      "Exit codes: 0 success; 1 `load` rejected some lines; 2 usage error, or a server could not be reached."
+      "Exit codes: 0 success; 1 `load` rejected some lines, or the `run` or `backfill` job failed; 2 usage error, or a server could not be reached."
     })
 public final class Analytics implements Callable<Integer> {
 
   public static final int EXIT_OK = 0;
+  /** {@code load}: some lines were rejected (the others were written). */
   public static final int EXIT_REJECTED = 1;
+  /** {@code run}, {@code backfill}: the job ended in failure. The same code as a rejection: both are "done, but not all". */
+  public static final int EXIT_JOB_FAILED = 1;
   public static final int EXIT_ERROR = 2;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

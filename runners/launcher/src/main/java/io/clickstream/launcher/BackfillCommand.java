@@ -115,7 +115,7 @@ final class BackfillCommand implements Callable<Integer> {
     } while (state == null || !state.isTerminal());
     if (state != PipelineResult.State.DONE) {
       err.println("error: the backfill job ended " + state);
-      return Analytics.EXIT_REJECTED;
+      return Analytics.EXIT_JOB_FAILED;
     }
     if (counts) {
       long late = BackfillCounts.recordLateRowsCounted(options.getRedisUrl(), job, fromMillis, toMillis);

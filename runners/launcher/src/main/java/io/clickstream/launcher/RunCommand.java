@@ -91,7 +91,7 @@ final class RunCommand implements Callable<Integer> {
           err.println("error: the pipeline ended " + state);
           RunningPipeline.withdraw();
           Runtime.getRuntime().removeShutdownHook(hook);
-          return Analytics.EXIT_REJECTED;
+          return Analytics.EXIT_JOB_FAILED;
         }
         if (System.currentTimeMillis() - lastReport >= 10_000) {
           lastReport = System.currentTimeMillis();
