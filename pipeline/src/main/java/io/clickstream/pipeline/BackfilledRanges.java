@@ -39,7 +39,7 @@ public final class BackfilledRanges {
   static void claim(String redisUrl, String key, String what, long fromMillis, long toMillis, String value) {
     try (JedisPooled redis = new JedisPooled(URI.create(redisUrl))) {
       Object overlapped = redis.eval(CLAIM, List.of(key),
-          List.of(Long.toString(fromMillis), Long.toString(toMillis), value));
+          List.of(Long.toString(fromMillis), Long.toString(toMillis), field(fromMillis, toMillis), value));
       if (overlapped != null) {
         String range = overlapped.toString();
         int dash = range.indexOf('-', 1); // the first character may be a minus sign
@@ -66,7 +66,7 @@ public final class BackfilledRanges {
           return range
         end
       end
-      redis.call('HSETNX', KEYS[1], ARGV[1] .. '-' .. ARGV[2], ARGV[3])
+      redis.call('HSETNX', KEYS[1], ARGV[3], ARGV[4])
       return nil
       """;
 

@@ -1,10 +1,11 @@
 package io.clickstream.pipeline;
 
 import io.clickstream.core.RedisKeys;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -109,16 +110,16 @@ public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<S
 
     @ProcessElement
     public void process(@Element KV<String, CoGbkResult> user, OutputReceiver<SessionContribution> out) {
-      List<Session> live = new ArrayList<>();
-      user.getValue().getAll(LIVE).forEach(live::add);
+      // A user's live sessions are disjoint, so their starts tell them apart.
+      TreeMap<Long, Session> live = new TreeMap<>();
+      user.getValue().getAll(LIVE).forEach(s -> live.put(s.startMillis(), s));
       for (Session whole : user.getValue().getAll(WHOLE)) {
         if (whole.startMillis() < fromMillis || whole.startMillis() >= toMillis) {
           continue;
         }
         // Every on-time event is in the whole session holding its time, so a live session lies
         // inside exactly one whole session: the one its start falls in.
-        List<Session> inside = live.stream()
-            .filter(s -> s.startMillis() >= whole.startMillis() && s.startMillis() < whole.endMillis()).toList();
+        Collection<Session> inside = live.subMap(whole.startMillis(), true, whole.endMillis(), false).values();
         int late = whole.eventsSeen() - inside.stream().mapToInt(Session::eventsSeen).sum();
         if (late == 0) {
           continue;
@@ -132,7 +133,7 @@ public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<S
       }
     }
 
-    private static SessionContribution difference(Session whole, List<Session> inside) {
+    private static SessionContribution difference(Session whole, Collection<Session> inside) {
       SessionContribution all = contributionOf(whole);
       Map<String, Long> counts = new HashMap<>(all.counts());
       for (Session s : inside) {

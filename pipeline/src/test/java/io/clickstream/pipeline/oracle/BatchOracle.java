@@ -13,6 +13,7 @@ import io.clickstream.core.funnel.FunnelResultFields;
 import io.clickstream.pipeline.SessionContribution;
 import io.clickstream.pipeline.io.EventRow;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,17 +121,10 @@ public final class BatchOracle {
 
     // A late copy of a row that was also read on time is a rewrite: the first copy is the event.
     lateById.keySet().removeAll(byId.keySet());
-    Map<String, List<Event>> byUser = new HashMap<>();
-    for (Event e : byId.values()) {
-      byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
-    }
-    Map<String, List<Event>> allByUser = new HashMap<>();
-    for (Event e : byId.values()) {
-      allByUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
-    }
-    for (Event e : lateById.values()) {
-      allByUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
-    }
+    Map<String, List<Event>> byUser = byUser(byId.values());
+    List<Event> onTimeAndLate = new ArrayList<>(byId.values());
+    onTimeAndLate.addAll(lateById.values());
+    Map<String, List<Event>> allByUser = byUser(onTimeAndLate);
     Map<String, Long> counts = new TreeMap<>();
     Map<String, Long> firstSeen = new TreeMap<>();
     Map<String, Long> lastSeen = new TreeMap<>();
@@ -223,6 +217,14 @@ public final class BatchOracle {
       sessions.add(current);
     }
     return sessions;
+  }
+
+  private static Map<String, List<Event>> byUser(Collection<Event> events) {
+    Map<String, List<Event>> byUser = new HashMap<>();
+    for (Event e : events) {
+      byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
+    }
+    return byUser;
   }
 
   private static String key(Event e) {
