@@ -3,8 +3,10 @@ package io.clickstream.core;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.apache.hadoop.hbase.HConstants;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
+import org.apache.hadoop.hbase.client.ColumnFamilyDescriptor;
 import org.apache.hadoop.hbase.client.ColumnFamilyDescriptorBuilder;
 import org.apache.hadoop.hbase.client.CheckAndMutate;
 import org.apache.hadoop.hbase.client.Put;
@@ -16,7 +18,11 @@ import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
  * <p>Row key: {@code [salt][user_id UTF-8][0x00][event_id UTF-8]}, where salt is one byte derived from
  * the user id. The salt spreads writes over {@link #SALT_BUCKETS} pre-split regions; keeping the user
  * id right after it makes one user's history a single prefix scan; ending with the event id makes a
- * re-sent event overwrite its own row.
+ * re-sent event land in its own row, as a second version of it.
+ *
+ * <p>The family keeps every version of a row: a row's first write is its event, and every later one a
+ * rewrite that is dead-lettered (docs/data-model.md, "The rule"). With one version, HBase would drop
+ * the first write at the next flush, and which copy counts would depend on when it was read.
  */
 public final class EventTable {
 
@@ -89,9 +95,20 @@ public final class EventTable {
    */
   static final long MEMSTORE_FLUSH_BYTES = 1L << 20;
 
-  /** Creates the table pre-split on salt buckets, unless it exists. */
+  private static final ColumnFamilyDescriptor FAMILY_DESCRIPTOR =
+      ColumnFamilyDescriptorBuilder.newBuilder(FAMILY).setMaxVersions(HConstants.ALL_VERSIONS).build();
+
+  /**
+   * Creates the table pre-split on salt buckets, unless it exists; a table created when the family kept
+   * one version is altered to keep them all (versions already dropped stay dropped).
+   */
   public static void createIfMissing(Admin admin) throws IOException {
     if (admin.tableExists(NAME)) {
+      ColumnFamilyDescriptor existing = admin.getDescriptor(NAME).getColumnFamily(FAMILY);
+      if (existing != null && existing.getMaxVersions() != HConstants.ALL_VERSIONS) {
+        admin.modifyColumnFamily(NAME, ColumnFamilyDescriptorBuilder.newBuilder(existing)
+            .setMaxVersions(HConstants.ALL_VERSIONS).build());
+      }
       return;
     }
     byte[][] splits = new byte[SALT_BUCKETS - 1][];
@@ -101,7 +118,7 @@ public final class EventTable {
     admin.createTable(
         TableDescriptorBuilder.newBuilder(NAME)
             .setMemStoreFlushSize(MEMSTORE_FLUSH_BYTES)
-            .setColumnFamily(ColumnFamilyDescriptorBuilder.newBuilder(FAMILY).setMaxVersions(1).build())
+            .setColumnFamily(FAMILY_DESCRIPTOR)
             .build(),
         splits);
   }

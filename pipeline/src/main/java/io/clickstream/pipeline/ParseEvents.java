@@ -21,7 +21,8 @@ import org.joda.time.Instant;
 /**
  * Turns raw HBase rows into events stamped with their event time. Rows that are not valid events,
  * that claim to be from more than five minutes after they were written, or that arrive later than
- * the allowed lateness go to {@link #DEAD_LETTERS} with the reason, and are counted.
+ * the allowed lateness go to {@link #DEAD_LETTERS} with the reason, and are counted; so do rewrites,
+ * the later writes of a row whose first write is its event.
  *
  * <p>Both time rules compare event time with the cell's write time, not the wall clock, so the
  * verdict on a row is the same on every run and on every runner, and an oracle can reproduce it.
@@ -79,6 +80,12 @@ public class ParseEvents extends PTransform<PCollection<EventRow>, PCollectionTu
    * a row the live read sets aside is set aside by every other reader too (the user history).
    */
   public static Verdict verdict(EventRow row, SessionSettings settings) {
+    if (row.rewrite()) {
+      // Whatever it holds: counting it would count the row twice, or change an event already counted.
+      return new Verdict(null, DeadLetter.Kind.REWRITTEN, "the row was written before, at an earlier write time:"
+          + " its first write is the event, and a rewrite (written " + Instant.ofEpochMilli(row.writeTimeMillis())
+          + ") is not counted");
+    }
     if (row.notText() != null) {
       return new Verdict(null, DeadLetter.Kind.INVALID, row.notText());
     }
@@ -107,6 +114,7 @@ public class ParseEvents extends PTransform<PCollection<EventRow>, PCollectionTu
     private final Counter invalid = Metrics.counter(ParseEvents.class, "dead_letter_invalid");
     private final Counter future = Metrics.counter(ParseEvents.class, "dead_letter_future");
     private final Counter late = Metrics.counter(ParseEvents.class, "dead_letter_late");
+    private final Counter rewritten = Metrics.counter(ParseEvents.class, "dead_letter_rewritten");
 
     ParseFn(SessionSettings settings) {
       this.settings = settings;
@@ -134,6 +142,7 @@ public class ParseEvents extends PTransform<PCollection<EventRow>, PCollectionTu
       reject(out, row, verdict.kind(), verdict.reason());
       switch (verdict.kind()) {
         case FUTURE -> future.inc();
+        case REWRITTEN -> rewritten.inc();
         case LATE -> {
           late.inc();
           out.get(LATE).outputWithTimestamp(verdict.event(), new Instant(verdict.event().timestampMillis()));

@@ -13,28 +13,30 @@ import org.apache.hadoop.hbase.Cell;
 
 /**
  * One cell of the events table as read: the row key, the region-server write time of the cell, the
- * raw JSON, and why its bytes are not text, if they are not.
+ * raw JSON, why its bytes are not text, if they are not, and whether the row had been written before.
  *
  * <p>Equality is over the contents of the row key (not the array identity), the write time, the
- * JSON and the problem. The same event written twice yields two rows that differ in
- * {@code writeTimeMillis}.
+ * JSON, the problem and the flag. The same event written twice yields two cells that differ in
+ * {@code writeTimeMillis}: the first is the event, the second a rewrite (docs/data-model.md).
  *
  * @param json the cell's text; where its bytes are not UTF-8, with U+FFFD in their place, for show
  * @param notText null, or why the bytes are not UTF-8 (such a row is refused as invalid: decoded
  *     leniently, two different rows could become one event)
+ * @param rewrite whether the row has an older cell: then this one is not the event, whatever it holds
  */
-public record EventRow(byte[] rowKey, long writeTimeMillis, String json, String notText) implements Serializable {
+public record EventRow(byte[] rowKey, long writeTimeMillis, String json, String notText, boolean rewrite)
+    implements Serializable {
 
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   public EventRow {
     Objects.requireNonNull(rowKey, "rowKey");
     Objects.requireNonNull(json, "json");
   }
 
-  /** A row whose value is text. */
+  /** The first write of a row whose value is text. */
   public EventRow(byte[] rowKey, long writeTimeMillis, String json) {
-    this(rowKey, writeTimeMillis, json, null);
+    this(rowKey, writeTimeMillis, json, null, false);
   }
 
   /** The row {@code rowKey} as one of its cells holds it: every reader of the events table makes rows here. */
@@ -42,7 +44,12 @@ public record EventRow(byte[] rowKey, long writeTimeMillis, String json, String 
     return of(rowKey, cell.getTimestamp(), cell.getValueArray(), cell.getValueOffset(), cell.getValueLength());
   }
 
-  /** A row as read from HBase: its value decoded as strict UTF-8. */
+  /** This cell, known to be a later write of a row that was written before. */
+  public EventRow asRewrite() {
+    return new EventRow(rowKey, writeTimeMillis, json, notText, true);
+  }
+
+  /** A row's first write as read from HBase: its value decoded as strict UTF-8. */
   public static EventRow of(byte[] rowKey, long writeTimeMillis, byte[] value, int offset, int length) {
     CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -56,7 +63,7 @@ public record EventRow(byte[] rowKey, long writeTimeMillis, String json, String 
           ? "byte 0x" + HexFormat.of().toHexDigits(value[at]) + " at offset " + (at - offset)
           : "a sequence cut short at the end";
       return new EventRow(rowKey, writeTimeMillis, new String(value, offset, length, StandardCharsets.UTF_8),
-          "not UTF-8 text: " + where);
+          "not UTF-8 text: " + where, false);
     }
   }
 
@@ -66,19 +73,19 @@ public record EventRow(byte[] rowKey, long writeTimeMillis, String json, String 
         && writeTimeMillis == other.writeTimeMillis
         && Arrays.equals(rowKey, other.rowKey)
         && json.equals(other.json)
-        && Objects.equals(notText, other.notText);
+        && Objects.equals(notText, other.notText)
+        && rewrite == other.rewrite;
   }
 
   @Override
   public int hashCode() {
-    return 31 * (31 * (31 * Arrays.hashCode(rowKey) + Long.hashCode(writeTimeMillis)) + json.hashCode())
-        + Objects.hashCode(notText);
+    return Objects.hash(Arrays.hashCode(rowKey), writeTimeMillis, json, notText, rewrite);
   }
 
   @Override
   public String toString() {
     return "EventRow[rowKey=" + printable(rowKey) + ", writeTimeMillis=" + writeTimeMillis
-        + ", json=" + json + (notText == null ? "" : ", notText=" + notText) + "]";
+        + ", json=" + json + (notText == null ? "" : ", notText=" + notText) + (rewrite ? ", rewrite" : "") + "]";
   }
 
   /** The row key with the salt byte in hex and the rest as text ({@code 0x00} shown as '|'). */

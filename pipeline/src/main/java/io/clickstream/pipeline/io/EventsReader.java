@@ -6,6 +6,8 @@ import io.clickstream.pipeline.io.EventsCheckpointMark.Poll;
 import io.clickstream.pipeline.io.EventsUnboundedSource.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -36,9 +38,13 @@ import org.slf4j.LoggerFactory;
  * min(hi, now - readOverlap))} and prunes the set below it. Only cells at or past {@code C'} (the
  * overlap, which the next poll re-reads) enter the set; the scan position covers the others. So the
  * set, and every checkpoint mark, holds about {@code readOverlap} of writes however large a backlog
- * slice is. Results are pulled from the scanner lazily, one per {@link #advance()}, so a large slice
- * is never held in memory; C only moves once a poll is complete, and a checkpoint taken mid-poll
- * carries the scan position, so it is exact. A failed scan resumes from that position too.
+ * slice is. Rows are pulled from the scanner at most {@link #READ_AHEAD} ahead of what is emitted, so
+ * a large slice is never held in memory; C only moves once a poll is complete, and a checkpoint taken
+ * mid-poll carries the scan position, so it is exact. A failed scan resumes from that position too.
+ *
+ * <p>Every version of a row in the range is emitted, oldest first, each marked as the row's event (its
+ * first write) or a rewrite: a later cell of a row is always a rewrite, and the oldest is one if the
+ * row has a cell before C, which one batched existence check per read-ahead asks (docs/data-model.md).
  *
  * <p>Not thread-safe (Beam calls a reader from one thread at a time).
  */
@@ -46,6 +52,8 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventsReader.class);
   static final int SCAN_CACHING = 1000;
+  /** Rows read ahead of what is emitted, so that one request tells which of them were written before. */
+  static final int READ_AHEAD = 500;
   /** How long one advance() may keep starting back-to-back catch-up polls that find nothing. */
   private static final long MAX_EMPTY_CATCH_UP_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long RECORD_EVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -74,6 +82,10 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
   private boolean pollFoundAny;
   private long retryAtNanos;
   private @Nullable ResultScanner scanner;
+  /** Cells read ahead from the scan, not emitted yet, in scan order. */
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  /** The scan of range {@code pollRange} has no more rows: once {@link #pending} is empty, the next range. */
+  private boolean rangeScanned;
 
   // What the last finished poll told us.
   private boolean everPolled;
@@ -248,48 +260,85 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
         .withStartRow(range[0])
         .withStopRow(range[1])
         .addColumn(EventTable.FAMILY, EventTable.JSON)
-        .readVersions(1)
+        .readAllVersions()
         .setTimeRange(from, to);
   }
 
   /** The next cell of the current poll not emitted yet, or null once the poll is complete. */
   private @Nullable EventRow nextFromPoll() throws IOException {
     while (true) {
-      if (scanner == null) {
-        if (pollRange >= ranges.size()) {
-          finishPoll();
-          return null;
+      Pending next = pending.poll();
+      if (next != null) {
+        if (next.lastOfRow()) {
+          pollAfterRow = next.row();
         }
+        EventRow cell = next.cell();
+        if (cell == null) {
+          continue;
+        }
+        // A cell whose row has more to come enters the set whatever its time: a checkpoint taken now
+        // resumes the scan at this row, and must not emit the cell again.
+        if (!next.lastOfRow() || cell.writeTimeMillis() >= pollNextCompleteUpTo) {
+          emitted.add(new Emitted(next.row(), cell.writeTimeMillis())); // the next poll reads it again
+        }
+        pollFoundAny = true;
+        recording.cellEmitted();
+        return cell;
+      }
+      if (rangeScanned) {
+        closeScanner();
+        rangeScanned = false;
+        pollRange++;
+        pollAfterRow = null;
+      }
+      if (pollRange >= ranges.size()) {
+        finishPoll();
+        return null;
+      }
+      if (scanner == null) {
         Scan scan = scan(ranges.get(pollRange), completeUpTo, pollHi).setCaching(SCAN_CACHING);
         if (pollAfterRow != null) {
           scan.withStartRow(pollAfterRow, false);
         }
         scanner = table.getScanner(scan);
       }
+      readAhead();
+    }
+  }
+
+  /**
+   * Takes up to {@link #READ_AHEAD} rows from the scanner into {@link #pending}, each cell marked as
+   * the row's event or a rewrite. A row's cells in {@code [C, hi)} come oldest first; the oldest is the
+   * event unless the row was written before C, which one batched request asks for all of them.
+   */
+  private void readAhead() throws IOException {
+    List<Result> results = new ArrayList<>(READ_AHEAD);
+    while (results.size() < READ_AHEAD) {
       Result result = scanner.next();
       if (result == null) {
-        closeScanner();
-        pollRange++;
-        pollAfterRow = null;
-        continue;
+        rangeScanned = true;
+        break;
       }
-      byte[] row = result.getRow();
-      pollAfterRow = row;
-      Cell cell = result.getColumnLatestCell(EventTable.FAMILY, EventTable.JSON);
-      if (cell == null) {
-        continue;
+      results.add(result);
+    }
+    boolean[] writtenBefore = RowVersions.writtenBefore(table, results.stream().map(Result::getRow).toList(), completeUpTo);
+    for (int i = 0; i < results.size(); i++) {
+      byte[] row = results.get(i).getRow();
+      List<Cell> cells = RowVersions.oldestFirst(results.get(i));
+      List<EventRow> fresh = new ArrayList<>(1);
+      for (int c = 0; c < cells.size(); c++) {
+        Cell cell = cells.get(c);
+        if (!emitted.contains(new Emitted(row, cell.getTimestamp()))) {
+          EventRow read = EventRow.of(row, cell);
+          fresh.add(c > 0 || writtenBefore[i] ? read.asRewrite() : read);
+        }
       }
-      long writeTime = cell.getTimestamp();
-      Emitted cellId = new Emitted(row, writeTime);
-      if (emitted.contains(cellId)) {
-        continue;
+      if (fresh.isEmpty()) {
+        pending.add(new Pending(row, null, true));
       }
-      if (writeTime >= pollNextCompleteUpTo) {
-        emitted.add(cellId); // the next poll reads it again
+      for (int k = 0; k < fresh.size(); k++) {
+        pending.add(new Pending(row, fresh.get(k), k == fresh.size() - 1));
       }
-      pollFoundAny = true;
-      recording.cellEmitted();
-      return EventRow.of(row, cell);
     }
   }
 
@@ -345,7 +394,7 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
       lastFailureLogNanos = nowNanos;
     }
     retryAtNanos = nowNanos + TimeUnit.MILLISECONDS.toNanos(settings.pollIntervalMillis());
-    closeScanner();
+    dropReadAhead();
   }
 
   private void commitCompleteUpTo(long c) {
@@ -353,6 +402,13 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
       completeUpTo = c;
       emitted.headSet(new Emitted(new byte[0], c)).clear();
     }
+  }
+
+  /** The scan restarts after the last row emitted whole (the retry), so what was read ahead goes. */
+  private void dropReadAhead() {
+    pending.clear();
+    rangeScanned = false;
+    closeScanner();
   }
 
   private void closeScanner() {
@@ -412,7 +468,7 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
   public void close() throws IOException {
     closed = true;
     polling = false;
-    closeScanner();
+    dropReadAhead();
     if (table != null) {
       try {
         table.close();
@@ -426,6 +482,12 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
       connection = null;
     }
   }
+
+  /**
+   * A cell read ahead ({@code null} for a row whose cells were all emitted by an earlier poll), and
+   * whether it is the last of its row: only then does the scan position move past the row.
+   */
+  private record Pending(byte[] row, @Nullable EventRow cell, boolean lastOfRow) {}
 
   @Override
   public String toString() {

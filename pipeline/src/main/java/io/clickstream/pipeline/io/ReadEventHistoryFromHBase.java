@@ -8,12 +8,12 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptor;
-import org.apache.hadoop.hbase.client.Result;
 import org.apache.hadoop.hbase.client.Scan;
 
 /**
- * All of the events table as it is now, with Beam's bounded HBaseIO: the input of a backfill. Rows
- * come out exactly as the live read emits them, so the same transforms follow.
+ * All of the events table as it is now, with Beam's bounded HBaseIO: the input of a backfill. Each
+ * row comes out as its first write, exactly as the live read emits it, so the same transforms follow;
+ * rewrites, which the live read dead-letters, are left out.
  */
 public final class ReadEventHistoryFromHBase extends PTransform<PBegin, PCollection<EventRow>> {
 
@@ -33,12 +33,8 @@ public final class ReadEventHistoryFromHBase extends PTransform<PBegin, PCollect
         .apply("ScanEventsTable", HBaseIO.read()
             .withConfiguration(HBaseQuorum.parse(hbaseZk).configuration())
             .withTableId(EventTable.NAME.getNameAsString())
-            .withScan(new Scan().addColumn(EventTable.FAMILY, EventTable.JSON).readVersions(1)))
-        .apply("ToEventRows", MapElements.into(TypeDescriptor.of(EventRow.class)).via(ReadEventHistoryFromHBase::toRow))
+            .withScan(new Scan().addColumn(EventTable.FAMILY, EventTable.JSON).readAllVersions()))
+        .apply("TakeFirstWrites", MapElements.into(TypeDescriptor.of(EventRow.class)).via(RowVersions::firstWrite))
         .setCoder(EventRowCoder.of());
-  }
-
-  private static EventRow toRow(Result result) {
-    return EventRow.of(result.getRow(), result.getColumnLatestCell(EventTable.FAMILY, EventTable.JSON));
   }
 }

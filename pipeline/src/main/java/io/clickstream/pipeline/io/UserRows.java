@@ -23,8 +23,9 @@ public final class UserRows {
   private UserRows() {}
 
   /**
-   * The user's rows written at or after {@code fromWriteTime}, at most {@code maxRows} of them (in
-   * row key order, that is by event id, not by time).
+   * The user's rows first written at or after {@code fromWriteTime}, as their first writes, at most
+   * {@code maxRows} of them (in row key order, that is by event id, not by time). A row written before
+   * and rewritten since is left out: its event is older, and the rewrite is no event.
    */
   public static List<EventRow> scan(String hbaseZk, String user, long fromWriteTime, int maxRows)
       throws IOException {
@@ -34,12 +35,18 @@ public final class UserRows {
         ResultScanner scanner = table.getScanner(new Scan()
             .setRowPrefixFilter(EventTable.userPrefix(user))
             .addColumn(EventTable.FAMILY, EventTable.JSON)
-            .readVersions(1)
+            .readAllVersions()
             .setTimeRange(Math.max(0, fromWriteTime), HConstants.LATEST_TIMESTAMP)
             .setLimit(maxRows))) {
+      List<Result> results = new ArrayList<>();
+      scanner.forEach(results::add);
+      boolean[] writtenBefore = RowVersions.writtenBefore(table, results.stream().map(Result::getRow).toList(),
+          fromWriteTime);
       List<EventRow> rows = new ArrayList<>();
-      for (Result result : scanner) {
-        rows.add(EventRow.of(result.getRow(), result.getColumnLatestCell(EventTable.FAMILY, EventTable.JSON)));
+      for (int i = 0; i < results.size(); i++) {
+        if (!writtenBefore[i]) {
+          rows.add(RowVersions.firstWrite(results.get(i)));
+        }
       }
       return rows;
     } finally {

@@ -187,12 +187,12 @@ class ReadEventsFromHBaseReaderTest {
   }
 
   @Test
-  void aRewrittenRowIsReadAgainWithItsNewWriteTime() throws Exception {
+  void aRowWrittenAgainAfterItWasReadComesAgainMarkedAsARewrite() throws Exception {
     EventsUnboundedSource source = fastRead().source();
     try (EventsReader reader = source.createReader(options, null)) {
       byte[] key = write("rewriter", "e-1");
       List<EventRow> rows = new ArrayList<>(readUntil(reader, false, r -> r.size() >= 1, 30_000));
-      Thread.sleep(5); // a later region-server timestamp
+      Thread.sleep(700); // past the overlap: the reader learns of the first write from HBase, not from its own set
       write("rewriter", "e-1");
       rows.addAll(readUntil(reader, true, r -> r.size() >= 1, 30_000));
       rows.addAll(readFor(reader, 1_500));
@@ -200,8 +200,49 @@ class ReadEventsFromHBaseReaderTest {
       assertThat(rows).hasSize(2);
       assertThat(rows).allSatisfy(r -> assertThat(r.rowKey()).isEqualTo(key));
       assertThat(rows.get(1).writeTimeMillis()).isGreaterThan(rows.get(0).writeTimeMillis());
-      assertThat(rows.get(1).json()).isEqualTo(rows.get(0).json());
+      assertThat(rows).extracting(EventRow::rewrite).containsExactly(false, true);
     }
+  }
+
+  @Test
+  void writesOfOneRowReadInOnePollComeOldestFirstAndOnlyTheFirstIsTheEvent() throws Exception {
+    byte[] key = writeThrice("rewriter", "e-2");
+    try (EventsReader reader = fastRead().source().createReader(options, null)) {
+      List<EventRow> rows = startAndReadFor(reader, 1_500);
+
+      assertThat(rows).hasSize(3).allSatisfy(r -> assertThat(r.rowKey()).isEqualTo(key));
+      assertThat(rows).extracting(EventRow::writeTimeMillis).isSorted().doesNotHaveDuplicates();
+      assertThat(rows).extracting(EventRow::rewrite).containsExactly(false, true, true);
+    }
+  }
+
+  @Test
+  void aCheckpointBetweenTheWritesOfOneRowResumesWithNeitherRepeatNorGap() throws Exception {
+    writeThrice("rewriter", "e-3");
+    Thread.sleep(700); // past the overlap: only the scan position and the row's own cells say where the poll was
+    EventsUnboundedSource source = fastRead().source();
+    List<EventRow> rows = new ArrayList<>();
+    EventsCheckpointMark mark;
+    try (EventsReader first = source.createReader(options, null)) {
+      rows.addAll(readUntil(first, false, r -> r.size() >= 1, 30_000));
+      mark = roundTrip(source.getCheckpointMarkCoder(), first.getCheckpointMark());
+    }
+    assertThat(mark.emitted()).as("the cell emitted from a row not finished").hasSize(1);
+    try (EventsReader resumed = source.createReader(options, mark)) {
+      rows.addAll(startAndReadFor(resumed, 1_500));
+    }
+    assertThat(rows).extracting(EventRow::writeTimeMillis).isSorted().doesNotHaveDuplicates();
+    assertThat(rows).extracting(EventRow::rewrite).containsExactly(false, true, true);
+  }
+
+  /** Writes one row three times, each a little later, so the region server stamps three versions. */
+  private static byte[] writeThrice(String user, String eventId) throws InterruptedException {
+    byte[] key = write(user, eventId);
+    for (int i = 0; i < 2; i++) {
+      Thread.sleep(5);
+      write(user, eventId);
+    }
+    return key;
   }
 
   @Test

@@ -15,9 +15,12 @@ import io.clickstream.pipeline.io.EventRow;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -47,10 +50,23 @@ public final class BatchOracle {
 
   /**
    * What the oracle expects: counts as {@code key + "\n" + field -> n}, and the rows set aside (capped:
-   * events a session's caps left out).
+   * events a session's caps left out; rewritten: cells of a row after its first write).
    */
   public record Expected(Map<String, Long> counts, Map<String, Long> firstSeen, Map<String, Long> lastSeen,
-      int invalid, int future, int late, int capped) {}
+      int invalid, int future, int late, int capped, int rewritten) {
+
+    /** The dead letters by kind, as the pipeline's stream has them: kinds with none left out. */
+    public Map<String, Long> deadLetters() {
+      Map<String, Long> kinds = new TreeMap<>();
+      for (Map.Entry<String, Integer> kind : Map.of("invalid", invalid, "future", future, "late", late, "capped", capped,
+          "rewritten", rewritten).entrySet()) {
+        if (kind.getValue() > 0) {
+          kinds.put(kind.getKey(), (long) kind.getValue());
+        }
+      }
+      return kinds;
+    }
+  }
 
   public BatchOracle(long gapMillis, long allowedLatenessMillis, long outOfOrdernessMillis) {
     this(gapMillis, allowedLatenessMillis, outOfOrdernessMillis, DEFAULT_MAX_SESSION_EVENTS,
@@ -95,11 +111,25 @@ public final class BatchOracle {
     return compute(rows, funnels, fromMillis, toMillis);
   }
 
-  private Expected compute(List<EventRow> rows, List<FunnelDefinition> funnels, long fromMillis, long toMillis) {
+  /**
+   * {@code cells}: every cell of the events table, every version of every row (a cell given twice
+   * counts once). A row's first write is its event; its later cells are rewrites, set aside whatever
+   * they hold (docs/data-model.md, "The rule").
+   */
+  private Expected compute(List<EventRow> cells, List<FunnelDefinition> funnels, long fromMillis, long toMillis) {
+    Map<String, EventRow> firstWrites = new HashMap<>();
+    Set<String> distinctCells = new HashSet<>();
+    for (EventRow cell : cells) {
+      String row = HexFormat.of().formatHex(cell.rowKey());
+      distinctCells.add(row + "@" + cell.writeTimeMillis());
+      firstWrites.merge(row, cell, (a, b) -> a.writeTimeMillis() <= b.writeTimeMillis() ? a : b);
+    }
+    int rewritten = distinctCells.size() - firstWrites.size();
+    List<EventRow> rows = cells.stream().filter(c -> firstWrites.get(HexFormat.of().formatHex(c.rowKey())) == c).toList();
     int invalid = 0;
     int future = 0;
     int late = 0;
-    // An event is its user_id and event_id, as its row key is (docs/data-model.md).
+    // An event is its user_id and event_id (docs/data-model.md): rows under other keys may hold one.
     Map<String, Event> byId = new LinkedHashMap<>();
     Map<String, Event> lateById = new HashMap<>();
     for (EventRow row : rows) {
@@ -119,7 +149,7 @@ public final class BatchOracle {
       }
     }
 
-    // A late copy of a row that was also read on time is a rewrite: the first copy is the event.
+    // A late copy of an event that another row holds on time: the on-time copy is the event.
     lateById.keySet().removeAll(byId.keySet());
     Map<String, List<Event>> byUser = byUser(byId.values());
     List<Event> onTimeAndLate = new ArrayList<>(byId.values());
@@ -164,7 +194,7 @@ public final class BatchOracle {
         }
       }
     }
-    return new Expected(counts, firstSeen, lastSeen, invalid, future, late, capped);
+    return new Expected(counts, firstSeen, lastSeen, invalid, future, late, capped, rewritten);
   }
 
   /** A session's first events, in order, up to the count cap and short of the length cap. */

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.hbase.Cell;
 import org.apache.hadoop.hbase.client.BufferedMutator;
 import org.apache.hadoop.hbase.client.Put;
 import org.apache.hadoop.hbase.client.Result;
@@ -21,7 +22,10 @@ public final class EventsTable {
 
   private EventsTable() {}
 
-  /** Writes valid event lines, as {@code analytics load} does. */
+  /**
+   * Writes valid event lines with plain puts, as a producer using the HBase client would: a line sent
+   * again becomes a second version of its row, a rewrite (unless HBase stamps both in one millisecond).
+   */
   public static void write(List<String> lines) throws IOException {
     try (BufferedMutator mutator = SharedMiniHBase.connection().getBufferedMutator(EventTable.NAME)) {
       for (String line : lines) {
@@ -62,15 +66,17 @@ public final class EventsTable {
     writeRaw(jsons.stream().map(json -> json.getBytes(StandardCharsets.UTF_8)).toList());
   }
 
-  /** Every row with its latest cell: the oracle's input. */
+  /** Every cell of every row, every version of it: the oracle's input. */
   public static List<EventRow> scan() throws IOException {
-    List<EventRow> rows = new ArrayList<>();
+    List<EventRow> cells = new ArrayList<>();
     try (Table table = SharedMiniHBase.connection().getTable(EventTable.NAME);
-        ResultScanner scanner = table.getScanner(new Scan().addColumn(EventTable.FAMILY, EventTable.JSON))) {
+        ResultScanner scanner = table.getScanner(new Scan().addColumn(EventTable.FAMILY, EventTable.JSON).readAllVersions())) {
       for (Result result : scanner) {
-        rows.add(EventRow.of(result.getRow(), result.getColumnLatestCell(EventTable.FAMILY, EventTable.JSON)));
+        for (Cell cell : result.getColumnCells(EventTable.FAMILY, EventTable.JSON)) {
+          cells.add(EventRow.of(result.getRow(), cell));
+        }
       }
     }
-    return rows;
+    return cells;
   }
 }

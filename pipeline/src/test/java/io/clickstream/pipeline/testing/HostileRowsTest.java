@@ -11,7 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -30,15 +33,24 @@ class HostileRowsTest {
     List<Row> rows = new ArrayList<>(generator.next(2_000, now));
     rows.addAll(generator.rewrites(now));
 
+    Map<String, Row> originals = new HashMap<>();
+    rows.stream().filter(r -> r.kind() == HostileRows.Kind.ORIGINAL)
+        .forEach(r -> originals.put(HexFormat.of().formatHex(r.rowKey()), r));
     for (Row row : rows) {
       String json = new String(row.value(), StandardCharsets.UTF_8);
-      BatchOracle.Expected judged = new BatchOracle(10_000, LATENESS_MILLIS, 1_000)
-          .compute(List.of(new EventRow(row.rowKey(), now.toEpochMilli(), json)));
-      Verdict verdict = judged.invalid() == 1 ? Verdict.INVALID : judged.future() == 1 ? Verdict.FUTURE
-          : judged.late() == 1 ? Verdict.LATE : Verdict.COUNTED;
-      Verdict expected = row.verdict() == Verdict.DEDUPLICATED ? Verdict.COUNTED : row.verdict();
-      assertThat(verdict).as("%s (%s): %s", row.kind(), EventParser.parse(json).error(), shown(json)).isEqualTo(expected);
-      if (expected == Verdict.INVALID) {
+      List<EventRow> cells = new ArrayList<>();
+      Row original = row.kind() == HostileRows.Kind.DUPLICATE_WITH_OTHER_CONTENT
+          ? originals.get(HexFormat.of().formatHex(row.rowKey())) : null;
+      if (original != null) {
+        cells.add(new EventRow(row.rowKey(), now.toEpochMilli() - 1, new String(original.value(), StandardCharsets.UTF_8)));
+      }
+      cells.add(new EventRow(row.rowKey(), now.toEpochMilli(), json));
+      BatchOracle.Expected judged = new BatchOracle(10_000, LATENESS_MILLIS, 1_000).compute(cells);
+      Verdict verdict = judged.rewritten() == 1 ? Verdict.REWRITTEN : judged.invalid() == 1 ? Verdict.INVALID
+          : judged.future() == 1 ? Verdict.FUTURE : judged.late() == 1 ? Verdict.LATE : Verdict.COUNTED;
+      assertThat(verdict).as("%s (%s): %s", row.kind(), EventParser.parse(json).error(), shown(json))
+          .isEqualTo(row.verdict());
+      if (row.verdict() == Verdict.INVALID) {
         assertThat(EventParser.parse(json).error()).as("%s: %s", row.kind(), shown(json))
             .isNotBlank().doesNotStartWith("unreadable").contains(row.reasonContains());
       }
