@@ -1,5 +1,6 @@
 package io.clickstream.bench;
 
+import io.clickstream.core.Dimensions;
 import io.clickstream.core.Event;
 import io.clickstream.core.EventParser;
 import io.clickstream.core.EventTable;
@@ -103,7 +104,7 @@ final class PlainJavaBaseline {
     // The session window's bounds: its first event, and its last event plus the gap.
     long start = session.get(0).timestampMillis();
     long end = session.get(session.size() - 1).timestampMillis() + gapMillis;
-    SessionContribution events = CountSessionEvents.contributionOf(user, start, end, true, true, session);
+    SessionContribution events = CountSessionEvents.contributionOf(Dimensions.DEFAULT, user, start, end, true, true, session);
     add(events.counts());
     events.firstSeen().forEach((name, t) -> firstSeen.merge(name, t, Math::min));
     events.lastSeen().forEach((name, t) -> lastSeen.merge(name, t, Math::max));

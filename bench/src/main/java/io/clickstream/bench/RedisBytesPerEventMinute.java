@@ -1,6 +1,7 @@
 package io.clickstream.bench;
 
-import io.clickstream.core.Dimension;
+import io.clickstream.core.DimensionName;
+import io.clickstream.core.Dimensions;
 import io.clickstream.core.RedisKeys;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -70,8 +71,8 @@ final class RedisBytesPerEventMinute {
         String all = RedisKeys.counts(metric, RedisKeys.UNDIVIDED, minute);
         batch.hset(all, RedisKeys.FIELD_TOTAL, "37");
         batch.pexpireAt(all, expireAt);
-        for (Dimension d : Dimension.values()) {
-          String key = RedisKeys.counts(metric, d.wireName(), minute);
+        for (DimensionName d : Dimensions.DEFAULT.names()) {
+          String key = RedisKeys.counts(metric, d.keyPart(), minute);
           for (int v = 0; v < valuesPerDimension; v++) {
             batch.hset(key, "value_" + v, "9");
           }

@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * One validated clickstream event. Built only by {@link EventParser}, so every instance satisfies the
- * rules in docs/data-model.md. Optional dimensions are {@code null} when the event did not carry them.
+ * rules in docs/data-model.md. Optional fields are {@code null} when the event did not carry them;
+ * {@link DimensionName#valueOf} reads an event's value for a breakdown dimension.
  */
 public record Event(
     String eventId,
@@ -26,14 +27,5 @@ public record Event(
     Objects.requireNonNull(userId, "userId");
     Objects.requireNonNull(name, "name");
     properties = properties == null ? Map.of() : Map.copyOf(properties);
-  }
-
-  /** The value this event carries for a breakdown dimension, or {@code null} when it has none. */
-  public String dimension(Dimension dimension) {
-    return switch (dimension) {
-      case SOURCE -> source;
-      case PARTNER -> partner;
-      case CAMPAIGN -> campaign;
-    };
   }
 }

@@ -54,6 +54,14 @@ public final class RedisKeys {
    * with the same ones.
    */
   public static final String SESSION_SETTINGS = PREFIX + "settings";
+  /** The field of {@link #SESSION_SETTINGS} holding the dimensions the live pipeline counts by ({@code Dimensions.text}). */
+  public static final String SETTING_DIMENSIONS = "dimensions";
+
+  /**
+   * Hash: dimension name -> epoch ms when a live pipeline first counted by it (its live_from). Every
+   * dimension ever counted by stays, so the API offers its data after it is dropped from the list.
+   */
+  public static final String DIMENSIONS = PREFIX + "dimensions";
 
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
@@ -70,8 +78,9 @@ public final class RedisKeys {
   }
 
   /**
-   * The hash holding one minute of one metric by one dimension: field = dimension value as the event
-   * carried it (or {@link #FIELD_TOTAL} when {@code dimension} is {@link #UNDIVIDED}), value = count.
+   * The hash holding one minute of one metric by one dimension ({@code DimensionName.keyPart}, or
+   * {@link #UNDIVIDED}): field = the dimension value as {@code DimensionName.field} stores it (or
+   * {@link #FIELD_TOTAL} when undivided), value = count.
    */
   public static String counts(String metric, String dimension, long epochMinute) {
     return PREFIX + "cnt:" + metric + ":" + dimension + ":" + epochMinute;

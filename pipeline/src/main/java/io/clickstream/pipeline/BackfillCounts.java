@@ -1,5 +1,6 @@
 package io.clickstream.pipeline;
 
+import io.clickstream.core.Dimensions;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.pipeline.io.EventRow;
 import io.clickstream.pipeline.io.ReadEventHistoryFromHBase;
@@ -27,12 +28,15 @@ public final class BackfillCounts {
   private final PTransform<PBegin, PCollection<EventRow>> source;
   private final PTransform<PCollection<SessionContribution>, PDone> sink;
   private final SessionSettings settings;
+  private final Dimensions dimensions;
 
+  /** @param dimensions the dimensions to count by: the live pipeline's, as it recorded them */
   public BackfillCounts(PTransform<PBegin, PCollection<EventRow>> source,
-      PTransform<PCollection<SessionContribution>, PDone> sink, SessionSettings settings) {
+      PTransform<PCollection<SessionContribution>, PDone> sink, SessionSettings settings, Dimensions dimensions) {
     this.source = source;
     this.sink = sink;
     this.settings = settings;
+    this.dimensions = dimensions;
   }
 
   /** @param finishedBy sessions ending after this are left for a later run ({@link BackfillFunnel#finishedBy}) */
@@ -40,7 +44,7 @@ public final class BackfillCounts {
     pipeline
         .apply("ReadHistory", source)
         .apply("ParseEvents", new ParseEvents(settings))
-        .apply("CountLateHistory", new CountLateHistory(settings, fromMillis, toMillis, finishedBy))
+        .apply("CountLateHistory", new CountLateHistory(settings, dimensions, fromMillis, toMillis, finishedBy))
         .apply("WriteContributions", sink);
   }
 
@@ -54,11 +58,12 @@ public final class BackfillCounts {
    */
   public static PipelineResult start(ClickstreamOptions options, long fromMillis, long toMillis, long nowMillis) {
     options.setStreaming(false);
-    BackfilledRanges.claim(options.getRedisUrl(), RedisKeys.LATE_BACKFILLS, "the counts", fromMillis, toMillis, "0");
     SessionSettings settings = SessionSettings.from(options);
+    Dimensions dimensions = SessionSettings.dimensionsFrom(options); // checked before the range is claimed
+    BackfilledRanges.claim(options.getRedisUrl(), RedisKeys.LATE_BACKFILLS, "the counts", fromMillis, toMillis, "0");
     Pipeline pipeline = Pipeline.create(options);
     new BackfillCounts(ReadEventHistoryFromHBase.from(options.getHbaseZk()), WriteSessionContributions.to(options),
-        settings)
+        settings, dimensions)
         .buildInto(pipeline, fromMillis, toMillis, BackfillFunnel.finishedBy(settings, nowMillis));
     return pipeline.run();
   }

@@ -1,5 +1,6 @@
 package io.clickstream.pipeline;
 
+import io.clickstream.core.Dimensions;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -97,6 +98,15 @@ public interface ClickstreamOptions extends PipelineOptions, StreamingOptions {
   String getReplayOnRestart();
 
   void setReplayOnRestart(String value);
+
+  @Description("The dimensions counts are broken down by, comma-separated: source, partner, campaign, page, or "
+      + "properties.NAME (a value of the event's properties). At most 16. Each event counts by its own value; "
+      + "sessions and conversions by their session's first event. Recorded in Redis at start, so the API "
+      + "offers them and a backfill counts by them too.")
+  @Default.String(Dimensions.DEFAULT_TEXT)
+  String getDimensions();
+
+  void setDimensions(String value);
 
   @Description("How long counts are kept (ISO-8601 duration): a minute's counts and funnel results expire this "
       + "long after the minute, and a user's session bookkeeping this long after it last changed.")

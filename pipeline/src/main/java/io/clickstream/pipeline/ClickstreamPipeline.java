@@ -1,5 +1,6 @@
 package io.clickstream.pipeline;
 
+import io.clickstream.core.Dimensions;
 import io.clickstream.core.Event;
 import io.clickstream.pipeline.io.EventRow;
 import io.clickstream.pipeline.io.ReadEventsFromHBase;
@@ -37,15 +38,20 @@ public final class ClickstreamPipeline {
   private final FunnelCatalog funnels;
   private final Sinks sinks;
   private final SessionSettings settings;
+  private final Dimensions dimensions;
   private final UserHistory history;
 
-  /** @param history users' earlier events, for user-scope funnels whose windows reach past the kept state */
+  /**
+   * @param dimensions the dimensions the event counts are kept by
+   * @param history users' earlier events, for user-scope funnels whose windows reach past the kept state
+   */
   public ClickstreamPipeline(PTransform<PBegin, PCollection<EventRow>> source, FunnelCatalog funnels, Sinks sinks,
-      SessionSettings settings, UserHistory history) {
+      SessionSettings settings, Dimensions dimensions, UserHistory history) {
     this.source = source;
     this.funnels = funnels;
     this.sinks = sinks;
     this.settings = settings;
+    this.dimensions = dimensions;
     this.history = history;
   }
 
@@ -56,7 +62,7 @@ public final class ClickstreamPipeline {
     PCollection<Event> events = parsed.get(ParseEvents.EVENTS);
     PCollectionTuple sessions = events.apply("SessionizeEvents", new SessionizeEvents(settings));
     PCollection<Session> firings = sessions.get(SessionizeEvents.SESSIONS);
-    PCollectionList.of(firings.apply("CountSessionEvents", new CountSessionEvents()))
+    PCollectionList.of(firings.apply("CountSessionEvents", new CountSessionEvents(dimensions)))
         .and(firings.apply("ComputeSessionFunnelContributions", ComputeSessionFunnelContributions.live(funnels)))
         .apply("AllSessionContributions", Flatten.pCollections())
         .apply("WriteSessionContributions", sinks.contributions());
@@ -77,7 +83,8 @@ public final class ClickstreamPipeline {
   public static PipelineResult run(ClickstreamOptions options) {
     options.setStreaming(true);
     SessionSettings settings = SessionSettings.from(options);
-    RecordedSessionSettings.record(options);
+    Dimensions dimensions = SessionSettings.dimensionsFrom(options);
+    RecordedSessionSettings.record(options, dimensions, System.currentTimeMillis());
     ReadEventsFromHBase source = ReadEventsFromHBase.from(options.getHbaseZk())
         .withPollInterval(Duration.millis(options.getPollIntervalMillis()))
         .withReadOverlap(SessionSettings.isoDuration("readOverlap", options.getReadOverlap()))
@@ -87,7 +94,7 @@ public final class ClickstreamPipeline {
             SessionSettings.isoDuration("replayOnRestart", options.getReplayOnRestart()));
     Pipeline pipeline = Pipeline.create(options);
     new ClickstreamPipeline(source, new RedisFunnelCatalog(options.getRedisUrl()), Sinks.redis(options), settings,
-        new HBaseUserHistory(options.getHbaseZk(), settings, System.currentTimeMillis()))
+        dimensions, new HBaseUserHistory(options.getHbaseZk(), settings, System.currentTimeMillis()))
         .buildInto(pipeline);
     return pipeline.run();
   }

@@ -1,5 +1,6 @@
 package io.clickstream.pipeline;
 
+import io.clickstream.core.Dimensions;
 import io.clickstream.core.RedisKeys;
 import java.util.Collection;
 import java.util.HashMap;
@@ -47,6 +48,7 @@ public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<S
   public static final String LATE_ROWS_COUNTED = "late_rows_counted";
 
   private final SessionSettings settings;
+  private final Dimensions dimensions;
   private final long fromMillis;
   private final long toMillis;
   private final long finishedBy;
@@ -55,8 +57,10 @@ public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<S
    * @param finishedBy sessions ending after this could still change live ({@link BackfillFunnel#finishedBy}),
    *     and are left for a later run
    */
-  public CountLateHistory(SessionSettings settings, long fromMillis, long toMillis, long finishedBy) {
+  public CountLateHistory(SessionSettings settings, Dimensions dimensions, long fromMillis, long toMillis,
+      long finishedBy) {
     this.settings = settings;
+    this.dimensions = dimensions;
     this.fromMillis = fromMillis;
     this.toMillis = toMillis;
     this.finishedBy = finishedBy;
@@ -76,7 +80,7 @@ public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<S
         .apply("KeyWholeSessionsByUser", new KeyFinalSessionsByUser());
     return KeyedPCollectionTuple.of(WHOLE, whole).and(LIVE, live)
         .apply("JoinByUser", CoGroupByKey.create())
-        .apply("SubtractLiveSessions", ParDo.of(new SubtractLiveFn(fromMillis, toMillis, finishedBy)))
+        .apply("SubtractLiveSessions", ParDo.of(new SubtractLiveFn(dimensions, fromMillis, toMillis, finishedBy)))
         .setCoder(SessionContributionCoder.of());
   }
 
@@ -97,12 +101,14 @@ public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<S
   }
 
   static final class SubtractLiveFn extends DoFn<KV<String, CoGbkResult>, SessionContribution> {
+    private final Dimensions dimensions;
     private final long fromMillis;
     private final long toMillis;
     private final long finishedBy;
     private final Counter lateRows = Metrics.counter(BackfillCounts.class, LATE_ROWS_COUNTED);
 
-    SubtractLiveFn(long fromMillis, long toMillis, long finishedBy) {
+    SubtractLiveFn(Dimensions dimensions, long fromMillis, long toMillis, long finishedBy) {
+      this.dimensions = dimensions;
       this.fromMillis = fromMillis;
       this.toMillis = toMillis;
       this.finishedBy = finishedBy;
@@ -133,7 +139,7 @@ public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<S
       }
     }
 
-    private static SessionContribution difference(Session whole, Collection<Session> inside) {
+    private SessionContribution difference(Session whole, Collection<Session> inside) {
       SessionContribution all = contributionOf(whole);
       Map<String, Long> counts = new HashMap<>(all.counts());
       for (Session s : inside) {
@@ -145,8 +151,8 @@ public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<S
           all.firstSeen(), all.lastSeen());
     }
 
-    private static SessionContribution contributionOf(Session s) {
-      return CountSessionEvents.contributionOf(s.userId(), s.startMillis(), s.endMillis(), true, false,
+    private SessionContribution contributionOf(Session s) {
+      return CountSessionEvents.contributionOf(dimensions, s.userId(), s.startMillis(), s.endMillis(), true, false,
           s.events());
     }
   }

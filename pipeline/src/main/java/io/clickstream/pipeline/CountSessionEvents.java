@@ -1,6 +1,7 @@
 package io.clickstream.pipeline;
 
-import io.clickstream.core.Dimension;
+import io.clickstream.core.DimensionName;
+import io.clickstream.core.Dimensions;
 import io.clickstream.core.Event;
 import io.clickstream.core.RedisKeys;
 import java.util.HashMap;
@@ -13,49 +14,56 @@ import org.apache.beam.sdk.values.PCollection;
 
 /**
  * Computes what one session firing contributes to the event counts (docs/redis-keys.md): events by
- * name and by name x each dimension, sessions started by first touch in the minute of the first event,
+ * name and by name x each configured dimension (the event's own value), sessions started by first touch
+ * (every dimension's value from the session's first event) in the minute of the first event,
  * conversions by first touch in the minute of the conversion, and the catalog's totals and first and
  * last seen.
  */
 public class CountSessionEvents extends PTransform<PCollection<Session>, PCollection<SessionContribution>> {
 
+  private final Dimensions dimensions;
+
+  /** @param dimensions the dimensions to count by ({@code --dimensions}) */
+  public CountSessionEvents(Dimensions dimensions) {
+    this.dimensions = dimensions;
+  }
+
   @Override
   public PCollection<SessionContribution> expand(PCollection<Session> sessions) {
     return sessions
-        .apply("CountEventsPerSession", ParDo.of(new CountFn()))
+        .apply("CountEventsPerSession", ParDo.of(new CountFn(dimensions)))
         .setCoder(SessionContributionCoder.of());
   }
 
-  /** The contribution of one session's events (distinct, in session order) to the event counts. */
-  public static SessionContribution contributionOf(
+  /** The contribution of one session's events (distinct, in session order) to the event counts by {@code dimensions}. */
+  public static SessionContribution contributionOf(Dimensions dimensions,
       String userId, long start, long end, boolean closed, boolean last, List<Event> session) {
     long version = SessionContribution.versionOf(session.size(), closed);
     Map<String, Long> counts = new HashMap<>();
     Map<String, Long> firstSeen = new HashMap<>();
     Map<String, Long> lastSeen = new HashMap<>();
     Event firstTouch = session.get(0);
-    addByFirstTouch(counts, RedisKeys.METRIC_SESSIONS, minuteOf(firstTouch.timestampMillis()), firstTouch);
+    addByDimensions(counts, dimensions, RedisKeys.METRIC_SESSIONS, minuteOf(firstTouch.timestampMillis()), firstTouch);
     for (Event e : session) {
       long minute = minuteOf(e.timestampMillis());
       String metric = RedisKeys.eventMetric(e.name());
-      add(counts, RedisKeys.counts(metric, RedisKeys.UNDIVIDED, minute), RedisKeys.FIELD_TOTAL);
-      for (Dimension d : Dimension.values()) {
-        add(counts, RedisKeys.counts(metric, d.wireName(), minute), Dimension.valueOrNone(e.dimension(d)));
-      }
+      addByDimensions(counts, dimensions, metric, minute, e);
       add(counts, RedisKeys.CATALOG_TOTAL, e.name());
       firstSeen.merge(e.name(), e.timestampMillis(), Math::min);
       lastSeen.merge(e.name(), e.timestampMillis(), Math::max);
       if (e.conversion() != null) {
-        addByFirstTouch(counts, RedisKeys.conversionMetric(e.conversion()), minute, firstTouch);
+        addByDimensions(counts, dimensions, RedisKeys.conversionMetric(e.conversion()), minute, firstTouch);
       }
     }
     return new SessionContribution(RedisKeys.NAMESPACE_EVENTS, userId, start, end, version, last, counts, firstSeen, lastSeen);
   }
 
-  private static void addByFirstTouch(Map<String, Long> counts, String metric, long minute, Event firstTouch) {
+  /** Counts one into {@code metric}'s undivided hash and into each dimension's, by {@code e}'s values. */
+  private static void addByDimensions(Map<String, Long> counts, Dimensions dimensions, String metric, long minute,
+      Event e) {
     add(counts, RedisKeys.counts(metric, RedisKeys.UNDIVIDED, minute), RedisKeys.FIELD_TOTAL);
-    for (Dimension d : Dimension.values()) {
-      add(counts, RedisKeys.counts(metric, d.wireName(), minute), Dimension.valueOrNone(firstTouch.dimension(d)));
+    for (DimensionName d : dimensions.names()) {
+      add(counts, RedisKeys.counts(metric, d.keyPart(), minute), d.fieldOf(e));
     }
   }
 
@@ -68,11 +76,17 @@ public class CountSessionEvents extends PTransform<PCollection<Session>, PCollec
   }
 
   static final class CountFn extends DoFn<Session, SessionContribution> {
+    private final Dimensions dimensions;
+
+    CountFn(Dimensions dimensions) {
+      this.dimensions = dimensions;
+    }
+
     @ProcessElement
     public void process(@Element Session session, OutputReceiver<SessionContribution> out) {
       boolean closed = session.closed();
       // The version grows with every event seen, counted or set aside by the caps (docs/pipeline.md).
-      out.output(contributionOf(session.userId(), session.startMillis(), session.endMillis(), closed, session.last(),
+      out.output(contributionOf(dimensions, session.userId(), session.startMillis(), session.endMillis(), closed, session.last(),
           session.events())
           .withVersion(SessionContribution.versionOf(session.eventsSeen(), closed)));
     }

@@ -2,9 +2,11 @@ package io.clickstream.pipeline;
 
 import io.clickstream.core.Conversion;
 import io.clickstream.core.Event;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PushbackInputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.beam.sdk.coders.AtomicCoder;
@@ -17,8 +19,20 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 
-/** A compact, deterministic coder for {@link Event}: it crosses every shuffle, so Java serialization won't do. */
+/**
+ * A compact, deterministic coder for {@link Event}: it crosses every shuffle, so Java serialization won't do.
+ *
+ * <p>Events sit in runner state (sessions, episodes, Flink checkpoints), so a release must read what an
+ * earlier one wrote. An encoding starts with {@link #VERSIONED} and a format byte ({@link CoderFormat}).
+ * The first release wrote no such bytes: its encoding starts with the varint length of the event id,
+ * which is never 0 (an event id is not empty), so a leading 0 tells the two apart and the legacy
+ * body is still read ({@code EventCoderTest} decodes bytes that release wrote).
+ */
 public final class EventCoder extends AtomicCoder<Event> {
+
+  /** The first byte of every encoding since formats were numbered; never the first byte of a legacy one. */
+  private static final int VERSIONED = 0;
+  private static final int FORMAT = 1;
 
   private static final EventCoder INSTANCE = new EventCoder();
   private static final Coder<String> STRING = StringUtf8Coder.of();
@@ -35,6 +49,8 @@ public final class EventCoder extends AtomicCoder<Event> {
 
   @Override
   public void encode(Event e, OutputStream out) throws IOException {
+    out.write(VERSIONED);
+    out.write(FORMAT);
     STRING.encode(e.eventId(), out);
     STRING.encode(e.userId(), out);
     STRING.encode(e.name(), out);
@@ -63,7 +79,19 @@ public final class EventCoder extends AtomicCoder<Event> {
 
   @Override
   public Event decode(InputStream in) throws IOException {
-    String eventId = STRING.decode(in);
+    int first = in.read();
+    if (first == -1) {
+      throw new EOFException("an event expected, the input has ended");
+    }
+    String eventId;
+    if (first == VERSIONED) {
+      CoderFormat.expect(in, FORMAT, "event");
+      eventId = STRING.decode(in);
+    } else { // the legacy format: the byte read is the first of the event id's length
+      PushbackInputStream legacy = new PushbackInputStream(in, 1);
+      legacy.unread(first);
+      eventId = STRING.decode(legacy); // reads the pushed-back byte and then only from in: nothing stays behind
+    }
     String userId = STRING.decode(in);
     String name = STRING.decode(in);
     long ts = BigEndianLongCoder.of().decode(in);

@@ -1,6 +1,6 @@
 package io.clickstream.pipeline;
 
-import io.clickstream.core.Dimension;
+import io.clickstream.core.DimensionName;
 import io.clickstream.core.Event;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelDefinition;
@@ -23,8 +23,8 @@ final class FunnelCounts {
     String key = RedisKeys.funnelResults(f.id(), f.version(), Math.floorDiv(r.startMillis(), 60_000L));
     for (int step = 1; step <= r.reached(); step++) {
       increment(counts, key, FunnelResultFields.reached(step));
-      for (Dimension d : f.breakdown()) {
-        increment(counts, key, FunnelResultFields.reachedBy(d, step, Dimension.valueOrNone(firstTouch.dimension(d))));
+      for (DimensionName d : f.breakdown()) {
+        increment(counts, key, FunnelResultFields.reachedBy(d, step, d.fieldOf(firstTouch)));
       }
       if (step >= 2) {
         increment(counts, key, FunnelResultFields.secondsToStep(step, r.secondsToStep(step)));

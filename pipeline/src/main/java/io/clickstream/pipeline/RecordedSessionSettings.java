@@ -1,9 +1,12 @@
 package io.clickstream.pipeline;
 
+import io.clickstream.core.DimensionName;
+import io.clickstream.core.Dimensions;
 import io.clickstream.core.RedisKeys;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import redis.clients.jedis.JedisPooled;
 
 /**
@@ -21,7 +24,9 @@ public final class RecordedSessionSettings {
     OUT_OF_ORDERNESS("out_of_orderness", "--outOfOrderness", "outOfOrderness"),
     MAX_SESSION_EVENTS("max_session_events", "--maxSessionEvents", "maxSessionEvents"),
     MAX_SESSION_LENGTH("max_session_length", "--maxSessionLength", "maxSessionLength"),
-    MAX_EPISODE_EVENTS("max_episode_events", "--maxEpisodeEvents", "maxEpisodeEvents");
+    MAX_EPISODE_EVENTS("max_episode_events", "--maxEpisodeEvents", "maxEpisodeEvents"),
+    /** Not an event-time rule, but a backfill of counts must count by the same dimensions as the live job. */
+    DIMENSIONS(RedisKeys.SETTING_DIMENSIONS, "--dimensions", "dimensions");
 
     final String field;
     /** How a user names it on the command line. */
@@ -43,6 +48,7 @@ public final class RecordedSessionSettings {
         case MAX_SESSION_EVENTS -> Integer.toString(o.getMaxSessionEvents());
         case MAX_SESSION_LENGTH -> o.getMaxSessionLength();
         case MAX_EPISODE_EVENTS -> Integer.toString(o.getMaxEpisodeEvents());
+        case DIMENSIONS -> SessionSettings.dimensionsFrom(o).text();
       };
     }
 
@@ -54,22 +60,30 @@ public final class RecordedSessionSettings {
         case MAX_SESSION_EVENTS -> o.setMaxSessionEvents(Integer.parseInt(value));
         case MAX_SESSION_LENGTH -> o.setMaxSessionLength(value);
         case MAX_EPISODE_EVENTS -> o.setMaxEpisodeEvents(Integer.parseInt(value));
+        case DIMENSIONS -> o.setDimensions(value);
       }
     }
   }
 
   private RecordedSessionSettings() {}
 
-  /** Records the live pipeline's settings, replacing what an earlier start recorded. */
-  public static void record(ClickstreamOptions options) {
+  /**
+   * Records the live pipeline's settings, replacing what an earlier start recorded, and the first time
+   * it counts by each of its {@code dimensions} ({@link RedisKeys#DIMENSIONS}; a time recorded before is
+   * kept, so a dimension's live_from is when it was first counted by).
+   */
+  public static void record(ClickstreamOptions options, Dimensions dimensions, long nowMillis) {
     Map<String, String> fields = new LinkedHashMap<>();
     for (Setting s : Setting.values()) {
       fields.put(s.field, s.get(options));
     }
-    fields.put("recorded_ms", Long.toString(System.currentTimeMillis()));
+    fields.put("recorded_ms", Long.toString(nowMillis));
     try (JedisPooled jedis = new JedisPooled(URI.create(options.getRedisUrl()))) {
       jedis.del(RedisKeys.SESSION_SETTINGS);
       jedis.hset(RedisKeys.SESSION_SETTINGS, fields);
+      for (DimensionName d : dimensions.names()) {
+        jedis.hsetnx(RedisKeys.DIMENSIONS, d.wireName(), Long.toString(nowMillis));
+      }
     }
   }
 
@@ -107,6 +121,9 @@ public final class RecordedSessionSettings {
   }
 
   private static boolean sameValue(Setting s, String a, String b) {
+    if (s == Setting.DIMENSIONS) { // the same dimensions in another order count the same
+      return Set.copyOf(Dimensions.parse(a).names()).equals(Set.copyOf(Dimensions.parse(b).names()));
+    }
     if (s == Setting.MAX_SESSION_EVENTS || s == Setting.MAX_EPISODE_EVENTS) {
       return a.trim().equals(b.trim());
     }

@@ -1,5 +1,6 @@
 package io.clickstream.pipeline;
 
+import io.clickstream.core.Dimensions;
 import java.io.Serializable;
 import org.joda.time.Duration;
 
@@ -69,6 +70,18 @@ public record SessionSettings(
         options.getMaxSessionEvents(),
         isoDuration("maxSessionLength", options.getMaxSessionLength()),
         options.getMaxEpisodeEvents());
+  }
+
+  /**
+   * The dimensions {@code --dimensions} names, checked before anything starts: an unknown name or too
+   * many is an {@link IllegalArgumentException} naming the option, the entry and the allowed forms.
+   */
+  public static Dimensions dimensionsFrom(ClickstreamOptions options) {
+    try {
+      return Dimensions.parse(options.getDimensions());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--dimensions: " + e.getMessage(), e);
+    }
   }
 
   /** Parses an ISO-8601 duration such as PT30M (Joda's own parser only reads seconds). */

@@ -3,6 +3,8 @@ package io.clickstream.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.clickstream.core.DimensionName;
+import io.clickstream.core.Dimensions;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.pipeline.RecordedSessionSettings.Setting;
 import io.clickstream.pipeline.testing.SharedRedis;
@@ -63,6 +65,48 @@ class RecordedSessionSettingsTest {
   }
 
   @Test
+  void theLivePipelineRecordsItsDimensionsAndWhenEachWasFirstCountedBy() {
+    ClickstreamOptions live = options();
+    live.setDimensions("source,properties.plan");
+    RecordedSessionSettings.record(live, SessionSettings.dimensionsFrom(live), 1_000L);
+    live.setDimensions("source,page");
+    RecordedSessionSettings.record(live, SessionSettings.dimensionsFrom(live), 2_000L);
+
+    assertThat(redis.hgetAll(RedisKeys.DIMENSIONS))
+        .isEqualTo(Map.of("source", "1000", "properties.plan", "1000", "page", "2000"));
+    assertThat(redis.hget(RedisKeys.SESSION_SETTINGS, RedisKeys.SETTING_DIMENSIONS)).isEqualTo("source,page");
+  }
+
+  @Test
+  void aBackfillCountsByTheLivePipelinesDimensionsAndRefusesOthers() {
+    ClickstreamOptions live = options();
+    live.setDimensions("campaign,properties.plan");
+    RecordedSessionSettings.record(live, SessionSettings.dimensionsFrom(live), 1_000L);
+
+    ClickstreamOptions backfill = options();
+    RecordedSessionSettings.adopt(backfill, Map.of(Setting.DIMENSIONS, "properties.plan, campaign"));
+    assertThat(SessionSettings.dimensionsFrom(backfill).names()).containsExactlyInAnyOrder(
+        DimensionName.parse("campaign"), DimensionName.parse("properties.plan"));
+    ClickstreamOptions adopting = options();
+    RecordedSessionSettings.adopt(adopting, Map.of());
+    assertThat(adopting.getDimensions()).isEqualTo("campaign,properties.plan");
+    assertThatThrownBy(() -> RecordedSessionSettings.adopt(options(), Map.of(Setting.DIMENSIONS, "source")))
+        .hasMessageContaining("--dimensions source differs from the live pipeline's campaign,properties.plan");
+  }
+
+  @Test
+  void anUnknownDimensionStopsThePipelineBeforeItStartsNamingItAndTheAllowedForms() {
+    ClickstreamOptions live = options();
+    live.setDimensions("source,country");
+
+    assertThatThrownBy(() -> ClickstreamPipeline.run(live))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--dimensions: unknown dimension \"country\"")
+        .hasMessageContaining("properties.NAME");
+    assertThat(redis.exists(RedisKeys.SESSION_SETTINGS)).as("nothing recorded").isFalse();
+  }
+
+  @Test
   void withNothingRecordedABackfillKeepsItsDefaults() {
     ClickstreamOptions backfill = options();
 
@@ -75,7 +119,7 @@ class RecordedSessionSettingsTest {
     live.setSessionGap(gap);
     live.setAllowedLateness(lateness);
     live.setOutOfOrderness(outOfOrderness);
-    RecordedSessionSettings.record(live);
+    RecordedSessionSettings.record(live, Dimensions.DEFAULT, 1_000L);
   }
 
   private static ClickstreamOptions options() {

@@ -5,6 +5,7 @@ import static io.clickstream.pipeline.TestEvents.event;
 import static io.clickstream.pipeline.TestEvents.minutes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clickstream.core.Dimensions;
 import io.clickstream.core.Event;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.SessionOrder;
@@ -210,7 +211,7 @@ class SessionContributionStoreTest {
     List<Event> list = SessionOrder.distinctInOrder(List.of(events));
     long start = list.get(0).timestampMillis();
     long end = list.get(list.size() - 1).timestampMillis() + minutes(10).getMillis();
-    return CountSessionEvents.contributionOf(list.get(0).userId(), start, end, last, last, list);
+    return CountSessionEvents.contributionOf(Dimensions.DEFAULT, list.get(0).userId(), start, end, last, last, list);
   }
 
   private static Map<String, Long> sum(SessionContribution... contributions) {

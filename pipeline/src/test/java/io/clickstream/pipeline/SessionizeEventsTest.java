@@ -6,6 +6,7 @@ import static io.clickstream.pipeline.TestEvents.event;
 import static io.clickstream.pipeline.TestEvents.minutes;
 import static io.clickstream.pipeline.TestEvents.seconds;
 
+import io.clickstream.core.Dimensions;
 import io.clickstream.core.Event;
 import io.clickstream.core.RedisKeys;
 import java.io.Serializable;
@@ -165,7 +166,7 @@ public class SessionizeEventsTest implements Serializable {
           (s.startMillis() - BASE.getMillis()) / 60_000, (s.endMillis() - BASE.getMillis()) / 60_000,
           s.events().size(), s.firing(), s.last() ? " last" : "");
       if (countKey != null) {
-        SessionContribution c = CountSessionEvents.contributionOf(
+        SessionContribution c = CountSessionEvents.contributionOf(Dimensions.DEFAULT,
             s.userId(), s.startMillis(), s.endMillis(), s.closed(), s.last(), s.events());
         summary += " =" + c.counts().getOrDefault(SessionContribution.countField(countKey, countField), 0L);
       }

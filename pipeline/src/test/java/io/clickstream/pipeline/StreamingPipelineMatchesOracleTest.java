@@ -45,7 +45,7 @@ class StreamingPipelineMatchesOracleTest {
         LivePipelines.define(redis, "signup", 0, "{\"steps\":[{\"event\":\"page_view\",\"where\":{\"page\":\"/landing\"}},"
             + "{\"event\":\"search\"},{\"event\":\"register\"},{\"event\":\"checkout\"}],"
             + "\"exclude\":[{\"event\":\"page_view\",\"where\":{\"page\":\"/pricing\"},\"after_step\":2,\"before_step\":3}],"
-            + "\"breakdown\":[\"source\",\"campaign\"]}"),
+            + "\"breakdown\":[\"source\",\"campaign\",\"properties.ad_content\"]}"),
         LivePipelines.define(redis, "strict_questionnaire", 0, "{\"order\":\"strict\",\"steps\":[{\"event\":\"search\"},"
             + "{\"event\":\"questionnaire_start\"},{\"event\":\"register\"}],\"breakdown\":[\"partner\"]}"),
         LivePipelines.define(redis, "any_conversion", 0, "{\"order\":\"any\",\"steps\":[{\"event\":\"register\"},"
@@ -90,8 +90,10 @@ class StreamingPipelineMatchesOracleTest {
           .as("the pipeline watermark passes %s", Instant.ofEpochMilli(watermarkTarget)).isTrue();
 
       BatchOracle.Expected expected = new BatchOracle(GAP.toMillis(), LATENESS.toMillis(), OUT_OF_ORDERNESS.toMillis())
+          .withDimensions(LivePipelines.DIMENSIONS)
           .compute(rows, funnels);
       assertThat(expected.counts()).hasSizeGreaterThan(100);
+      LivePipelines.assertCountsByEveryAdContent(expected.counts());
       for (FunnelDefinition f : funnels) {
         assertThat(expected.counts().keySet()).as("results of %s", f.id())
             .anyMatch(k -> k.startsWith(RedisKeys.PREFIX + "fr:" + f.id() + ":"));
@@ -200,6 +202,7 @@ class StreamingPipelineMatchesOracleTest {
     return ClickstreamPipeline.run(LivePipelines.options(
         "--sessionGap=" + GAP,
         "--allowedLateness=" + LATENESS,
+        LivePipelines.DIMENSIONS_ARG,
         "--readFromMillis=" + readFrom.toEpochMilli()));
   }
 

@@ -57,7 +57,7 @@ public final class ApiServer implements AutoCloseable {
     Routes.install(http,
         new HealthController(redis, hbase, clock, ready::get),
         new EventsController(redis),
-        new CountsController(redis, clock),
+        new CountsController(redis, clock, new RecordedDimensions(redis, clock)),
         new FunnelsController(funnels, new ApiToken(config.apiToken())),
         new FunnelResultsController(funnels, redis, clock));
     http.awaitInitialization();

@@ -16,22 +16,28 @@ final class CountsController {
 
   record Point(String t, long count) {}
 
-  /** @param key the dimension value exactly as the events carried it, or {@code all} */
-  record Series(String key, List<Point> points) {}
+  /**
+   * @param key the dimension value exactly as the events carried it, {@code (none)} for events without
+   *     one, or {@code all}
+   * @param missing true only for the series of events without a value ({@link DimensionKey})
+   */
+  record Series(String key, boolean missing, List<Point> points) {}
 
   /** @param by null when the counts are not broken down */
   record Counts(String event, String by, String step, String tz, List<Series> series) {}
 
   private final JedisPool redis;
   private final Clock clock;
+  private final RecordedDimensions dimensions;
 
-  CountsController(JedisPool redis, Clock clock) {
+  CountsController(JedisPool redis, Clock clock, RecordedDimensions dimensions) {
     this.redis = redis;
     this.clock = clock;
+    this.dimensions = dimensions;
   }
 
   Counts query(Request request) {
-    CountsQuery query = QueryParams.counts(request::queryParams, clock.instant());
+    CountsQuery query = QueryParams.counts(request::queryParams, clock.instant(), dimensions);
     Buckets buckets = new Buckets(query.from(), query.to(), query.step(), query.tz());
     Map<String, long[]> sums = sumPerBucket(query, buckets);
     if (query.by() == null) {
@@ -42,12 +48,12 @@ final class CountsController {
         query.by() == null ? null : query.by().wireName(),
         query.step().wireName(),
         query.tz().getId(),
-        series(sums, buckets));
+        series(sums, buckets, query.by() != null));
   }
 
   /** Reads every minute hash of the range and adds each field's count into its bucket: key -> sums. */
   private Map<String, long[]> sumPerBucket(CountsQuery query, Buckets buckets) {
-    String dimension = query.by() == null ? RedisKeys.UNDIVIDED : query.by().wireName();
+    String dimension = query.by() == null ? RedisKeys.UNDIVIDED : query.by().keyPart();
     Map<String, long[]> sums = new HashMap<>();
     MinuteHashes.read(redis, buckets, minute -> RedisKeys.counts(query.metric(), dimension, minute), (minute, fields) -> {
       int bucket = buckets.bucketOfMinute[minute];
@@ -57,13 +63,17 @@ final class CountsController {
     return sums;
   }
 
-  private static List<Series> series(Map<String, long[]> sums, Buckets buckets) {
+  /** @param byDimension whether the keys are dimension values' hash fields, or the undivided total's */
+  private static List<Series> series(Map<String, long[]> sums, Buckets buckets, boolean byDimension) {
     Map<String, Long> totals = new HashMap<>();
     sums.forEach((key, counts) -> totals.put(key, Arrays.stream(counts).sum()));
     Comparator<String> byTotalDescending = Comparator.comparing(totals::get, Comparator.reverseOrder());
     return sums.keySet().stream()
         .sorted(byTotalDescending.thenComparing(Comparator.naturalOrder()))
-        .map(key -> new Series(key, points(sums.get(key), buckets)))
+        .map(field -> {
+          DimensionKey key = byDimension ? DimensionKey.ofField(field) : new DimensionKey(field, false);
+          return new Series(key.key(), key.missing(), points(sums.get(field), buckets));
+        })
         .toList();
   }
 

@@ -1,6 +1,6 @@
 package io.clickstream.api;
 
-import io.clickstream.core.Dimension;
+import io.clickstream.core.DimensionName;
 import java.time.Instant;
 import java.time.ZoneId;
 
@@ -13,4 +13,4 @@ import java.time.ZoneId;
  * @param from inclusive
  * @param to exclusive
  */
-record CountsQuery(String event, String metric, Dimension by, Step step, ZoneId tz, Instant from, Instant to) {}
+record CountsQuery(String event, String metric, DimensionName by, Step step, ZoneId tz, Instant from, Instant to) {}

@@ -31,8 +31,11 @@ final class FunnelResultsController {
   record StepResult(String event, long count, Double conversionFromStart, Double conversionFromPrevious,
       Long medianSecondsFromStart) {}
 
-  /** @param counts per step: results whose first-touch value is {@code key} that reached it */
-  record Breakdown(String key, long[] counts) {}
+  /**
+   * @param key the first-touch value, or {@code (none)} with {@code missing} true ({@link DimensionKey})
+   * @param counts per step: results whose first-touch value is {@code key} that reached it
+   */
+  record Breakdown(String key, boolean missing, long[] counts) {}
 
   /** @param by and {@code breakdown} are present only when the request asked for a breakdown */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -71,7 +74,7 @@ final class FunnelResultsController {
       seconds.add(new HashMap<>());
     }
     Map<String, long[]> byValue = new HashMap<>();
-    String by = query.by() == null ? null : query.by().wireName();
+    String by = query.by() == null ? null : query.by().keyPart();
     // One bucket for the whole range: its minutes are all that matter here.
     Buckets minutes = new Buckets(query.from(), query.to(), Step.DAY, ZoneId.of("UTC"));
     MinuteHashes.read(redis, minutes, minute -> RedisKeys.funnelResults(funnel.id(), funnel.version(), minute),
@@ -145,7 +148,10 @@ final class FunnelResultsController {
 
   private static List<Breakdown> breakdown(Map<String, long[]> byValue) {
     return byValue.entrySet().stream()
-        .map(e -> new Breakdown(e.getKey(), e.getValue()))
+        .map(e -> {
+          DimensionKey key = DimensionKey.ofField(e.getKey());
+          return new Breakdown(key.key(), key.missing(), e.getValue());
+        })
         .sorted(Comparator.comparingLong((Breakdown b) -> -b.counts()[0]).thenComparing(Breakdown::key))
         .toList();
   }

@@ -1,6 +1,6 @@
 package io.clickstream.api;
 
-import io.clickstream.core.Dimension;
+import io.clickstream.core.DimensionName;
 import io.clickstream.core.funnel.FunnelDefinition;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -14,4 +14,4 @@ import java.time.ZoneId;
  * @param from inclusive
  * @param to exclusive
  */
-record FunnelResultsQuery(FunnelDefinition funnel, Dimension by, Step step, ZoneId tz, Instant from, Instant to) {}
+record FunnelResultsQuery(FunnelDefinition funnel, DimensionName by, Step step, ZoneId tz, Instant from, Instant to) {}

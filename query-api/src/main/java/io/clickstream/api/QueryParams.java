@@ -1,6 +1,6 @@
 package io.clickstream.api;
 
-import io.clickstream.core.Dimension;
+import io.clickstream.core.DimensionName;
 import io.clickstream.core.EventParser;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelDefinition;
@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -40,13 +41,18 @@ final class QueryParams {
 
   private QueryParams() {}
 
-  /** The {@code /api/counts} query from its parameters; a missing {@code to} is {@code now}. */
-  static CountsQuery counts(Function<String, String> params, Instant now) {
+  /**
+   * The {@code /api/counts} query from its parameters; a missing {@code to} is {@code now}.
+   *
+   * @param recorded the dimensions there are counts by: {@code by} must name one
+   */
+  static CountsQuery counts(Function<String, String> params, Instant now, RecordedDimensions recorded) {
     String event = given(params, "event");
     if (event == null) {
       throw new BadRequest("event", "required: an event name, or one of _sessions, _micro, _macro");
     }
-    Dimension by = parseBy(given(params, "by"));
+    String byValue = given(params, "by");
+    DimensionName by = byValue == null ? null : parseBy(byValue, recorded.namesLookingFor(byValue), "'" + byValue + "' is not a recorded dimension; there are counts by");
     Step step = parseStep(given(params, "step"));
     ZoneId tz = parseTz(given(params, "tz"));
     Range range = range(params, now, step.maxRange, "step=" + step.wireName());
@@ -75,13 +81,11 @@ final class QueryParams {
    * {@code step} the results are totals over the range; with it, a trend per bucket.
    */
   static FunnelResultsQuery funnelResults(Function<String, String> params, Instant now, FunnelDefinition funnel) {
-    Dimension by = parseBy(given(params, "by"));
-    if (by != null && !funnel.breakdown().contains(by)) {
-      throw new BadRequest("by", funnel.breakdown().isEmpty()
-          ? "funnel '" + funnel.id() + "' has no breakdown dimensions"
-          : "funnel '" + funnel.id() + "' is broken down only by "
-              + String.join(", ", funnel.breakdown().stream().map(Dimension::wireName).toList()));
+    String byValue = given(params, "by");
+    if (byValue != null && funnel.breakdown().isEmpty()) {
+      throw new BadRequest("by", "funnel '" + funnel.id() + "' has no breakdown dimensions");
     }
+    DimensionName by = parseBy(byValue, funnel.breakdown(), "funnel '" + funnel.id() + "' is broken down only by");
     String stepValue = given(params, "step");
     Step step = stepValue == null ? null : parseStep(stepValue);
     ZoneId tz = parseTz(given(params, "tz"));
@@ -145,15 +149,18 @@ final class QueryParams {
     return metric;
   }
 
-  private static Dimension parseBy(String value) {
+  /** {@code by} as one of {@code allowed} (null when not given); else a 400: {@code refusal} and the allowed ones. */
+  private static DimensionName parseBy(String value, List<DimensionName> allowed, String refusal) {
     if (value == null) {
       return null;
     }
-    Dimension by = Dimension.fromWire(value);
-    if (by == null) {
-      throw new BadRequest("by", "must be one of source, partner, campaign");
+    for (DimensionName d : allowed) {
+      if (d.wireName().equals(value)) {
+        return d;
+      }
     }
-    return by;
+    throw new BadRequest("by", refusal + " "
+        + String.join(", ", allowed.stream().map(DimensionName::wireName).toList()));
   }
 
   private static Step parseStep(String value) {

@@ -3,6 +3,7 @@ package io.clickstream.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.clickstream.core.DimensionName;
 import io.clickstream.core.RedisKeys;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -106,6 +108,40 @@ class CountsApiTest {
 
     assertThat(body.get("event").asText()).isEqualTo(event);
     assertThat(keys(body)).containsExactlyElementsOf(values);
+  }
+
+  @Test
+  void aRecordedPropertyDimensionIsAcceptedAndItsHostileValuesComeBackExactlyWithMissingFlagged() {
+    api.redis().hset(RedisKeys.DIMENSIONS, Map.of("source", "1000", "properties.plan", "2000"));
+    DimensionName plan = DimensionName.parse("properties.plan");
+    List<String> values = new ArrayList<>(List.of("a:b", "*", "Zürich 🚀", "x".repeat(300), "(none)"));
+    values.add(null); // events without the property
+    for (int i = 0; i < values.size(); i++) {
+      api.count(SIGNUP, plan.keyPart(), DimensionName.field(values.get(i)), "2024-05-01T10:00:00Z", 10 - i);
+    }
+
+    JsonNode body = api.get("/api/counts?event=signup&by=properties.plan"
+        + "&from=2024-05-01T10:00:00Z&to=2024-05-01T10:01:00Z").json();
+
+    assertThat(body.get("by").asText()).isEqualTo("properties.plan");
+    assertThat(keys(body)).containsExactly("a:b", "*", "Zürich 🚀", "x".repeat(300), "(none)", "(none)");
+    List<Boolean> missing = new ArrayList<>();
+    body.get("series").forEach(s -> missing.add(s.get("missing").asBoolean()));
+    assertThat(missing).containsExactly(false, false, false, false, false, true);
+  }
+
+  @Test
+  void aDimensionNoPipelineRecordedIsRefusedWith400NamingByAndTheRecordedOnes() {
+    api.redis().hset(RedisKeys.DIMENSIONS, Map.of("source", "1000", "properties.plan", "2000"));
+
+    ApiFixture.Reply unrecorded = api.get("/api/counts?event=signup&by=properties.tier");
+    ApiFixture.Reply unknown = api.get("/api/counts?event=signup&by=partner");
+
+    assertThat(unrecorded.status()).isEqualTo(400);
+    assertThat(unrecorded.json().get("error").asText()).isEqualTo(
+        "by: 'properties.tier' is not a recorded dimension; there are counts by properties.plan, source");
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.json().get("error").asText()).startsWith("by: 'partner' is not a recorded dimension");
   }
 
   @Test

@@ -1,6 +1,5 @@
 package io.clickstream.api;
 
-import io.clickstream.core.Dimension;
 import io.clickstream.core.EventTable;
 import io.clickstream.core.RedisKeys;
 import java.io.IOException;
@@ -87,7 +86,7 @@ class DashboardBrowserTest {
       long all = 0;
       for (int s = 0; s < SOURCES.size(); s++) {
         long count = Math.round(scale * (SOURCES.size() - s) * (1.5 + Math.sin((minute + s) / 4.0)));
-        api.redis().hincrBy(RedisKeys.counts(metric, Dimension.SOURCE.wireName(), minute), SOURCES.get(s), count);
+        api.redis().hincrBy(RedisKeys.counts(metric, "source", minute), SOURCES.get(s), count);
         all += count;
       }
       api.redis().hincrBy(RedisKeys.counts(metric, RedisKeys.UNDIVIDED, minute), RedisKeys.FIELD_TOTAL, all);

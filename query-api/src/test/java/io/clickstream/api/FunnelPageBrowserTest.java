@@ -3,7 +3,7 @@ package io.clickstream.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.clickstream.core.Dimension;
+import io.clickstream.core.DimensionName;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelResultFields;
 import java.time.Instant;
@@ -85,7 +85,7 @@ class FunnelPageBrowserTest {
       counts[3] = counts[2] * 2 / 3;
       for (int j = 0; j < counts.length; j++) {
         if (counts[j] > 0) {
-          api.redis().hincrBy(key, FunnelResultFields.reachedBy(Dimension.SOURCE, j + 1, source), counts[j]);
+          api.redis().hincrBy(key, FunnelResultFields.reachedBy(DimensionName.parse("source"), j + 1, source), counts[j]);
         }
         reached[j] += counts[j];
       }
@@ -107,7 +107,7 @@ class FunnelPageBrowserTest {
   private static void seedLaterResults() {
     String key = RedisKeys.funnelResults(ID, 1, Instant.now().getEpochSecond() / 60);
     api.redis().hincrBy(key, FunnelResultFields.reached(1), LATER_RESULTS);
-    api.redis().hincrBy(key, FunnelResultFields.reachedBy(Dimension.SOURCE, 1, LATER_SOURCE), LATER_RESULTS);
+    api.redis().hincrBy(key, FunnelResultFields.reachedBy(DimensionName.parse("source"), 1, LATER_SOURCE), LATER_RESULTS);
     api.redis().hincrBy(key, FunnelResultFields.IN_PROGRESS, LATER_RESULTS);
   }
 

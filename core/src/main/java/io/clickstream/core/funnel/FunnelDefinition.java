@@ -1,6 +1,6 @@
 package io.clickstream.core.funnel;
 
-import io.clickstream.core.Dimension;
+import io.clickstream.core.DimensionName;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +21,7 @@ public record FunnelDefinition(
     Scope scope,
     Duration window,
     List<Exclusion> exclusions,
-    List<Dimension> breakdown,
+    List<DimensionName> breakdown,
     int version,
     long liveFromMillis)
     implements Serializable {

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clickstream.core.Dimension;
+import io.clickstream.core.DimensionName;
+import io.clickstream.core.Dimensions;
 import io.clickstream.core.funnel.FunnelDefinition.Exclusion;
 import io.clickstream.core.funnel.FunnelDefinition.Order;
 import io.clickstream.core.funnel.FunnelDefinition.Scope;
@@ -81,7 +82,7 @@ public final class FunnelDefinitions {
       throw new InvalidFunnelException("order", "scope \"user\" supports only \"sequential\"");
     }
     List<Exclusion> exclusions = exclusions(root.get("exclude"), steps.size());
-    List<Dimension> breakdown = breakdown(root.get("breakdown"));
+    List<DimensionName> breakdown = breakdown(root.get("breakdown"));
     int version = root.hasNonNull("version") ? root.get("version").asInt() : 0;
     long liveFrom = root.hasNonNull("live_from") ? root.get("live_from").asLong() : 0L;
     return new FunnelDefinition(id, name, steps, order, scope, window, exclusions, breakdown, version, liveFrom);
@@ -214,18 +215,26 @@ public final class FunnelDefinitions {
     return node.asInt();
   }
 
-  private static List<Dimension> breakdown(JsonNode node) {
-    List<Dimension> dims = new ArrayList<>();
+  private static List<DimensionName> breakdown(JsonNode node) {
+    List<DimensionName> dims = new ArrayList<>();
     if (node == null || node.isNull()) {
       return dims;
     }
     if (!node.isArray()) {
-      throw new InvalidFunnelException("breakdown", "expected an array of source, partner, campaign");
+      throw new InvalidFunnelException("breakdown", "expected an array of dimension names: " + DimensionName.FORMS);
+    }
+    if (node.size() > Dimensions.MAX) { // each one multiplies the fields of every result
+      throw new InvalidFunnelException("breakdown", "at most " + Dimensions.MAX + " dimensions, got " + node.size());
     }
     for (int i = 0; i < node.size(); i++) {
-      Dimension d = node.get(i).isTextual() ? Dimension.fromWire(node.get(i).textValue()) : null;
-      if (d == null) {
-        throw new InvalidFunnelException("breakdown[" + i + "]", "expected source, partner or campaign");
+      if (!node.get(i).isTextual()) {
+        throw new InvalidFunnelException("breakdown[" + i + "]", "expected a dimension name: " + DimensionName.FORMS);
+      }
+      DimensionName d;
+      try {
+        d = DimensionName.parse(node.get(i).textValue());
+      } catch (IllegalArgumentException e) {
+        throw new InvalidFunnelException("breakdown[" + i + "]", e.getMessage());
       }
       if (!dims.contains(d)) {
         dims.add(d);

@@ -1,6 +1,6 @@
 package io.clickstream.core.funnel;
 
-import io.clickstream.core.Dimension;
+import io.clickstream.core.DimensionName;
 
 /**
  * Field names inside a funnel results hash ({@code RedisKeys.funnelResults}); each holds a count of
@@ -24,9 +24,13 @@ public final class FunnelResultFields {
     return REACHED + step;
   }
 
-  /** Results, by a breakdown value of their first touch, that reached at least step {@code step}. */
-  public static String reachedBy(Dimension dimension, int step, String value) {
-    return BY + dimension.wireName() + ":" + step + ":" + value;
+  /**
+   * Results, by a breakdown value of their first touch, that reached at least step {@code step}: the
+   * dimension by its escaped {@link DimensionName#keyPart} (no colons), the value as {@link DimensionName#field}
+   * stores it (colons and all, last).
+   */
+  public static String reachedBy(DimensionName dimension, int step, String field) {
+    return BY + dimension.keyPart() + ":" + step + ":" + field;
   }
 
   /** Results that took {@code seconds} whole seconds from step 1 to step {@code step} (step >= 2). */
@@ -42,8 +46,9 @@ public final class FunnelResultFields {
    *
    * @param step the step of {@code REACHED}, {@code REACHED_BY} and {@code SECONDS_TO_STEP} (1-based; 0 otherwise)
    * @param seconds the seconds of {@code SECONDS_TO_STEP}
-   * @param dimension the dimension's wire name of {@code REACHED_BY}
-   * @param value the dimension's value of {@code REACHED_BY} (it may contain colons)
+   * @param dimension the dimension's key part ({@link DimensionName#keyPart}) of {@code REACHED_BY}
+   * @param value the stored field of the dimension's value of {@code REACHED_BY} (it may contain colons;
+   *     {@link DimensionName#fromField} reads it)
    */
   public record Field(Kind kind, int step, long seconds, String dimension, String value) {
     private static final Field UNKNOWN = new Field(Kind.UNKNOWN, 0, 0, null, null);

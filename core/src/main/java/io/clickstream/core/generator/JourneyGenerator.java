@@ -29,7 +29,10 @@ import java.util.UUID;
  *
  * with drop-off at every step ({@link #CONTINUE_TO_SEARCH} and the following constants), a few page
  * views and searches repeated, and the acquisition dimensions (source, partner, campaign) fixed for the
- * visit; direct traffic carries no source. Some users come back after a gap longer than any session gap
+ * visit; direct traffic carries no source. A visit's events also carry the property {@link #AD_CONTENT}
+ * (a breakdown dimension as {@code properties.ad_content}), now and then with a value that is hard to
+ * keep exact: {@code a:b}, {@code *}, unicode, 300 characters, a literal {@code (none)}; or none at all.
+ * Some users come back after a gap longer than any session gap
  * (a new session). On the wire, lines arrive out of event-time order by up to {@link #MAX_ARRIVAL_DELAY},
  * about {@link #DUPLICATE_RATE} of them are sent twice, and now and then ({@link #NEW_NAME_RATE}) a
  * brand-new event name ({@code promo_click_<n>}) appears.
@@ -57,6 +60,12 @@ public final class JourneyGenerator {
   public static final Duration MAX_ARRIVAL_DELAY = Duration.ofSeconds(3);
 
   public static final int DEFAULT_USERS = 200;
+
+  /** The property every event of a visit carries, the same for the whole visit (unless the visit has none). */
+  public static final String AD_CONTENT = "ad_content";
+  /** Its values, and {@code null} for visits without it; hostile ones on purpose (see the class comment). */
+  public static final List<String> AD_CONTENTS = java.util.Collections.unmodifiableList(java.util.Arrays.asList(
+      "hero_banner", "sidebar", "a:b", "*", "Zürich ✓ 🚀", "x".repeat(300), "(none)", null));
 
   private static final String[] SOURCES = {"google", "facebook", "newsletter", null};
   private static final double[] SOURCE_WEIGHTS = {0.40, 0.25, 0.15, 0.20};
@@ -267,6 +276,7 @@ public final class JourneyGenerator {
     String partner;
     String campaign;
     final java.util.function.LongSupplier gap;
+    final String adContent;
     long clock;
     final List<Event> events = new ArrayList<>();
 
@@ -279,6 +289,9 @@ public final class JourneyGenerator {
       this.campaign = campaign;
       this.clock = start;
       this.gap = gap;
+      // From the visit's user and start rather than the random source, so that adding it left every
+      // other generated value as it was.
+      this.adContent = AD_CONTENTS.get(Math.floorMod(31 * userId.hashCode() + Long.hashCode(start), AD_CONTENTS.size()));
     }
 
     void add(String name, String page, Conversion conversion, Map<String, Object> properties) {
@@ -293,7 +306,11 @@ public final class JourneyGenerator {
       }
     }
 
-    private Event event(String name, String page, Conversion conversion, Map<String, Object> properties) {
+    private Event event(String name, String page, Conversion conversion, Map<String, Object> stepProperties) {
+      Map<String, Object> properties = new LinkedHashMap<>(stepProperties);
+      if (adContent != null) {
+        properties.put(AD_CONTENT, adContent);
+      }
       return new Event(
           state.newEventId().toString(),
           userId,

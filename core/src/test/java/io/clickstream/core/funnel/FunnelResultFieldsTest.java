@@ -2,7 +2,7 @@ package io.clickstream.core.funnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clickstream.core.Dimension;
+import io.clickstream.core.DimensionName;
 import io.clickstream.core.funnel.FunnelResultFields.Field;
 import io.clickstream.core.funnel.FunnelResultFields.Kind;
 import org.junit.jupiter.api.Test;
@@ -20,9 +20,9 @@ class FunnelResultFieldsTest {
 
   @Test
   void aBreakdownValueKeepsItsColonsAndItsDimension() {
-    Field field = FunnelResultFields.decode(FunnelResultFields.reachedBy(Dimension.SOURCE, 2, "a:b:c"));
+    Field field = FunnelResultFields.decode(FunnelResultFields.reachedBy(DimensionName.parse("source"), 2, "a:b:c"));
 
-    assertThat(field).isEqualTo(new Field(Kind.REACHED_BY, 2, 0, Dimension.SOURCE.wireName(), "a:b:c"));
+    assertThat(field).isEqualTo(new Field(Kind.REACHED_BY, 2, 0, "source", "a:b:c"));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.clickstream.pipeline.oracle;
 
-import io.clickstream.core.Dimension;
+import io.clickstream.core.DimensionName;
+import io.clickstream.core.Dimensions;
 import io.clickstream.core.Event;
 import io.clickstream.core.EventParser;
 import io.clickstream.core.ParseResult;
@@ -47,6 +48,8 @@ public final class BatchOracle {
   private final int maxSessionEvents;
   private final long maxSessionLengthMillis;
   private final int maxEpisodeEvents;
+  /** The dimensions counts are kept by ({@code --dimensions}); the default three unless {@link #withDimensions}. */
+  private Dimensions dimensions = Dimensions.DEFAULT;
 
   /**
    * What the oracle expects: counts as {@code key + "\n" + field -> n}, and the rows set aside (capped:
@@ -87,6 +90,12 @@ public final class BatchOracle {
     this.outOfOrdernessMillis = outOfOrdernessMillis;
     this.maxSessionEvents = maxSessionEvents;
     this.maxSessionLengthMillis = maxSessionLengthMillis;
+  }
+
+  /** Counts by {@code dimensions}, as a pipeline started with {@code --dimensions} set to them does. */
+  public BatchOracle withDimensions(Dimensions dimensions) {
+    this.dimensions = dimensions;
+    return this;
   }
 
   public Expected compute(List<EventRow> rows) {
@@ -261,7 +270,7 @@ public final class BatchOracle {
     return e.userId() + "\u0000" + e.eventId();
   }
 
-  private static void countSession(List<Event> session, Map<String, Long> counts, Map<String, Long> firstSeen,
+  private void countSession(List<Event> session, Map<String, Long> counts, Map<String, Long> firstSeen,
       Map<String, Long> lastSeen) {
     for (Event e : session) {
       firstSeen.merge(e.name(), e.timestampMillis(), Math::min);
@@ -272,10 +281,7 @@ public final class BatchOracle {
     for (Event e : session) {
       String metric = RedisKeys.eventMetric(e.name());
       long minute = e.timestampMillis() / 60_000L;
-      inc(counts, RedisKeys.counts(metric, RedisKeys.UNDIVIDED, minute), RedisKeys.FIELD_TOTAL);
-      inc(counts, RedisKeys.counts(metric, "source", minute), orNone(e.source()));
-      inc(counts, RedisKeys.counts(metric, "partner", minute), orNone(e.partner()));
-      inc(counts, RedisKeys.counts(metric, "campaign", minute), orNone(e.campaign()));
+      countByValuesOf(counts, metric, minute, e);
       inc(counts, RedisKeys.CATALOG_TOTAL, e.name());
       if (e.conversion() != null) {
         countByFirstTouch(counts, RedisKeys.conversionMetric(e.conversion()), e.timestampMillis(), firstTouch);
@@ -303,8 +309,8 @@ public final class BatchOracle {
     String key = RedisKeys.funnelResults(f.id(), f.version(), r.startMillis() / 60_000L);
     for (int step = 1; step <= r.reached(); step++) {
       inc(counts, key, FunnelResultFields.reached(step));
-      for (Dimension d : f.breakdown()) {
-        inc(counts, key, FunnelResultFields.reachedBy(d, step, orNone(firstTouch.dimension(d))));
+      for (DimensionName d : f.breakdown()) {
+        inc(counts, key, FunnelResultFields.reachedBy(d, step, DimensionName.field(d.valueOf(firstTouch))));
       }
       if (step > 1) {
         inc(counts, key, FunnelResultFields.secondsToStep(step, (r.reachedAt().get(step - 1) - r.startMillis()) / 1000));
@@ -315,16 +321,20 @@ public final class BatchOracle {
     }
   }
 
-  private static void countByFirstTouch(Map<String, Long> counts, String metric, long ts, Event firstTouch) {
-    long minute = ts / 60_000L;
-    inc(counts, RedisKeys.counts(metric, RedisKeys.UNDIVIDED, minute), RedisKeys.FIELD_TOTAL);
-    inc(counts, RedisKeys.counts(metric, "source", minute), orNone(firstTouch.source()));
-    inc(counts, RedisKeys.counts(metric, "partner", minute), orNone(firstTouch.partner()));
-    inc(counts, RedisKeys.counts(metric, "campaign", minute), orNone(firstTouch.campaign()));
+  private void countByFirstTouch(Map<String, Long> counts, String metric, long ts, Event firstTouch) {
+    countByValuesOf(counts, metric, ts / 60_000L, firstTouch);
   }
 
-  private static String orNone(String value) {
-    return value == null ? Dimension.NONE : value;
+  /**
+   * One count in the metric's undivided hash and in each dimension's, under {@code e}'s value for it:
+   * its key by the escaped name and its field as docs/redis-keys.md says a value (or its absence) is
+   * stored. What the value is, is the data model's {@link DimensionName#valueOf}.
+   */
+  private void countByValuesOf(Map<String, Long> counts, String metric, long minute, Event e) {
+    inc(counts, RedisKeys.counts(metric, RedisKeys.UNDIVIDED, minute), RedisKeys.FIELD_TOTAL);
+    for (DimensionName d : dimensions.names()) {
+      inc(counts, RedisKeys.counts(metric, RedisKeys.escape(d.wireName()), minute), DimensionName.field(d.valueOf(e)));
+    }
   }
 
   private static void inc(Map<String, Long> counts, String key, String field) {

@@ -1,6 +1,11 @@
 package io.clickstream.pipeline.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clickstream.core.DimensionName;
+import io.clickstream.core.Dimensions;
 import io.clickstream.core.RedisKeys;
+import io.clickstream.core.generator.JourneyGenerator;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelDefinitions;
 import io.clickstream.pipeline.ClickstreamOptions;
@@ -17,6 +22,33 @@ import redis.clients.jedis.resps.StreamEntry;
 public final class LivePipelines {
 
   private LivePipelines() {}
+
+  private static final DimensionName AD_CONTENT =
+      DimensionName.parse(DimensionName.PROPERTY_PREFIX + JourneyGenerator.AD_CONTENT);
+
+  /**
+   * The dimensions the oracle tests count by: the default three and a property the generator emits
+   * with hostile values ({@link JourneyGenerator#AD_CONTENTS}).
+   */
+  public static final Dimensions DIMENSIONS =
+      Dimensions.parse(Dimensions.DEFAULT_TEXT + "," + AD_CONTENT.wireName());
+
+  /** {@code --dimensions} set to {@link #DIMENSIONS}. */
+  public static final String DIMENSIONS_ARG = "--dimensions=" + DIMENSIONS.text();
+
+  /**
+   * Asserts that {@code counts} (the oracle's, before they are compared with Redis) hold sessions by
+   * every value of the generated property, missing and literal {@code (none)} apart: so a comparison
+   * that passes has checked each of them exactly, not a run in which the property never showed.
+   */
+  public static void assertCountsByEveryAdContent(Map<String, Long> counts) {
+    String sessionsByAdContent = RedisKeys.PREFIX + "cnt:" + RedisKeys.METRIC_SESSIONS + ":" + AD_CONTENT.keyPart() + ":";
+    for (String value : JourneyGenerator.AD_CONTENTS) {
+      String field = "\n" + DimensionName.field(value);
+      assertThat(counts.keySet()).as("sessions by %s = %s", AD_CONTENT, value)
+          .anyMatch(k -> k.startsWith(sessionsByAdContent) && k.endsWith(field));
+    }
+  }
 
   /**
    * Options for the Direct runner on the shared servers, polling fast, whose {@code run()} returns at

@@ -6,6 +6,7 @@ import io.clickstream.pipeline.testing.SharedRedis;
 import io.clickstream.pipeline.testing.SharedMiniHBase;
 import io.clickstream.pipeline.testing.RedisCounts;
 import io.clickstream.pipeline.testing.Await;
+import io.clickstream.pipeline.testing.LivePipelines;
 
 import io.clickstream.core.EventParser;
 import io.clickstream.core.RedisKeys;
@@ -53,7 +54,7 @@ public final class Dataset {
     redis = SharedRedis.flushed();
     funnels.add(define("signup", "{\"steps\":[{\"event\":\"page_view\",\"where\":{\"page\":\"/landing\"}},"
         + "{\"event\":\"search\"},{\"event\":\"register\"},{\"event\":\"checkout\"}],"
-        + "\"breakdown\":[\"source\",\"campaign\"]}"));
+        + "\"breakdown\":[\"source\",\"campaign\",\"properties.ad_content\"]}"));
     funnels.add(define("strict_questionnaire", "{\"order\":\"strict\",\"steps\":[{\"event\":\"search\"},"
         + "{\"event\":\"questionnaire_start\"},{\"event\":\"register\"}],\"breakdown\":[\"partner\"]}"));
     funnels.add(define("returning", "{\"scope\":\"user\",\"window\":\"" + USER_WINDOW + "\",\"steps\":["
@@ -89,9 +90,13 @@ public final class Dataset {
     return args;
   }
 
-  /** The session settings the oracle is computed with, and how often the pipeline polls HBase. */
+  /**
+   * The session settings and dimensions ({@link LivePipelines#DIMENSIONS}) the oracle is computed with,
+   * and how often the pipeline polls HBase.
+   */
   public static List<String> sessionArgs() {
     return List.of(
+        LivePipelines.DIMENSIONS_ARG,
         "--sessionGap=" + GAP,
         "--allowedLateness=" + LATENESS,
         "--outOfOrderness=" + OUT_OF_ORDERNESS,
@@ -140,8 +145,10 @@ public final class Dataset {
     System.out.printf("watermark passed every session %d ms after the wait began%n", (System.nanoTime() - t0) / 1_000_000);
 
     BatchOracle.Expected expected = new BatchOracle(GAP.toMillis(), LATENESS.toMillis(), OUT_OF_ORDERNESS.toMillis())
+        .withDimensions(LivePipelines.DIMENSIONS)
         .compute(rows, funnels);
     assertThat(expected.counts()).hasSizeGreaterThan(100);
+    LivePipelines.assertCountsByEveryAdContent(expected.counts());
     for (FunnelDefinition f : funnels) {
       assertThat(expected.counts().keySet()).as("results of %s", f.id())
           .anyMatch(k -> k.startsWith(RedisKeys.PREFIX + "fr:" + f.id() + ":"));

@@ -1,0 +1,122 @@
+package io.clickstream.core;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A breakdown dimension, as data (docs/data-model.md, "Dimensions"): one of the event's top-level
+ * text fields ({@link #FIELDS}) or {@code properties.NAME}, a value of its {@code properties} map. The
+ * one place that knows how an event's value for a dimension is found ({@link #valueOf}) and how it is
+ * stored as a hash field ({@link #field}, {@link #fromField}).
+ *
+ * @param wireName the name as the user gives it ({@code --dimensions}, {@code by=}) and the API shows it
+ */
+public record DimensionName(String wireName) implements Serializable {
+
+  /** The top-level fields a dimension may name: the event's optional text fields. */
+  public static final List<String> FIELDS = List.of("source", "partner", "campaign", "page");
+
+  public static final String PROPERTY_PREFIX = "properties.";
+
+  /** What the API shows for a missing value, and the hash field it is stored under. */
+  public static final String NONE = "(none)";
+
+  /** The escape that keeps a real value from being read as {@link #NONE} (see {@link #field}). */
+  private static final char ESCAPE = '\\';
+
+  /** The allowed forms, for error messages. */
+  public static final String FORMS = String.join(", ", FIELDS) + " or properties.NAME (NAME: 1 to "
+      + EventParser.MAX_PROPERTY_NAME_CHARS + " characters)";
+
+  public DimensionName {
+    Objects.requireNonNull(wireName, "wireName");
+    if (!FIELDS.contains(wireName) && !isPropertyName(wireName)) {
+      throw new IllegalArgumentException("unknown dimension \"" + wireName + "\": expected " + FORMS);
+    }
+  }
+
+  /** The dimension {@code text} names; {@link IllegalArgumentException} naming it and the allowed forms if none. */
+  public static DimensionName parse(String text) {
+    return new DimensionName(text);
+  }
+
+  private static boolean isPropertyName(String text) {
+    int length = text.length() - PROPERTY_PREFIX.length();
+    return text.startsWith(PROPERTY_PREFIX) && length >= 1 && length <= EventParser.MAX_PROPERTY_NAME_CHARS;
+  }
+
+  /**
+   * The event's value for this dimension, or {@code null} when it has none. A property's whole number is
+   * its decimal text ({@code 4900}), another number Java's shortest text for the double ({@code 1.5},
+   * {@code 1000.0}, {@code 1.0E21}); the parser admits no other property values, and anything else would
+   * count as missing rather than as a made-up text.
+   */
+  public String valueOf(Event event) {
+    return switch (wireName) {
+      case "source" -> event.source();
+      case "partner" -> event.partner();
+      case "campaign" -> event.campaign();
+      case "page" -> event.page();
+      default -> propertyText(event.properties().get(wireName.substring(PROPERTY_PREFIX.length())));
+    };
+  }
+
+  private static String propertyText(Object value) {
+    if (value instanceof String text) {
+      return text;
+    }
+    if (value instanceof Long || value instanceof Double) {
+      return value.toString();
+    }
+    return null;
+  }
+
+  /**
+   * This dimension's part of a Redis key ({@code RedisKeys.counts}) and of a funnel breakdown field:
+   * escaped, as a property name may hold colons or glob characters. The three original dimensions
+   * escape to themselves, so their keys are those written before dimensions were data.
+   */
+  public String keyPart() {
+    return RedisKeys.escape(wireName);
+  }
+
+  /**
+   * The hash field a value is counted under: {@link #NONE} for a missing value ({@code null}), the value
+   * itself otherwise, except that a value made of backslashes followed by {@code (none)} gains one more
+   * leading backslash. So no real value is stored as {@link #NONE} (a literal {@code (none)} is
+   * {@code \(none)}), the mapping is injective, and every other value, colons and all, is stored as is.
+   */
+  public static String field(String value) {
+    if (value == null) {
+      return NONE;
+    }
+    return isNoneOrEscaped(value) ? ESCAPE + value : value;
+  }
+
+  /** The value {@link #field} stored under {@code field}, or {@code null} for a missing one. */
+  public static String fromField(String field) {
+    if (field.equals(NONE)) {
+      return null;
+    }
+    return isNoneOrEscaped(field) ? field.substring(1) : field;
+  }
+
+  /** The field of this dimension's value in {@code event}. */
+  public String fieldOf(Event event) {
+    return field(valueOf(event));
+  }
+
+  private static boolean isNoneOrEscaped(String value) {
+    int i = 0;
+    while (i < value.length() && value.charAt(i) == ESCAPE) {
+      i++;
+    }
+    return value.startsWith(NONE, i) && value.length() == i + NONE.length();
+  }
+
+  @Override
+  public String toString() {
+    return wireName;
+  }
+}
