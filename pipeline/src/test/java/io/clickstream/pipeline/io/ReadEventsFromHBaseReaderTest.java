@@ -32,6 +32,11 @@ import org.junit.jupiter.api.Test;
 class ReadEventsFromHBaseReaderTest {
 
   private final PipelineOptions options = PipelineOptionsFactory.create();
+  /**
+   * A poll reads at most a slice past C, and C trails the clock by the overlap: with a 30 s overlap and
+   * the default 10 s slice, new rows would wait 20 s to be read (docs/unbounded-read.md).
+   */
+  private static final Duration LONGER_THAN_THE_OVERLAP = Duration.standardSeconds(60);
 
   @BeforeEach
   void emptyTable() {
@@ -67,7 +72,7 @@ class ReadEventsFromHBaseReaderTest {
     List<String> expected = new ArrayList<>(writeMany("one", 30));
     // A long overlap keeps the fresh rows inside the re-read window however slow the machine, so the
     // resumed reader must de-duplicate them with the emitted set carried by the checkpoint.
-    EventsUnboundedSource source = fastRead().withReadOverlap(Duration.standardSeconds(30)).source();
+    EventsUnboundedSource source = fastRead().withReadOverlap(Duration.standardSeconds(30)).withMaxSlice(LONGER_THAN_THE_OVERLAP).source();
     List<EventRow> all = new ArrayList<>();
     EventsCheckpointMark mark;
     try (EventsReader first = source.createReader(options, null)) {
@@ -113,7 +118,7 @@ class ReadEventsFromHBaseReaderTest {
   void aResumedReaderAfterACompletedPollDeduplicatesTheOverlap() throws Exception {
     List<String> expected = new ArrayList<>(writeMany("one", 20));
     // Long enough that the rows are still in the overlap when the checkpoint is taken, however slow the machine.
-    EventsUnboundedSource source = fastRead().withReadOverlap(Duration.standardSeconds(30)).source();
+    EventsUnboundedSource source = fastRead().withReadOverlap(Duration.standardSeconds(30)).withMaxSlice(LONGER_THAN_THE_OVERLAP).source();
     List<EventRow> all = new ArrayList<>();
     EventsCheckpointMark mark;
     try (EventsReader first = source.createReader(options, null)) {
