@@ -1,9 +1,9 @@
 package io.clickstream.pipeline;
 
+import io.clickstream.core.RedisConnections;
 import io.clickstream.core.RedisKeys;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +39,7 @@ public final class SessionContributionStore implements AutoCloseable {
   public SessionContributionStore(String redisUrl, long retentionMillis) {
     this.redisUrl = redisUrl;
     this.retentionMillis = retentionMillis;
-    this.pool = new JedisPool(URI.create(redisUrl));
+    this.pool = RedisConnections.pool(redisUrl);
   }
 
   /** Applies a batch, waiting through a Redis outage ({@link RedisRetry}). */
