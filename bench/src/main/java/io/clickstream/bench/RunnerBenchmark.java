@@ -2,9 +2,9 @@ package io.clickstream.bench;
 
 import io.clickstream.api.ApiConfig;
 import io.clickstream.api.ApiServer;
+import io.clickstream.core.EmbeddedHBase;
 import io.clickstream.core.EventTable;
 import io.clickstream.core.funnel.FunnelDefinition;
-import io.clickstream.launcher.EmbeddedHBase;
 import io.clickstream.launcher.Runners;
 import io.clickstream.pipeline.ClickstreamOptions;
 import io.clickstream.pipeline.ClickstreamPipeline;
