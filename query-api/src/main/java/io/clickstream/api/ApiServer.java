@@ -19,7 +19,7 @@ public final class ApiServer implements AutoCloseable {
   private final ApiConfig config;
   private final Clock clock = Clock.systemUTC();
   private final JedisPool redis;
-  private final HbaseProbe hbase;
+  private final HBaseHealth hbase;
   // An instance, not Spark's static API, so that one JVM (a test) can run several servers.
   private final Service http = Service.ignite();
   private final AtomicReference<Exception> startFailure = new AtomicReference<>();
@@ -42,7 +42,7 @@ public final class ApiServer implements AutoCloseable {
     this.config = config;
     this.ready = new AtomicBoolean(ready);
     this.redis = RedisConnections.pool(config.redisUrl(), REDIS_TIMEOUT_MS, REDIS_TIMEOUT_MS);
-    this.hbase = new HbaseProbe(config.hbaseZk(), clock);
+    this.hbase = new HBaseHealth(config.hbaseZk(), clock);
   }
 
   /** Starts listening and returns once the server accepts connections; throws if it cannot listen. */
