@@ -6,6 +6,8 @@
 //   NEW_EVENT       an event that appears only while the page is open
 //   PIPELINE_PHASE  a file this test writes to tell the Java side how far behind to play the pipeline's
 //                   read: "behind" (120 s), "halfway" (60 s) or "caught-up"; no read positions until then
+//   PROPERTY_DIMENSION  a recorded property dimension; SEEDED_EVENT has counts by it for a missing value and
+//   PROPERTY_VALUES     these values (JSON array; a literal "(none)" among them)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
@@ -18,6 +20,8 @@ const seededEvent = env("SEEDED_EVENT");
 const seededTotal = Number(env("SEEDED_TOTAL")).toLocaleString("en-US");
 const newEvent = env("NEW_EVENT");
 const pipelinePhase = env("PIPELINE_PHASE");
+const propertyDimension = env("PROPERTY_DIMENSION");
+const propertyValues = JSON.parse(env("PROPERTY_VALUES"));
 
 let browser;
 let page;
@@ -97,6 +101,34 @@ test("a catch-up bar shows how far behind the read is while it catches up", asyn
 test("the catch-up bar goes once the read has caught up", async () => {
   writeFileSync(pipelinePhase, "caught-up");
   await page.locator("[data-testid=catch-up]").waitFor({ state: "hidden", timeout: 10_000 });
+});
+
+test("the breakdown selector offers a recorded property dimension; its values show as text, missing apart", async () => {
+  const options = await page.locator("[data-testid=breakdown-select] option").evaluateAll((os) => os.map((o) => o.value));
+  assert.deepEqual(options, ["campaign", "partner", propertyDimension, "source"]);
+  await page.selectOption("[data-testid=breakdown-select]", propertyDimension);
+  const rows = card(seededEvent).locator("[data-testid=legend-row]");
+  await page.waitForFunction(
+    ([name, want]) => {
+      const keys = [...document.querySelectorAll(`[data-event="${name}"] [data-testid=legend-row]`)].map((r) => r.dataset.key);
+      return keys.length === want.length + 1 && want.every((k) => keys.includes(k));
+    },
+    [seededEvent, propertyValues],
+    { timeout: 10_000 },
+  );
+  const shown = await rows.evaluateAll((trs) => trs.map((tr) => {
+    const value = tr.querySelector("[data-testid=legend-value]");
+    return { key: tr.dataset.key, missing: tr.dataset.missing, text: value.textContent, title: value.title,
+      styled: value.classList.contains("missing"), cut: value.scrollWidth > value.clientWidth };
+  }));
+  const missing = shown.filter((r) => r.missing === "true");
+  assert.deepEqual(missing.map((r) => [r.key, r.text, r.styled]), [["(none)", "(none)", true]]);
+  const values = shown.filter((r) => r.missing === "false");
+  assert.deepEqual(values.map((r) => r.text).sort(), [...propertyValues].sort());
+  assert.ok(values.every((r) => !r.styled && r.title === r.text), "a literal (none) is a normal value, titled in full");
+  assert.ok(values.find((r) => r.text.length > 300).cut, "the long value is cut to the legend's width");
+  assert.equal(await card(seededEvent).locator("[data-testid=legend] b").count(), 0, "HTML-like values are text");
+  assert.equal(await page.textContent("[data-testid=breakdown-name]"), propertyDimension);
 });
 
 test("every request stays on this machine", () => {

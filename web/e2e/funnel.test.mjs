@@ -8,6 +8,8 @@
 //   EXPECTED_COUNTS   JSON array: the seeded results per step
 //   LATER_STEP1       the step-1 count once the later results are in
 //   EXPECTED_SOURCES  JSON object: source -> results per step, once the later results are in
+//   PROPERTY_DIMENSION    a property in the funnel's breakdown, also recorded (with "page", not in the breakdown)
+//   PROPERTY_NONE_COUNTS  JSON [missing, literal]: its step-1 results without a value and with the value "(none)"
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { env, open, remoteRequests } from "./browser.mjs";
@@ -21,6 +23,8 @@ const stepNames = JSON.parse(env("STEP_NAMES"));
 const expectedCounts = JSON.parse(env("EXPECTED_COUNTS"));
 const expectedSources = JSON.parse(env("EXPECTED_SOURCES"));
 const laterStep1 = Number(env("LATER_STEP1"));
+const propertyDimension = env("PROPERTY_DIMENSION");
+const [missingCount, literalNoneCount] = JSON.parse(env("PROPERTY_NONE_COUNTS"));
 
 const number = (n) => n.toLocaleString("en-US");
 const percent = (part, whole) => ((100 * part) / whole).toFixed(1) + "%";
@@ -114,6 +118,20 @@ test("the last 24 hours show the same results, with an hourly trend", async () =
   await page.waitForFunction(() => /24 h/.test(document.querySelector("[data-testid=kpi-started] .label")?.textContent));
   assert.equal(await page.textContent("[data-testid=step-row][data-step='1'] [data-testid=step-count]"), step1);
   assert.equal(await page.locator("[data-testid=breakdown-row]").count(), Object.keys(expectedSources).length);
+});
+
+test("the breakdown offers a property dimension; a missing value and a literal (none) are shown apart", async () => {
+  const options = await page.locator("[data-testid=breakdown-select] option").evaluateAll(
+    (os) => os.map((o) => `${o.value}${o.disabled ? " (disabled)" : ""}`));
+  assert.deepEqual(options, ["", "source", "partner", "campaign", propertyDimension, "page (disabled)"]);
+  await page.selectOption("[data-testid=breakdown-select]", propertyDimension);
+  for (const [missing, count] of [["true", missingCount], ["false", literalNoneCount]]) {
+    await waitForTexts(`[data-testid=breakdown-row][data-key="(none)"][data-missing=${missing}] [data-testid=breakdown-count]`,
+      [number(count), "0", "0", "0"]);
+  }
+  const styled = await page.locator("[data-testid=breakdown-key]").evaluateAll(
+    (keys) => keys.map((k) => [k.textContent, k.classList.contains("missing")]));
+  assert.deepEqual(styled, [["(none)", true], ["(none)", false]]);
 });
 
 test("every request stays on this machine", () => {

@@ -3,9 +3,11 @@
 
 const WINDOW_MINUTES = 30;
 const POLL_MS = 1000;
-/** Sources shown apart in a chart; the rest are summed, so that a legend stays short. */
-const TOP_SOURCES = 6;
-const OTHER = "(other sources)";
+/** Values shown apart in a chart; the rest are summed, so that a legend stays short. */
+const TOP_VALUES = 6;
+/** Series ids: a value's series and the missing one are told apart by the API's `missing` flag, never by the key's text. */
+const OTHER = "other";
+const seriesId = (s) => (s.missing ? "missing" : "value:" + s.key);
 const KPIS = [
   ["_sessions", "Sessions started"],
   ["_micro", "Micro conversions"],
@@ -20,9 +22,12 @@ const number = d3.format(",");
 const clock = d3.timeFormat("%H:%M");
 const clockSeconds = d3.timeFormat("%H:%M:%S");
 const dateTime = d3.timeFormat("%Y-%m-%d %H:%M:%S");
-// One colour per source for the whole page, so that a source looks the same in every chart.
+// One colour per value for the whole page, so that a value looks the same in every chart.
 const palette = d3.scaleOrdinal(d3.schemeTableau10);
-const fill = (key) => (key === OTHER ? "#b8bec9" : palette(key));
+const fill = (id) => (id === OTHER ? "#b8bec9" : id === "missing" ? "#8d96a5" : palette(id));
+
+// The dimension the charts are broken down by: one of /api/dimensions, `source` until the user picks another.
+let by = null;
 
 // The largest lag seen since the catch-up bar appeared: its progress is the share of that backlog read since.
 let catchUpFrom = 0;
@@ -49,17 +54,19 @@ function currentWindow() {
 
 async function refresh() {
   const range = currentWindow();
-  const [health, events, funnels] = await Promise.all([
-    getJson("/api/health", [503]), getJson("/api/events"), getJson("/api/funnels"),
+  const [health, events, funnels, dimensions] = await Promise.all([
+    getJson("/api/health", [503]), getJson("/api/events"), getJson("/api/funnels"), getJson("/api/dimensions"),
   ]);
+  renderBreakdownSelect(dimensions.dimensions);
+  const chartsBy = by;
   const [counts, kpis] = await Promise.all([
-    Promise.all(events.map((e) => getJson(countsPath(e.name, "source", range)))),
+    Promise.all(events.map((e) => getJson(countsPath(e.name, chartsBy, range)))),
     Promise.all(KPIS.map(([event]) => getJson(countsPath(event, null, range)))),
   ]);
   renderHealth(health);
   renderFunnels(funnels);
   renderKpis(kpis);
-  renderEvents(events.map((e, i) => ({ ...e, series: counts[i].series })), range);
+  renderEvents(events.map((e, i) => ({ ...e, series: counts[i].series })), range, chartsBy);
   d3.select("[data-testid=updated]").text(clockSeconds(new Date()));
 }
 
@@ -72,6 +79,27 @@ async function poll() {
   }
   setTimeout(poll, POLL_MS);
 }
+
+// The recorded dimensions, named as the API names them (`properties.plan`); keeps the user's choice.
+function renderBreakdownSelect(dimensions) {
+  const names = dimensions.map((d) => d.name);
+  if (!names.includes(by)) by = names.includes("source") ? "source" : (names[0] ?? null);
+  d3.select("[data-testid=breakdown-select]")
+    .selectAll("option")
+    .data(dimensions, (d) => d.name)
+    .join("option")
+    .attr("value", (d) => d.name)
+    .attr("title", (d) => d.name + (d.live_from ? ` · counted since ${dateTime(new Date(d.live_from))}` : ""))
+    .text((d) => d.name)
+    .order();
+  d3.select("[data-testid=breakdown-select]").property("value", by ?? "");
+  d3.select("[data-testid=breakdown-name]").text(by ?? "nothing").attr("title", by);
+}
+
+d3.select("[data-testid=breakdown-select]").on("change", (event) => {
+  by = event.target.value;
+  d3.select("[data-testid=breakdown-name]").text(by).attr("title", by);
+});
 
 function renderHealth(health) {
   const { pipeline } = health;
@@ -152,7 +180,7 @@ function renderKpis(results) {
     .text((d) => number(d.value));
 }
 
-function renderEvents(events, range) {
+function renderEvents(events, range, chartsBy) {
   d3.select("[data-testid=empty]").property("hidden", events.length > 0);
   d3.select("[data-testid=charts]")
     .selectAll(".card")
@@ -160,19 +188,18 @@ function renderEvents(events, range) {
     .join(appendCard)
     .order()
     .each(function (event) {
-      renderCard(d3.select(this), event, range);
+      renderCard(d3.select(this), event, range, chartsBy);
     });
 }
 
 function appendCard(enter) {
   const card = enter.append("article").attr("class", "card").attr("data-testid", "event-card").attr("data-event", (d) => d.name);
   const header = card.append("header");
-  header.append("h2").attr("data-testid", "event-name").text((d) => d.name);
+  header.append("h2").attr("data-testid", "event-name").attr("title", (d) => d.name).text((d) => d.name);
   const total = header.append("div").attr("class", "total");
   total.append("span").attr("data-testid", "event-total");
   total.append("small").text("total");
-  const svg = card.append("svg").attr("viewBox", `0 0 ${W} ${H}`).attr("data-testid", "chart").attr("role", "img")
-    .attr("aria-label", (d) => `${d.name} per minute, by source`);
+  const svg = card.append("svg").attr("viewBox", `0 0 ${W} ${H}`).attr("data-testid", "chart").attr("role", "img");
   svg.append("g").attr("class", "axis y").attr("transform", `translate(${M.left},0)`);
   svg.append("g").attr("class", "bars");
   svg.append("g").attr("class", "axis x").attr("transform", `translate(0,${H - M.bottom})`);
@@ -180,15 +207,15 @@ function appendCard(enter) {
   return card;
 }
 
-function renderCard(card, event, range) {
+function renderCard(card, event, range, chartsBy) {
   card.select("[data-testid=event-total]").text(number(event.total));
-  const { keys, rows } = perMinuteBySource(event.series, range);
+  const { keys, labels, rows } = perMinuteByValue(event.series, range);
   const layers = d3.stack().keys(keys).value((row, key) => row.counts.get(key) ?? 0)(rows);
   const top = d3.max(rows, (row) => d3.sum(row.counts.values())) || 1;
 
   const x = d3.scaleBand().domain(rows.map((r) => r.t)).range([M.left, W - M.right]).paddingInner(0.2);
   const y = d3.scaleLinear().domain([0, top]).nice(3).range([H - M.bottom, M.top]);
-  const svg = card.select("svg");
+  const svg = card.select("svg").attr("aria-label", `${event.name} per minute, by ${chartsBy ?? "nothing"}`);
 
   svg.select(".axis.x").call(
     d3.axisBottom(x)
@@ -213,9 +240,9 @@ function renderCard(card, event, range) {
     .attr("y", (d) => y(d[1]))
     .attr("height", (d) => y(d[0]) - y(d[1]))
     .select("title")
-    .text((d) => `${d.key} · ${clock(new Date(d.data.t))} · ${number(d[1] - d[0])}`);
+    .text((d) => `${labels.get(d.key).text} · ${clock(new Date(d.data.t))} · ${number(d[1] - d[0])}`);
 
-  const legend = keys.map((key) => ({ key, total: d3.sum(rows, (row) => row.counts.get(key) ?? 0) }));
+  const legend = keys.map((key) => ({ key, ...labels.get(key), total: d3.sum(rows, (row) => row.counts.get(key) ?? 0) }));
   card.select("[data-testid=legend] tbody")
     .selectAll("tr")
     .data(legend.length ? legend : [{ key: null, total: 0 }], (d) => d.key)
@@ -223,32 +250,45 @@ function renderCard(card, event, range) {
       const tr = enter.append("tr");
       const source = tr.append("td");
       source.append("span").attr("class", "swatch");
-      source.append("span").attr("class", "source");
+      source.append("span").attr("class", "source").attr("data-testid", "legend-value");
       tr.append("td").attr("class", "count");
       return tr;
     })
     .order()
+    .attr("data-testid", (d) => (d.key === null ? "legend-empty" : "legend-row"))
+    .attr("data-key", (d) => (d.key === null ? null : d.text))
+    .attr("data-missing", (d) => (d.key === null ? null : String(d.missing)))
     .call((tr) => {
       tr.select(".swatch").style("background", (d) => (d.key === null ? "transparent" : fill(d.key)));
-      tr.select(".source").text((d) => (d.key === null ? "no events in the last 30 minutes" : d.key));
+      // Values are text, never markup; a long one is cut by the stylesheet, whole in the title.
+      tr.select(".source")
+        .classed("missing", (d) => d.missing === true)
+        .attr("title", (d) => (d.key === null ? null : d.missing ? `${d.text}: events without a ${chartsBy}` : d.text))
+        .text((d) => (d.key === null ? "no events in the last 30 minutes" : d.text));
       tr.select(".count").text((d) => (d.key === null ? "" : number(d.total)));
     });
 }
 
-// One row per minute of the range, each a map source -> count; the API's series come largest first.
-function perMinuteBySource(series, range) {
-  const keys = series.slice(0, TOP_SOURCES).map((s) => s.key);
-  if (series.length > TOP_SOURCES) keys.push(OTHER);
+// One row per minute of the range, each a map series id -> count, and each id's label (its key as text,
+// whether it is the missing value); the API's series come largest first.
+function perMinuteByValue(series, range) {
+  const shown = series.slice(0, TOP_VALUES);
+  const keys = shown.map(seriesId);
+  const labels = new Map(shown.map((s) => [seriesId(s), { text: s.key, missing: s.missing === true }]));
+  if (series.length > TOP_VALUES) {
+    keys.push(OTHER);
+    labels.set(OTHER, { text: "(other values)", missing: false });
+  }
   const rows = d3.utcMinutes(range.from, range.to).map((t) => ({ t: t.getTime(), counts: new Map() }));
   const byTime = new Map(rows.map((row) => [row.t, row]));
   series.forEach((s, rank) => {
-    const key = rank < TOP_SOURCES ? s.key : OTHER;
+    const key = rank < TOP_VALUES ? seriesId(s) : OTHER;
     for (const point of s.points) {
       const row = byTime.get(Date.parse(point.t));
       if (row) row.counts.set(key, (row.counts.get(key) ?? 0) + point.count);
     }
   });
-  return { keys, rows };
+  return { keys, labels, rows };
 }
 
 poll();

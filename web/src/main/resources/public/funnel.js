@@ -61,8 +61,9 @@ async function refresh() {
     getJson(resultsPath({ step: range.step, tz: Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC" })),
   ]);
   if (!state.definition || state.definition.version !== totals.version) {
-    state.definition = await getJson(definitionPath());
-    renderDefinition(state.definition);
+    const [definition, dimensions] = await Promise.all([getJson(definitionPath()), getJson("/api/dimensions")]);
+    state.definition = definition;
+    renderDefinition(definition, dimensions.dimensions);
   }
   const labels = state.definition.steps.map(stepLabel);
   showNotice(null);
@@ -116,7 +117,10 @@ function stepLabel(step) {
   return where.length ? `${step.event} (${where.join(", ")})` : step.event;
 }
 
-function renderDefinition(definition) {
+// The breakdown selector offers the funnel's own breakdown dimensions (its results are kept by those,
+// whatever --dimensions says), named as the API names them (`properties.plan`); the other recorded
+// dimensions are listed too, disabled, since this funnel's results cannot be broken down by them.
+function renderDefinition(definition, recorded) {
   document.title = `Clickstream · ${definition.name}`;
   d3.select("[data-testid=funnel-name]").text(definition.name);
   const live = definition.live_from ? ` · live since ${d3.timeFormat("%Y-%m-%d %H:%M")(new Date(definition.live_from))}` : "";
@@ -125,8 +129,16 @@ function renderDefinition(definition) {
   );
   const select = d3.select("[data-testid=breakdown-select]");
   const dims = definition.breakdown || [];
-  select.selectAll("option.dim").data(dims, (d) => d).join((enter) => enter.append("option").attr("class", "dim"))
-    .attr("value", (d) => d).text((d) => d[0].toUpperCase() + d.slice(1));
+  const options = [
+    ...dims.map((name) => ({ name, available: true })),
+    ...recorded.filter((d) => !dims.includes(d.name)).map((d) => ({ name: d.name, available: false })),
+  ];
+  select.selectAll("option.dim").data(options, (d) => d.name).join((enter) => enter.append("option").attr("class", "dim"))
+    .attr("value", (d) => d.name)
+    .property("disabled", (d) => !d.available)
+    .attr("title", (d) => (d.available ? d.name : `${d.name}: not in this funnel's breakdown`))
+    .text((d) => (d.available ? d.name : `${d.name} (not in this funnel)`))
+    .order();
   select.property("disabled", dims.length === 0);
   if (!dims.includes(state.by)) {
     state.by = "";
@@ -387,17 +399,19 @@ function renderBreakdown(totals, labels) {
   table.select("thead").selectAll("tr").data([header]).join("tr")
     .selectAll("th").data((d) => d).join("th")
     .text((d) => d)
-    .attr("title", (d, i) => (i > 0 && i <= labels.length ? labels[i - 1] : null));
+    .attr("title", (d, i) => (i === 0 ? d : i <= labels.length ? labels[i - 1] : null));
 
   const shown = rows.slice(0, BREAKDOWN_ROWS);
+  // A row's identity is its key and the API's `missing` flag: a literal "(none)" is not the missing value.
   const tr = table.select("tbody").selectAll("tr")
-    .data(shown.length ? shown : [null], (d) => (d ? d.key : "(empty)"))
+    .data(shown.length ? shown : [null], (d) => (d ? (d.missing ? "missing" : "value:" + d.key) : "empty"))
     .join("tr")
     .attr("data-testid", (d) => (d ? "breakdown-row" : "breakdown-empty"))
-    .attr("data-key", (d) => (d ? d.key : null));
+    .attr("data-key", (d) => (d ? d.key : null))
+    .attr("data-missing", (d) => (d ? String(d.missing === true) : null));
   tr.selectAll("td")
     .data((d) => (d ? [
-      { kind: "key", text: d.key },
+      { kind: "key", text: d.key, missing: d.missing === true },
       ...d.counts.map((c) => ({ kind: "num", text: number(c) })),
       { kind: "rate", rate: d.counts[0] ? d.counts[d.counts.length - 1] / d.counts[0] : null },
     ] : [{ kind: "none", text: "No results in this range yet" }]))
@@ -405,13 +419,20 @@ function renderBreakdown(totals, labels) {
     .attr("class", (d) => d.kind)
     .attr("colspan", (d) => (d.kind === "none" ? header.length : null))
     .attr("data-testid", (d) => (d.kind === "num" ? "breakdown-count" : d.kind === "rate" ? "breakdown-rate" : null))
-    .html(null)
     .each(function (d) {
       const cell = d3.select(this);
+      if (d.kind === "key") {
+        // Values are text, never markup; a long one is cut by the stylesheet, whole in the title.
+        cell.text(null).append("span").attr("data-testid", "breakdown-key").classed("missing", d.missing)
+          .attr("title", d.missing ? `${d.text}: results without a first-touch ${state.by}` : d.text)
+          .text(d.text);
+        return;
+      }
       if (d.kind !== "rate") {
         cell.text(d.text);
         return;
       }
+      cell.text(null);
       cell.append("span").attr("class", "rate-bar").append("span")
         .style("width", `${((d.rate ?? 0) * 100).toFixed(1)}%`);
       cell.append("span").attr("class", "rate-text").text(d.rate == null ? "–" : percent(d.rate));

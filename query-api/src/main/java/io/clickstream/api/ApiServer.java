@@ -53,10 +53,12 @@ public final class ApiServer implements AutoCloseable {
     http.initExceptionHandler(startFailure::set);
     http.staticFiles.location("/public");
     FunnelStore funnels = new FunnelStore(redis, clock);
+    RecordedDimensions dimensions = new RecordedDimensions(redis, clock);
     Routes.install(http,
         new HealthController(redis, hbase, clock, ready::get),
         new EventsController(redis),
-        new CountsController(redis, clock, new RecordedDimensions(redis, clock)),
+        new CountsController(redis, clock, dimensions),
+        new DimensionsController(dimensions),
         new FunnelsController(funnels, new ApiToken(config.apiToken())),
         new FunnelResultsController(funnels, redis, clock));
     http.awaitInitialization();

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
@@ -15,17 +16,26 @@ import redis.clients.jedis.JedisPool;
 /**
  * The dimensions there are counts by: every one a live pipeline has counted by
  * ({@link RedisKeys#DIMENSIONS}), also those since dropped from its list, whose counts stay readable.
- * Before any pipeline has recorded its list, the default ones ({@link Dimensions#DEFAULT}). Read again
- * at most every {@link #REUSE_FOR}, or at once for a name the last read did not have: a dimension a
- * pipeline has just started counting by is offered at once, and a refusal lists what Redis holds now.
+ * Before any pipeline has recorded its list, the default ones ({@link Dimensions#DEFAULT}). For
+ * {@code by=}, read again at most every {@link #REUSE_FOR}, or at once for a name the last read did not
+ * have: a dimension a pipeline has just started counting by is offered at once, and a refusal lists what
+ * Redis holds now. {@code /api/dimensions} reads at every request ({@link #read}), so every name it
+ * lists is one {@code by=} accepts.
  */
 final class RecordedDimensions {
 
   static final Duration REUSE_FOR = Duration.ofSeconds(5);
 
+  /**
+   * A dimension there are counts by.
+   *
+   * @param liveFrom epoch ms when a live pipeline first counted by it; null for a default one none has recorded
+   */
+  record Recorded(DimensionName name, Long liveFrom) {}
+
   private final JedisPool redis;
   private final Clock clock;
-  private List<DimensionName> names;
+  private List<Recorded> recorded;
   private Instant readAt = Instant.MIN;
 
   RecordedDimensions(JedisPool redis, Clock clock) {
@@ -35,25 +45,43 @@ final class RecordedDimensions {
 
   /** The recorded dimensions, by name, read again if {@code wanted} is not among those last read. */
   synchronized List<DimensionName> namesLookingFor(String wanted) {
-    Instant now = clock.instant();
-    if (names == null || !readAt.plus(REUSE_FOR).isAfter(now)
-        || names.stream().noneMatch(d -> d.wireName().equals(wanted))) {
-      List<String> recorded;
-      try (Jedis jedis = redis.getResource()) {
-        recorded = List.copyOf(jedis.hkeys(RedisKeys.DIMENSIONS));
-      }
-      names = recorded.isEmpty() ? Dimensions.DEFAULT.names() : recorded.stream()
-          .map(RecordedDimensions::parsedOrNull).filter(Objects::nonNull) // a name of a later release: not offered
-          .sorted(Comparator.comparing(DimensionName::wireName)).toList();
-      readAt = now;
+    if (recorded == null || !readAt.plus(REUSE_FOR).isAfter(clock.instant())
+        || recorded.stream().noneMatch(d -> d.name().wireName().equals(wanted))) {
+      read();
     }
-    return names;
+    return recorded.stream().map(Recorded::name).toList();
   }
 
-  private static DimensionName parsedOrNull(String name) {
+  /** The recorded dimensions with their {@code live_from}, read now: sorted by name, or the defaults in their order. */
+  synchronized List<Recorded> read() {
+    Map<String, String> hash;
+    try (Jedis jedis = redis.getResource()) {
+      hash = jedis.hgetAll(RedisKeys.DIMENSIONS);
+    }
+    List<Recorded> read = hash.entrySet().stream()
+        .map(e -> parsedOrNull(e.getKey(), e.getValue())) // a name of a later release: not offered
+        .filter(Objects::nonNull)
+        .sorted(Comparator.comparing(d -> d.name().wireName())).toList();
+    recorded = hash.isEmpty()
+        ? Dimensions.DEFAULT.names().stream().map(d -> new Recorded(d, null)).toList()
+        : read;
+    readAt = clock.instant();
+    return recorded;
+  }
+
+  private static Recorded parsedOrNull(String name, String liveFrom) {
     try {
-      return DimensionName.parse(name);
+      return new Recorded(DimensionName.parse(name), liveFromOrNull(liveFrom));
     } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** The recorded epoch ms; null (unknown) rather than an error should the field hold anything else. */
+  private static Long liveFromOrNull(String millis) {
+    try {
+      return Long.parseLong(millis);
+    } catch (NumberFormatException e) {
       return null;
     }
   }

@@ -8,10 +8,11 @@ final class Routes {
   private Routes() {}
 
   static void install(Service http, HealthController health, EventsController events, CountsController counts,
-      FunnelsController funnels, FunnelResultsController funnelResults) {
+      DimensionsController dimensions, FunnelsController funnels, FunnelResultsController funnelResults) {
     http.get("/api/health",                 Json.answer(request -> health.report()));
     http.get("/api/events",                 Json.route(request -> events.list()));
     http.get("/api/counts",                 Json.route(counts::query));
+    http.get("/api/dimensions",             Json.route(request -> dimensions.list()));
     http.get("/api/funnels",                Json.route(request -> funnels.list()));
     http.get("/api/funnels/:id",            Json.route(funnels::get));
     http.put("/api/funnels/:id",            Json.answer(funnels::put));

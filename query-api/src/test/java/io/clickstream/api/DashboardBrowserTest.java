@@ -1,5 +1,7 @@
 package io.clickstream.api;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clickstream.core.DimensionName;
 import io.clickstream.core.EventTable;
 import io.clickstream.core.RedisKeys;
 import java.io.IOException;
@@ -33,6 +35,9 @@ class DashboardBrowserTest {
   private static final long SEEDED_TOTAL = 1234;
   private static final String NEW_EVENT = "newsletter:subscribe";
   private static final List<String> SOURCES = List.of("google", "newsletter", "partner:acme", "(none)");
+  /** A recorded property dimension, and the seeded event's values for it besides the missing one (null). */
+  private static final DimensionName PLAN = DimensionName.parse("properties.plan");
+  private static final List<String> PLAN_VALUES = List.of("(none)", "<b>team</b>", "a:b*✓ " + "x".repeat(300));
   /** How far behind now the read positions are in each phase the browser test names. */
   private static final Map<String, Long> BEHIND_MILLIS = Map.of("behind", 120_000L, "halfway", 60_000L,
       "caught-up", 1_500L);
@@ -50,6 +55,9 @@ class DashboardBrowserTest {
     seedMinutes(RedisKeys.METRIC_SESSIONS, now, 6);
     seedMinutes(RedisKeys.METRIC_MICRO, now, 3);
     seedMinutes(RedisKeys.METRIC_MACRO, now, 1);
+    api.redis().hset(RedisKeys.DIMENSIONS, Map.of("source", "1", "partner", "1", "campaign", "1", PLAN.wireName(),
+        String.valueOf(now.toEpochMilli())));
+    seedPlans(RedisKeys.eventMetric(SEEDED_EVENT), now);
 
     ScheduledExecutorService pipeline = Executors.newSingleThreadScheduledExecutor();
     try {
@@ -62,7 +70,9 @@ class DashboardBrowserTest {
           "SEEDED_EVENT", SEEDED_EVENT,
           "SEEDED_TOTAL", String.valueOf(SEEDED_TOTAL),
           "NEW_EVENT", NEW_EVENT,
-          "PIPELINE_PHASE", phase.toString()));
+          "PIPELINE_PHASE", phase.toString(),
+          "PROPERTY_DIMENSION", PLAN.wireName(),
+          "PROPERTY_VALUES", new ObjectMapper().writeValueAsString(PLAN_VALUES)));
       pipeline.schedule(() -> seedEvent(NEW_EVENT, 7, Instant.now()), 3, TimeUnit.SECONDS);
       node.await();
     } finally {
@@ -90,6 +100,15 @@ class DashboardBrowserTest {
         all += count;
       }
       api.redis().hincrBy(RedisKeys.counts(metric, RedisKeys.UNDIVIDED, minute), RedisKeys.FIELD_TOTAL, all);
+    }
+  }
+
+  /** Counts by {@link #PLAN} in the last minutes: the missing value (field {@code (none)}) and each of {@link #PLAN_VALUES}. */
+  private static void seedPlans(String metric, Instant now) {
+    for (int ago = 0; ago < 5; ago++) {
+      String key = RedisKeys.counts(metric, PLAN.keyPart(), now.getEpochSecond() / 60 - ago);
+      api.redis().hincrBy(key, DimensionName.field(null), 5);
+      PLAN_VALUES.forEach(value -> api.redis().hincrBy(key, DimensionName.field(value), 3));
     }
   }
 

@@ -31,13 +31,17 @@ class FunnelPageBrowserTest {
   private static final String DEFINITION = """
       {"id":"signup","name":"Signup","steps":[{"event":"page_view","where":{"page":"/landing"}},{"event":"search"},
        {"event":"register"},{"event":"checkout"}],"order":"sequential","scope":"session",
-       "exclude":[{"event":"support_chat","after_step":2,"before_step":3}],"breakdown":["source","partner","campaign"]}
+       "exclude":[{"event":"support_chat","after_step":2,"before_step":3}],"breakdown":["source","partner","campaign","properties.plan"]}
       """;
   private static final List<String> STEP_NAMES = List.of("page_view (page=/landing)", "search", "register", "checkout");
   /** Step-1 results per minute of each source, before the minute's wave. */
   private static final Map<String, Integer> SOURCES = orderedMap("google", 9, "newsletter", 5, "partner:acme", 3);
   private static final String LATER_SOURCE = "google";
   private static final long LATER_RESULTS = 25;
+  /** A breakdown dimension that is a property, with step-1 results for a missing value and a literal "(none)". */
+  private static final DimensionName PLAN = DimensionName.parse("properties.plan");
+  private static final long MISSING_PLAN = 4;
+  private static final long LITERAL_NONE_PLAN = 2;
 
   private final long[] totals = new long[STEP_NAMES.size()];
   private final Map<String, long[]> bySource = new LinkedHashMap<>();
@@ -47,6 +51,12 @@ class FunnelPageBrowserTest {
     BrowserTests.requireTools();
     assertThat(api.put("/api/funnels/" + ID, DEFINITION).status()).isEqualTo(201);
     long nowMinute = Instant.now().getEpochSecond() / 60;
+    // Recorded by the pipeline: page is not in the funnel's breakdown.
+    api.redis().hset(RedisKeys.DIMENSIONS, Map.of("source", "1", "partner", "1", "campaign", "1", "page", "1",
+        PLAN.wireName(), "1"));
+    String minute = RedisKeys.funnelResults(ID, 1, nowMinute);
+    api.redis().hincrBy(minute, FunnelResultFields.reachedBy(PLAN, 1, DimensionName.field(null)), MISSING_PLAN);
+    api.redis().hincrBy(minute, FunnelResultFields.reachedBy(PLAN, 1, DimensionName.field("(none)")), LITERAL_NONE_PLAN);
     for (int ago = 0; ago < 30; ago++) {
       seedMinute(nowMinute - ago, ago);
     }
@@ -64,7 +74,9 @@ class FunnelPageBrowserTest {
           "STEP_NAMES", JSON.writeValueAsString(STEP_NAMES),
           "EXPECTED_COUNTS", JSON.writeValueAsString(totals),
           "LATER_STEP1", String.valueOf(totals[0] + LATER_RESULTS),
-          "EXPECTED_SOURCES", JSON.writeValueAsString(finalBySource)));
+          "EXPECTED_SOURCES", JSON.writeValueAsString(finalBySource),
+          "PROPERTY_DIMENSION", PLAN.wireName(),
+          "PROPERTY_NONE_COUNTS", JSON.writeValueAsString(List.of(MISSING_PLAN, LITERAL_NONE_PLAN))));
       // Late enough for the page to have shown the first counts, which the test checks first.
       pipeline.schedule(FunnelPageBrowserTest::seedLaterResults, 10, TimeUnit.SECONDS);
       node.await();
