@@ -2,11 +2,11 @@ package io.clickstream.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clickstream.core.EmbeddedHBase;
 import io.clickstream.core.EventTable;
 import io.clickstream.core.HBaseQuorum;
 import io.clickstream.core.generator.JourneyGenerator;
 import io.clickstream.launcher.Analytics;
-import io.clickstream.launcher.EmbeddedHBase;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,16 +1,16 @@
 package io.clickstream.bench;
 
+import io.clickstream.core.RedisConnections;
 import io.clickstream.api.ApiConfig;
 import io.clickstream.api.ApiServer;
+import io.clickstream.core.EmbeddedHBase;
 import io.clickstream.core.EventTable;
 import io.clickstream.core.funnel.FunnelDefinition;
-import io.clickstream.launcher.EmbeddedHBase;
 import io.clickstream.launcher.Runners;
 import io.clickstream.pipeline.ClickstreamOptions;
 import io.clickstream.pipeline.ClickstreamPipeline;
 import io.clickstream.pipeline.SessionSettings;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -214,7 +214,7 @@ public final class RunnerBenchmark {
     // Stopped by its own shutdown hook when main exits.
     RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").build().start();
     redisUrl = "redis://127.0.0.1:" + port;
-    redis = new JedisPooled(URI.create(redisUrl));
+    redis = RedisConnections.pooled(redisUrl);
     aggregates = new RedisAggregates(redis);
   }
 

@@ -1,10 +1,10 @@
 package io.clickstream.pipeline;
 
+import io.clickstream.core.RedisConnections;
 import io.clickstream.core.Dimensions;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.pipeline.io.EventRow;
 import io.clickstream.pipeline.io.ReadEventHistoryFromHBase;
-import java.net.URI;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
@@ -78,7 +78,7 @@ public final class BackfillCounts {
     long counted = BackfillFunnel.counter(done, MetricNameFilter.named(BackfillCounts.class,
         CountLateHistory.LATE_ROWS_COUNTED));
     if (counted >= 0) {
-      try (JedisPooled redis = new JedisPooled(URI.create(redisUrl))) {
+      try (JedisPooled redis = RedisConnections.pooled(redisUrl)) {
         redis.hset(RedisKeys.LATE_BACKFILLS, BackfilledRanges.field(fromMillis, toMillis), Long.toString(counted));
       }
     }

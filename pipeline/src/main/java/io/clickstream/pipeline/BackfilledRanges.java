@@ -1,8 +1,8 @@
 package io.clickstream.pipeline;
 
+import io.clickstream.core.RedisConnections;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelDefinition;
-import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import redis.clients.jedis.JedisPooled;
@@ -37,7 +37,7 @@ public final class BackfilledRanges {
    * @throws IllegalArgumentException when another, different range in {@code key} overlaps it
    */
   static void claim(String redisUrl, String key, String what, long fromMillis, long toMillis, String value) {
-    try (JedisPooled redis = new JedisPooled(URI.create(redisUrl))) {
+    try (JedisPooled redis = RedisConnections.pooled(redisUrl)) {
       Object overlapped = redis.eval(CLAIM, List.of(key),
           List.of(Long.toString(fromMillis), Long.toString(toMillis), field(fromMillis, toMillis), value));
       if (overlapped != null) {

@@ -59,8 +59,8 @@ public class ComputeSessionFunnelContributions
       long start, long end, boolean closed, boolean last, List<Event> session) {
     Map<String, Long> counts = new HashMap<>();
     Optional<FunnelResult> result = FunnelEvaluator.evaluateSession(f, session);
-    result.ifPresent(r -> FunnelCounts.add(counts, f, r, session.get(0), r.reached() == f.stepCount()
-        ? FunnelCounts.Status.COMPLETE : closed ? FunnelCounts.Status.DROPPED : FunnelCounts.Status.IN_PROGRESS));
+    result.ifPresent(r -> FunnelResultsHash.add(counts, f, r, session.get(0), r.reached() == f.stepCount()
+        ? FunnelResultsHash.Status.COMPLETE : closed ? FunnelResultsHash.Status.DROPPED : FunnelResultsHash.Status.IN_PROGRESS));
     long version = SessionContribution.versionOf(session.size(), closed);
     return new SessionContribution(namespace, userId, start, end, version, last, counts, Map.of(), Map.of());
   }
@@ -99,7 +99,7 @@ public class ComputeSessionFunnelContributions
       // The version grows with every event seen, counted or set aside by the caps (docs/pipeline.md).
       int seen = session.eventsSeen();
       if (coverage.covers(f, start)) {
-        if (!FunnelCounts.touches(f, events)) {
+        if (!FunnelResultsHash.touches(f, events)) {
           return;
         }
         if (coverage.finished(end)) {
@@ -113,7 +113,7 @@ public class ComputeSessionFunnelContributions
               .withVersion(SessionContribution.versionOf(seen, false)));
         }
       } else if (coverage.live() && events.get(events.size() - 1).timestampMillis() >= f.liveFromMillis()
-          && FunnelCounts.touches(f, events)) {
+          && FunnelResultsHash.touches(f, events)) {
         // A late earlier event moved the session's start before live_from: it belongs to the
         // backfill now, so whatever the live path counted for it is retracted.
         out.output(new SessionContribution(coverage.namespace(f), user, start, end,

@@ -110,9 +110,9 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
       ended += windowEnded ? 1 : 0;
       FunnelResult r = a.result();
       if (covers.test(r.startMillis())) {
-        FunnelCounts.add(counts, f, r, ordered.get(sessionStartIndex(ordered, r.startIndex(), sessionGapMillis)),
-            a.complete() ? FunnelCounts.Status.COMPLETE
-                : windowEnded ? FunnelCounts.Status.DROPPED : FunnelCounts.Status.IN_PROGRESS);
+        FunnelResultsHash.add(counts, f, r, ordered.get(sessionStartIndex(ordered, r.startIndex(), sessionGapMillis)),
+            a.complete() ? FunnelResultsHash.Status.COMPLETE
+                : windowEnded ? FunnelResultsHash.Status.DROPPED : FunnelResultsHash.Status.IN_PROGRESS);
       }
     }
     return ended;
@@ -246,7 +246,7 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
       for (FunnelDefinition f : userScope(funnels)) {
         try {
           // A version the catalog learned since the last add or advance waits for its history.
-          if (!ready(state, f) || !FunnelCounts.touches(f, ordered)) {
+          if (!ready(state, f) || !FunnelResultsHash.touches(f, ordered)) {
             continue;
           }
           SessionContribution contribution = contributionOf(f, user, episode, ordered, watermark, last);

@@ -68,7 +68,7 @@ public class CountSessionEvents extends PTransform<PCollection<Session>, PCollec
   }
 
   private static void add(Map<String, Long> counts, String key, String field) {
-    FunnelCounts.increment(counts, key, field);
+    FunnelResultsHash.increment(counts, key, field);
   }
 
   private static long minuteOf(long millis) {

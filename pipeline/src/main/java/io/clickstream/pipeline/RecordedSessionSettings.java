@@ -1,9 +1,9 @@
 package io.clickstream.pipeline;
 
+import io.clickstream.core.RedisConnections;
 import io.clickstream.core.DimensionName;
 import io.clickstream.core.Dimensions;
 import io.clickstream.core.RedisKeys;
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -82,7 +82,7 @@ public final class RecordedSessionSettings {
       fields.put(s.field, s.get(options));
     }
     fields.put("recorded_ms", Long.toString(nowMillis));
-    try (JedisPooled jedis = new JedisPooled(URI.create(options.getRedisUrl()))) {
+    try (JedisPooled jedis = RedisConnections.pooled(options.getRedisUrl())) {
       jedis.del(RedisKeys.SESSION_SETTINGS);
       jedis.hset(RedisKeys.SESSION_SETTINGS, fields);
       for (DimensionName d : dimensions.names()) {
@@ -101,7 +101,7 @@ public final class RecordedSessionSettings {
    */
   public static Map<Setting, String> adopt(ClickstreamOptions options, Map<Setting, String> given) {
     Map<String, String> recorded;
-    try (JedisPooled jedis = new JedisPooled(URI.create(options.getRedisUrl()))) {
+    try (JedisPooled jedis = RedisConnections.pooled(options.getRedisUrl())) {
       recorded = jedis.hgetAll(RedisKeys.SESSION_SETTINGS);
     }
     Map<Setting, String> adopted = new LinkedHashMap<>();

@@ -1,11 +1,11 @@
 package io.clickstream.pipeline;
 
+import io.clickstream.core.RedisConnections;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelDefinitions;
 import io.clickstream.core.funnel.FunnelFailure;
 import io.clickstream.core.funnel.InvalidFunnelException;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -115,7 +115,7 @@ public final class RedisFunnelCatalog implements FunnelCatalog {
 
   private JedisPooled redis() {
     if (redis == null) {
-      redis = new JedisPooled(URI.create(redisUrl));
+      redis = RedisConnections.pooled(redisUrl);
     }
     return redis;
   }

@@ -1,8 +1,8 @@
 package io.clickstream.pipeline;
 
+import io.clickstream.core.RedisConnections;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.pipeline.io.ReadPositions;
-import java.net.URI;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -51,7 +51,7 @@ public final class RedisReadPositions implements ReadPositions {
 
   private JedisPooled redis() {
     if (redis == null) {
-      redis = new JedisPooled(URI.create(redisUrl));
+      redis = RedisConnections.pooled(redisUrl);
     }
     return redis;
   }

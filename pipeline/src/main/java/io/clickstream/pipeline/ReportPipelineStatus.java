@@ -1,8 +1,8 @@
 package io.clickstream.pipeline;
 
+import io.clickstream.core.RedisConnections;
 import io.clickstream.core.Event;
 import io.clickstream.core.RedisKeys;
-import java.net.URI;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -85,7 +85,7 @@ public class ReportPipelineStatus extends PTransform<PCollection<Event>, PDone> 
 
     @Setup
     public void setup() {
-      redis = new JedisPooled(URI.create(redisUrl));
+      redis = RedisConnections.pooled(redisUrl);
     }
 
     @Teardown

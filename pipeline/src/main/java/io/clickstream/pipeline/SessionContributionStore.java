@@ -1,10 +1,10 @@
 package io.clickstream.pipeline;
 
 import io.clickstream.core.DimensionName;
+import io.clickstream.core.RedisConnections;
 import io.clickstream.core.RedisKeys;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +45,7 @@ public final class SessionContributionStore implements AutoCloseable {
     this.redisUrl = redisUrl;
     this.retentionMillis = retentionMillis;
     this.maxDimensionValues = checkedMaxDimensionValues(maxDimensionValues);
-    this.pool = new JedisPool(URI.create(redisUrl));
+    this.pool = RedisConnections.pool(redisUrl);
   }
 
   /** {@code max}, if it is a cap {@code --maxDimensionValues} may be: at least 1. */

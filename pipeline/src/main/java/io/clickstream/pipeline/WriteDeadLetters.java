@@ -1,7 +1,7 @@
 package io.clickstream.pipeline;
 
+import io.clickstream.core.RedisConnections;
 import io.clickstream.core.RedisKeys;
-import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -73,7 +73,7 @@ public class WriteDeadLetters extends PTransform<PCollection<DeadLetter>, PDone>
 
     @Override
     JedisPooled connect(String redisUrl) {
-      return new JedisPooled(URI.create(redisUrl));
+      return RedisConnections.pooled(redisUrl);
     }
 
     /**

@@ -1,13 +1,12 @@
 package io.clickstream.api;
 
-import java.net.URI;
+import io.clickstream.core.RedisConnections;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPool;
-import redis.clients.jedis.JedisPoolConfig;
 import spark.Service;
 
 /** The JSON API over the Redis aggregates, also serving the dashboard from the classpath's {@code /public}. */
@@ -20,7 +19,7 @@ public final class ApiServer implements AutoCloseable {
   private final ApiConfig config;
   private final Clock clock = Clock.systemUTC();
   private final JedisPool redis;
-  private final HbaseProbe hbase;
+  private final HBaseHealth hbase;
   // An instance, not Spark's static API, so that one JVM (a test) can run several servers.
   private final Service http = Service.ignite();
   private final AtomicReference<Exception> startFailure = new AtomicReference<>();
@@ -42,8 +41,8 @@ public final class ApiServer implements AutoCloseable {
   private ApiServer(ApiConfig config, boolean ready) {
     this.config = config;
     this.ready = new AtomicBoolean(ready);
-    this.redis = new JedisPool(new JedisPoolConfig(), URI.create(config.redisUrl()), REDIS_TIMEOUT_MS, REDIS_TIMEOUT_MS);
-    this.hbase = new HbaseProbe(config.hbaseZk(), clock);
+    this.redis = RedisConnections.pool(config.redisUrl(), REDIS_TIMEOUT_MS, REDIS_TIMEOUT_MS);
+    this.hbase = new HBaseHealth(config.hbaseZk(), clock);
   }
 
   /** Starts listening and returns once the server accepts connections; throws if it cannot listen. */

@@ -63,11 +63,11 @@ final class HealthController {
   private static final PipelineStatus PIPELINE_UNKNOWN = new PipelineStatus("unknown", null, null, Lag.UNKNOWN);
 
   private final JedisPool redis;
-  private final HbaseProbe hbase;
+  private final HBaseHealth hbase;
   private final Clock clock;
   private final BooleanSupplier ready;
 
-  HealthController(JedisPool redis, HbaseProbe hbase, Clock clock, BooleanSupplier ready) {
+  HealthController(JedisPool redis, HBaseHealth hbase, Clock clock, BooleanSupplier ready) {
     this.redis = redis;
     this.hbase = hbase;
     this.clock = clock;
@@ -105,7 +105,7 @@ final class HealthController {
       return new Health("degraded", new Component("down"), new Component(hbaseStatus), PIPELINE_UNKNOWN, null, null);
     }
     PipelineStatus pipelineStatus = pipelineStatus(pipeline.get(), lag(positions.get(), rates.get()));
-    boolean ok = !hbaseStatus.equals(HbaseProbe.DOWN) && !pipelineStatus.status().equals("stalled");
+    boolean ok = !hbaseStatus.equals(HBaseHealth.DOWN) && !pipelineStatus.status().equals("stalled");
     // Backfilled ranges never overlap (BackfilledRanges), so their late rows add up.
     long counted = lateCounted.get().stream().mapToLong(Long::parseLong).sum();
     return new Health(ok ? "ok" : "degraded", new Component("up"), new Component(hbaseStatus), pipelineStatus,

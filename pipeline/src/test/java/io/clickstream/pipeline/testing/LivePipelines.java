@@ -83,9 +83,15 @@ public final class LivePipelines {
         .map(StreamEntry::getFields).toList();
   }
 
+  /**
+   * The dead letters by kind, each counted once: the stream is at-least-once (a retried bundle, or a
+   * replay after a restart, appends an entry again, docs/pipeline.md), and an entry is one row's cell
+   * set aside for one reason: its kind, row and write time.
+   */
   public static Map<String, Long> deadLettersByKind(JedisPooled redis) {
     Map<String, Long> kinds = new HashMap<>();
-    deadLetters(redis).forEach(entry -> kinds.merge(entry.get("kind"), 1L, Long::sum));
+    deadLetters(redis).stream().map(d -> List.of(d.get("kind"), d.get("row"), d.get("written"))).distinct()
+        .forEach(entry -> kinds.merge(entry.get(0), 1L, Long::sum));
     return kinds;
   }
 }

@@ -1,70 +1,55 @@
 package io.clickstream.pipeline.testing;
 
+import io.clickstream.core.EmbeddedHBase;
 import io.clickstream.core.EventTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.hbase.HBaseConfiguration;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import org.apache.hadoop.hbase.HBaseTestingUtility;
-import org.apache.hadoop.hbase.StartMiniClusterOption;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.Connection;
 
 /**
- * One HBase mini cluster (ZooKeeper + master + one region server, on the local file system, no HDFS)
- * per test JVM, started on first use (~7 s) and stopped by a JVM shutdown hook. Every test class of
- * the JVM shares it: tests call {@link #resetEventsTable()} to start from an empty {@code events}
- * table. Everything listens on the loopback interface.
+ * One HBase mini cluster per test JVM ({@link EmbeddedHBase}: ZooKeeper + master + one region server,
+ * on the local file system, no HDFS), started on first use (~7 s) and stopped by a JVM shutdown hook.
+ * Every test class of the JVM shares it: tests call {@link #resetEventsTable()} to start from an empty
+ * {@code events} table. Everything listens on the loopback interface.
  */
 public final class SharedMiniHBase {
 
-  private static HBaseTestingUtility util;
+  private static EmbeddedHBase hbase;
   private static Connection connection;
 
   private SharedMiniHBase() {}
 
   private static synchronized HBaseTestingUtility util() {
-    if (util == null) {
-      util = start();
+    if (hbase == null) {
+      hbase = start();
     }
-    return util;
+    return hbase.util();
   }
 
-  private static HBaseTestingUtility start() {
-    Configuration conf = HBaseConfiguration.create();
-    // Loopback only, no web UIs.
-    conf.set("hbase.zookeeper.quorum", "127.0.0.1");
-    conf.set("hbase.master.ipc.address", "127.0.0.1");
-    conf.set("hbase.regionserver.ipc.address", "127.0.0.1");
-    conf.setInt("hbase.master.info.port", -1);
-    conf.setInt("hbase.regionserver.info.port", -1);
-    // Small machine: few handler threads.
-    conf.setInt("hbase.regionserver.handler.count", 10);
-    conf.setInt("hbase.master.handler.count", 5);
-    // The test-side admin polls procedures (table create/delete) with this pause: keep resets quick.
-    conf.setInt("hbase.client.pause", 20);
-    // No HDFS: the root dir and WALs live on the local file system under target/test-data, which
-    // saves the NameNode + DataNode (several seconds and threads); the local FS has no hflush, so the
-    // WAL's stream-capability check is relaxed (test data only, nothing to make durable).
-    conf.setBoolean("hbase.unsafe.stream.capability.enforce", false);
-    HBaseTestingUtility u = new HBaseTestingUtility(conf);
+  private static EmbeddedHBase start() {
+    // Under target/test-data, HBaseTestingUtility's own default, in a directory of its own.
+    Path dataDir = Paths.get(System.getProperty(EmbeddedHBase.DATA_DIR_PROPERTY, "target/test-data"));
     long t0 = System.nanoTime();
+    EmbeddedHBase started;
     try {
-      u.startMiniZKCluster();
-      u.startMiniHBaseCluster(
-          StartMiniClusterOption.builder()
-              .numMasters(1)
-              .numRegionServers(1)
-              .createRootDir(true)
-              .createWALDir(false)
-              .build());
+      started = EmbeddedHBase.start(dataDir, null, 0, conf -> {
+        // Small machine: few handler threads.
+        conf.setInt("hbase.regionserver.handler.count", 10);
+        conf.setInt("hbase.master.handler.count", 5);
+        // The test-side admin polls procedures (table create/delete) with this pause: keep resets quick.
+        conf.setInt("hbase.client.pause", 20);
+      });
     } catch (Exception e) {
       throw new IllegalStateException("could not start the HBase mini cluster", e);
     }
     System.out.printf("SharedMiniHBase: mini cluster up in %d ms at %s%n",
-        (System.nanoTime() - t0) / 1_000_000, "127.0.0.1:" + u.getZkCluster().getClientPort());
+        (System.nanoTime() - t0) / 1_000_000, started.zk());
     Runtime.getRuntime().addShutdownHook(new Thread(SharedMiniHBase::stop, "SharedMiniHBase-shutdown"));
-    return u;
+    return started;
   }
 
   private static synchronized void stop() {
@@ -73,8 +58,8 @@ public final class SharedMiniHBase {
         connection.close();
         connection = null;
       }
-      if (util != null) {
-        util.shutdownMiniCluster();
+      if (hbase != null) {
+        hbase.close();
       }
     } catch (IOException | RuntimeException e) {
       System.err.println("SharedMiniHBase: shutdown failed: " + e);
@@ -83,7 +68,8 @@ public final class SharedMiniHBase {
 
   /** The ZooKeeper quorum of the mini cluster, "127.0.0.1:port" (what the pipeline takes as hbaseZk). */
   public static String zkQuorum() {
-    return "127.0.0.1:" + util().getZkCluster().getClientPort();
+    util();
+    return hbase.zk();
   }
 
   /** A connection shared by the tests of this JVM; do not close it. */

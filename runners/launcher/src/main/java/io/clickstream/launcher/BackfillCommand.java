@@ -1,5 +1,6 @@
 package io.clickstream.launcher;
 
+import io.clickstream.core.RedisConnections;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelDefinitions;
@@ -7,7 +8,6 @@ import io.clickstream.pipeline.BackfillCounts;
 import io.clickstream.pipeline.BackfillFunnel;
 import io.clickstream.pipeline.ClickstreamOptions;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -135,7 +135,7 @@ final class BackfillCommand implements Callable<Integer> {
 
   private FunnelDefinition currentDefinition(String redis) {
     FunnelDefinitions.checkId(funnelId);
-    try (JedisPooled jedis = new JedisPooled(URI.create(redis))) {
+    try (JedisPooled jedis = RedisConnections.pooled(redis)) {
       String json = jedis.hget(RedisKeys.FUNNELS, funnelId);
       if (json == null) {
         throw new UserError("no funnel '" + funnelId + "' in " + redis + ": define it first (PUT /api/funnels/" + funnelId + ")");

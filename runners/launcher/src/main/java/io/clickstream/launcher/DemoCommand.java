@@ -1,34 +1,20 @@
 package io.clickstream.launcher;
 
-import io.clickstream.api.ApiConfig;
-import io.clickstream.api.ApiServer;
-import io.clickstream.core.generator.JourneyGenerator;
 import io.clickstream.pipeline.ClickstreamOptions;
-import io.clickstream.pipeline.ClickstreamPipeline;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
-import org.apache.beam.sdk.PipelineResult;
-import org.apache.hadoop.hbase.client.Connection;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
-import redis.embedded.RedisServer;
 
 /** Everything in one process: HBase, Redis, the pipeline on embedded Flink, the API and a generator. */
 @Command(
@@ -80,57 +66,19 @@ final class DemoCommand implements Callable<Integer> {
           + "CLICKSTREAM_API_TOKEN; if neither is given, the demo generates a random one and prints it.")
   String apiToken;
 
-  @Option(names = "--session-gap", paramLabel = "D", defaultValue = "PT30M", converter = DurationConverter.class,
-      description = "Inactivity that closes a user's session (default: ${DEFAULT-VALUE}).")
-  Duration sessionGap;
+  /** --hbase-zk and --redis: servers to use instead of starting them; --session-gap, --allowed-lateness. */
+  @Mixin PipelineTarget target;
 
-  @Option(names = "--allowed-lateness", paramLabel = "D", defaultValue = "PT10M", converter = DurationConverter.class,
-      description = "How late an event may arrive and still be counted (default: ${DEFAULT-VALUE}).")
-  Duration allowedLateness;
-
-  @Option(names = "--hbase-zk", paramLabel = "host:port",
-      description = "Use this HBase (its ZooKeeper) instead of starting a mini cluster.")
-  String hbaseZk;
-
-  @Option(names = "--redis", paramLabel = "redis://host:port",
-      description = "Use this Redis instead of starting an embedded one.")
-  String redisUrl;
-
-  @Option(names = "--rate", paramLabel = "N", defaultValue = "20",
-      description = "Events per second of the generator (default: ${DEFAULT-VALUE}).")
-  double rate;
-
-  @Option(names = "--users", paramLabel = "N", defaultValue = "200",
-      description = "Users browsing at the same time in the generator (default: ${DEFAULT-VALUE}).")
-  int users;
-
-  @Option(names = "--seed", paramLabel = "N", description = "Seed of the generator. Default: random.")
-  Long seed;
+  @Mixin GeneratorOptions generator;
 
   @Unmatched
   List<String> beamArgs = new ArrayList<>();
 
-  private PrintWriter log;
-  private final Deque<Step> started = new ArrayDeque<>();
-
-  /** Something to undo on shutdown, named for the progress line. */
-  private record Step(String name, Undo undo) {}
-
-  @FunctionalInterface
-  private interface Undo {
-    void run() throws Exception;
-  }
-
   @Override
   public Integer call() throws Exception {
-    log = spec.commandLine().getErr();
+    PrintWriter log = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    if (!(rate > 0)) {
-      throw new UserError("--rate must be positive, got " + rate);
-    }
-    if (users < 1) {
-      throw new UserError("--users must be at least 1, got " + users);
-    }
+    generator.check();
     Discovery.DemoInfo other = Discovery.runningDemo();
     if (other != null) {
       throw new UserError("a demo is already running as pid " + other.pid() + " (" + other.apiUrl()
@@ -143,118 +91,54 @@ final class DemoCommand implements Callable<Integer> {
     Path keep = dataDir == null ? null : dataDir.toAbsolutePath().normalize();
     // Beam's options are checked before anything slow starts, so a typo fails at once.
     ClickstreamOptions options = BeamArgs.parse(beamArgs, "demo", BeamArgs.LIVE_DEFAULT_RUNNER);
+    target.applySessionRules(options);
     if (keep != null && !noPipeline) {
       DataDir.checkFlinkOptions(options, beamArgs);
     }
-    if (hbaseZk != null) {
-      HBaseConnections.quorum(hbaseZk);
+    if (target.hbaseZk != null) {
+      HBaseConnector.quorum(target.hbaseZk);
     }
-    checkPortFree(bind, port, "pass --port N, or --port 0 for a free one");
+    DemoStack.checkPortFree(bind, port, "pass --port N, or --port 0 for a free one");
     DataDir.Ports ports = keep == null ? DataDir.Ports.ANY : DataDir.ports(keep);
     if (keep != null) {
       String fix = " listened there at the last start, and the Flink checkpoints in " + DataDir.checkpoints(keep)
           + " look for it there: free the port, or delete " + keep.resolve(DataDir.PORTS) + " and those checkpoints";
-      checkPortFree("127.0.0.1", hbaseZk == null ? ports.zooKeeper() : 0, "ZooKeeper" + fix);
-      checkPortFree("127.0.0.1", redisUrl == null ? ports.redis() : 0, "Redis" + fix);
+      DemoStack.checkPortFree("127.0.0.1", target.hbaseZk == null ? ports.zooKeeper() : 0, "ZooKeeper" + fix);
+      DemoStack.checkPortFree("127.0.0.1", target.redisUrl == null ? ports.redis() : 0, "Redis" + fix);
     }
 
     long pid = ProcessHandle.current().pid();
-    Thread hook = new Thread(this::shutdown, "clickstream-demo-shutdown");
+    DemoStack stack = new DemoStack(log, keep, ports);
+    Thread hook = new Thread(stack::stop, "clickstream-demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    Path work = Files.createTempDirectory("clickstream-demo-");
-    started.push(new Step("deleting temporary files in " + work, () -> deleteTree(work)));
-
-    String zk = hbaseZk;
-    if (zk == null) {
-      progress("[1/5] Starting HBase mini cluster (about 30 s)...");
-      long t0 = System.nanoTime();
-      EmbeddedHBase hbase =
-          EmbeddedHBase.start(work.resolve("hbase"), keep == null ? null : DataDir.hbase(keep), ports.zooKeeper());
-      started.push(new Step("stopping the HBase mini cluster", hbase::close));
-      zk = hbase.zk();
-      ports = new DataDir.Ports(hbase.zkPort(), ports.redis());
-      progress(String.format("      HBase is up at %s (ZooKeeper) after %.0f s", zk, (System.nanoTime() - t0) / 1e9));
-    } else {
-      progress("[1/5] Using HBase at " + zk);
-    }
-
-    String redis = redisUrl;
-    if (redis == null) {
-      progress("[2/5] Starting Redis on 127.0.0.1...");
-      int redisPort = ports.redis() > 0 ? ports.redis() : freePort();
-      Path redisDir = Files.createDirectories(keep == null ? work.resolve("redis") : DataDir.redis(keep));
-      // A kept Redis logs every write to its append-only file (fsynced every second, and at a clean stop)
-      // and reads it back at the next start; no snapshots either way.
-      RedisServer server = RedisServer.newRedisServer()
-          .port(redisPort)
-          .bind("127.0.0.1")
-          .setting("dir \"" + redisDir + "\"")
-          .setting("save \"\"")
-          .setting("appendonly " + (keep == null ? "no" : "yes"))
-          .build();
-      server.start();
-      started.push(new Step("stopping Redis", server::stop));
-      redis = "redis://127.0.0.1:" + redisPort;
-      ports = new DataDir.Ports(ports.zooKeeper(), redisPort);
-      progress("      Redis is up at " + redis);
-    } else {
-      progress("[2/5] Using Redis at " + redis);
-    }
-
-    if (keep != null) {
-      DataDir.keepPorts(keep, ports);
-    }
-
-    progress("[3/5] Creating the events table and starting the API...");
-    Connection connection = HBaseConnections.connectAndCreateTable(zk);
-    started.push(new Step("closing the HBase connection", connection::close));
+    stack.startHBase(target.hbaseZk);
+    stack.startRedis(target.redisUrl);
     ApiToken token = apiToken(apiToken, System.getenv(TOKEN_ENV));
-    // Started first because demo.json names its URL, whose port (--port 0) is known only once it listens;
-    // health says "starting" until demo.json is written below, so whoever waits for health finds the demo.
-    ApiServer api = ApiServer.startingUntilMarkedReady(new ApiConfig(bind, port, redis, zk, token.value()));
-    api.start();
-    started.push(new Step("stopping the API", api::close));
-    String host = "0.0.0.0".equals(bind) || "::".equals(bind) ? "127.0.0.1" : bind;
-    String apiUrl = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + api.port() + "/";
+    // Health says "starting" until announce() has written demo.json, so whoever waits for health finds the demo.
+    String apiUrl = stack.startApi(bind, port, token.value());
+    stack.startPipeline(noPipeline ? null : options, beamArgs);
+    stack.startGenerator(noGenerator ? null : generator);
+    stack.announce(pid, apiUrl, !noPipeline);
 
-    if (noPipeline) {
-      progress("[4/5] No pipeline (--no-pipeline)");
-    } else {
-      progress("[4/5] Starting the pipeline (session gap " + sessionGap + ", allowed lateness " + allowedLateness + ")...");
-      options.setHbaseZk(zk);
-      options.setRedisUrl(redis);
-      options.setSessionGap(sessionGap.toString());
-      options.setAllowedLateness(allowedLateness.toString());
-      if (keep != null) {
-        DataDir.keepFlinkState(options, beamArgs, keep, log);
-      }
-      Runners.prepareLive(options, beamArgs);
-      PipelineResult pipeline = ClickstreamPipeline.run(options);
-      started.push(new Step("cancelling the pipeline", pipeline::cancel));
+    printBanner(out, pid, apiUrl, stack.zk(), stack.redis(), keep, token);
+    try {
+      new CountDownLatch(1).await(); // until Ctrl-C: the shutdown hook stops everything
+    } catch (InterruptedException e) {
+      // How a program running the demo in its own JVM (a test) stops it as Ctrl-C would, JVM excepted.
+      Runtime.getRuntime().removeShutdownHook(hook);
+      stack.stop();
     }
+    return Analytics.EXIT_OK;
+  }
 
-    if (noGenerator) {
-      progress("[5/5] No generator (--no-generator)");
-    } else {
-      long actualSeed = seed != null ? seed : System.nanoTime();
-      progress(String.format("[5/5] Starting the generator: about %s events/s, %d users (seed %d)...",
-          rate == Math.rint(rate) ? String.valueOf((long) rate) : String.valueOf(rate), users, actualSeed));
-      LiveGenerator generator = new LiveGenerator(
-          connection, new JourneyGenerator(actualSeed, users), rate, null, log, Duration.ofMinutes(1));
-      generator.start();
-      started.push(new Step("stopping the generator", generator::stop));
-    }
-
-    Path file = Discovery.write(new Discovery.DemoInfo(pid, zk, redis, apiUrl, !noPipeline));
-    started.push(new Step("removing " + file, () -> Discovery.deleteIfOurs(pid)));
-    api.markReady();
-
+  /** What the user reads once the demo is up: where everything is, and what to try. */
+  private void printBanner(PrintWriter out, long pid, String apiUrl, String zk, String redis, Path keep, ApiToken token) {
     out.println();
     out.println("Clickstream demo is running (pid " + pid + ").");
     out.println("  Dashboard:  " + apiUrl);
     out.println("  HBase:      " + zk + " (ZooKeeper)");
     out.println("  Redis:      " + redis);
-    out.println("  Data:       " + dataLine(keep, hbaseZk == null || redisUrl == null));
+    out.println("  Data:       " + dataLine(keep, target.hbaseZk == null || target.redisUrl == null));
     if (noPipeline) {
       out.println("  Pipeline:   none (--no-pipeline): start it with ./analytics run, which finds this demo");
     }
@@ -272,15 +156,6 @@ final class DemoCommand implements Callable<Integer> {
         + "{\"event\":\"register\"}],\"breakdown\":[\"source\"]}'");
     out.println("Press Ctrl-C to stop.");
     out.flush();
-
-    try {
-      new CountDownLatch(1).await(); // until Ctrl-C: the shutdown hook stops everything
-    } catch (InterruptedException e) {
-      // How a program running the demo in its own JVM (a test) stops it as Ctrl-C would, JVM excepted.
-      Runtime.getRuntime().removeShutdownHook(hook);
-      shutdown();
-    }
-    return Analytics.EXIT_OK;
   }
 
   static final String TOKEN_ENV = "CLICKSTREAM_API_TOKEN";
@@ -313,64 +188,5 @@ final class DemoCommand implements Callable<Integer> {
     new SecureRandom().nextBytes(random);
     String token = HexFormat.of().formatHex(random);
     return new ApiToken(token, token + " (generated; choose one with --api-token or " + TOKEN_ENV + ")", token);
-  }
-
-  private synchronized void shutdown() {
-    if (started.isEmpty()) {
-      return;
-    }
-    log.println();
-    log.println("Shutting down...");
-    log.flush();
-    while (!started.isEmpty()) {
-      Step step = started.pop();
-      long t0 = System.nanoTime();
-      log.print("  " + step.name() + "... ");
-      log.flush();
-      try {
-        step.undo().run();
-        log.printf("done (%.1f s)%n", (System.nanoTime() - t0) / 1e9);
-      } catch (Throwable t) {
-        log.println("failed: " + Analytics.describe(t));
-      }
-      log.flush();
-    }
-    log.println("Stopped.");
-    log.flush();
-  }
-
-  private void progress(String line) {
-    log.println(line);
-    log.flush();
-  }
-
-  /** Fails before the slow start-up, rather than after it, when a port is taken; 0 asks for none. */
-  private static void checkPortFree(String bind, int port, String fix) {
-    if (port == 0) {
-      return;
-    }
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(true);
-      socket.bind(new java.net.InetSocketAddress(bind, port));
-    } catch (IOException e) {
-      throw new UserError("cannot listen on " + bind + ":" + port + " (" + e.getMessage() + "): " + fix);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -1,11 +1,11 @@
 package io.clickstream.launcher;
 
-import io.clickstream.core.generator.JourneyGenerator;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.hbase.client.Connection;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,21 +28,11 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--rate", paramLabel = "N", defaultValue = "20",
-      description = "Events per second, on average (default: ${DEFAULT-VALUE}).")
-  double rate;
-
-  @Option(names = "--users", paramLabel = "N", defaultValue = "200",
-      description = "Users browsing at the same time (default: ${DEFAULT-VALUE}).")
-  int users;
+  @Mixin GeneratorOptions generator;
 
   @Option(names = "--duration", paramLabel = "D", converter = DurationConverter.class,
       description = "How long to run: ISO-8601 (PT5M) or 90s, 5m, 1h30m. Default: until Ctrl-C.")
   Duration duration;
-
-  @Option(names = "--seed", paramLabel = "N",
-      description = "Seed of the random journeys; the same seed gives the same events. Default: random.")
-  Long seed;
 
   @Option(names = "--hbase-zk", paramLabel = "host:port",
       description = "ZooKeeper of the HBase cluster. Default: the running demo's (found through ~/.clickstream/demo.json).")
@@ -55,44 +45,35 @@ final class GenerateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    if (!(rate > 0) || Double.isInfinite(rate)) {
-      throw new UserError("--rate must be a positive number of events per second, got " + rate);
-    }
-    if (users < 1) {
-      throw new UserError("--users must be at least 1, got " + users);
-    }
-    long actualSeed = seed != null ? seed : System.nanoTime();
+    generator.check();
+    long actualSeed = generator.chooseSeed();
     String zk = Discovery.resolveHBase(hbaseZk, err);
-    try (Connection connection = HBaseConnections.connectAndCreateTable(zk)) {
-      LiveGenerator generator = new LiveGenerator(
-          connection, new JourneyGenerator(actualSeed, users), rate, duration, err, progressEvery);
+    try (Connection connection = HBaseConnector.connectAndCreateTable(zk)) {
+      LiveGenerator live = new LiveGenerator(
+          connection, generator.journeys(actualSeed), generator.rate, duration, err, progressEvery);
       err.printf("Generating about %s events/s for %d users into HBase at %s (seed %d), %s.%n",
-          formatRate(rate), users, zk, actualSeed,
+          generator.rateText(), generator.users, zk, actualSeed,
           duration == null ? "until Ctrl-C" : "for " + duration.toString().substring(2).toLowerCase());
       err.flush();
       Thread hook = new Thread(() -> {
         try {
-          generator.stop();
+          live.stop();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-        err.printf("Stopped: %,d events written.%n", generator.written());
+        err.printf("Stopped: %,d events written.%n", live.written());
         err.flush();
       }, "clickstream-generate-stop");
       Runtime.getRuntime().addShutdownHook(hook);
-      generator.run();
+      live.run();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {
         // Ctrl-C arrived as the run ended: the hook reports.
       }
-      out.printf("%d events written%n", generator.written());
+      out.printf("%d events written%n", live.written());
       out.flush();
       return Analytics.EXIT_OK;
     }
-  }
-
-  private static String formatRate(double rate) {
-    return rate == Math.rint(rate) ? String.valueOf((long) rate) : String.valueOf(rate);
   }
 }

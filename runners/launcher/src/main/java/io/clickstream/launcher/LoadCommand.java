@@ -84,7 +84,7 @@ final class LoadCommand implements Callable<Integer> {
       long written;
       long alreadyThere;
       long started;
-      try (Connection connection = HBaseConnections.connectAndCreateTable(zk);
+      try (Connection connection = HBaseConnector.connectAndCreateTable(zk);
           BatchWriter writer = new BatchWriter(connection, zk, batchSize)) {
         started = System.nanoTime();
         long lastReport = started;

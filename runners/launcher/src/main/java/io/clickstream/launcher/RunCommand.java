@@ -1,11 +1,11 @@
 package io.clickstream.launcher;
 
+import io.clickstream.core.RedisConnections;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.pipeline.ClickstreamOptions;
 import io.clickstream.pipeline.ClickstreamPipeline;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,7 +83,7 @@ final class RunCommand implements Callable<Integer> {
     PipelineResult pipeline = ClickstreamPipeline.run(options);
     Thread hook = new Thread(() -> drain(pipeline, err), "analytics-run-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (JedisPooled redis = new JedisPooled(URI.create(options.getRedisUrl()))) {
+    try (JedisPooled redis = RedisConnections.pooled(options.getRedisUrl())) {
       long lastReport = 0;
       while (!RunningPipeline.stopRequested()) {
         PipelineResult.State state = pipeline.waitUntilFinish(Duration.millis(checkEveryMillis));

@@ -3,6 +3,7 @@ package io.clickstream.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.clickstream.core.EmbeddedHBase;
 import io.clickstream.core.EventParser;
 import io.clickstream.core.EventTable;
 import io.clickstream.core.RedisKeys;

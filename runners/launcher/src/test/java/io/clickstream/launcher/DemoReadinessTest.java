@@ -2,6 +2,7 @@ package io.clickstream.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clickstream.core.EmbeddedHBase;
 import io.clickstream.core.generator.JourneyGenerator;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package io.clickstream.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clickstream.core.EmbeddedHBase;
 import io.clickstream.core.Event;
 import io.clickstream.core.EventParser;
 import io.clickstream.core.EventTable;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clickstream.api.ApiConfig;
 import io.clickstream.api.ApiServer;
+import io.clickstream.core.EmbeddedHBase;
 import io.clickstream.core.EventTable;
 import io.clickstream.pipeline.ClickstreamOptions;
 import io.clickstream.pipeline.ClickstreamPipeline;

@@ -1,5 +1,6 @@
 package io.clickstream.launcher;
 
+import io.clickstream.core.EmbeddedHBase;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 

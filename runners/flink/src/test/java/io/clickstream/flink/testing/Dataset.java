@@ -158,8 +158,7 @@ public final class Dataset {
     assertThat(RedisCounts.all(redis)).isEqualTo(expected.counts());
     assertThat(longs(redis.hgetAll(RedisKeys.CATALOG_FIRST_SEEN))).isEqualTo(expected.firstSeen());
     assertThat(longs(redis.hgetAll(RedisKeys.CATALOG_LAST_SEEN))).isEqualTo(expected.lastSeen());
-    assertThat(redis.xlen(RedisKeys.DEAD_LETTERS)).as("dead letters").isEqualTo(
-        expected.deadLetters().values().stream().mapToLong(Long::longValue).sum());
+    assertThat(LivePipelines.deadLettersByKind(redis)).as("dead letters").isEqualTo(expected.deadLetters());
     System.out.printf("Redis equals the oracle: %d counts over %d rows%n", expected.counts().size(), rows.size());
   }
 

@@ -1,18 +1,25 @@
-package io.clickstream.launcher;
+package io.clickstream.core;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.Consumer;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.HBaseTestingUtility;
 import org.apache.hadoop.hbase.StartMiniClusterOption;
 
 /**
- * An in-process HBase (ZooKeeper, one master, one region server; no DFS) keeping its data under a
- * directory that {@link #close} deletes, or its tables in a root directory of its own that outlives it.
+ * An in-process HBase (ZooKeeper, one master, one region server; no DFS, loopback only, no web UIs)
+ * keeping its data under a directory that {@link #close} deletes, or its tables in a root directory of
+ * its own that outlives it. The one way this project starts an HBase: the demo, the benchmarks and the
+ * tests of the launcher, the pipeline and the Flink runner.
+ *
+ * <p>It needs {@code hbase-shaded-testing-util} (and JUnit 4, which that calls at run time), an
+ * optional dependency of core: a module that starts one declares both.
  */
 public final class EmbeddedHBase implements AutoCloseable {
 
   /** Where HBaseTestingUtility keeps its data; its default is target/test-data under the working directory. */
-  static final String DATA_DIR_PROPERTY = "test.build.data.basedirectory";
+  public static final String DATA_DIR_PROPERTY = "test.build.data.basedirectory";
 
   private final HBaseTestingUtility util;
 
@@ -35,6 +42,15 @@ public final class EmbeddedHBase implements AutoCloseable {
    * @param zkPort ZooKeeper's client port, 0 for any free one
    */
   public static EmbeddedHBase start(Path dataDir, Path rootDir, int zkPort) throws Exception {
+    return start(dataDir, rootDir, zkPort, conf -> {});
+  }
+
+  /**
+   * As {@link #start(Path, Path, int)}, with {@code tuning} applied to the cluster's configuration
+   * after the settings above and before anything starts (the tests' fewer handler threads, say).
+   */
+  public static EmbeddedHBase start(Path dataDir, Path rootDir, int zkPort, Consumer<Configuration> tuning)
+      throws Exception {
     System.setProperty(DATA_DIR_PROPERTY, dataDir.toAbsolutePath().toString());
     HBaseTestingUtility util = rootDir == null ? new HBaseTestingUtility() : new KeepingRootDir(rootDir);
     util.getConfiguration().set(DATA_DIR_PROPERTY, dataDir.toAbsolutePath().toString());
@@ -47,6 +63,7 @@ public final class EmbeddedHBase implements AutoCloseable {
     util.getConfiguration().set("hbase.regionserver.ipc.address", "127.0.0.1");
     util.getConfiguration().setInt("hbase.master.info.port", -1);
     util.getConfiguration().setInt("hbase.regionserver.info.port", -1);
+    tuning.accept(util.getConfiguration());
     util.startMiniZKCluster(1, zkPort > 0 ? new int[] {zkPort} : new int[0]);
     if (zkPort > 0 && util.getZkCluster().getClientPort() != zkPort) {
       util.shutdownMiniZKCluster();

@@ -26,13 +26,13 @@ import org.slf4j.LoggerFactory;
  * most {@link #WAIT}, and an answer is reused for {@link #REUSE_FOR} so that a dashboard polling every
  * second does not keep HBase busy. A check still running is waited for again rather than started twice.
  */
-final class HbaseProbe implements AutoCloseable {
+final class HBaseHealth implements AutoCloseable {
 
   static final String UP = "up";
   static final String DOWN = "down";
   static final String UNKNOWN = "unknown";
 
-  private static final Logger LOG = LoggerFactory.getLogger(HbaseProbe.class);
+  private static final Logger LOG = LoggerFactory.getLogger(HBaseHealth.class);
   private static final Duration WAIT = Duration.ofSeconds(2);
   private static final Duration REUSE_FOR = Duration.ofSeconds(2);
   private static final int CLIENT_TIMEOUT_MS = 2000;
@@ -47,7 +47,7 @@ final class HbaseProbe implements AutoCloseable {
   private Instant answeredAt = Instant.MIN;
 
   /** @param zookeeper {@code host:port} of HBase's ZooKeeper, or null for "unknown" */
-  HbaseProbe(String zookeeper, Clock clock) {
+  HBaseHealth(String zookeeper, Clock clock) {
     this.clock = clock;
     if (zookeeper == null) {
       conf = null;

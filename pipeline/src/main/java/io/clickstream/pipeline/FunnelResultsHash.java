@@ -10,13 +10,16 @@ import io.clickstream.core.funnel.FunnelStep;
 import java.util.List;
 import java.util.Map;
 
-/** How one funnel result is counted into its version's results hash (docs/redis-keys.md). */
-final class FunnelCounts {
+/**
+ * The increments one funnel result makes to its version's results hash (docs/redis-keys.md): a
+ * holder of that rule for the session and user-scope transforms, not a type of its own.
+ */
+final class FunnelResultsHash {
 
   /** Where an incomplete result stands; a complete one is neither. */
   enum Status { COMPLETE, IN_PROGRESS, DROPPED }
 
-  private FunnelCounts() {}
+  private FunnelResultsHash() {}
 
   /** Adds a result, bucketed by its step-1 minute and broken down by {@code firstTouch}. */
   static void add(Map<String, Long> counts, FunnelDefinition f, FunnelResult r, Event firstTouch, Status status) {

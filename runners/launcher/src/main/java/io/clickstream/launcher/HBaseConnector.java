@@ -18,13 +18,17 @@ import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
 
-/** Client connections to HBase, addressed as its ZooKeeper's {@code host:port}. */
-final class HBaseConnections {
+/**
+ * Connects the commands to HBase, addressed as its ZooKeeper's {@code host:port}: a failure is a {@link UserError}
+ * naming the address. (The API's health check of HBase is {@code io.clickstream.api.HBaseHealth}; the
+ * pipeline's readers share connections through {@code SharedHBaseConnections}.)
+ */
+final class HBaseConnector {
 
   /** How long the first contact with HBase may take before the launcher gives up on it. */
   static final long CONNECT_TIMEOUT_SECONDS = 60;
 
-  private HBaseConnections() {}
+  private HBaseConnector() {}
 
   /** Parses {@code host:port} ({@link HBaseQuorum}); a missing or malformed port is the user's error. */
   static HBaseQuorum quorum(String zk) {
