@@ -28,6 +28,8 @@ class SessionContributionStoreTest {
 
   /** Longer than the age of the test's events, so that their counts are kept. */
   private static final long RETENTION = Duration.ofDays(365 * 100).toMillis();
+  /** Far above the values of the tests that are not about the cap. */
+  private static final int DEFAULT_CAP = WriteSessionContributions.DEFAULT_MAX_DIMENSION_VALUES;
 
   private JedisPooled redis;
   private SessionContributionStore store;
@@ -35,7 +37,7 @@ class SessionContributionStoreTest {
   @BeforeEach
   void freshRedis() {
     redis = SharedRedis.flushed();
-    store = new SessionContributionStore(SharedRedis.url(), RETENTION, WriteSessionContributions.DEFAULT_MAX_DIMENSION_VALUES);
+    store = new SessionContributionStore(SharedRedis.url(), RETENTION, DEFAULT_CAP);
   }
 
   @AfterEach
@@ -155,7 +157,7 @@ class SessionContributionStoreTest {
     Event recent = new Event("r", "u1", "page_view", now, "google", null, null, null, null, Map.of());
     Event ancient = new Event("a", "u2", "page_view", now - retention - Duration.ofDays(1).toMillis(), "google",
         null, null, null, null, Map.of());
-    try (SessionContributionStore keeping = new SessionContributionStore(SharedRedis.url(), retention, WriteSessionContributions.DEFAULT_MAX_DIMENSION_VALUES)) {
+    try (SessionContributionStore keeping = new SessionContributionStore(SharedRedis.url(), retention, DEFAULT_CAP)) {
       keeping.apply(List.of(session(false, recent), session(false, ancient)));
     }
 
