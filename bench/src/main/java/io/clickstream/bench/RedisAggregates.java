@@ -99,8 +99,13 @@ final class RedisAggregates {
     }
     for (int i = 0; i < keys.size(); i++) {
       String key = keys.get(i);
-      hashes.get(i).get().forEach((field, count) ->
-          counts.merge(SessionContribution.countField(key, compared(key, field)), Long.parseLong(count), Long::sum));
+      hashes.get(i).get().forEach((field, count) -> {
+        // A dimension value's field at 0 counts nothing: it keeps the value admitted under the cap on
+        // distinct values (docs/redis-keys.md), and the baseline has no such field.
+        if (Long.parseLong(count) != 0) {
+          counts.merge(SessionContribution.countField(key, compared(key, field)), Long.parseLong(count), Long::sum);
+        }
+      });
     }
   }
 

@@ -22,7 +22,13 @@ public record DimensionName(String wireName) implements Serializable {
   /** What the API shows for a missing value, and the hash field it is stored under. */
   public static final String NONE = "(none)";
 
-  /** The escape that keeps a real value from being read as {@link #NONE} (see {@link #field}). */
+  /**
+   * The hash field that counts, in one minute's hash of a dimension, the values over the cap on
+   * distinct values (docs/redis-keys.md, "The cap on distinct values"); what the API shows for them.
+   */
+  public static final String OTHER = "(other)";
+
+  /** The escape that keeps a real value from being read as {@link #NONE} or {@link #OTHER} (see {@link #field}). */
   private static final char ESCAPE = '\\';
 
   /** The allowed forms, for error messages. */
@@ -83,23 +89,32 @@ public record DimensionName(String wireName) implements Serializable {
 
   /**
    * The hash field a value is counted under: {@link #NONE} for a missing value ({@code null}), the value
-   * itself otherwise, except that a value made of backslashes followed by {@code (none)} gains one more
-   * leading backslash. So no real value is stored as {@link #NONE} (a literal {@code (none)} is
-   * {@code \(none)}), the mapping is injective, and every other value, colons and all, is stored as is.
+   * itself otherwise, except that a value made of backslashes followed by {@code (none)} or
+   * {@code (other)} gains one more leading backslash. So no real value is stored as {@link #NONE} or
+   * {@link #OTHER} (a literal {@code (none)} is {@code \(none)}, a literal {@code (other)}
+   * {@code \(other)}), the mapping is injective, and every other value, colons and all, is stored as is.
    */
   public static String field(String value) {
     if (value == null) {
       return NONE;
     }
-    return isNoneOrEscaped(value) ? ESCAPE + value : value;
+    return isReservedOrEscaped(value) ? ESCAPE + value : value;
   }
 
-  /** The value {@link #field} stored under {@code field}, or {@code null} for a missing one. */
+  /**
+   * The value {@link #field} stored under {@code field}, or {@code null} for a missing one. Not for
+   * {@link #OTHER}, which stands for many values ({@link #isOther}).
+   */
   public static String fromField(String field) {
     if (field.equals(NONE)) {
       return null;
     }
-    return isNoneOrEscaped(field) ? field.substring(1) : field;
+    return isReservedOrEscaped(field) ? field.substring(1) : field;
+  }
+
+  /** Whether {@code field} is the bucket of the values over the cap rather than one value's field. */
+  public static boolean isOther(String field) {
+    return field.equals(OTHER);
   }
 
   /** The field of this dimension's value in {@code event}. */
@@ -107,12 +122,14 @@ public record DimensionName(String wireName) implements Serializable {
     return field(valueOf(event));
   }
 
-  private static boolean isNoneOrEscaped(String value) {
+  /** Whether {@code value} is {@link #NONE} or {@link #OTHER} after zero or more escapes. */
+  private static boolean isReservedOrEscaped(String value) {
     int i = 0;
     while (i < value.length() && value.charAt(i) == ESCAPE) {
       i++;
     }
-    return value.startsWith(NONE, i) && value.length() == i + NONE.length();
+    String rest = value.substring(i);
+    return rest.equals(NONE) || rest.equals(OTHER);
   }
 
   @Override

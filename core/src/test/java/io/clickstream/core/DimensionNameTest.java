@@ -50,15 +50,18 @@ class DimensionNameTest {
   }
 
   @Test
-  void aMissingValueAndALiteralNoneAreStoredUnderDifferentFieldsAndReadBackExactly() {
+  void aMissingValueTheOtherBucketAndLiteralNoneAndOtherAreStoredUnderDifferentFieldsAndReadBackExactly() {
     assertThat(DimensionName.field(null)).isEqualTo("(none)");
     assertThat(DimensionName.field("(none)")).isEqualTo("\\(none)");
     assertThat(DimensionName.fromField("(none)")).isNull();
+    assertThat(DimensionName.field("(other)")).isEqualTo("\\(other)");
+    assertThat(DimensionName.isOther(DimensionName.field("(other)"))).isFalse();
     String longValue = "é".repeat(300);
     List<String> values = new ArrayList<>(List.of("(none)", "\\(none)", "\\\\(none)", "(none)x", "a:b", "*", "",
-        "ünïcødé 🚀", longValue, "\\", "x(none)"));
+        "ünïcødé 🚀", longValue, "\\", "x(none)", "(other)", "\\(other)", "(other)x", "(none)(other)"));
     Set<String> fields = new HashSet<>();
     fields.add(DimensionName.field(null));
+    fields.add(DimensionName.OTHER);
     for (String v : values) {
       String field = DimensionName.field(v);
       assertThat(DimensionName.fromField(field)).as(v).isEqualTo(v);

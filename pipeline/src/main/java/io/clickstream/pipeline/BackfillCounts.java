@@ -60,10 +60,10 @@ public final class BackfillCounts {
     options.setStreaming(false);
     SessionSettings settings = SessionSettings.from(options);
     Dimensions dimensions = SessionSettings.dimensionsFrom(options); // checked before the range is claimed
+    WriteSessionContributions sink = WriteSessionContributions.to(options); // so is the cap on values
     BackfilledRanges.claim(options.getRedisUrl(), RedisKeys.LATE_BACKFILLS, "the counts", fromMillis, toMillis, "0");
     Pipeline pipeline = Pipeline.create(options);
-    new BackfillCounts(ReadEventHistoryFromHBase.from(options.getHbaseZk()), WriteSessionContributions.to(options),
-        settings, dimensions)
+    new BackfillCounts(ReadEventHistoryFromHBase.from(options.getHbaseZk()), sink, settings, dimensions)
         .buildInto(pipeline, fromMillis, toMillis, BackfillFunnel.finishedBy(settings, nowMillis));
     return pipeline.run();
   }

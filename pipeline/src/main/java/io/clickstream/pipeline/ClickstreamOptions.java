@@ -108,6 +108,15 @@ public interface ClickstreamOptions extends PipelineOptions, StreamingOptions {
 
   void setDimensions(String value);
 
+  @Description("The most distinct values one minute of one metric counts in fields of their own, per dimension: "
+      + "values beyond the first N seen in that minute are counted together under (other), so that a noisy value "
+      + "(a user id in a property) cannot grow Redis without bound. Missing values are not capped. Recorded in "
+      + "Redis at start, so a backfill caps the same.")
+  @Default.Integer(WriteSessionContributions.DEFAULT_MAX_DIMENSION_VALUES)
+  int getMaxDimensionValues();
+
+  void setMaxDimensionValues(int value);
+
   @Description("How long counts are kept (ISO-8601 duration): a minute's counts and funnel results expire this "
       + "long after the minute, and a user's session bookkeeping this long after it last changed.")
   @Default.String("P400D")

@@ -84,6 +84,7 @@ public final class ClickstreamPipeline {
     options.setStreaming(true);
     SessionSettings settings = SessionSettings.from(options);
     Dimensions dimensions = SessionSettings.dimensionsFrom(options);
+    Sinks sinks = Sinks.redis(options); // checks --maxDimensionValues, so a bad value is never recorded
     RecordedSessionSettings.record(options, dimensions, System.currentTimeMillis());
     ReadEventsFromHBase source = ReadEventsFromHBase.from(options.getHbaseZk())
         .withPollInterval(Duration.millis(options.getPollIntervalMillis()))
@@ -93,7 +94,7 @@ public final class ClickstreamPipeline {
         .persistingPositionIn(new RedisReadPositions(options.getRedisUrl()),
             SessionSettings.isoDuration("replayOnRestart", options.getReplayOnRestart()));
     Pipeline pipeline = Pipeline.create(options);
-    new ClickstreamPipeline(source, new RedisFunnelCatalog(options.getRedisUrl()), Sinks.redis(options), settings,
+    new ClickstreamPipeline(source, new RedisFunnelCatalog(options.getRedisUrl()), sinks, settings,
         dimensions, new HBaseUserHistory(options.getHbaseZk(), settings, System.currentTimeMillis()))
         .buildInto(pipeline);
     return pipeline.run();

@@ -26,7 +26,9 @@ public final class RecordedSessionSettings {
     MAX_SESSION_LENGTH("max_session_length", "--maxSessionLength", "maxSessionLength"),
     MAX_EPISODE_EVENTS("max_episode_events", "--maxEpisodeEvents", "maxEpisodeEvents"),
     /** Not an event-time rule, but a backfill of counts must count by the same dimensions as the live job. */
-    DIMENSIONS(RedisKeys.SETTING_DIMENSIONS, "--dimensions", "dimensions");
+    DIMENSIONS(RedisKeys.SETTING_DIMENSIONS, "--dimensions", "dimensions"),
+    /** Nor is this: a backfill of counts must put the same values under (other) as the live job. */
+    MAX_DIMENSION_VALUES("max_dimension_values", "--maxDimensionValues", "maxDimensionValues");
 
     final String field;
     /** How a user names it on the command line. */
@@ -49,6 +51,7 @@ public final class RecordedSessionSettings {
         case MAX_SESSION_LENGTH -> o.getMaxSessionLength();
         case MAX_EPISODE_EVENTS -> Integer.toString(o.getMaxEpisodeEvents());
         case DIMENSIONS -> SessionSettings.dimensionsFrom(o).text();
+        case MAX_DIMENSION_VALUES -> Integer.toString(o.getMaxDimensionValues());
       };
     }
 
@@ -61,6 +64,7 @@ public final class RecordedSessionSettings {
         case MAX_SESSION_LENGTH -> o.setMaxSessionLength(value);
         case MAX_EPISODE_EVENTS -> o.setMaxEpisodeEvents(Integer.parseInt(value));
         case DIMENSIONS -> o.setDimensions(value);
+        case MAX_DIMENSION_VALUES -> o.setMaxDimensionValues(Integer.parseInt(value));
       }
     }
   }
@@ -124,7 +128,7 @@ public final class RecordedSessionSettings {
     if (s == Setting.DIMENSIONS) { // the same dimensions in another order count the same
       return Set.copyOf(Dimensions.parse(a).names()).equals(Set.copyOf(Dimensions.parse(b).names()));
     }
-    if (s == Setting.MAX_SESSION_EVENTS || s == Setting.MAX_EPISODE_EVENTS) {
+    if (s == Setting.MAX_SESSION_EVENTS || s == Setting.MAX_EPISODE_EVENTS || s == Setting.MAX_DIMENSION_VALUES) {
       return a.trim().equals(b.trim());
     }
     return SessionSettings.isoDuration(s.beamName, a).equals(SessionSettings.isoDuration(s.beamName, b));

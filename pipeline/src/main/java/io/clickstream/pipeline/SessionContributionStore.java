@@ -1,5 +1,6 @@
 package io.clickstream.pipeline;
 
+import io.clickstream.core.DimensionName;
 import io.clickstream.core.RedisConnections;
 import io.clickstream.core.RedisKeys;
 import java.io.IOException;
@@ -17,7 +18,8 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * which swaps each session's previous contribution for the new one and sums the batch's increments
  * per field before applying them.
  * The script's header says why a retried or replayed batch cannot count twice; that is also what
- * makes it safe to retry a failed batch here as a whole.
+ * makes it safe to retry a failed batch here as a whole. It also caps the distinct values per
+ * dimension and minute (docs/redis-keys.md, "The cap on distinct values").
  */
 public final class SessionContributionStore implements AutoCloseable {
 
@@ -26,6 +28,7 @@ public final class SessionContributionStore implements AutoCloseable {
 
   private final String redisUrl;
   private final long retentionMillis;
+  private final int maxDimensionValues;
   private final JedisPool pool;
   private String sha;
 
@@ -35,11 +38,22 @@ public final class SessionContributionStore implements AutoCloseable {
   /**
    * @param retentionMillis how long a minute's counts are kept after the minute, and a user's
    *     bookkeeping after it was last written
+   * @param maxDimensionValues the most values one minute's hash of one metric and dimension counts in
+   *     fields of their own; the others are counted under {@link DimensionName#OTHER}
    */
-  public SessionContributionStore(String redisUrl, long retentionMillis) {
+  public SessionContributionStore(String redisUrl, long retentionMillis, int maxDimensionValues) {
     this.redisUrl = redisUrl;
     this.retentionMillis = retentionMillis;
+    this.maxDimensionValues = checkedMaxDimensionValues(maxDimensionValues);
     this.pool = RedisConnections.pool(redisUrl);
+  }
+
+  /** {@code max}, if it is a cap {@code --maxDimensionValues} may be: at least 1. */
+  static int checkedMaxDimensionValues(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("--maxDimensionValues: must be at least 1, got " + max);
+    }
+    return max;
   }
 
   /** Applies a batch, waiting through a Redis outage ({@link RedisRetry}). */
@@ -67,7 +81,7 @@ public final class SessionContributionStore implements AutoCloseable {
   }
 
   private Outcome applyOnce(Jedis jedis, List<SessionContribution> batch) {
-    List<?> outcomes = (List<?>) jedis.evalsha(sha, KEYS, args(batch, retentionMillis));
+    List<?> outcomes = (List<?>) jedis.evalsha(sha, KEYS, args(batch, retentionMillis, maxDimensionValues));
     int applied = 0;
     for (Object outcome : outcomes) {
       if ((Long) outcome != 0L) {
@@ -77,10 +91,13 @@ public final class SessionContributionStore implements AutoCloseable {
     return new Outcome(applied, batch.size() - applied);
   }
 
-  /** The script's arguments for a batch: the retention, then each contribution's. */
-  static List<String> args(List<SessionContribution> batch, long retentionMillis) {
+  /** The script's arguments for a batch: the retention, the cap and its fields, then each contribution's. */
+  static List<String> args(List<SessionContribution> batch, long retentionMillis, int maxDimensionValues) {
     List<String> args = new ArrayList<>();
     args.add(Long.toString(retentionMillis));
+    args.add(Integer.toString(maxDimensionValues));
+    args.add(DimensionName.NONE);
+    args.add(DimensionName.OTHER);
     for (SessionContribution c : batch) {
       args.add(RedisKeys.userSessions(c.userId(), c.namespace()));
       args.add(RedisKeys.userSessionPrefix(c.userId(), c.namespace()));

@@ -17,23 +17,31 @@ public class WriteSessionContributions extends PTransform<PCollection<SessionCon
 
   static final int BATCH_SIZE = 500;
 
+  /** The default of {@code --maxDimensionValues}. */
+  public static final int DEFAULT_MAX_DIMENSION_VALUES = 1_000;
+
   private final String redisUrl;
   private final long retentionMillis;
+  private final int maxDimensionValues;
 
-  public WriteSessionContributions(String redisUrl, Duration retention) {
+  /** @param maxDimensionValues the cap on distinct values per dimension and minute ({@link SessionContributionStore}) */
+  public WriteSessionContributions(String redisUrl, Duration retention, int maxDimensionValues) {
     this.redisUrl = redisUrl;
     this.retentionMillis = retention.getMillis();
+    // Checked here too, where the job is built, so that a bad cap stops it before it starts.
+    this.maxDimensionValues = SessionContributionStore.checkedMaxDimensionValues(maxDimensionValues);
   }
 
-  /** To the Redis of the options, keeping counts for their {@code --retention}. */
+  /** To the Redis of the options, keeping counts for their {@code --retention}, capped by their {@code --maxDimensionValues}. */
   public static WriteSessionContributions to(ClickstreamOptions options) {
     return new WriteSessionContributions(options.getRedisUrl(),
-        SessionSettings.isoDuration("retention", options.getRetention()));
+        SessionSettings.isoDuration("retention", options.getRetention()), options.getMaxDimensionValues());
   }
 
   @Override
   public PDone expand(PCollection<SessionContribution> contributions) {
-    contributions.apply("ReplaceContributionsInRedis", ParDo.of(new WriteFn(redisUrl, retentionMillis)));
+    contributions.apply("ReplaceContributionsInRedis",
+        ParDo.of(new WriteFn(redisUrl, retentionMillis, maxDimensionValues)));
     return PDone.in(contributions.getPipeline());
   }
 
@@ -42,15 +50,17 @@ public class WriteSessionContributions extends PTransform<PCollection<SessionCon
     private final Counter stale = Metrics.counter(WriteSessionContributions.class, "sessions_stale_skipped");
 
     private final long retentionMillis;
+    private final int maxDimensionValues;
 
-    WriteFn(String redisUrl, long retentionMillis) {
+    WriteFn(String redisUrl, long retentionMillis, int maxDimensionValues) {
       super(redisUrl, BATCH_SIZE);
       this.retentionMillis = retentionMillis;
+      this.maxDimensionValues = maxDimensionValues;
     }
 
     @Override
     SessionContributionStore connect(String redisUrl) {
-      return new SessionContributionStore(redisUrl, retentionMillis);
+      return new SessionContributionStore(redisUrl, retentionMillis, maxDimensionValues);
     }
 
     @Override

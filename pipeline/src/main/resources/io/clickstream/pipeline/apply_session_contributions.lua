@@ -4,6 +4,9 @@
 -- KEYS[1]  catalog hash of first-seen times     KEYS[2]  catalog hash of last-seen times
 -- ARGV[1]  retention in ms: a minute's counts expire this long after the minute, and a user's
 --          bookkeeping this long after it was last written
+-- ARGV[2]  the cap on distinct values per dimension hash (--maxDimensionValues)
+-- ARGV[3]  the field of a missing value, ARGV[4] the field of the values over the cap
+--          (DimensionName.NONE and OTHER)
 -- then, per contribution:
 --   the user's session index (zset: member = session start, score = session start) for its namespace,
 --   the prefix of the user's session records there (record key = prefix .. member),
@@ -33,8 +36,18 @@
 -- increments to the shared aggregate hashes are summed per field and applied once at the end, which
 -- leaves the same totals with far fewer commands (the sessions of one bundle share minutes, names
 -- and dimension values).
+--
+-- Why the cap on distinct values cannot make a replacement subtract from the wrong field
+-- (docs/redis-keys.md, "The cap on distinct values"): a count in the hash of a dimension goes to the
+-- value's own field if that field exists or the hash has fewer than the cap of value fields, else to
+-- the (other) field; a value field is never deleted, even at 0, so a value once admitted stays
+-- admitted and one once refused stays refused (the hash stays full). The stored record holds where
+-- each count went, and a replacement subtracts exactly that. Within a batch the decisions see the
+-- fields the batch's earlier contributions admitted, so they are those of one call each.
 local first_seen, last_seen = KEYS[1], KEYS[2]
 local retention_ms = tonumber(ARGV[1])
+local max_values = tonumber(ARGV[2])
+local NONE, OTHER = ARGV[3], ARGV[4]
 
 local delta, touched = {}, {}
 local earliest, latest, names = {}, {}, {}
@@ -47,6 +60,48 @@ local function add(field, n)
   else
     delta[field] = before + n
   end
+end
+
+local function split(field)
+  local sep = string.find(field, '\n', 1, true)
+  return string.sub(field, 1, sep - 1), string.sub(field, sep + 1)
+end
+
+-- Whether a hash field is one value's field in a capped hash: a dimension's counts
+-- (RedisKeys.counts: 'cs:cnt:{metric}:{dimension}:{minute}', whose segments hold no ':'), not the
+-- undivided 'all' hash, and neither the missing value nor the values over the cap.
+local function is_value_field(key, hash_field)
+  local dimension = string.match(key, '^cs:cnt:[^:]+:([^:]+):%-?%d+$')
+  return dimension ~= nil and dimension ~= 'all' and hash_field ~= NONE and hash_field ~= OTHER
+end
+
+local value_fields = {} -- capped key -> its value fields: those in Redis and those this batch admitted
+local routed = {}       -- count field -> where its counts go, once decided in this batch
+local admitted = {}     -- count field -> true: admitted by this batch, so it must exist even at 0
+
+-- Where a count for the count field goes: the field itself, or the (other) field of its hash.
+local function destination(field)
+  local to = routed[field]
+  if to then
+    return to
+  end
+  local key, hash_field = split(field)
+  to = field
+  if is_value_field(key, hash_field) and redis.call('HEXISTS', key, hash_field) == 0 then
+    local n = value_fields[key]
+    if n == nil then
+      n = redis.call('HLEN', key) - redis.call('HEXISTS', key, NONE) - redis.call('HEXISTS', key, OTHER)
+    end
+    if n < max_values then
+      admitted[field] = true
+      n = n + 1
+    else
+      to = key .. '\n' .. OTHER
+    end
+    value_fields[key] = n
+  end
+  routed[field] = to
+  return to
 end
 
 local function subtract_and_delete(key)
@@ -119,11 +174,22 @@ local function apply(at)
     end
   end
   if not stale then
-    local fields = {}
+    -- Summed per destination first: values over the cap share one (other) field in the record.
+    local sums, destinations = {}, {}
     for i = counts_at, seen_at - 1, 2 do
-      add(ARGV[i], tonumber(ARGV[i + 1]))
-      fields[#fields + 1] = ARGV[i]
-      fields[#fields + 1] = ARGV[i + 1]
+      local to, n = destination(ARGV[i]), tonumber(ARGV[i + 1])
+      if sums[to] == nil then
+        destinations[#destinations + 1] = to
+        sums[to] = n
+      else
+        sums[to] = sums[to] + n
+      end
+    end
+    local fields = {}
+    for _, to in ipairs(destinations) do
+      add(to, sums[to])
+      fields[#fields + 1] = to
+      fields[#fields + 1] = sums[to]
     end
     for i = seen_at, seen_at + 3 * m - 1, 3 do
       local name, first, latest_ts = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
@@ -158,7 +224,7 @@ local function apply(at)
 end
 
 local outcomes = {}
-local at = 2
+local at = 5
 while at <= #ARGV do
   outcomes[#outcomes + 1] = apply(at)
   at = at + 10 + 2 * tonumber(ARGV[at + 8]) + 3 * tonumber(ARGV[at + 9])
@@ -168,10 +234,9 @@ end
 local expiring = {}
 for _, field in ipairs(touched) do
   local n = delta[field]
-  if n ~= 0 then
-    local sep = string.find(field, '\n', 1, true)
-    local key, hash_field = string.sub(field, 1, sep - 1), string.sub(field, sep + 1)
-    if redis.call('HINCRBY', key, hash_field, n) == 0 then
+  if n ~= 0 or admitted[field] then
+    local key, hash_field = split(field)
+    if redis.call('HINCRBY', key, hash_field, n) == 0 and not is_value_field(key, hash_field) then
       redis.call('HDEL', key, hash_field)
     end
     expiring[key] = true

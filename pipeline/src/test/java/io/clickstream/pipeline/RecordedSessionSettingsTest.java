@@ -107,6 +107,30 @@ class RecordedSessionSettingsTest {
   }
 
   @Test
+  void aBackfillCapsDimensionValuesAsTheLivePipelineDidAndRefusesAnotherCap() {
+    ClickstreamOptions live = options();
+    live.setMaxDimensionValues(50);
+    RecordedSessionSettings.record(live, Dimensions.DEFAULT, 1_000L);
+
+    ClickstreamOptions adopting = options();
+    RecordedSessionSettings.adopt(adopting, Map.of());
+    assertThat(adopting.getMaxDimensionValues()).isEqualTo(50);
+    assertThatThrownBy(() -> RecordedSessionSettings.adopt(options(), Map.of(Setting.MAX_DIMENSION_VALUES, "1000")))
+        .hasMessageContaining("--maxDimensionValues 1000 differs from the live pipeline's 50");
+  }
+
+  @Test
+  void aCapOnDimensionValuesBelowOneStopsThePipelineBeforeItStarts() {
+    ClickstreamOptions live = options();
+    live.setMaxDimensionValues(0);
+
+    assertThatThrownBy(() -> ClickstreamPipeline.run(live))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--maxDimensionValues: must be at least 1, got 0");
+    assertThat(redis.exists(RedisKeys.SESSION_SETTINGS)).as("nothing recorded").isFalse();
+  }
+
+  @Test
   void withNothingRecordedABackfillKeepsItsDefaults() {
     ClickstreamOptions backfill = options();
 

@@ -5,14 +5,17 @@ import static io.clickstream.pipeline.TestEvents.event;
 import static io.clickstream.pipeline.TestEvents.minutes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clickstream.core.DimensionName;
 import io.clickstream.core.Dimensions;
 import io.clickstream.core.Event;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.SessionOrder;
+import io.clickstream.pipeline.oracle.CappedCounts;
 import io.clickstream.pipeline.testing.RedisCounts;
 import io.clickstream.pipeline.testing.RedisTime;
 import io.clickstream.pipeline.testing.SharedRedis;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,6 +28,8 @@ class SessionContributionStoreTest {
 
   /** Longer than the age of the test's events, so that their counts are kept. */
   private static final long RETENTION = Duration.ofDays(365 * 100).toMillis();
+  /** Far above the values of the tests that are not about the cap. */
+  private static final int DEFAULT_CAP = WriteSessionContributions.DEFAULT_MAX_DIMENSION_VALUES;
 
   private JedisPooled redis;
   private SessionContributionStore store;
@@ -32,7 +37,7 @@ class SessionContributionStoreTest {
   @BeforeEach
   void freshRedis() {
     redis = SharedRedis.flushed();
-    store = new SessionContributionStore(SharedRedis.url(), RETENTION);
+    store = new SessionContributionStore(SharedRedis.url(), RETENTION, DEFAULT_CAP);
   }
 
   @AfterEach
@@ -95,7 +100,8 @@ class SessionContributionStoreTest {
 
     String sessionsBySource5 = RedisKeys.counts(RedisKeys.METRIC_SESSIONS, "source", minute(5));
     String sessionsBySource1 = RedisKeys.counts(RedisKeys.METRIC_SESSIONS, "source", minute(1));
-    assertThat(redis.hgetAll(sessionsBySource5)).isEmpty();
+    // The field stays at 0: it keeps google admitted to that minute (docs/redis-keys.md).
+    assertThat(redis.hgetAll(sessionsBySource5)).isEqualTo(Map.of("google", "0"));
     assertThat(redis.hgetAll(sessionsBySource1)).isEqualTo(Map.of("facebook", "1"));
   }
 
@@ -151,7 +157,7 @@ class SessionContributionStoreTest {
     Event recent = new Event("r", "u1", "page_view", now, "google", null, null, null, null, Map.of());
     Event ancient = new Event("a", "u2", "page_view", now - retention - Duration.ofDays(1).toMillis(), "google",
         null, null, null, null, Map.of());
-    try (SessionContributionStore keeping = new SessionContributionStore(SharedRedis.url(), retention)) {
+    try (SessionContributionStore keeping = new SessionContributionStore(SharedRedis.url(), retention, DEFAULT_CAP)) {
       keeping.apply(List.of(session(false, recent), session(false, ancient)));
     }
 
@@ -195,6 +201,65 @@ class SessionContributionStoreTest {
 
     assertThat(everything()).isEqualTo(oneByOne);
     assertThat(outcome).isEqualTo(new SessionContributionStore.Outcome(6, 3));
+  }
+
+  @Test
+  void fiveValuesInAMinuteUnderACapOfThreeFillThreeFieldsAndCountTheRestAsOther() {
+    try (SessionContributionStore capped = new SessionContributionStore(SharedRedis.url(), RETENTION, 3)) {
+      for (String source : List.of("a", "b", "c", "d", "e")) {
+        capped.apply(List.of(session(false, event(source, "u-" + source, "page_view", minutes(0), source))));
+      }
+    }
+
+    assertThat(redis.hgetAll(RedisKeys.counts(RedisKeys.METRIC_SESSIONS, "source", minute(0))))
+        .isEqualTo(Map.of("a", "1", "b", "1", "c", "1", DimensionName.OTHER, "2"));
+    assertThat(redis.hgetAll(RedisKeys.counts(RedisKeys.METRIC_SESSIONS, "partner", minute(0))))
+        .as("missing values are not capped").isEqualTo(Map.of(DimensionName.NONE, "5"));
+    assertThat(redis.hgetAll(RedisKeys.counts(RedisKeys.METRIC_SESSIONS, RedisKeys.UNDIVIDED, minute(0))))
+        .isEqualTo(Map.of(RedisKeys.FIELD_TOTAL, "5"));
+  }
+
+  @Test
+  void aReplacedContributionIsSubtractedFromTheFieldsItWentToInABatchAsOneCallEach() {
+    var halfPast = minutes(0).plus(30_000);
+    Event a = event("a", "ua", "page_view", halfPast, "a");
+    Event b = event("b", "ub", "page_view", halfPast, "b");
+    Event c = event("c", "uc", "page_view", halfPast, "c");
+    Event d = event("d", "ud", "page_view", halfPast, "d");
+    Event dLater = event("d2", "ud", "search", halfPast.plus(1_000), "d");
+    // An earlier event of ua's session, in the same minute, moves its first touch from a to f.
+    Event fEarlier = event("f", "ua", "search", minutes(0), "f");
+    List<SessionContribution> firings = List.of(session(false, a), session(false, b), session(false, c),
+        session(false, d), session(false, d, dLater), session(false, a, fEarlier));
+
+    Map<String, String> oneByOne;
+    try (SessionContributionStore capped = new SessionContributionStore(SharedRedis.url(), RETENTION, 3)) {
+      firings.forEach(firing -> capped.apply(List.of(firing)));
+      oneByOne = everything();
+      SharedRedis.flushed().close();
+      capped.apply(firings);
+    }
+
+    assertThat(everything()).isEqualTo(oneByOne);
+    // a keeps its field at 0, so the hash stays full and f, arriving after d, is counted as other.
+    assertThat(redis.hgetAll(RedisKeys.counts(RedisKeys.METRIC_SESSIONS, "source", minute(0))))
+        .isEqualTo(Map.of("a", "0", "b", "1", "c", "1", DimensionName.OTHER, "2"));
+    assertThat(CappedCounts.mismatches(sum(session(false, b), session(false, c), session(false, d, dLater),
+        session(false, a, fEarlier)), RedisCounts.withZeros(redis), 3)).isEmpty();
+  }
+
+  @Test
+  void aLiteralOtherValueIsCountedApartFromTheValuesOverTheCap() {
+    List<SessionContribution> firings = new ArrayList<>();
+    for (String source : List.of(DimensionName.OTHER, "a", "b", "c", "d")) {
+      firings.add(session(false, event("e-" + source, "u-" + source, "page_view", minutes(0), source)));
+    }
+    try (SessionContributionStore capped = new SessionContributionStore(SharedRedis.url(), RETENTION, 3)) {
+      capped.apply(firings);
+    }
+
+    assertThat(redis.hgetAll(RedisKeys.counts(RedisKeys.METRIC_SESSIONS, "source", minute(0))))
+        .isEqualTo(Map.of("\\(other)", "1", "a", "1", "b", "1", DimensionName.OTHER, "2"));
   }
 
   /** Every key but the TTLs: strings of hashes' and sorted sets' contents. */

@@ -18,10 +18,11 @@ final class CountsController {
 
   /**
    * @param key the dimension value exactly as the events carried it, {@code (none)} for events without
-   *     one, or {@code all}
+   *     one, {@code (other)} for the values over the cap, or {@code all}
    * @param missing true only for the series of events without a value ({@link DimensionKey})
+   * @param other true only for the series of the values over the cap on distinct values per minute
    */
-  record Series(String key, boolean missing, List<Point> points) {}
+  record Series(String key, boolean missing, boolean other, List<Point> points) {}
 
   /** @param by null when the counts are not broken down */
   record Counts(String event, String by, String step, String tz, List<Series> series) {}
@@ -69,10 +70,12 @@ final class CountsController {
     sums.forEach((key, counts) -> totals.put(key, Arrays.stream(counts).sum()));
     Comparator<String> byTotalDescending = Comparator.comparing(totals::get, Comparator.reverseOrder());
     return sums.keySet().stream()
+        // A value's field at 0 only keeps the value admitted under the cap (docs/redis-keys.md): no series.
+        .filter(field -> !byDimension || totals.get(field) != 0)
         .sorted(byTotalDescending.thenComparing(Comparator.naturalOrder()))
         .map(field -> {
-          DimensionKey key = byDimension ? DimensionKey.ofField(field) : new DimensionKey(field, false);
-          return new Series(key.key(), key.missing(), points(sums.get(field), buckets));
+          DimensionKey key = byDimension ? DimensionKey.ofField(field) : DimensionKey.of(field);
+          return new Series(key.key(), key.missing(), key.other(), points(sums.get(field), buckets));
         })
         .toList();
   }

@@ -131,6 +131,22 @@ class CountsApiTest {
   }
 
   @Test
+  void theValuesOverTheCapAreOneSeriesFlaggedOtherApartFromALiteralOtherAndAValueAtZeroHasNoSeries() {
+    api.count(SIGNUP, "source", DimensionName.OTHER, "2024-05-01T10:00:00Z", 9);
+    api.count(SIGNUP, "source", DimensionName.field("(other)"), "2024-05-01T10:00:00Z", 4);
+    api.count(SIGNUP, "source", "google", "2024-05-01T10:00:00Z", 2);
+    api.count(SIGNUP, "source", "bing", "2024-05-01T10:00:00Z", 0); // admitted, then all retracted
+
+    JsonNode body = api.get("/api/counts?event=signup&by=source&from=2024-05-01T10:00:00Z&to=2024-05-01T10:01:00Z")
+        .json();
+
+    assertThat(keys(body)).containsExactly("(other)", "(other)", "google");
+    List<Boolean> other = new ArrayList<>();
+    body.get("series").forEach(s -> other.add(s.get("other").asBoolean()));
+    assertThat(other).containsExactly(true, false, false);
+  }
+
+  @Test
   void aDimensionNoPipelineRecordedIsRefusedWith400NamingByAndTheRecordedOnes() {
     api.redis().hset(RedisKeys.DIMENSIONS, Map.of("source", "1000", "properties.plan", "2000"));
 

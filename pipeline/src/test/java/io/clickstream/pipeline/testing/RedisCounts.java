@@ -13,8 +13,19 @@ public final class RedisCounts {
 
   private RedisCounts() {}
 
-  /** Event counts, catalog totals and funnel results. */
+  /**
+   * Event counts, catalog totals and funnel results, leaving out counts of 0: those are fields a
+   * dimension's hash keeps to remember an admitted value (docs/redis-keys.md, "The cap on distinct
+   * values"), and count nothing.
+   */
   public static Map<String, Long> all(JedisPooled redis) {
+    Map<String, Long> counts = withZeros(redis);
+    counts.values().removeIf(n -> n == 0);
+    return counts;
+  }
+
+  /** As {@link #all}, with the fields at 0 ({@code oracle.CappedCounts} counts them as admitted values). */
+  public static Map<String, Long> withZeros(JedisPooled redis) {
     Map<String, Long> counts = new TreeMap<>();
     addMatching(redis, RedisKeys.PREFIX + "cnt:*", counts);
     addMatching(redis, RedisKeys.PREFIX + "fr:*", counts);

@@ -1,0 +1,121 @@
+package io.clickstream.pipeline.oracle;
+
+import io.clickstream.core.DimensionName;
+import io.clickstream.core.RedisKeys;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Compares Redis's counts with the oracle's when the distinct values per dimension and minute are
+ * capped (docs/redis-keys.md, "The cap on distinct values"). Which values of a minute got fields of
+ * their own depends on the order they arrived in, which the oracle cannot know; so for a dimension's
+ * hash it checks what the rule guarantees whatever the order, and every other count exactly:
+ *
+ * <ul>
+ *   <li>the missing value's count is the oracle's;
+ *   <li>there are at most cap value fields, and exactly cap when {@code (other)} holds anything: a value
+ *       is refused only by a full hash, and a value field is never deleted;
+ *   <li>each value field holds the oracle's count for its value (0 for a value the oracle does not count
+ *       there: one that counted only while a session's first touch or minute was another);
+ *   <li>{@code (other)} holds the oracle's counts of every value without a field.
+ * </ul>
+ *
+ * <p>So when the oracle has at most cap values in a hash, Redis equals it exactly unless a value that
+ * counted only for a while took a field. Written from the docs, like {@link BatchOracle}.
+ */
+public final class CappedCounts {
+
+  private CappedCounts() {}
+
+  /**
+   * What differs between the oracle's counts and Redis's, one line each; empty when they agree.
+   *
+   * @param expected the oracle's counts, {@code key + "\n" + field -> n}
+   * @param redis every count field in Redis as such, fields at 0 included (they are admitted values)
+   */
+  public static List<String> mismatches(Map<String, Long> expected, Map<String, Long> redis, int cap) {
+    Map<String, Map<String, Long>> want = byKey(expected);
+    Map<String, Map<String, Long>> got = byKey(redis);
+    Set<String> keys = new TreeSet<>(want.keySet());
+    keys.addAll(got.keySet());
+    List<String> mismatches = new ArrayList<>();
+    for (String key : keys) {
+      Map<String, Long> w = want.getOrDefault(key, Map.of());
+      Map<String, Long> g = got.getOrDefault(key, Map.of());
+      if (!isCapped(key)) {
+        if (!nonZero(w).equals(nonZero(g))) {
+          mismatches.add(key + ": expected " + nonZero(w) + ", Redis has " + nonZero(g));
+        }
+        continue;
+      }
+      Set<String> admitted = new HashSet<>(g.keySet());
+      admitted.remove(DimensionName.NONE);
+      admitted.remove(DimensionName.OTHER);
+      long other = g.getOrDefault(DimensionName.OTHER, 0L);
+      long expectedOther = 0;
+      for (Map.Entry<String, Long> v : w.entrySet()) {
+        if (!v.getKey().equals(DimensionName.NONE) && !admitted.contains(v.getKey())) {
+          expectedOther += v.getValue();
+        }
+      }
+      List<String> wrong = new ArrayList<>();
+      if (w.getOrDefault(DimensionName.NONE, 0L).longValue() != g.getOrDefault(DimensionName.NONE, 0L)) {
+        wrong.add(DimensionName.NONE);
+      }
+      for (String value : admitted) {
+        if (w.getOrDefault(value, 0L).longValue() != g.get(value)) {
+          wrong.add(value);
+        }
+      }
+      if (other != expectedOther) {
+        wrong.add(DimensionName.OTHER + " (expected " + expectedOther + ")");
+      }
+      if (admitted.size() > cap || (other > 0 && admitted.size() != cap)) {
+        wrong.add(admitted.size() + " value fields under a cap of " + cap);
+      }
+      if (!wrong.isEmpty()) {
+        mismatches.add(key + ": " + wrong + " wrong; expected " + w + ", Redis has " + new TreeMap<>(g));
+      }
+    }
+    return mismatches;
+  }
+
+  /** How many of the oracle's dimension hashes have more than {@code cap} values: the ones the cap changes. */
+  public static long hashesOverTheCap(Map<String, Long> expected, int cap) {
+    return byKey(expected).entrySet().stream()
+        .filter(h -> isCapped(h.getKey()))
+        .filter(h -> h.getValue().keySet().stream().filter(f -> !f.equals(DimensionName.NONE)).count() > cap)
+        .count();
+  }
+
+  /**
+   * Whether a key is a dimension's counts, {@code cs:cnt:{metric}:{dimension}:{minute}} with a dimension
+   * other than the undivided {@code all} (docs/redis-keys.md): escaped segments hold no {@code :}.
+   */
+  private static boolean isCapped(String key) {
+    String[] segments = key.split(":", -1);
+    return key.startsWith(RedisKeys.PREFIX + "cnt:") && segments.length == 5
+        && !segments[3].equals(RedisKeys.UNDIVIDED);
+  }
+
+  /** Count fields by key: a count field is the key, a newline and the hash field (keys hold no newline). */
+  private static Map<String, Map<String, Long>> byKey(Map<String, Long> counts) {
+    Map<String, Map<String, Long>> byKey = new TreeMap<>();
+    counts.forEach((countField, n) -> {
+      int sep = countField.indexOf('\n');
+      byKey.computeIfAbsent(countField.substring(0, sep), k -> new TreeMap<>()).put(countField.substring(sep + 1), n);
+    });
+    return byKey;
+  }
+
+  private static Map<String, Long> nonZero(Map<String, Long> fields) {
+    Map<String, Long> kept = new TreeMap<>(fields);
+    kept.values().removeIf(n -> n == 0);
+    return kept;
+  }
+}
