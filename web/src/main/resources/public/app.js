@@ -5,9 +5,13 @@ const WINDOW_MINUTES = 30;
 const POLL_MS = 1000;
 /** Values shown apart in a chart; the rest are summed, so that a legend stays short. */
 const TOP_VALUES = 6;
-/** Series ids: a value's series and the missing one are told apart by the API's `missing` flag, never by the key's text. */
+/**
+ * Series ids: a value's series, the missing one and the other values are told apart by the API's
+ * `missing` and `other` flags, never by the key's text. The API's `other` series (values past the
+ * pipeline's cap per minute) joins the values past TOP_VALUES: both are "other values".
+ */
 const OTHER = "other";
-const seriesId = (s) => (s.missing ? "missing" : "value:" + s.key);
+const seriesId = (s) => (s.missing ? "missing" : s.other ? OTHER : "value:" + s.key);
 const KPIS = [
   ["_sessions", "Sessions started"],
   ["_micro", "Micro conversions"],
@@ -273,9 +277,9 @@ function renderCard(card, event, range, chartsBy) {
 // whether it is the missing value); the API's series come largest first.
 function perMinuteByValue(series, range) {
   const shown = series.slice(0, TOP_VALUES);
-  const keys = shown.map(seriesId);
+  const keys = shown.map(seriesId).filter((id) => id !== OTHER);
   const labels = new Map(shown.map((s) => [seriesId(s), { text: s.key, missing: s.missing === true }]));
-  if (series.length > TOP_VALUES) {
+  if (series.length > TOP_VALUES || shown.some((s) => s.other)) {
     keys.push(OTHER);
     labels.set(OTHER, { text: "(other values)", missing: false });
   }
