@@ -10,7 +10,7 @@ import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.pipeline.ComputeSessionFunnelContributions;
 import io.clickstream.pipeline.ComputeUserFunnelContributions;
 import io.clickstream.pipeline.CountSessionEvents;
-import io.clickstream.pipeline.SessionContribution;
+import io.clickstream.pipeline.Contribution;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -104,7 +104,7 @@ final class PlainJavaBaseline {
     // The session window's bounds: its first event, and its last event plus the gap.
     long start = session.get(0).timestampMillis();
     long end = session.get(session.size() - 1).timestampMillis() + gapMillis;
-    SessionContribution events = CountSessionEvents.contributionOf(Dimensions.DEFAULT, user, start, end, true, true, session);
+    Contribution events = CountSessionEvents.contributionOf(Dimensions.DEFAULT, user, start, end, true, true, session);
     add(events.counts());
     events.firstSeen().forEach((name, t) -> firstSeen.merge(name, t, Math::min));
     events.lastSeen().forEach((name, t) -> lastSeen.merge(name, t, Math::max));
@@ -123,7 +123,7 @@ final class PlainJavaBaseline {
       int pending = 0;
       for (Map.Entry<String, Long> count : counts.entrySet()) {
         String field = count.getKey();
-        int separator = field.indexOf(SessionContribution.FIELD_SEPARATOR);
+        int separator = field.indexOf(Contribution.FIELD_SEPARATOR);
         pipeline.hincrBy(field.substring(0, separator), field.substring(separator + 1), count.getValue());
         if (++pending == WRITE_BATCH) {
           pipeline.sync();

@@ -2,7 +2,7 @@ package io.clickstream.bench;
 
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelResultFields;
-import io.clickstream.pipeline.SessionContribution;
+import io.clickstream.pipeline.Contribution;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -70,7 +70,7 @@ final class RedisAggregates {
       if (!Objects.equals(want, got)) {
         differing++;
         if (shown.size() < limit) {
-          shown.add("  " + field.replace(SessionContribution.FIELD_SEPARATOR, ' ') + ": expected " + orNone(want)
+          shown.add("  " + field.replace(Contribution.FIELD_SEPARATOR, ' ') + ": expected " + orNone(want)
               + ", got " + orNone(got));
         }
       }
@@ -103,7 +103,7 @@ final class RedisAggregates {
         // A dimension value's field at 0 counts nothing: it keeps the value admitted under the cap on
         // distinct values (docs/redis-keys.md), and the baseline has no such field.
         if (Long.parseLong(count) != 0) {
-          counts.merge(SessionContribution.countField(key, compared(key, field)), Long.parseLong(count), Long::sum);
+          counts.merge(Contribution.countField(key, compared(key, field)), Long.parseLong(count), Long::sum);
         }
       });
     }

@@ -1,7 +1,7 @@
 package io.clickstream.bench;
 
 import io.clickstream.core.RedisKeys;
-import io.clickstream.pipeline.SessionContribution;
+import io.clickstream.pipeline.Contribution;
 import java.util.Map;
 import java.util.regex.Pattern;
 import redis.clients.jedis.JedisPooled;
@@ -30,7 +30,7 @@ record RedisFootprint(long usedBytes, long keys, long bookkeepingKeys, long even
 
   static RedisFootprint measure(JedisPooled redis, long emptyBytes, Map<String, Long> aggregates) {
     long eventMinutes = aggregates.keySet().stream()
-        .map(field -> field.substring(0, field.indexOf(SessionContribution.FIELD_SEPARATOR)))
+        .map(field -> field.substring(0, field.indexOf(Contribution.FIELD_SEPARATOR)))
         .filter(key -> EVENT_MINUTE.matcher(key).matches())
         .distinct().count();
     return new RedisFootprint(usedMemory(redis) - emptyBytes, redis.dbSize(), count(redis, RedisKeys.PREFIX + "u:*"),

@@ -9,7 +9,7 @@ import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.launcher.Runners;
 import io.clickstream.pipeline.ClickstreamOptions;
 import io.clickstream.pipeline.ClickstreamPipeline;
-import io.clickstream.pipeline.SessionSettings;
+import io.clickstream.pipeline.EventTimeRules;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +92,7 @@ public final class RunnerBenchmark {
   private void run() throws Exception {
     report.context("started", Instant.now().toString());
     startServices();
-    SessionSettings settings = SessionSettings.from(options(BenchArgs.DIRECT));
+    EventTimeRules settings = EventTimeRules.from(options(BenchArgs.DIRECT));
     Dataset dataset = Dataset.write(hbase, args.events(),
         Duration.ofMillis(settings.allowedLateness().getMillis() + settings.outOfOrderness().getMillis()));
     BenchReport.Row baseline = baseline(dataset, settings.sessionGap().getMillis());

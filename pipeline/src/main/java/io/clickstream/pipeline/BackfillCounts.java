@@ -26,13 +26,13 @@ import redis.clients.jedis.JedisPooled;
 public final class BackfillCounts {
 
   private final PTransform<PBegin, PCollection<EventRow>> source;
-  private final PTransform<PCollection<SessionContribution>, PDone> sink;
-  private final SessionSettings settings;
+  private final PTransform<PCollection<Contribution>, PDone> sink;
+  private final EventTimeRules settings;
   private final Dimensions dimensions;
 
   /** @param dimensions the dimensions to count by: the live pipeline's, as it recorded them */
   public BackfillCounts(PTransform<PBegin, PCollection<EventRow>> source,
-      PTransform<PCollection<SessionContribution>, PDone> sink, SessionSettings settings, Dimensions dimensions) {
+      PTransform<PCollection<Contribution>, PDone> sink, EventTimeRules settings, Dimensions dimensions) {
     this.source = source;
     this.sink = sink;
     this.settings = settings;
@@ -58,8 +58,8 @@ public final class BackfillCounts {
    */
   public static PipelineResult start(ClickstreamOptions options, long fromMillis, long toMillis, long nowMillis) {
     options.setStreaming(false);
-    SessionSettings settings = SessionSettings.from(options);
-    Dimensions dimensions = SessionSettings.dimensionsFrom(options); // checked before the range is claimed
+    EventTimeRules settings = EventTimeRules.from(options);
+    Dimensions dimensions = EventTimeRules.dimensionsFrom(options); // checked before the range is claimed
     WriteSessionContributions sink = WriteSessionContributions.to(options); // so is the cap on values
     BackfilledRanges.claim(options.getRedisUrl(), RedisKeys.LATE_BACKFILLS, "the counts", fromMillis, toMillis, "0");
     Pipeline pipeline = Pipeline.create(options);

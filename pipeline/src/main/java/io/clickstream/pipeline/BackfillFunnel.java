@@ -27,11 +27,11 @@ public final class BackfillFunnel {
   public static final String RESULTS_OPEN = "results_open";
 
   private final PTransform<PBegin, PCollection<EventRow>> source;
-  private final PTransform<PCollection<SessionContribution>, PDone> sink;
-  private final SessionSettings settings;
+  private final PTransform<PCollection<Contribution>, PDone> sink;
+  private final EventTimeRules settings;
 
   public BackfillFunnel(PTransform<PBegin, PCollection<EventRow>> source,
-      PTransform<PCollection<SessionContribution>, PDone> sink, SessionSettings settings) {
+      PTransform<PCollection<Contribution>, PDone> sink, EventTimeRules settings) {
     this.source = source;
     this.sink = sink;
     this.settings = settings;
@@ -45,7 +45,7 @@ public final class BackfillFunnel {
         .apply("ReadHistory", source)
         .apply("ParseEvents", new ParseEvents(settings))
         .get(ParseEvents.EVENTS);
-    PCollection<SessionContribution> contributions = funnel.scope() == FunnelDefinition.Scope.SESSION
+    PCollection<Contribution> contributions = funnel.scope() == FunnelDefinition.Scope.SESSION
         ? events
             .apply("SessionizeEvents", new SessionizeEvents(settings))
             // What the caps set aside the live pipeline dead-lettered already.
@@ -63,7 +63,7 @@ public final class BackfillFunnel {
    * an event time is further behind its write time than the out-of-orderness and the allowed
    * lateness, so parsing sets it aside as late, in the backfill as in the live job.
    */
-  public static long finishedBy(SessionSettings settings, long nowMillis) {
+  public static long finishedBy(EventTimeRules settings, long nowMillis) {
     return nowMillis - settings.outOfOrderness().getMillis() - settings.allowedLateness().getMillis();
   }
 
@@ -78,7 +78,7 @@ public final class BackfillFunnel {
       long toMillis, long nowMillis) {
     options.setStreaming(false);
     BackfilledRanges.claim(options.getRedisUrl(), funnel, fromMillis, toMillis);
-    SessionSettings settings = SessionSettings.from(options);
+    EventTimeRules settings = EventTimeRules.from(options);
     Pipeline pipeline = Pipeline.create(options);
     new BackfillFunnel(ReadEventHistoryFromHBase.from(options.getHbaseZk()), WriteSessionContributions.to(options),
         settings)

@@ -43,14 +43,14 @@ public interface ClickstreamOptions extends PipelineOptions, StreamingOptions {
 
   @Description("The most events a session counts: a session's events after its first N (by event time, then "
       + "event_id) are set aside as dead letters of kind 'capped'. Bounds a bot's or a shared id's session.")
-  @Default.Integer(SessionSettings.DEFAULT_MAX_SESSION_EVENTS)
+  @Default.Integer(EventTimeRules.DEFAULT_MAX_SESSION_EVENTS)
   int getMaxSessionEvents();
 
   void setMaxSessionEvents(int value);
 
   @Description("The longest a session counts, from its first event (ISO-8601 duration): later events of the "
       + "same session are set aside as dead letters of kind 'capped'.")
-  @Default.String(SessionSettings.DEFAULT_MAX_SESSION_LENGTH)
+  @Default.String(EventTimeRules.DEFAULT_MAX_SESSION_LENGTH)
   String getMaxSessionLength();
 
   void setMaxSessionLength(String value);
@@ -58,7 +58,7 @@ public interface ClickstreamOptions extends PipelineOptions, StreamingOptions {
   @Description("The most events a user-scope funnel episode evaluates: its first N (by event time, then "
       + "event_id); later ones are counted (metric episode_events_capped) but no attempt sees them. Bounds a bot's "
       + "episode state. No dead letter: sessions still count those events.")
-  @Default.Integer(SessionSettings.DEFAULT_MAX_EPISODE_EVENTS)
+  @Default.Integer(EventTimeRules.DEFAULT_MAX_EPISODE_EVENTS)
   int getMaxEpisodeEvents();
 
   void setMaxEpisodeEvents(int value);

@@ -23,7 +23,7 @@ public final class ClickstreamPipeline {
 
   /** Where the job's results go. */
   public record Sinks(
-      PTransform<PCollection<SessionContribution>, PDone> contributions,
+      PTransform<PCollection<Contribution>, PDone> contributions,
       PTransform<PCollection<DeadLetter>, PDone> deadLetters,
       PTransform<PCollection<Event>, PDone> status) {
 
@@ -37,7 +37,7 @@ public final class ClickstreamPipeline {
   private final PTransform<PBegin, PCollection<EventRow>> source;
   private final FunnelCatalog funnels;
   private final Sinks sinks;
-  private final SessionSettings settings;
+  private final EventTimeRules settings;
   private final Dimensions dimensions;
   private final UserHistory history;
 
@@ -46,7 +46,7 @@ public final class ClickstreamPipeline {
    * @param history users' earlier events, for user-scope funnels whose windows reach past the kept state
    */
   public ClickstreamPipeline(PTransform<PBegin, PCollection<EventRow>> source, FunnelCatalog funnels, Sinks sinks,
-      SessionSettings settings, Dimensions dimensions, UserHistory history) {
+      EventTimeRules settings, Dimensions dimensions, UserHistory history) {
     this.source = source;
     this.funnels = funnels;
     this.sinks = sinks;
@@ -82,17 +82,17 @@ public final class ClickstreamPipeline {
    */
   public static PipelineResult run(ClickstreamOptions options) {
     options.setStreaming(true);
-    SessionSettings settings = SessionSettings.from(options);
-    Dimensions dimensions = SessionSettings.dimensionsFrom(options);
+    EventTimeRules settings = EventTimeRules.from(options);
+    Dimensions dimensions = EventTimeRules.dimensionsFrom(options);
     Sinks sinks = Sinks.redis(options); // checks --maxDimensionValues, so a bad value is never recorded
-    RecordedSessionSettings.record(options, dimensions, System.currentTimeMillis());
+    RecordedSettings.record(options, dimensions, System.currentTimeMillis());
     ReadEventsFromHBase source = ReadEventsFromHBase.from(options.getHbaseZk())
         .withPollInterval(Duration.millis(options.getPollIntervalMillis()))
-        .withReadOverlap(SessionSettings.isoDuration("readOverlap", options.getReadOverlap()))
+        .withReadOverlap(EventTimeRules.isoDuration("readOverlap", options.getReadOverlap()))
         .withOutOfOrderness(settings.outOfOrderness())
         .startingAt(options.getReadFromMillis())
         .persistingPositionIn(new RedisReadPositions(options.getRedisUrl()),
-            SessionSettings.isoDuration("replayOnRestart", options.getReplayOnRestart()));
+            EventTimeRules.isoDuration("replayOnRestart", options.getReplayOnRestart()));
     Pipeline pipeline = Pipeline.create(options);
     new ClickstreamPipeline(source, new RedisFunnelCatalog(options.getRedisUrl()), sinks, settings,
         dimensions, new HBaseUserHistory(options.getHbaseZk(), settings, System.currentTimeMillis()))

@@ -19,7 +19,7 @@ import org.apache.beam.sdk.values.PCollection;
  * version's sessions in the backfilled range and before its live_from ({@link FunnelCoverage}).
  */
 public class ComputeSessionFunnelContributions
-    extends PTransform<PCollection<Session>, PCollection<SessionContribution>> {
+    extends PTransform<PCollection<Session>, PCollection<Contribution>> {
 
   private final FunnelCatalog funnels;
   private final FunnelCoverage coverage;
@@ -45,27 +45,27 @@ public class ComputeSessionFunnelContributions
   }
 
   @Override
-  public PCollection<SessionContribution> expand(PCollection<Session> sessions) {
+  public PCollection<Contribution> expand(PCollection<Session> sessions) {
     return sessions
         .apply("FunnelResultsPerSession", ParDo.of(new FunnelContributionFn(funnels, coverage)))
-        .setCoder(SessionContributionCoder.of());
+        .setCoder(ContributionCoder.of());
   }
 
   /**
    * The contribution of one session to a session-scope funnel's results: its result (if any)
    * counted in the minute of its step-1 event, by the session's first touch.
    */
-  public static SessionContribution funnelContributionOf(FunnelDefinition f, String namespace, String userId,
+  public static Contribution funnelContributionOf(FunnelDefinition f, String namespace, String userId,
       long start, long end, boolean closed, boolean last, List<Event> session) {
     Map<String, Long> counts = new HashMap<>();
     Optional<FunnelResult> result = FunnelEvaluator.evaluateSession(f, session);
     result.ifPresent(r -> FunnelResultsHash.add(counts, f, r, session.get(0), r.reached() == f.stepCount()
         ? FunnelResultsHash.Status.COMPLETE : closed ? FunnelResultsHash.Status.DROPPED : FunnelResultsHash.Status.IN_PROGRESS));
-    long version = SessionContribution.versionOf(session.size(), closed);
-    return new SessionContribution(namespace, userId, start, end, version, last, counts, Map.of(), Map.of());
+    long version = Contribution.versionOf(session.size(), closed);
+    return new Contribution(namespace, userId, start, end, version, last, counts, Map.of(), Map.of());
   }
 
-  static final class FunnelContributionFn extends DoFn<Session, SessionContribution> {
+  static final class FunnelContributionFn extends DoFn<Session, Contribution> {
     private final FunnelCatalog funnels;
     private final FunnelCoverage coverage;
 
@@ -75,7 +75,7 @@ public class ComputeSessionFunnelContributions
     }
 
     @ProcessElement
-    public void process(@Element Session session, OutputReceiver<SessionContribution> out) {
+    public void process(@Element Session session, OutputReceiver<Contribution> out) {
       for (FunnelDefinition f : funnels.current()) {
         if (f.scope() != FunnelDefinition.Scope.SESSION) {
           continue;
@@ -89,7 +89,7 @@ public class ComputeSessionFunnelContributions
       }
     }
 
-    private void contribute(FunnelDefinition f, Session session, OutputReceiver<SessionContribution> out) {
+    private void contribute(FunnelDefinition f, Session session, OutputReceiver<Contribution> out) {
       String user = session.userId();
       List<Event> events = session.events();
       long start = session.startMillis();
@@ -104,20 +104,20 @@ public class ComputeSessionFunnelContributions
         }
         if (coverage.finished(end)) {
           out.output(funnelContributionOf(f, coverage.namespace(f), user, start, end, closed, last, events)
-              .withVersion(SessionContribution.versionOf(seen, closed)));
+              .withVersion(Contribution.versionOf(seen, closed)));
         } else {
           if (last) {
             FunnelCoverage.OPEN.inc();
           }
           out.output(funnelContributionOf(f, coverage.namespace(f), user, start, end, false, false, events)
-              .withVersion(SessionContribution.versionOf(seen, false)));
+              .withVersion(Contribution.versionOf(seen, false)));
         }
       } else if (coverage.live() && events.get(events.size() - 1).timestampMillis() >= f.liveFromMillis()
           && FunnelResultsHash.touches(f, events)) {
         // A late earlier event moved the session's start before live_from: it belongs to the
         // backfill now, so whatever the live path counted for it is retracted.
-        out.output(new SessionContribution(coverage.namespace(f), user, start, end,
-            SessionContribution.versionOf(seen, closed), last, Map.of(), Map.of(), Map.of()));
+        out.output(new Contribution(coverage.namespace(f), user, start, end,
+            Contribution.versionOf(seen, closed), last, Map.of(), Map.of(), Map.of()));
       }
     }
   }

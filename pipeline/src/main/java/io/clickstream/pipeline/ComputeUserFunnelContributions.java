@@ -40,17 +40,17 @@ import org.apache.beam.sdk.values.TupleTagList;
  * read from HBase ({@link UserHistory}) the first time it is evaluated for the user. An episode
  * evaluates its first {@code --maxEpisodeEvents} events only (docs/pipeline.md, "Episode cap").
  */
-public class ComputeUserFunnelContributions extends PTransform<PCollection<Event>, PCollection<SessionContribution>> {
+public class ComputeUserFunnelContributions extends PTransform<PCollection<Event>, PCollection<Contribution>> {
 
   /** Versions order a user's firings: distinct events first, then how many attempt windows ended. */
   static final long EVENT_WEIGHT = 1L << 20;
 
   private final FunnelCatalog funnels;
   private final FunnelCoverage coverage;
-  private final SessionSettings settings;
+  private final EventTimeRules settings;
   private final UserHistory history;
 
-  private ComputeUserFunnelContributions(FunnelCatalog funnels, FunnelCoverage coverage, SessionSettings settings,
+  private ComputeUserFunnelContributions(FunnelCatalog funnels, FunnelCoverage coverage, EventTimeRules settings,
       UserHistory history) {
     this.funnels = funnels;
     this.coverage = coverage;
@@ -62,7 +62,7 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
    * The live job: every user-scope funnel, for attempts from its live_from on, with the users'
    * earlier events read from {@code history} where the kept state may not reach back far enough.
    */
-  public static ComputeUserFunnelContributions live(FunnelCatalog funnels, SessionSettings settings,
+  public static ComputeUserFunnelContributions live(FunnelCatalog funnels, EventTimeRules settings,
       UserHistory history) {
     return new ComputeUserFunnelContributions(funnels, FunnelCoverage.LIVE, settings, history);
   }
@@ -72,14 +72,14 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
    * episodes that end at or before {@code finishedBy}.
    */
   public static ComputeUserFunnelContributions backfill(FunnelDefinition funnel, long fromMillis, long toMillis,
-      long finishedBy, SessionSettings settings) {
+      long finishedBy, EventTimeRules settings) {
     // A backfill reads all history anyway.
     return new ComputeUserFunnelContributions(FunnelCatalog.of(List.of(funnel)),
         FunnelCoverage.backfill(fromMillis, toMillis, finishedBy), settings, UserHistory.none());
   }
 
   @Override
-  public PCollection<SessionContribution> expand(PCollection<Event> events) {
+  public PCollection<Contribution> expand(PCollection<Event> events) {
     PCollectionTuple out = events
         .apply("KeyByUserShard", new KeyByUserShard())
         .apply("EvaluateUserFunnels", ParDo.of(new UserFunnelFn(funnels, coverage, settings, history))
@@ -87,10 +87,10 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
     // Nothing is set aside here: the episode cap's excess is counted, not dead-lettered, since sessions
     // still count those events (docs/pipeline.md, "Episode cap"). The output exists and needs a coder.
     out.get(ShardedUserFn.SET_ASIDE).setCoder(SerializableCoder.of(DeadLetter.class));
-    return out.get(CONTRIBUTIONS).setCoder(SessionContributionCoder.of());
+    return out.get(CONTRIBUTIONS).setCoder(ContributionCoder.of());
   }
 
-  private static final TupleTag<SessionContribution> CONTRIBUTIONS = new TupleTag<>() {};
+  private static final TupleTag<Contribution> CONTRIBUTIONS = new TupleTag<>() {};
 
   static List<FunnelDefinition> userScope(FunnelCatalog catalog) {
     return catalog.current().stream().filter(f -> f.scope() == FunnelDefinition.Scope.USER).toList();
@@ -98,7 +98,7 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
 
   /**
    * Counts one user's attempts at a user-scope funnel into {@code counts} (as count fields, see
-   * {@link SessionContribution#countField}): those whose start {@code covers}, each broken down by
+   * {@link Contribution#countField}): those whose start {@code covers}, each broken down by
    * the first touch of the session it started in, and in progress until {@code watermark} ends its
    * window. Returns how many attempt windows the watermark has ended, covered or not.
    */
@@ -127,15 +127,15 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
     return i;
   }
 
-  static final class UserFunnelFn extends ShardedUserFn<UserEpisodes, SessionContribution> {
+  static final class UserFunnelFn extends ShardedUserFn<UserEpisodes, Contribution> {
     private final FunnelCatalog funnels;
     private final FunnelCoverage coverage;
-    private final SessionSettings settings;
+    private final EventTimeRules settings;
     private final UserHistory history;
     private final SessionCaps cap;
     private final Counter capped = Metrics.counter(ComputeUserFunnelContributions.class, "episode_events_capped");
 
-    UserFunnelFn(FunnelCatalog funnels, FunnelCoverage coverage, SessionSettings settings, UserHistory history) {
+    UserFunnelFn(FunnelCatalog funnels, FunnelCoverage coverage, EventTimeRules settings, UserHistory history) {
       super(CONTRIBUTIONS, UserEpisodesCoder.of(), settings.earlyFiringDelay());
       this.funnels = funnels;
       this.coverage = coverage;
@@ -147,7 +147,7 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
 
     @Override
     UserEpisodes add(String user, UserEpisodes state, Event event, long watermark,
-        OutputReceiver<SessionContribution> out, OutputReceiver<DeadLetter> setAside) {
+        OutputReceiver<Contribution> out, OutputReceiver<DeadLetter> setAside) {
       UserEpisodes episodes = state == null ? new UserEpisodes() : state;
       List<Event> aside = new ArrayList<>();
       episodes.episodes().add(event, episodeGap(), cap, aside);
@@ -166,7 +166,7 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
     }
 
     @Override
-    void emitChanged(String user, UserEpisodes state, long watermark, OutputReceiver<SessionContribution> out) {
+    void emitChanged(String user, UserEpisodes state, long watermark, OutputReceiver<Contribution> out) {
       for (UserSessions.Open episode : state.episodes().sessions()) {
         if (episode.changed) {
           emitAll(user, state, episode, watermark, false, out);
@@ -181,7 +181,7 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
      * funnel defined since may have lengthened the reach: episodes it now bridges are merged first.
      */
     @Override
-    UserEpisodes advance(String user, UserEpisodes state, long watermark, OutputReceiver<SessionContribution> out) {
+    UserEpisodes advance(String user, UserEpisodes state, long watermark, OutputReceiver<Contribution> out) {
       loadHistory(user, state);
       state.episodes().mergeWithin(episodeGap(), cap, new ArrayList<>());
       for (Iterator<UserSessions.Open> it = state.episodes().sessions().iterator(); it.hasNext(); ) {
@@ -240,7 +240,7 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
     }
 
     private void emitAll(String user, UserEpisodes state, UserSessions.Open episode, long watermark, boolean last,
-        OutputReceiver<SessionContribution> out) {
+        OutputReceiver<Contribution> out) {
       episode.changed = false;
       List<Event> ordered = SessionOrder.distinctInOrder(episode.events);
       for (FunnelDefinition f : userScope(funnels)) {
@@ -249,7 +249,7 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
           if (!ready(state, f) || !FunnelResultsHash.touches(f, ordered)) {
             continue;
           }
-          SessionContribution contribution = contributionOf(f, user, episode, ordered, watermark, last);
+          Contribution contribution = contributionOf(f, user, episode, ordered, watermark, last);
           if (!coverage.finished(contribution.endMillis())) {
             if (last) {
               FunnelCoverage.OPEN.inc();
@@ -304,7 +304,7 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
       return SaturatingTime.plus(reach(), 1);
     }
 
-    private SessionContribution contributionOf(FunnelDefinition f, String user, UserSessions.Open episode,
+    private Contribution contributionOf(FunnelDefinition f, String user, UserSessions.Open episode,
         List<Event> ordered, long watermark, boolean last) {
       Map<String, Long> counts = new HashMap<>();
       int ended = countAttempts(f, ordered, watermark, settings.sessionGap().getMillis(),
@@ -312,7 +312,7 @@ public class ComputeUserFunnelContributions extends PTransform<PCollection<Event
       long end = SaturatingTime.plus(SaturatingTime.plus(episode.lastEventTime, reach()), 1);
       // Every event seen counts towards the version, kept or capped, as a session's does.
       long version = (ordered.size() + (long) episode.setAside) * EVENT_WEIGHT + ended;
-      return new SessionContribution(coverage.namespace(f), user, episode.start, end, version, last,
+      return new Contribution(coverage.namespace(f), user, episode.start, end, version, last,
           counts, Map.of(), Map.of());
     }
   }

@@ -42,12 +42,12 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * grows with the session's events. The same rows give the same version, which the writer takes for a
  * replay: running a range again changes nothing.
  */
-public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<SessionContribution>> {
+public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<Contribution>> {
 
   /** The Beam counter of late rows counted. */
   public static final String LATE_ROWS_COUNTED = "late_rows_counted";
 
-  private final SessionSettings settings;
+  private final EventTimeRules settings;
   private final Dimensions dimensions;
   private final long fromMillis;
   private final long toMillis;
@@ -57,7 +57,7 @@ public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<S
    * @param finishedBy sessions ending after this could still change live ({@link BackfillFunnel#finishedBy}),
    *     and are left for a later run
    */
-  public CountLateHistory(SessionSettings settings, Dimensions dimensions, long fromMillis, long toMillis,
+  public CountLateHistory(EventTimeRules settings, Dimensions dimensions, long fromMillis, long toMillis,
       long finishedBy) {
     this.settings = settings;
     this.dimensions = dimensions;
@@ -68,7 +68,7 @@ public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<S
 
   /** @param parsed the output of {@link ParseEvents} */
   @Override
-  public PCollection<SessionContribution> expand(PCollectionTuple parsed) {
+  public PCollection<Contribution> expand(PCollectionTuple parsed) {
     PCollection<KV<String, Session>> live = parsed.get(ParseEvents.EVENTS)
         .apply("SessionizeOnTimeEvents", new SessionizeEvents(settings))
         .get(SessionizeEvents.SESSIONS)
@@ -81,7 +81,7 @@ public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<S
     return KeyedPCollectionTuple.of(WHOLE, whole).and(LIVE, live)
         .apply("JoinByUser", CoGroupByKey.create())
         .apply("SubtractLiveSessions", ParDo.of(new SubtractLiveFn(dimensions, fromMillis, toMillis, finishedBy)))
-        .setCoder(SessionContributionCoder.of());
+        .setCoder(ContributionCoder.of());
   }
 
   private static final TupleTag<Session> WHOLE = new TupleTag<>() {};
@@ -100,7 +100,7 @@ public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<S
     }
   }
 
-  static final class SubtractLiveFn extends DoFn<KV<String, CoGbkResult>, SessionContribution> {
+  static final class SubtractLiveFn extends DoFn<KV<String, CoGbkResult>, Contribution> {
     private final Dimensions dimensions;
     private final long fromMillis;
     private final long toMillis;
@@ -115,7 +115,7 @@ public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<S
     }
 
     @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> user, OutputReceiver<SessionContribution> out) {
+    public void process(@Element KV<String, CoGbkResult> user, OutputReceiver<Contribution> out) {
       // A user's live sessions are disjoint, so their starts tell them apart.
       TreeMap<Long, Session> live = new TreeMap<>();
       user.getValue().getAll(LIVE).forEach(s -> live.put(s.startMillis(), s));
@@ -139,19 +139,19 @@ public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<S
       }
     }
 
-    private SessionContribution difference(Session whole, Collection<Session> inside) {
-      SessionContribution all = contributionOf(whole);
+    private Contribution difference(Session whole, Collection<Session> inside) {
+      Contribution all = contributionOf(whole);
       Map<String, Long> counts = new HashMap<>(all.counts());
       for (Session s : inside) {
         contributionOf(s).counts().forEach((field, n) -> counts.merge(field, -n, Long::sum));
       }
       counts.values().removeIf(n -> n == 0);
-      return new SessionContribution(RedisKeys.NAMESPACE_LATE_HISTORY, whole.userId(), whole.startMillis(),
-          whole.endMillis(), SessionContribution.versionOf(whole.eventsSeen(), true), false, counts,
+      return new Contribution(RedisKeys.NAMESPACE_LATE_HISTORY, whole.userId(), whole.startMillis(),
+          whole.endMillis(), Contribution.versionOf(whole.eventsSeen(), true), false, counts,
           all.firstSeen(), all.lastSeen());
     }
 
-    private SessionContribution contributionOf(Session s) {
+    private Contribution contributionOf(Session s) {
       return CountSessionEvents.contributionOf(dimensions, s.userId(), s.startMillis(), s.endMillis(), true, false,
           s.events());
     }

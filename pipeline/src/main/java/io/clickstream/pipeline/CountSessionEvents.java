@@ -19,7 +19,7 @@ import org.apache.beam.sdk.values.PCollection;
  * conversions by first touch in the minute of the conversion, and the catalog's totals and first and
  * last seen.
  */
-public class CountSessionEvents extends PTransform<PCollection<Session>, PCollection<SessionContribution>> {
+public class CountSessionEvents extends PTransform<PCollection<Session>, PCollection<Contribution>> {
 
   private final Dimensions dimensions;
 
@@ -29,16 +29,16 @@ public class CountSessionEvents extends PTransform<PCollection<Session>, PCollec
   }
 
   @Override
-  public PCollection<SessionContribution> expand(PCollection<Session> sessions) {
+  public PCollection<Contribution> expand(PCollection<Session> sessions) {
     return sessions
         .apply("CountEventsPerSession", ParDo.of(new CountFn(dimensions)))
-        .setCoder(SessionContributionCoder.of());
+        .setCoder(ContributionCoder.of());
   }
 
   /** The contribution of one session's events (distinct, in session order) to the event counts by {@code dimensions}. */
-  public static SessionContribution contributionOf(Dimensions dimensions,
+  public static Contribution contributionOf(Dimensions dimensions,
       String userId, long start, long end, boolean closed, boolean last, List<Event> session) {
-    long version = SessionContribution.versionOf(session.size(), closed);
+    long version = Contribution.versionOf(session.size(), closed);
     Map<String, Long> counts = new HashMap<>();
     Map<String, Long> firstSeen = new HashMap<>();
     Map<String, Long> lastSeen = new HashMap<>();
@@ -55,7 +55,7 @@ public class CountSessionEvents extends PTransform<PCollection<Session>, PCollec
         addByDimensions(counts, dimensions, RedisKeys.conversionMetric(e.conversion()), minute, firstTouch);
       }
     }
-    return new SessionContribution(RedisKeys.NAMESPACE_EVENTS, userId, start, end, version, last, counts, firstSeen, lastSeen);
+    return new Contribution(RedisKeys.NAMESPACE_EVENTS, userId, start, end, version, last, counts, firstSeen, lastSeen);
   }
 
   /** Counts one into {@code metric}'s undivided hash and into each dimension's, by {@code e}'s values. */
@@ -75,7 +75,7 @@ public class CountSessionEvents extends PTransform<PCollection<Session>, PCollec
     return Math.floorDiv(millis, 60_000L);
   }
 
-  static final class CountFn extends DoFn<Session, SessionContribution> {
+  static final class CountFn extends DoFn<Session, Contribution> {
     private final Dimensions dimensions;
 
     CountFn(Dimensions dimensions) {
@@ -83,12 +83,12 @@ public class CountSessionEvents extends PTransform<PCollection<Session>, PCollec
     }
 
     @ProcessElement
-    public void process(@Element Session session, OutputReceiver<SessionContribution> out) {
+    public void process(@Element Session session, OutputReceiver<Contribution> out) {
       boolean closed = session.closed();
       // The version grows with every event seen, counted or set aside by the caps (docs/pipeline.md).
       out.output(contributionOf(dimensions, session.userId(), session.startMillis(), session.endMillis(), closed, session.last(),
           session.events())
-          .withVersion(SessionContribution.versionOf(session.eventsSeen(), closed)));
+          .withVersion(Contribution.versionOf(session.eventsSeen(), closed)));
     }
   }
 }

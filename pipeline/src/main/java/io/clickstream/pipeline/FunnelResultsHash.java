@@ -53,6 +53,6 @@ final class FunnelResultsHash {
   }
 
   static void increment(Map<String, Long> counts, String key, String field) {
-    counts.merge(SessionContribution.countField(key, field), 1L, Long::sum);
+    counts.merge(Contribution.countField(key, field), 1L, Long::sum);
   }
 }

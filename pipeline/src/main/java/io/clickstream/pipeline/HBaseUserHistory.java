@@ -29,14 +29,14 @@ public final class HBaseUserHistory implements UserHistory {
   private static final Logger LOG = LoggerFactory.getLogger(HBaseUserHistory.class);
 
   private final String hbaseZk;
-  private final SessionSettings settings;
+  private final EventTimeRules settings;
   private final long startedMillis;
   private final Counter scans = Metrics.counter(HBaseUserHistory.class, "user_history_scans");
   private final Counter truncated = Metrics.counter(HBaseUserHistory.class, "user_history_truncated");
   private final Counter failed = Metrics.counter(HBaseUserHistory.class, "user_history_failed");
 
   /** @param startedMillis when the pipeline started: versions live from before it need no read */
-  public HBaseUserHistory(String hbaseZk, SessionSettings settings, long startedMillis) {
+  public HBaseUserHistory(String hbaseZk, EventTimeRules settings, long startedMillis) {
     this.hbaseZk = hbaseZk;
     this.settings = settings;
     this.startedMillis = startedMillis;
@@ -54,7 +54,7 @@ public final class HBaseUserHistory implements UserHistory {
 
   @Override
   public List<Event> since(String user, long fromMillis) {
-    long fromWriteTime = fromMillis - SessionSettings.MAX_FUTURE.getMillis();
+    long fromWriteTime = fromMillis - EventTimeRules.MAX_FUTURE.getMillis();
     for (int attempt = 1; ; attempt++) {
       try {
         scans.inc();

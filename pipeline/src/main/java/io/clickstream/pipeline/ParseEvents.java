@@ -39,9 +39,9 @@ public class ParseEvents extends PTransform<PCollection<EventRow>, PCollectionTu
   /** The Beam counter of events that passed. */
   public static final String EVENTS_PARSED = "events_parsed";
 
-  private final SessionSettings settings;
+  private final EventTimeRules settings;
 
-  public ParseEvents(SessionSettings settings) {
+  public ParseEvents(EventTimeRules settings) {
     this.settings = settings;
   }
 
@@ -56,8 +56,8 @@ public class ParseEvents extends PTransform<PCollection<EventRow>, PCollectionTu
   }
 
   /** Where the event stands relative to its own write time; {@code null} when it may be counted. */
-  static DeadLetter.Kind judge(long eventTime, long writeTime, SessionSettings settings) {
-    if (eventTime - writeTime > SessionSettings.MAX_FUTURE.getMillis()) {
+  static DeadLetter.Kind judge(long eventTime, long writeTime, EventTimeRules settings) {
+    if (eventTime - writeTime > EventTimeRules.MAX_FUTURE.getMillis()) {
       return DeadLetter.Kind.FUTURE;
     }
     long behindWatermark = writeTime - settings.outOfOrderness().getMillis() - eventTime;
@@ -79,7 +79,7 @@ public class ParseEvents extends PTransform<PCollection<EventRow>, PCollectionTu
    * The rules applied to one row. Everything that reads events from HBase judges rows here, so that
    * a row the live read sets aside is set aside by every other reader too (the user history).
    */
-  public static Verdict verdict(EventRow row, SessionSettings settings) {
+  public static Verdict verdict(EventRow row, EventTimeRules settings) {
     if (row.rewrite()) {
       // Whatever it holds: counting it would count the row twice, or change an event already counted.
       return new Verdict(null, DeadLetter.Kind.REWRITTEN, "the row was written before, at an earlier write time:"
@@ -97,7 +97,7 @@ public class ParseEvents extends PTransform<PCollection<EventRow>, PCollectionTu
     DeadLetter.Kind kind = judge(event.timestampMillis(), row.writeTimeMillis(), settings);
     if (kind == DeadLetter.Kind.FUTURE) {
       return new Verdict(event, kind, "ts: " + Instant.ofEpochMilli(event.timestampMillis())
-          + " is more than " + SessionSettings.MAX_FUTURE.getStandardMinutes()
+          + " is more than " + EventTimeRules.MAX_FUTURE.getStandardMinutes()
           + " minutes after the event was written (" + Instant.ofEpochMilli(row.writeTimeMillis()) + ")");
     }
     if (kind == DeadLetter.Kind.LATE) {
@@ -109,14 +109,14 @@ public class ParseEvents extends PTransform<PCollection<EventRow>, PCollectionTu
   }
 
   static final class ParseFn extends DoFn<EventRow, Event> {
-    private final SessionSettings settings;
+    private final EventTimeRules settings;
     private final Counter parsed = Metrics.counter(ParseEvents.class, EVENTS_PARSED);
     private final Counter invalid = Metrics.counter(ParseEvents.class, "dead_letter_invalid");
     private final Counter future = Metrics.counter(ParseEvents.class, "dead_letter_future");
     private final Counter late = Metrics.counter(ParseEvents.class, "dead_letter_late");
     private final Counter rewritten = Metrics.counter(ParseEvents.class, "dead_letter_rewritten");
 
-    ParseFn(SessionSettings settings) {
+    ParseFn(EventTimeRules settings) {
       this.settings = settings;
     }
 

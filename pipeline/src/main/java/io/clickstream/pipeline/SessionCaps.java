@@ -11,7 +11,7 @@ import java.io.Serializable;
  */
 record SessionCaps(int maxEvents, long maxLengthMillis) implements Serializable {
 
-  static SessionCaps of(SessionSettings settings) {
+  static SessionCaps of(EventTimeRules settings) {
     return new SessionCaps(settings.maxSessionEvents(), settings.maxSessionLength().getMillis());
   }
 

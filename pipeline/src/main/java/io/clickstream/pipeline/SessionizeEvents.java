@@ -38,9 +38,9 @@ public class SessionizeEvents extends PTransform<PCollection<Event>, PCollection
   /** Events the session caps leave out ({@link SessionCaps}), as dead letters of kind {@code capped}. */
   public static final TupleTag<DeadLetter> CAPPED = ShardedUserFn.SET_ASIDE;
 
-  private final SessionSettings settings;
+  private final EventTimeRules settings;
 
-  public SessionizeEvents(SessionSettings settings) {
+  public SessionizeEvents(EventTimeRules settings) {
     this.settings = settings;
   }
 
@@ -61,7 +61,7 @@ public class SessionizeEvents extends PTransform<PCollection<Event>, PCollection
     private final Counter expired = Metrics.counter(SessionizeEvents.class, "events_after_session_expiry");
     private final Counter capped = Metrics.counter(SessionizeEvents.class, "dead_letter_capped");
 
-    SessionizeFn(SessionSettings settings) {
+    SessionizeFn(EventTimeRules settings) {
       super(SESSIONS, UserSessionsCoder.of(), settings.earlyFiringDelay());
       this.gap = settings.sessionGap().getMillis();
       this.lateness = settings.windowAllowedLateness().getMillis();

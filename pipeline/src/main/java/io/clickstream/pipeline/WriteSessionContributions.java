@@ -10,10 +10,10 @@ import org.apache.beam.sdk.values.PDone;
 import org.joda.time.Duration;
 
 /**
- * Writes session contributions to Redis through a {@link SessionContributionStore}: batched per
+ * Writes session contributions to Redis through a {@link ContributionStore}: batched per
  * bundle (at most {@link #BATCH_SIZE} per round trip), idempotent under bundle retries.
  */
-public class WriteSessionContributions extends PTransform<PCollection<SessionContribution>, PDone> {
+public class WriteSessionContributions extends PTransform<PCollection<Contribution>, PDone> {
 
   static final int BATCH_SIZE = 500;
 
@@ -24,28 +24,28 @@ public class WriteSessionContributions extends PTransform<PCollection<SessionCon
   private final long retentionMillis;
   private final int maxDimensionValues;
 
-  /** @param maxDimensionValues the cap on distinct values per dimension and minute ({@link SessionContributionStore}) */
+  /** @param maxDimensionValues the cap on distinct values per dimension and minute ({@link ContributionStore}) */
   public WriteSessionContributions(String redisUrl, Duration retention, int maxDimensionValues) {
     this.redisUrl = redisUrl;
     this.retentionMillis = retention.getMillis();
     // Checked here too, where the job is built, so that a bad cap stops it before it starts.
-    this.maxDimensionValues = SessionContributionStore.checkedMaxDimensionValues(maxDimensionValues);
+    this.maxDimensionValues = ContributionStore.checkedMaxDimensionValues(maxDimensionValues);
   }
 
   /** To the Redis of the options, keeping counts for their {@code --retention}, capped by their {@code --maxDimensionValues}. */
   public static WriteSessionContributions to(ClickstreamOptions options) {
     return new WriteSessionContributions(options.getRedisUrl(),
-        SessionSettings.isoDuration("retention", options.getRetention()), options.getMaxDimensionValues());
+        EventTimeRules.isoDuration("retention", options.getRetention()), options.getMaxDimensionValues());
   }
 
   @Override
-  public PDone expand(PCollection<SessionContribution> contributions) {
+  public PDone expand(PCollection<Contribution> contributions) {
     contributions.apply("ReplaceContributionsInRedis",
         ParDo.of(new WriteFn(redisUrl, retentionMillis, maxDimensionValues)));
     return PDone.in(contributions.getPipeline());
   }
 
-  static final class WriteFn extends BatchedRedisWriteFn<SessionContribution, SessionContributionStore> {
+  static final class WriteFn extends BatchedRedisWriteFn<Contribution, ContributionStore> {
     private final Counter applied = Metrics.counter(WriteSessionContributions.class, "sessions_applied");
     private final Counter stale = Metrics.counter(WriteSessionContributions.class, "sessions_stale_skipped");
 
@@ -59,13 +59,13 @@ public class WriteSessionContributions extends PTransform<PCollection<SessionCon
     }
 
     @Override
-    SessionContributionStore connect(String redisUrl) {
-      return new SessionContributionStore(redisUrl, retentionMillis, maxDimensionValues);
+    ContributionStore connect(String redisUrl) {
+      return new ContributionStore(redisUrl, retentionMillis, maxDimensionValues);
     }
 
     @Override
-    void write(SessionContributionStore store, List<SessionContribution> batch) {
-      SessionContributionStore.Outcome outcome = store.apply(batch);
+    void write(ContributionStore store, List<Contribution> batch) {
+      ContributionStore.Outcome outcome = store.apply(batch);
       applied.inc(outcome.applied());
       stale.inc(outcome.stale());
     }

@@ -35,8 +35,8 @@ import org.junit.Test;
  */
 public class AFunnelThatThrowsIsContainedTest implements Serializable {
 
-  static final SessionSettings SETTINGS =
-      new SessionSettings(minutes(10), minutes(5), Duration.ZERO, Duration.millis(500));
+  static final EventTimeRules SETTINGS =
+      new EventTimeRules(minutes(10), minutes(5), Duration.ZERO, Duration.millis(500));
 
   @Rule public final transient TestPipeline pipeline = TestPipeline.create();
 
@@ -82,8 +82,8 @@ public class AFunnelThatThrowsIsContainedTest implements Serializable {
         .advanceWatermarkToInfinity();
   }
 
-  private static PCollection<String> namespaces(PCollection<SessionContribution> contributions) {
-    return contributions.apply("Namespace", MapElements.into(TypeDescriptors.strings()).via(SessionContribution::namespace));
+  private static PCollection<String> namespaces(PCollection<Contribution> contributions) {
+    return contributions.apply("Namespace", MapElements.into(TypeDescriptors.strings()).via(Contribution::namespace));
   }
 
   /** What every contribution went to, whatever the windows and panes. */

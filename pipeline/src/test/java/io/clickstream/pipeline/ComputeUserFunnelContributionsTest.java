@@ -28,8 +28,8 @@ import org.junit.Test;
  */
 public class ComputeUserFunnelContributionsTest implements Serializable {
 
-  static final SessionSettings SETTINGS =
-      new SessionSettings(minutes(10), minutes(5), Duration.ZERO, Duration.millis(500));
+  static final EventTimeRules SETTINGS =
+      new EventTimeRules(minutes(10), minutes(5), Duration.ZERO, Duration.millis(500));
   static final FunnelDefinition FUNNEL = FunnelDefinitions.parse("{\"scope\":\"user\",\"window\":\"PT20M\","
       + "\"steps\":[{\"event\":\"a\"},{\"event\":\"b\"},{\"event\":\"c\"}]}", "u").withVersion(1, 0);
 
@@ -121,16 +121,16 @@ public class ComputeUserFunnelContributionsTest implements Serializable {
     return summaries(events, SETTINGS, UserHistory.none(), FUNNEL);
   }
 
-  private PCollection<String> summaries(TestStream<Event> events, SessionSettings settings, UserHistory history,
+  private PCollection<String> summaries(TestStream<Event> events, EventTimeRules settings, UserHistory history,
       FunnelDefinition funnel) {
     return pipeline.apply(events)
         .apply(ComputeUserFunnelContributions.live(FunnelCatalog.of(List.of(funnel)), settings, history))
         .apply(ParDo.of(new Summarise()));
   }
 
-  static final class Summarise extends DoFn<SessionContribution, String> {
+  static final class Summarise extends DoFn<Contribution, String> {
     @ProcessElement
-    public void process(@Element SessionContribution c, OutputReceiver<String> out) {
+    public void process(@Element Contribution c, OutputReceiver<String> out) {
       TreeMap<String, Long> fields = new TreeMap<>();
       c.counts().forEach((field, n) -> fields.merge(field.substring(field.indexOf('\n') + 1), n, Long::sum));
       StringBuilder summary = new StringBuilder(String.format("[%dm] v%d.%d", (c.startMillis() - BASE.getMillis()) / 60_000,

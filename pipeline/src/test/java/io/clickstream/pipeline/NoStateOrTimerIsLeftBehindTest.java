@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class NoStateOrTimerIsLeftBehindTest {
 
-  private static final SessionSettings SETTINGS = ComputeUserFunnelContributionsTest.SETTINGS;
+  private static final EventTimeRules SETTINGS = ComputeUserFunnelContributionsTest.SETTINGS;
   private static final FunnelDefinition USER_SCOPE = ComputeUserFunnelContributionsTest.FUNNEL;
 
   @Test
@@ -39,7 +39,7 @@ class NoStateOrTimerIsLeftBehindTest {
 
   @Test
   void aUserScopeEpisodeLeavesNothingOnceItCanNoLongerChange() {
-    ShardHarness<UserEpisodes, SessionContribution> shard = new ShardHarness<>(userFunnels(List.of(USER_SCOPE)));
+    ShardHarness<UserEpisodes, Contribution> shard = new ShardHarness<>(userFunnels(List.of(USER_SCOPE)));
     shard.add(event("1", "u1", "a", minutes(0), null));
     shard.add(event("2", "u1", "b", minutes(15), null));
     shard.fireEarly();
@@ -56,7 +56,7 @@ class NoStateOrTimerIsLeftBehindTest {
 
   @Test
   void eventsKeptWhileNoUserScopeFunnelExistsAreDroppedWhenTheirEpisodeEnds() {
-    ShardHarness<UserEpisodes, SessionContribution> shard = new ShardHarness<>(userFunnels(List.of()));
+    ShardHarness<UserEpisodes, Contribution> shard = new ShardHarness<>(userFunnels(List.of()));
     shard.add(event("1", "u1", "a", minutes(0), null));
     shard.fireEarly();
     assertThat(shard.stateLeft()).as("kept for a funnel the catalog may learn").isTrue();

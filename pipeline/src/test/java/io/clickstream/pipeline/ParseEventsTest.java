@@ -25,8 +25,8 @@ import org.junit.Test;
 
 public class ParseEventsTest implements Serializable {
 
-  static final SessionSettings SETTINGS =
-      new SessionSettings(minutes(30), minutes(10), Duration.standardSeconds(5), Duration.millis(500));
+  static final EventTimeRules SETTINGS =
+      new EventTimeRules(minutes(30), minutes(10), Duration.standardSeconds(5), Duration.millis(500));
 
   @Rule public final transient TestPipeline pipeline = TestPipeline.create();
 

@@ -34,8 +34,8 @@ public class SessionCapsTest implements Serializable {
 
   @Test
   public void aSessionCountsItsFirstThreeEventsEvenWhenAnEarlierOneArrivesAfterTheCapWasReached() {
-    SessionSettings threeEvents = new SessionSettings(minutes(10), minutes(5), Duration.ZERO, Duration.millis(500), 3,
-        Duration.standardHours(1), SessionSettings.DEFAULT_MAX_EPISODE_EVENTS);
+    EventTimeRules threeEvents = new EventTimeRules(minutes(10), minutes(5), Duration.ZERO, Duration.millis(500), 3,
+        Duration.standardHours(1), EventTimeRules.DEFAULT_MAX_EPISODE_EVENTS);
     TestStream<Event> events = TestStream.create(EventCoder.of())
         .addElements(at(event("e1", "u1", "page_view", minutes(0), "google")),
             at(event("e3", "u1", "search", minutes(2), "google")),
@@ -59,8 +59,8 @@ public class SessionCapsTest implements Serializable {
 
   @Test
   public void eventsPastTheLengthCapExtendTheSessionButAreSetAsideAndAnEarlierStartLeavesOutMore() {
-    SessionSettings twentyMinutes = new SessionSettings(minutes(10), minutes(5), Duration.ZERO, Duration.millis(500),
-        100, Duration.standardMinutes(20), SessionSettings.DEFAULT_MAX_EPISODE_EVENTS);
+    EventTimeRules twentyMinutes = new EventTimeRules(minutes(10), minutes(5), Duration.ZERO, Duration.millis(500),
+        100, Duration.standardMinutes(20), EventTimeRules.DEFAULT_MAX_EPISODE_EVENTS);
     TestStream<Event> events = TestStream.create(EventCoder.of())
         .addElements(at(event("a", "u1", "page_view", minutes(0), "google")),
             at(event("b", "u1", "search", minutes(8), "google")),

@@ -26,8 +26,8 @@ import org.junit.Test;
  */
 public class SessionizeEventsTest implements Serializable {
 
-  static final SessionSettings SETTINGS =
-      new SessionSettings(minutes(10), minutes(5), Duration.ZERO, Duration.millis(500));
+  static final EventTimeRules SETTINGS =
+      new EventTimeRules(minutes(10), minutes(5), Duration.ZERO, Duration.millis(500));
 
   @Rule public final transient TestPipeline pipeline = TestPipeline.create();
 
@@ -166,9 +166,9 @@ public class SessionizeEventsTest implements Serializable {
           (s.startMillis() - BASE.getMillis()) / 60_000, (s.endMillis() - BASE.getMillis()) / 60_000,
           s.events().size(), s.firing(), s.last() ? " last" : "");
       if (countKey != null) {
-        SessionContribution c = CountSessionEvents.contributionOf(Dimensions.DEFAULT,
+        Contribution c = CountSessionEvents.contributionOf(Dimensions.DEFAULT,
             s.userId(), s.startMillis(), s.endMillis(), s.closed(), s.last(), s.events());
-        summary += " =" + c.counts().getOrDefault(SessionContribution.countField(countKey, countField), 0L);
+        summary += " =" + c.counts().getOrDefault(Contribution.countField(countKey, countField), 0L);
       }
       out.output(summary);
     }

@@ -11,7 +11,7 @@ import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelEvaluator;
 import io.clickstream.core.funnel.FunnelResult;
 import io.clickstream.core.funnel.FunnelResultFields;
-import io.clickstream.pipeline.SessionContribution;
+import io.clickstream.pipeline.Contribution;
 import io.clickstream.pipeline.io.EventRow;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -338,6 +338,6 @@ public final class BatchOracle {
   }
 
   private static void inc(Map<String, Long> counts, String key, String field) {
-    counts.merge(SessionContribution.countField(key, field), 1L, Long::sum);
+    counts.merge(Contribution.countField(key, field), 1L, Long::sum);
   }
 }

@@ -1,7 +1,7 @@
 package io.clickstream.pipeline.testing;
 
 import io.clickstream.core.RedisKeys;
-import io.clickstream.pipeline.SessionContribution;
+import io.clickstream.pipeline.Contribution;
 import java.util.Map;
 import java.util.TreeMap;
 import redis.clients.jedis.JedisPooled;
@@ -53,6 +53,6 @@ public final class RedisCounts {
 
   private static void addHash(JedisPooled redis, String key, Map<String, Long> counts) {
     redis.hgetAll(key).forEach((field, value) ->
-        counts.put(SessionContribution.countField(key, field), Long.parseLong(value)));
+        counts.put(Contribution.countField(key, field), Long.parseLong(value)));
   }
 }

@@ -1,8 +1,8 @@
 package io.clickstream.launcher;
 
 import io.clickstream.pipeline.ClickstreamOptions;
-import io.clickstream.pipeline.RecordedSessionSettings;
-import io.clickstream.pipeline.RecordedSessionSettings.Setting;
+import io.clickstream.pipeline.RecordedSettings;
+import io.clickstream.pipeline.RecordedSettings.Setting;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -70,7 +70,7 @@ final class PipelineTarget {
       given.put(Setting.ALLOWED_LATENESS, allowedLateness.toString());
     }
     try {
-      RecordedSessionSettings.adopt(options, given)
+      RecordedSettings.adopt(options, given)
           .forEach((s, value) -> err.printf("Using the live pipeline's %s %s%n", s.option, value));
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());

@@ -21,7 +21,7 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * makes it safe to retry a failed batch here as a whole. It also caps the distinct values per
  * dimension and minute (docs/redis-keys.md, "The cap on distinct values").
  */
-public final class SessionContributionStore implements AutoCloseable {
+public final class ContributionStore implements AutoCloseable {
 
   private static final String SCRIPT = loadScript();
   private static final List<String> KEYS = List.of(RedisKeys.CATALOG_FIRST_SEEN, RedisKeys.CATALOG_LAST_SEEN);
@@ -41,7 +41,7 @@ public final class SessionContributionStore implements AutoCloseable {
    * @param maxDimensionValues the most values one minute's hash of one metric and dimension counts in
    *     fields of their own; the others are counted under {@link DimensionName#OTHER}
    */
-  public SessionContributionStore(String redisUrl, long retentionMillis, int maxDimensionValues) {
+  public ContributionStore(String redisUrl, long retentionMillis, int maxDimensionValues) {
     this.redisUrl = redisUrl;
     this.retentionMillis = retentionMillis;
     this.maxDimensionValues = checkedMaxDimensionValues(maxDimensionValues);
@@ -57,7 +57,7 @@ public final class SessionContributionStore implements AutoCloseable {
   }
 
   /** Applies a batch, waiting through a Redis outage ({@link RedisRetry}). */
-  public Outcome apply(List<SessionContribution> batch) {
+  public Outcome apply(List<Contribution> batch) {
     return RedisRetry.call(redisUrl, "writing " + batch.size() + " session contributions", () -> {
       try (Jedis jedis = pool.getResource()) {
         if (sha == null) {
@@ -80,7 +80,7 @@ public final class SessionContributionStore implements AutoCloseable {
     pool.close();
   }
 
-  private Outcome applyOnce(Jedis jedis, List<SessionContribution> batch) {
+  private Outcome applyOnce(Jedis jedis, List<Contribution> batch) {
     List<?> outcomes = (List<?>) jedis.evalsha(sha, KEYS, args(batch, retentionMillis, maxDimensionValues));
     int applied = 0;
     for (Object outcome : outcomes) {
@@ -92,13 +92,13 @@ public final class SessionContributionStore implements AutoCloseable {
   }
 
   /** The script's arguments for a batch: the retention, the cap and its fields, then each contribution's. */
-  static List<String> args(List<SessionContribution> batch, long retentionMillis, int maxDimensionValues) {
+  static List<String> args(List<Contribution> batch, long retentionMillis, int maxDimensionValues) {
     List<String> args = new ArrayList<>();
     args.add(Long.toString(retentionMillis));
     args.add(Integer.toString(maxDimensionValues));
     args.add(DimensionName.NONE);
     args.add(DimensionName.OTHER);
-    for (SessionContribution c : batch) {
+    for (Contribution c : batch) {
       args.add(RedisKeys.userSessions(c.userId(), c.namespace()));
       args.add(RedisKeys.userSessionPrefix(c.userId(), c.namespace()));
       args.add(RedisKeys.userSealed(c.userId()));
@@ -123,7 +123,7 @@ public final class SessionContributionStore implements AutoCloseable {
   }
 
   private static String loadScript() {
-    try (InputStream in = SessionContributionStore.class.getResourceAsStream("apply_session_contributions.lua")) {
+    try (InputStream in = ContributionStore.class.getResourceAsStream("apply_session_contributions.lua")) {
       if (in == null) {
         throw new IllegalStateException("apply_session_contributions.lua is missing from the classpath");
       }

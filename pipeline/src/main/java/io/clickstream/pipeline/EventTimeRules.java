@@ -16,7 +16,7 @@ import org.joda.time.Duration;
  * @param maxSessionLength how long after its first event a session still counts events
  * @param maxEpisodeEvents the most events a user-scope episode evaluates; the rest are only counted
  */
-public record SessionSettings(
+public record EventTimeRules(
     Duration sessionGap, Duration allowedLateness, Duration outOfOrderness, Duration earlyFiringDelay,
     int maxSessionEvents, Duration maxSessionLength, int maxEpisodeEvents)
     implements Serializable {
@@ -26,7 +26,7 @@ public record SessionSettings(
   public static final String DEFAULT_MAX_SESSION_LENGTH = "PT12H";
   public static final int DEFAULT_MAX_EPISODE_EVENTS = 10_000;
 
-  public SessionSettings {
+  public EventTimeRules {
     if (maxSessionEvents < 1) {
       throw new IllegalArgumentException("--maxSessionEvents: must be at least 1, got " + maxSessionEvents);
     }
@@ -39,15 +39,15 @@ public record SessionSettings(
   }
 
   /** Settings with the default session and episode caps. */
-  public SessionSettings(Duration sessionGap, Duration allowedLateness, Duration outOfOrderness,
+  public EventTimeRules(Duration sessionGap, Duration allowedLateness, Duration outOfOrderness,
       Duration earlyFiringDelay) {
     this(sessionGap, allowedLateness, outOfOrderness, earlyFiringDelay, DEFAULT_MAX_SESSION_EVENTS,
         isoDuration("maxSessionLength", DEFAULT_MAX_SESSION_LENGTH), DEFAULT_MAX_EPISODE_EVENTS);
   }
 
   /** These settings with another cap on a user-scope episode's events. */
-  public SessionSettings withMaxEpisodeEvents(int max) {
-    return new SessionSettings(sessionGap, allowedLateness, outOfOrderness, earlyFiringDelay, maxSessionEvents,
+  public EventTimeRules withMaxEpisodeEvents(int max) {
+    return new EventTimeRules(sessionGap, allowedLateness, outOfOrderness, earlyFiringDelay, maxSessionEvents,
         maxSessionLength, max);
   }
 
@@ -61,8 +61,8 @@ public record SessionSettings(
    */
   static final Duration WINDOW_SLACK = Duration.standardMinutes(1);
 
-  public static SessionSettings from(ClickstreamOptions options) {
-    return new SessionSettings(
+  public static EventTimeRules from(ClickstreamOptions options) {
+    return new EventTimeRules(
         isoDuration("sessionGap", options.getSessionGap()),
         isoDuration("allowedLateness", options.getAllowedLateness()),
         isoDuration("outOfOrderness", options.getOutOfOrderness()),

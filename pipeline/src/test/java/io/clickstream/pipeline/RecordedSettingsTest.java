@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.clickstream.core.DimensionName;
 import io.clickstream.core.Dimensions;
 import io.clickstream.core.RedisKeys;
-import io.clickstream.pipeline.RecordedSessionSettings.Setting;
+import io.clickstream.pipeline.RecordedSettings.Setting;
 import io.clickstream.pipeline.testing.SharedRedis;
 import java.util.Map;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
 /** Issue 9, finding 7: a backfill counts with the live pipeline's event-time rules, or refuses to run. */
-class RecordedSessionSettingsTest {
+class RecordedSettingsTest {
 
   private JedisPooled redis;
 
@@ -35,7 +35,7 @@ class RecordedSessionSettingsTest {
     record("PT10M", "PT20M", "PT2S");
 
     ClickstreamOptions backfill = options();
-    Map<Setting, String> adopted = RecordedSessionSettings.adopt(backfill, Map.of());
+    Map<Setting, String> adopted = RecordedSettings.adopt(backfill, Map.of());
 
     assertThat(backfill.getSessionGap()).isEqualTo("PT10M");
     assertThat(backfill.getAllowedLateness()).isEqualTo("PT20M");
@@ -48,7 +48,7 @@ class RecordedSessionSettingsTest {
   void aBackfillGivenAnotherSessionGapIsRefusedNamingBothValues() {
     record("PT10M", "PT10M", "PT5S");
 
-    assertThatThrownBy(() -> RecordedSessionSettings.adopt(options(), Map.of(Setting.SESSION_GAP, "PT30M")))
+    assertThatThrownBy(() -> RecordedSettings.adopt(options(), Map.of(Setting.SESSION_GAP, "PT30M")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--session-gap PT30M differs from the live pipeline's PT10M")
         .hasMessageContaining(RedisKeys.SESSION_SETTINGS);
@@ -59,7 +59,7 @@ class RecordedSessionSettingsTest {
     record("PT10M", "PT10M", "PT5S");
 
     ClickstreamOptions backfill = options();
-    RecordedSessionSettings.adopt(backfill, Map.of(Setting.SESSION_GAP, "PT600S"));
+    RecordedSettings.adopt(backfill, Map.of(Setting.SESSION_GAP, "PT600S"));
 
     assertThat(backfill.getSessionGap()).isEqualTo("PT600S");
   }
@@ -68,9 +68,9 @@ class RecordedSessionSettingsTest {
   void theLivePipelineRecordsItsDimensionsAndWhenEachWasFirstCountedBy() {
     ClickstreamOptions live = options();
     live.setDimensions("source,properties.plan");
-    RecordedSessionSettings.record(live, SessionSettings.dimensionsFrom(live), 1_000L);
+    RecordedSettings.record(live, EventTimeRules.dimensionsFrom(live), 1_000L);
     live.setDimensions("source,page");
-    RecordedSessionSettings.record(live, SessionSettings.dimensionsFrom(live), 2_000L);
+    RecordedSettings.record(live, EventTimeRules.dimensionsFrom(live), 2_000L);
 
     assertThat(redis.hgetAll(RedisKeys.DIMENSIONS))
         .isEqualTo(Map.of("source", "1000", "properties.plan", "1000", "page", "2000"));
@@ -81,16 +81,16 @@ class RecordedSessionSettingsTest {
   void aBackfillCountsByTheLivePipelinesDimensionsAndRefusesOthers() {
     ClickstreamOptions live = options();
     live.setDimensions("campaign,properties.plan");
-    RecordedSessionSettings.record(live, SessionSettings.dimensionsFrom(live), 1_000L);
+    RecordedSettings.record(live, EventTimeRules.dimensionsFrom(live), 1_000L);
 
     ClickstreamOptions backfill = options();
-    RecordedSessionSettings.adopt(backfill, Map.of(Setting.DIMENSIONS, "properties.plan, campaign"));
-    assertThat(SessionSettings.dimensionsFrom(backfill).names()).containsExactlyInAnyOrder(
+    RecordedSettings.adopt(backfill, Map.of(Setting.DIMENSIONS, "properties.plan, campaign"));
+    assertThat(EventTimeRules.dimensionsFrom(backfill).names()).containsExactlyInAnyOrder(
         DimensionName.parse("campaign"), DimensionName.parse("properties.plan"));
     ClickstreamOptions adopting = options();
-    RecordedSessionSettings.adopt(adopting, Map.of());
+    RecordedSettings.adopt(adopting, Map.of());
     assertThat(adopting.getDimensions()).isEqualTo("campaign,properties.plan");
-    assertThatThrownBy(() -> RecordedSessionSettings.adopt(options(), Map.of(Setting.DIMENSIONS, "source")))
+    assertThatThrownBy(() -> RecordedSettings.adopt(options(), Map.of(Setting.DIMENSIONS, "source")))
         .hasMessageContaining("--dimensions source differs from the live pipeline's campaign,properties.plan");
   }
 
@@ -110,12 +110,12 @@ class RecordedSessionSettingsTest {
   void aBackfillCapsDimensionValuesAsTheLivePipelineDidAndRefusesAnotherCap() {
     ClickstreamOptions live = options();
     live.setMaxDimensionValues(50);
-    RecordedSessionSettings.record(live, Dimensions.DEFAULT, 1_000L);
+    RecordedSettings.record(live, Dimensions.DEFAULT, 1_000L);
 
     ClickstreamOptions adopting = options();
-    RecordedSessionSettings.adopt(adopting, Map.of());
+    RecordedSettings.adopt(adopting, Map.of());
     assertThat(adopting.getMaxDimensionValues()).isEqualTo(50);
-    assertThatThrownBy(() -> RecordedSessionSettings.adopt(options(), Map.of(Setting.MAX_DIMENSION_VALUES, "1000")))
+    assertThatThrownBy(() -> RecordedSettings.adopt(options(), Map.of(Setting.MAX_DIMENSION_VALUES, "1000")))
         .hasMessageContaining("--maxDimensionValues 1000 differs from the live pipeline's 50");
   }
 
@@ -134,7 +134,7 @@ class RecordedSessionSettingsTest {
   void withNothingRecordedABackfillKeepsItsDefaults() {
     ClickstreamOptions backfill = options();
 
-    assertThat(RecordedSessionSettings.adopt(backfill, Map.of())).isEmpty();
+    assertThat(RecordedSettings.adopt(backfill, Map.of())).isEmpty();
     assertThat(backfill.getSessionGap()).isEqualTo("PT30M");
   }
 
@@ -143,7 +143,7 @@ class RecordedSessionSettingsTest {
     live.setSessionGap(gap);
     live.setAllowedLateness(lateness);
     live.setOutOfOrderness(outOfOrderness);
-    RecordedSessionSettings.record(live, Dimensions.DEFAULT, 1_000L);
+    RecordedSettings.record(live, Dimensions.DEFAULT, 1_000L);
   }
 
   private static ClickstreamOptions options() {

@@ -15,7 +15,7 @@ import redis.clients.jedis.JedisPooled;
  * it was started with (issue 9, finding 7). The live pipeline records them each time it starts; a
  * backfill adopts them, and refuses a value given on its command line that differs.
  */
-public final class RecordedSessionSettings {
+public final class RecordedSettings {
 
   /** The recorded settings: Redis field, the option that sets it, and how to read and set it. */
   public enum Setting {
@@ -50,7 +50,7 @@ public final class RecordedSessionSettings {
         case MAX_SESSION_EVENTS -> Integer.toString(o.getMaxSessionEvents());
         case MAX_SESSION_LENGTH -> o.getMaxSessionLength();
         case MAX_EPISODE_EVENTS -> Integer.toString(o.getMaxEpisodeEvents());
-        case DIMENSIONS -> SessionSettings.dimensionsFrom(o).text();
+        case DIMENSIONS -> EventTimeRules.dimensionsFrom(o).text();
         case MAX_DIMENSION_VALUES -> Integer.toString(o.getMaxDimensionValues());
       };
     }
@@ -69,7 +69,7 @@ public final class RecordedSessionSettings {
     }
   }
 
-  private RecordedSessionSettings() {}
+  private RecordedSettings() {}
 
   /**
    * Records the live pipeline's settings, replacing what an earlier start recorded, and the first time
@@ -131,6 +131,6 @@ public final class RecordedSessionSettings {
     if (s == Setting.MAX_SESSION_EVENTS || s == Setting.MAX_EPISODE_EVENTS || s == Setting.MAX_DIMENSION_VALUES) {
       return a.trim().equals(b.trim());
     }
-    return SessionSettings.isoDuration(s.beamName, a).equals(SessionSettings.isoDuration(s.beamName, b));
+    return EventTimeRules.isoDuration(s.beamName, a).equals(EventTimeRules.isoDuration(s.beamName, b));
   }
 }

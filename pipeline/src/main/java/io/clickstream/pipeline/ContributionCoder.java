@@ -13,26 +13,26 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
- * The coder of {@link SessionContribution}: every firing of every session crosses it, so Java
+ * The coder of {@link Contribution}: every firing of every session crosses it, so Java
  * serialization (class descriptors, boxed maps) costs too much on the hot path. A leading format
  * byte lets a later release read what an earlier one wrote into a runner's checkpoint.
  */
-public final class SessionContributionCoder extends AtomicCoder<SessionContribution> {
+public final class ContributionCoder extends AtomicCoder<Contribution> {
 
-  private static final SessionContributionCoder INSTANCE = new SessionContributionCoder();
+  private static final ContributionCoder INSTANCE = new ContributionCoder();
   private static final int FORMAT = 1;
   private static final Coder<String> STRING = StringUtf8Coder.of();
   private static final VarLongCoder LONG = VarLongCoder.of();
   private static final VarIntCoder INT = VarIntCoder.of();
 
-  public static SessionContributionCoder of() {
+  public static ContributionCoder of() {
     return INSTANCE;
   }
 
-  private SessionContributionCoder() {}
+  private ContributionCoder() {}
 
   @Override
-  public void encode(SessionContribution c, OutputStream out) throws IOException {
+  public void encode(Contribution c, OutputStream out) throws IOException {
     out.write(FORMAT);
     STRING.encode(c.namespace(), out);
     STRING.encode(c.userId(), out);
@@ -46,9 +46,9 @@ public final class SessionContributionCoder extends AtomicCoder<SessionContribut
   }
 
   @Override
-  public SessionContribution decode(InputStream in) throws IOException {
+  public Contribution decode(InputStream in) throws IOException {
     CoderFormat.expect(in, FORMAT, "session contribution");
-    return new SessionContribution(STRING.decode(in), STRING.decode(in), LONG.decode(in), LONG.decode(in),
+    return new Contribution(STRING.decode(in), STRING.decode(in), LONG.decode(in), LONG.decode(in),
         LONG.decode(in), BooleanCoder.of().decode(in), decodeMap(in), decodeMap(in), decodeMap(in));
   }
 

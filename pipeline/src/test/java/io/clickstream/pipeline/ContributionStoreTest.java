@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
-class SessionContributionStoreTest {
+class ContributionStoreTest {
 
   /** Longer than the age of the test's events, so that their counts are kept. */
   private static final long RETENTION = Duration.ofDays(365 * 100).toMillis();
@@ -32,12 +32,12 @@ class SessionContributionStoreTest {
   private static final int DEFAULT_CAP = WriteSessionContributions.DEFAULT_MAX_DIMENSION_VALUES;
 
   private JedisPooled redis;
-  private SessionContributionStore store;
+  private ContributionStore store;
 
   @BeforeEach
   void freshRedis() {
     redis = SharedRedis.flushed();
-    store = new SessionContributionStore(SharedRedis.url(), RETENTION, DEFAULT_CAP);
+    store = new ContributionStore(SharedRedis.url(), RETENTION, DEFAULT_CAP);
   }
 
   @AfterEach
@@ -48,10 +48,10 @@ class SessionContributionStoreTest {
 
   @Test
   void aRetriedFiringChangesNothing() {
-    SessionContribution firing = session(false, event("e1", "u1", "page_view", minutes(0), "google"));
+    Contribution firing = session(false, event("e1", "u1", "page_view", minutes(0), "google"));
 
-    assertThat(store.apply(List.of(firing))).isEqualTo(new SessionContributionStore.Outcome(1, 0));
-    assertThat(store.apply(List.of(firing))).isEqualTo(new SessionContributionStore.Outcome(0, 1));
+    assertThat(store.apply(List.of(firing))).isEqualTo(new ContributionStore.Outcome(1, 0));
+    assertThat(store.apply(List.of(firing))).isEqualTo(new ContributionStore.Outcome(0, 1));
 
     assertThat(RedisCounts.all(redis)).isEqualTo(sum(firing));
   }
@@ -111,8 +111,8 @@ class SessionContributionStoreTest {
     Event e2 = event("e2", "u1", "search", minutes(1), "google");
     store.apply(List.of(session(false, e1, e2)));
 
-    SessionContribution last = session(true, e1, e2);
-    assertThat(store.apply(List.of(last))).isEqualTo(new SessionContributionStore.Outcome(1, 0));
+    Contribution last = session(true, e1, e2);
+    assertThat(store.apply(List.of(last))).isEqualTo(new ContributionStore.Outcome(1, 0));
 
     assertThat(RedisCounts.all(redis)).isEqualTo(sum(session(false, e1, e2)));
     assertThat(redis.keys(RedisKeys.PREFIX + "u:*")).containsExactly(RedisKeys.userSealed("u1"));
@@ -124,7 +124,7 @@ class SessionContributionStoreTest {
   void aReplayOfAFinishedSessionChangesNothingHoweverLongAfterItComes() {
     Event e1 = event("e1", "u1", "page_view", minutes(0), "google");
     Event e2 = event("e2", "u1", "search", minutes(1), "google");
-    List<SessionContribution> firings = List.of(session(false, e1), session(false, e1, e2), session(true, e1, e2));
+    List<Contribution> firings = List.of(session(false, e1), session(false, e1, e2), session(true, e1, e2));
     store.apply(firings);
     Map<String, Long> once = RedisCounts.all(redis);
 
@@ -144,7 +144,7 @@ class SessionContributionStoreTest {
 
     // After a restart the replay saw only the session's later events: it is stale, yet it is final.
     assertThat(store.apply(List.of(session(false, e2, e3), session(true, e2, e3))))
-        .isEqualTo(new SessionContributionStore.Outcome(1, 1));
+        .isEqualTo(new ContributionStore.Outcome(1, 1));
 
     assertThat(RedisCounts.all(redis)).isEqualTo(sum(session(false, e1, e2, e3)));
     assertThat(redis.keys(RedisKeys.PREFIX + "u:*")).containsExactly(RedisKeys.userSealed("u1"));
@@ -157,7 +157,7 @@ class SessionContributionStoreTest {
     Event recent = new Event("r", "u1", "page_view", now, "google", null, null, null, null, Map.of());
     Event ancient = new Event("a", "u2", "page_view", now - retention - Duration.ofDays(1).toMillis(), "google",
         null, null, null, null, Map.of());
-    try (SessionContributionStore keeping = new SessionContributionStore(SharedRedis.url(), retention, DEFAULT_CAP)) {
+    try (ContributionStore keeping = new ContributionStore(SharedRedis.url(), retention, DEFAULT_CAP)) {
       keeping.apply(List.of(session(false, recent), session(false, ancient)));
     }
 
@@ -188,24 +188,24 @@ class SessionContributionStoreTest {
     Event bridge = event("bridge", "u1", "search", minutes(8), "direct");
     Event c = event("c", "u2", "page_view", minutes(0), "google");
     Event d = event("d", "u2", "search", minutes(2), "bing");
-    List<SessionContribution> firings = List.of(
+    List<Contribution> firings = List.of(
         session(false, a), session(false, b), session(false, c), session(false, c, d), session(false, c),
         session(false, a, b, bridge), session(false, a, b, bridge), session(true, c, d), session(false, c));
 
-    for (SessionContribution firing : firings) {
+    for (Contribution firing : firings) {
       store.apply(List.of(firing));
     }
     Map<String, String> oneByOne = everything();
     SharedRedis.flushed().close();
-    SessionContributionStore.Outcome outcome = store.apply(firings);
+    ContributionStore.Outcome outcome = store.apply(firings);
 
     assertThat(everything()).isEqualTo(oneByOne);
-    assertThat(outcome).isEqualTo(new SessionContributionStore.Outcome(6, 3));
+    assertThat(outcome).isEqualTo(new ContributionStore.Outcome(6, 3));
   }
 
   @Test
   void fiveValuesInAMinuteUnderACapOfThreeFillThreeFieldsAndCountTheRestAsOther() {
-    try (SessionContributionStore capped = new SessionContributionStore(SharedRedis.url(), RETENTION, 3)) {
+    try (ContributionStore capped = new ContributionStore(SharedRedis.url(), RETENTION, 3)) {
       for (String source : List.of("a", "b", "c", "d", "e")) {
         capped.apply(List.of(session(false, event(source, "u-" + source, "page_view", minutes(0), source))));
       }
@@ -229,11 +229,11 @@ class SessionContributionStoreTest {
     Event dLater = event("d2", "ud", "search", halfPast.plus(1_000), "d");
     // An earlier event of ua's session, in the same minute, moves its first touch from a to f.
     Event fEarlier = event("f", "ua", "search", minutes(0), "f");
-    List<SessionContribution> firings = List.of(session(false, a), session(false, b), session(false, c),
+    List<Contribution> firings = List.of(session(false, a), session(false, b), session(false, c),
         session(false, d), session(false, d, dLater), session(false, a, fEarlier));
 
     Map<String, String> oneByOne;
-    try (SessionContributionStore capped = new SessionContributionStore(SharedRedis.url(), RETENTION, 3)) {
+    try (ContributionStore capped = new ContributionStore(SharedRedis.url(), RETENTION, 3)) {
       firings.forEach(firing -> capped.apply(List.of(firing)));
       oneByOne = everything();
       SharedRedis.flushed().close();
@@ -250,11 +250,11 @@ class SessionContributionStoreTest {
 
   @Test
   void aLiteralOtherValueIsCountedApartFromTheValuesOverTheCap() {
-    List<SessionContribution> firings = new ArrayList<>();
+    List<Contribution> firings = new ArrayList<>();
     for (String source : List.of(DimensionName.OTHER, "a", "b", "c", "d")) {
       firings.add(session(false, event("e-" + source, "u-" + source, "page_view", minutes(0), source)));
     }
-    try (SessionContributionStore capped = new SessionContributionStore(SharedRedis.url(), RETENTION, 3)) {
+    try (ContributionStore capped = new ContributionStore(SharedRedis.url(), RETENTION, 3)) {
       capped.apply(firings);
     }
 
@@ -272,16 +272,16 @@ class SessionContributionStoreTest {
     return all;
   }
 
-  private static SessionContribution session(boolean last, Event... events) {
+  private static Contribution session(boolean last, Event... events) {
     List<Event> list = SessionOrder.distinctInOrder(List.of(events));
     long start = list.get(0).timestampMillis();
     long end = list.get(list.size() - 1).timestampMillis() + minutes(10).getMillis();
     return CountSessionEvents.contributionOf(Dimensions.DEFAULT, list.get(0).userId(), start, end, last, last, list);
   }
 
-  private static Map<String, Long> sum(SessionContribution... contributions) {
+  private static Map<String, Long> sum(Contribution... contributions) {
     Map<String, Long> total = new TreeMap<>();
-    for (SessionContribution c : contributions) {
+    for (Contribution c : contributions) {
       c.counts().forEach((k, v) -> total.merge(k, v, Long::sum));
     }
     return total;
