@@ -13,12 +13,14 @@ import java.util.Set;
  * @param loadRateDirect events/s written in the background while the Direct runner is probed
  * @param loadRateFlink events/s written in the background while the Flink runner is probed
  */
-record BenchArgs(int events, List<String> runners, int probes, double loadRateDirect, double loadRateFlink) {
+record BenchArgs(
+    int events, List<String> runners, int probes, double loadRateDirect, double loadRateFlink) {
 
   static final String DIRECT = "DirectRunner";
   static final String FLINK = "FlinkRunner";
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       Usage: mvn -B -q -pl bench exec:exec -Dbench.args="[options]"  (see docs/benchmarks.md)
         --events N               distinct events in the dataset, about (default 100000)
         --runners A,B            runners to measure: DirectRunner, FlinkRunner (default both)
@@ -27,7 +29,10 @@ record BenchArgs(int events, List<String> runners, int probes, double loadRateDi
         --load-rate-flink R      background events/s while probing FlinkRunner (default 5000)
         --help                   this text""";
 
-  /** Thrown for a bad command line; its message says what is wrong, the caller prints {@link #USAGE}. */
+  /**
+   * Thrown for a bad command line; its message says what is wrong, the caller prints {@link
+   * #USAGE}.
+   */
   static final class BadArgument extends Exception {
     BadArgument(String message) {
       super(message);
@@ -51,7 +56,8 @@ record BenchArgs(int events, List<String> runners, int probes, double loadRateDi
         return null;
       }
       if (i + 1 >= args.length) {
-        throw new BadArgument(option.startsWith("--") ? option + " needs a value" : "unknown argument: " + option);
+        throw new BadArgument(
+            option.startsWith("--") ? option + " needs a value" : "unknown argument: " + option);
       }
       String value = args[++i];
       switch (option) {
@@ -70,7 +76,8 @@ record BenchArgs(int events, List<String> runners, int probes, double loadRateDi
     List<String> runners = new ArrayList<>();
     for (String runner : value.split(",")) {
       if (!Set.of(DIRECT, FLINK).contains(runner.trim())) {
-        throw new BadArgument("--runners: unknown runner \"" + runner + "\" (DirectRunner or FlinkRunner)");
+        throw new BadArgument(
+            "--runners: unknown runner \"" + runner + "\" (DirectRunner or FlinkRunner)");
       }
       runners.add(runner.trim());
     }
@@ -98,6 +105,7 @@ record BenchArgs(int events, List<String> runners, int probes, double loadRateDi
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new BadArgument(option + ": expected a positive number of events per second, got \"" + value + "\"");
+    throw new BadArgument(
+        option + ": expected a positive number of events per second, got \"" + value + "\"");
   }
 }

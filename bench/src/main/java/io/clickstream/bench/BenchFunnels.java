@@ -9,33 +9,40 @@ import java.util.Map;
 import redis.clients.jedis.JedisPooled;
 
 /**
- * The funnels every engine evaluates, one of each kind the pipeline handles, over the names and pages
- * {@code JourneyGenerator} produces: page_view (/landing, then /pricing and other pages), search,
- * questionnaire_start, register, checkout.
+ * The funnels every engine evaluates, one of each kind the pipeline handles, over the names and
+ * pages {@code JourneyGenerator} produces: page_view (/landing, then /pricing and other pages),
+ * search, questionnaire_start, register, checkout.
  */
 final class BenchFunnels {
 
   /** Id -> definition as a client would PUT it. */
-  private static final Map<String, String> DEFINITIONS = Map.of(
-      "bench_signup", """
+  private static final Map<String, String> DEFINITIONS =
+      Map.of(
+          "bench_signup",
+              """
           {"steps":[{"event":"page_view","where":{"page":"/landing"}},{"event":"search"},
                     {"event":"register"},{"event":"checkout"}],
            "exclude":[{"event":"page_view","where":{"page":"/pricing"},"after_step":1,"before_step":2}],
            "breakdown":["source"]}""",
-      "bench_strict", """
+          "bench_strict",
+              """
           {"steps":[{"event":"search"},{"event":"questionnaire_start"},{"event":"register"}],
            "order":"strict"}""",
-      "bench_any", """
+          "bench_any",
+              """
           {"steps":[{"event":"checkout"},{"event":"register"},{"event":"questionnaire_start","where":{"properties.questionnaire":"divorce"}}],
            "order":"any"}""",
-      "bench_user", """
+          "bench_user",
+              """
           {"steps":[{"event":"page_view","where":{"page":"/landing"}},{"event":"questionnaire_start"},
                     {"event":"checkout"}],
            "scope":"user","window":"PT1H"}""");
 
   private BenchFunnels() {}
 
-  /** The definitions as the API stores them: version 1, live from the epoch (every session counts). */
+  /**
+   * The definitions as the API stores them: version 1, live from the epoch (every session counts).
+   */
   static List<FunnelDefinition> definitions() {
     return DEFINITIONS.entrySet().stream()
         .map(d -> FunnelDefinitions.parse(d.getValue(), d.getKey()).withVersion(1, 0))

@@ -19,25 +19,45 @@ final class BenchReport {
    * @param ratioToBaseline events/s of the engine divided by the baseline's
    * @param freshness null for the baseline, which is not a live engine
    */
-  record Row(String engine, long events, double drainSeconds, double eventsPerSecond, double ratioToBaseline,
-      HeapWatcher.Peak heapMiB, Freshness freshness) {}
+  record Row(
+      String engine,
+      long events,
+      double drainSeconds,
+      double eventsPerSecond,
+      double ratioToBaseline,
+      HeapWatcher.Peak heapMiB,
+      Freshness freshness) {}
 
   /**
-   * Write-to-API latencies under background load, in ms; a percentile is null when it fell on a probe
-   * that never became visible.
+   * Write-to-API latencies under background load, in ms; a percentile is null when it fell on a
+   * probe that never became visible.
    *
    * @param loadRate the background events/s asked for
    * @param achievedLoadRate the background events/s written (shown in the table)
    */
-  record Freshness(double loadRate, double achievedLoadRate, int probes, Long p50, Long p90, Long p99,
+  record Freshness(
+      double loadRate,
+      double achievedLoadRate,
+      int probes,
+      Long p50,
+      Long p90,
+      Long p99,
       int notVisible) {
 
     static Freshness of(double loadRate, double achievedLoadRate, FreshnessProbe.Result result) {
-      return new Freshness(loadRate, achievedLoadRate, result.millis().length, visible(result.percentile(50)),
-          visible(result.percentile(90)), visible(result.percentile(99)), result.notVisible());
+      return new Freshness(
+          loadRate,
+          achievedLoadRate,
+          result.millis().length,
+          visible(result.percentile(50)),
+          visible(result.percentile(90)),
+          visible(result.percentile(99)),
+          result.notVisible());
     }
 
-    /** "p50 / p90 / p99" in ms, with ">60000" for a percentile that fell on a probe never visible. */
+    /**
+     * "p50 / p90 / p99" in ms, with ">60000" for a percentile that fell on a probe never visible.
+     */
     String percentiles() {
       return ms(p50) + " / " + ms(p90) + " / " + ms(p99);
     }
@@ -47,7 +67,9 @@ final class BenchReport {
     }
 
     private static String ms(Long millis) {
-      return millis == null ? ">" + FreshnessProbe.GIVE_UP.toMillis() : String.format("%,d", millis);
+      return millis == null
+          ? ">" + FreshnessProbe.GIVE_UP.toMillis()
+          : String.format("%,d", millis);
     }
   }
 
@@ -65,14 +87,23 @@ final class BenchReport {
 
   void printTable() {
     System.out.println();
-    System.out.println("| engine | events | drain s | events/s | ratio to baseline | heap before MiB"
-        + " | peak heap MiB (after GC / used) | freshness p50 / p90 / p99 ms (load) |");
+    System.out.println(
+        "| engine | events | drain s | events/s | ratio to baseline | heap before MiB"
+            + " | peak heap MiB (after GC / used) | freshness p50 / p90 / p99 ms (load) |");
     System.out.println("|---|---|---|---|---|---|---|---|");
     for (Row r : rows) {
       HeapWatcher.Peak heap = r.heapMiB();
-      System.out.printf("| %s | %,d | %.2f | %,.0f | %.3f | %,d | %s / %,d | %s |%n", r.engine(), r.events(),
-          r.drainSeconds(), r.eventsPerSecond(), r.ratioToBaseline(), heap.before(),
-          heap.afterGc() < 0 ? "-" : String.format("%,d", heap.afterGc()), heap.used(), freshness(r.freshness()));
+      System.out.printf(
+          "| %s | %,d | %.2f | %,.0f | %.3f | %,d | %s / %,d | %s |%n",
+          r.engine(),
+          r.events(),
+          r.drainSeconds(),
+          r.eventsPerSecond(),
+          r.ratioToBaseline(),
+          heap.before(),
+          heap.afterGc() < 0 ? "-" : String.format("%,d", heap.afterGc()),
+          heap.used(),
+          freshness(r.freshness()));
     }
     System.out.println();
   }
@@ -92,7 +123,14 @@ final class BenchReport {
     }
     String cell = f.percentiles() + String.format(" (%,.0f ev/s)", f.achievedLoadRate());
     if (f.notVisible() > 0) {
-      cell += "; " + f.notVisible() + " of " + f.probes() + " not visible in " + FreshnessProbe.GIVE_UP.toSeconds() + " s";
+      cell +=
+          "; "
+              + f.notVisible()
+              + " of "
+              + f.probes()
+              + " not visible in "
+              + FreshnessProbe.GIVE_UP.toSeconds()
+              + " s";
     }
     return cell;
   }

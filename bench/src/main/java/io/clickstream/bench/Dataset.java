@@ -27,23 +27,31 @@ import org.apache.hadoop.hbase.filter.KeyOnlyFilter;
  * <p>The pipeline dead-letters an event as late when its cell's write time is more than the allowed
  * lateness plus the out-of-orderness after its event time (ParseEvents.judge), and a dead-lettered
  * event is not counted. Writing a million events takes longer than that margin allows for a dataset
- * generated up front, so it is generated and written in chunks, each timestamped in the
- * {@link #SPAN} before it is generated: every event is written at most {@code SPAN} plus one chunk's
- * write time after its event time, and {@link #write} checks it.
+ * generated up front, so it is generated and written in chunks, each timestamped in the {@link
+ * #SPAN} before it is generated: every event is written at most {@code SPAN} plus one chunk's write
+ * time after its event time, and {@link #write} checks it.
  *
  * @param events distinct events (lines minus re-sent duplicates)
  * @param lines lines written, duplicates included
  * @param users users generated
- * @param writtenUntilMillis when the last line had been written: every later cell is not the dataset's
+ * @param writtenUntilMillis when the last line had been written: every later cell is not the
+ *     dataset's
  */
 record Dataset(long events, long lines, int users, long writtenUntilMillis) {
 
-  /** The generator's event times per chunk: the journeys of the last minutes, as a live site has. */
+  /**
+   * The generator's event times per chunk: the journeys of the last minutes, as a live site has.
+   */
   static final Duration SPAN = Duration.ofMinutes(5);
+
   private static final long SEED = 2024;
   private static final int CALIBRATION_USERS = 2_000;
-  /** About 70,000 events: a few seconds to generate and write, small against the lateness margin. */
+
+  /**
+   * About 70,000 events: a few seconds to generate and write, small against the lateness margin.
+   */
   private static final int USERS_PER_CHUNK = 20_000;
+
   private static final long WRITE_BUFFER_BYTES = 8L << 20;
   private static final long PROGRESS_EVERY_NANOS = 3_000_000_000L;
 
@@ -52,19 +60,24 @@ record Dataset(long events, long lines, int users, long writtenUntilMillis) {
    *
    * @param lateAfter how long after its event time a cell may be written and still be counted
    */
-  static Dataset write(Connection connection, int targetEvents, Duration lateAfter) throws IOException {
+  static Dataset write(Connection connection, int targetEvents, Duration lateAfter)
+      throws IOException {
     int users = usersFor(targetEvents);
-    System.out.printf("Dataset: writing about %,d events of %,d users to HBase%n", targetEvents, users);
+    System.out.printf(
+        "Dataset: writing about %,d events of %,d users to HBase%n", targetEvents, users);
     long startNanos = System.nanoTime();
     long lastReport = startNanos;
     long lines = 0;
     long duplicates = 0;
-    BufferedMutatorParams params = new BufferedMutatorParams(EventTable.NAME).writeBufferSize(WRITE_BUFFER_BYTES);
+    BufferedMutatorParams params =
+        new BufferedMutatorParams(EventTable.NAME).writeBufferSize(WRITE_BUFFER_BYTES);
     try (BufferedMutator mutator = connection.getBufferedMutator(params)) {
       for (int chunk = 0, done = 0; done < users; chunk++, done += USERS_PER_CHUNK) {
         Instant generatedAt = Instant.now();
-        List<GeneratedEvent> batch = new JourneyGenerator(SEED + chunk)
-            .batchEvents(Math.min(USERS_PER_CHUNK, users - done), generatedAt.minus(SPAN), SPAN);
+        List<GeneratedEvent> batch =
+            new JourneyGenerator(SEED + chunk)
+                .batchEvents(
+                    Math.min(USERS_PER_CHUNK, users - done), generatedAt.minus(SPAN), SPAN);
         for (GeneratedEvent e : batch) {
           // Test data on a throw-away cluster: no write-ahead log, for a load several times faster.
           mutator.mutate(EventTable.put(e.event(), e.json()).setDurability(Durability.SKIP_WAL));
@@ -82,8 +95,10 @@ record Dataset(long events, long lines, int users, long writtenUntilMillis) {
     }
     long writtenUntil = System.currentTimeMillis();
     double seconds = (System.nanoTime() - startNanos) / 1e9;
-    System.out.printf("Dataset: %,d events (%,d lines, %,d of them re-sent duplicates) of %,d users written in %.1f s"
-        + " (%,.0f lines/s)%n", lines - duplicates, lines, duplicates, users, seconds, lines / seconds);
+    System.out.printf(
+        "Dataset: %,d events (%,d lines, %,d of them re-sent duplicates) of %,d users written in %.1f s"
+            + " (%,.0f lines/s)%n",
+        lines - duplicates, lines, duplicates, users, seconds, lines / seconds);
     return new Dataset(lines - duplicates, lines, users, writtenUntil);
   }
 
@@ -92,9 +107,10 @@ record Dataset(long events, long lines, int users, long writtenUntilMillis) {
    * runner reads the table from the start and must find exactly the dataset again.
    */
   static void removeRowsWrittenAfter(Connection connection, Dataset dataset) throws IOException {
-    Scan scan = new Scan()
-        .setTimeRange(dataset.writtenUntilMillis() + 1, Long.MAX_VALUE)
-        .setFilter(new FilterList(new FirstKeyOnlyFilter(), new KeyOnlyFilter()));
+    Scan scan =
+        new Scan()
+            .setTimeRange(dataset.writtenUntilMillis() + 1, Long.MAX_VALUE)
+            .setFilter(new FilterList(new FirstKeyOnlyFilter(), new KeyOnlyFilter()));
     long removed = 0;
     try (Table table = connection.getTable(EventTable.NAME);
         ResultScanner scanner = table.getScanner(scan);
@@ -109,8 +125,8 @@ record Dataset(long events, long lines, int users, long writtenUntilMillis) {
 
   /** How many users give about {@code targetEvents} distinct events, measured on a small batch. */
   private static int usersFor(int targetEvents) {
-    List<GeneratedEvent> sample = new JourneyGenerator(SEED)
-        .batchEvents(CALIBRATION_USERS, Instant.now().minus(SPAN), SPAN);
+    List<GeneratedEvent> sample =
+        new JourneyGenerator(SEED).batchEvents(CALIBRATION_USERS, Instant.now().minus(SPAN), SPAN);
     long distinct = sample.stream().filter(e -> !e.duplicate()).count();
     return (int) Math.max(1, Math.round(targetEvents * (double) CALIBRATION_USERS / distinct));
   }
@@ -118,9 +134,12 @@ record Dataset(long events, long lines, int users, long writtenUntilMillis) {
   private static void checkNotLate(Instant earliestEventTime, Duration lateAfter) {
     Duration lag = Duration.between(earliestEventTime, Instant.now());
     if (lag.compareTo(lateAfter) >= 0) {
-      throw new IllegalStateException("writing the dataset is too slow: events were written " + lag.toSeconds()
-          + " s after their event time, and the pipeline dead-letters events written " + lateAfter.toSeconds()
-          + " s or more late; the baseline would count them, the pipeline would not");
+      throw new IllegalStateException(
+          "writing the dataset is too slow: events were written "
+              + lag.toSeconds()
+              + " s after their event time, and the pipeline dead-letters events written "
+              + lateAfter.toSeconds()
+              + " s or more late; the baseline would count them, the pipeline would not");
     }
   }
 }

@@ -24,10 +24,11 @@ import org.apache.hadoop.hbase.client.Table;
 /**
  * How fresh the JSON API is: single events, each with a name of its own, are written to HBase one
  * every {@link #SPACING_MILLIS} ms, and each one's latency runs from its write until the API counts
- * it: until {@code GET /api/events} lists its name. The catalog is written by the same Lua call as the
- * event's counts, so it shows an event exactly when {@code /api/counts} does; one catalog request per
- * poll serves every pending probe, where a counts request per probe would load the machine being
- * measured with thousands of requests a second once probes pile up behind a slow runner.
+ * it: until {@code GET /api/events} lists its name. The catalog is written by the same Lua call as
+ * the event's counts, so it shows an event exactly when {@code /api/counts} does; one catalog
+ * request per poll serves every pending probe, where a counts request per probe would load the
+ * machine being measured with thousands of requests a second once probes pile up behind a slow
+ * runner.
  */
 final class FreshnessProbe {
 
@@ -57,9 +58,12 @@ final class FreshnessProbe {
   private final Connection connection;
   private final URI catalogEndpoint;
   private final String namePrefix;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  /** @param namePrefix makes the probes' event names unique to one runner in one benchmark run */
+  /**
+   * @param namePrefix makes the probes' event names unique to one runner in one benchmark run
+   */
   FreshnessProbe(Connection connection, int apiPort, String namePrefix) {
     this.connection = connection;
     this.catalogEndpoint = URI.create("http://127.0.0.1:" + apiPort + "/api/events");
@@ -67,8 +71,8 @@ final class FreshnessProbe {
   }
 
   /**
-   * Sends {@code probes} probes on a fixed schedule, polling every pending one each
-   * {@link #POLL_MILLIS} ms, so a slow probe does not delay the next ones.
+   * Sends {@code probes} probes on a fixed schedule, polling every pending one each {@link
+   * #POLL_MILLIS} ms, so a slow probe does not delay the next ones.
    */
   Result run(int probes) throws IOException, InterruptedException {
     List<Long> latencies = new ArrayList<>();
@@ -98,8 +102,18 @@ final class FreshnessProbe {
   }
 
   private static Probe send(Table table, String name) throws IOException {
-    Event event = new Event(name, "probe-" + name, name, System.currentTimeMillis(), null, null, null, null, null,
-        Map.of());
+    Event event =
+        new Event(
+            name,
+            "probe-" + name,
+            name,
+            System.currentTimeMillis(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            Map.of());
     long written = System.nanoTime();
     table.put(EventTable.put(event, EventJson.toJson(event)));
     return new Probe(name, written);
@@ -107,10 +121,12 @@ final class FreshnessProbe {
 
   /** The names of every event the API counts. */
   private Set<String> countedNames() throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(catalogEndpoint).timeout(Duration.ofSeconds(5)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(catalogEndpoint).timeout(Duration.ofSeconds(5)).build();
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new IOException("GET " + request.uri() + " answered " + response.statusCode() + ": " + response.body());
+      throw new IOException(
+          "GET " + request.uri() + " answered " + response.statusCode() + ": " + response.body());
     }
     Set<String> names = new HashSet<>();
     for (JsonNode event : JSON.readTree(response.body())) {

@@ -19,12 +19,14 @@ import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 
 /**
- * The heap of this JVM while one engine runs: everything runs in it (HBase, Redis's client, Flink or
- * the Direct runner), so the figures are the engine's on top of a common floor, {@link Peak#before}.
+ * The heap of this JVM while one engine runs: everything runs in it (HBase, Redis's client, Flink
+ * or the Direct runner), so the figures are the engine's on top of a common floor, {@link
+ * Peak#before}.
  *
- * <p>Two peaks: the used heap sampled every {@link #SAMPLE_MILLIS} ms, which includes garbage not yet
- * collected and so mostly tells how far the collector lets the heap fill; and the heap left right
- * after each collection (from the collector's notifications), which is what the engine actually keeps.
+ * <p>Two peaks: the used heap sampled every {@link #SAMPLE_MILLIS} ms, which includes garbage not
+ * yet collected and so mostly tells how far the collector lets the heap fill; and the heap left
+ * right after each collection (from the collector's notifications), which is what the engine
+ * actually keeps.
  */
 final class HeapWatcher implements AutoCloseable {
 
@@ -43,8 +45,11 @@ final class HeapWatcher implements AutoCloseable {
   private final long before;
   private final AtomicLong peakUsed = new AtomicLong();
   private final AtomicLong peakAfterGc = new AtomicLong(-1);
-  private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
-      .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
+  private final Set<String> heapPools =
+      ManagementFactory.getMemoryPoolMXBeans().stream()
+          .filter(p -> p.getType() == MemoryType.HEAP)
+          .map(MemoryPoolMXBean::getName)
+          .collect(Collectors.toSet());
   private final NotificationListener onCollection = this::collected;
   private final List<NotificationEmitter> collectors = new ArrayList<>();
   private final Thread sampler;
@@ -72,7 +77,8 @@ final class HeapWatcher implements AutoCloseable {
   Peak stop() {
     close();
     long afterGc = peakAfterGc.get();
-    return new Peak(before / MIB, Math.max(peakUsed.get(), usedHeap()) / MIB, afterGc < 0 ? -1 : afterGc / MIB);
+    return new Peak(
+        before / MIB, Math.max(peakUsed.get(), usedHeap()) / MIB, afterGc < 0 ? -1 : afterGc / MIB);
   }
 
   @Override
@@ -100,15 +106,20 @@ final class HeapWatcher implements AutoCloseable {
   }
 
   private void collected(Notification notification, Object handback) {
-    if (!notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+    if (!notification
+        .getType()
+        .equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
       return;
     }
-    Map<String, MemoryUsage> after = GarbageCollectionNotificationInfo
-        .from((CompositeData) notification.getUserData()).getGcInfo().getMemoryUsageAfterGc();
-    long heap = after.entrySet().stream()
-        .filter(pool -> heapPools.contains(pool.getKey()))
-        .mapToLong(pool -> pool.getValue().getUsed())
-        .sum();
+    Map<String, MemoryUsage> after =
+        GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData())
+            .getGcInfo()
+            .getMemoryUsageAfterGc();
+    long heap =
+        after.entrySet().stream()
+            .filter(pool -> heapPools.contains(pool.getKey()))
+            .mapToLong(pool -> pool.getValue().getUsed())
+            .sum();
     peakAfterGc.accumulateAndGet(heap, Math::max);
   }
 

@@ -36,19 +36,19 @@ import org.apache.hadoop.hbase.filter.FirstKeyOnlyFilter;
 import org.apache.hadoop.hbase.filter.KeyOnlyFilter;
 
 /**
- * Issue 8, goal 3: {@code analytics load FILE} against the floor of the same work, a raw
- * {@link BufferedMutator} loop, side by side in one JVM against one HBase mini cluster
+ * Issue 8, goal 3: {@code analytics load FILE} against the floor of the same work, a raw {@link
+ * BufferedMutator} loop, side by side in one JVM against one HBase mini cluster
  * (docs/benchmarks.md, "analytics load").
  *
- * <p>N lines from {@link JourneyGenerator} are written to a temporary file once. After {@code --warmup}
- * uncounted rounds of both, each of the two is run {@code --repeats} times, alternating which goes
- * first, each time on a freshly truncated table (splits kept):
+ * <p>N lines from {@link JourneyGenerator} are written to a temporary file once. After {@code
+ * --warmup} uncounted rounds of both, each of the two is run {@code --repeats} times, alternating
+ * which goes first, each time on a freshly truncated table (splits kept):
  *
  * <ul>
- *   <li><b>raw</b>: what a user writes without our validation: its own connection, a default
- *       {@code BufferedMutator}, each line read, {@code ObjectMapper.readTree} for {@code user_id}
- *       and {@code event_id}, one {@code Put} of the line under {@link EventTable#rowKey}, one flush
- *       at the end;
+ *   <li><b>raw</b>: what a user writes without our validation: its own connection, a default {@code
+ *       BufferedMutator}, each line read, {@code ObjectMapper.readTree} for {@code user_id} and
+ *       {@code event_id}, one {@code Put} of the line under {@link EventTable#rowKey}, one flush at
+ *       the end;
  *   <li><b>load</b>: {@code analytics load FILE --hbase-zk ZK} in-process, through the same entry
  *       point as the command line.
  * </ul>
@@ -59,8 +59,9 @@ import org.apache.hadoop.hbase.filter.KeyOnlyFilter;
  */
 public final class LoadBenchmark {
 
-  private static final String USAGE = "usage: LoadBenchmark [--events N (default 200000)] [--repeats R (default 3)]"
-      + " [--warmup W (default 3)] [--batch-size B (passed to load; default: load's own)]";
+  private static final String USAGE =
+      "usage: LoadBenchmark [--events N (default 200000)] [--repeats R (default 3)]"
+          + " [--warmup W (default 3)] [--batch-size B (passed to load; default: load's own)]";
   private static final Instant FROM = Instant.parse("2024-05-01T00:00:00Z");
   private static final long SEED = 2024;
   private static final int USERS_PER_CHUNK = 20_000;
@@ -70,6 +71,7 @@ public final class LoadBenchmark {
   private final int warmup;
   private final String batchSize;
   private HBaseAccess hbase;
+
   /** Rows the first run left; every run must leave the same. */
   private long expectedRows = -1;
 
@@ -110,7 +112,8 @@ public final class LoadBenchmark {
       new LoadBenchmark(events, repeats, warmup, batchSize).run();
       System.exit(0);
     } catch (Throwable e) {
-      // HBase's threads would keep the JVM alive and its handler would swallow this: report and exit.
+      // HBase's threads would keep the JVM alive and its handler would swallow this: report and
+      // exit.
       e.printStackTrace();
       System.exit(1);
     }
@@ -127,7 +130,8 @@ public final class LoadBenchmark {
       }
       return n;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(argv[i - 1] + ": expected a number of at least " + min + ", got '" + argv[i] + "'");
+      throw new IllegalArgumentException(
+          argv[i - 1] + ": expected a number of at least " + min + ", got '" + argv[i] + "'");
     }
   }
 
@@ -161,11 +165,15 @@ public final class LoadBenchmark {
       EventTable.createIfMissing(admin);
     }
     hbase = new HBaseAccess(embedded.util().getConnection(), embedded.zk());
-    System.out.printf("HBase: one region server, ZooKeeper at %s; %d cores, max heap %d MiB, Java %s%n",
-        hbase.zk(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+    System.out.printf(
+        "HBase: one region server, ZooKeeper at %s; %d cores, max heap %d MiB, Java %s%n",
+        hbase.zk(),
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20,
         System.getProperty("java.version"));
 
-    // Warm-up rounds first, not counted: on 2 cores the JIT takes about three rounds of both to settle
+    // Warm-up rounds first, not counted: on 2 cores the JIT takes about three rounds of both to
+    // settle
     // (the first rounds run up to 3x slower, and ever faster).
     for (int round = 0; round < warmup; round++) {
       timed("raw", "warm-up", () -> raw(file));
@@ -175,7 +183,8 @@ public final class LoadBenchmark {
     double[] load = new double[repeats];
     for (int round = 0; round < repeats; round++) {
       String run = "run " + (round + 1);
-      // Alternate which goes first, so neither always meets a cluster just done with the other's writes.
+      // Alternate which goes first, so neither always meets a cluster just done with the other's
+      // writes.
       if (round % 2 == 0) {
         raw[round] = timed("raw", run, () -> raw(file));
         load[round] = timed("load", run, () -> load(file));
@@ -189,9 +198,15 @@ public final class LoadBenchmark {
     System.out.println();
     System.out.println("| | median s | events/s | runs (s) |");
     System.out.println("|---|---|---|---|");
-    System.out.printf("| raw BufferedMutator loop | %.2f | %,.0f | %s |%n", rawMedian, events / rawMedian, runs(raw));
-    System.out.printf("| `analytics load`%s | %.2f | %,.0f | %s |%n",
-        batchSize == null ? "" : " --batch-size " + batchSize, loadMedian, events / loadMedian, runs(load));
+    System.out.printf(
+        "| raw BufferedMutator loop | %.2f | %,.0f | %s |%n",
+        rawMedian, events / rawMedian, runs(raw));
+    System.out.printf(
+        "| `analytics load`%s | %.2f | %,.0f | %s |%n",
+        batchSize == null ? "" : " --batch-size " + batchSize,
+        loadMedian,
+        events / loadMedian,
+        runs(load));
     System.out.printf("%nload / raw (events/s): %.2f%n", rawMedian / loadMedian);
   }
 
@@ -210,17 +225,21 @@ public final class LoadBenchmark {
     work.run();
     double seconds = (System.nanoTime() - start) / 1e9;
     long rows = countRows();
-    System.out.printf("%-4s %-7s: %6.2f s, %,9.0f events/s (%,d rows in the table)%n",
+    System.out.printf(
+        "%-4s %-7s: %6.2f s, %,9.0f events/s (%,d rows in the table)%n",
         what, run, seconds, events / seconds, rows);
     if (expectedRows < 0) {
       expectedRows = rows;
     } else if (rows != expectedRows) {
-      throw new IllegalStateException(what + " left " + rows + " rows, an earlier run " + expectedRows);
+      throw new IllegalStateException(
+          what + " left " + rows + " rows, an earlier run " + expectedRows);
     }
     return seconds;
   }
 
-  /** The floor: a plain BufferedMutator loop, with only the JSON parsing needed to find the row key. */
+  /**
+   * The floor: a plain BufferedMutator loop, with only the JSON parsing needed to find the row key.
+   */
   private void raw(Path file) throws IOException {
     Configuration conf = HBaseQuorum.parse(hbase.zk()).configuration();
     ObjectMapper mapper = new ObjectMapper();
@@ -233,8 +252,12 @@ public final class LoadBenchmark {
           continue;
         }
         JsonNode event = mapper.readTree(line);
-        byte[] row = EventTable.rowKey(event.get("user_id").textValue(), event.get("event_id").textValue());
-        mutator.mutate(new Put(row).addColumn(EventTable.FAMILY, EventTable.JSON, line.getBytes(StandardCharsets.UTF_8)));
+        byte[] row =
+            EventTable.rowKey(event.get("user_id").textValue(), event.get("event_id").textValue());
+        mutator.mutate(
+            new Put(row)
+                .addColumn(
+                    EventTable.FAMILY, EventTable.JSON, line.getBytes(StandardCharsets.UTF_8)));
       }
       mutator.flush();
     }
@@ -248,17 +271,23 @@ public final class LoadBenchmark {
     }
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Analytics.execute(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
+    int code =
+        Analytics.execute(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
     if (code != Analytics.EXIT_OK) {
-      throw new IllegalStateException("load exited " + code + "\n--- stdout\n" + out + "--- stderr\n" + err);
+      throw new IllegalStateException(
+          "load exited " + code + "\n--- stdout\n" + out + "--- stderr\n" + err);
     }
     System.out.print("     load says: " + out);
   }
 
   private long countRows() throws IOException {
     long rows = 0;
-    Scan scan = new Scan().setFilter(new FilterList(new FirstKeyOnlyFilter(), new KeyOnlyFilter())).setCaching(10_000);
-    try (Table table = hbase.connection().getTable(EventTable.NAME); ResultScanner scanner = table.getScanner(scan)) {
+    Scan scan =
+        new Scan()
+            .setFilter(new FilterList(new FirstKeyOnlyFilter(), new KeyOnlyFilter()))
+            .setCaching(10_000);
+    try (Table table = hbase.connection().getTable(EventTable.NAME);
+        ResultScanner scanner = table.getScanner(scan)) {
       while (scanner.next() != null) {
         rows++;
       }
@@ -270,7 +299,8 @@ public final class LoadBenchmark {
   private Path writeLines(Path file) throws IOException {
     List<String> lines = new ArrayList<>(events);
     for (long seed = SEED; lines.size() < events; seed++) {
-      List<String> chunk = new JourneyGenerator(seed).batch(USERS_PER_CHUNK, FROM, Duration.ofHours(6));
+      List<String> chunk =
+          new JourneyGenerator(seed).batch(USERS_PER_CHUNK, FROM, Duration.ofHours(6));
       lines.addAll(chunk.subList(0, Math.min(chunk.size(), events - lines.size())));
     }
     return Files.write(file, lines, StandardCharsets.UTF_8);

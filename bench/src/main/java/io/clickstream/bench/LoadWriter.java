@@ -16,8 +16,10 @@ import org.apache.hadoop.hbase.client.Connection;
 final class LoadWriter implements AutoCloseable {
 
   private static final long FLUSH_EVERY_MILLIS = 100;
+
   /** Concurrent visitors per event/s: about ten seconds between one visitor's clicks. */
   private static final int USERS_PER_EVENT_PER_SECOND = 10;
+
   /** Not the dataset's seeds: other users, so the load never joins the dataset's sessions. */
   private static final long SEED = 77;
 
@@ -43,7 +45,10 @@ final class LoadWriter implements AutoCloseable {
     return writer;
   }
 
-  /** Stops writing; throws if writing failed, since the freshness figures would then be without load. */
+  /**
+   * Stops writing; throws if writing failed, since the freshness figures would then be without
+   * load.
+   */
   @Override
   public void close() throws InterruptedException {
     stopping = true;

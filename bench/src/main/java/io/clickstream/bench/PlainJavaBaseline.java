@@ -9,8 +9,8 @@ import io.clickstream.core.SessionOrder;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.pipeline.ComputeSessionFunnelContributions;
 import io.clickstream.pipeline.ComputeUserFunnelContributions;
-import io.clickstream.pipeline.CountSessionEvents;
 import io.clickstream.pipeline.Contribution;
+import io.clickstream.pipeline.CountSessionEvents;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,8 +28,8 @@ import redis.clients.jedis.PipelineBase;
 /**
  * The floor of the pipeline's work: one thread scans the table, parses each row, groups events by
  * user, sessionizes them by the gap, computes each session's and each user's contributions with the
- * pipeline's own functions, sums them in memory and sends the sums as pipelined HINCRBYs. No Beam, no
- * shuffle, no state, no retries: what is left is the work itself.
+ * pipeline's own functions, sums them in memory and sends the sums as pipelined HINCRBYs. No Beam,
+ * no shuffle, no state, no retries: what is left is the work itself.
  *
  * <p>It counts the data as the pipeline will once every session has closed and every user-scope
  * window has ended (closed, final firings; a watermark at the end of time). The pipeline usually
@@ -55,8 +55,10 @@ final class PlainJavaBaseline {
   private long sessions;
 
   PlainJavaBaseline(List<FunnelDefinition> funnels, long gapMillis) {
-    this.sessionFunnels = funnels.stream().filter(f -> f.scope() == FunnelDefinition.Scope.SESSION).toList();
-    this.userFunnels = funnels.stream().filter(f -> f.scope() == FunnelDefinition.Scope.USER).toList();
+    this.sessionFunnels =
+        funnels.stream().filter(f -> f.scope() == FunnelDefinition.Scope.SESSION).toList();
+    this.userFunnels =
+        funnels.stream().filter(f -> f.scope() == FunnelDefinition.Scope.USER).toList();
     this.gapMillis = gapMillis;
   }
 
@@ -70,10 +72,13 @@ final class PlainJavaBaseline {
   private static Map<String, List<Event>> scan(Connection connection) throws IOException {
     Map<String, List<Event>> byUser = new HashMap<>();
     try (Table table = connection.getTable(EventTable.NAME);
-        ResultScanner scanner = table.getScanner(new Scan().addColumn(EventTable.FAMILY, EventTable.JSON))) {
+        ResultScanner scanner =
+            table.getScanner(new Scan().addColumn(EventTable.FAMILY, EventTable.JSON))) {
       for (Result row : scanner) {
         // An invalid row is a dead letter for the pipeline, and counts nowhere.
-        Event e = EventParser.parse(Bytes.toString(row.getValue(EventTable.FAMILY, EventTable.JSON))).event();
+        Event e =
+            EventParser.parse(Bytes.toString(row.getValue(EventTable.FAMILY, EventTable.JSON)))
+                .event();
         if (e != null) {
           byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
         }
@@ -88,14 +93,15 @@ final class PlainJavaBaseline {
     // Sessions as Beam's session windows merge them: a gap of at least gapMillis starts a new one.
     int from = 0;
     for (int i = 1; i <= ordered.size(); i++) {
-      if (i == ordered.size() || ordered.get(i).timestampMillis() - ordered.get(i - 1).timestampMillis() >= gapMillis) {
+      if (i == ordered.size()
+          || ordered.get(i).timestampMillis() - ordered.get(i - 1).timestampMillis() >= gapMillis) {
         countSession(user, ordered.subList(from, i));
         from = i;
       }
     }
     for (FunnelDefinition f : userFunnels) {
-      ComputeUserFunnelContributions.countAttempts(f, ordered, Long.MAX_VALUE, gapMillis,
-          start -> start >= f.liveFromMillis(), counts);
+      ComputeUserFunnelContributions.countAttempts(
+          f, ordered, Long.MAX_VALUE, gapMillis, start -> start >= f.liveFromMillis(), counts);
     }
   }
 
@@ -104,13 +110,24 @@ final class PlainJavaBaseline {
     // The session window's bounds: its first event, and its last event plus the gap.
     long start = session.get(0).timestampMillis();
     long end = session.get(session.size() - 1).timestampMillis() + gapMillis;
-    Contribution events = CountSessionEvents.contributionOf(Dimensions.DEFAULT, user, start, end, true, true, session);
+    Contribution events =
+        CountSessionEvents.contributionOf(
+            Dimensions.DEFAULT, user, start, end, true, true, session);
     add(events.counts());
     events.firstSeen().forEach((name, t) -> firstSeen.merge(name, t, Math::min));
     events.lastSeen().forEach((name, t) -> lastSeen.merge(name, t, Math::max));
     for (FunnelDefinition f : sessionFunnels) {
-      add(ComputeSessionFunnelContributions.funnelContributionOf(f, RedisKeys.funnelNamespace(f.id(), f.version()),
-          user, start, end, true, true, session).counts());
+      add(
+          ComputeSessionFunnelContributions.funnelContributionOf(
+                  f,
+                  RedisKeys.funnelNamespace(f.id(), f.version()),
+                  user,
+                  start,
+                  end,
+                  true,
+                  true,
+                  session)
+              .counts());
     }
   }
 
@@ -124,7 +141,8 @@ final class PlainJavaBaseline {
       for (Map.Entry<String, Long> count : counts.entrySet()) {
         String field = count.getKey();
         int separator = field.indexOf(Contribution.FIELD_SEPARATOR);
-        pipeline.hincrBy(field.substring(0, separator), field.substring(separator + 1), count.getValue());
+        pipeline.hincrBy(
+            field.substring(0, separator), field.substring(separator + 1), count.getValue());
         if (++pending == WRITE_BATCH) {
           pipeline.sync();
           pending = 0;

@@ -16,20 +16,21 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
- * Reads the aggregates the engines are compared on (docs/redis-keys.md): event counts
- * ({@code cs:cnt:*}), funnel results ({@code cs:fr:*}) and the catalog's totals, as
- * {@code key + "\n" + field -> count}, like the pipeline tests' {@code RedisCounts.all}, but a page of
- * keys per round trip, so that a million events' aggregates can be re-read every poll.
+ * Reads the aggregates the engines are compared on (docs/redis-keys.md): event counts ({@code
+ * cs:cnt:*}), funnel results ({@code cs:fr:*}) and the catalog's totals, as {@code key + "\n" +
+ * field -> count}, like the pipeline tests' {@code RedisCounts.all}, but a page of keys per round
+ * trip, so that a million events' aggregates can be re-read every poll.
  *
  * <p>A funnel result that is not complete is counted as {@code open} while its session or window is
- * open, and as {@code dropped} once the watermark has passed it. Which of the two depends only on the
- * wall clock when an engine catches up (the pipeline's watermark follows it; sessions close 30 minutes
- * after their last event, user windows after an hour), not on the work done, so the two fields are
- * compared as their sum, {@link #NOT_COMPLETE}. Every other field is compared as it is.
+ * open, and as {@code dropped} once the watermark has passed it. Which of the two depends only on
+ * the wall clock when an engine catches up (the pipeline's watermark follows it; sessions close 30
+ * minutes after their last event, user windows after an hour), not on the work done, so the two
+ * fields are compared as their sum, {@link #NOT_COMPLETE}. Every other field is compared as it is.
  */
 final class RedisAggregates {
 
-  static final String NOT_COMPLETE = FunnelResultFields.IN_PROGRESS + "+" + FunnelResultFields.DROPPED;
+  static final String NOT_COMPLETE =
+      FunnelResultFields.IN_PROGRESS + "+" + FunnelResultFields.DROPPED;
   private static final String FUNNEL_RESULTS = RedisKeys.PREFIX + "fr:";
   private static final int PAGE = 1000;
 
@@ -41,7 +42,9 @@ final class RedisAggregates {
 
   /** The events counted so far: the sum of the catalog's totals, one small hash. */
   long countedEvents() {
-    return redis.hgetAll(RedisKeys.CATALOG_TOTAL).values().stream().mapToLong(Long::parseLong).sum();
+    return redis.hgetAll(RedisKeys.CATALOG_TOTAL).values().stream()
+        .mapToLong(Long::parseLong)
+        .sum();
   }
 
   Map<String, Long> read() {
@@ -54,8 +57,14 @@ final class RedisAggregates {
 
   /** What else to look at when the counts do not match. */
   String diagnostics() {
-    return "dead letters in " + RedisKeys.DEAD_LETTERS + ": " + redis.xlen(RedisKeys.DEAD_LETTERS)
-        + "; funnel failures in " + RedisKeys.FUNNEL_FAILURES + ": " + redis.hgetAll(RedisKeys.FUNNEL_FAILURES);
+    return "dead letters in "
+        + RedisKeys.DEAD_LETTERS
+        + ": "
+        + redis.xlen(RedisKeys.DEAD_LETTERS)
+        + "; funnel failures in "
+        + RedisKeys.FUNNEL_FAILURES
+        + ": "
+        + redis.hgetAll(RedisKeys.FUNNEL_FAILURES);
   }
 
   /** How many fields differ, then the first {@code limit} of them in key order. */
@@ -70,13 +79,24 @@ final class RedisAggregates {
       if (!Objects.equals(want, got)) {
         differing++;
         if (shown.size() < limit) {
-          shown.add("  " + field.replace(Contribution.FIELD_SEPARATOR, ' ') + ": expected " + orNone(want)
-              + ", got " + orNone(got));
+          shown.add(
+              "  "
+                  + field.replace(Contribution.FIELD_SEPARATOR, ' ')
+                  + ": expected "
+                  + orNone(want)
+                  + ", got "
+                  + orNone(got));
         }
       }
     }
     List<String> lines = new ArrayList<>();
-    lines.add(differing + " of " + fields.size() + " count fields differ; the first " + shown.size() + ":");
+    lines.add(
+        differing
+            + " of "
+            + fields.size()
+            + " count fields differ; the first "
+            + shown.size()
+            + ":");
     lines.addAll(shown);
     return lines;
   }
@@ -99,18 +119,27 @@ final class RedisAggregates {
     }
     for (int i = 0; i < keys.size(); i++) {
       String key = keys.get(i);
-      hashes.get(i).get().forEach((field, count) -> {
-        // A dimension value's field at 0 counts nothing: it keeps the value admitted under the cap on
-        // distinct values (docs/redis-keys.md), and the baseline has no such field.
-        if (Long.parseLong(count) != 0) {
-          counts.merge(Contribution.countField(key, compared(key, field)), Long.parseLong(count), Long::sum);
-        }
-      });
+      hashes
+          .get(i)
+          .get()
+          .forEach(
+              (field, count) -> {
+                // A dimension value's field at 0 counts nothing: it keeps the value admitted under
+                // the cap on
+                // distinct values (docs/redis-keys.md), and the baseline has no such field.
+                if (Long.parseLong(count) != 0) {
+                  counts.merge(
+                      Contribution.countField(key, compared(key, field)),
+                      Long.parseLong(count),
+                      Long::sum);
+                }
+              });
     }
   }
 
   private static String compared(String key, String field) {
-    boolean notComplete = field.equals(FunnelResultFields.IN_PROGRESS) || field.equals(FunnelResultFields.DROPPED);
+    boolean notComplete =
+        field.equals(FunnelResultFields.IN_PROGRESS) || field.equals(FunnelResultFields.DROPPED);
     return notComplete && key.startsWith(FUNNEL_RESULTS) ? NOT_COMPLETE : field;
   }
 

@@ -13,20 +13,23 @@ import redis.clients.jedis.Pipeline;
 import redis.embedded.RedisServer;
 
 /**
- * What Redis holds for good, measured: the keys the writer leaves once every session has had its final
- * firing (docs/redis-keys.md), written into a real redis-server as the writer writes them (same key
- * names, same expiries), and {@code used_memory} read before and after. Two figures: the event counts of
- * one event name in one minute (the unit the counts grow by), and one user's sealed horizon (the
- * bookkeeping left per user active within the retention).
+ * What Redis holds for good, measured: the keys the writer leaves once every session has had its
+ * final firing (docs/redis-keys.md), written into a real redis-server as the writer writes them
+ * (same key names, same expiries), and {@code used_memory} read before and after. Two figures: the
+ * event counts of one event name in one minute (the unit the counts grow by), and one user's sealed
+ * horizon (the bookkeeping left per user active within the retention).
  *
- * <pre>mvn -B -q -pl bench exec:exec -Dbench.main=io.clickstream.bench.RedisBytesPerEventMinute</pre>
+ * <pre>mvn -B -q -pl bench exec:exec -Dbench.main=io.clickstream.bench.RedisBytesPerEventMinute
+ * </pre>
  */
 final class RedisBytesPerEventMinute {
 
   private static final long RETENTION_MILLIS = Duration.ofDays(400).toMillis();
   private static final long FIRST_MINUTE = 29_939_771L;
   private static final int MINUTES = 1_000;
-  private static final String[] NAMES = {"page_view", "search", "questionnaire_start", "register", "checkout", "promo"};
+  private static final String[] NAMES = {
+    "page_view", "search", "questionnaire_start", "register", "checkout", "promo"
+  };
   private static final int USERS = 10_000;
 
   private RedisBytesPerEventMinute() {}
@@ -36,17 +39,21 @@ final class RedisBytesPerEventMinute {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    RedisServer server = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").build();
+    RedisServer server =
+        RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").build();
     server.start();
     try (Jedis redis = new Jedis("127.0.0.1", port)) {
       for (int values : new int[] {1, 4, 16}) {
         long bytes = measure(redis, () -> writeEventCounts(redis, values));
-        System.out.printf("event counts, %d value(s) per dimension: %,d bytes per event-minute%n", values,
-            bytes / ((long) MINUTES * NAMES.length));
+        System.out.printf(
+            "event counts, %d value(s) per dimension: %,d bytes per event-minute%n",
+            values, bytes / ((long) MINUTES * NAMES.length));
       }
       for (int funnels : new int[] {0, 4}) {
         long bytes = measure(redis, () -> writeSealedHorizons(redis, funnels));
-        System.out.printf("sealed horizon, events and %d funnel(s): %,d bytes per user%n", funnels, bytes / USERS);
+        System.out.printf(
+            "sealed horizon, events and %d funnel(s): %,d bytes per user%n",
+            funnels, bytes / USERS);
       }
     } finally {
       server.stop();

@@ -11,9 +11,9 @@ import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.util.SafeEncoder;
 
 /**
- * What an engine's results cost in Redis once it has caught up: memory in use, keys, the part of them
- * that is per-user bookkeeping (session records, docs/redis-keys.md), and bytes per event-minute (one
- * event name counted in one minute, the unit the count hashes grow by).
+ * What an engine's results cost in Redis once it has caught up: memory in use, keys, the part of
+ * them that is per-user bookkeeping (session records, docs/redis-keys.md), and bytes per
+ * event-minute (one event name counted in one minute, the unit the count hashes grow by).
  *
  * @param usedBytes Redis's {@code used_memory} less what an empty Redis uses
  * @param eventMinutes distinct (event name, minute) pairs counted
@@ -21,7 +21,8 @@ import redis.clients.jedis.util.SafeEncoder;
 record RedisFootprint(long usedBytes, long keys, long bookkeepingKeys, long eventMinutes) {
 
   /** One event's undivided count hash for one minute: {@code cs:cnt:e.NAME:all:MINUTE}. */
-  private static final Pattern EVENT_MINUTE = Pattern.compile("cs:cnt:e\\.[^:]*:" + RedisKeys.UNDIVIDED + ":\\d+");
+  private static final Pattern EVENT_MINUTE =
+      Pattern.compile("cs:cnt:e\\.[^:]*:" + RedisKeys.UNDIVIDED + ":\\d+");
 
   /** Redis's memory in use by an empty database, measured right after a flush. */
   static long emptyBytes(JedisPooled redis) {
@@ -29,11 +30,16 @@ record RedisFootprint(long usedBytes, long keys, long bookkeepingKeys, long even
   }
 
   static RedisFootprint measure(JedisPooled redis, long emptyBytes, Map<String, Long> aggregates) {
-    long eventMinutes = aggregates.keySet().stream()
-        .map(field -> field.substring(0, field.indexOf(Contribution.FIELD_SEPARATOR)))
-        .filter(key -> EVENT_MINUTE.matcher(key).matches())
-        .distinct().count();
-    return new RedisFootprint(usedMemory(redis) - emptyBytes, redis.dbSize(), count(redis, RedisKeys.PREFIX + "u:*"),
+    long eventMinutes =
+        aggregates.keySet().stream()
+            .map(field -> field.substring(0, field.indexOf(Contribution.FIELD_SEPARATOR)))
+            .filter(key -> EVENT_MINUTE.matcher(key).matches())
+            .distinct()
+            .count();
+    return new RedisFootprint(
+        usedMemory(redis) - emptyBytes,
+        redis.dbSize(),
+        count(redis, RedisKeys.PREFIX + "u:*"),
         eventMinutes);
   }
 
@@ -43,8 +49,10 @@ record RedisFootprint(long usedBytes, long keys, long bookkeepingKeys, long even
 
   @Override
   public String toString() {
-    return String.format("%,d KiB in %,d keys (%,d of them per-user session records), %,d bytes per event-minute "
-        + "over %,d event-minutes", usedBytes >> 10, keys, bookkeepingKeys, bytesPerEventMinute(), eventMinutes);
+    return String.format(
+        "%,d KiB in %,d keys (%,d of them per-user session records), %,d bytes per event-minute "
+            + "over %,d event-minutes",
+        usedBytes >> 10, keys, bookkeepingKeys, bytesPerEventMinute(), eventMinutes);
   }
 
   private static long usedMemory(JedisPooled redis) {

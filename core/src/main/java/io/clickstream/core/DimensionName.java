@@ -6,11 +6,12 @@ import java.util.Objects;
 
 /**
  * A breakdown dimension, as data (docs/data-model.md, "Dimensions"): one of the event's top-level
- * text fields ({@link #FIELDS}) or {@code properties.NAME}, a value of its {@code properties} map. The
- * one place that knows how an event's value for a dimension is found ({@link #valueOf}) and how it is
- * stored as a hash field ({@link #field}, {@link #fromField}).
+ * text fields ({@link #FIELDS}) or {@code properties.NAME}, a value of its {@code properties} map.
+ * The one place that knows how an event's value for a dimension is found ({@link #valueOf}) and how
+ * it is stored as a hash field ({@link #field}, {@link #fromField}).
  *
- * @param wireName the name as the user gives it ({@code --dimensions}, {@code by=}) and the API shows it
+ * @param wireName the name as the user gives it ({@code --dimensions}, {@code by=}) and the API
+ *     shows it
  */
 public record DimensionName(String wireName) implements Serializable {
 
@@ -24,39 +25,52 @@ public record DimensionName(String wireName) implements Serializable {
 
   /**
    * The hash field that counts, in one minute's hash of a dimension, the values over the cap on
-   * distinct values (docs/redis-keys.md, "The cap on distinct values"); what the API shows for them.
+   * distinct values (docs/redis-keys.md, "The cap on distinct values"); what the API shows for
+   * them.
    */
   public static final String OTHER = "(other)";
 
-  /** The escape that keeps a real value from being read as {@link #NONE} or {@link #OTHER} (see {@link #field}). */
+  /**
+   * The escape that keeps a real value from being read as {@link #NONE} or {@link #OTHER} (see
+   * {@link #field}).
+   */
   private static final char ESCAPE = '\\';
 
   /** The allowed forms, for error messages. */
-  public static final String FORMS = String.join(", ", FIELDS) + " or properties.NAME (NAME: 1 to "
-      + EventParser.MAX_PROPERTY_NAME_CHARS + " characters)";
+  public static final String FORMS =
+      String.join(", ", FIELDS)
+          + " or properties.NAME (NAME: 1 to "
+          + EventParser.MAX_PROPERTY_NAME_CHARS
+          + " characters)";
 
   public DimensionName {
     Objects.requireNonNull(wireName, "wireName");
     if (!FIELDS.contains(wireName) && !isPropertyName(wireName)) {
-      throw new IllegalArgumentException("unknown dimension \"" + wireName + "\": expected " + FORMS);
+      throw new IllegalArgumentException(
+          "unknown dimension \"" + wireName + "\": expected " + FORMS);
     }
   }
 
-  /** The dimension {@code text} names; {@link IllegalArgumentException} naming it and the allowed forms if none. */
+  /**
+   * The dimension {@code text} names; {@link IllegalArgumentException} naming it and the allowed
+   * forms if none.
+   */
   public static DimensionName parse(String text) {
     return new DimensionName(text);
   }
 
   private static boolean isPropertyName(String text) {
     int length = text.length() - PROPERTY_PREFIX.length();
-    return text.startsWith(PROPERTY_PREFIX) && length >= 1 && length <= EventParser.MAX_PROPERTY_NAME_CHARS;
+    return text.startsWith(PROPERTY_PREFIX)
+        && length >= 1
+        && length <= EventParser.MAX_PROPERTY_NAME_CHARS;
   }
 
   /**
-   * The event's value for this dimension, or {@code null} when it has none. A property's whole number is
-   * its decimal text ({@code 4900}), another number Java's shortest text for the double ({@code 1.5},
-   * {@code 1000.0}, {@code 1.0E21}); the parser admits no other property values, and anything else would
-   * count as missing rather than as a made-up text.
+   * The event's value for this dimension, or {@code null} when it has none. A property's whole
+   * number is its decimal text ({@code 4900}), another number Java's shortest text for the double
+   * ({@code 1.5}, {@code 1000.0}, {@code 1.0E21}); the parser admits no other property values, and
+   * anything else would count as missing rather than as a made-up text.
    */
   public String valueOf(Event event) {
     return switch (wireName) {
@@ -79,20 +93,21 @@ public record DimensionName(String wireName) implements Serializable {
   }
 
   /**
-   * This dimension's part of a Redis key ({@code RedisKeys.counts}) and of a funnel breakdown field:
-   * escaped, as a property name may hold colons or glob characters. The three original dimensions
-   * escape to themselves, so their keys are those written before dimensions were data.
+   * This dimension's part of a Redis key ({@code RedisKeys.counts}) and of a funnel breakdown
+   * field: escaped, as a property name may hold colons or glob characters. The three original
+   * dimensions escape to themselves, so their keys are those written before dimensions were data.
    */
   public String keyPart() {
     return RedisKeys.escape(wireName);
   }
 
   /**
-   * The hash field a value is counted under: {@link #NONE} for a missing value ({@code null}), the value
-   * itself otherwise, except that a value made of backslashes followed by {@code (none)} or
-   * {@code (other)} gains one more leading backslash. So no real value is stored as {@link #NONE} or
-   * {@link #OTHER} (a literal {@code (none)} is {@code \(none)}, a literal {@code (other)}
-   * {@code \(other)}), the mapping is injective, and every other value, colons and all, is stored as is.
+   * The hash field a value is counted under: {@link #NONE} for a missing value ({@code null}), the
+   * value itself otherwise, except that a value made of backslashes followed by {@code (none)} or
+   * {@code (other)} gains one more leading backslash. So no real value is stored as {@link #NONE}
+   * or {@link #OTHER} (a literal {@code (none)} is {@code \(none)}, a literal {@code (other)}
+   * {@code \(other)}), the mapping is injective, and every other value, colons and all, is stored
+   * as is.
    */
   public static String field(String value) {
     if (value == null) {
@@ -112,7 +127,9 @@ public record DimensionName(String wireName) implements Serializable {
     return isReservedOrEscaped(field) ? field.substring(1) : field;
   }
 
-  /** Whether {@code field} is the bucket of the values over the cap rather than one value's field. */
+  /**
+   * Whether {@code field} is the bucket of the values over the cap rather than one value's field.
+   */
   public static boolean isOther(String field) {
     return field.equals(OTHER);
   }

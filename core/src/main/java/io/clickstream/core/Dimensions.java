@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * The dimensions counts are kept by ({@code --dimensions}): a short list of {@link DimensionName}s,
- * without duplicates, in the order given. Every one multiplies the hashes written per event and minute,
- * so their number is capped at {@link #MAX}.
+ * without duplicates, in the order given. Every one multiplies the hashes written per event and
+ * minute, so their number is capped at {@link #MAX}.
  */
 public record Dimensions(List<DimensionName> names) implements Serializable {
 
@@ -29,9 +29,10 @@ public record Dimensions(List<DimensionName> names) implements Serializable {
   }
 
   /**
-   * Parses a comma-separated list such as {@code source,campaign,properties.plan} (blanks around names
-   * are dropped; a property name in such a list cannot hold a comma). An empty list is allowed: only the
-   * undivided counts are kept. {@link IllegalArgumentException} names the first bad entry.
+   * Parses a comma-separated list such as {@code source,campaign,properties.plan} (blanks around
+   * names are dropped; a property name in such a list cannot hold a comma). An empty list is
+   * allowed: only the undivided counts are kept. {@link IllegalArgumentException} names the first
+   * bad entry.
    */
   public static Dimensions parse(String text) {
     List<DimensionName> names = new ArrayList<>();

@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One validated clickstream event. Built only by {@link EventParser}, so every instance satisfies the
- * rules in docs/data-model.md. Optional fields are {@code null} when the event did not carry them;
- * {@link DimensionName#valueOf} reads an event's value for a breakdown dimension.
+ * One validated clickstream event. Built only by {@link EventParser}, so every instance satisfies
+ * the rules in docs/data-model.md. Optional fields are {@code null} when the event did not carry
+ * them; {@link DimensionName#valueOf} reads an event's value for a breakdown dimension.
  */
 public record Event(
     String eventId,

@@ -24,7 +24,9 @@ public final class EventParser {
 
   static final int MAX_NAME_CHARS = 1024;
 
-  /** Real events are a few hundred characters; the cap bounds the work and memory one row can cost. */
+  /**
+   * Real events are a few hundred characters; the cap bounds the work and memory one row can cost.
+   */
   static final int MAX_EVENT_CHARS = 64 * 1024;
 
   static final int MAX_PROPERTIES = 100;
@@ -40,13 +42,16 @@ public final class EventParser {
    */
   public static final long MAX_EPOCH_MILLIS = 4_102_444_800_000L;
 
-  private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNestingDepth(MAX_NESTING)
-          .maxNumberLength(64)
-          .maxStringLength(MAX_EVENT_CHARS)
-          .build())
-      .build());
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper(
+          JsonFactory.builder()
+              .streamReadConstraints(
+                  StreamReadConstraints.builder()
+                      .maxNestingDepth(MAX_NESTING)
+                      .maxNumberLength(64)
+                      .maxStringLength(MAX_EVENT_CHARS)
+                      .build())
+              .build());
 
   private EventParser() {}
 
@@ -60,7 +65,8 @@ public final class EventParser {
     try {
       return parseObject(json);
     } catch (RuntimeException e) {
-      // A last wall: the checks below are meant to leave nothing that throws, but a row that found a
+      // A last wall: the checks below are meant to leave nothing that throws, but a row that found
+      // a
       // gap must become a rejection with a reason, never an exception that stops whoever reads it.
       return ParseResult.rejected("unreadable event: " + e);
     }
@@ -91,13 +97,15 @@ public final class EventParser {
       throw new InvalidField("name: longer than " + MAX_NAME_CHARS + " characters");
     }
     if (name.startsWith("_")) {
-      throw new InvalidField("name: names starting with '_' are reserved (_sessions, _micro, _macro)");
+      throw new InvalidField(
+          "name: names starting with '_' are reserved (_sessions, _micro, _macro)");
     }
     long ts = timestamp(root.get("ts"));
     String conversionText = optionalString(root, "conversion");
     Conversion conversion = conversionText == null ? null : Conversion.fromWire(conversionText);
     if (conversionText != null && conversion == null) {
-      throw new InvalidField("conversion: expected \"micro\" or \"macro\", got " + quote(conversionText));
+      throw new InvalidField(
+          "conversion: expected \"micro\" or \"macro\", got " + quote(conversionText));
     }
     return new Event(
         eventId,
@@ -146,17 +154,24 @@ public final class EventParser {
   }
 
   /**
-   * Refuses text with a lone UTF-16 surrogate (JSON's {@code "\ud800"}): it has no UTF-8 form, so two
-   * different ids would become the same row key, and a value would change on its way to Redis.
+   * Refuses text with a lone UTF-16 surrogate (JSON's {@code "\ud800"}): it has no UTF-8 form, so
+   * two different ids would become the same row key, and a value would change on its way to Redis.
    */
   private static String wellFormed(String field, String value) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
-        throw new InvalidField(field + ": contains an unpaired surrogate (\\u"
-            + Integer.toHexString(c) + ") at character " + i + ", which has no UTF-8 form");
+        throw new InvalidField(
+            field
+                + ": contains an unpaired surrogate (\\u"
+                + Integer.toHexString(c)
+                + ") at character "
+                + i
+                + ", which has no UTF-8 form");
       }
     }
     return value;
@@ -174,11 +189,14 @@ public final class EventParser {
     } else if (node.isTextual()) {
       millis = isoMillis(wellFormed("ts", node.textValue()));
     } else {
-      throw new InvalidField("ts: expected an ISO-8601 string or epoch milliseconds, got " + typeOf(node)
-          + (node.isNumber() ? " " + quote(node.asText()) : ""));
+      throw new InvalidField(
+          "ts: expected an ISO-8601 string or epoch milliseconds, got "
+              + typeOf(node)
+              + (node.isNumber() ? " " + quote(node.asText()) : ""));
     }
     if (millis < 0 || millis >= MAX_EPOCH_MILLIS) {
-      throw new InvalidField("ts: " + millis + " is outside 1970..2100 (seconds sent instead of milliseconds?)");
+      throw new InvalidField(
+          "ts: " + millis + " is outside 1970..2100 (seconds sent instead of milliseconds?)");
     }
     return millis;
   }
@@ -189,7 +207,8 @@ public final class EventParser {
       parsed = OffsetDateTime.parse(text);
     } catch (DateTimeException e) {
       throw new InvalidField(
-          "ts: expected ISO-8601 with an offset (2024-05-01T10:15:30Z) or epoch milliseconds, got " + quote(text));
+          "ts: expected ISO-8601 with an offset (2024-05-01T10:15:30Z) or epoch milliseconds, got "
+              + quote(text));
     }
     // Checked before converting: a year such as +300000000 overflows epoch milliseconds.
     int year = parsed.getYear();
@@ -204,18 +223,23 @@ public final class EventParser {
       return Map.of();
     }
     if (!node.isObject()) {
-      throw new InvalidField("properties: expected an object of strings and numbers, got " + typeOf(node));
+      throw new InvalidField(
+          "properties: expected an object of strings and numbers, got " + typeOf(node));
     }
     if (node.size() > MAX_PROPERTIES) {
-      throw new InvalidField("properties: more than " + MAX_PROPERTIES + " properties (" + node.size() + ")");
+      throw new InvalidField(
+          "properties: more than " + MAX_PROPERTIES + " properties (" + node.size() + ")");
     }
     Map<String, Object> properties = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
       String key = field.getKey();
       if (key.isEmpty() || key.length() > MAX_PROPERTY_NAME_CHARS) {
-        throw new InvalidField("properties: a property name has 1 to " + MAX_PROPERTY_NAME_CHARS
-            + " characters, got " + quote(key));
+        throw new InvalidField(
+            "properties: a property name has 1 to "
+                + MAX_PROPERTY_NAME_CHARS
+                + " characters, got "
+                + quote(key));
       }
       String path = "properties." + wellFormed("properties", key);
       properties.put(key, propertyValue(path, field.getValue()));

@@ -6,19 +6,22 @@ import org.apache.hadoop.hbase.HBaseConfiguration;
 import org.apache.hadoop.hbase.HConstants;
 
 /**
- * Where HBase's ZooKeeper is, as every part takes it ({@code --hbase-zk}, {@code --hbaseZk}): {@code
- * host:port}, or {@code h1,h2,h3:port} for a quorum. The one parser, so that the pipeline, the
- * launcher, the API and the benchmark accept and refuse the same addresses.
+ * Where HBase's ZooKeeper is, as every part takes it ({@code --hbase-zk}, {@code --hbaseZk}):
+ * {@code host:port}, or {@code h1,h2,h3:port} for a quorum. The one parser, so that the pipeline,
+ * the launcher, the API and the benchmark accept and refuse the same addresses.
  */
 public record HBaseQuorum(String hosts, int port) {
 
-  /** @throws IllegalArgumentException naming what is wrong with {@code address} */
+  /**
+   * @throws IllegalArgumentException naming what is wrong with {@code address}
+   */
   public static HBaseQuorum parse(String address) {
     Objects.requireNonNull(address, "address");
     String s = address.trim();
     int colon = s.lastIndexOf(':');
     if (colon <= 0 || colon == s.length() - 1) {
-      throw new IllegalArgumentException("expected host:port (ZooKeeper of the HBase cluster), got '" + address + "'");
+      throw new IllegalArgumentException(
+          "expected host:port (ZooKeeper of the HBase cluster), got '" + address + "'");
     }
     String port = s.substring(colon + 1);
     int number;
@@ -28,7 +31,8 @@ public record HBaseQuorum(String hosts, int port) {
       number = -1;
     }
     if (number < 1 || number > 65535) {
-      throw new IllegalArgumentException("'" + port + "' is not a port number in '" + address + "'");
+      throw new IllegalArgumentException(
+          "'" + port + "' is not a port number in '" + address + "'");
     }
     return new HBaseQuorum(s.substring(0, colon), number);
   }

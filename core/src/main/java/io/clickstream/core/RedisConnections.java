@@ -7,20 +7,25 @@ import redis.clients.jedis.JedisPooled;
 
 /**
  * The one way every module connects to Redis: from the whole URL, so that the user and password,
- * {@code rediss://} (TLS) and the database number given with {@code --redis} reach every connection.
- * A writer that took only host and port once failed the pipeline at its first write against a
- * protected Redis (issue 9, finding 8).
+ * {@code rediss://} (TLS) and the database number given with {@code --redis} reach every
+ * connection. A writer that took only host and port once failed the pipeline at its first write
+ * against a protected Redis (issue 9, finding 8).
  */
 public final class RedisConnections {
 
   private RedisConnections() {}
 
-  /** A pooled client for {@code url}, for code that sends commands one at a time or in pipelines. */
+  /**
+   * A pooled client for {@code url}, for code that sends commands one at a time or in pipelines.
+   */
   public static JedisPooled pooled(String url) {
     return new JedisPooled(uri(url));
   }
 
-  /** A pool of connections for {@code url}, for code that needs a connection of its own (scripts, blocking reads). */
+  /**
+   * A pool of connections for {@code url}, for code that needs a connection of its own (scripts,
+   * blocking reads).
+   */
   public static JedisPool pool(String url, int connectionTimeoutMillis, int soTimeoutMillis) {
     return new JedisPool(new JedisPoolConfig(), uri(url), connectionTimeoutMillis, soTimeoutMillis);
   }
@@ -30,17 +35,25 @@ public final class RedisConnections {
     return new JedisPool(uri(url));
   }
 
-  /** The URL, refused with its problem named when it is no {@code redis://} or {@code rediss://} URL. */
+  /**
+   * The URL, refused with its problem named when it is no {@code redis://} or {@code rediss://}
+   * URL.
+   */
   static URI uri(String url) {
     URI uri;
     try {
       uri = URI.create(url);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("Redis URL '" + url + "' is not a URL: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "Redis URL '" + url + "' is not a URL: " + e.getMessage(), e);
     }
-    if (!("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) || uri.getHost() == null) {
-      throw new IllegalArgumentException("Redis URL '" + url + "' must look like redis://[user:password@]host:port[/db]"
-          + " or rediss://... (TLS)");
+    if (!("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme()))
+        || uri.getHost() == null) {
+      throw new IllegalArgumentException(
+          "Redis URL '"
+              + url
+              + "' must look like redis://[user:password@]host:port[/db]"
+              + " or rediss://... (TLS)");
     }
     return uri;
   }

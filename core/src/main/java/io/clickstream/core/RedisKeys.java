@@ -6,14 +6,16 @@ import java.nio.charset.StandardCharsets;
  * The Redis key schema (docs/redis-keys.md), in one place for the writer and the API.
  *
  * <p>Dimension values and event names are hash fields where possible, and hash fields are binary
- * safe, so they need no escaping. Where a name must go into a key it is percent-escaped with
- * {@link #escape}: injective, and free of {@code : * ? [ ] { }} and white space.
+ * safe, so they need no escaping. Where a name must go into a key it is percent-escaped with {@link
+ * #escape}: injective, and free of {@code : * ? [ ] { }} and white space.
  */
 public final class RedisKeys {
 
   public static final String PREFIX = "cs:";
+
   /** The field of an undivided count's hash, which holds its total. */
   public static final String FIELD_TOTAL = "all";
+
   /** The dimension part of an undivided count's key ({@code cs:cnt:{metric}:all:{minute}}). */
   public static final String UNDIVIDED = "all";
 
@@ -27,21 +29,25 @@ public final class RedisKeys {
 
   /** Hash of the running pipeline's status, with the three fields below. */
   public static final String PIPELINE_STATUS = PREFIX + "pipeline";
+
   public static final String STATUS_WATERMARK_MS = "watermark_ms";
   public static final String STATUS_HEARTBEAT_MS = "heartbeat_ms";
   public static final String STATUS_RUNNER = "runner";
   public static final String DEAD_LETTERS = PREFIX + "deadletter";
+
   /** Hash of how far the unbounded read has read: salt bucket -> write time (epoch ms). */
   public static final String READ_POSITIONS = PREFIX + "source:position";
+
   /**
-   * Hash of how densely the writes lie that the unbounded read went through last: salt bucket -> cells
-   * per second of write time (a decimal), the bucket's share of its reader's. With
-   * {@link #READ_POSITIONS} it estimates how many events the read is behind.
+   * Hash of how densely the writes lie that the unbounded read went through last: salt bucket ->
+   * cells per second of write time (a decimal), the bucket's share of its reader's. With {@link
+   * #READ_POSITIONS} it estimates how many events the read is behind.
    */
   public static final String READ_RATES = PREFIX + "source:rate";
 
   /** Hash: funnel id -> its current definition (JSON with version and live_from). */
   public static final String FUNNELS = PREFIX + "funnels";
+
   /**
    * Hash: funnel id -> why the pipeline stopped evaluating it (JSON with the failed version, the
    * reason and when). A new version of the funnel is evaluated afresh.
@@ -49,17 +55,22 @@ public final class RedisKeys {
   public static final String FUNNEL_FAILURES = PREFIX + "funnel_failures";
 
   /**
-   * Hash: the event-time rules the live pipeline last started with (ISO-8601 durations under
-   * {@code session_gap}, {@code allowed_lateness}, {@code out_of_orderness}), so that a backfill counts
+   * Hash: the event-time rules the live pipeline last started with (ISO-8601 durations under {@code
+   * session_gap}, {@code allowed_lateness}, {@code out_of_orderness}), so that a backfill counts
    * with the same ones.
    */
   public static final String SESSION_SETTINGS = PREFIX + "settings";
-  /** The field of {@link #SESSION_SETTINGS} holding the dimensions the live pipeline counts by ({@code Dimensions.text}). */
+
+  /**
+   * The field of {@link #SESSION_SETTINGS} holding the dimensions the live pipeline counts by
+   * ({@code Dimensions.text}).
+   */
   public static final String SETTING_DIMENSIONS = "dimensions";
 
   /**
-   * Hash: dimension name -> epoch ms when a live pipeline first counted by it (its live_from). Every
-   * dimension ever counted by stays, so the API offers its data after it is dropped from the list.
+   * Hash: dimension name -> epoch ms when a live pipeline first counted by it (its live_from).
+   * Every dimension ever counted by stays, so the API offers its data after it is dropped from the
+   * list.
    */
   public static final String DIMENSIONS = PREFIX + "dimensions";
 
@@ -88,14 +99,17 @@ public final class RedisKeys {
 
   /** What a contribution counts into: the event counts, or one funnel version's results. */
   public static final String NAMESPACE_EVENTS = "events";
+
   /**
-   * What a backfill of counts adds to the event counts: per session, what its late rows change. It has
-   * records of its own, so that it never takes the live path's sealed sessions for its predecessors.
+   * What a backfill of counts adds to the event counts: per session, what its late rows change. It
+   * has records of its own, so that it never takes the live path's sealed sessions for its
+   * predecessors.
    */
   public static final String NAMESPACE_LATE_HISTORY = "events.late";
+
   /**
-   * Hash: {@code "{from ms}-{to ms}"} -> the late rows counted, the ranges of session starts a backfill
-   * of counts has covered. Those rows stay in the dead-letter stream, which is a log.
+   * Hash: {@code "{from ms}-{to ms}"} -> the late rows counted, the ranges of session starts a
+   * backfill of counts has covered. Those rows stay in the dead-letter stream, which is a log.
    */
   public static final String LATE_BACKFILLS = PREFIX + "late:backfills";
 
@@ -103,12 +117,17 @@ public final class RedisKeys {
     return "f." + funnelId + "." + version;
   }
 
-  /** The sorted set of a user's open session contributions to a namespace, scored by session start. */
+  /**
+   * The sorted set of a user's open session contributions to a namespace, scored by session start.
+   */
   public static String userSessions(String userId, String namespace) {
     return PREFIX + "u:" + escape(userId) + ":" + namespace + ":sessions";
   }
 
-  /** The prefix of a user's session contribution records; the member of {@link #userSessions} follows. */
+  /**
+   * The prefix of a user's session contribution records; the member of {@link #userSessions}
+   * follows.
+   */
   public static String userSessionPrefix(String userId, String namespace) {
     return PREFIX + "u:" + escape(userId) + ":" + namespace + ":s:";
   }
@@ -126,7 +145,10 @@ public final class RedisKeys {
     return PREFIX + "funnel:" + funnelId + ":versions";
   }
 
-  /** Hash: {@code "{from ms}-{to ms}"} -> epoch ms of the first run, the ranges backfilled for a funnel version. */
+  /**
+   * Hash: {@code "{from ms}-{to ms}"} -> epoch ms of the first run, the ranges backfilled for a
+   * funnel version.
+   */
   public static String funnelBackfills(String funnelId, int version) {
     return PREFIX + "funnel:" + funnelId + ":" + version + ":backfills";
   }
@@ -138,24 +160,29 @@ public final class RedisKeys {
 
   /**
    * Hash of one UTC minute of a funnel version's results (bucketed by each result's step-1 event);
-   * its fields are built by {@code funnel.FunnelResultFields}. Funnel ids are restricted to
-   * {@code [A-Za-z0-9_-]}, so they need no escaping.
+   * its fields are built by {@code funnel.FunnelResultFields}. Funnel ids are restricted to {@code
+   * [A-Za-z0-9_-]}, so they need no escaping.
    */
   public static String funnelResults(String funnelId, int version, long epochMinute) {
     return PREFIX + "fr:" + funnelId + ":" + version + ":" + epochMinute;
   }
 
   /**
-   * Percent-escapes everything outside {@code [A-Za-z0-9._-]}, byte by byte of the UTF-8 form. Distinct
-   * inputs give distinct outputs, and no output contains a Redis glob character or a colon.
+   * Percent-escapes everything outside {@code [A-Za-z0-9._-]}, byte by byte of the UTF-8 form.
+   * Distinct inputs give distinct outputs, and no output contains a Redis glob character or a
+   * colon.
    */
   public static String escape(String value) {
     byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
     StringBuilder out = new StringBuilder(bytes.length + 8);
     for (byte b : bytes) {
       int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '.' || c == '_' || c == '-') {
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '.'
+          || c == '_'
+          || c == '-') {
         out.append((char) c);
       } else {
         out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);

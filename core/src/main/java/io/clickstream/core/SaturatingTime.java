@@ -11,7 +11,9 @@ public final class SaturatingTime {
 
   private SaturatingTime() {}
 
-  /** {@code millis + delta}, held at {@link Long#MIN_VALUE} or {@link Long#MAX_VALUE} on overflow. */
+  /**
+   * {@code millis + delta}, held at {@link Long#MIN_VALUE} or {@link Long#MAX_VALUE} on overflow.
+   */
   public static long plus(long millis, long delta) {
     long sum = millis + delta;
     // Overflow happened when both operands have the sign the sum lacks.

@@ -8,9 +8,9 @@ import java.util.Set;
 
 /**
  * The order of a user's events, and which copy of a re-sent event counts (docs/data-model.md): an
- * event is its (user_id, event_id); within one user, events are ordered by event time, then event_id,
- * and of the copies of one event_id the earliest in that order is kept. Defined once here, so that
- * the pipeline, the test oracle and the benchmark's baseline cannot drift apart.
+ * event is its (user_id, event_id); within one user, events are ordered by event time, then
+ * event_id, and of the copies of one event_id the earliest in that order is kept. Defined once
+ * here, so that the pipeline, the test oracle and the benchmark's baseline cannot drift apart.
  */
 public final class SessionOrder {
 

@@ -17,9 +17,11 @@ class DimensionNameTest {
     return result.event();
   }
 
-  private static final Event EVENT = parsed("{\"event_id\":\"e\",\"user_id\":\"u\",\"name\":\"n\",\"ts\":0,"
-      + "\"source\":\"google\",\"page\":\"/landing\",\"properties\":{\"plan\":\"pro\",\"cents\":4900,"
-      + "\"ratio\":1.5,\"big\":1e21,\"whole_real\":2.0,\"odd\":\"a:b\"}}");
+  private static final Event EVENT =
+      parsed(
+          "{\"event_id\":\"e\",\"user_id\":\"u\",\"name\":\"n\",\"ts\":0,"
+              + "\"source\":\"google\",\"page\":\"/landing\",\"properties\":{\"plan\":\"pro\",\"cents\":4900,"
+              + "\"ratio\":1.5,\"big\":1e21,\"whole_real\":2.0,\"odd\":\"a:b\"}}");
 
   @Test
   void aTopLevelDimensionReadsItsFieldAndAMissingOneIsNull() {
@@ -41,7 +43,8 @@ class DimensionNameTest {
 
   @Test
   void anUnknownNameIsRefusedNamingItAndTheAllowedForms() {
-    for (String bad : List.of("country", "name", "properties.", "Source", "properties." + "x".repeat(257))) {
+    for (String bad :
+        List.of("country", "name", "properties.", "Source", "properties." + "x".repeat(257))) {
       assertThatThrownBy(() -> DimensionName.parse(bad))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("\"" + bad + "\"")
@@ -50,15 +53,32 @@ class DimensionNameTest {
   }
 
   @Test
-  void aMissingValueTheOtherBucketAndLiteralNoneAndOtherAreStoredUnderDifferentFieldsAndReadBackExactly() {
+  void
+      aMissingValueTheOtherBucketAndLiteralNoneAndOtherAreStoredUnderDifferentFieldsAndReadBackExactly() {
     assertThat(DimensionName.field(null)).isEqualTo("(none)");
     assertThat(DimensionName.field("(none)")).isEqualTo("\\(none)");
     assertThat(DimensionName.fromField("(none)")).isNull();
     assertThat(DimensionName.field("(other)")).isEqualTo("\\(other)");
     assertThat(DimensionName.isOther(DimensionName.field("(other)"))).isFalse();
     String longValue = "é".repeat(300);
-    List<String> values = new ArrayList<>(List.of("(none)", "\\(none)", "\\\\(none)", "(none)x", "a:b", "*", "",
-        "ünïcødé 🚀", longValue, "\\", "x(none)", "(other)", "\\(other)", "(other)x", "(none)(other)"));
+    List<String> values =
+        new ArrayList<>(
+            List.of(
+                "(none)",
+                "\\(none)",
+                "\\\\(none)",
+                "(none)x",
+                "a:b",
+                "*",
+                "",
+                "ünïcødé 🚀",
+                longValue,
+                "\\",
+                "x(none)",
+                "(other)",
+                "\\(other)",
+                "(other)x",
+                "(none)(other)"));
     Set<String> fields = new HashSet<>();
     fields.add(DimensionName.field(null));
     fields.add(DimensionName.OTHER);
@@ -80,16 +100,19 @@ class DimensionNameTest {
 
   @Test
   void theDimensionsOptionIsAListOfAtMostSixteenDistinctNames() {
-    assertThat(Dimensions.parse(" source, properties.plan ").text()).isEqualTo("source,properties.plan");
+    assertThat(Dimensions.parse(" source, properties.plan ").text())
+        .isEqualTo("source,properties.plan");
     assertThat(Dimensions.parse("").names()).isEmpty();
     assertThat(Dimensions.DEFAULT.text()).isEqualTo("source,partner,campaign");
     assertThatThrownBy(() -> Dimensions.parse("source,country"))
-        .hasMessageContaining("\"country\"").hasMessageContaining("properties.NAME");
+        .hasMessageContaining("\"country\"")
+        .hasMessageContaining("properties.NAME");
     assertThatThrownBy(() -> Dimensions.parse("source,source")).hasMessageContaining("twice");
     StringBuilder seventeen = new StringBuilder("source");
     for (int i = 0; i < 16; i++) {
       seventeen.append(",properties.p").append(i);
     }
-    assertThatThrownBy(() -> Dimensions.parse(seventeen.toString())).hasMessageContaining("at most 16");
+    assertThatThrownBy(() -> Dimensions.parse(seventeen.toString()))
+        .hasMessageContaining("at most 16");
   }
 }

@@ -19,9 +19,10 @@ class HBaseQuorumTest {
 
   @Test
   void anAddressWithoutAUsablePortIsRefusedNamingIt() {
-    assertThatThrownBy(() -> HBaseQuorum.parse("localhost")).hasMessage(
-        "expected host:port (ZooKeeper of the HBase cluster), got 'localhost'");
-    assertThatThrownBy(() -> HBaseQuorum.parse("localhost:99999")).hasMessageContaining("'99999' is not a port number");
+    assertThatThrownBy(() -> HBaseQuorum.parse("localhost"))
+        .hasMessage("expected host:port (ZooKeeper of the HBase cluster), got 'localhost'");
+    assertThatThrownBy(() -> HBaseQuorum.parse("localhost:99999"))
+        .hasMessageContaining("'99999' is not a port number");
     assertThatThrownBy(() -> HBaseQuorum.parse(":2181")).hasMessageContaining("expected host:port");
   }
 }

@@ -10,19 +10,22 @@ class RedisConnectionsTest {
   @Test
   void aUrlKeepsItsPasswordTlsAndDatabase() {
     assertThat(RedisConnections.uri("rediss://user:secret@127.0.0.1:6380/3"))
-        .satisfies(uri -> {
-          assertThat(uri.getScheme()).isEqualTo("rediss");
-          assertThat(uri.getUserInfo()).isEqualTo("user:secret");
-          assertThat(uri.getPath()).isEqualTo("/3");
-        });
+        .satisfies(
+            uri -> {
+              assertThat(uri.getScheme()).isEqualTo("rediss");
+              assertThat(uri.getUserInfo()).isEqualTo("user:secret");
+              assertThat(uri.getPath()).isEqualTo("/3");
+            });
   }
 
   @Test
   void aUrlThatIsNoRedisUrlIsRefusedWithWhatItShouldLookLike() {
     assertThatThrownBy(() -> RedisConnections.uri("http://127.0.0.1:6379"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("http://127.0.0.1:6379").hasMessageContaining("redis://");
+        .hasMessageContaining("http://127.0.0.1:6379")
+        .hasMessageContaining("redis://");
     assertThatThrownBy(() -> RedisConnections.uri("redis://bad host"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a URL");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not a URL");
   }
 }

@@ -17,8 +17,21 @@ class RedisKeysTest {
 
   @Test
   void distinctNamesNeverShareAKey() {
-    List<String> names = List.of("a:b", "a%3Ab", "a_b", "a.b", "*", "%2A", "", "x".repeat(10_000), "x".repeat(10_001),
-        "\u00e9", "e\u0301", "sessions", "micro");
+    List<String> names =
+        List.of(
+            "a:b",
+            "a%3Ab",
+            "a_b",
+            "a.b",
+            "*",
+            "%2A",
+            "",
+            "x".repeat(10_000),
+            "x".repeat(10_001),
+            "\u00e9",
+            "e\u0301",
+            "sessions",
+            "micro");
     Set<String> keys = new HashSet<>();
     for (String n : names) {
       keys.add(RedisKeys.counts(RedisKeys.eventMetric(n), RedisKeys.UNDIVIDED, 1));

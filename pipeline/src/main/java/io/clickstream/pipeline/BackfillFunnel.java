@@ -5,11 +5,11 @@ import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.pipeline.io.EventRow;
 import io.clickstream.pipeline.io.ReadEventHistoryFromHBase;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
-import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
@@ -23,37 +23,49 @@ import org.apache.beam.sdk.values.PDone;
  */
 public final class BackfillFunnel {
 
-  /** The Beam counter of sessions or episodes a backfill left open because they have not finished. */
+  /**
+   * The Beam counter of sessions or episodes a backfill left open because they have not finished.
+   */
   public static final String RESULTS_OPEN = "results_open";
 
   private final PTransform<PBegin, PCollection<EventRow>> source;
   private final PTransform<PCollection<Contribution>, PDone> sink;
   private final EventTimeRules settings;
 
-  public BackfillFunnel(PTransform<PBegin, PCollection<EventRow>> source,
-      PTransform<PCollection<Contribution>, PDone> sink, EventTimeRules settings) {
+  public BackfillFunnel(
+      PTransform<PBegin, PCollection<EventRow>> source,
+      PTransform<PCollection<Contribution>, PDone> sink,
+      EventTimeRules settings) {
     this.source = source;
     this.sink = sink;
     this.settings = settings;
   }
 
   /**
-   * @param finishedBy sessions and episodes ending after this are counted as open (see {@link #finishedBy})
+   * @param finishedBy sessions and episodes ending after this are counted as open (see {@link
+   *     #finishedBy})
    */
-  public void buildInto(Pipeline pipeline, FunnelDefinition funnel, long fromMillis, long toMillis, long finishedBy) {
-    PCollection<Event> events = pipeline
-        .apply("ReadHistory", source)
-        .apply("ParseEvents", new ParseEvents(settings))
-        .get(ParseEvents.EVENTS);
-    PCollection<Contribution> contributions = funnel.scope() == FunnelDefinition.Scope.SESSION
-        ? events
-            .apply("SessionizeEvents", new SessionizeEvents(settings))
-            // What the caps set aside the live pipeline dead-lettered already.
-            .get(SessionizeEvents.SESSIONS)
-            .apply("ComputeFunnelContributions",
-                ComputeSessionFunnelContributions.backfill(funnel, fromMillis, toMillis, finishedBy))
-        : events.apply("ComputeUserFunnelContributions",
-            ComputeUserFunnelContributions.backfill(funnel, fromMillis, toMillis, finishedBy, settings));
+  public void buildInto(
+      Pipeline pipeline, FunnelDefinition funnel, long fromMillis, long toMillis, long finishedBy) {
+    PCollection<Event> events =
+        pipeline
+            .apply("ReadHistory", source)
+            .apply("ParseEvents", new ParseEvents(settings))
+            .get(ParseEvents.EVENTS);
+    PCollection<Contribution> contributions =
+        funnel.scope() == FunnelDefinition.Scope.SESSION
+            ? events
+                .apply("SessionizeEvents", new SessionizeEvents(settings))
+                // What the caps set aside the live pipeline dead-lettered already.
+                .get(SessionizeEvents.SESSIONS)
+                .apply(
+                    "ComputeFunnelContributions",
+                    ComputeSessionFunnelContributions.backfill(
+                        funnel, fromMillis, toMillis, finishedBy))
+            : events.apply(
+                "ComputeUserFunnelContributions",
+                ComputeUserFunnelContributions.backfill(
+                    funnel, fromMillis, toMillis, finishedBy, settings));
     contributions.apply("WriteContributions", sink);
   }
 
@@ -64,29 +76,41 @@ public final class BackfillFunnel {
    * lateness, so parsing sets it aside as late, in the backfill as in the live job.
    */
   public static long finishedBy(EventTimeRules settings, long nowMillis) {
-    return nowMillis - settings.outOfOrderness().getMillis() - settings.allowedLateness().getMillis();
+    return nowMillis
+        - settings.outOfOrderness().getMillis()
+        - settings.allowedLateness().getMillis();
   }
 
   /**
-   * Starts the backfill as a batch job against the HBase and Redis named in the options, on the runner
-   * they name, prepared by the caller ({@link ClickstreamPipeline#run}).
+   * Starts the backfill as a batch job against the HBase and Redis named in the options, on the
+   * runner they name, prepared by the caller ({@link ClickstreamPipeline#run}).
    *
-   * @param nowMillis the time it runs, which says which sessions have finished ({@link #finishedBy})
+   * @param nowMillis the time it runs, which says which sessions have finished ({@link
+   *     #finishedBy})
    * @throws IllegalArgumentException when the range overlaps another one backfilled for the version
    */
-  public static PipelineResult start(ClickstreamOptions options, FunnelDefinition funnel, long fromMillis,
-      long toMillis, long nowMillis) {
+  public static PipelineResult start(
+      ClickstreamOptions options,
+      FunnelDefinition funnel,
+      long fromMillis,
+      long toMillis,
+      long nowMillis) {
     options.setStreaming(false);
     BackfilledRanges.claim(options.getRedisUrl(), funnel, fromMillis, toMillis);
     EventTimeRules settings = EventTimeRules.from(options);
     Pipeline pipeline = Pipeline.create(options);
-    new BackfillFunnel(ReadEventHistoryFromHBase.from(options.getHbaseZk()), WriteSessionContributions.to(options),
-        settings)
+    new BackfillFunnel(
+            ReadEventHistoryFromHBase.from(options.getHbaseZk()),
+            WriteSessionContributions.to(options),
+            settings)
         .buildInto(pipeline, funnel, fromMillis, toMillis, finishedBy(settings, nowMillis));
     return pipeline.run();
   }
 
-  /** Events parsed so far by a running backfill, for progress reports (-1 when the runner cannot say). */
+  /**
+   * Events parsed so far by a running backfill, for progress reports (-1 when the runner cannot
+   * say).
+   */
   public static long eventsRead(PipelineResult result) {
     return counter(result, MetricNameFilter.named(ParseEvents.class, ParseEvents.EVENTS_PARSED));
   }
@@ -98,7 +122,8 @@ public final class BackfillFunnel {
 
   static long counter(PipelineResult result, MetricNameFilter name) {
     try {
-      MetricQueryResults metrics = result.metrics().queryMetrics(MetricsFilter.builder().addNameFilter(name).build());
+      MetricQueryResults metrics =
+          result.metrics().queryMetrics(MetricsFilter.builder().addNameFilter(name).build());
       long total = 0;
       for (MetricResult<Long> counter : metrics.getCounters()) {
         total += counter.getAttempted();

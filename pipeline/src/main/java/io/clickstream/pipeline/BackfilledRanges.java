@@ -8,11 +8,11 @@ import java.util.List;
 import redis.clients.jedis.JedisPooled;
 
 /**
- * The ranges of session starts already backfilled, for a funnel version or for the counts, in Redis.
- * Running the same range again changes nothing but to count what had not finished before. A funnel's
- * ranges keep records of their own, so one overlapping another would count the overlap twice; the
- * counts' ranges report how many late rows each counted, which an overlap would report twice. So an
- * overlapping, different range is refused.
+ * The ranges of session starts already backfilled, for a funnel version or for the counts, in
+ * Redis. Running the same range again changes nothing but to count what had not finished before. A
+ * funnel's ranges keep records of their own, so one overlapping another would count the overlap
+ * twice; the counts' ranges report how many late rows each counted, which an overlap would report
+ * twice. So an overlapping, different range is refused.
  */
 public final class BackfilledRanges {
 
@@ -23,30 +23,51 @@ public final class BackfilledRanges {
    *
    * @throws IllegalArgumentException when another, different range of the version overlaps it
    */
-  public static void claim(String redisUrl, FunnelDefinition funnel, long fromMillis, long toMillis) {
-    claim(redisUrl, RedisKeys.funnelBackfills(funnel.id(), funnel.version()),
-        "funnel " + funnel.id() + " version " + funnel.version(), fromMillis, toMillis,
+  public static void claim(
+      String redisUrl, FunnelDefinition funnel, long fromMillis, long toMillis) {
+    claim(
+        redisUrl,
+        RedisKeys.funnelBackfills(funnel.id(), funnel.version()),
+        "funnel " + funnel.id() + " version " + funnel.version(),
+        fromMillis,
+        toMillis,
         Long.toString(System.currentTimeMillis()));
   }
 
   /**
-   * Records {@code [from, to)} in the hash {@code key} with {@code value} (unless the range is there
-   * already: run again, it keeps its value), or throws naming the earlier range it overlaps.
+   * Records {@code [from, to)} in the hash {@code key} with {@code value} (unless the range is
+   * there already: run again, it keeps its value), or throws naming the earlier range it overlaps.
    *
    * @param what what the ranges were backfilled for, as the error names it
    * @throws IllegalArgumentException when another, different range in {@code key} overlaps it
    */
-  static void claim(String redisUrl, String key, String what, long fromMillis, long toMillis, String value) {
+  static void claim(
+      String redisUrl, String key, String what, long fromMillis, long toMillis, String value) {
     try (JedisPooled redis = RedisConnections.pooled(redisUrl)) {
-      Object overlapped = redis.eval(CLAIM, List.of(key),
-          List.of(Long.toString(fromMillis), Long.toString(toMillis), field(fromMillis, toMillis), value));
+      Object overlapped =
+          redis.eval(
+              CLAIM,
+              List.of(key),
+              List.of(
+                  Long.toString(fromMillis),
+                  Long.toString(toMillis),
+                  field(fromMillis, toMillis),
+                  value));
       if (overlapped != null) {
         String range = overlapped.toString();
         int dash = range.indexOf('-', 1); // the first character may be a minus sign
-        throw new IllegalArgumentException("[" + Instant.ofEpochMilli(fromMillis) + ", " + Instant.ofEpochMilli(toMillis)
-            + ") overlaps [" + Instant.ofEpochMilli(Long.parseLong(range.substring(0, dash))) + ", "
-            + Instant.ofEpochMilli(Long.parseLong(range.substring(dash + 1))) + "), already backfilled for " + what
-            + ": backfill that range again, or a range that does not overlap it");
+        throw new IllegalArgumentException(
+            "["
+                + Instant.ofEpochMilli(fromMillis)
+                + ", "
+                + Instant.ofEpochMilli(toMillis)
+                + ") overlaps ["
+                + Instant.ofEpochMilli(Long.parseLong(range.substring(0, dash)))
+                + ", "
+                + Instant.ofEpochMilli(Long.parseLong(range.substring(dash + 1)))
+                + "), already backfilled for "
+                + what
+                + ": backfill that range again, or a range that does not overlap it");
       }
     }
   }
@@ -55,7 +76,8 @@ public final class BackfilledRanges {
    * Checks and records in one step, so that two backfills started at once cannot both claim ranges
    * that overlap. Returns the overlapping range's field, or nil once the range is recorded.
    */
-  private static final String CLAIM = """
+  private static final String CLAIM =
+      """
       local from, to = tonumber(ARGV[1]), tonumber(ARGV[2])
       local ranges = redis.call('HKEYS', KEYS[1])
       for _, range in ipairs(ranges) do

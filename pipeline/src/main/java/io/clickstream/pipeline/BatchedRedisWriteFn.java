@@ -21,7 +21,9 @@ abstract class BatchedRedisWriteFn<T, C extends AutoCloseable> extends DoFn<T, V
     this.batchSize = batchSize;
   }
 
-  /** Opens the worker's connection to Redis; it must honour the whole URL (password, TLS, database). */
+  /**
+   * Opens the worker's connection to Redis; it must honour the whole URL (password, TLS, database).
+   */
   abstract C connect(String redisUrl);
 
   /** Writes one non-empty batch. */

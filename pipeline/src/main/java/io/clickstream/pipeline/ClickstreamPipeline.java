@@ -16,8 +16,9 @@ import org.apache.beam.sdk.values.PDone;
 import org.joda.time.Duration;
 
 /**
- * The Clickstream job: events from a source, sessionized and counted, into sinks. It takes its source
- * and sinks as arguments so tests can run it against bounded rows; {@link #run} wires the real ones.
+ * The Clickstream job: events from a source, sessionized and counted, into sinks. It takes its
+ * source and sinks as arguments so tests can run it against bounded rows; {@link #run} wires the
+ * real ones.
  */
 public final class ClickstreamPipeline {
 
@@ -29,7 +30,9 @@ public final class ClickstreamPipeline {
 
     public static Sinks redis(ClickstreamOptions options) {
       String redisUrl = options.getRedisUrl();
-      return new Sinks(WriteSessionContributions.to(options), new WriteDeadLetters(redisUrl),
+      return new Sinks(
+          WriteSessionContributions.to(options),
+          new WriteDeadLetters(redisUrl),
           new ReportPipelineStatus(redisUrl, options.getRunner().getSimpleName()));
     }
   }
@@ -43,10 +46,16 @@ public final class ClickstreamPipeline {
 
   /**
    * @param dimensions the dimensions the event counts are kept by
-   * @param history users' earlier events, for user-scope funnels whose windows reach past the kept state
+   * @param history users' earlier events, for user-scope funnels whose windows reach past the kept
+   *     state
    */
-  public ClickstreamPipeline(PTransform<PBegin, PCollection<EventRow>> source, FunnelCatalog funnels, Sinks sinks,
-      EventTimeRules settings, Dimensions dimensions, UserHistory history) {
+  public ClickstreamPipeline(
+      PTransform<PBegin, PCollection<EventRow>> source,
+      FunnelCatalog funnels,
+      Sinks sinks,
+      EventTimeRules settings,
+      Dimensions dimensions,
+      UserHistory history) {
     this.source = source;
     this.funnels = funnels;
     this.sinks = sinks;
@@ -56,20 +65,25 @@ public final class ClickstreamPipeline {
   }
 
   public void buildInto(Pipeline pipeline) {
-    PCollectionTuple parsed = pipeline
-        .apply("ReadEvents", source)
-        .apply("ParseEvents", new ParseEvents(settings));
+    PCollectionTuple parsed =
+        pipeline.apply("ReadEvents", source).apply("ParseEvents", new ParseEvents(settings));
     PCollection<Event> events = parsed.get(ParseEvents.EVENTS);
     PCollectionTuple sessions = events.apply("SessionizeEvents", new SessionizeEvents(settings));
     PCollection<Session> firings = sessions.get(SessionizeEvents.SESSIONS);
     PCollectionList.of(firings.apply("CountSessionEvents", new CountSessionEvents(dimensions)))
-        .and(firings.apply("ComputeSessionFunnelContributions", ComputeSessionFunnelContributions.live(funnels)))
+        .and(
+            firings.apply(
+                "ComputeSessionFunnelContributions",
+                ComputeSessionFunnelContributions.live(funnels)))
         .apply("AllSessionContributions", Flatten.pCollections())
         .apply("WriteSessionContributions", sinks.contributions());
     events
-        .apply("ComputeUserFunnelContributions", ComputeUserFunnelContributions.live(funnels, settings, history))
+        .apply(
+            "ComputeUserFunnelContributions",
+            ComputeUserFunnelContributions.live(funnels, settings, history))
         .apply("WriteUserFunnelContributions", sinks.contributions());
-    PCollectionList.of(parsed.get(ParseEvents.DEAD_LETTERS)).and(sessions.get(SessionizeEvents.CAPPED))
+    PCollectionList.of(parsed.get(ParseEvents.DEAD_LETTERS))
+        .and(sessions.get(SessionizeEvents.CAPPED))
         .apply("AllDeadLetters", Flatten.pCollections())
         .apply("WriteDeadLetters", sinks.deadLetters());
     events.apply("ReportStatus", sinks.status());
@@ -84,18 +98,26 @@ public final class ClickstreamPipeline {
     options.setStreaming(true);
     EventTimeRules settings = EventTimeRules.from(options);
     Dimensions dimensions = EventTimeRules.dimensionsFrom(options);
-    Sinks sinks = Sinks.redis(options); // checks --maxDimensionValues, so a bad value is never recorded
+    Sinks sinks =
+        Sinks.redis(options); // checks --maxDimensionValues, so a bad value is never recorded
     RecordedSettings.record(options, dimensions, System.currentTimeMillis());
-    ReadEventsFromHBase source = ReadEventsFromHBase.from(options.getHbaseZk())
-        .withPollInterval(Duration.millis(options.getPollIntervalMillis()))
-        .withReadOverlap(EventTimeRules.isoDuration("readOverlap", options.getReadOverlap()))
-        .withOutOfOrderness(settings.outOfOrderness())
-        .startingAt(options.getReadFromMillis())
-        .persistingPositionIn(new RedisReadPositions(options.getRedisUrl()),
-            EventTimeRules.isoDuration("replayOnRestart", options.getReplayOnRestart()));
+    ReadEventsFromHBase source =
+        ReadEventsFromHBase.from(options.getHbaseZk())
+            .withPollInterval(Duration.millis(options.getPollIntervalMillis()))
+            .withReadOverlap(EventTimeRules.isoDuration("readOverlap", options.getReadOverlap()))
+            .withOutOfOrderness(settings.outOfOrderness())
+            .startingAt(options.getReadFromMillis())
+            .persistingPositionIn(
+                new RedisReadPositions(options.getRedisUrl()),
+                EventTimeRules.isoDuration("replayOnRestart", options.getReplayOnRestart()));
     Pipeline pipeline = Pipeline.create(options);
-    new ClickstreamPipeline(source, new RedisFunnelCatalog(options.getRedisUrl()), sinks, settings,
-        dimensions, new HBaseUserHistory(options.getHbaseZk(), settings, System.currentTimeMillis()))
+    new ClickstreamPipeline(
+            source,
+            new RedisFunnelCatalog(options.getRedisUrl()),
+            sinks,
+            settings,
+            dimensions,
+            new HBaseUserHistory(options.getHbaseZk(), settings, System.currentTimeMillis()))
         .buildInto(pipeline);
     return pipeline.run();
   }

@@ -11,11 +11,14 @@ final class CoderFormat {
 
   private CoderFormat() {}
 
-  /** Reads the format byte and refuses any but {@code expected}, naming {@code what} was being read. */
+  /**
+   * Reads the format byte and refuses any but {@code expected}, naming {@code what} was being read.
+   */
   static void expect(InputStream in, int expected, String what) throws IOException {
     int format = in.read();
     if (format != expected) {
-      throw new IOException(what + " of format " + format + ", this release reads format " + expected);
+      throw new IOException(
+          what + " of format " + format + ", this release reads format " + expected);
     }
   }
 }

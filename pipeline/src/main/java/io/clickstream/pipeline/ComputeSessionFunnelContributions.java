@@ -35,12 +35,13 @@ public class ComputeSessionFunnelContributions
   }
 
   /**
-   * A backfill: one funnel's results, for sessions starting in [from, to) and before live_from, sealed
-   * if they end at or before {@code finishedBy}.
+   * A backfill: one funnel's results, for sessions starting in [from, to) and before live_from,
+   * sealed if they end at or before {@code finishedBy}.
    */
-  public static ComputeSessionFunnelContributions backfill(FunnelDefinition funnel, long fromMillis, long toMillis,
-      long finishedBy) {
-    return new ComputeSessionFunnelContributions(FunnelCatalog.of(List.of(funnel)),
+  public static ComputeSessionFunnelContributions backfill(
+      FunnelDefinition funnel, long fromMillis, long toMillis, long finishedBy) {
+    return new ComputeSessionFunnelContributions(
+        FunnelCatalog.of(List.of(funnel)),
         FunnelCoverage.backfill(fromMillis, toMillis, finishedBy));
   }
 
@@ -55,14 +56,32 @@ public class ComputeSessionFunnelContributions
    * The contribution of one session to a session-scope funnel's results: its result (if any)
    * counted in the minute of its step-1 event, by the session's first touch.
    */
-  public static Contribution funnelContributionOf(FunnelDefinition f, String namespace, String userId,
-      long start, long end, boolean closed, boolean last, List<Event> session) {
+  public static Contribution funnelContributionOf(
+      FunnelDefinition f,
+      String namespace,
+      String userId,
+      long start,
+      long end,
+      boolean closed,
+      boolean last,
+      List<Event> session) {
     Map<String, Long> counts = new HashMap<>();
     Optional<FunnelResult> result = FunnelEvaluator.evaluateSession(f, session);
-    result.ifPresent(r -> FunnelResultsHash.add(counts, f, r, session.get(0), r.reached() == f.stepCount()
-        ? FunnelResultsHash.Status.COMPLETE : closed ? FunnelResultsHash.Status.DROPPED : FunnelResultsHash.Status.IN_PROGRESS));
+    result.ifPresent(
+        r ->
+            FunnelResultsHash.add(
+                counts,
+                f,
+                r,
+                session.get(0),
+                r.reached() == f.stepCount()
+                    ? FunnelResultsHash.Status.COMPLETE
+                    : closed
+                        ? FunnelResultsHash.Status.DROPPED
+                        : FunnelResultsHash.Status.IN_PROGRESS));
     long version = Contribution.versionOf(session.size(), closed);
-    return new Contribution(namespace, userId, start, end, version, last, counts, Map.of(), Map.of());
+    return new Contribution(
+        namespace, userId, start, end, version, last, counts, Map.of(), Map.of());
   }
 
   static final class FunnelContributionFn extends DoFn<Session, Contribution> {
@@ -96,28 +115,41 @@ public class ComputeSessionFunnelContributions
       long end = session.endMillis();
       boolean closed = session.closed();
       boolean last = session.last();
-      // The version grows with every event seen, counted or set aside by the caps (docs/pipeline.md).
+      // The version grows with every event seen, counted or set aside by the caps
+      // (docs/pipeline.md).
       int seen = session.eventsSeen();
       if (coverage.covers(f, start)) {
         if (!FunnelResultsHash.touches(f, events)) {
           return;
         }
         if (coverage.finished(end)) {
-          out.output(funnelContributionOf(f, coverage.namespace(f), user, start, end, closed, last, events)
-              .withVersion(Contribution.versionOf(seen, closed)));
+          out.output(
+              funnelContributionOf(f, coverage.namespace(f), user, start, end, closed, last, events)
+                  .withVersion(Contribution.versionOf(seen, closed)));
         } else {
           if (last) {
             FunnelCoverage.OPEN.inc();
           }
-          out.output(funnelContributionOf(f, coverage.namespace(f), user, start, end, false, false, events)
-              .withVersion(Contribution.versionOf(seen, false)));
+          out.output(
+              funnelContributionOf(f, coverage.namespace(f), user, start, end, false, false, events)
+                  .withVersion(Contribution.versionOf(seen, false)));
         }
-      } else if (coverage.live() && events.get(events.size() - 1).timestampMillis() >= f.liveFromMillis()
+      } else if (coverage.live()
+          && events.get(events.size() - 1).timestampMillis() >= f.liveFromMillis()
           && FunnelResultsHash.touches(f, events)) {
         // A late earlier event moved the session's start before live_from: it belongs to the
         // backfill now, so whatever the live path counted for it is retracted.
-        out.output(new Contribution(coverage.namespace(f), user, start, end,
-            Contribution.versionOf(seen, closed), last, Map.of(), Map.of(), Map.of()));
+        out.output(
+            new Contribution(
+                coverage.namespace(f),
+                user,
+                start,
+                end,
+                Contribution.versionOf(seen, closed),
+                last,
+                Map.of(),
+                Map.of(),
+                Map.of()));
       }
     }
   }

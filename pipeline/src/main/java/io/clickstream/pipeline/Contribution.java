@@ -4,26 +4,28 @@ import java.io.Serializable;
 import java.util.Map;
 
 /**
- * Everything one session, or one user's episode of a user-scope funnel, adds to the Redis aggregates,
- * recomputed in full from its events at each firing. Because it is absolute (not a delta), writing it
- * twice changes nothing, and the writer ({@link ContributionStore}) swaps it for the previous
- * contribution of the same record.
+ * Everything one session, or one user's episode of a user-scope funnel, adds to the Redis
+ * aggregates, recomputed in full from its events at each firing. Because it is absolute (not a
+ * delta), writing it twice changes nothing, and the writer ({@link ContributionStore}) swaps it for
+ * the previous contribution of the same record.
  *
- * @param namespace what it counts into: {@code RedisKeys.NAMESPACE_EVENTS}, the late history's, or a
- *     funnel version's namespace; each has its own record of the session or episode, so one can be
- *     replaced without the others
+ * @param namespace what it counts into: {@code RedisKeys.NAMESPACE_EVENTS}, the late history's, or
+ *     a funnel version's namespace; each has its own record of the session or episode, so one can
+ *     be replaced without the others
  * @param userId the user
  * @param startMillis the window's start: the session's (or episode's) earliest event time
  * @param endMillis the window's end: a session's latest event time plus the gap; an episode's end
  * @param version only grows as the session or episode grows, merges or closes, so a stale firing (a
- *     retry, a replay) is recognised by a lower or equal version. A session's is {@link #versionOf}:
- *     twice the events it has seen, plus one once the watermark has passed its end. An episode's is
- *     its events seen times {@code ComputeUserFunnelContributions.EVENT_WEIGHT}, plus the attempt
- *     windows that have ended.
+ *     retry, a replay) is recognised by a lower or equal version. A session's is {@link
+ *     #versionOf}: twice the events it has seen, plus one once the watermark has passed its end. An
+ *     episode's is its events seen times {@code ComputeUserFunnelContributions.EVENT_WEIGHT}, plus
+ *     the attempt windows that have ended.
  * @param last true on the final firing, after which it can no longer change
  * @param counts hash increments: {@code redisKey + "\n" + hashField} to count
- * @param firstSeen per event name, its earliest event time in this session (only in the events namespace)
- * @param lastSeen per event name, its latest event time in this session (only in the events namespace)
+ * @param firstSeen per event name, its earliest event time in this session (only in the events
+ *     namespace)
+ * @param lastSeen per event name, its latest event time in this session (only in the events
+ *     namespace)
  */
 public record Contribution(
     String namespace,
@@ -46,10 +48,22 @@ public record Contribution(
     lastSeen = Map.copyOf(lastSeen);
   }
 
-  /** This contribution with another version: a capped session's grows with every event it has seen. */
+  /**
+   * This contribution with another version: a capped session's grows with every event it has seen.
+   */
   public Contribution withVersion(long newVersion) {
-    return newVersion == version ? this
-        : new Contribution(namespace, userId, startMillis, endMillis, newVersion, last, counts, firstSeen, lastSeen);
+    return newVersion == version
+        ? this
+        : new Contribution(
+            namespace,
+            userId,
+            startMillis,
+            endMillis,
+            newVersion,
+            last,
+            counts,
+            firstSeen,
+            lastSeen);
   }
 
   /** The version of a firing: see {@link #version}. */

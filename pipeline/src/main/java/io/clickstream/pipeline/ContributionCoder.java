@@ -48,8 +48,16 @@ public final class ContributionCoder extends AtomicCoder<Contribution> {
   @Override
   public Contribution decode(InputStream in) throws IOException {
     CoderFormat.expect(in, FORMAT, "session contribution");
-    return new Contribution(STRING.decode(in), STRING.decode(in), LONG.decode(in), LONG.decode(in),
-        LONG.decode(in), BooleanCoder.of().decode(in), decodeMap(in), decodeMap(in), decodeMap(in));
+    return new Contribution(
+        STRING.decode(in),
+        STRING.decode(in),
+        LONG.decode(in),
+        LONG.decode(in),
+        LONG.decode(in),
+        BooleanCoder.of().decode(in),
+        decodeMap(in),
+        decodeMap(in),
+        decodeMap(in));
   }
 
   private static void encodeMap(Map<String, Long> map, OutputStream out) throws IOException {

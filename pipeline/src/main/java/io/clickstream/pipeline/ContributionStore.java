@@ -16,15 +16,16 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 /**
  * Applies session contributions to Redis, a batch per call of apply_session_contributions.lua,
  * which swaps each session's previous contribution for the new one and sums the batch's increments
- * per field before applying them.
- * The script's header says why a retried or replayed batch cannot count twice; that is also what
- * makes it safe to retry a failed batch here as a whole. It also caps the distinct values per
- * dimension and minute (docs/redis-keys.md, "The cap on distinct values").
+ * per field before applying them. The script's header says why a retried or replayed batch cannot
+ * count twice; that is also what makes it safe to retry a failed batch here as a whole. It also
+ * caps the distinct values per dimension and minute (docs/redis-keys.md, "The cap on distinct
+ * values").
  */
 public final class ContributionStore implements AutoCloseable {
 
   private static final String SCRIPT = loadScript();
-  private static final List<String> KEYS = List.of(RedisKeys.CATALOG_FIRST_SEEN, RedisKeys.CATALOG_LAST_SEEN);
+  private static final List<String> KEYS =
+      List.of(RedisKeys.CATALOG_FIRST_SEEN, RedisKeys.CATALOG_LAST_SEEN);
 
   private final String redisUrl;
   private final long retentionMillis;
@@ -38,8 +39,8 @@ public final class ContributionStore implements AutoCloseable {
   /**
    * @param retentionMillis how long a minute's counts are kept after the minute, and a user's
    *     bookkeeping after it was last written
-   * @param maxDimensionValues the most values one minute's hash of one metric and dimension counts in
-   *     fields of their own; the others are counted under {@link DimensionName#OTHER}
+   * @param maxDimensionValues the most values one minute's hash of one metric and dimension counts
+   *     in fields of their own; the others are counted under {@link DimensionName#OTHER}
    */
   public ContributionStore(String redisUrl, long retentionMillis, int maxDimensionValues) {
     this.redisUrl = redisUrl;
@@ -58,21 +59,25 @@ public final class ContributionStore implements AutoCloseable {
 
   /** Applies a batch, waiting through a Redis outage ({@link RedisRetry}). */
   public Outcome apply(List<Contribution> batch) {
-    return RedisRetry.call(redisUrl, "writing " + batch.size() + " session contributions", () -> {
-      try (Jedis jedis = pool.getResource()) {
-        if (sha == null) {
-          sha = jedis.scriptLoad(SCRIPT);
-        }
-        try {
-          return applyOnce(jedis, batch);
-        } catch (JedisNoScriptException e) {
-          // Redis restarted or flushed its scripts. The script runs atomically, so none of the batch
-          // was applied: load it again and apply the whole batch.
-          sha = jedis.scriptLoad(SCRIPT);
-          return applyOnce(jedis, batch);
-        }
-      }
-    });
+    return RedisRetry.call(
+        redisUrl,
+        "writing " + batch.size() + " session contributions",
+        () -> {
+          try (Jedis jedis = pool.getResource()) {
+            if (sha == null) {
+              sha = jedis.scriptLoad(SCRIPT);
+            }
+            try {
+              return applyOnce(jedis, batch);
+            } catch (JedisNoScriptException e) {
+              // Redis restarted or flushed its scripts. The script runs atomically, so none of the
+              // batch
+              // was applied: load it again and apply the whole batch.
+              sha = jedis.scriptLoad(SCRIPT);
+              return applyOnce(jedis, batch);
+            }
+          }
+        });
   }
 
   @Override
@@ -81,7 +86,8 @@ public final class ContributionStore implements AutoCloseable {
   }
 
   private Outcome applyOnce(Jedis jedis, List<Contribution> batch) {
-    List<?> outcomes = (List<?>) jedis.evalsha(sha, KEYS, args(batch, retentionMillis, maxDimensionValues));
+    List<?> outcomes =
+        (List<?>) jedis.evalsha(sha, KEYS, args(batch, retentionMillis, maxDimensionValues));
     int applied = 0;
     for (Object outcome : outcomes) {
       if ((Long) outcome != 0L) {
@@ -91,7 +97,10 @@ public final class ContributionStore implements AutoCloseable {
     return new Outcome(applied, batch.size() - applied);
   }
 
-  /** The script's arguments for a batch: the retention, the cap and its fields, then each contribution's. */
+  /**
+   * The script's arguments for a batch: the retention, the cap and its fields, then each
+   * contribution's.
+   */
   static List<String> args(List<Contribution> batch, long retentionMillis, int maxDimensionValues) {
     List<String> args = new ArrayList<>();
     args.add(Long.toString(retentionMillis));
@@ -123,9 +132,11 @@ public final class ContributionStore implements AutoCloseable {
   }
 
   private static String loadScript() {
-    try (InputStream in = ContributionStore.class.getResourceAsStream("apply_session_contributions.lua")) {
+    try (InputStream in =
+        ContributionStore.class.getResourceAsStream("apply_session_contributions.lua")) {
       if (in == null) {
-        throw new IllegalStateException("apply_session_contributions.lua is missing from the classpath");
+        throw new IllegalStateException(
+            "apply_session_contributions.lua is missing from the classpath");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {

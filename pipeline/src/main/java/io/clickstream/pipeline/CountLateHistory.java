@@ -4,7 +4,6 @@ import io.clickstream.core.Dimensions;
 import io.clickstream.core.RedisKeys;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -32,15 +31,15 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * What the rows dead-lettered as late change in the event counts, for the sessions starting in
  * {@code [from, to)}: the input of a backfill of counts ({@link BackfillCounts}).
  *
- * <p>The live path counts the sessions of the rows that were not late. Counted with the late rows too,
- * those sessions can grow, merge and get another first touch. For each whole session (all rows) it
- * emits the difference between its contribution and those of the live sessions inside it, under
- * records of its own ({@link RedisKeys#NAMESPACE_LATE_HISTORY}): live counts plus this equal the
- * counts of the whole sessions. A session without late rows adds nothing and is skipped.
+ * <p>The live path counts the sessions of the rows that were not late. Counted with the late rows
+ * too, those sessions can grow, merge and get another first touch. For each whole session (all
+ * rows) it emits the difference between its contribution and those of the live sessions inside it,
+ * under records of its own ({@link RedisKeys#NAMESPACE_LATE_HISTORY}): live counts plus this equal
+ * the counts of the whole sessions. A session without late rows adds nothing and is skipped.
  *
  * <p>Records are never sealed, so a later run that finds more late rows replaces them: the version
- * grows with the session's events. The same rows give the same version, which the writer takes for a
- * replay: running a range again changes nothing.
+ * grows with the session's events. The same rows give the same version, which the writer takes for
+ * a replay: running a range again changes nothing.
  */
 public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<Contribution>> {
 
@@ -54,10 +53,14 @@ public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<C
   private final long finishedBy;
 
   /**
-   * @param finishedBy sessions ending after this could still change live ({@link BackfillFunnel#finishedBy}),
-   *     and are left for a later run
+   * @param finishedBy sessions ending after this could still change live ({@link
+   *     BackfillFunnel#finishedBy}), and are left for a later run
    */
-  public CountLateHistory(EventTimeRules settings, Dimensions dimensions, long fromMillis, long toMillis,
+  public CountLateHistory(
+      EventTimeRules settings,
+      Dimensions dimensions,
+      long fromMillis,
+      long toMillis,
       long finishedBy) {
     this.settings = settings;
     this.dimensions = dimensions;
@@ -66,36 +69,51 @@ public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<C
     this.finishedBy = finishedBy;
   }
 
-  /** @param parsed the output of {@link ParseEvents} */
+  /**
+   * @param parsed the output of {@link ParseEvents}
+   */
   @Override
   public PCollection<Contribution> expand(PCollectionTuple parsed) {
-    PCollection<KV<String, Session>> live = parsed.get(ParseEvents.EVENTS)
-        .apply("SessionizeOnTimeEvents", new SessionizeEvents(settings))
-        .get(SessionizeEvents.SESSIONS)
-        .apply("KeyLiveSessionsByUser", new KeyFinalSessionsByUser());
-    PCollection<KV<String, Session>> whole = PCollectionList.of(parsed.get(ParseEvents.EVENTS)).and(parsed.get(ParseEvents.LATE))
-        .apply("AllEvents", Flatten.pCollections())
-        .apply("SessionizeAllEvents", new SessionizeEvents(settings))
-        .get(SessionizeEvents.SESSIONS)
-        .apply("KeyWholeSessionsByUser", new KeyFinalSessionsByUser());
-    return KeyedPCollectionTuple.of(WHOLE, whole).and(LIVE, live)
+    PCollection<KV<String, Session>> live =
+        parsed
+            .get(ParseEvents.EVENTS)
+            .apply("SessionizeOnTimeEvents", new SessionizeEvents(settings))
+            .get(SessionizeEvents.SESSIONS)
+            .apply("KeyLiveSessionsByUser", new KeyFinalSessionsByUser());
+    PCollection<KV<String, Session>> whole =
+        PCollectionList.of(parsed.get(ParseEvents.EVENTS))
+            .and(parsed.get(ParseEvents.LATE))
+            .apply("AllEvents", Flatten.pCollections())
+            .apply("SessionizeAllEvents", new SessionizeEvents(settings))
+            .get(SessionizeEvents.SESSIONS)
+            .apply("KeyWholeSessionsByUser", new KeyFinalSessionsByUser());
+    return KeyedPCollectionTuple.of(WHOLE, whole)
+        .and(LIVE, live)
         .apply("JoinByUser", CoGroupByKey.create())
-        .apply("SubtractLiveSessions", ParDo.of(new SubtractLiveFn(dimensions, fromMillis, toMillis, finishedBy)))
+        .apply(
+            "SubtractLiveSessions",
+            ParDo.of(new SubtractLiveFn(dimensions, fromMillis, toMillis, finishedBy)))
         .setCoder(ContributionCoder.of());
   }
 
   private static final TupleTag<Session> WHOLE = new TupleTag<>() {};
   private static final TupleTag<Session> LIVE = new TupleTag<>() {};
 
-  /** A session's final firing, keyed by its user: a bounded input fires every session to its end. */
-  static final class KeyFinalSessionsByUser extends PTransform<PCollection<Session>, PCollection<KV<String, Session>>> {
+  /**
+   * A session's final firing, keyed by its user: a bounded input fires every session to its end.
+   */
+  static final class KeyFinalSessionsByUser
+      extends PTransform<PCollection<Session>, PCollection<KV<String, Session>>> {
     @Override
     public PCollection<KV<String, Session>> expand(PCollection<Session> sessions) {
       return sessions
           .apply("FinalFirings", Filter.by(Session::last))
-          .apply("KeyByUser", MapElements
-              .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(Session.class)))
-              .via(s -> KV.of(s.userId(), s)))
+          .apply(
+              "KeyByUser",
+              MapElements.into(
+                      TypeDescriptors.kvs(
+                          TypeDescriptors.strings(), TypeDescriptor.of(Session.class)))
+                  .via(s -> KV.of(s.userId(), s)))
           .setCoder(KvCoder.of(StringUtf8Coder.of(), SessionCoder.of()));
     }
   }
@@ -125,7 +143,8 @@ public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<C
         }
         // Every on-time event is in the whole session holding its time, so a live session lies
         // inside exactly one whole session: the one its start falls in.
-        Collection<Session> inside = live.subMap(whole.startMillis(), true, whole.endMillis(), false).values();
+        Collection<Session> inside =
+            live.subMap(whole.startMillis(), true, whole.endMillis(), false).values();
         int late = whole.eventsSeen() - inside.stream().mapToInt(Session::eventsSeen).sum();
         if (late == 0) {
           continue;
@@ -146,14 +165,21 @@ public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<C
         contributionOf(s).counts().forEach((field, n) -> counts.merge(field, -n, Long::sum));
       }
       counts.values().removeIf(n -> n == 0);
-      return new Contribution(RedisKeys.NAMESPACE_LATE_HISTORY, whole.userId(), whole.startMillis(),
-          whole.endMillis(), Contribution.versionOf(whole.eventsSeen(), true), false, counts,
-          all.firstSeen(), all.lastSeen());
+      return new Contribution(
+          RedisKeys.NAMESPACE_LATE_HISTORY,
+          whole.userId(),
+          whole.startMillis(),
+          whole.endMillis(),
+          Contribution.versionOf(whole.eventsSeen(), true),
+          false,
+          counts,
+          all.firstSeen(),
+          all.lastSeen());
     }
 
     private Contribution contributionOf(Session s) {
-      return CountSessionEvents.contributionOf(dimensions, s.userId(), s.startMillis(), s.endMillis(), true, false,
-          s.events());
+      return CountSessionEvents.contributionOf(
+          dimensions, s.userId(), s.startMillis(), s.endMillis(), true, false, s.events());
     }
   }
 }

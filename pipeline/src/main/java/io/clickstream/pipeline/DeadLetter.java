@@ -11,9 +11,13 @@ public record DeadLetter(Kind kind, String reason, String rowKey, long writeTime
     INVALID,
     FUTURE,
     LATE,
-    /** A later write of a row: the row's first write is its event (docs/data-model.md, "The rule"). */
+    /**
+     * A later write of a row: the row's first write is its event (docs/data-model.md, "The rule").
+     */
     REWRITTEN,
-    /** Left out of its session by the caps on a session's events and length ({@link SessionCaps}). */
+    /**
+     * Left out of its session by the caps on a session's events and length ({@link SessionCaps}).
+     */
     CAPPED
   }
 }

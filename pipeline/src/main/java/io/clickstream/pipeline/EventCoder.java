@@ -20,18 +20,23 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
- * A compact, deterministic coder for {@link Event}: it crosses every shuffle, so Java serialization won't do.
+ * A compact, deterministic coder for {@link Event}: it crosses every shuffle, so Java serialization
+ * won't do.
  *
- * <p>Events sit in runner state (sessions, episodes, Flink checkpoints), so a release must read what an
- * earlier one wrote. An encoding starts with {@link #VERSIONED} and a format byte ({@link CoderFormat}).
- * The first release wrote no such bytes: its encoding starts with the varint length of the event id,
- * which is never 0 (an event id is not empty), so a leading 0 tells the two apart and the legacy
- * body is still read ({@code EventCoderTest} decodes bytes that release wrote).
+ * <p>Events sit in runner state (sessions, episodes, Flink checkpoints), so a release must read
+ * what an earlier one wrote. An encoding starts with {@link #VERSIONED} and a format byte ({@link
+ * CoderFormat}). The first release wrote no such bytes: its encoding starts with the varint length
+ * of the event id, which is never 0 (an event id is not empty), so a leading 0 tells the two apart
+ * and the legacy body is still read ({@code EventCoderTest} decodes bytes that release wrote).
  */
 public final class EventCoder extends AtomicCoder<Event> {
 
-  /** The first byte of every encoding since formats were numbered; never the first byte of a legacy one. */
+  /**
+   * The first byte of every encoding since formats were numbered; never the first byte of a legacy
+   * one.
+   */
   private static final int VERSIONED = 0;
+
   private static final int FORMAT = 1;
 
   private static final EventCoder INSTANCE = new EventCoder();
@@ -90,7 +95,9 @@ public final class EventCoder extends AtomicCoder<Event> {
     } else { // the legacy format: the byte read is the first of the event id's length
       PushbackInputStream legacy = new PushbackInputStream(in, 1);
       legacy.unread(first);
-      eventId = STRING.decode(legacy); // reads the pushed-back byte and then only from in: nothing stays behind
+      eventId =
+          STRING.decode(
+              legacy); // reads the pushed-back byte and then only from in: nothing stays behind
     }
     String userId = STRING.decode(in);
     String name = STRING.decode(in);
@@ -105,14 +112,25 @@ public final class EventCoder extends AtomicCoder<Event> {
     for (int i = 0; i < size; i++) {
       String key = STRING.decode(in);
       byte type = ByteCoder.of().decode(in);
-      properties.put(key, switch (type) {
-        case WHOLE -> VarLongCoder.of().decode(in);
-        case REAL -> DoubleCoder.of().decode(in);
-        default -> STRING.decode(in);
-      });
+      properties.put(
+          key,
+          switch (type) {
+            case WHOLE -> VarLongCoder.of().decode(in);
+            case REAL -> DoubleCoder.of().decode(in);
+            default -> STRING.decode(in);
+          });
     }
-    return new Event(eventId, userId, name, ts, source, partner, campaign, page,
-        conversion == null ? null : Conversion.fromWire(conversion), properties);
+    return new Event(
+        eventId,
+        userId,
+        name,
+        ts,
+        source,
+        partner,
+        campaign,
+        page,
+        conversion == null ? null : Conversion.fromWire(conversion),
+        properties);
   }
 
   @Override

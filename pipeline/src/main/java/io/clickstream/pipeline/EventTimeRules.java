@@ -17,38 +17,63 @@ import org.joda.time.Duration;
  * @param maxEpisodeEvents the most events a user-scope episode evaluates; the rest are only counted
  */
 public record EventTimeRules(
-    Duration sessionGap, Duration allowedLateness, Duration outOfOrderness, Duration earlyFiringDelay,
-    int maxSessionEvents, Duration maxSessionLength, int maxEpisodeEvents)
+    Duration sessionGap,
+    Duration allowedLateness,
+    Duration outOfOrderness,
+    Duration earlyFiringDelay,
+    int maxSessionEvents,
+    Duration maxSessionLength,
+    int maxEpisodeEvents)
     implements Serializable {
 
   public static final int DEFAULT_MAX_SESSION_EVENTS = 10_000;
+
   /** ISO-8601, as {@code --maxSessionLength} takes it. */
   public static final String DEFAULT_MAX_SESSION_LENGTH = "PT12H";
+
   public static final int DEFAULT_MAX_EPISODE_EVENTS = 10_000;
 
   public EventTimeRules {
     if (maxSessionEvents < 1) {
-      throw new IllegalArgumentException("--maxSessionEvents: must be at least 1, got " + maxSessionEvents);
+      throw new IllegalArgumentException(
+          "--maxSessionEvents: must be at least 1, got " + maxSessionEvents);
     }
     if (!maxSessionLength.isLongerThan(Duration.ZERO)) {
-      throw new IllegalArgumentException("--maxSessionLength: must be positive, got " + maxSessionLength);
+      throw new IllegalArgumentException(
+          "--maxSessionLength: must be positive, got " + maxSessionLength);
     }
     if (maxEpisodeEvents < 1) {
-      throw new IllegalArgumentException("--maxEpisodeEvents: must be at least 1, got " + maxEpisodeEvents);
+      throw new IllegalArgumentException(
+          "--maxEpisodeEvents: must be at least 1, got " + maxEpisodeEvents);
     }
   }
 
   /** Settings with the default session and episode caps. */
-  public EventTimeRules(Duration sessionGap, Duration allowedLateness, Duration outOfOrderness,
+  public EventTimeRules(
+      Duration sessionGap,
+      Duration allowedLateness,
+      Duration outOfOrderness,
       Duration earlyFiringDelay) {
-    this(sessionGap, allowedLateness, outOfOrderness, earlyFiringDelay, DEFAULT_MAX_SESSION_EVENTS,
-        isoDuration("maxSessionLength", DEFAULT_MAX_SESSION_LENGTH), DEFAULT_MAX_EPISODE_EVENTS);
+    this(
+        sessionGap,
+        allowedLateness,
+        outOfOrderness,
+        earlyFiringDelay,
+        DEFAULT_MAX_SESSION_EVENTS,
+        isoDuration("maxSessionLength", DEFAULT_MAX_SESSION_LENGTH),
+        DEFAULT_MAX_EPISODE_EVENTS);
   }
 
   /** These settings with another cap on a user-scope episode's events. */
   public EventTimeRules withMaxEpisodeEvents(int max) {
-    return new EventTimeRules(sessionGap, allowedLateness, outOfOrderness, earlyFiringDelay, maxSessionEvents,
-        maxSessionLength, max);
+    return new EventTimeRules(
+        sessionGap,
+        allowedLateness,
+        outOfOrderness,
+        earlyFiringDelay,
+        maxSessionEvents,
+        maxSessionLength,
+        max);
   }
 
   /** Events more than this far ahead of their write time are refused as clock errors. */
@@ -73,8 +98,9 @@ public record EventTimeRules(
   }
 
   /**
-   * The dimensions {@code --dimensions} names, checked before anything starts: an unknown name or too
-   * many is an {@link IllegalArgumentException} naming the option, the entry and the allowed forms.
+   * The dimensions {@code --dimensions} names, checked before anything starts: an unknown name or
+   * too many is an {@link IllegalArgumentException} naming the option, the entry and the allowed
+   * forms.
    */
   public static Dimensions dimensionsFrom(ClickstreamOptions options) {
     try {
@@ -90,7 +116,11 @@ public record EventTimeRules(
       return Duration.millis(java.time.Duration.parse(value).toMillis());
     } catch (java.time.format.DateTimeParseException e) {
       throw new IllegalArgumentException(
-          "--" + option + ": expected an ISO-8601 duration such as PT30M or PT10S, got \"" + value + "\"");
+          "--"
+              + option
+              + ": expected an ISO-8601 duration such as PT30M or PT10S, got \""
+              + value
+              + "\"");
     }
   }
 

@@ -4,7 +4,10 @@ import io.clickstream.core.funnel.FunnelDefinition;
 import java.io.Serializable;
 import java.util.List;
 
-/** The funnel definitions to evaluate, as of now, and where a funnel that cannot be evaluated is reported. */
+/**
+ * The funnel definitions to evaluate, as of now, and where a funnel that cannot be evaluated is
+ * reported.
+ */
 public interface FunnelCatalog extends Serializable {
 
   List<FunnelDefinition> current();
@@ -30,7 +33,13 @@ public interface FunnelCatalog extends Serializable {
       @Override
       public void markFailed(FunnelDefinition funnel, RuntimeException cause) {
         throw new IllegalStateException(
-            "funnel '" + funnel.id() + "' version " + funnel.version() + " cannot be evaluated: " + cause, cause);
+            "funnel '"
+                + funnel.id()
+                + "' version "
+                + funnel.version()
+                + " cannot be evaluated: "
+                + cause,
+            cause);
       }
     };
   }

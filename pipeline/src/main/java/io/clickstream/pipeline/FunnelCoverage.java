@@ -17,7 +17,8 @@ import org.apache.beam.sdk.metrics.Metrics;
  * be dead-lettered as late). One that could still grow is counted as it stands, in progress, as of
  * {@code finishedBy}, under a record that a later run of the same range replaces.
  */
-record FunnelCoverage(boolean live, long fromMillis, long toMillis, long finishedBy) implements Serializable {
+record FunnelCoverage(boolean live, long fromMillis, long toMillis, long finishedBy)
+    implements Serializable {
 
   static final FunnelCoverage LIVE = new FunnelCoverage(true, 0, 0, Long.MAX_VALUE);
 
@@ -31,7 +32,9 @@ record FunnelCoverage(boolean live, long fromMillis, long toMillis, long finishe
   boolean covers(FunnelDefinition f, long resultStartMillis) {
     return live
         ? resultStartMillis >= f.liveFromMillis()
-        : resultStartMillis < f.liveFromMillis() && resultStartMillis >= fromMillis && resultStartMillis < toMillis;
+        : resultStartMillis < f.liveFromMillis()
+            && resultStartMillis >= fromMillis
+            && resultStartMillis < toMillis;
   }
 
   /** Whether a session or episode ending at {@code endMillis} is final for this computation. */
@@ -40,10 +43,10 @@ record FunnelCoverage(boolean live, long fromMillis, long toMillis, long finishe
   }
 
   /**
-   * The live path and a backfill keep separate records of a session or user, so that the live path's
-   * retraction of a session that moved before live_from cannot mask the backfill's count of it; and
-   * each backfilled range has its own, so that backfilling February after January is not taken for a
-   * replay of the episodes January's run sealed (ranges of one version may not overlap:
+   * The live path and a backfill keep separate records of a session or user, so that the live
+   * path's retraction of a session that moved before live_from cannot mask the backfill's count of
+   * it; and each backfilled range has its own, so that backfilling February after January is not
+   * taken for a replay of the episodes January's run sealed (ranges of one version may not overlap:
    * {@link BackfilledRanges}).
    */
   String namespace(FunnelDefinition f) {

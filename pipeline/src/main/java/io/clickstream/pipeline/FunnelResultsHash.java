@@ -17,13 +17,23 @@ import java.util.Map;
 final class FunnelResultsHash {
 
   /** Where an incomplete result stands; a complete one is neither. */
-  enum Status { COMPLETE, IN_PROGRESS, DROPPED }
+  enum Status {
+    COMPLETE,
+    IN_PROGRESS,
+    DROPPED
+  }
 
   private FunnelResultsHash() {}
 
   /** Adds a result, bucketed by its step-1 minute and broken down by {@code firstTouch}. */
-  static void add(Map<String, Long> counts, FunnelDefinition f, FunnelResult r, Event firstTouch, Status status) {
-    String key = RedisKeys.funnelResults(f.id(), f.version(), Math.floorDiv(r.startMillis(), 60_000L));
+  static void add(
+      Map<String, Long> counts,
+      FunnelDefinition f,
+      FunnelResult r,
+      Event firstTouch,
+      Status status) {
+    String key =
+        RedisKeys.funnelResults(f.id(), f.version(), Math.floorDiv(r.startMillis(), 60_000L));
     for (int step = 1; step <= r.reached(); step++) {
       increment(counts, key, FunnelResultFields.reached(step));
       for (DimensionName d : f.breakdown()) {

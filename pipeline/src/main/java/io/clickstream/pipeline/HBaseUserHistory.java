@@ -24,6 +24,7 @@ public final class HBaseUserHistory implements UserHistory {
 
   /** A bot's history, at most; a scan that reaches it keeps an arbitrary part (by event id). */
   static final int MAX_ROWS = 50_000;
+
   static final int ATTEMPTS = 3;
   private static final long RETRY_PAUSE_MILLIS = 200;
   private static final Logger LOG = LoggerFactory.getLogger(HBaseUserHistory.class);
@@ -32,10 +33,13 @@ public final class HBaseUserHistory implements UserHistory {
   private final EventTimeRules settings;
   private final long startedMillis;
   private final Counter scans = Metrics.counter(HBaseUserHistory.class, "user_history_scans");
-  private final Counter truncated = Metrics.counter(HBaseUserHistory.class, "user_history_truncated");
+  private final Counter truncated =
+      Metrics.counter(HBaseUserHistory.class, "user_history_truncated");
   private final Counter failed = Metrics.counter(HBaseUserHistory.class, "user_history_failed");
 
-  /** @param startedMillis when the pipeline started: versions live from before it need no read */
+  /**
+   * @param startedMillis when the pipeline started: versions live from before it need no read
+   */
   public HBaseUserHistory(String hbaseZk, EventTimeRules settings, long startedMillis) {
     this.hbaseZk = hbaseZk;
     this.settings = settings;
@@ -43,8 +47,8 @@ public final class HBaseUserHistory implements UserHistory {
   }
 
   /**
-   * Only versions defined while the pipeline runs. Reading the history of every user for the versions
-   * it started with cost a prefix scan per user: the 100k-event drain took twice as long
+   * Only versions defined while the pipeline runs. Reading the history of every user for the
+   * versions it started with cost a prefix scan per user: the 100k-event drain took twice as long
    * (docs/benchmarks.md, runs T–V).
    */
   @Override
@@ -66,8 +70,11 @@ public final class HBaseUserHistory implements UserHistory {
       } catch (IOException | RuntimeException e) {
         if (attempt == ATTEMPTS) {
           failed.inc();
-          LOG.warn("Could not read the history of user {} from HBase ({} attempts), going on without it: {}",
-              user, ATTEMPTS, e.toString());
+          LOG.warn(
+              "Could not read the history of user {} from HBase ({} attempts), going on without it: {}",
+              user,
+              ATTEMPTS,
+              e.toString());
           return List.of();
         }
         pause();

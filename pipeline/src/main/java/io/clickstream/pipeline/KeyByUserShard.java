@@ -20,7 +20,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * of thousands of users are in state (measured against 256 in docs/benchmarks.md, runs M and R); it
  * spreads evenly over Flink's 128 key groups (docs/pipeline.md, "Sharded per-user state").
  */
-public class KeyByUserShard extends PTransform<PCollection<Event>, PCollection<KV<Integer, Event>>> {
+public class KeyByUserShard
+    extends PTransform<PCollection<Event>, PCollection<KV<Integer, Event>>> {
 
   public static final int SHARDS = 1024;
 
@@ -32,8 +33,10 @@ public class KeyByUserShard extends PTransform<PCollection<Event>, PCollection<K
   @Override
   public PCollection<KV<Integer, Event>> expand(PCollection<Event> events) {
     return events
-        .apply("KeyByShard", WithKeys.of((SerializableFunction<Event, Integer>) e -> shardOf(e.userId()))
-            .withKeyType(TypeDescriptors.integers()))
+        .apply(
+            "KeyByShard",
+            WithKeys.of((SerializableFunction<Event, Integer>) e -> shardOf(e.userId()))
+                .withKeyType(TypeDescriptors.integers()))
         .setCoder(KvCoder.of(VarIntCoder.of(), EventCoder.of()));
   }
 }

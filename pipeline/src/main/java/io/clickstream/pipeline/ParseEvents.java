@@ -21,8 +21,8 @@ import org.joda.time.Instant;
 /**
  * Turns raw HBase rows into events stamped with their event time. Rows that are not valid events,
  * that claim to be from more than five minutes after they were written, or that arrive later than
- * the allowed lateness go to {@link #DEAD_LETTERS} with the reason, and are counted; so do rewrites,
- * the later writes of a row whose first write is its event.
+ * the allowed lateness go to {@link #DEAD_LETTERS} with the reason, and are counted; so do
+ * rewrites, the later writes of a row whose first write is its event.
  *
  * <p>Both time rules compare event time with the cell's write time, not the wall clock, so the
  * verdict on a row is the same on every run and on every runner, and an oracle can reproduce it.
@@ -34,8 +34,10 @@ public class ParseEvents extends PTransform<PCollection<EventRow>, PCollectionTu
 
   public static final TupleTag<Event> EVENTS = new TupleTag<>() {};
   public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
+
   /** The events of the rows dead-lettered as late, stamped with their event time. */
   public static final TupleTag<Event> LATE = new TupleTag<>() {};
+
   /** The Beam counter of events that passed. */
   public static final String EVENTS_PARSED = "events_parsed";
 
@@ -47,8 +49,11 @@ public class ParseEvents extends PTransform<PCollection<EventRow>, PCollectionTu
 
   @Override
   public PCollectionTuple expand(PCollection<EventRow> rows) {
-    PCollectionTuple out = rows.apply("ParseAndCheckTimes",
-        ParDo.of(new ParseFn(settings)).withOutputTags(EVENTS, TupleTagList.of(DEAD_LETTERS).and(LATE)));
+    PCollectionTuple out =
+        rows.apply(
+            "ParseAndCheckTimes",
+            ParDo.of(new ParseFn(settings))
+                .withOutputTags(EVENTS, TupleTagList.of(DEAD_LETTERS).and(LATE)));
     out.get(EVENTS).setCoder(EventCoder.of());
     out.get(LATE).setCoder(EventCoder.of());
     out.get(DEAD_LETTERS).setCoder(SerializableCoder.of(DeadLetter.class));
@@ -81,10 +86,15 @@ public class ParseEvents extends PTransform<PCollection<EventRow>, PCollectionTu
    */
   public static Verdict verdict(EventRow row, EventTimeRules settings) {
     if (row.rewrite()) {
-      // Whatever it holds: counting it would count the row twice, or change an event already counted.
-      return new Verdict(null, DeadLetter.Kind.REWRITTEN, "the row was written before, at an earlier write time:"
-          + " its first write is the event, and a rewrite (written " + Instant.ofEpochMilli(row.writeTimeMillis())
-          + ") is not counted");
+      // Whatever it holds: counting it would count the row twice, or change an event already
+      // counted.
+      return new Verdict(
+          null,
+          DeadLetter.Kind.REWRITTEN,
+          "the row was written before, at an earlier write time:"
+              + " its first write is the event, and a rewrite (written "
+              + Instant.ofEpochMilli(row.writeTimeMillis())
+              + ") is not counted");
     }
     if (row.notText() != null) {
       return new Verdict(null, DeadLetter.Kind.INVALID, row.notText());
@@ -96,14 +106,28 @@ public class ParseEvents extends PTransform<PCollection<EventRow>, PCollectionTu
     Event event = result.event();
     DeadLetter.Kind kind = judge(event.timestampMillis(), row.writeTimeMillis(), settings);
     if (kind == DeadLetter.Kind.FUTURE) {
-      return new Verdict(event, kind, "ts: " + Instant.ofEpochMilli(event.timestampMillis())
-          + " is more than " + EventTimeRules.MAX_FUTURE.getStandardMinutes()
-          + " minutes after the event was written (" + Instant.ofEpochMilli(row.writeTimeMillis()) + ")");
+      return new Verdict(
+          event,
+          kind,
+          "ts: "
+              + Instant.ofEpochMilli(event.timestampMillis())
+              + " is more than "
+              + EventTimeRules.MAX_FUTURE.getStandardMinutes()
+              + " minutes after the event was written ("
+              + Instant.ofEpochMilli(row.writeTimeMillis())
+              + ")");
     }
     if (kind == DeadLetter.Kind.LATE) {
-      return new Verdict(event, kind, "ts: " + Instant.ofEpochMilli(event.timestampMillis())
-          + " arrived later than the allowed lateness " + settings.allowedLateness()
-          + " (written " + Instant.ofEpochMilli(row.writeTimeMillis()) + ")");
+      return new Verdict(
+          event,
+          kind,
+          "ts: "
+              + Instant.ofEpochMilli(event.timestampMillis())
+              + " arrived later than the allowed lateness "
+              + settings.allowedLateness()
+              + " (written "
+              + Instant.ofEpochMilli(row.writeTimeMillis())
+              + ")");
     }
     return new Verdict(event, null, null);
   }
@@ -136,7 +160,8 @@ public class ParseEvents extends PTransform<PCollection<EventRow>, PCollectionTu
       Verdict verdict = verdict(row, settings);
       if (verdict.accepted()) {
         parsed.inc();
-        out.get(EVENTS).outputWithTimestamp(verdict.event(), new Instant(verdict.event().timestampMillis()));
+        out.get(EVENTS)
+            .outputWithTimestamp(verdict.event(), new Instant(verdict.event().timestampMillis()));
         return;
       }
       reject(out, row, verdict.kind(), verdict.reason());
@@ -145,15 +170,23 @@ public class ParseEvents extends PTransform<PCollection<EventRow>, PCollectionTu
         case REWRITTEN -> rewritten.inc();
         case LATE -> {
           late.inc();
-          out.get(LATE).outputWithTimestamp(verdict.event(), new Instant(verdict.event().timestampMillis()));
+          out.get(LATE)
+              .outputWithTimestamp(verdict.event(), new Instant(verdict.event().timestampMillis()));
         }
         default -> invalid.inc();
       }
     }
 
-    private static void reject(MultiOutputReceiver out, EventRow row, DeadLetter.Kind kind, String reason) {
-      out.get(DEAD_LETTERS).output(new DeadLetter(
-          kind, reason, HexFormat.of().formatHex(row.rowKey()), row.writeTimeMillis(), row.json()));
+    private static void reject(
+        MultiOutputReceiver out, EventRow row, DeadLetter.Kind kind, String reason) {
+      out.get(DEAD_LETTERS)
+          .output(
+              new DeadLetter(
+                  kind,
+                  reason,
+                  HexFormat.of().formatHex(row.rowKey()),
+                  row.writeTimeMillis(),
+                  row.json()));
     }
 
     /**

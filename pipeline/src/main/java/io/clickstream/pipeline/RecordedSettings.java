@@ -1,8 +1,8 @@
 package io.clickstream.pipeline;
 
-import io.clickstream.core.RedisConnections;
 import io.clickstream.core.DimensionName;
 import io.clickstream.core.Dimensions;
+import io.clickstream.core.RedisConnections;
 import io.clickstream.core.RedisKeys;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,10 +10,10 @@ import java.util.Set;
 import redis.clients.jedis.JedisPooled;
 
 /**
- * The live pipeline's event-time rules, kept in Redis ({@link RedisKeys#SESSION_SETTINGS}) so that a
- * backfill counts sessions and lateness the way the live counts did, instead of by whatever defaults
- * it was started with (issue 9, finding 7). The live pipeline records them each time it starts; a
- * backfill adopts them, and refuses a value given on its command line that differs.
+ * The live pipeline's event-time rules, kept in Redis ({@link RedisKeys#SESSION_SETTINGS}) so that
+ * a backfill counts sessions and lateness the way the live counts did, instead of by whatever
+ * defaults it was started with (issue 9, finding 7). The live pipeline records them each time it
+ * starts; a backfill adopts them, and refuses a value given on its command line that differs.
  */
 public final class RecordedSettings {
 
@@ -25,14 +25,19 @@ public final class RecordedSettings {
     MAX_SESSION_EVENTS("max_session_events", "--maxSessionEvents", "maxSessionEvents"),
     MAX_SESSION_LENGTH("max_session_length", "--maxSessionLength", "maxSessionLength"),
     MAX_EPISODE_EVENTS("max_episode_events", "--maxEpisodeEvents", "maxEpisodeEvents"),
-    /** Not an event-time rule, but a backfill of counts must count by the same dimensions as the live job. */
+    /**
+     * Not an event-time rule, but a backfill of counts must count by the same dimensions as the
+     * live job.
+     */
     DIMENSIONS(RedisKeys.SETTING_DIMENSIONS, "--dimensions", "dimensions"),
     /** Nor is this: a backfill of counts must put the same values under (other) as the live job. */
     MAX_DIMENSION_VALUES("max_dimension_values", "--maxDimensionValues", "maxDimensionValues");
 
     final String field;
+
     /** How a user names it on the command line. */
     public final String option;
+
     /** Its Beam option, {@code --name=value}. */
     public final String beamName;
 
@@ -72,9 +77,9 @@ public final class RecordedSettings {
   private RecordedSettings() {}
 
   /**
-   * Records the live pipeline's settings, replacing what an earlier start recorded, and the first time
-   * it counts by each of its {@code dimensions} ({@link RedisKeys#DIMENSIONS}; a time recorded before is
-   * kept, so a dimension's live_from is when it was first counted by).
+   * Records the live pipeline's settings, replacing what an earlier start recorded, and the first
+   * time it counts by each of its {@code dimensions} ({@link RedisKeys#DIMENSIONS}; a time recorded
+   * before is kept, so a dimension's live_from is when it was first counted by).
    */
   public static void record(ClickstreamOptions options, Dimensions dimensions, long nowMillis) {
     Map<String, String> fields = new LinkedHashMap<>();
@@ -92,9 +97,10 @@ public final class RecordedSettings {
   }
 
   /**
-   * Sets on a backfill's {@code options} each setting the live pipeline recorded, unless {@code given}
-   * names it; a given value that means another value than the recorded one is refused, naming both.
-   * Settings nothing recorded (no live pipeline has run against this Redis) keep their defaults.
+   * Sets on a backfill's {@code options} each setting the live pipeline recorded, unless {@code
+   * given} names it; a given value that means another value than the recorded one is refused,
+   * naming both. Settings nothing recorded (no live pipeline has run against this Redis) keep their
+   * defaults.
    *
    * @param given the settings the user gave on the command line, with their values
    * @return the settings taken from the record, for the backfill to report
@@ -110,10 +116,18 @@ public final class RecordedSettings {
       String mine = given.get(s);
       if (mine != null) {
         if (live != null && !sameValue(s, live, mine)) {
-          throw new IllegalArgumentException(s.option + " " + mine + " differs from the live pipeline's " + live
-              + " (recorded in Redis under " + RedisKeys.SESSION_SETTINGS + " when it started): a backfill must count "
-              + "with the live rules, or its results mean something else. Leave " + s.option
-              + " out to use the live pipeline's.");
+          throw new IllegalArgumentException(
+              s.option
+                  + " "
+                  + mine
+                  + " differs from the live pipeline's "
+                  + live
+                  + " (recorded in Redis under "
+                  + RedisKeys.SESSION_SETTINGS
+                  + " when it started): a backfill must count "
+                  + "with the live rules, or its results mean something else. Leave "
+                  + s.option
+                  + " out to use the live pipeline's.");
         }
         s.set(options, mine);
       } else if (live != null) {
@@ -126,11 +140,15 @@ public final class RecordedSettings {
 
   private static boolean sameValue(Setting s, String a, String b) {
     if (s == Setting.DIMENSIONS) { // the same dimensions in another order count the same
-      return Set.copyOf(Dimensions.parse(a).names()).equals(Set.copyOf(Dimensions.parse(b).names()));
+      return Set.copyOf(Dimensions.parse(a).names())
+          .equals(Set.copyOf(Dimensions.parse(b).names()));
     }
-    if (s == Setting.MAX_SESSION_EVENTS || s == Setting.MAX_EPISODE_EVENTS || s == Setting.MAX_DIMENSION_VALUES) {
+    if (s == Setting.MAX_SESSION_EVENTS
+        || s == Setting.MAX_EPISODE_EVENTS
+        || s == Setting.MAX_DIMENSION_VALUES) {
       return a.trim().equals(b.trim());
     }
-    return EventTimeRules.isoDuration(s.beamName, a).equals(EventTimeRules.isoDuration(s.beamName, b));
+    return EventTimeRules.isoDuration(s.beamName, a)
+        .equals(EventTimeRules.isoDuration(s.beamName, b));
   }
 }

@@ -19,8 +19,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * The funnel definitions stored in Redis by the API, re-read at most every {@link #REFRESH_MILLIS}:
  * how a new, changed or deleted funnel reaches the running pipeline without a restart.
  *
- * <p>A version that is refused on reading or that throws when evaluated is recorded in
- * {@link RedisKeys#FUNNEL_FAILURES} with the reason, and left out from then on by every worker.
+ * <p>A version that is refused on reading or that throws when evaluated is recorded in {@link
+ * RedisKeys#FUNNEL_FAILURES} with the reason, and left out from then on by every worker.
  */
 public final class RedisFunnelCatalog implements FunnelCatalog {
 
@@ -31,7 +31,10 @@ public final class RedisFunnelCatalog implements FunnelCatalog {
   private transient JedisPooled redis;
   private transient List<FunnelDefinition> cached;
   private transient long readAt;
-  /** Versions that failed in this worker, left out even before the failure is read back from Redis. */
+
+  /**
+   * Versions that failed in this worker, left out even before the failure is read back from Redis.
+   */
   private transient Map<String, Integer> failedHere;
 
   public RedisFunnelCatalog(String redisUrl) {
@@ -43,9 +46,14 @@ public final class RedisFunnelCatalog implements FunnelCatalog {
     long now = System.currentTimeMillis();
     if (cached == null || now - readAt >= REFRESH_MILLIS) {
       try {
-        // A worker with no definitions yet waits for Redis: counting without them would lose the funnels'
-        // results for good. One that has them keeps counting with them; the next refresh tries again.
-        cached = cached == null ? RedisRetry.call(redisUrl, "reading funnel definitions", this::read) : read();
+        // A worker with no definitions yet waits for Redis: counting without them would lose the
+        // funnels'
+        // results for good. One that has them keeps counting with them; the next refresh tries
+        // again.
+        cached =
+            cached == null
+                ? RedisRetry.call(redisUrl, "reading funnel definitions", this::read)
+                : read();
       } catch (JedisException e) {
         LOG.warn("Could not re-read funnel definitions from {}: {}", redisUrl, e.getMessage());
         if (cached == null) {
@@ -59,13 +67,18 @@ public final class RedisFunnelCatalog implements FunnelCatalog {
 
   @Override
   public synchronized void markFailed(FunnelDefinition funnel, RuntimeException cause) {
-    LOG.error("Funnel '{}' version {} cannot be evaluated and is left out from now on", funnel.id(),
-        funnel.version(), cause);
+    LOG.error(
+        "Funnel '{}' version {} cannot be evaluated and is left out from now on",
+        funnel.id(),
+        funnel.version(),
+        cause);
     failedHere().put(funnel.id(), funnel.version());
     if (cached != null) {
       cached = cached.stream().filter(f -> !isFailedHere(f)).toList();
     }
-    record(funnel.id(), new FunnelFailure(funnel.version(), cause.toString(), System.currentTimeMillis()));
+    record(
+        funnel.id(),
+        new FunnelFailure(funnel.version(), cause.toString(), System.currentTimeMillis()));
   }
 
   private List<FunnelDefinition> read() {
@@ -84,9 +97,13 @@ public final class RedisFunnelCatalog implements FunnelCatalog {
           funnels.add(f);
         }
       } catch (InvalidFunnelException e) {
-        // Stored before today's rules, or written past the API: the same refusal the API would give.
+        // Stored before today's rules, or written past the API: the same refusal the API would
+        // give.
         LOG.warn("Leaving out the stored funnel {}: {}", id, e.getMessage());
-        record(id, new FunnelFailure(version, "refused by the pipeline: " + e.getMessage(), System.currentTimeMillis()));
+        record(
+            id,
+            new FunnelFailure(
+                version, "refused by the pipeline: " + e.getMessage(), System.currentTimeMillis()));
       }
     }
     return funnels;

@@ -10,8 +10,8 @@ import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.Pipeline;
 
 /**
- * Read positions in the Redis hash {@link RedisKeys#READ_POSITIONS} (salt bucket -> position) and the
- * density of the writes read in {@link RedisKeys#READ_RATES} (salt bucket -> cells per second).
+ * Read positions in the Redis hash {@link RedisKeys#READ_POSITIONS} (salt bucket -> position) and
+ * the density of the writes read in {@link RedisKeys#READ_RATES} (salt bucket -> cells per second).
  */
 public final class RedisReadPositions implements ReadPositions {
 
@@ -30,23 +30,35 @@ public final class RedisReadPositions implements ReadPositions {
    */
   @Override
   public synchronized void save(int[] buckets, long completeUpTo, double cellsPerSecond) {
-    RedisRetry.orSkip(redisUrl, "recording the read position", () -> {
-      try (Pipeline both = redis().pipelined()) {
-        both.hset(RedisKeys.READ_POSITIONS, byBucket(buckets, Long.toString(completeUpTo)));
-        if (!Double.isNaN(cellsPerSecond)) {
-          both.hset(RedisKeys.READ_RATES,
-              byBucket(buckets, String.format(Locale.ROOT, "%.6f", cellsPerSecond / buckets.length)));
-        }
-        both.sync();
-      }
-    });
+    RedisRetry.orSkip(
+        redisUrl,
+        "recording the read position",
+        () -> {
+          try (Pipeline both = redis().pipelined()) {
+            both.hset(RedisKeys.READ_POSITIONS, byBucket(buckets, Long.toString(completeUpTo)));
+            if (!Double.isNaN(cellsPerSecond)) {
+              both.hset(
+                  RedisKeys.READ_RATES,
+                  byBucket(
+                      buckets,
+                      String.format(Locale.ROOT, "%.6f", cellsPerSecond / buckets.length)));
+            }
+            both.sync();
+          }
+        });
   }
 
   /** Waits for Redis ({@link RedisRetry}): where to start cannot be guessed. */
   @Override
   public synchronized long lowest() {
-    return RedisRetry.call(redisUrl, "reading the recorded read position",
-        () -> redis().hvals(RedisKeys.READ_POSITIONS).stream().mapToLong(Long::parseLong).min().orElse(-1L));
+    return RedisRetry.call(
+        redisUrl,
+        "reading the recorded read position",
+        () ->
+            redis().hvals(RedisKeys.READ_POSITIONS).stream()
+                .mapToLong(Long::parseLong)
+                .min()
+                .orElse(-1L));
   }
 
   private JedisPooled redis() {

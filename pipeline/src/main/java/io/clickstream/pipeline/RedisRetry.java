@@ -9,9 +9,9 @@ import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Carries a Redis write through an outage: a restart, a failover, an append-only file being loaded.
- * The pipeline's writes are idempotent, so a call whose answer was lost can simply be made again; and
- * a sink that cannot write has nothing better to do than wait, which holds the bundle back and with it
- * the read (back-pressure) rather than failing the pipeline. Only an outage longer than
+ * The pipeline's writes are idempotent, so a call whose answer was lost can simply be made again;
+ * and a sink that cannot write has nothing better to do than wait, which holds the bundle back and
+ * with it the read (back-pressure) rather than failing the pipeline. Only an outage longer than
  * {@link #PATIENCE} fails it, naming Redis.
  */
 final class RedisRetry {
@@ -37,12 +37,24 @@ final class RedisRetry {
           throw e;
         }
         if (System.nanoTime() + pause * 1_000_000 > giveUpAt) {
-          throw new IllegalStateException(what + ": Redis at " + redisUrl + " has not answered for "
-              + PATIENCE.toMinutes() + " minutes; check that it is running and reachable", e);
+          throw new IllegalStateException(
+              what
+                  + ": Redis at "
+                  + redisUrl
+                  + " has not answered for "
+                  + PATIENCE.toMinutes()
+                  + " minutes; check that it is running and reachable",
+              e);
         }
-        // Every attempt while it is short, then every tenth: an outage of minutes logs a line a minute or so.
+        // Every attempt while it is short, then every tenth: an outage of minutes logs a line a
+        // minute or so.
         if (attempt <= 3 || attempt % 10 == 0) {
-          LOG.warn("{}: Redis at {} unavailable (attempt {}), retrying in {} ms: {}", what, redisUrl, attempt, pause,
+          LOG.warn(
+              "{}: Redis at {} unavailable (attempt {}), retrying in {} ms: {}",
+              what,
+              redisUrl,
+              attempt,
+              pause,
               e.getMessage());
         }
         pause(pause);
@@ -53,16 +65,19 @@ final class RedisRetry {
 
   /** {@code call}, made again until Redis answers or {@link #PATIENCE} has passed. */
   static void run(String redisUrl, String what, Runnable call) {
-    call(redisUrl, what, () -> {
-      call.run();
-      return null;
-    });
+    call(
+        redisUrl,
+        what,
+        () -> {
+          call.run();
+          return null;
+        });
   }
 
   /**
-   * {@code call}, made once, and skipped with a warning if Redis is away: for writes that only report
-   * (a read position, the status), which the next one a few seconds later makes good. Holding the
-   * pipeline back for them would stall it for no gain.
+   * {@code call}, made once, and skipped with a warning if Redis is away: for writes that only
+   * report (a read position, the status), which the next one a few seconds later makes good.
+   * Holding the pipeline back for them would stall it for no gain.
    */
   static void orSkip(String redisUrl, String what, Runnable call) {
     try {
@@ -71,21 +86,28 @@ final class RedisRetry {
       if (!isOutage(e)) {
         throw e;
       }
-      LOG.warn("{}: Redis at {} unavailable, skipped until the next one: {}", what, redisUrl, e.getMessage());
+      LOG.warn(
+          "{}: Redis at {} unavailable, skipped until the next one: {}",
+          what,
+          redisUrl,
+          e.getMessage());
     }
   }
 
   /**
-   * Whether Redis is away rather than refusing the command: no connection, or a Redis still loading its
-   * data set after a restart ({@code LOADING}) or not yet a master after a failover.
+   * Whether Redis is away rather than refusing the command: no connection, or a Redis still loading
+   * its data set after a restart ({@code LOADING}) or not yet a master after a failover.
    */
   private static boolean isOutage(RuntimeException e) {
     if (e instanceof JedisConnectionException) {
       return true;
     }
     String message = e.getMessage();
-    return e instanceof JedisDataException && message != null
-        && (message.startsWith("LOADING") || message.startsWith("READONLY") || message.startsWith("MASTERDOWN"));
+    return e instanceof JedisDataException
+        && message != null
+        && (message.startsWith("LOADING")
+            || message.startsWith("READONLY")
+            || message.startsWith("MASTERDOWN"));
   }
 
   private static void pause(long millis) {

@@ -1,7 +1,7 @@
 package io.clickstream.pipeline;
 
-import io.clickstream.core.RedisConnections;
 import io.clickstream.core.Event;
+import io.clickstream.core.RedisConnections;
 import io.clickstream.core.RedisKeys;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -28,13 +28,14 @@ import org.joda.time.Instant;
 import redis.clients.jedis.JedisPooled;
 
 /**
- * Publishes the pipeline's event-time watermark and a heartbeat to {@link RedisKeys#PIPELINE_STATUS}
- * for /api/health.
+ * Publishes the pipeline's event-time watermark and a heartbeat to {@link
+ * RedisKeys#PIPELINE_STATUS} for /api/health.
  *
  * <p>A DoFn cannot read the watermark, but an event-time timer set for T fires only once the
  * watermark has passed T. A single looping timer, one second at a time, therefore tracks the
  * watermark of its input from below. That input carries no elements of the event stream, only its
- * watermark: the events are filtered to nothing and flattened with one impulse that starts the loop.
+ * watermark: the events are filtered to nothing and flattened with one impulse that starts the
+ * loop.
  */
 public class ReportPipelineStatus extends PTransform<PCollection<Event>, PDone> {
 
@@ -50,17 +51,27 @@ public class ReportPipelineStatus extends PTransform<PCollection<Event>, PDone> 
 
   @Override
   public PDone expand(PCollection<Event> events) {
-    PCollection<KV<String, String>> start = events.getPipeline()
-        .apply("Impulse", Impulse.create())
-        .apply("StartTracking", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
-            .via(impulse -> KV.of("status", "start")))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
-    PCollection<KV<String, String>> watermarkOnly = events
-        .apply("KeepOnlyTheWatermark", Filter.by(e -> false))
-        .apply("AsStatusKey", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
-            .via(e -> KV.of("status", e.eventId())))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
-    PCollectionList.of(start).and(watermarkOnly)
+    PCollection<KV<String, String>> start =
+        events
+            .getPipeline()
+            .apply("Impulse", Impulse.create())
+            .apply(
+                "StartTracking",
+                MapElements.into(
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+                    .via(impulse -> KV.of("status", "start")))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
+    PCollection<KV<String, String>> watermarkOnly =
+        events
+            .apply("KeepOnlyTheWatermark", Filter.by(e -> false))
+            .apply(
+                "AsStatusKey",
+                MapElements.into(
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+                    .via(e -> KV.of("status", e.eventId())))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
+    PCollectionList.of(start)
+        .and(watermarkOnly)
         .apply("WithEventWatermark", Flatten.pCollections())
         .apply("TrackWatermark", ParDo.of(new TrackWatermarkFn(redisUrl, runner)))
         .setCoder(VoidCoder.of());
@@ -96,18 +107,25 @@ public class ReportPipelineStatus extends PTransform<PCollection<Event>, PDone> 
     }
 
     @ProcessElement
-    public void start(@TimerId("watermark") Timer watermark, @TimerId("heartbeat") Timer heartbeat) {
+    public void start(
+        @TimerId("watermark") Timer watermark, @TimerId("heartbeat") Timer heartbeat) {
       // The first watermark worth reporting is about now; history before it is replayed quickly.
       watermark.set(Instant.now().minus(Duration.standardMinutes(1)));
       heartbeat.offset(STEP).setRelative();
-      report(Map.of(RedisKeys.STATUS_RUNNER, runner, RedisKeys.STATUS_HEARTBEAT_MS, Long.toString(System.currentTimeMillis())));
+      report(
+          Map.of(
+              RedisKeys.STATUS_RUNNER,
+              runner,
+              RedisKeys.STATUS_HEARTBEAT_MS,
+              Long.toString(System.currentTimeMillis())));
     }
 
     @OnTimer("watermark")
     public void watermarkPassed(OnTimerContext context, @TimerId("watermark") Timer watermark) {
       Instant passed = context.timestamp();
       if (passed.isAfter(Instant.now().plus(Duration.standardDays(1)))) {
-        return; // The input has ended (its watermark went to infinity); there is nothing left to track.
+        return; // The input has ended (its watermark went to infinity); there is nothing left to
+        // track.
       }
       report(Map.of(RedisKeys.STATUS_WATERMARK_MS, Long.toString(passed.getMillis())));
       watermark.set(passed.plus(STEP));
@@ -120,11 +138,14 @@ public class ReportPipelineStatus extends PTransform<PCollection<Event>, PDone> 
     }
 
     /**
-     * Skipped while Redis is away ({@link RedisRetry#orSkip}): the next report comes a step later, and
-     * the API says the pipeline is stalled meanwhile, which it then is.
+     * Skipped while Redis is away ({@link RedisRetry#orSkip}): the next report comes a step later,
+     * and the API says the pipeline is stalled meanwhile, which it then is.
      */
     private void report(Map<String, String> fields) {
-      RedisRetry.orSkip(redisUrl, "reporting the pipeline's status", () -> redis.hset(RedisKeys.PIPELINE_STATUS, fields));
+      RedisRetry.orSkip(
+          redisUrl,
+          "reporting the pipeline's status",
+          () -> redis.hset(RedisKeys.PIPELINE_STATUS, fields));
     }
   }
 }

@@ -15,7 +15,13 @@ import java.util.List;
  * @param events the events it counts, distinct and in session order
  * @param setAside how many other events the caps set aside ({@link SessionCaps})
  */
-public record Session(String userId, long startMillis, long endMillis, Firing firing, boolean last, List<Event> events,
+public record Session(
+    String userId,
+    long startMillis,
+    long endMillis,
+    Firing firing,
+    boolean last,
+    List<Event> events,
     int setAside) {
 
   /** Why a session was emitted, as Beam names a trigger's panes. */
@@ -36,9 +42,9 @@ public record Session(String userId, long startMillis, long endMillis, Firing fi
   }
 
   /**
-   * Every distinct event the session has seen, counted or set aside: what its contribution's version
-   * grows with. Not the counted ones alone, which a late earlier event can make fewer (the length cap
-   * then leaves out the latest), and a newer firing must never look older.
+   * Every distinct event the session has seen, counted or set aside: what its contribution's
+   * version grows with. Not the counted ones alone, which a late earlier event can make fewer (the
+   * length cap then leaves out the latest), and a newer firing must never look older.
    */
   public int eventsSeen() {
     return events.size() + setAside;

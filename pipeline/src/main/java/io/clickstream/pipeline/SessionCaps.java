@@ -5,9 +5,9 @@ import java.io.Serializable;
 
 /**
  * What one session may count: its first {@code maxEvents} distinct events (by event time, then
- * event_id), of those less than {@code maxLengthMillis} after its first event. A bot or an id shared
- * by many people ({@code anonymous}) would otherwise keep one session open for ever, every firing
- * re-sending all of it. The rest are set aside as dead letters of kind {@code capped}.
+ * event_id), of those less than {@code maxLengthMillis} after its first event. A bot or an id
+ * shared by many people ({@code anonymous}) would otherwise keep one session open for ever, every
+ * firing re-sending all of it. The rest are set aside as dead letters of kind {@code capped}.
  */
 record SessionCaps(int maxEvents, long maxLengthMillis) implements Serializable {
 

@@ -13,7 +13,9 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 
-/** The coder of {@link Session}, every session firing crosses it. A leading format byte versions it. */
+/**
+ * The coder of {@link Session}, every session firing crosses it. A leading format byte versions it.
+ */
 public final class SessionCoder extends AtomicCoder<Session> {
 
   private static final SessionCoder INSTANCE = new SessionCoder();

@@ -22,8 +22,8 @@ import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * Groups each user's events into sessions and re-emits a whole session every time it changes:
- * shortly after new events (early firings, for a live view), when the watermark passes its end
- * (on time), for each late event, and once more when it expires (the final firing, which lets the
+ * shortly after new events (early firings, for a live view), when the watermark passes its end (on
+ * time), for each late event, and once more when it expires (the final firing, which lets the
  * writer release the session's bookkeeping).
  *
  * <p>These are the firings of Beam's session windows with an early, on-time, late and final trigger
@@ -35,7 +35,11 @@ public class SessionizeEvents extends PTransform<PCollection<Event>, PCollection
 
   /** The sessions' firings. */
   public static final TupleTag<Session> SESSIONS = new TupleTag<>() {};
-  /** Events the session caps leave out ({@link SessionCaps}), as dead letters of kind {@code capped}. */
+
+  /**
+   * Events the session caps leave out ({@link SessionCaps}), as dead letters of kind {@code
+   * capped}.
+   */
   public static final TupleTag<DeadLetter> CAPPED = ShardedUserFn.SET_ASIDE;
 
   private final EventTimeRules settings;
@@ -46,9 +50,13 @@ public class SessionizeEvents extends PTransform<PCollection<Event>, PCollection
 
   @Override
   public PCollectionTuple expand(PCollection<Event> events) {
-    PCollectionTuple out = events
-        .apply("KeyByUserShard", new KeyByUserShard())
-        .apply("SessionizeShards", ParDo.of(new SessionizeFn(settings)).withOutputTags(SESSIONS, TupleTagList.of(CAPPED)));
+    PCollectionTuple out =
+        events
+            .apply("KeyByUserShard", new KeyByUserShard())
+            .apply(
+                "SessionizeShards",
+                ParDo.of(new SessionizeFn(settings))
+                    .withOutputTags(SESSIONS, TupleTagList.of(CAPPED)));
     out.get(SESSIONS).setCoder(SessionCoder.of());
     out.get(CAPPED).setCoder(SerializableCoder.of(DeadLetter.class));
     return out;
@@ -58,7 +66,8 @@ public class SessionizeEvents extends PTransform<PCollection<Event>, PCollection
     private final long gap;
     private final long lateness;
     private final SessionCaps caps;
-    private final Counter expired = Metrics.counter(SessionizeEvents.class, "events_after_session_expiry");
+    private final Counter expired =
+        Metrics.counter(SessionizeEvents.class, "events_after_session_expiry");
     private final Counter capped = Metrics.counter(SessionizeEvents.class, "dead_letter_capped");
 
     SessionizeFn(EventTimeRules settings) {
@@ -69,7 +78,12 @@ public class SessionizeEvents extends PTransform<PCollection<Event>, PCollection
     }
 
     @Override
-    UserSessions add(String user, UserSessions state, Event event, long watermark, OutputReceiver<Session> out,
+    UserSessions add(
+        String user,
+        UserSessions state,
+        Event event,
+        long watermark,
+        OutputReceiver<Session> out,
         OutputReceiver<DeadLetter> setAside) {
       long onTime = SaturatingTime.plus(event.timestampMillis(), gap) - 1;
       if (SaturatingTime.plus(onTime, lateness) <= watermark) {
@@ -93,14 +107,25 @@ public class SessionizeEvents extends PTransform<PCollection<Event>, PCollection
     }
 
     private DeadLetter deadLetter(Event e, UserSessions.Open session) {
-      String reason = e.timestampMillis() >= caps.lengthLimit(session.start)
-          ? "more than " + Duration.ofMillis(caps.maxLengthMillis()) + " after the start of its session ("
-              + Instant.ofEpochMilli(session.start) + "); --maxSessionLength sets the cap"
-          : "its session (from " + Instant.ofEpochMilli(session.start) + ") already counts " + caps.maxEvents()
-              + " earlier events; --maxSessionEvents sets the cap";
+      String reason =
+          e.timestampMillis() >= caps.lengthLimit(session.start)
+              ? "more than "
+                  + Duration.ofMillis(caps.maxLengthMillis())
+                  + " after the start of its session ("
+                  + Instant.ofEpochMilli(session.start)
+                  + "); --maxSessionLength sets the cap"
+              : "its session (from "
+                  + Instant.ofEpochMilli(session.start)
+                  + ") already counts "
+                  + caps.maxEvents()
+                  + " earlier events; --maxSessionEvents sets the cap";
       // The row is named by its key; the write time is not known here (-1).
-      return new DeadLetter(DeadLetter.Kind.CAPPED, "user " + e.userId() + ": " + reason,
-          HexFormat.of().formatHex(EventTable.rowKey(e.userId(), e.eventId())), -1, EventJson.toJson(e));
+      return new DeadLetter(
+          DeadLetter.Kind.CAPPED,
+          "user " + e.userId() + ": " + reason,
+          HexFormat.of().formatHex(EventTable.rowKey(e.userId(), e.eventId())),
+          -1,
+          EventJson.toJson(e));
     }
 
     @Override
@@ -118,11 +143,13 @@ public class SessionizeEvents extends PTransform<PCollection<Event>, PCollection
     }
 
     @Override
-    UserSessions advance(String user, UserSessions state, long watermark, OutputReceiver<Session> out) {
+    UserSessions advance(
+        String user, UserSessions state, long watermark, OutputReceiver<Session> out) {
       for (Iterator<UserSessions.Open> it = state.sessions().iterator(); it.hasNext(); ) {
         UserSessions.Open s = it.next();
         if (s.expiry(gap, lateness) <= watermark) {
-          out.output(s.fire(user, s.closed ? Session.Firing.LATE : Session.Firing.ON_TIME, true, gap));
+          out.output(
+              s.fire(user, s.closed ? Session.Firing.LATE : Session.Firing.ON_TIME, true, gap));
           it.remove();
         } else if (!s.closed && s.onTime(gap) <= watermark) {
           out.output(s.fire(user, Session.Firing.ON_TIME, false, gap));

@@ -23,11 +23,11 @@ import org.joda.time.Instant;
  * has exactly two timers: a processing-time one for early firings of the users changed since the
  * last, and an event-time one at the earliest time any of its users needs the watermark.
  *
- * <p>Why not one key per user, which Beam would do for us with session windows: a runner's cost
- * per key is what limits a drain. The Direct runner walks every key with a pending timer on each
- * step (quadratic in users over a backlog), and on Flink every element of a merging session window
- * pays a dozen state accesses, each behind a Base64 window key (docs/benchmarks.md). Here the keys
- * with timers are bounded by the shard count, and an element costs one state read and one write.
+ * <p>Why not one key per user, which Beam would do for us with session windows: a runner's cost per
+ * key is what limits a drain. The Direct runner walks every key with a pending timer on each step
+ * (quadratic in users over a backlog), and on Flink every element of a merging session window pays
+ * a dozen state accesses, each behind a Base64 window key (docs/benchmarks.md). Here the keys with
+ * timers are bounded by the shard count, and an element costs one state read and one write.
  *
  * <p>Subclasses say what a user's state is and what it emits; this class keeps the shard, its due
  * index and its timers. The "watermark" given to them is the latest due timer that fired in the
@@ -63,10 +63,15 @@ abstract class ShardedUserFn<U, OutputT> extends DoFn<KV<Integer, Event>, Output
 
   /**
    * Takes {@code event} into its user's state ({@code null} when the user has none) and returns the
-   * user's state after, {@code null} to keep nothing. May emit at once (a late event's session), and
-   * set events aside.
+   * user's state after, {@code null} to keep nothing. May emit at once (a late event's session),
+   * and set events aside.
    */
-  abstract @Nullable U add(String user, @Nullable U state, Event event, long watermark, OutputReceiver<OutputT> out,
+  abstract @Nullable U add(
+      String user,
+      @Nullable U state,
+      Event event,
+      long watermark,
+      OutputReceiver<OutputT> out,
       OutputReceiver<DeadLetter> setAside);
 
   /** When the user next needs the watermark, or {@link UserShard#NEVER}. */
@@ -77,8 +82,8 @@ abstract class ShardedUserFn<U, OutputT> extends DoFn<KV<Integer, Event>, Output
 
   /**
    * The watermark has passed {@code watermark}, at or after the user's due time: emits what that
-   * ends and returns the user's state after, {@code null} once nothing is left to keep.
-   * {@link Long#MAX_VALUE} means the input is finished.
+   * ends and returns the user's state after, {@code null} once nothing is left to keep. {@link
+   * Long#MAX_VALUE} means the input is finished.
    */
   abstract @Nullable U advance(String user, U state, long watermark, OutputReceiver<OutputT> out);
 
@@ -92,7 +97,14 @@ abstract class ShardedUserFn<U, OutputT> extends DoFn<KV<Integer, Event>, Output
     UserShard<U> shard = read(state);
     Event event = element.getValue();
     String user = event.userId();
-    U after = add(user, shard.get(user), event, shard.watermark(), outs.get(mainTag), outs.get(SET_ASIDE));
+    U after =
+        add(
+            user,
+            shard.get(user),
+            event,
+            shard.watermark(),
+            outs.get(mainTag),
+            outs.get(SET_ASIDE));
     keep(shard, user, after);
     if (after != null) {
       shard.markChanged(user);
@@ -130,7 +142,8 @@ abstract class ShardedUserFn<U, OutputT> extends DoFn<KV<Integer, Event>, Output
     UserShard<U> shard = read(state);
     long fired = context.fireTimestamp().getMillis();
     // A timer clamped to the end of the global window fires only when the input is finished.
-    long passed = fired >= GlobalWindow.INSTANCE.maxTimestamp().getMillis() ? Long.MAX_VALUE : fired;
+    long passed =
+        fired >= GlobalWindow.INSTANCE.maxTimestamp().getMillis() ? Long.MAX_VALUE : fired;
     shard.advanceWatermark(passed);
     shard.setDueTimer(UserShard.NO_TIMER);
     for (String user : shard.dueBy(passed)) {

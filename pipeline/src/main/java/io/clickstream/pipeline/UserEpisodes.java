@@ -8,12 +8,13 @@ import java.util.Set;
  * funnel versions whose earlier history has been read from HBase for them.
  *
  * <p>An episode is a session whose gap is the reach (the session gap or the longest user-scope
- * window, whichever is longer), so it is kept as {@link UserSessions}: the same merging, and the same
- * order-independent count cap, whose excess still extends the episode but is not kept.
+ * window, whichever is longer), so it is kept as {@link UserSessions}: the same merging, and the
+ * same order-independent count cap, whose excess still extends the episode but is not kept.
  */
 final class UserEpisodes {
 
   private final UserSessions episodes;
+
   /** Namespaces ({@code f.{id}.{version}}) of the versions whose history was loaded. */
   private final Set<String> historyLoaded;
 

@@ -13,8 +13,12 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 /** Encodes one user's {@link UserEpisodes} inside a checkpointed {@link UserShard}. */
 final class UserEpisodesCoder extends AtomicCoder<UserEpisodes> {
 
-  /** 2: capped episodes and the loaded versions (before: the user's events as a plain list, no format byte). */
+  /**
+   * 2: capped episodes and the loaded versions (before: the user's events as a plain list, no
+   * format byte).
+   */
   private static final int FORMAT = 2;
+
   private static final UserEpisodesCoder INSTANCE = new UserEpisodesCoder();
   private static final Coder<String> STRING = StringUtf8Coder.of();
   private static final VarIntCoder INT = VarIntCoder.of();

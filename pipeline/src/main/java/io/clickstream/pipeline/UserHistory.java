@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * A user's earlier events, for a user-scope funnel whose window reaches further back than the live
  * state kept (docs/funnels.md, "Live counting"). An argument of the transform, so that a pipeline
- * built over another source (tests) or one that reads all history anyway (a backfill) needs no HBase.
+ * built over another source (tests) or one that reads all history anyway (a backfill) needs no
+ * HBase.
  */
 public interface UserHistory extends Serializable {
 

@@ -13,9 +13,9 @@ import java.util.List;
  * many it set aside.
  *
  * <p>A session is {@code [first event, last event + gap)}, and an event joins every session its own
- * {@code [ts, ts + gap)} overlaps, merging them, as Beam's session windows do. Every event extends its
- * session, set aside or not: the caps bound what a session counts and keeps, not where the user was
- * active.
+ * {@code [ts, ts + gap)} overlaps, merging them, as Beam's session windows do. Every event extends
+ * its session, set aside or not: the caps bound what a session counts and keeps, not where the user
+ * was active.
  */
 final class UserSessions {
 
@@ -24,14 +24,23 @@ final class UserSessions {
     long start;
     long lastEventTime;
     final List<Event> events;
+
     /** Has events not yet emitted. */
     boolean changed;
+
     /** Emitted since the watermark passed its end: later firings are late ones. */
     boolean closed;
+
     /** How many of its events were set aside by the caps: with {@code events}, all it has seen. */
     int setAside;
 
-    Open(long start, long lastEventTime, List<Event> events, boolean changed, boolean closed, int setAside) {
+    Open(
+        long start,
+        long lastEventTime,
+        List<Event> events,
+        boolean changed,
+        boolean closed,
+        int setAside) {
       this.start = start;
       this.lastEventTime = lastEventTime;
       this.events = events;
@@ -44,7 +53,9 @@ final class UserSessions {
       return SaturatingTime.plus(lastEventTime, gapMillis);
     }
 
-    /** The time the watermark must pass for the session to be complete: its window's last instant. */
+    /**
+     * The time the watermark must pass for the session to be complete: its window's last instant.
+     */
     long onTime(long gapMillis) {
       return end(gapMillis) - 1;
     }
@@ -57,21 +68,28 @@ final class UserSessions {
     /** Emits the session as it is now. */
     Session fire(String user, Session.Firing firing, boolean last, long gapMillis) {
       changed = false;
-      return new Session(user, start, end(gapMillis), firing, last,
-          SessionOrder.distinctInOrder(events), setAside);
+      return new Session(
+          user,
+          start,
+          end(gapMillis),
+          firing,
+          last,
+          SessionOrder.distinctInOrder(events),
+          setAside);
     }
 
     /**
      * Takes {@code event}, which is no earlier than the session's start: set aside at once when the
-     * caps leave it out for good (it is past the length cap, or after every event of a full session),
-     * else kept, and the caps applied again if the session is now over the count. Events stay
-     * distinct by event_id, so a full session's count is its distinct events.
+     * caps leave it out for good (it is past the length cap, or after every event of a full
+     * session), else kept, and the caps applied again if the session is now over the count. Events
+     * stay distinct by event_id, so a full session's count is its distinct events.
      */
     private void join(Event event, SessionCaps caps, List<Event> aside) {
       lastEventTime = Math.max(lastEventTime, event.timestampMillis());
       int copy = indexOf(event.eventId());
       if (copy >= 0) {
-        // A re-sent event: its earliest copy counts (by event time, then event_id), as distinctInOrder keeps.
+        // A re-sent event: its earliest copy counts (by event time, then event_id), as
+        // distinctInOrder keeps.
         if (SessionOrder.EVENT_ORDER.compare(event, events.get(copy)) < 0) {
           events.set(copy, event);
           changed = true;
@@ -92,9 +110,9 @@ final class UserSessions {
     }
 
     /**
-     * Keeps the session's first {@code maxEvents} distinct events (by event time, then event_id) that
-     * are less than the length cap after its start, and moves the others to {@code aside}. Both caps
-     * only ever leave out more as events arrive, so an event set aside never comes back.
+     * Keeps the session's first {@code maxEvents} distinct events (by event time, then event_id)
+     * that are less than the length cap after its start, and moves the others to {@code aside}.
+     * Both caps only ever leave out more as events arrive, so an event set aside never comes back.
      */
     private void cap(SessionCaps caps, List<Event> aside) {
       List<Event> ordered = SessionOrder.distinctInOrder(events);
@@ -133,8 +151,8 @@ final class UserSessions {
 
   /**
    * Adds {@code event}, merging the sessions it bridges, and applies the caps to the session now
-   * holding it, which it returns; events the caps leave out are added to {@code aside}. An event set
-   * aside still extends its session (the user was active), it only does not count.
+   * holding it, which it returns; events the caps leave out are added to {@code aside}. An event
+   * set aside still extends its session (the user was active), it only does not count.
    */
   Open add(Event event, long gapMillis, SessionCaps caps, List<Event> aside) {
     long ts = event.timestampMillis();
@@ -166,8 +184,8 @@ final class UserSessions {
   }
 
   /**
-   * Merges the sessions that a gap of {@code gapMillis} now bridges. Sessions never need it, their gap
-   * is fixed; user-scope episodes do when a new funnel's window lengthens their reach.
+   * Merges the sessions that a gap of {@code gapMillis} now bridges. Sessions never need it, their
+   * gap is fixed; user-scope episodes do when a new funnel's window lengthens their reach.
    */
   void mergeWithin(long gapMillis, SessionCaps caps, List<Event> aside) {
     for (int i = 1; i < sessions.size(); ) {

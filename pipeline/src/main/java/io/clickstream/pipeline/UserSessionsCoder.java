@@ -40,7 +40,8 @@ final class UserSessionsCoder extends AtomicCoder<UserSessions> {
 
   @Override
   public UserSessions decode(InputStream in) throws IOException {
-    // Before format 2 there was no format byte (and no set-aside count): such state is refused here,
+    // Before format 2 there was no format byte (and no set-aside count): such state is refused
+    // here,
     // unless its session count happens to read as 2, which then fails further on.
     CoderFormat.expect(in, FORMAT, "user sessions");
     UserSessions user = new UserSessions();
@@ -50,8 +51,15 @@ final class UserSessionsCoder extends AtomicCoder<UserSessions> {
       long last = LONG.decode(in);
       int flags = in.read();
       List<Event> events = SessionCoder.decodeEvents(in);
-      user.sessions().add(new UserSessions.Open(start, last, events, (flags & CHANGED) != 0, (flags & CLOSED) != 0,
-          INT.decode(in)));
+      user.sessions()
+          .add(
+              new UserSessions.Open(
+                  start,
+                  last,
+                  events,
+                  (flags & CHANGED) != 0,
+                  (flags & CLOSED) != 0,
+                  INT.decode(in)));
     }
     return user;
   }

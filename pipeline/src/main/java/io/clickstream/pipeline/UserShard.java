@@ -24,8 +24,8 @@ import org.apache.beam.sdk.util.CoderUtils;
  * <p>A user's state is kept as its encoding until it is first read, and an encoded user is copied
  * as bytes when the shard is encoded. Why: the Direct runner copies a key's state through its coder
  * at the first access in every bundle, and a live event is alone in its bundle, so each event paid
- * for encoding and decoding every event of every user in its shard. Now it pays for the bytes of the
- * users it does not touch and for the objects of those it does (docs/benchmarks.md).
+ * for encoding and decoding every event of every user in its shard. Now it pays for the bytes of
+ * the users it does not touch and for the objects of those it does (docs/benchmarks.md).
  *
  * @param <U> what is kept per user
  */
@@ -33,6 +33,7 @@ final class UserShard<U> {
 
   /** A due time meaning "never". */
   static final long NEVER = Long.MAX_VALUE;
+
   /** No due timer is set. */
   static final long NO_TIMER = Long.MIN_VALUE;
 
@@ -49,11 +50,15 @@ final class UserShard<U> {
   private record Encoded(byte[] bytes) {}
 
   private final Coder<U> userCoder;
+
   /** Per user, its state: a {@code U}, or its {@link Encoded} form. */
   private final Map<String, Object> users = new HashMap<>();
+
   private final Map<String, Long> dueOf = new HashMap<>();
+
   /** The due index: one entry per user with a due time, earliest first. */
   private final TreeSet<Due> byDue = new TreeSet<>();
+
   private final Set<String> changed = new LinkedHashSet<>();
   private long watermark = Long.MIN_VALUE;
   private long dueTimer = NO_TIMER;
@@ -74,7 +79,10 @@ final class UserShard<U> {
     return (U) kept;
   }
 
-  /** Keeps {@code state} for {@code user}, due at {@code due}; a {@code null} state forgets the user. */
+  /**
+   * Keeps {@code state} for {@code user}, due at {@code due}; a {@code null} state forgets the
+   * user.
+   */
   void put(String user, U state, long due) {
     keep(user, state, due);
   }
@@ -93,7 +101,9 @@ final class UserShard<U> {
   @SuppressWarnings("unchecked") // users holds a U or an Encoded, nothing else
   byte[] encodedUser(String user) throws CoderException {
     Object kept = users.get(user);
-    return kept instanceof Encoded encoded ? encoded.bytes() : CoderUtils.encodeToByteArray(userCoder, (U) kept);
+    return kept instanceof Encoded encoded
+        ? encoded.bytes()
+        : CoderUtils.encodeToByteArray(userCoder, (U) kept);
   }
 
   private U decode(String user, byte[] bytes) {

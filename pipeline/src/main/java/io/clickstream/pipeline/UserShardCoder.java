@@ -24,6 +24,7 @@ final class UserShardCoder<U> extends StructuredCoder<UserShard<U>> {
    * each user's state as a length-prefixed encoding of its own (1: inline).
    */
   private static final int FORMAT = 3;
+
   private static final ByteArrayCoder BYTES = ByteArrayCoder.of();
   private static final Coder<String> STRING = StringUtf8Coder.of();
   private static final VarLongCoder LONG = VarLongCoder.of();

@@ -14,9 +14,9 @@ import redis.clients.jedis.PipelineBase;
 import redis.clients.jedis.params.XAddParams;
 
 /**
- * Appends dead letters to the Redis stream {@link RedisKeys#DEAD_LETTERS}, a bundle's worth per round
- * trip (XADD fits: an append-only log needs no idempotent increments; a retried bundle may append an
- * entry twice, never lose one).
+ * Appends dead letters to the Redis stream {@link RedisKeys#DEAD_LETTERS}, a bundle's worth per
+ * round trip (XADD fits: an append-only log needs no idempotent increments; a retried bundle may
+ * append an entry twice, never lose one).
  *
  * <p>It connects with the whole {@code --redisUrl}, as every other writer does: password, TLS
  * ({@code rediss://}) and database. Beam's RedisIO, used before, takes only a host and a port, so
@@ -26,8 +26,13 @@ public class WriteDeadLetters extends PTransform<PCollection<DeadLetter>, PDone>
 
   /** The stream is a log for people to read, not an archive: XADD trims it to about this many. */
   static final long MAX_ENTRIES = 100_000;
-  /** The start of a rejected row is enough to see what is wrong with it; a huge row must not fill Redis. */
+
+  /**
+   * The start of a rejected row is enough to see what is wrong with it; a huge row must not fill
+   * Redis.
+   */
   static final int MAX_RAW_CHARS = 4096;
+
   private static final int BATCH_SIZE = 500;
 
   private final String redisUrl;
@@ -59,7 +64,10 @@ public class WriteDeadLetters extends PTransform<PCollection<DeadLetter>, PDone>
     if (raw.length() <= MAX_RAW_CHARS) {
       return raw;
     }
-    int end = Character.isHighSurrogate(raw.charAt(MAX_RAW_CHARS - 1)) ? MAX_RAW_CHARS - 1 : MAX_RAW_CHARS;
+    int end =
+        Character.isHighSurrogate(raw.charAt(MAX_RAW_CHARS - 1))
+            ? MAX_RAW_CHARS - 1
+            : MAX_RAW_CHARS;
     return raw.substring(0, end) + "…[cut: " + raw.length() + " characters in all]";
   }
 
@@ -77,20 +85,23 @@ public class WriteDeadLetters extends PTransform<PCollection<DeadLetter>, PDone>
     }
 
     /**
-     * Waits through a Redis outage ({@link RedisRetry}). A batch whose answer was lost is added again:
-     * a dead letter shown twice is better than one lost, and a replay re-adds them anyway.
+     * Waits through a Redis outage ({@link RedisRetry}). A batch whose answer was lost is added
+     * again: a dead letter shown twice is better than one lost, and a replay re-adds them anyway.
      */
     @Override
     void write(JedisPooled redis, List<DeadLetter> batch) {
       XAddParams trimmed = XAddParams.xAddParams().maxLen(MAX_ENTRIES).approximateTrimming();
-      RedisRetry.run(redisUrl, "writing " + batch.size() + " dead letters", () -> {
-        try (PipelineBase pipeline = redis.pipelined()) {
-          for (DeadLetter d : batch) {
-            pipeline.xadd(RedisKeys.DEAD_LETTERS, trimmed, entry(d));
-          }
-          pipeline.sync();
-        }
-      });
+      RedisRetry.run(
+          redisUrl,
+          "writing " + batch.size() + " dead letters",
+          () -> {
+            try (PipelineBase pipeline = redis.pipelined()) {
+              for (DeadLetter d : batch) {
+                pipeline.xadd(RedisKeys.DEAD_LETTERS, trimmed, entry(d));
+              }
+              pipeline.sync();
+            }
+          });
     }
   }
 }

@@ -10,8 +10,8 @@ import org.apache.beam.sdk.values.PDone;
 import org.joda.time.Duration;
 
 /**
- * Writes session contributions to Redis through a {@link ContributionStore}: batched per
- * bundle (at most {@link #BATCH_SIZE} per round trip), idempotent under bundle retries.
+ * Writes session contributions to Redis through a {@link ContributionStore}: batched per bundle (at
+ * most {@link #BATCH_SIZE} per round trip), idempotent under bundle retries.
  */
 public class WriteSessionContributions extends PTransform<PCollection<Contribution>, PDone> {
 
@@ -24,7 +24,10 @@ public class WriteSessionContributions extends PTransform<PCollection<Contributi
   private final long retentionMillis;
   private final int maxDimensionValues;
 
-  /** @param maxDimensionValues the cap on distinct values per dimension and minute ({@link ContributionStore}) */
+  /**
+   * @param maxDimensionValues the cap on distinct values per dimension and minute ({@link
+   *     ContributionStore})
+   */
   public WriteSessionContributions(String redisUrl, Duration retention, int maxDimensionValues) {
     this.redisUrl = redisUrl;
     this.retentionMillis = retention.getMillis();
@@ -32,22 +35,30 @@ public class WriteSessionContributions extends PTransform<PCollection<Contributi
     this.maxDimensionValues = ContributionStore.checkedMaxDimensionValues(maxDimensionValues);
   }
 
-  /** To the Redis of the options, keeping counts for their {@code --retention}, capped by their {@code --maxDimensionValues}. */
+  /**
+   * To the Redis of the options, keeping counts for their {@code --retention}, capped by their
+   * {@code --maxDimensionValues}.
+   */
   public static WriteSessionContributions to(ClickstreamOptions options) {
-    return new WriteSessionContributions(options.getRedisUrl(),
-        EventTimeRules.isoDuration("retention", options.getRetention()), options.getMaxDimensionValues());
+    return new WriteSessionContributions(
+        options.getRedisUrl(),
+        EventTimeRules.isoDuration("retention", options.getRetention()),
+        options.getMaxDimensionValues());
   }
 
   @Override
   public PDone expand(PCollection<Contribution> contributions) {
-    contributions.apply("ReplaceContributionsInRedis",
+    contributions.apply(
+        "ReplaceContributionsInRedis",
         ParDo.of(new WriteFn(redisUrl, retentionMillis, maxDimensionValues)));
     return PDone.in(contributions.getPipeline());
   }
 
   static final class WriteFn extends BatchedRedisWriteFn<Contribution, ContributionStore> {
-    private final Counter applied = Metrics.counter(WriteSessionContributions.class, "sessions_applied");
-    private final Counter stale = Metrics.counter(WriteSessionContributions.class, "sessions_stale_skipped");
+    private final Counter applied =
+        Metrics.counter(WriteSessionContributions.class, "sessions_applied");
+    private final Counter stale =
+        Metrics.counter(WriteSessionContributions.class, "sessions_stale_skipped");
 
     private final long retentionMillis;
     private final int maxDimensionValues;

@@ -12,8 +12,8 @@ import io.clickstream.core.funnel.FunnelDefinitions;
 import java.io.Serializable;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
@@ -30,8 +30,8 @@ import org.junit.Test;
 /**
  * A funnel whose evaluation throws is taken out of the catalog with the reason, and every other
  * funnel goes on. (The event counts are a transform of their own, {@link CountSessionEvents}, which
- * reads no funnel.) The broken funnel is built past validation (an exclusion after
- * step 0, which the evaluator cannot index), as a definition stored by an older release could be.
+ * reads no funnel.) The broken funnel is built past validation (an exclusion after step 0, which
+ * the evaluator cannot index), as a definition stored by an older release could be.
  */
 public class AFunnelThatThrowsIsContainedTest implements Serializable {
 
@@ -48,27 +48,42 @@ public class AFunnelThatThrowsIsContainedTest implements Serializable {
   @Test
   public void aSessionFunnelThatThrowsIsMarkedFailedWhileTheOtherSessionFunnelsGoOn() {
     FunnelDefinition good = funnel("good", "{\"steps\":[{\"event\":\"a\"},{\"event\":\"b\"}]}");
-    FunnelDefinition broken = brokenCopyOf(funnel("broken", "{\"steps\":[{\"event\":\"a\"},{\"event\":\"b\"}]}"));
+    FunnelDefinition broken =
+        brokenCopyOf(funnel("broken", "{\"steps\":[{\"event\":\"a\"},{\"event\":\"b\"}]}"));
 
-    PCollection<String> namespaces = namespaces(pipeline.apply(events())
-        .apply(new SessionizeEvents(SETTINGS))
-        .get(SessionizeEvents.SESSIONS)
-        .apply(ComputeSessionFunnelContributions.live(new RecordingCatalog(List.of(broken, good)))));
+    PCollection<String> namespaces =
+        namespaces(
+            pipeline
+                .apply(events())
+                .apply(new SessionizeEvents(SETTINGS))
+                .get(SessionizeEvents.SESSIONS)
+                .apply(
+                    ComputeSessionFunnelContributions.live(
+                        new RecordingCatalog(List.of(broken, good)))));
 
     PAssert.that(namespaces).satisfies(distinct(RedisKeys.funnelNamespace("good", 1)));
     pipeline.run().waitUntilFinish();
     assertThat(RecordingCatalog.FAILED).containsOnlyKeys("broken");
-    assertThat(RecordingCatalog.FAILED.get("broken")).startsWith("java.lang.IndexOutOfBoundsException");
+    assertThat(RecordingCatalog.FAILED.get("broken"))
+        .startsWith("java.lang.IndexOutOfBoundsException");
   }
 
   @Test
   public void aUserFunnelThatThrowsIsMarkedFailedWhileTheOtherUserFunnelsGoOn() {
-    String definition = "{\"scope\":\"user\",\"window\":\"PT20M\",\"steps\":[{\"event\":\"a\"},{\"event\":\"b\"}]}";
+    String definition =
+        "{\"scope\":\"user\",\"window\":\"PT20M\",\"steps\":[{\"event\":\"a\"},{\"event\":\"b\"}]}";
     FunnelDefinition good = funnel("good", definition);
     FunnelDefinition broken = brokenCopyOf(funnel("broken", definition));
 
-    PCollection<String> namespaces = namespaces(pipeline.apply(events())
-        .apply(ComputeUserFunnelContributions.live(new RecordingCatalog(List.of(broken, good)), SETTINGS, UserHistory.none())));
+    PCollection<String> namespaces =
+        namespaces(
+            pipeline
+                .apply(events())
+                .apply(
+                    ComputeUserFunnelContributions.live(
+                        new RecordingCatalog(List.of(broken, good)),
+                        SETTINGS,
+                        UserHistory.none())));
 
     PAssert.that(namespaces).satisfies(distinct(RedisKeys.funnelNamespace("good", 1)));
     pipeline.run().waitUntilFinish();
@@ -77,13 +92,16 @@ public class AFunnelThatThrowsIsContainedTest implements Serializable {
 
   private static TestStream<Event> events() {
     return TestStream.create(EventCoder.of())
-        .addElements(at(event("1", "u1", "a", minutes(0), null)), at(event("2", "u1", "b", minutes(1), null)),
+        .addElements(
+            at(event("1", "u1", "a", minutes(0), null)),
+            at(event("2", "u1", "b", minutes(1), null)),
             at(event("3", "u2", "a", minutes(2), null)))
         .advanceWatermarkToInfinity();
   }
 
   private static PCollection<String> namespaces(PCollection<Contribution> contributions) {
-    return contributions.apply("Namespace", MapElements.into(TypeDescriptors.strings()).via(Contribution::namespace));
+    return contributions.apply(
+        "Namespace", MapElements.into(TypeDescriptors.strings()).via(Contribution::namespace));
   }
 
   /** What every contribution went to, whatever the windows and panes. */
@@ -101,12 +119,23 @@ public class AFunnelThatThrowsIsContainedTest implements Serializable {
   }
 
   private static FunnelDefinition brokenCopyOf(FunnelDefinition f) {
-    return new FunnelDefinition(f.id(), f.name(), f.steps(), f.order(), f.scope(), f.window(),
-        List.of(new FunnelDefinition.Exclusion(f.steps().get(1), 0, null)), f.breakdown(), f.version(),
+    return new FunnelDefinition(
+        f.id(),
+        f.name(),
+        f.steps(),
+        f.order(),
+        f.scope(),
+        f.window(),
+        List.of(new FunnelDefinition.Exclusion(f.steps().get(1), 0, null)),
+        f.breakdown(),
+        f.version(),
         f.liveFromMillis());
   }
 
-  /** Fixed funnels that remember failures; statically, because the runner serializes a copy into each DoFn. */
+  /**
+   * Fixed funnels that remember failures; statically, because the runner serializes a copy into
+   * each DoFn.
+   */
   static final class RecordingCatalog implements FunnelCatalog {
     static final Map<String, String> FAILED = new ConcurrentHashMap<>();
     private final List<FunnelDefinition> funnels;

@@ -7,8 +7,8 @@ import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.generator.JourneyGenerator;
 import io.clickstream.pipeline.testing.Await;
 import io.clickstream.pipeline.testing.EventsTable;
-import io.clickstream.pipeline.testing.LivePipelines;
 import io.clickstream.pipeline.testing.FunnelResults;
+import io.clickstream.pipeline.testing.LivePipelines;
 import io.clickstream.pipeline.testing.SharedMiniHBase;
 import io.clickstream.pipeline.testing.SharedRedis;
 import java.time.Duration;
@@ -25,17 +25,20 @@ import redis.clients.jedis.JedisPooled;
  */
 class BackfillMatchesLiveTest {
 
-  private static final String STEPS = "\"steps\":[{\"event\":\"page_view\",\"where\":{\"page\":\"/landing\"}},"
-      + "{\"event\":\"search\"},{\"event\":\"questionnaire_start\"},{\"event\":\"register\"}],\"breakdown\":[\"source\"]";
+  private static final String STEPS =
+      "\"steps\":[{\"event\":\"page_view\",\"where\":{\"page\":\"/landing\"}},"
+          + "{\"event\":\"search\"},{\"event\":\"questionnaire_start\"},{\"event\":\"register\"}],\"breakdown\":[\"source\"]";
   private static final String SESSION_SCOPE = "{" + STEPS + "}";
-  private static final String USER_SCOPE = "{" + STEPS + ",\"scope\":\"user\",\"window\":\"PT20S\"}";
+  private static final String USER_SCOPE =
+      "{" + STEPS + ",\"scope\":\"user\",\"window\":\"PT20S\"}";
 
   @Test
   void aBackfilledFunnelEqualsTheLiveOneAndMeetsItWithoutDoubleCounting() throws Exception {
     SharedMiniHBase.resetEventsTable();
     JedisPooled redis = SharedRedis.flushed();
     Instant now = Instant.now();
-    List<String> lines = new JourneyGenerator(7).batch(200, now.minusSeconds(120), Duration.ofSeconds(120));
+    List<String> lines =
+        new JourneyGenerator(7).batch(200, now.minusSeconds(120), Duration.ofSeconds(120));
     long middle = now.minusSeconds(60).toEpochMilli();
     FunnelDefinition liveAll = LivePipelines.define(redis, "live_all", 0, SESSION_SCOPE);
     FunnelDefinition split = LivePipelines.define(redis, "split", middle, SESSION_SCOPE);
@@ -43,20 +46,29 @@ class BackfillMatchesLiveTest {
     FunnelDefinition userSplit = LivePipelines.define(redis, "user_split", middle, USER_SCOPE);
 
     EventsTable.write(lines);
-    long lastEvent = lines.stream().mapToLong(l -> EventParser.parse(l).event().timestampMillis()).max().orElseThrow();
+    long lastEvent =
+        lines.stream()
+            .mapToLong(l -> EventParser.parse(l).event().timestampMillis())
+            .max()
+            .orElseThrow();
     PipelineResult live = ClickstreamPipeline.run(options(now.minusSeconds(180)));
     try {
       long target = lastEvent + 21_000;
-      assertThat(Await.until(Duration.ofSeconds(120), () -> Await.watermark(redis) >= target)).isTrue();
-      Thread.sleep(5_000); // the writer lands the last on-time panes just after the watermark passes
+      assertThat(Await.until(Duration.ofSeconds(120), () -> Await.watermark(redis) >= target))
+          .isTrue();
+      Thread.sleep(
+          5_000); // the writer lands the last on-time panes just after the watermark passes
     } finally {
       live.cancel();
     }
 
-    FunnelDefinition afterTheFact = LivePipelines.define(redis, "after_the_fact", System.currentTimeMillis(), SESSION_SCOPE);
-    FunnelDefinition userAfterTheFact = LivePipelines.define(redis, "user_after_the_fact", System.currentTimeMillis(), USER_SCOPE);
+    FunnelDefinition afterTheFact =
+        LivePipelines.define(redis, "after_the_fact", System.currentTimeMillis(), SESSION_SCOPE);
+    FunnelDefinition userAfterTheFact =
+        LivePipelines.define(redis, "user_after_the_fact", System.currentTimeMillis(), USER_SCOPE);
     for (FunnelDefinition f : List.of(afterTheFact, split, userAfterTheFact, userSplit)) {
-      // As if run once every session has finished, so that the backfill closes them as the live path has.
+      // As if run once every session has finished, so that the backfill closes them as the live
+      // path has.
       long later = System.currentTimeMillis() + Duration.ofMinutes(15).toMillis();
       assertThat(BackfillFunnel.start(options(now), f, 0, Long.MAX_VALUE, later).waitUntilFinish())
           .isEqualTo(PipelineResult.State.DONE);
@@ -73,6 +85,7 @@ class BackfillMatchesLiveTest {
   }
 
   private static ClickstreamOptions options(Instant readFrom) {
-    return LivePipelines.options("--sessionGap=PT10S", "--readFromMillis=" + readFrom.toEpochMilli());
+    return LivePipelines.options(
+        "--sessionGap=PT10S", "--readFromMillis=" + readFrom.toEpochMilli());
   }
 }

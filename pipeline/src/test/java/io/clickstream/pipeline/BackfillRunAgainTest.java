@@ -13,7 +13,6 @@ import io.clickstream.pipeline.testing.SharedMiniHBase;
 import io.clickstream.pipeline.testing.SharedRedis;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.PipelineResult;
@@ -27,10 +26,12 @@ import redis.clients.jedis.JedisPooled;
  */
 class BackfillRunAgainTest {
 
-  private static final String STEPS = "\"steps\":[{\"event\":\"land\"},{\"event\":\"look\"},{\"event\":\"buy\"}]";
+  private static final String STEPS =
+      "\"steps\":[{\"event\":\"land\"},{\"event\":\"look\"},{\"event\":\"buy\"}]";
   private static final String SESSION_SCOPE = "{" + STEPS + "}";
-  private static final String USER_SCOPE = "{\"steps\":[{\"event\":\"page_view\"},{\"event\":\"search\"},"
-      + "{\"event\":\"register\"}],\"scope\":\"user\",\"window\":\"PT20M\"}";
+  private static final String USER_SCOPE =
+      "{\"steps\":[{\"event\":\"page_view\"},{\"event\":\"search\"},"
+          + "{\"event\":\"register\"}],\"scope\":\"user\",\"window\":\"PT20M\"}";
   private static final Duration LATER = Duration.ofHours(3);
 
   @Test
@@ -38,18 +39,26 @@ class BackfillRunAgainTest {
     SharedMiniHBase.resetEventsTable();
     JedisPooled redis = SharedRedis.flushed();
     Instant now = Instant.now();
-    FunnelDefinition growing = LivePipelines.define(redis, "growing", now.plusSeconds(3600).toEpochMilli(), SESSION_SCOPE);
-    FunnelDefinition once = LivePipelines.define(redis, "once", now.plusSeconds(3600).toEpochMilli(), SESSION_SCOPE);
-    EventsTable.write(List.of(line("g1", "grower", "land", now.minusSeconds(600)),
-        line("g2", "grower", "land", now.minusSeconds(590)), line("g3", "grower", "look", now.minusSeconds(580))));
+    FunnelDefinition growing =
+        LivePipelines.define(redis, "growing", now.plusSeconds(3600).toEpochMilli(), SESSION_SCOPE);
+    FunnelDefinition once =
+        LivePipelines.define(redis, "once", now.plusSeconds(3600).toEpochMilli(), SESSION_SCOPE);
+    EventsTable.write(
+        List.of(
+            line("g1", "grower", "land", now.minusSeconds(600)),
+            line("g2", "grower", "land", now.minusSeconds(590)),
+            line("g3", "grower", "look", now.minusSeconds(580))));
 
-    PipelineResult first = backfill(growing, now.minusSeconds(3600), now, System.currentTimeMillis());
+    PipelineResult first =
+        backfill(growing, now.minusSeconds(3600), now, System.currentTimeMillis());
     assertThat(BackfillFunnel.resultsOpen(first)).isEqualTo(1);
     assertThat(total(redis, growing, "\nopen")).isEqualTo(1);
     assertThat(total(redis, growing, "\ndropped")).isZero();
 
-    EventsTable.write(List.of(line("g4", "grower", "buy", now.minusSeconds(570)),
-        line("g5", "grower", "land", now.minusSeconds(560))));
+    EventsTable.write(
+        List.of(
+            line("g4", "grower", "buy", now.minusSeconds(570)),
+            line("g5", "grower", "land", now.minusSeconds(560))));
     long later = System.currentTimeMillis() + LATER.toMillis();
     backfill(growing, now.minusSeconds(3600), now, later);
     backfill(once, now.minusSeconds(3600), now, later);
@@ -70,7 +79,8 @@ class BackfillRunAgainTest {
     long liveFrom = now.plusSeconds(3600).toEpochMilli();
     FunnelDefinition inTwo = LivePipelines.define(redis, "in_two", liveFrom, USER_SCOPE);
     FunnelDefinition inOne = LivePipelines.define(redis, "in_one", liveFrom, USER_SCOPE);
-    EventsTable.write(new JourneyGenerator(11).batch(300, now.minusSeconds(3000), Duration.ofSeconds(2400)));
+    EventsTable.write(
+        new JourneyGenerator(11).batch(300, now.minusSeconds(3000), Duration.ofSeconds(2400)));
     Instant from = now.minusSeconds(3600);
     Instant middle = now.minusSeconds(1800);
     long later = System.currentTimeMillis() + LATER.toMillis();
@@ -91,20 +101,30 @@ class BackfillRunAgainTest {
         .hasMessageContaining("already backfilled for funnel in_two version 1");
   }
 
-  private static PipelineResult backfill(FunnelDefinition f, Instant from, Instant to, long nowMillis) {
-    PipelineResult job = BackfillFunnel.start(LivePipelines.options("--sessionGap=PT5M", "--allowedLateness=PT2H"),
-        f, from.toEpochMilli(), to.toEpochMilli(), nowMillis);
+  private static PipelineResult backfill(
+      FunnelDefinition f, Instant from, Instant to, long nowMillis) {
+    PipelineResult job =
+        BackfillFunnel.start(
+            LivePipelines.options("--sessionGap=PT5M", "--allowedLateness=PT2H"),
+            f,
+            from.toEpochMilli(),
+            to.toEpochMilli(),
+            nowMillis);
     assertThat(job.waitUntilFinish()).isEqualTo(PipelineResult.State.DONE);
     return job;
   }
 
   /** The sum over every minute of the result field ending in {@code suffix}. */
   private static long total(JedisPooled redis, FunnelDefinition f, String suffix) {
-    return FunnelResults.of(redis, f).entrySet().stream().filter(e -> e.getKey().endsWith(suffix))
-        .mapToLong(Map.Entry::getValue).sum();
+    return FunnelResults.of(redis, f).entrySet().stream()
+        .filter(e -> e.getKey().endsWith(suffix))
+        .mapToLong(Map.Entry::getValue)
+        .sum();
   }
 
   private static String line(String id, String user, String name, Instant ts) {
-    return String.format("{\"event_id\":\"%s\",\"user_id\":\"%s\",\"name\":\"%s\",\"ts\":\"%s\"}", id, user, name, ts);
+    return String.format(
+        "{\"event_id\":\"%s\",\"user_id\":\"%s\",\"name\":\"%s\",\"ts\":\"%s\"}",
+        id, user, name, ts);
   }
 }

@@ -28,6 +28,7 @@ class ContributionStoreTest {
 
   /** Longer than the age of the test's events, so that their counts are kept. */
   private static final long RETENTION = Duration.ofDays(365 * 100).toMillis();
+
   /** Far above the values of the tests that are not about the cap. */
   private static final int DEFAULT_CAP = WriteSessionContributions.DEFAULT_MAX_DIMENSION_VALUES;
 
@@ -124,7 +125,8 @@ class ContributionStoreTest {
   void aReplayOfAFinishedSessionChangesNothingHoweverLongAfterItComes() {
     Event e1 = event("e1", "u1", "page_view", minutes(0), "google");
     Event e2 = event("e2", "u1", "search", minutes(1), "google");
-    List<Contribution> firings = List.of(session(false, e1), session(false, e1, e2), session(true, e1, e2));
+    List<Contribution> firings =
+        List.of(session(false, e1), session(false, e1, e2), session(true, e1, e2));
     store.apply(firings);
     Map<String, Long> once = RedisCounts.all(redis);
 
@@ -154,19 +156,34 @@ class ContributionStoreTest {
   void aMinutesCountsExpireTheRetentionAfterTheMinuteAndOlderOnesAreNotKept() {
     long retention = Duration.ofDays(400).toMillis();
     long now = System.currentTimeMillis();
-    Event recent = new Event("r", "u1", "page_view", now, "google", null, null, null, null, Map.of());
-    Event ancient = new Event("a", "u2", "page_view", now - retention - Duration.ofDays(1).toMillis(), "google",
-        null, null, null, null, Map.of());
-    try (ContributionStore keeping = new ContributionStore(SharedRedis.url(), retention, DEFAULT_CAP)) {
+    Event recent =
+        new Event("r", "u1", "page_view", now, "google", null, null, null, null, Map.of());
+    Event ancient =
+        new Event(
+            "a",
+            "u2",
+            "page_view",
+            now - retention - Duration.ofDays(1).toMillis(),
+            "google",
+            null,
+            null,
+            null,
+            null,
+            Map.of());
+    try (ContributionStore keeping =
+        new ContributionStore(SharedRedis.url(), retention, DEFAULT_CAP)) {
       keeping.apply(List.of(session(false, recent), session(false, ancient)));
     }
 
-    String recentKey = RedisKeys.counts(RedisKeys.eventMetric("page_view"), RedisKeys.UNDIVIDED, now / 60_000L);
+    String recentKey =
+        RedisKeys.counts(RedisKeys.eventMetric("page_view"), RedisKeys.UNDIVIDED, now / 60_000L);
     long expiresAt = (now / 60_000L + 1) * 60_000L + retention;
-    assertThat(redis.pttl(recentKey)).isBetween(expiresAt - System.currentTimeMillis() - 5_000, expiresAt - now);
+    assertThat(redis.pttl(recentKey))
+        .isBetween(expiresAt - System.currentTimeMillis() - 5_000, expiresAt - now);
     assertThat(redis.keys(RedisKeys.PREFIX + "cnt:*"))
         .allSatisfy(key -> assertThat(key).endsWith(":" + now / 60_000L));
-    assertThat(redis.pttl(RedisKeys.userSessions("u1", RedisKeys.NAMESPACE_EVENTS))).isBetween(retention - 5_000, retention);
+    assertThat(redis.pttl(RedisKeys.userSessions("u1", RedisKeys.NAMESPACE_EVENTS)))
+        .isBetween(retention - 5_000, retention);
     assertThat(redis.hget(RedisKeys.CATALOG_TOTAL, "page_view")).isEqualTo("2");
   }
 
@@ -176,8 +193,10 @@ class ContributionStoreTest {
     store.apply(List.of(session(false, event("e2", "u2", "page_view", minutes(1), "google"))));
     store.apply(List.of(session(false, event("e3", "u3", "page_view", minutes(7), "google"))));
 
-    assertThat(redis.hget(RedisKeys.CATALOG_FIRST_SEEN, "page_view")).isEqualTo(Long.toString(BASE.plus(minutes(1)).getMillis()));
-    assertThat(redis.hget(RedisKeys.CATALOG_LAST_SEEN, "page_view")).isEqualTo(Long.toString(BASE.plus(minutes(7)).getMillis()));
+    assertThat(redis.hget(RedisKeys.CATALOG_FIRST_SEEN, "page_view"))
+        .isEqualTo(Long.toString(BASE.plus(minutes(1)).getMillis()));
+    assertThat(redis.hget(RedisKeys.CATALOG_LAST_SEEN, "page_view"))
+        .isEqualTo(Long.toString(BASE.plus(minutes(7)).getMillis()));
     assertThat(redis.hget(RedisKeys.CATALOG_TOTAL, "page_view")).isEqualTo("3");
   }
 
@@ -188,9 +207,17 @@ class ContributionStoreTest {
     Event bridge = event("bridge", "u1", "search", minutes(8), "direct");
     Event c = event("c", "u2", "page_view", minutes(0), "google");
     Event d = event("d", "u2", "search", minutes(2), "bing");
-    List<Contribution> firings = List.of(
-        session(false, a), session(false, b), session(false, c), session(false, c, d), session(false, c),
-        session(false, a, b, bridge), session(false, a, b, bridge), session(true, c, d), session(false, c));
+    List<Contribution> firings =
+        List.of(
+            session(false, a),
+            session(false, b),
+            session(false, c),
+            session(false, c, d),
+            session(false, c),
+            session(false, a, b, bridge),
+            session(false, a, b, bridge),
+            session(true, c, d),
+            session(false, c));
 
     for (Contribution firing : firings) {
       store.apply(List.of(firing));
@@ -207,15 +234,19 @@ class ContributionStoreTest {
   void fiveValuesInAMinuteUnderACapOfThreeFillThreeFieldsAndCountTheRestAsOther() {
     try (ContributionStore capped = new ContributionStore(SharedRedis.url(), RETENTION, 3)) {
       for (String source : List.of("a", "b", "c", "d", "e")) {
-        capped.apply(List.of(session(false, event(source, "u-" + source, "page_view", minutes(0), source))));
+        capped.apply(
+            List.of(session(false, event(source, "u-" + source, "page_view", minutes(0), source))));
       }
     }
 
     assertThat(redis.hgetAll(RedisKeys.counts(RedisKeys.METRIC_SESSIONS, "source", minute(0))))
         .isEqualTo(Map.of("a", "1", "b", "1", "c", "1", DimensionName.OTHER, "2"));
     assertThat(redis.hgetAll(RedisKeys.counts(RedisKeys.METRIC_SESSIONS, "partner", minute(0))))
-        .as("missing values are not capped").isEqualTo(Map.of(DimensionName.NONE, "5"));
-    assertThat(redis.hgetAll(RedisKeys.counts(RedisKeys.METRIC_SESSIONS, RedisKeys.UNDIVIDED, minute(0))))
+        .as("missing values are not capped")
+        .isEqualTo(Map.of(DimensionName.NONE, "5"));
+    assertThat(
+            redis.hgetAll(
+                RedisKeys.counts(RedisKeys.METRIC_SESSIONS, RedisKeys.UNDIVIDED, minute(0))))
         .isEqualTo(Map.of(RedisKeys.FIELD_TOTAL, "5"));
   }
 
@@ -229,8 +260,14 @@ class ContributionStoreTest {
     Event dLater = event("d2", "ud", "search", halfPast.plus(1_000), "d");
     // An earlier event of ua's session, in the same minute, moves its first touch from a to f.
     Event fEarlier = event("f", "ua", "search", minutes(0), "f");
-    List<Contribution> firings = List.of(session(false, a), session(false, b), session(false, c),
-        session(false, d), session(false, d, dLater), session(false, a, fEarlier));
+    List<Contribution> firings =
+        List.of(
+            session(false, a),
+            session(false, b),
+            session(false, c),
+            session(false, d),
+            session(false, d, dLater),
+            session(false, a, fEarlier));
 
     Map<String, String> oneByOne;
     try (ContributionStore capped = new ContributionStore(SharedRedis.url(), RETENTION, 3)) {
@@ -244,15 +281,24 @@ class ContributionStoreTest {
     // a keeps its field at 0, so the hash stays full and f, arriving after d, is counted as other.
     assertThat(redis.hgetAll(RedisKeys.counts(RedisKeys.METRIC_SESSIONS, "source", minute(0))))
         .isEqualTo(Map.of("a", "0", "b", "1", "c", "1", DimensionName.OTHER, "2"));
-    assertThat(CappedCounts.mismatches(sum(session(false, b), session(false, c), session(false, d, dLater),
-        session(false, a, fEarlier)), RedisCounts.withZeros(redis), 3)).isEmpty();
+    assertThat(
+            CappedCounts.mismatches(
+                sum(
+                    session(false, b),
+                    session(false, c),
+                    session(false, d, dLater),
+                    session(false, a, fEarlier)),
+                RedisCounts.withZeros(redis),
+                3))
+        .isEmpty();
   }
 
   @Test
   void aLiteralOtherValueIsCountedApartFromTheValuesOverTheCap() {
     List<Contribution> firings = new ArrayList<>();
     for (String source : List.of(DimensionName.OTHER, "a", "b", "c", "d")) {
-      firings.add(session(false, event("e-" + source, "u-" + source, "page_view", minutes(0), source)));
+      firings.add(
+          session(false, event("e-" + source, "u-" + source, "page_view", minutes(0), source)));
     }
     try (ContributionStore capped = new ContributionStore(SharedRedis.url(), RETENTION, 3)) {
       capped.apply(firings);
@@ -266,8 +312,11 @@ class ContributionStoreTest {
   private Map<String, String> everything() {
     Map<String, String> all = new TreeMap<>();
     for (String key : redis.keys("*")) {
-      all.put(key, redis.type(key).equals("zset") ? redis.zrangeWithScores(key, 0, -1).toString()
-          : new TreeMap<>(redis.hgetAll(key)).toString());
+      all.put(
+          key,
+          redis.type(key).equals("zset")
+              ? redis.zrangeWithScores(key, 0, -1).toString()
+              : new TreeMap<>(redis.hgetAll(key)).toString());
     }
     return all;
   }
@@ -276,7 +325,8 @@ class ContributionStoreTest {
     List<Event> list = SessionOrder.distinctInOrder(List.of(events));
     long start = list.get(0).timestampMillis();
     long end = list.get(list.size() - 1).timestampMillis() + minutes(10).getMillis();
-    return CountSessionEvents.contributionOf(Dimensions.DEFAULT, list.get(0).userId(), start, end, last, last, list);
+    return CountSessionEvents.contributionOf(
+        Dimensions.DEFAULT, list.get(0).userId(), start, end, last, last, list);
   }
 
   private static Map<String, Long> sum(Contribution... contributions) {

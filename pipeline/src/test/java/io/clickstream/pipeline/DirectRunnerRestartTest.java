@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
 /**
- * The Direct runner keeps no checkpoint across processes: a restarted pipeline resumes from the read
- * position it recorded in Redis, less the replay, and the idempotent writer absorbs what it reads
- * twice. Stopped mid-stream (all Beam state lost) and restarted, it still ends equal to the oracle.
+ * The Direct runner keeps no checkpoint across processes: a restarted pipeline resumes from the
+ * read position it recorded in Redis, less the replay, and the idempotent writer absorbs what it
+ * reads twice. Stopped mid-stream (all Beam state lost) and restarted, it still ends equal to the
+ * oracle.
  */
 class DirectRunnerRestartTest {
 
@@ -33,24 +34,38 @@ class DirectRunnerRestartTest {
     SharedMiniHBase.resetEventsTable();
     JedisPooled redis = SharedRedis.flushed();
     Instant now = Instant.now();
-    List<String> lines = new JourneyGenerator(11).batch(200, now.minusSeconds(120), Duration.ofSeconds(120));
+    List<String> lines =
+        new JourneyGenerator(11).batch(200, now.minusSeconds(120), Duration.ofSeconds(120));
     int half = lines.size() / 2;
 
     EventsTable.write(lines.subList(0, half));
     PipelineResult first = ClickstreamPipeline.run(options());
     long halfWay = now.minusSeconds(60).toEpochMilli();
-    assertThat(Await.until(Duration.ofSeconds(120), () -> Await.watermark(redis) > halfWay
-        && !redis.hgetAll(RedisKeys.READ_POSITIONS).isEmpty())).as("the first run gets going").isTrue();
+    assertThat(
+            Await.until(
+                Duration.ofSeconds(120),
+                () ->
+                    Await.watermark(redis) > halfWay
+                        && !redis.hgetAll(RedisKeys.READ_POSITIONS).isEmpty()))
+        .as("the first run gets going")
+        .isTrue();
     first.cancel();
 
     EventsTable.write(lines.subList(half, lines.size()));
     PipelineResult second = ClickstreamPipeline.run(options());
     try {
-      long target = lines.stream().mapToLong(l -> EventParser.parse(l).event().timestampMillis()).max().orElseThrow()
-          + GAP.toMillis() + 1_000;
-      assertThat(Await.until(Duration.ofSeconds(120), () -> Await.watermark(redis) >= target)).isTrue();
-      BatchOracle.Expected expected = new BatchOracle(GAP.toMillis(), Duration.ofMinutes(10).toMillis(), 1_000)
-          .compute(EventsTable.scan());
+      long target =
+          lines.stream()
+                  .mapToLong(l -> EventParser.parse(l).event().timestampMillis())
+                  .max()
+                  .orElseThrow()
+              + GAP.toMillis()
+              + 1_000;
+      assertThat(Await.until(Duration.ofSeconds(120), () -> Await.watermark(redis) >= target))
+          .isTrue();
+      BatchOracle.Expected expected =
+          new BatchOracle(GAP.toMillis(), Duration.ofMinutes(10).toMillis(), 1_000)
+              .compute(EventsTable.scan());
       Await.until(Duration.ofSeconds(30), () -> RedisCounts.all(redis).equals(expected.counts()));
       assertThat(RedisCounts.all(redis)).isEqualTo(expected.counts());
     } finally {
@@ -61,7 +76,4 @@ class DirectRunnerRestartTest {
   private static ClickstreamOptions options() {
     return LivePipelines.options("--sessionGap=" + GAP);
   }
-
-
-
 }

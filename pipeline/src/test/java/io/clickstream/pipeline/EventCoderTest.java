@@ -17,21 +17,48 @@ class EventCoderTest {
    * Two events as the coder wrote them before it had a version byte (commit 94d038e), one after the
    * other as a list's elements are: state a runner checkpointed then must still be read.
    */
-  private static final String LEGACY_CHECKOUT = "03652d3104752d343208636865636b6f75740000018f33a6f1d00106676f6f676c6500"
-      + "0106737072696e6701092f636865636b6f757401056d6163726f0104746965720003613a62";
-  private static final String LEGACY_PAGE_VIEW = "03652d3204752d343209706167655f766965770000018f33a67ca00000000000010c"
-      + "616d6f756e745f63656e747301a426";
+  private static final String LEGACY_CHECKOUT =
+      "03652d3104752d343208636865636b6f75740000018f33a6f1d00106676f6f676c6500"
+          + "0106737072696e6701092f636865636b6f757401056d6163726f0104746965720003613a62";
 
-  private static final Event CHECKOUT = new Event("e-1", "u-42", "checkout", 1714558530000L, "google", null, "spring",
-      "/checkout", Conversion.MACRO, Map.of("tier", "a:b"));
-  private static final Event PAGE_VIEW = new Event("e-2", "u-42", "page_view", 1714558500000L, null, null, null, null,
-      null, Map.of("amount_cents", 4900L));
+  private static final String LEGACY_PAGE_VIEW =
+      "03652d3204752d343209706167655f766965770000018f33a67ca00000000000010c"
+          + "616d6f756e745f63656e747301a426";
+
+  private static final Event CHECKOUT =
+      new Event(
+          "e-1",
+          "u-42",
+          "checkout",
+          1714558530000L,
+          "google",
+          null,
+          "spring",
+          "/checkout",
+          Conversion.MACRO,
+          Map.of("tier", "a:b"));
+  private static final Event PAGE_VIEW =
+      new Event(
+          "e-2",
+          "u-42",
+          "page_view",
+          1714558500000L,
+          null,
+          null,
+          null,
+          null,
+          null,
+          Map.of("amount_cents", 4900L));
 
   @Test
   void anEventEncodedBeforeTheVersionByteIsDecodedAsItWas() throws Exception {
-    assertThat(CoderUtils.decodeFromByteArray(EventCoder.of(), HexFormat.of().parseHex(LEGACY_CHECKOUT)))
+    assertThat(
+            CoderUtils.decodeFromByteArray(
+                EventCoder.of(), HexFormat.of().parseHex(LEGACY_CHECKOUT)))
         .isEqualTo(CHECKOUT);
-    assertThat(CoderUtils.decodeFromByteArray(EventCoder.of(), HexFormat.of().parseHex(LEGACY_PAGE_VIEW)))
+    assertThat(
+            CoderUtils.decodeFromByteArray(
+                EventCoder.of(), HexFormat.of().parseHex(LEGACY_PAGE_VIEW)))
         .isEqualTo(PAGE_VIEW);
   }
 

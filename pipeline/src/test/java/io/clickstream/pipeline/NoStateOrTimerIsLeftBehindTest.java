@@ -21,7 +21,8 @@ class NoStateOrTimerIsLeftBehindTest {
 
   @Test
   void sessionsLeaveNothingOnceTheyHaveHadTheirFinalFiring() {
-    ShardHarness<UserSessions, Session> shard = new ShardHarness<>(new SessionizeEvents.SessionizeFn(SETTINGS));
+    ShardHarness<UserSessions, Session> shard =
+        new ShardHarness<>(new SessionizeEvents.SessionizeFn(SETTINGS));
     shard.add(event("1", "u1", "a", minutes(0), null));
     shard.add(event("2", "u1", "b", minutes(3), null));
     shard.add(event("3", "u2", "a", minutes(1), null));
@@ -34,12 +35,14 @@ class NoStateOrTimerIsLeftBehindTest {
     shard.advanceWatermarkTo(millis(60));
     assertThat(shard.stateLeft()).isFalse();
     assertThat(shard.timerLeft()).isFalse();
-    assertThat(shard.emitted.stream().filter(Session::last).map(Session::userId)).containsExactlyInAnyOrder("u1", "u2");
+    assertThat(shard.emitted.stream().filter(Session::last).map(Session::userId))
+        .containsExactlyInAnyOrder("u1", "u2");
   }
 
   @Test
   void aUserScopeEpisodeLeavesNothingOnceItCanNoLongerChange() {
-    ShardHarness<UserEpisodes, Contribution> shard = new ShardHarness<>(userFunnels(List.of(USER_SCOPE)));
+    ShardHarness<UserEpisodes, Contribution> shard =
+        new ShardHarness<>(userFunnels(List.of(USER_SCOPE)));
     shard.add(event("1", "u1", "a", minutes(0), null));
     shard.add(event("2", "u1", "b", minutes(15), null));
     shard.fireEarly();
@@ -67,9 +70,10 @@ class NoStateOrTimerIsLeftBehindTest {
     assertThat(shard.emitted).isEmpty();
   }
 
-  private static ComputeUserFunnelContributions.UserFunnelFn userFunnels(List<FunnelDefinition> funnels) {
-    return new ComputeUserFunnelContributions.UserFunnelFn(FunnelCatalog.of(funnels), FunnelCoverage.LIVE, SETTINGS,
-        UserHistory.none());
+  private static ComputeUserFunnelContributions.UserFunnelFn userFunnels(
+      List<FunnelDefinition> funnels) {
+    return new ComputeUserFunnelContributions.UserFunnelFn(
+        FunnelCatalog.of(funnels), FunnelCoverage.LIVE, SETTINGS, UserHistory.none());
   }
 
   private static long millis(long minutesAfterBase) {

@@ -26,7 +26,8 @@ import org.junit.Test;
 public class ParseEventsTest implements Serializable {
 
   static final EventTimeRules SETTINGS =
-      new EventTimeRules(minutes(30), minutes(10), Duration.standardSeconds(5), Duration.millis(500));
+      new EventTimeRules(
+          minutes(30), minutes(10), Duration.standardSeconds(5), Duration.millis(500));
 
   @Rule public final transient TestPipeline pipeline = TestPipeline.create();
 
@@ -39,32 +40,46 @@ public class ParseEventsTest implements Serializable {
     EventRow lateButAllowed = row("allowed", written, written - minutes(10).getMillis());
     EventRow broken = new EventRow(new byte[] {1, 2}, written, "{\"event_id\":\"x\"}");
 
-    PCollectionTuple parsed = pipeline
-        .apply(Create.of(valid, future, late, lateButAllowed, broken).withCoder(EventRowCoder.of()))
-        .apply(new ParseEvents(SETTINGS));
+    PCollectionTuple parsed =
+        pipeline
+            .apply(
+                Create.of(valid, future, late, lateButAllowed, broken)
+                    .withCoder(EventRowCoder.of()))
+            .apply(new ParseEvents(SETTINGS));
 
-    PAssert.that(parsed.get(ParseEvents.EVENTS)
-            .apply("Ids", MapElements.into(TypeDescriptors.strings()).via(Event::eventId)))
+    PAssert.that(
+            parsed
+                .get(ParseEvents.EVENTS)
+                .apply("Ids", MapElements.into(TypeDescriptors.strings()).via(Event::eventId)))
         .containsInAnyOrder("ok", "allowed");
-    PAssert.that(parsed.get(ParseEvents.DEAD_LETTERS)
-            .apply("Reasons", MapElements.into(TypeDescriptors.strings()).via(d -> d.kind() + " " + d.reason())))
-        .satisfies(reasons -> {
-          List<String> all = new ArrayList<>();
-          reasons.forEach(all::add);
-          assertThat(all).hasSize(3);
-          assertThat(all).anySatisfy(r ->
-              assertThat(r).startsWith("INVALID user_id: required"));
-          assertThat(all).anySatisfy(r ->
-              assertThat(r).startsWith("FUTURE ts:").contains("more than 5 minutes"));
-          assertThat(all).anySatisfy(r ->
-              assertThat(r).startsWith("LATE ts:").contains("allowed lateness"));
-          return null;
-        });
+    PAssert.that(
+            parsed
+                .get(ParseEvents.DEAD_LETTERS)
+                .apply(
+                    "Reasons",
+                    MapElements.into(TypeDescriptors.strings())
+                        .via(d -> d.kind() + " " + d.reason())))
+        .satisfies(
+            reasons -> {
+              List<String> all = new ArrayList<>();
+              reasons.forEach(all::add);
+              assertThat(all).hasSize(3);
+              assertThat(all)
+                  .anySatisfy(r -> assertThat(r).startsWith("INVALID user_id: required"));
+              assertThat(all)
+                  .anySatisfy(
+                      r -> assertThat(r).startsWith("FUTURE ts:").contains("more than 5 minutes"));
+              assertThat(all)
+                  .anySatisfy(
+                      r -> assertThat(r).startsWith("LATE ts:").contains("allowed lateness"));
+              return null;
+            });
     pipeline.run();
   }
 
   private static EventRow row(String id, long writtenAt, long eventTime) {
-    Event e = new Event(id, "u1", "page_view", eventTime, "google", null, null, null, null, Map.of());
+    Event e =
+        new Event(id, "u1", "page_view", eventTime, "google", null, null, null, null, Map.of());
     return new EventRow(EventTable.rowKey("u1", id), writtenAt, EventJson.toJson(e));
   }
 }

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
-/** Issue 9, finding 7: a backfill counts with the live pipeline's event-time rules, or refuses to run. */
+/**
+ * Issue 9, finding 7: a backfill counts with the live pipeline's event-time rules, or refuses to
+ * run.
+ */
 class RecordedSettingsTest {
 
   private JedisPooled redis;
@@ -48,7 +51,8 @@ class RecordedSettingsTest {
   void aBackfillGivenAnotherSessionGapIsRefusedNamingBothValues() {
     record("PT10M", "PT10M", "PT5S");
 
-    assertThatThrownBy(() -> RecordedSettings.adopt(options(), Map.of(Setting.SESSION_GAP, "PT30M")))
+    assertThatThrownBy(
+            () -> RecordedSettings.adopt(options(), Map.of(Setting.SESSION_GAP, "PT30M")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--session-gap PT30M differs from the live pipeline's PT10M")
         .hasMessageContaining(RedisKeys.SESSION_SETTINGS);
@@ -74,7 +78,8 @@ class RecordedSettingsTest {
 
     assertThat(redis.hgetAll(RedisKeys.DIMENSIONS))
         .isEqualTo(Map.of("source", "1000", "properties.plan", "1000", "page", "2000"));
-    assertThat(redis.hget(RedisKeys.SESSION_SETTINGS, RedisKeys.SETTING_DIMENSIONS)).isEqualTo("source,page");
+    assertThat(redis.hget(RedisKeys.SESSION_SETTINGS, RedisKeys.SETTING_DIMENSIONS))
+        .isEqualTo("source,page");
   }
 
   @Test
@@ -85,13 +90,16 @@ class RecordedSettingsTest {
 
     ClickstreamOptions backfill = options();
     RecordedSettings.adopt(backfill, Map.of(Setting.DIMENSIONS, "properties.plan, campaign"));
-    assertThat(EventTimeRules.dimensionsFrom(backfill).names()).containsExactlyInAnyOrder(
-        DimensionName.parse("campaign"), DimensionName.parse("properties.plan"));
+    assertThat(EventTimeRules.dimensionsFrom(backfill).names())
+        .containsExactlyInAnyOrder(
+            DimensionName.parse("campaign"), DimensionName.parse("properties.plan"));
     ClickstreamOptions adopting = options();
     RecordedSettings.adopt(adopting, Map.of());
     assertThat(adopting.getDimensions()).isEqualTo("campaign,properties.plan");
-    assertThatThrownBy(() -> RecordedSettings.adopt(options(), Map.of(Setting.DIMENSIONS, "source")))
-        .hasMessageContaining("--dimensions source differs from the live pipeline's campaign,properties.plan");
+    assertThatThrownBy(
+            () -> RecordedSettings.adopt(options(), Map.of(Setting.DIMENSIONS, "source")))
+        .hasMessageContaining(
+            "--dimensions source differs from the live pipeline's campaign,properties.plan");
   }
 
   @Test
@@ -115,7 +123,8 @@ class RecordedSettingsTest {
     ClickstreamOptions adopting = options();
     RecordedSettings.adopt(adopting, Map.of());
     assertThat(adopting.getMaxDimensionValues()).isEqualTo(50);
-    assertThatThrownBy(() -> RecordedSettings.adopt(options(), Map.of(Setting.MAX_DIMENSION_VALUES, "1000")))
+    assertThatThrownBy(
+            () -> RecordedSettings.adopt(options(), Map.of(Setting.MAX_DIMENSION_VALUES, "1000")))
         .hasMessageContaining("--maxDimensionValues 1000 differs from the live pipeline's 50");
   }
 

@@ -27,6 +27,7 @@ final class ShardHarness<U, O> {
   private final ShardedUserFn<U, O> fn;
   private UserShard<U> state;
   private Long dueAt;
+
   /** What the function emitted on its main output. */
   final List<O> emitted = new ArrayList<>();
 
@@ -49,7 +50,8 @@ final class ShardHarness<U, O> {
       dueAt = null; // a timer that fired is no longer set
       fn.onDue(timerContext(at), valueState(), timer(true), receivers());
       if (dueAt != null && dueAt == at) {
-        throw new AssertionError("the due timer fired at " + at + " and was set again to the same time");
+        throw new AssertionError(
+            "the due timer fired at " + at + " and was set again to the same time");
       }
     }
   }
@@ -66,42 +68,52 @@ final class ShardHarness<U, O> {
 
   @SuppressWarnings("unchecked")
   private ValueState<UserShard<U>> valueState() {
-    return (ValueState<UserShard<U>>) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {ValueState.class}, (proxy, method, args) -> switch (method.getName()) {
-          case "read" -> state;
-          case "write" -> {
-            state = (UserShard<U>) args[0];
-            yield null;
-          }
-          case "clear" -> {
-            state = null;
-            yield null;
-          }
-          case "readLater" -> proxy;
-          default -> throw new UnsupportedOperationException(method.getName());
-        });
+    return (ValueState<UserShard<U>>)
+        Proxy.newProxyInstance(
+            getClass().getClassLoader(),
+            new Class<?>[] {ValueState.class},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "read" -> state;
+                  case "write" -> {
+                    state = (UserShard<U>) args[0];
+                    yield null;
+                  }
+                  case "clear" -> {
+                    state = null;
+                    yield null;
+                  }
+                  case "readLater" -> proxy;
+                  default -> throw new UnsupportedOperationException(method.getName());
+                });
   }
 
-  /** The due timer records where it is set; the early one (processing time) is fired by the test. */
+  /**
+   * The due timer records where it is set; the early one (processing time) is fired by the test.
+   */
   private Timer timer(boolean due) {
-    return (Timer) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Timer.class},
-        (proxy, method, args) -> switch (method.getName()) {
-          case "set" -> {
-            if (due) {
-              dueAt = ((Instant) args[0]).getMillis();
-            }
-            yield null;
-          }
-          case "clear" -> {
-            if (due) {
-              dueAt = null;
-            }
-            yield null;
-          }
-          case "offset", "align", "withOutputTimestamp", "withNoOutputTimestamp" -> proxy;
-          case "setRelative" -> null;
-          default -> throw new UnsupportedOperationException(method.getName());
-        });
+    return (Timer)
+        Proxy.newProxyInstance(
+            getClass().getClassLoader(),
+            new Class<?>[] {Timer.class},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "set" -> {
+                    if (due) {
+                      dueAt = ((Instant) args[0]).getMillis();
+                    }
+                    yield null;
+                  }
+                  case "clear" -> {
+                    if (due) {
+                      dueAt = null;
+                    }
+                    yield null;
+                  }
+                  case "offset", "align", "withOutputTimestamp", "withNoOutputTimestamp" -> proxy;
+                  case "setRelative" -> null;
+                  default -> throw new UnsupportedOperationException(method.getName());
+                });
   }
 
   private MultiOutputReceiver receivers() {
@@ -109,19 +121,23 @@ final class ShardHarness<U, O> {
       @Override
       @SuppressWarnings("unchecked")
       public <T> OutputReceiver<T> get(TupleTag<T> tag) {
-        return (OutputReceiver<T>) Proxy.newProxyInstance(getClass().getClassLoader(),
-            new Class<?>[] {OutputReceiver.class}, (proxy, method, args) -> {
-              if (tag.equals(ShardedUserFn.SET_ASIDE)) {
-                return null;
-              }
-              emitted.add((O) args[0]);
-              return null;
-            });
+        return (OutputReceiver<T>)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {OutputReceiver.class},
+                (proxy, method, args) -> {
+                  if (tag.equals(ShardedUserFn.SET_ASIDE)) {
+                    return null;
+                  }
+                  emitted.add((O) args[0]);
+                  return null;
+                });
       }
 
       @Override
-      public <T> org.apache.beam.sdk.transforms.DoFn.OutputReceiver<org.apache.beam.sdk.values.Row> getRowReceiver(
-          TupleTag<T> tag) {
+      public <T>
+          org.apache.beam.sdk.transforms.DoFn.OutputReceiver<org.apache.beam.sdk.values.Row>
+              getRowReceiver(TupleTag<T> tag) {
         throw new UnsupportedOperationException();
       }
     };
@@ -165,7 +181,10 @@ final class ShardHarness<U, O> {
       }
 
       @Override
-      public void outputWindowedValue(O output, Instant timestamp, java.util.Collection<? extends BoundedWindow> windows,
+      public void outputWindowedValue(
+          O output,
+          Instant timestamp,
+          java.util.Collection<? extends BoundedWindow> windows,
           PaneInfo pane) {
         throw new UnsupportedOperationException();
       }
@@ -181,8 +200,12 @@ final class ShardHarness<U, O> {
       }
 
       @Override
-      public <T> void outputWindowedValue(TupleTag<T> tag, T output, Instant timestamp,
-          java.util.Collection<? extends BoundedWindow> windows, PaneInfo pane) {
+      public <T> void outputWindowedValue(
+          TupleTag<T> tag,
+          T output,
+          Instant timestamp,
+          java.util.Collection<? extends BoundedWindow> windows,
+          PaneInfo pane) {
         throw new UnsupportedOperationException();
       }
     };

@@ -15,11 +15,13 @@ final class TestEvents {
   private TestEvents() {}
 
   static Event event(String id, String user, String name, Duration at, String source) {
-    return new Event(id, user, name, BASE.plus(at).getMillis(), source, null, null, null, null, Map.of());
+    return new Event(
+        id, user, name, BASE.plus(at).getMillis(), source, null, null, null, null, Map.of());
   }
 
   static Event conversion(String id, String user, String name, Duration at, Conversion conversion) {
-    return new Event(id, user, name, BASE.plus(at).getMillis(), null, null, null, null, conversion, Map.of());
+    return new Event(
+        id, user, name, BASE.plus(at).getMillis(), null, null, null, null, conversion, Map.of());
   }
 
   static TimestampedValue<Event> at(Event e) {

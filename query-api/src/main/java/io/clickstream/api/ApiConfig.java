@@ -8,13 +8,17 @@ import java.util.Objects;
  * @param bindAddress the interface to listen on; null means {@link #DEFAULT_BIND_ADDRESS}
  * @param port the port to listen on; 0 picks a free one, which {@link ApiServer#port()} then tells
  * @param redisUrl the Redis holding the pipeline's aggregates, e.g. {@code redis://127.0.0.1:6379}
- * @param hbaseZk {@code host:port} of HBase's ZooKeeper, or null when the health check should not ask HBase
- * @param apiToken the bearer token that writes (funnel definitions) must carry; null or blank refuses every write
+ * @param hbaseZk {@code host:port} of HBase's ZooKeeper, or null when the health check should not
+ *     ask HBase
+ * @param apiToken the bearer token that writes (funnel definitions) must carry; null or blank
+ *     refuses every write
  */
-public record ApiConfig(String bindAddress, int port, String redisUrl, String hbaseZk, String apiToken) {
+public record ApiConfig(
+    String bindAddress, int port, String redisUrl, String hbaseZk, String apiToken) {
 
   /** Loopback only: reads need no authentication, so exposing them is an explicit choice. */
   public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+
   public static final int DEFAULT_PORT = 4567;
 
   public ApiConfig {
@@ -29,7 +33,16 @@ public record ApiConfig(String bindAddress, int port, String redisUrl, String hb
   /** Keeps the token out of logs and error messages. */
   @Override
   public String toString() {
-    return "ApiConfig[bindAddress=" + bindAddress + ", port=" + port + ", redisUrl=" + redisUrl + ", hbaseZk="
-        + hbaseZk + ", apiToken=" + (apiToken == null ? "none" : "***") + "]";
+    return "ApiConfig[bindAddress="
+        + bindAddress
+        + ", port="
+        + port
+        + ", redisUrl="
+        + redisUrl
+        + ", hbaseZk="
+        + hbaseZk
+        + ", apiToken="
+        + (apiToken == null ? "none" : "***")
+        + "]";
   }
 }

@@ -9,10 +9,14 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPool;
 import spark.Service;
 
-/** The JSON API over the Redis aggregates, also serving the dashboard from the classpath's {@code /public}. */
+/**
+ * The JSON API over the Redis aggregates, also serving the dashboard from the classpath's {@code
+ * /public}.
+ */
 public final class ApiServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
   /** Short, so that a Redis outage makes the health check answer "down" instead of hanging. */
   private static final int REDIS_TIMEOUT_MS = 1000;
 
@@ -31,8 +35,9 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /**
-   * A server whose health answers "starting" (503) until {@link #markReady()}: for a program that starts
-   * the API before its other parts, so that nobody waiting for health goes on before they are all up.
+   * A server whose health answers "starting" (503) until {@link #markReady()}: for a program that
+   * starts the API before its other parts, so that nobody waiting for health goes on before they
+   * are all up.
    */
   public static ApiServer startingUntilMarkedReady(ApiConfig config) {
     return new ApiServer(config, false);
@@ -45,7 +50,9 @@ public final class ApiServer implements AutoCloseable {
     this.hbase = new HBaseHealth(config.hbaseZk(), clock);
   }
 
-  /** Starts listening and returns once the server accepts connections; throws if it cannot listen. */
+  /**
+   * Starts listening and returns once the server accepts connections; throws if it cannot listen.
+   */
   public void start() {
     http.ipAddress(config.bindAddress());
     http.port(config.port());
@@ -54,7 +61,8 @@ public final class ApiServer implements AutoCloseable {
     http.staticFiles.location("/public");
     FunnelStore funnels = new FunnelStore(redis, clock);
     RecordedDimensions dimensions = new RecordedDimensions(redis, clock);
-    Routes.install(http,
+    Routes.install(
+        http,
         new HealthController(redis, hbase, clock, ready::get),
         new EventsController(redis),
         new CountsController(redis, clock, dimensions),
@@ -70,7 +78,10 @@ public final class ApiServer implements AutoCloseable {
     LOG.info("API listening on http://{}:{}/", config.bindAddress(), port());
   }
 
-  /** Tells health that everything the program runs besides the API is up: "starting" gives way to the real state. */
+  /**
+   * Tells health that everything the program runs besides the API is up: "starting" gives way to
+   * the real state.
+   */
   public void markReady() {
     ready.set(true);
   }

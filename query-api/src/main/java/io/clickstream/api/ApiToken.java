@@ -20,14 +20,16 @@ final class ApiToken {
   /** Returns normally when the request carries the token; throws {@link Unauthorized} otherwise. */
   void check(Request request) {
     if (expectedDigest == null) {
-      throw new Unauthorized("writes are disabled: the server has no API token configured "
-          + "(start it with --api-token or CLICKSTREAM_API_TOKEN)");
+      throw new Unauthorized(
+          "writes are disabled: the server has no API token configured "
+              + "(start it with --api-token or CLICKSTREAM_API_TOKEN)");
     }
     String header = request.headers("Authorization");
     if (header == null || !header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
       throw new Unauthorized("missing Authorization: Bearer TOKEN header");
     }
-    // Digests have one length whatever was sent, so the comparison takes the same time for every wrong token.
+    // Digests have one length whatever was sent, so the comparison takes the same time for every
+    // wrong token.
     if (!MessageDigest.isEqual(expectedDigest, sha256(header.substring(SCHEME.length()).trim()))) {
       throw new Unauthorized("wrong API token");
     }

@@ -1,6 +1,9 @@
 package io.clickstream.api;
 
-/** A request the client has to change. The message is shown to the client and starts with the parameter at fault. */
+/**
+ * A request the client has to change. The message is shown to the client and starts with the
+ * parameter at fault.
+ */
 final class BadRequest extends RuntimeException {
 
   BadRequest(String parameter, String problem) {

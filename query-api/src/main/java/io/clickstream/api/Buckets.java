@@ -9,9 +9,9 @@ import java.util.List;
 /**
  * The minutes of a query's range and the step buckets they sum into.
  *
- * <p>A minute belongs to the range when its start is in [from, to). Buckets are found by asking each
- * minute which bucket holds it, so every bucket the range touches is there, even one with no counts,
- * and the first and last bucket may be only partly inside the range.
+ * <p>A minute belongs to the range when its start is in [from, to). Buckets are found by asking
+ * each minute which bucket holds it, so every bucket the range touches is there, even one with no
+ * counts, and the first and last bucket may be only partly inside the range.
  */
 final class Buckets {
 
@@ -19,12 +19,17 @@ final class Buckets {
 
   /** Epoch minute of the range's first minute. */
   final long firstMinute;
+
   /** Bucket index of each minute of the range, in order. */
   final int[] bucketOfMinute;
+
   /** Bucket starts, in the query's time zone. */
   final List<OffsetDateTime> starts;
 
-  /** The minutes whose start is in [from, to), in buckets of {@code step} on the wall clock of {@code tz}. */
+  /**
+   * The minutes whose start is in [from, to), in buckets of {@code step} on the wall clock of
+   * {@code tz}.
+   */
   Buckets(Instant from, Instant to, Step step, ZoneId tz) {
     firstMinute = firstMinuteAtOrAfter(from);
     int minutes = (int) (firstMinuteAtOrAfter(to) - firstMinute);
@@ -32,7 +37,8 @@ final class Buckets {
     starts = new ArrayList<>();
     Instant current = null;
     for (int i = 0; i < minutes; i++) {
-      Instant start = step.bucketStart(Instant.ofEpochSecond((firstMinute + i) * MINUTE_SECONDS), tz);
+      Instant start =
+          step.bucketStart(Instant.ofEpochSecond((firstMinute + i) * MINUTE_SECONDS), tz);
       if (!start.equals(current)) {
         current = start;
         starts.add(start.atZone(tz).toOffsetDateTime());

@@ -13,4 +13,11 @@ import java.time.ZoneId;
  * @param from inclusive
  * @param to exclusive
  */
-record CountsQuery(String event, String metric, DimensionName by, Step step, ZoneId tz, Instant from, Instant to) {}
+record CountsQuery(
+    String event,
+    String metric,
+    DimensionName by,
+    Step step,
+    ZoneId tz,
+    Instant from,
+    Instant to) {}

@@ -2,10 +2,16 @@ package io.clickstream.api;
 
 import java.util.List;
 
-/** {@code GET /api/dimensions}: the dimensions there are counts by ({@link RecordedDimensions}), for the dashboard's selectors. */
+/**
+ * {@code GET /api/dimensions}: the dimensions there are counts by ({@link RecordedDimensions}), for
+ * the dashboard's selectors.
+ */
 final class DimensionsController {
 
-  /** @param liveFrom ISO-8601 UTC, when a live pipeline first counted by it; null for a default none has recorded */
+  /**
+   * @param liveFrom ISO-8601 UTC, when a live pipeline first counted by it; null for a default none
+   *     has recorded
+   */
   record Dimension(String name, String liveFrom) {}
 
   record Dimensions(List<Dimension> dimensions) {}
@@ -17,9 +23,13 @@ final class DimensionsController {
   }
 
   Dimensions list() {
-    return new Dimensions(recorded.read().stream()
-        .map(d -> new Dimension(d.name().wireName(),
-            d.liveFrom() == null ? null : Json.isoOfMillis(d.liveFrom().toString())))
-        .toList());
+    return new Dimensions(
+        recorded.read().stream()
+            .map(
+                d ->
+                    new Dimension(
+                        d.name().wireName(),
+                        d.liveFrom() == null ? null : Json.isoOfMillis(d.liveFrom().toString())))
+            .toList());
   }
 }

@@ -18,34 +18,46 @@ final class ErrorMapper {
   private ErrorMapper() {}
 
   static void install(Service http) {
-    http.exception(BadRequest.class, (e, request, response) ->
-        response.body(Json.write(response, 400, error(e.getMessage()))));
-    http.exception(InvalidFunnelException.class, (e, request, response) ->
-        response.body(Json.write(response, 400, error(e.getMessage()))));
-    http.exception(Unauthorized.class, (e, request, response) -> {
-      response.header("WWW-Authenticate", "Bearer");
-      response.body(Json.write(response, 401, error(e.getMessage())));
-    });
-    http.exception(NotFound.class, (e, request, response) ->
-        response.body(Json.write(response, 404, error(e.getMessage()))));
+    http.exception(
+        BadRequest.class,
+        (e, request, response) -> response.body(Json.write(response, 400, error(e.getMessage()))));
+    http.exception(
+        InvalidFunnelException.class,
+        (e, request, response) -> response.body(Json.write(response, 400, error(e.getMessage()))));
+    http.exception(
+        Unauthorized.class,
+        (e, request, response) -> {
+          response.header("WWW-Authenticate", "Bearer");
+          response.body(Json.write(response, 401, error(e.getMessage())));
+        });
+    http.exception(
+        NotFound.class,
+        (e, request, response) -> response.body(Json.write(response, 404, error(e.getMessage()))));
     // Redis restarting (refusing connections, then LOADING its append-only file) is an outage the
-    // client can wait out: 503 with Retry-After, and the pool reconnects by itself once Redis is back.
-    http.exception(JedisConnectionException.class, (e, request, response) -> redisUnavailable(request, response, e));
-    http.exception(JedisDataException.class, (e, request, response) -> {
-      if (e.getMessage() != null && e.getMessage().startsWith("LOADING")) {
-        redisUnavailable(request, response, e);
-      } else {
-        internalError(request, response, e);
-      }
-    });
+    // client can wait out: 503 with Retry-After, and the pool reconnects by itself once Redis is
+    // back.
+    http.exception(
+        JedisConnectionException.class,
+        (e, request, response) -> redisUnavailable(request, response, e));
+    http.exception(
+        JedisDataException.class,
+        (e, request, response) -> {
+          if (e.getMessage() != null && e.getMessage().startsWith("LOADING")) {
+            redisUnavailable(request, response, e);
+          } else {
+            internalError(request, response, e);
+          }
+        });
     http.exception(Exception.class, (e, request, response) -> internalError(request, response, e));
-    http.notFound((request, response) -> Json.write(response, 404, error("no route " + describe(request))));
+    http.notFound(
+        (request, response) -> Json.write(response, 404, error("no route " + describe(request))));
   }
 
   private static void redisUnavailable(Request request, Response response, Exception e) {
     LOG.warn("{}: Redis unavailable: {}", describe(request), e.getMessage());
     response.header("Retry-After", "1");
-    response.body(Json.write(response, 503, error("Redis is unavailable (restarting?): retry shortly")));
+    response.body(
+        Json.write(response, 503, error("Redis is unavailable (restarting?): retry shortly")));
   }
 
   private static void internalError(Request request, Response response, Exception e) {

@@ -18,29 +18,47 @@ import redis.clients.jedis.JedisPool;
 import spark.Request;
 
 /**
- * {@code GET /api/funnels/{id}/results}: a funnel version's results over a range, as totals per step
- * (with conversions, median times and an optional breakdown) or, with {@code step}, as a trend.
+ * {@code GET /api/funnels/{id}/results}: a funnel version's results over a range, as totals per
+ * step (with conversions, median times and an optional breakdown) or, with {@code step}, as a
+ * trend.
  */
 final class FunnelResultsController {
 
   /**
    * @param conversionFromStart count / count of step 1; null when step 1 has none
-   * @param conversionFromPrevious count / count of the previous step (1.0 for step 1); null when that has none
-   * @param medianSecondsFromStart the lower median of the whole seconds from step 1; null when none reached it
+   * @param conversionFromPrevious count / count of the previous step (1.0 for step 1); null when
+   *     that has none
+   * @param medianSecondsFromStart the lower median of the whole seconds from step 1; null when none
+   *     reached it
    */
-  record StepResult(String event, long count, Double conversionFromStart, Double conversionFromPrevious,
+  record StepResult(
+      String event,
+      long count,
+      Double conversionFromStart,
+      Double conversionFromPrevious,
       Long medianSecondsFromStart) {}
 
   /**
-   * @param key the first-touch value, or {@code (none)} with {@code missing} true ({@link DimensionKey})
+   * @param key the first-touch value, or {@code (none)} with {@code missing} true ({@link
+   *     DimensionKey})
    * @param counts per step: results whose first-touch value is {@code key} that reached it
    */
   record Breakdown(String key, boolean missing, long[] counts) {}
 
-  /** @param by and {@code breakdown} are present only when the request asked for a breakdown */
+  /**
+   * @param by and {@code breakdown} are present only when the request asked for a breakdown
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Totals(String funnel, int version, String from, String to, List<StepResult> steps, long inProgress,
-      long dropped, String by, List<Breakdown> breakdown) {}
+  record Totals(
+      String funnel,
+      int version,
+      String from,
+      String to,
+      List<StepResult> steps,
+      long inProgress,
+      long dropped,
+      String by,
+      List<Breakdown> breakdown) {}
 
   record TrendPoint(String t, long[] counts, long inProgress, long dropped) {}
 
@@ -59,8 +77,10 @@ final class FunnelResultsController {
   Object query(Request request) {
     String id = request.params(":id");
     FunnelDefinition funnel =
-        FunnelDefinitions.parse(store.definition(id, QueryParams.funnelVersion(request::queryParams)), id);
-    FunnelResultsQuery query = QueryParams.funnelResults(request::queryParams, clock.instant(), funnel);
+        FunnelDefinitions.parse(
+            store.definition(id, QueryParams.funnelVersion(request::queryParams)), id);
+    FunnelResultsQuery query =
+        QueryParams.funnelResults(request::queryParams, clock.instant(), funnel);
     return query.step() == null ? totals(query) : trend(query);
   }
 
@@ -77,30 +97,41 @@ final class FunnelResultsController {
     String by = query.by() == null ? null : query.by().keyPart();
     // One bucket for the whole range: its minutes are all that matter here.
     Buckets minutes = new Buckets(query.from(), query.to(), Step.DAY, ZoneId.of("UTC"));
-    MinuteHashes.read(redis, minutes, minute -> RedisKeys.funnelResults(funnel.id(), funnel.version(), minute),
-        (minute, fields) -> fields.forEach((name, value) -> {
-          long count = Long.parseLong(value);
-          FunnelResultFields.Field field = FunnelResultFields.decode(name);
-          int step = stepOf(field, n);
-          switch (field.kind()) {
-            case REACHED -> addAt(reached, step, count);
-            case IN_PROGRESS -> openAndDropped[0] += count;
-            case DROPPED -> openAndDropped[1] += count;
-            case SECONDS_TO_STEP -> {
-              if (step >= 0) {
-                seconds.get(step).merge(field.seconds(), count, Long::sum);
-              }
-            }
-            case REACHED_BY -> {
-              if (step >= 0 && field.dimension().equals(by)) {
-                byValue.computeIfAbsent(field.value(), k -> new long[n])[step] += count;
-              }
-            }
-            default -> { } // a field of another release: nothing this answer shows
-          }
-        }));
-    return new Totals(funnel.id(), funnel.version(), zoned(query.from(), query.tz()), zoned(query.to(), query.tz()),
-        steps(funnel, reached, seconds), openAndDropped[0], openAndDropped[1],
+    MinuteHashes.read(
+        redis,
+        minutes,
+        minute -> RedisKeys.funnelResults(funnel.id(), funnel.version(), minute),
+        (minute, fields) ->
+            fields.forEach(
+                (name, value) -> {
+                  long count = Long.parseLong(value);
+                  FunnelResultFields.Field field = FunnelResultFields.decode(name);
+                  int step = stepOf(field, n);
+                  switch (field.kind()) {
+                    case REACHED -> addAt(reached, step, count);
+                    case IN_PROGRESS -> openAndDropped[0] += count;
+                    case DROPPED -> openAndDropped[1] += count;
+                    case SECONDS_TO_STEP -> {
+                      if (step >= 0) {
+                        seconds.get(step).merge(field.seconds(), count, Long::sum);
+                      }
+                    }
+                    case REACHED_BY -> {
+                      if (step >= 0 && field.dimension().equals(by)) {
+                        byValue.computeIfAbsent(field.value(), k -> new long[n])[step] += count;
+                      }
+                    }
+                    default -> {} // a field of another release: nothing this answer shows
+                  }
+                }));
+    return new Totals(
+        funnel.id(),
+        funnel.version(),
+        zoned(query.from(), query.tz()),
+        zoned(query.to(), query.tz()),
+        steps(funnel, reached, seconds),
+        openAndDropped[0],
+        openAndDropped[1],
         query.by() == null ? null : query.by().wireName(),
         query.by() == null ? null : breakdown(byValue));
   }
@@ -113,50 +144,62 @@ final class FunnelResultsController {
     long[][] reached = new long[size][n];
     long[] open = new long[size];
     long[] dropped = new long[size];
-    MinuteHashes.read(redis, buckets, minute -> RedisKeys.funnelResults(funnel.id(), funnel.version(), minute),
+    MinuteHashes.read(
+        redis,
+        buckets,
+        minute -> RedisKeys.funnelResults(funnel.id(), funnel.version(), minute),
         (minute, fields) -> {
           int b = buckets.bucketOfMinute[minute];
-          fields.forEach((name, value) -> {
-            FunnelResultFields.Field field = FunnelResultFields.decode(name);
-            switch (field.kind()) {
-              case REACHED -> addAt(reached[b], stepOf(field, n), Long.parseLong(value));
-              case IN_PROGRESS -> open[b] += Long.parseLong(value);
-              case DROPPED -> dropped[b] += Long.parseLong(value);
-              default -> { } // the trend shows only these
-            }
-          });
+          fields.forEach(
+              (name, value) -> {
+                FunnelResultFields.Field field = FunnelResultFields.decode(name);
+                switch (field.kind()) {
+                  case REACHED -> addAt(reached[b], stepOf(field, n), Long.parseLong(value));
+                  case IN_PROGRESS -> open[b] += Long.parseLong(value);
+                  case DROPPED -> dropped[b] += Long.parseLong(value);
+                  default -> {} // the trend shows only these
+                }
+              });
         });
     List<TrendPoint> series = new ArrayList<>(size);
     for (int b = 0; b < size; b++) {
       series.add(new TrendPoint(buckets.starts.get(b).toString(), reached[b], open[b], dropped[b]));
     }
-    return new Trend(funnel.id(), funnel.version(), query.step().wireName(), query.tz().getId(), series);
+    return new Trend(
+        funnel.id(), funnel.version(), query.step().wireName(), query.tz().getId(), series);
   }
 
-  private static List<StepResult> steps(FunnelDefinition funnel, long[] reached, List<Map<Long, Long>> seconds) {
+  private static List<StepResult> steps(
+      FunnelDefinition funnel, long[] reached, List<Map<Long, Long>> seconds) {
     List<StepResult> steps = new ArrayList<>(reached.length);
     for (int j = 0; j < reached.length; j++) {
-      steps.add(new StepResult(
-          funnel.steps().get(j).event(),
-          reached[j],
-          ratio(reached[j], reached[0]),
-          j == 0 ? ratio(reached[0], reached[0]) : ratio(reached[j], reached[j - 1]),
-          j == 0 ? Long.valueOf(0) : lowerMedian(seconds.get(j))));
+      steps.add(
+          new StepResult(
+              funnel.steps().get(j).event(),
+              reached[j],
+              ratio(reached[j], reached[0]),
+              j == 0 ? ratio(reached[0], reached[0]) : ratio(reached[j], reached[j - 1]),
+              j == 0 ? Long.valueOf(0) : lowerMedian(seconds.get(j))));
     }
     return steps;
   }
 
   private static List<Breakdown> breakdown(Map<String, long[]> byValue) {
     return byValue.entrySet().stream()
-        .map(e -> {
-          DimensionKey key = DimensionKey.ofField(e.getKey());
-          return new Breakdown(key.key(), key.missing(), e.getValue());
-        })
-        .sorted(Comparator.comparingLong((Breakdown b) -> -b.counts()[0]).thenComparing(Breakdown::key))
+        .map(
+            e -> {
+              DimensionKey key = DimensionKey.ofField(e.getKey());
+              return new Breakdown(key.key(), key.missing(), e.getValue());
+            })
+        .sorted(
+            Comparator.comparingLong((Breakdown b) -> -b.counts()[0]).thenComparing(Breakdown::key))
         .toList();
   }
 
-  /** The lower median of a histogram seconds -> results: the ((N + 1) / 2)-th smallest; null when empty. */
+  /**
+   * The lower median of a histogram seconds -> results: the ((N + 1) / 2)-th smallest; null when
+   * empty.
+   */
   static Long lowerMedian(Map<Long, Long> histogram) {
     long total = histogram.values().stream().mapToLong(Long::longValue).sum();
     if (total == 0) {

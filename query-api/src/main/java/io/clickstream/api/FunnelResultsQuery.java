@@ -14,4 +14,5 @@ import java.time.ZoneId;
  * @param from inclusive
  * @param to exclusive
  */
-record FunnelResultsQuery(FunnelDefinition funnel, DimensionName by, Step step, ZoneId tz, Instant from, Instant to) {}
+record FunnelResultsQuery(
+    FunnelDefinition funnel, DimensionName by, Step step, ZoneId tz, Instant from, Instant to) {}

@@ -18,16 +18,19 @@ import redis.clients.jedis.JedisPool;
  */
 final class FunnelStore {
 
-  /** What a PUT did: {@code created} false when the funnel existed (changed, or unchanged and kept). */
+  /**
+   * What a PUT did: {@code created} false when the funnel existed (changed, or unchanged and kept).
+   */
   record Stored(boolean created, String json) {}
 
   /**
    * Stores a definition as the funnel's next version, atomically: the pipeline never sees a current
-   * definition without its version entry. ARGV[1] is the definition's JSON up to its version number,
-   * ARGV[2] the rest. A definition equal to the current one (same JSON before the version) is kept as
-   * it is, so repeating a PUT does not restart the funnel's counts under a new version.
+   * definition without its version entry. ARGV[1] is the definition's JSON up to its version
+   * number, ARGV[2] the rest. A definition equal to the current one (same JSON before the version)
+   * is kept as it is, so repeating a PUT does not restart the funnel's counts under a new version.
    */
-  private static final String PUT_SCRIPT = """
+  private static final String PUT_SCRIPT =
+      """
       local current = redis.call('HGET', KEYS[1], ARGV[3])
       if current and string.sub(current, 1, string.len(ARGV[1])) == ARGV[1] then
         return {0, current}
@@ -39,6 +42,7 @@ final class FunnelStore {
       if current then return {0, json} end
       return {1, json}
       """;
+
   /** A valid id never needs escaping in keys; anything else cannot name a stored funnel. */
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -85,12 +89,15 @@ final class FunnelStore {
   Map<String, FunnelFailure> failures() {
     Map<String, FunnelFailure> failures = new TreeMap<>();
     try (Jedis jedis = redis.getResource()) {
-      jedis.hgetAll(RedisKeys.FUNNEL_FAILURES).forEach((id, json) -> {
-        FunnelFailure failure = FunnelFailure.parse(json);
-        if (failure != null) {
-          failures.put(id, failure);
-        }
-      });
+      jedis
+          .hgetAll(RedisKeys.FUNNEL_FAILURES)
+          .forEach(
+              (id, json) -> {
+                FunnelFailure failure = FunnelFailure.parse(json);
+                if (failure != null) {
+                  failures.put(id, failure);
+                }
+              });
     }
     return failures;
   }
@@ -120,15 +127,21 @@ final class FunnelStore {
     String tail = ",\"live_from\":" + liveFrom + "}";
     String versionAndTail = ",\"version\":0" + tail;
     if (!json.endsWith(versionAndTail)) {
-      throw new IllegalStateException("FunnelDefinitions.toJson no longer ends with version and live_from: " + json);
+      throw new IllegalStateException(
+          "FunnelDefinitions.toJson no longer ends with version and live_from: " + json);
     }
     String head = json.substring(0, json.length() - versionAndTail.length()) + ",\"version\":";
     String id = definition.id();
     Object reply;
     try (Jedis jedis = redis.getResource()) {
-      reply = jedis.eval(PUT_SCRIPT,
-          List.of(RedisKeys.FUNNELS, RedisKeys.funnelVersionCounter(id), RedisKeys.funnelVersions(id)),
-          List.of(head, tail, id));
+      reply =
+          jedis.eval(
+              PUT_SCRIPT,
+              List.of(
+                  RedisKeys.FUNNELS,
+                  RedisKeys.funnelVersionCounter(id),
+                  RedisKeys.funnelVersions(id)),
+              List.of(head, tail, id));
     }
     List<?> result = (List<?>) reply;
     return new Stored(((Long) result.get(0)) == 1L, (String) result.get(1));

@@ -26,21 +26,29 @@ final class FunnelsController {
   /** The current definitions, sorted by id, each with its status. */
   List<JsonNode> list() {
     Map<String, FunnelFailure> failures = store.failures();
-    return store.all().entrySet().stream().map(e -> withStatus(tree(e.getValue()), failures.get(e.getKey()))).toList();
+    return store.all().entrySet().stream()
+        .map(e -> withStatus(tree(e.getValue()), failures.get(e.getKey())))
+        .toList();
   }
 
   /** The current definition, or the stored {@code ?version=N}, with its status. */
   JsonNode get(Request request) {
     String id = request.params(":id");
-    return withStatus(tree(store.definition(id, QueryParams.funnelVersion(request::queryParams))), store.failure(id));
+    return withStatus(
+        tree(store.definition(id, QueryParams.funnelVersion(request::queryParams))),
+        store.failure(id));
   }
 
   /** Stores a definition: 201 when the funnel is new, 200 otherwise; the stored JSON either way. */
   Json.Answer put(Request request) {
     token.check(request);
-    FunnelStore.Stored stored = store.put(
-        QueryParams.funnelDefinition(request.contentLength(), request::bodyAsBytes, request.params(":id")));
-    return new Json.Answer(stored.created() ? 201 : 200, withStatus(tree(stored.json()), store.failure(request.params(":id"))));
+    FunnelStore.Stored stored =
+        store.put(
+            QueryParams.funnelDefinition(
+                request.contentLength(), request::bodyAsBytes, request.params(":id")));
+    return new Json.Answer(
+        stored.created() ? 201 : 200,
+        withStatus(tree(stored.json()), store.failure(request.params(":id"))));
   }
 
   /** Stops counting a funnel (204); its versions and results stay readable. */
@@ -54,8 +62,8 @@ final class FunnelsController {
   }
 
   /**
-   * The definition with {@code status}: {@code failed}, with the pipeline's reason under
-   * {@code failure}, when the pipeline gave up on this very version; {@code active} otherwise.
+   * The definition with {@code status}: {@code failed}, with the pipeline's reason under {@code
+   * failure}, when the pipeline gave up on this very version; {@code active} otherwise.
    */
   private static JsonNode withStatus(JsonNode definition, FunnelFailure failure) {
     ObjectNode node = (ObjectNode) definition;

@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * Whether HBase serves the events table: "up", "down", or "unknown" when no HBase is configured.
  *
  * <p>The HBase client retries for minutes by default, and a health check must answer fast even when
- * HBase is gone: the check runs on its own thread with short client timeouts, a caller waits for it at
- * most {@link #WAIT}, and an answer is reused for {@link #REUSE_FOR} so that a dashboard polling every
- * second does not keep HBase busy. A check still running is waited for again rather than started twice.
+ * HBase is gone: the check runs on its own thread with short client timeouts, a caller waits for it
+ * at most {@link #WAIT}, and an answer is reused for {@link #REUSE_FOR} so that a dashboard polling
+ * every second does not keep HBase busy. A check still running is waited for again rather than
+ * started twice.
  */
 final class HBaseHealth implements AutoCloseable {
 
@@ -40,13 +41,19 @@ final class HBaseHealth implements AutoCloseable {
   private final Configuration conf;
   private final Clock clock;
   private final ExecutorService worker;
-  /** Created on first use and kept: a connection is expensive. Touched only by the worker thread. */
+
+  /**
+   * Created on first use and kept: a connection is expensive. Touched only by the worker thread.
+   */
   private Connection connection;
+
   private Future<Boolean> check;
   private String answer;
   private Instant answeredAt = Instant.MIN;
 
-  /** @param zookeeper {@code host:port} of HBase's ZooKeeper, or null for "unknown" */
+  /**
+   * @param zookeeper {@code host:port} of HBase's ZooKeeper, or null for "unknown"
+   */
   HBaseHealth(String zookeeper, Clock clock) {
     this.clock = clock;
     if (zookeeper == null) {
@@ -61,11 +68,13 @@ final class HBaseHealth implements AutoCloseable {
     conf.setInt("hbase.rpc.timeout", CLIENT_TIMEOUT_MS);
     conf.setInt("hbase.client.operation.timeout", CLIENT_TIMEOUT_MS);
     conf.setInt("hbase.client.meta.operation.timeout", CLIENT_TIMEOUT_MS);
-    worker = Executors.newSingleThreadExecutor(task -> {
-      Thread thread = new Thread(task, "hbase-health");
-      thread.setDaemon(true);
-      return thread;
-    });
+    worker =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread thread = new Thread(task, "hbase-health");
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   synchronized String status() {

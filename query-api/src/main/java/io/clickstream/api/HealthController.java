@@ -16,19 +16,22 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * {@code GET /api/health}: whether Redis, HBase and the pipeline are working. Overall "ok" unless Redis
- * is down, HBase is down, or the pipeline has stalled; a pipeline that never ran is "unknown", not bad.
- * Until the program running the API says everything is up (see {@link ApiServer#markReady()}), the overall
- * status is "starting" whatever the components say, answered with 503 so that whoever waits for health
- * keeps waiting.
+ * {@code GET /api/health}: whether Redis, HBase and the pipeline are working. Overall "ok" unless
+ * Redis is down, HBase is down, or the pipeline has stalled; a pipeline that never ran is
+ * "unknown", not bad. Until the program running the API says everything is up (see {@link
+ * ApiServer#markReady()}), the overall status is "starting" whatever the components say, answered
+ * with 503 so that whoever waits for health keeps waiting.
  */
 final class HealthController {
 
-  /** The pipeline refreshes its heartbeat about every second; this much silence means it stalled. */
-  private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
   /**
-   * A read that keeps up still trails now by its overlap (1 s), a poll interval and up to one recording
-   * interval (2 s) of the read positions: this much lag is "caught up".
+   * The pipeline refreshes its heartbeat about every second; this much silence means it stalled.
+   */
+  private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * A read that keeps up still trails now by its overlap (1 s), a poll interval and up to one
+   * recording interval (2 s) of the read positions: this much lag is "caught up".
    */
   private static final Duration CAUGHT_UP_WITHIN = Duration.ofSeconds(5);
 
@@ -40,13 +43,16 @@ final class HealthController {
    * @param watermark the pipeline's event-time watermark, ISO-8601 UTC, or null
    * @param lag written as fields of the pipeline object itself
    */
-  record PipelineStatus(String status, String watermark, String heartbeat, @JsonUnwrapped Lag lag) {}
+  record PipelineStatus(
+      String status, String watermark, String heartbeat, @JsonUnwrapped Lag lag) {}
 
   /**
    * How far the read of HBase is behind, from the positions and densities its readers record.
    *
-   * @param behindSeconds seconds of write time the read has not confirmed yet; null when no position is recorded
-   * @param eventsBehind an estimate of the events in those seconds; null without positions and densities
+   * @param behindSeconds seconds of write time the read has not confirmed yet; null when no
+   *     position is recorded
+   * @param eventsBehind an estimate of the events in those seconds; null without positions and
+   *     densities
    * @param caughtUp whether the read is within {@link #CAUGHT_UP_WITHIN} of now; null when unknown
    */
   record Lag(Double behindSeconds, Long eventsBehind, Boolean caughtUp) {
@@ -55,12 +61,19 @@ final class HealthController {
 
   /**
    * @param deadLetters events the pipeline could not use; null when Redis is down
-   * @param deadLettersCounted of those, the late rows a backfill of counts has counted since; null when Redis is down
+   * @param deadLettersCounted of those, the late rows a backfill of counts has counted since; null
+   *     when Redis is down
    */
-  record Health(String status, Component redis, Component hbase, PipelineStatus pipeline, Long deadLetters,
+  record Health(
+      String status,
+      Component redis,
+      Component hbase,
+      PipelineStatus pipeline,
+      Long deadLetters,
       Long deadLettersCounted) {}
 
-  private static final PipelineStatus PIPELINE_UNKNOWN = new PipelineStatus("unknown", null, null, Lag.UNKNOWN);
+  private static final PipelineStatus PIPELINE_UNKNOWN =
+      new PipelineStatus("unknown", null, null, Lag.UNKNOWN);
 
   private final JedisPool redis;
   private final HBaseHealth hbase;
@@ -74,15 +87,23 @@ final class HealthController {
     this.ready = ready;
   }
 
-  /** The components' state, under "starting" and 503 while not ready; else 200, also when degraded. */
+  /**
+   * The components' state, under "starting" and 503 while not ready; else 200, also when degraded.
+   */
   Json.Answer report() {
     Health health = check();
     if (ready.getAsBoolean()) {
       return new Json.Answer(200, health);
     }
     // What load balancers and scripts take for "not yet, ask again in a second".
-    return new Json.Answer(503,
-        new Health("starting", health.redis(), health.hbase(), health.pipeline(), health.deadLetters(),
+    return new Json.Answer(
+        503,
+        new Health(
+            "starting",
+            health.redis(),
+            health.hbase(),
+            health.pipeline(),
+            health.deadLetters(),
             health.deadLettersCounted()),
         Map.of("Retry-After", "1"));
   }
@@ -94,7 +115,8 @@ final class HealthController {
     Response<Map<String, String>> rates;
     Response<Long> deadLetters;
     Response<List<String>> lateCounted;
-    try (Jedis jedis = redis.getResource(); Pipeline replies = jedis.pipelined()) {
+    try (Jedis jedis = redis.getResource();
+        Pipeline replies = jedis.pipelined()) {
       pipeline = replies.hgetAll(RedisKeys.PIPELINE_STATUS);
       positions = replies.hgetAll(RedisKeys.READ_POSITIONS);
       rates = replies.hgetAll(RedisKeys.READ_RATES);
@@ -102,14 +124,27 @@ final class HealthController {
       lateCounted = replies.hvals(RedisKeys.LATE_BACKFILLS);
     } catch (JedisException e) {
       LOG.warn("Redis is down: {}", e.toString());
-      return new Health("degraded", new Component("down"), new Component(hbaseStatus), PIPELINE_UNKNOWN, null, null);
+      return new Health(
+          "degraded",
+          new Component("down"),
+          new Component(hbaseStatus),
+          PIPELINE_UNKNOWN,
+          null,
+          null);
     }
-    PipelineStatus pipelineStatus = pipelineStatus(pipeline.get(), lag(positions.get(), rates.get()));
-    boolean ok = !hbaseStatus.equals(HBaseHealth.DOWN) && !pipelineStatus.status().equals("stalled");
+    PipelineStatus pipelineStatus =
+        pipelineStatus(pipeline.get(), lag(positions.get(), rates.get()));
+    boolean ok =
+        !hbaseStatus.equals(HBaseHealth.DOWN) && !pipelineStatus.status().equals("stalled");
     // Backfilled ranges never overlap (BackfilledRanges), so their late rows add up.
     long counted = lateCounted.get().stream().mapToLong(Long::parseLong).sum();
-    return new Health(ok ? "ok" : "degraded", new Component("up"), new Component(hbaseStatus), pipelineStatus,
-        deadLetters.get(), counted);
+    return new Health(
+        ok ? "ok" : "degraded",
+        new Component("up"),
+        new Component(hbaseStatus),
+        pipelineStatus,
+        deadLetters.get(),
+        counted);
   }
 
   private PipelineStatus pipelineStatus(Map<String, String> fields, Lag lag) {
@@ -126,10 +161,11 @@ final class HealthController {
   }
 
   /**
-   * The lag is that of the bucket furthest behind; buckets with no position yet (only for a moment, when
-   * a pipeline first starts) are left out. The events behind add up, over the buckets, the write time
-   * each has left to read times the density its reader found last; unknown if a bucket has no density.
-   * Both count from the recorded positions as they are: a caught-up read shows a few seconds.
+   * The lag is that of the bucket furthest behind; buckets with no position yet (only for a moment,
+   * when a pipeline first starts) are left out. The events behind add up, over the buckets, the
+   * write time each has left to read times the density its reader found last; unknown if a bucket
+   * has no density. Both count from the recorded positions as they are: a caught-up read shows a
+   * few seconds.
    */
   private Lag lag(Map<String, String> positions, Map<String, String> rates) {
     if (positions.isEmpty()) {
@@ -150,7 +186,9 @@ final class HealthController {
         events += behindMillis / 1000.0 * Double.parseDouble(rate);
       }
     }
-    return new Lag(maxBehindMillis / 1000.0, everyDensityKnown ? Math.round(events) : null,
+    return new Lag(
+        maxBehindMillis / 1000.0,
+        everyDensityKnown ? Math.round(events) : null,
         maxBehindMillis <= CAUGHT_UP_WITHIN.toMillis());
   }
 }

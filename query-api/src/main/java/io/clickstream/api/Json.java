@@ -34,7 +34,10 @@ final class Json {
     return (request, response) -> write(response, 200, handler.apply(request));
   }
 
-  /** A route answering with the status, headers and the JSON form of the body that {@code handler} returns. */
+  /**
+   * A route answering with the status, headers and the JSON form of the body that {@code handler}
+   * returns.
+   */
   static Route answer(Function<Request, Answer> handler) {
     return (request, response) -> {
       Answer answer = handler.apply(request);
@@ -47,7 +50,10 @@ final class Json {
     };
   }
 
-  /** An epoch-millis value as ISO-8601 UTC, the form of every instant the API returns; null when absent. */
+  /**
+   * An epoch-millis value as ISO-8601 UTC, the form of every instant the API returns; null when
+   * absent.
+   */
   static String isoOfMillis(String millis) {
     return millis == null ? null : Instant.ofEpochMilli(Long.parseLong(millis)).toString();
   }

@@ -18,26 +18,32 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Parses and validates query parameters (and the funnel definitions PUT bodies carry), the one place
- * that does, so that controllers only ever see valid values. A parameter given empty counts as not given.
+ * Parses and validates query parameters (and the funnel definitions PUT bodies carry), the one
+ * place that does, so that controllers only ever see valid values. A parameter given empty counts
+ * as not given.
  */
 final class QueryParams {
 
   static final Duration DEFAULT_RANGE = Duration.ofHours(1);
   static final ZoneId DEFAULT_TZ = ZoneId.of("UTC");
+
   /**
-   * The instants a query may name, {@code [EARLIEST, END)}: those an event may carry. Beyond them there is
-   * nothing to count, and bucketing near the limits of {@link Instant} would overflow.
+   * The instants a query may name, {@code [EARLIEST, END)}: those an event may carry. Beyond them
+   * there is nothing to count, and bucketing near the limits of {@link Instant} would overflow.
    */
   static final Instant EARLIEST = Instant.EPOCH;
+
   static final Instant END = Instant.ofEpochMilli(EventParser.MAX_EPOCH_MILLIS);
+
   /** The largest funnel definition accepted; real ones are a few hundred bytes. */
   static final int MAX_DEFINITION_BYTES = 64 * 1024;
+
   /** Event names starting with {@code _} are reserved for these pipeline-made counts. */
-  private static final Map<String, String> BUILT_IN_METRICS = Map.of(
-      "_sessions", RedisKeys.METRIC_SESSIONS,
-      "_micro", RedisKeys.METRIC_MICRO,
-      "_macro", RedisKeys.METRIC_MACRO);
+  private static final Map<String, String> BUILT_IN_METRICS =
+      Map.of(
+          "_sessions", RedisKeys.METRIC_SESSIONS,
+          "_micro", RedisKeys.METRIC_MICRO,
+          "_macro", RedisKeys.METRIC_MACRO);
 
   private QueryParams() {}
 
@@ -46,20 +52,30 @@ final class QueryParams {
    *
    * @param recorded the dimensions there are counts by: {@code by} must name one
    */
-  static CountsQuery counts(Function<String, String> params, Instant now, RecordedDimensions recorded) {
+  static CountsQuery counts(
+      Function<String, String> params, Instant now, RecordedDimensions recorded) {
     String event = given(params, "event");
     if (event == null) {
       throw new BadRequest("event", "required: an event name, or one of _sessions, _micro, _macro");
     }
     String byValue = given(params, "by");
-    DimensionName by = byValue == null ? null : parseBy(byValue, recorded.namesLookingFor(byValue), "'" + byValue + "' is not a recorded dimension; there are counts by");
+    DimensionName by =
+        byValue == null
+            ? null
+            : parseBy(
+                byValue,
+                recorded.namesLookingFor(byValue),
+                "'" + byValue + "' is not a recorded dimension; there are counts by");
     Step step = parseStep(given(params, "step"));
     ZoneId tz = parseTz(given(params, "tz"));
     Range range = range(params, now, step.maxRange, "step=" + step.wireName());
     return new CountsQuery(event, metricOf(event), by, step, tz, range.from, range.to);
   }
 
-  /** The {@code version} parameter of a funnel request: a positive number, or null for the current version. */
+  /**
+   * The {@code version} parameter of a funnel request: a positive number, or null for the current
+   * version.
+   */
   static Integer funnelVersion(Function<String, String> params) {
     String value = given(params, "version");
     if (value == null) {
@@ -80,25 +96,28 @@ final class QueryParams {
    * The {@code /api/funnels/{id}/results} query for {@code funnel} (the version asked for). Without
    * {@code step} the results are totals over the range; with it, a trend per bucket.
    */
-  static FunnelResultsQuery funnelResults(Function<String, String> params, Instant now, FunnelDefinition funnel) {
+  static FunnelResultsQuery funnelResults(
+      Function<String, String> params, Instant now, FunnelDefinition funnel) {
     String byValue = given(params, "by");
     if (byValue != null && funnel.breakdown().isEmpty()) {
       throw new BadRequest("by", "funnel '" + funnel.id() + "' has no breakdown dimensions");
     }
-    DimensionName by = parseBy(byValue, funnel.breakdown(), "funnel '" + funnel.id() + "' is broken down only by");
+    DimensionName by =
+        parseBy(byValue, funnel.breakdown(), "funnel '" + funnel.id() + "' is broken down only by");
     String stepValue = given(params, "step");
     Step step = stepValue == null ? null : parseStep(stepValue);
     ZoneId tz = parseTz(given(params, "tz"));
     // Totals read as many minute hashes as a trend by hour or day, so they share its limit.
-    Range range = step == null
-        ? range(params, now, Step.DAY.maxRange, "totals")
-        : range(params, now, step.maxRange, "step=" + step.wireName());
+    Range range =
+        step == null
+            ? range(params, now, Step.DAY.maxRange, "totals")
+            : range(params, now, step.maxRange, "step=" + step.wireName());
     return new FunnelResultsQuery(funnel, by, step, tz, range.from, range.to);
   }
 
   /**
-   * A funnel definition from a request body of {@code length} bytes ({@code -1} when unknown): a body
-   * over {@link #MAX_DEFINITION_BYTES} is refused before it is read; a bad definition throws
+   * A funnel definition from a request body of {@code length} bytes ({@code -1} when unknown): a
+   * body over {@link #MAX_DEFINITION_BYTES} is refused before it is read; a bad definition throws
    * {@link InvalidFunnelException} naming the field.
    */
   static FunnelDefinition funnelDefinition(long length, Supplier<byte[]> body, String pathId) {
@@ -122,18 +141,21 @@ final class QueryParams {
   private record Range(Instant from, Instant to) {}
 
   /**
-   * {@code from} and {@code to}, defaulting to the hour up to {@code now} (but not before {@link #EARLIEST}),
-   * at most {@code max} apart.
+   * {@code from} and {@code to}, defaulting to the hour up to {@code now} (but not before {@link
+   * #EARLIEST}), at most {@code max} apart.
    */
-  private static Range range(Function<String, String> params, Instant now, Duration max, String limitOf) {
+  private static Range range(
+      Function<String, String> params, Instant now, Duration max, String limitOf) {
     Instant to = parseInstant(params, "to", now);
     Instant hourBefore = to.minus(DEFAULT_RANGE);
-    Instant from = parseInstant(params, "from", hourBefore.isBefore(EARLIEST) ? EARLIEST : hourBefore);
+    Instant from =
+        parseInstant(params, "from", hourBefore.isBefore(EARLIEST) ? EARLIEST : hourBefore);
     if (!from.isBefore(to)) {
       throw new BadRequest("from", "must be before to");
     }
     if (Duration.between(from, to).compareTo(max) > 0) {
-      throw new BadRequest("from", "more than " + max.toDays() + " days before to, the limit for " + limitOf);
+      throw new BadRequest(
+          "from", "more than " + max.toDays() + " days before to, the limit for " + limitOf);
     }
     return new Range(from, to);
   }
@@ -144,12 +166,16 @@ final class QueryParams {
     }
     String metric = BUILT_IN_METRICS.get(event);
     if (metric == null) {
-      throw new BadRequest("event", "names starting with _ are reserved; use _sessions, _micro or _macro");
+      throw new BadRequest(
+          "event", "names starting with _ are reserved; use _sessions, _micro or _macro");
     }
     return metric;
   }
 
-  /** {@code by} as one of {@code allowed} (null when not given); else a 400: {@code refusal} and the allowed ones. */
+  /**
+   * {@code by} as one of {@code allowed} (null when not given); else a 400: {@code refusal} and the
+   * allowed ones.
+   */
   private static DimensionName parseBy(String value, List<DimensionName> allowed, String refusal) {
     if (value == null) {
       return null;
@@ -159,8 +185,9 @@ final class QueryParams {
         return d;
       }
     }
-    throw new BadRequest("by", refusal + " "
-        + String.join(", ", allowed.stream().map(DimensionName::wireName).toList()));
+    throw new BadRequest(
+        "by",
+        refusal + " " + String.join(", ", allowed.stream().map(DimensionName::wireName).toList()));
   }
 
   private static Step parseStep(String value) {
@@ -181,11 +208,13 @@ final class QueryParams {
     try {
       return ZoneId.of(value);
     } catch (DateTimeException e) {
-      throw new BadRequest("tz", "unknown time zone '" + value + "'; use an IANA name such as Europe/Berlin");
+      throw new BadRequest(
+          "tz", "unknown time zone '" + value + "'; use an IANA name such as Europe/Berlin");
     }
   }
 
-  private static Instant parseInstant(Function<String, String> params, String name, Instant fallback) {
+  private static Instant parseInstant(
+      Function<String, String> params, String name, Instant fallback) {
     String value = given(params, name);
     if (value == null) {
       return fallback;
@@ -195,10 +224,12 @@ final class QueryParams {
       // An unescaped '+' in a query string arrives as a space: take "10:00:00 02:00" as "+02:00".
       instant = OffsetDateTime.parse(value.replace(' ', '+')).toInstant();
     } catch (DateTimeException e) {
-      throw new BadRequest(name, "not an ISO-8601 date-time with offset, such as 2024-05-01T10:00:00Z");
+      throw new BadRequest(
+          name, "not an ISO-8601 date-time with offset, such as 2024-05-01T10:00:00Z");
     }
     if (instant.isBefore(EARLIEST) || !instant.isBefore(END)) {
-      throw new BadRequest(name,
+      throw new BadRequest(
+          name,
           "outside the supported range, " + EARLIEST + " (inclusive) to " + END + " (exclusive)");
     }
     return instant;

@@ -14,13 +14,13 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 
 /**
- * The dimensions there are counts by: every one a live pipeline has counted by
- * ({@link RedisKeys#DIMENSIONS}), also those since dropped from its list, whose counts stay readable.
+ * The dimensions there are counts by: every one a live pipeline has counted by ({@link
+ * RedisKeys#DIMENSIONS}), also those since dropped from its list, whose counts stay readable.
  * Before any pipeline has recorded its list, the default ones ({@link Dimensions#DEFAULT}). For
- * {@code by=}, read again at most every {@link #REUSE_FOR}, or at once for a name the last read did not
- * have: a dimension a pipeline has just started counting by is offered at once, and a refusal lists what
- * Redis holds now. {@code /api/dimensions} reads at every request ({@link #read}), so every name it
- * lists is one {@code by=} accepts.
+ * {@code by=}, read again at most every {@link #REUSE_FOR}, or at once for a name the last read did
+ * not have: a dimension a pipeline has just started counting by is offered at once, and a refusal
+ * lists what Redis holds now. {@code /api/dimensions} reads at every request ({@link #read}), so
+ * every name it lists is one {@code by=} accepts.
  */
 final class RecordedDimensions {
 
@@ -29,7 +29,8 @@ final class RecordedDimensions {
   /**
    * A dimension there are counts by.
    *
-   * @param liveFrom epoch ms when a live pipeline first counted by it; null for a default one none has recorded
+   * @param liveFrom epoch ms when a live pipeline first counted by it; null for a default one none
+   *     has recorded
    */
   record Recorded(DimensionName name, Long liveFrom) {}
 
@@ -43,28 +44,40 @@ final class RecordedDimensions {
     this.clock = clock;
   }
 
-  /** The recorded dimensions, by name, read again if {@code wanted} is not among those last read. */
+  /**
+   * The recorded dimensions, by name, read again if {@code wanted} is not among those last read.
+   */
   synchronized List<DimensionName> namesLookingFor(String wanted) {
-    if (recorded == null || !readAt.plus(REUSE_FOR).isAfter(clock.instant())
+    if (recorded == null
+        || !readAt.plus(REUSE_FOR).isAfter(clock.instant())
         || recorded.stream().noneMatch(d -> d.name().wireName().equals(wanted))) {
       read();
     }
     return recorded.stream().map(Recorded::name).toList();
   }
 
-  /** The recorded dimensions with their {@code live_from}, read now: sorted by name, or the defaults in their order. */
+  /**
+   * The recorded dimensions with their {@code live_from}, read now: sorted by name, or the defaults
+   * in their order.
+   */
   synchronized List<Recorded> read() {
     Map<String, String> hash;
     try (Jedis jedis = redis.getResource()) {
       hash = jedis.hgetAll(RedisKeys.DIMENSIONS);
     }
-    List<Recorded> read = hash.entrySet().stream()
-        .map(e -> parsedOrNull(e.getKey(), e.getValue())) // a name of a later release: not offered
-        .filter(Objects::nonNull)
-        .sorted(Comparator.comparing(d -> d.name().wireName())).toList();
-    recorded = hash.isEmpty()
-        ? Dimensions.DEFAULT.names().stream().map(d -> new Recorded(d, null)).toList()
-        : read;
+    List<Recorded> read =
+        hash.entrySet().stream()
+            .map(
+                e ->
+                    parsedOrNull(
+                        e.getKey(), e.getValue())) // a name of a later release: not offered
+            .filter(Objects::nonNull)
+            .sorted(Comparator.comparing(d -> d.name().wireName()))
+            .toList();
+    recorded =
+        hash.isEmpty()
+            ? Dimensions.DEFAULT.names().stream().map(d -> new Recorded(d, null)).toList()
+            : read;
     readAt = clock.instant();
     return recorded;
   }
@@ -77,7 +90,9 @@ final class RecordedDimensions {
     }
   }
 
-  /** The recorded epoch ms; null (unknown) rather than an error should the field hold anything else. */
+  /**
+   * The recorded epoch ms; null (unknown) rather than an error should the field hold anything else.
+   */
   private static Long liveFromOrNull(String millis) {
     try {
       return Long.parseLong(millis);

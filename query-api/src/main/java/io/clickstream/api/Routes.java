@@ -2,22 +2,31 @@ package io.clickstream.api;
 
 import spark.Service;
 
-/** Every route of the API, one line each; static files under {@code /public} are served besides these. */
+/**
+ * Every route of the API, one line each; static files under {@code /public} are served besides
+ * these.
+ */
 final class Routes {
 
   private Routes() {}
 
-  static void install(Service http, HealthController health, EventsController events, CountsController counts,
-      DimensionsController dimensions, FunnelsController funnels, FunnelResultsController funnelResults) {
-    http.get("/api/health",                 Json.answer(request -> health.report()));
-    http.get("/api/events",                 Json.route(request -> events.list()));
-    http.get("/api/counts",                 Json.route(counts::query));
-    http.get("/api/dimensions",             Json.route(request -> dimensions.list()));
-    http.get("/api/funnels",                Json.route(request -> funnels.list()));
-    http.get("/api/funnels/:id",            Json.route(funnels::get));
-    http.put("/api/funnels/:id",            Json.answer(funnels::put));
-    http.delete("/api/funnels/:id",         Json.answer(funnels::delete));
-    http.get("/api/funnels/:id/results",    Json.route(funnelResults::query));
+  static void install(
+      Service http,
+      HealthController health,
+      EventsController events,
+      CountsController counts,
+      DimensionsController dimensions,
+      FunnelsController funnels,
+      FunnelResultsController funnelResults) {
+    http.get("/api/health", Json.answer(request -> health.report()));
+    http.get("/api/events", Json.route(request -> events.list()));
+    http.get("/api/counts", Json.route(counts::query));
+    http.get("/api/dimensions", Json.route(request -> dimensions.list()));
+    http.get("/api/funnels", Json.route(request -> funnels.list()));
+    http.get("/api/funnels/:id", Json.route(funnels::get));
+    http.put("/api/funnels/:id", Json.answer(funnels::put));
+    http.delete("/api/funnels/:id", Json.answer(funnels::delete));
+    http.get("/api/funnels/:id/results", Json.route(funnelResults::query));
     ErrorMapper.install(http);
   }
 }

@@ -9,9 +9,9 @@ import java.util.Locale;
 /**
  * The width of the buckets a count series is summed into.
  *
- * <p>Hours and days are those of the wall clock in the query's time zone, so a day across a DST change
- * has 23 or 25 hours, and in a zone such as Asia/Kolkata (+05:30) hours start at :30 UTC. When the clock
- * falls back, the repeated hour is two buckets, told apart by their offsets.
+ * <p>Hours and days are those of the wall clock in the query's time zone, so a day across a DST
+ * change has 23 or 25 hours, and in a zone such as Asia/Kolkata (+05:30) hours start at :30 UTC.
+ * When the clock falls back, the repeated hour is two buckets, told apart by their offsets.
  */
 enum Step {
   MINUTE(Duration.ofDays(31)) {

@@ -20,8 +20,8 @@ import redis.clients.jedis.JedisPooled;
 import redis.embedded.RedisServer;
 
 /**
- * A real redis-server and a real {@link ApiServer} on free loopback ports for one test class, with Redis
- * emptied before each test. Register it as a static {@code @RegisterExtension} field.
+ * A real redis-server and a real {@link ApiServer} on free loopback ports for one test class, with
+ * Redis emptied before each test. Register it as a static {@code @RegisterExtension} field.
  */
 final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
 
@@ -48,7 +48,8 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
   private final String hbaseZk;
   private final String apiToken;
   private final boolean startReady;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private RedisServer redisServer;
   private JedisPooled redis;
   private ApiServer api;
@@ -61,7 +62,9 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
     this(hbaseZk, TOKEN);
   }
 
-  /** @param apiToken the server's API token; null for a server that refuses every write */
+  /**
+   * @param apiToken the server's API token; null for a server that refuses every write
+   */
   ApiFixture(String hbaseZk, String apiToken) {
     this(hbaseZk, apiToken, true);
   }
@@ -72,7 +75,10 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
     this.startReady = startReady;
   }
 
-  /** A server as a program embedding it starts one: health says "starting" until {@link #markReady()}. */
+  /**
+   * A server as a program embedding it starts one: health says "starting" until {@link
+   * #markReady()}.
+   */
   static ApiFixture startingUntilMarkedReady() {
     return new ApiFixture(null, TOKEN, false);
   }
@@ -83,7 +89,8 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
     redisServer = RedisServer.newRedisServer().bind("127.0.0.1").port(redisPort).build();
     redisServer.start();
     redis = new JedisPooled("127.0.0.1", redisPort);
-    ApiConfig config = new ApiConfig("127.0.0.1", 0, "redis://127.0.0.1:" + redisPort, hbaseZk, apiToken);
+    ApiConfig config =
+        new ApiConfig("127.0.0.1", 0, "redis://127.0.0.1:" + redisPort, hbaseZk, apiToken);
     api = startReady ? new ApiServer(config) : ApiServer.startingUntilMarkedReady(config);
     api.start();
   }
@@ -131,7 +138,8 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
 
   /** GETs a path with its query, which must already be URL-encoded. */
   Reply get(String pathAndQuery) {
-    return send(HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)), "GET " + pathAndQuery);
+    return send(
+        HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)), "GET " + pathAndQuery);
   }
 
   /** PUTs a JSON body with the fixture's token. */
@@ -141,9 +149,11 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
 
   /** PUTs a JSON body with {@code token} as bearer token; none when null. */
   Reply put(String path, String body, String token) {
-    return send(withToken(HttpRequest.newBuilder(URI.create(baseUrl() + path)), token)
-        .header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString(body)), "PUT " + path);
+    return send(
+        withToken(HttpRequest.newBuilder(URI.create(baseUrl() + path)), token)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(body)),
+        "PUT " + path);
   }
 
   /** DELETEs with the fixture's token. */
@@ -152,7 +162,9 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
   }
 
   Reply delete(String path, String token) {
-    return send(withToken(HttpRequest.newBuilder(URI.create(baseUrl() + path)), token).DELETE(), "DELETE " + path);
+    return send(
+        withToken(HttpRequest.newBuilder(URI.create(baseUrl() + path)), token).DELETE(),
+        "DELETE " + path);
   }
 
   private static HttpRequest.Builder withToken(HttpRequest.Builder request, String token) {
@@ -162,7 +174,9 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
   private Reply send(HttpRequest.Builder request, String what) {
     try {
       HttpResponse<String> response =
-          http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+          http.send(
+              request.timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString());
       return new Reply(response.statusCode(), response.headers(), response.body());
     } catch (IOException e) {
       throw new AssertionError(what + " failed", e);

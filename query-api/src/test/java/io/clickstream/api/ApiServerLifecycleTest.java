@@ -35,6 +35,7 @@ class ApiServerLifecycleTest {
 
   @Test
   void withoutABindAddressOnlyLoopbackIsListenedOn() {
-    assertThat(new ApiConfig(null, ApiConfig.DEFAULT_PORT, NO_REDIS, null, null).bindAddress()).isEqualTo("127.0.0.1");
+    assertThat(new ApiConfig(null, ApiConfig.DEFAULT_PORT, NO_REDIS, null, null).bindAddress())
+        .isEqualTo("127.0.0.1");
   }
 }

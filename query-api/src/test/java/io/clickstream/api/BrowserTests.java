@@ -14,18 +14,31 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs one of the dashboard's browser tests ({@code web/e2e/*.test.mjs}, node's test runner driving Chromium). */
+/**
+ * Runs one of the dashboard's browser tests ({@code web/e2e/*.test.mjs}, node's test runner driving
+ * Chromium).
+ */
 final class BrowserTests {
 
-  static final Path REPO = Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
-      .toAbsolutePath().getParent();
+  static final Path REPO =
+      Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
+          .toAbsolutePath()
+          .getParent();
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  /** Not "apt-get install chromium nodejs npm": Debian's npm conflicts with a Node.js from NodeSource. */
-  private static final String FIX = "./analytics prerequisites installs only what is missing (as root) or names it";
+
+  /**
+   * Not "apt-get install chromium nodejs npm": Debian's npm conflicts with a Node.js from
+   * NodeSource.
+   */
+  private static final String FIX =
+      "./analytics prerequisites installs only what is missing (as root) or names it";
 
   private BrowserTests() {}
 
-  /** Fails, never skips, without the tools: a browser test that silently does not run proves nothing. */
+  /**
+   * Fails, never skips, without the tools: a browser test that silently does not run proves
+   * nothing.
+   */
   static void requireTools() throws InterruptedException {
     if (!Files.isExecutable(CHROMIUM)) {
       fail(CHROMIUM + " is missing (Debian's chromium package puts it there): " + FIX);
@@ -42,12 +55,16 @@ final class BrowserTests {
     }
   }
 
-  /** Starts {@code node --test} on one test file with {@code env}; call {@link #await} on what it returns. */
+  /**
+   * Starts {@code node --test} on one test file with {@code env}; call {@link #await} on what it
+   * returns.
+   */
   static Run start(String testFile, Map<String, String> env) throws IOException {
-    ProcessBuilder command = new ProcessBuilder("node", "--test", "--test-reporter=tap", testFile)
-        .directory(REPO.toFile())
-        .redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder command =
+        new ProcessBuilder("node", "--test", "--test-reporter=tap", testFile)
+            .directory(REPO.toFile())
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     command.environment().putAll(env);
     Process node = command.start();
     ByteArrayOutputStream output = new ByteArrayOutputStream();
@@ -63,7 +80,11 @@ final class BrowserTests {
       if (!node.waitFor(120, TimeUnit.SECONDS)) {
         node.destroyForcibly();
         reader.join(5_000);
-        fail("node --test " + testFile + " took over 120 s:\n" + output.toString(StandardCharsets.UTF_8));
+        fail(
+            "node --test "
+                + testFile
+                + " took over 120 s:\n"
+                + output.toString(StandardCharsets.UTF_8));
       }
       reader.join(5_000);
       String tap = output.toString(StandardCharsets.UTF_8);

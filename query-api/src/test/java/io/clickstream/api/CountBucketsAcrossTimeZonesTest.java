@@ -24,8 +24,12 @@ class CountBucketsAcrossTimeZonesTest {
 
     JsonNode body = hours("2024-03-31T00:00%2B01:00", "2024-03-31T05:00%2B02:00", "Europe/Berlin");
 
-    assertThat(times(body, 0)).containsExactly(
-        "2024-03-31T00:00+01:00", "2024-03-31T01:00+01:00", "2024-03-31T03:00+02:00", "2024-03-31T04:00+02:00");
+    assertThat(times(body, 0))
+        .containsExactly(
+            "2024-03-31T00:00+01:00",
+            "2024-03-31T01:00+01:00",
+            "2024-03-31T03:00+02:00",
+            "2024-03-31T04:00+02:00");
     assertThat(counts(body, 0)).containsExactly(0L, 1L, 2L, 0L);
   }
 
@@ -37,9 +41,13 @@ class CountBucketsAcrossTimeZonesTest {
 
     JsonNode body = hours("2024-10-27T00:00%2B02:00", "2024-10-27T04:00%2B01:00", "Europe/Berlin");
 
-    assertThat(times(body, 0)).containsExactly(
-        "2024-10-27T00:00+02:00", "2024-10-27T01:00+02:00", "2024-10-27T02:00+02:00",
-        "2024-10-27T02:00+01:00", "2024-10-27T03:00+01:00");
+    assertThat(times(body, 0))
+        .containsExactly(
+            "2024-10-27T00:00+02:00",
+            "2024-10-27T01:00+02:00",
+            "2024-10-27T02:00+02:00",
+            "2024-10-27T02:00+01:00",
+            "2024-10-27T03:00+01:00");
     assertThat(counts(body, 0)).containsExactly(0L, 0L, 1L, 2L, 0L);
   }
 
@@ -51,9 +59,11 @@ class CountBucketsAcrossTimeZonesTest {
     JsonNode spring = days("2024-03-30T00:00%2B01:00", "2024-04-01T00:00%2B02:00");
     JsonNode autumn = days("2024-10-26T00:00%2B02:00", "2024-10-28T00:00%2B01:00");
 
-    assertThat(times(spring, 0)).containsExactly("2024-03-30T00:00+01:00", "2024-03-31T00:00+01:00");
+    assertThat(times(spring, 0))
+        .containsExactly("2024-03-30T00:00+01:00", "2024-03-31T00:00+01:00");
     assertThat(counts(spring, 0)).containsExactly(24 * 60L, 23 * 60L);
-    assertThat(times(autumn, 0)).containsExactly("2024-10-26T00:00+02:00", "2024-10-27T00:00+02:00");
+    assertThat(times(autumn, 0))
+        .containsExactly("2024-10-26T00:00+02:00", "2024-10-27T00:00+02:00");
     assertThat(counts(autumn, 0)).containsExactly(24 * 60L, 25 * 60L);
   }
 
@@ -66,8 +76,9 @@ class CountBucketsAcrossTimeZonesTest {
     JsonNode body = hours("2024-05-01T10:00:00Z", "2024-05-01T12:00:00Z", "Asia/Kolkata");
 
     assertThat(body.get("tz").asText()).isEqualTo("Asia/Kolkata");
-    assertThat(times(body, 0)).containsExactly(
-        "2024-05-01T15:00+05:30", "2024-05-01T16:00+05:30", "2024-05-01T17:00+05:30");
+    assertThat(times(body, 0))
+        .containsExactly(
+            "2024-05-01T15:00+05:30", "2024-05-01T16:00+05:30", "2024-05-01T17:00+05:30");
     assertThat(counts(body, 0)).containsExactly(1L, 2L, 4L);
   }
 
@@ -75,19 +86,24 @@ class CountBucketsAcrossTimeZonesTest {
   void minuteBucketsAreShownWithTheZonesOffset() {
     api.count(VIEW, "2024-03-31T01:00:00Z", 5);
 
-    JsonNode body = api.get("/api/counts?event=view&tz=Europe/Berlin"
-        + "&from=2024-03-31T00:59:00Z&to=2024-03-31T01:01:00Z").json();
+    JsonNode body =
+        api.get(
+                "/api/counts?event=view&tz=Europe/Berlin"
+                    + "&from=2024-03-31T00:59:00Z&to=2024-03-31T01:01:00Z")
+            .json();
 
     assertThat(times(body, 0)).containsExactly("2024-03-31T01:59+01:00", "2024-03-31T03:00+02:00");
     assertThat(counts(body, 0)).containsExactly(0L, 5L);
   }
 
   private static JsonNode hours(String from, String to, String tz) {
-    return api.get("/api/counts?event=view&step=hour&tz=" + tz + "&from=" + from + "&to=" + to).json();
+    return api.get("/api/counts?event=view&step=hour&tz=" + tz + "&from=" + from + "&to=" + to)
+        .json();
   }
 
   private static JsonNode days(String from, String to) {
-    return api.get("/api/counts?event=view&step=day&tz=Europe/Berlin&from=" + from + "&to=" + to).json();
+    return api.get("/api/counts?event=view&step=day&tz=Europe/Berlin&from=" + from + "&to=" + to)
+        .json();
   }
 
   private static void countEveryMinute(String from, String to) {

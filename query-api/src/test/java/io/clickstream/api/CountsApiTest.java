@@ -28,8 +28,10 @@ class CountsApiTest {
     api.count(SIGNUP, "source", "google", "2024-05-01T10:01:00Z", 2);
     api.count(SIGNUP, "source", "ads", "2024-05-01T10:01:00Z", 5);
 
-    JsonNode body = api.get("/api/counts?event=signup&by=source&from=2024-05-01T10:00:00Z&to=2024-05-01T10:03:00Z")
-        .json();
+    JsonNode body =
+        api.get(
+                "/api/counts?event=signup&by=source&from=2024-05-01T10:00:00Z&to=2024-05-01T10:03:00Z")
+            .json();
 
     assertThat(body.get("event").asText()).isEqualTo("signup");
     assertThat(body.get("by").asText()).isEqualTo("source");
@@ -45,8 +47,12 @@ class CountsApiTest {
   void countsWithoutByAreOneSeriesKeyedAllEvenWhenThereAreNone() {
     api.count(SIGNUP, "2024-05-01T10:01:00Z", 7);
 
-    JsonNode body = api.get("/api/counts?event=signup&from=2024-05-01T10:00:00Z&to=2024-05-01T10:03:00Z").json();
-    JsonNode empty = api.get("/api/counts?event=nothing&from=2024-05-01T10:00:00Z&to=2024-05-01T10:03:00Z").json();
+    JsonNode body =
+        api.get("/api/counts?event=signup&from=2024-05-01T10:00:00Z&to=2024-05-01T10:03:00Z")
+            .json();
+    JsonNode empty =
+        api.get("/api/counts?event=nothing&from=2024-05-01T10:00:00Z&to=2024-05-01T10:03:00Z")
+            .json();
 
     assertThat(body.get("by").isNull()).isTrue();
     assertThat(keys(body)).containsExactly("all");
@@ -62,7 +68,9 @@ class CountsApiTest {
     api.count(SIGNUP, "2024-05-01T10:59:00Z", 2);
     api.count(SIGNUP, "2024-05-01T11:00:00Z", 100);
 
-    JsonNode body = api.get("/api/counts?event=signup&from=2024-05-01T10:00:00Z&to=2024-05-01T11:00:00Z").json();
+    JsonNode body =
+        api.get("/api/counts?event=signup&from=2024-05-01T10:00:00Z&to=2024-05-01T11:00:00Z")
+            .json();
 
     assertThat(counts(body, 0)).hasSize(60).startsWith(1L).endsWith(2L);
     assertThat(times(body, 0).get(0)).isEqualTo("2024-05-01T10:00Z");
@@ -74,7 +82,9 @@ class CountsApiTest {
     api.count(SIGNUP, "2024-05-01T10:01:00Z", 2);
     api.count(SIGNUP, "2024-05-01T10:02:00Z", 4);
 
-    JsonNode body = api.get("/api/counts?event=signup&from=2024-05-01T10:00:30Z&to=2024-05-01T10:02:00.001Z").json();
+    JsonNode body =
+        api.get("/api/counts?event=signup&from=2024-05-01T10:00:30Z&to=2024-05-01T10:02:00.001Z")
+            .json();
 
     assertThat(times(body, 0)).containsExactly("2024-05-01T10:01Z", "2024-05-01T10:02Z");
     assertThat(counts(body, 0)).containsExactly(2L, 4L);
@@ -87,7 +97,8 @@ class CountsApiTest {
     api.count(RedisKeys.METRIC_MACRO, "partner", "acme", "2024-05-01T10:00:00Z", 2);
     String range = "&from=2024-05-01T10:00:00Z&to=2024-05-01T10:01:00Z";
 
-    assertThat(counts(api.get("/api/counts?event=_sessions" + range).json(), 0)).containsExactly(11L);
+    assertThat(counts(api.get("/api/counts?event=_sessions" + range).json(), 0))
+        .containsExactly(11L);
     assertThat(counts(api.get("/api/counts?event=_micro" + range).json(), 0)).containsExactly(5L);
     JsonNode macro = api.get("/api/counts?event=_macro&by=partner" + range).json();
     assertThat(keys(macro)).containsExactly("acme");
@@ -103,8 +114,12 @@ class CountsApiTest {
       api.count(metric, "campaign", values.get(i), "2024-05-01T10:00:00Z", 10 - i);
     }
 
-    JsonNode body = api.get("/api/counts?event=" + URLEncoder.encode(event, StandardCharsets.UTF_8)
-        + "&by=campaign&from=2024-05-01T10:00:00Z&to=2024-05-01T10:01:00Z").json();
+    JsonNode body =
+        api.get(
+                "/api/counts?event="
+                    + URLEncoder.encode(event, StandardCharsets.UTF_8)
+                    + "&by=campaign&from=2024-05-01T10:00:00Z&to=2024-05-01T10:01:00Z")
+            .json();
 
     assertThat(body.get("event").asText()).isEqualTo(event);
     assertThat(keys(body)).containsExactlyElementsOf(values);
@@ -114,31 +129,44 @@ class CountsApiTest {
   void aRecordedPropertyDimensionIsAcceptedAndItsHostileValuesComeBackExactlyWithMissingFlagged() {
     api.redis().hset(RedisKeys.DIMENSIONS, Map.of("source", "1000", "properties.plan", "2000"));
     DimensionName plan = DimensionName.parse("properties.plan");
-    List<String> values = new ArrayList<>(List.of("a:b", "*", "Zürich 🚀", "x".repeat(300), "(none)"));
+    List<String> values =
+        new ArrayList<>(List.of("a:b", "*", "Zürich 🚀", "x".repeat(300), "(none)"));
     values.add(null); // events without the property
     for (int i = 0; i < values.size(); i++) {
-      api.count(SIGNUP, plan.keyPart(), DimensionName.field(values.get(i)), "2024-05-01T10:00:00Z", 10 - i);
+      api.count(
+          SIGNUP,
+          plan.keyPart(),
+          DimensionName.field(values.get(i)),
+          "2024-05-01T10:00:00Z",
+          10 - i);
     }
 
-    JsonNode body = api.get("/api/counts?event=signup&by=properties.plan"
-        + "&from=2024-05-01T10:00:00Z&to=2024-05-01T10:01:00Z").json();
+    JsonNode body =
+        api.get(
+                "/api/counts?event=signup&by=properties.plan"
+                    + "&from=2024-05-01T10:00:00Z&to=2024-05-01T10:01:00Z")
+            .json();
 
     assertThat(body.get("by").asText()).isEqualTo("properties.plan");
-    assertThat(keys(body)).containsExactly("a:b", "*", "Zürich 🚀", "x".repeat(300), "(none)", "(none)");
+    assertThat(keys(body))
+        .containsExactly("a:b", "*", "Zürich 🚀", "x".repeat(300), "(none)", "(none)");
     List<Boolean> missing = new ArrayList<>();
     body.get("series").forEach(s -> missing.add(s.get("missing").asBoolean()));
     assertThat(missing).containsExactly(false, false, false, false, false, true);
   }
 
   @Test
-  void theValuesOverTheCapAreOneSeriesFlaggedOtherApartFromALiteralOtherAndAValueAtZeroHasNoSeries() {
+  void
+      theValuesOverTheCapAreOneSeriesFlaggedOtherApartFromALiteralOtherAndAValueAtZeroHasNoSeries() {
     api.count(SIGNUP, "source", DimensionName.OTHER, "2024-05-01T10:00:00Z", 9);
     api.count(SIGNUP, "source", DimensionName.field("(other)"), "2024-05-01T10:00:00Z", 4);
     api.count(SIGNUP, "source", "google", "2024-05-01T10:00:00Z", 2);
     api.count(SIGNUP, "source", "bing", "2024-05-01T10:00:00Z", 0); // admitted, then all retracted
 
-    JsonNode body = api.get("/api/counts?event=signup&by=source&from=2024-05-01T10:00:00Z&to=2024-05-01T10:01:00Z")
-        .json();
+    JsonNode body =
+        api.get(
+                "/api/counts?event=signup&by=source&from=2024-05-01T10:00:00Z&to=2024-05-01T10:01:00Z")
+            .json();
 
     assertThat(keys(body)).containsExactly("(other)", "(other)", "google");
     List<Boolean> other = new ArrayList<>();
@@ -154,18 +182,22 @@ class CountsApiTest {
     ApiFixture.Reply unknown = api.get("/api/counts?event=signup&by=partner");
 
     assertThat(unrecorded.status()).isEqualTo(400);
-    assertThat(unrecorded.json().get("error").asText()).isEqualTo(
-        "by: 'properties.tier' is not a recorded dimension; there are counts by properties.plan, source");
+    assertThat(unrecorded.json().get("error").asText())
+        .isEqualTo(
+            "by: 'properties.tier' is not a recorded dimension; there are counts by properties.plan, source");
     assertThat(unknown.status()).isEqualTo(400);
-    assertThat(unknown.json().get("error").asText()).startsWith("by: 'partner' is not a recorded dimension");
+    assertThat(unknown.json().get("error").asText())
+        .startsWith("by: 'partner' is not a recorded dimension");
   }
 
   @Test
   void anOffsetWithAnUnescapedPlusIsStillUnderstood() {
     api.count(SIGNUP, "2024-05-01T08:00:00Z", 3);
 
-    JsonNode body = api.get("/api/counts?event=signup&from=2024-05-01T10:00:00+02:00&to=2024-05-01T10:01:00%2B02:00")
-        .json();
+    JsonNode body =
+        api.get(
+                "/api/counts?event=signup&from=2024-05-01T10:00:00+02:00&to=2024-05-01T10:01:00%2B02:00")
+            .json();
 
     assertThat(counts(body, 0)).containsExactly(3L);
   }

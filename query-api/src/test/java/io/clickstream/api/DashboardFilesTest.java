@@ -27,10 +27,12 @@ class DashboardFilesTest {
     ApiFixture.Reply sankey = api.get("/vendor/d3-sankey.min.js");
 
     assertThat(page.status()).isEqualTo(200);
-    assertThat(page.text()).contains("/vendor/d3.min.js", "/vendor/d3-sankey.min.js", "/funnel.js")
+    assertThat(page.text())
+        .contains("/vendor/d3.min.js", "/vendor/d3-sankey.min.js", "/funnel.js")
         .doesNotContain("https://", "http://");
     // d3-sankey's UMD bundle extends the global d3, so the full d3 bundle must come first.
-    assertThat(page.text().indexOf("/vendor/d3.min.js")).isLessThan(page.text().indexOf("/vendor/d3-sankey.min.js"));
+    assertThat(page.text().indexOf("/vendor/d3.min.js"))
+        .isLessThan(page.text().indexOf("/vendor/d3-sankey.min.js"));
     assertThat(sankey.status()).isEqualTo(200);
     assertThat(sankey.text()).contains("d3-sankey v0.12.3");
   }

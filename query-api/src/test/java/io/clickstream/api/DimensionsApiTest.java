@@ -15,15 +15,20 @@ class DimensionsApiTest {
 
   @Test
   void theRecordedDimensionsAreListedByNameWithWhenTheyWentLive() {
-    api.redis().hset(RedisKeys.DIMENSIONS, Map.of(
-        "source", millis("2024-05-01T10:00:00Z"),
-        "properties.plan", millis("2024-05-02T08:30:00.250Z"),
-        "properties.a:b*", millis("2024-05-03T00:00:00Z"),
-        "later.release", millis("2024-05-04T00:00:00Z")));
+    api.redis()
+        .hset(
+            RedisKeys.DIMENSIONS,
+            Map.of(
+                "source", millis("2024-05-01T10:00:00Z"),
+                "properties.plan", millis("2024-05-02T08:30:00.250Z"),
+                "properties.a:b*", millis("2024-05-03T00:00:00Z"),
+                "later.release", millis("2024-05-04T00:00:00Z")));
 
     JsonNode dimensions = api.get("/api/dimensions").json().get("dimensions");
 
-    assertThat(dimensions.toString()).isEqualTo("""
+    assertThat(dimensions.toString())
+        .isEqualTo(
+            """
         [{"name":"properties.a:b*","live_from":"2024-05-03T00:00:00Z"},\
         {"name":"properties.plan","live_from":"2024-05-02T08:30:00.250Z"},\
         {"name":"source","live_from":"2024-05-01T10:00:00Z"}]""");
@@ -33,7 +38,9 @@ class DimensionsApiTest {
 
   @Test
   void beforeAnyIsRecordedTheDefaultsAreListedWithoutATime() {
-    assertThat(api.get("/api/dimensions").text()).isEqualTo("""
+    assertThat(api.get("/api/dimensions").text())
+        .isEqualTo(
+            """
         {"dimensions":[{"name":"source","live_from":null},{"name":"partner","live_from":null},\
         {"name":"campaign","live_from":null}]}""");
   }

@@ -13,7 +13,10 @@ class ErrorResponsesTest {
   @RegisterExtension static final ApiFixture api = new ApiFixture();
 
   @ParameterizedTest(name = "{0} is rejected naming {1}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       /api/counts                                                                      | event
       /api/counts?event=                                                               | event
       /api/counts?event=_bogus                                                         | event
@@ -37,7 +40,10 @@ class ErrorResponsesTest {
   }
 
   @ParameterizedTest(name = "{0} is rejected naming {1} and the supported range")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       /api/counts?event=signup&to=%2B999999999-12-31T23:59:59-18:00                            | to
       /api/counts?event=signup&from=-999999999-01-01T00:00:00%2B18:00                          | from
       /api/counts?event=signup&from=1969-12-31T23:59:59Z&to=1970-01-01T01:00:00Z               | from
@@ -46,7 +52,8 @@ class ErrorResponsesTest {
       /api/funnels/buy/results?from=1970-01-01T00:59:59%2B01:00&to=1970-01-01T01:00:00Z        | from
       /api/funnels/buy/results?step=hour&from=2099-12-31T00:00:00Z&to=2100-01-01T00:00:00.001Z | to
       """)
-  void anInstantOutsideTheSupportedRangeAnswers400NamingTheParameterAndTheRange(String pathAndQuery, String parameter) {
+  void anInstantOutsideTheSupportedRangeAnswers400NamingTheParameterAndTheRange(
+      String pathAndQuery, String parameter) {
     // The results routes check their parameters only for a funnel that exists.
     assertThat(api.put("/api/funnels/buy", FunnelResultsApiTest.FUNNEL).status()).isEqualTo(201);
 
@@ -61,18 +68,28 @@ class ErrorResponsesTest {
 
   @Test
   void theSupportedRangeRunsFrom1970UpToTheStartOf2100() {
-    assertThat(api.get("/api/counts?event=signup&from=1970-01-01T00:00:00Z&to=1970-01-01T01:00:00Z").status())
+    assertThat(
+            api.get("/api/counts?event=signup&from=1970-01-01T00:00:00Z&to=1970-01-01T01:00:00Z")
+                .status())
         .isEqualTo(200);
-    assertThat(api.get("/api/counts?event=signup&from=2099-12-31T23:00:00Z&to=2099-12-31T23:59:59.999Z").status())
+    assertThat(
+            api.get(
+                    "/api/counts?event=signup&from=2099-12-31T23:00:00Z&to=2099-12-31T23:59:59.999Z")
+                .status())
         .isEqualTo(200);
   }
 
   @Test
   void theLongestRangesAllowedAreThirtyOneDaysByMinuteAndAYearOtherwise() {
-    assertThat(api.get("/api/counts?event=signup&from=2024-05-01T00:00:00Z&to=2024-06-01T00:00:00Z").status())
+    assertThat(
+            api.get("/api/counts?event=signup&from=2024-05-01T00:00:00Z&to=2024-06-01T00:00:00Z")
+                .status())
         .isEqualTo(200);
-    assertThat(api.get("/api/counts?event=signup&step=day&from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:00Z")
-        .status()).isEqualTo(200);
+    assertThat(
+            api.get(
+                    "/api/counts?event=signup&step=day&from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:00Z")
+                .status())
+        .isEqualTo(200);
   }
 
   @Test
@@ -89,11 +106,17 @@ class ErrorResponsesTest {
 
   @Test
   void anUnexpectedFailureAnswers500WithoutInternals() {
-    api.redis().hset(RedisKeys.counts(RedisKeys.eventMetric("signup"), RedisKeys.UNDIVIDED,
-        ApiFixture.epochMinute("2024-05-01T10:00:00Z")),
-        RedisKeys.FIELD_TOTAL, "not a number");
+    api.redis()
+        .hset(
+            RedisKeys.counts(
+                RedisKeys.eventMetric("signup"),
+                RedisKeys.UNDIVIDED,
+                ApiFixture.epochMinute("2024-05-01T10:00:00Z")),
+            RedisKeys.FIELD_TOTAL,
+            "not a number");
 
-    ApiFixture.Reply reply = api.get("/api/counts?event=signup&from=2024-05-01T10:00:00Z&to=2024-05-01T10:01:00Z");
+    ApiFixture.Reply reply =
+        api.get("/api/counts?event=signup&from=2024-05-01T10:00:00Z&to=2024-05-01T10:01:00Z");
 
     assertThat(reply.status()).isEqualTo(500);
     assertThat(reply.contentType()).startsWith("application/json");

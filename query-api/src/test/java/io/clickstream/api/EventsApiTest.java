@@ -34,7 +34,13 @@ class EventsApiTest {
 
   private static void catalog(String name, long total, String first, String last) {
     api.redis().hset(RedisKeys.CATALOG_TOTAL, name, String.valueOf(total));
-    api.redis().hset(RedisKeys.CATALOG_FIRST_SEEN, name, String.valueOf(Instant.parse(first).toEpochMilli()));
-    api.redis().hset(RedisKeys.CATALOG_LAST_SEEN, name, String.valueOf(Instant.parse(last).toEpochMilli()));
+    api.redis()
+        .hset(
+            RedisKeys.CATALOG_FIRST_SEEN,
+            name,
+            String.valueOf(Instant.parse(first).toEpochMilli()));
+    api.redis()
+        .hset(
+            RedisKeys.CATALOG_LAST_SEEN, name, String.valueOf(Instant.parse(last).toEpochMilli()));
   }
 }

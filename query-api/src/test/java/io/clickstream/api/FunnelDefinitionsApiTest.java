@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clickstream.core.funnel.FunnelFailure;
 import io.clickstream.core.RedisKeys;
+import io.clickstream.core.funnel.FunnelFailure;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,8 @@ class FunnelDefinitionsApiTest {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  static final String SIGNUP = """
+  static final String SIGNUP =
+      """
       {"id":"signup","name":"Signup","steps":[{"event":"page_view","where":{"page":"/landing"}},{"event":"search"},
        {"event":"register"},{"event":"checkout"}],"order":"sequential","scope":"session",
        "exclude":[{"event":"support_chat","after_step":2,"before_step":3}],"breakdown":["source","partner","campaign"]}
@@ -47,7 +48,8 @@ class FunnelDefinitionsApiTest {
 
     assertThat(reply.remove("status").asText()).isEqualTo("active");
     assertThat(MAPPER.readTree(api.redis().hget(RedisKeys.FUNNELS, "signup"))).isEqualTo(reply);
-    assertThat(MAPPER.readTree(api.redis().hget(RedisKeys.funnelVersions("signup"), "1"))).isEqualTo(reply);
+    assertThat(MAPPER.readTree(api.redis().hget(RedisKeys.funnelVersions("signup"), "1")))
+        .isEqualTo(reply);
     assertThat(api.redis().get(RedisKeys.funnelVersionCounter("signup"))).isEqualTo("1");
   }
 
@@ -55,27 +57,35 @@ class FunnelDefinitionsApiTest {
   void aFunnelVersionThePipelineGaveUpOnShowsAsFailedWithTheReasonUntilANewVersionReplacesIt() {
     api.put("/api/funnels/signup", SIGNUP);
     // As the pipeline records it when evaluating version 1 throws.
-    api.redis().hset(RedisKeys.FUNNEL_FAILURES, "signup",
-        new FunnelFailure(1, "java.lang.ArithmeticException: long overflow", 1_714_551_330_000L).toJson());
+    api.redis()
+        .hset(
+            RedisKeys.FUNNEL_FAILURES,
+            "signup",
+            new FunnelFailure(1, "java.lang.ArithmeticException: long overflow", 1_714_551_330_000L)
+                .toJson());
 
     JsonNode failed = api.get("/api/funnels/signup").json();
     JsonNode listed = api.get("/api/funnels").json().get(0);
-    JsonNode fixed = api.put("/api/funnels/signup", SIGNUP.replace("\"Signup\"", "\"Signup v2\"")).json();
+    JsonNode fixed =
+        api.put("/api/funnels/signup", SIGNUP.replace("\"Signup\"", "\"Signup v2\"")).json();
 
     assertThat(failed.get("status").asText()).isEqualTo("failed");
-    assertThat(failed.get("failure").get("reason").asText()).isEqualTo("java.lang.ArithmeticException: long overflow");
+    assertThat(failed.get("failure").get("reason").asText())
+        .isEqualTo("java.lang.ArithmeticException: long overflow");
     assertThat(failed.get("failure").get("version").asInt()).isEqualTo(1);
     assertThat(failed.get("failure").get("failed_at").asText()).isEqualTo("2024-05-01T08:15:30Z");
     assertThat(listed).isEqualTo(failed);
     assertThat(fixed.get("status").asText()).isEqualTo("active");
-    assertThat(api.get("/api/funnels/signup?version=1").json().get("status").asText()).isEqualTo("failed");
+    assertThat(api.get("/api/funnels/signup?version=1").json().get("status").asText())
+        .isEqualTo("failed");
   }
 
   @Test
   void changingAFunnelStoresTheNextVersionAnswers200AndKeepsTheOldVersionReadable() {
     api.put("/api/funnels/signup", SIGNUP);
 
-    ApiFixture.Reply changed = api.put("/api/funnels/signup", SIGNUP.replace("\"Signup\"", "\"Sign-up v2\""));
+    ApiFixture.Reply changed =
+        api.put("/api/funnels/signup", SIGNUP.replace("\"Signup\"", "\"Sign-up v2\""));
 
     assertThat(changed.status()).isEqualTo(200);
     assertThat(changed.json().get("version").asInt()).isEqualTo(2);
@@ -98,8 +108,10 @@ class FunnelDefinitionsApiTest {
 
   @Test
   void theBodyMayLeaveOutTheIdThatTheUrlGives() {
-    ApiFixture.Reply reply = api.put("/api/funnels/search-to-cart",
-        "{\"steps\":[{\"event\":\"search\"},{\"event\":\"add_to_cart\"}]}");
+    ApiFixture.Reply reply =
+        api.put(
+            "/api/funnels/search-to-cart",
+            "{\"steps\":[{\"event\":\"search\"},{\"event\":\"add_to_cart\"}]}");
 
     assertThat(reply.status()).isEqualTo(201);
     assertThat(reply.json().get("id").asText()).isEqualTo("search-to-cart");
@@ -136,7 +148,8 @@ class FunnelDefinitionsApiTest {
     assertThat(gone.status()).isEqualTo(404);
     assertThat(gone.json().get("error").asText()).isEqualTo("no funnel 'signup'");
     assertThat(ids(api.get("/api/funnels").json())).isEmpty();
-    assertThat(api.get("/api/funnels/signup?version=1").json().get("name").asText()).isEqualTo("Signup");
+    assertThat(api.get("/api/funnels/signup?version=1").json().get("name").asText())
+        .isEqualTo("Signup");
   }
 
   @Test

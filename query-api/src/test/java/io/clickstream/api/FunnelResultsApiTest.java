@@ -16,7 +16,8 @@ class FunnelResultsApiTest {
 
   @RegisterExtension static final ApiFixture api = new ApiFixture();
 
-  static final String FUNNEL = """
+  static final String FUNNEL =
+      """
       {"name":"Search to purchase","steps":[{"event":"page_view"},{"event":"search"},{"event":"checkout"}],
        "breakdown":["source","campaign"]}
       """;
@@ -44,7 +45,8 @@ class FunnelResultsApiTest {
     assertThat(body.get("version").asInt()).isEqualTo(1);
     assertThat(body.get("from").asText()).isEqualTo("2024-05-01T10:00Z");
     assertThat(body.get("to").asText()).isEqualTo("2024-05-01T10:05Z");
-    assertThat(field(body, "event", JsonNode::asText)).containsExactly("page_view", "search", "checkout");
+    assertThat(field(body, "event", JsonNode::asText))
+        .containsExactly("page_view", "search", "checkout");
     assertThat(field(body, "count", JsonNode::asLong)).containsExactly(20L, 10L, 5L);
     assertThat(body.has("breakdown")).isFalse();
   }
@@ -57,8 +59,10 @@ class FunnelResultsApiTest {
 
     JsonNode body = api.get("/api/funnels/buy/results?" + RANGE).json();
 
-    assertThat(field(body, "conversion_from_start", JsonNode::asDouble)).containsExactly(1.0, 0.5, 0.2);
-    assertThat(field(body, "conversion_from_previous", JsonNode::asDouble)).containsExactly(1.0, 0.5, 0.4);
+    assertThat(field(body, "conversion_from_start", JsonNode::asDouble))
+        .containsExactly(1.0, 0.5, 0.2);
+    assertThat(field(body, "conversion_from_previous", JsonNode::asDouble))
+        .containsExactly(1.0, 0.5, 0.4);
   }
 
   @Test
@@ -80,7 +84,8 @@ class FunnelResultsApiTest {
 
     JsonNode body = api.get("/api/funnels/buy/results?" + RANGE).json();
 
-    assertThat(field(body, "conversion_from_start", JsonNode::asDouble)).containsExactly(1.0, 0.0, 0.0);
+    assertThat(field(body, "conversion_from_start", JsonNode::asDouble))
+        .containsExactly(1.0, 0.0, 0.0);
     JsonNode last = body.get("steps").get(2);
     assertThat(last.get("conversion_from_previous").isNull()).isTrue();
   }
@@ -100,7 +105,8 @@ class FunnelResultsApiTest {
 
     JsonNode body = api.get("/api/funnels/buy/results?" + RANGE).json();
 
-    assertThat(field(body, "median_seconds_from_start", JsonNode::asLong)).containsExactly(0L, 7L, 10L);
+    assertThat(field(body, "median_seconds_from_start", JsonNode::asLong))
+        .containsExactly(0L, 7L, 10L);
   }
 
   @Test
@@ -178,7 +184,13 @@ class FunnelResultsApiTest {
     api.delete("/api/funnels/buy");
 
     assertThat(api.get("/api/funnels/buy/results?" + RANGE).status()).isEqualTo(404);
-    assertThat(api.get("/api/funnels/buy/results?version=1&" + RANGE).json().get("steps").get(0).get("count").asLong())
+    assertThat(
+            api.get("/api/funnels/buy/results?version=1&" + RANGE)
+                .json()
+                .get("steps")
+                .get(0)
+                .get("count")
+                .asLong())
         .isEqualTo(4);
   }
 
@@ -194,7 +206,10 @@ class FunnelResultsApiTest {
   }
 
   @ParameterizedTest(name = "{0} is rejected naming {1}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       from=yesterday                                                 | from
       to=2024-13-01T00:00:00Z                                        | to
       from=2024-05-01T10:00:00Z&to=2024-05-01T10:00:00Z              | from
@@ -218,7 +233,9 @@ class FunnelResultsApiTest {
   }
 
   static void result(int version, String minute, String field, long count) {
-    api.redis().hincrBy(RedisKeys.funnelResults("buy", version, ApiFixture.epochMinute(minute)), field, count);
+    api.redis()
+        .hincrBy(
+            RedisKeys.funnelResults("buy", version, ApiFixture.epochMinute(minute)), field, count);
   }
 
   static List<Long> counts(JsonNode withCounts) {
@@ -227,7 +244,8 @@ class FunnelResultsApiTest {
     return counts;
   }
 
-  private static <T> List<T> field(JsonNode body, String name, java.util.function.Function<JsonNode, T> read) {
+  private static <T> List<T> field(
+      JsonNode body, String name, java.util.function.Function<JsonNode, T> read) {
     List<T> values = new ArrayList<>();
     body.get("steps").forEach(step -> values.add(read.apply(step.get(name))));
     return values;

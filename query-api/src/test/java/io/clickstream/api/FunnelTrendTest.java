@@ -32,15 +32,22 @@ class FunnelTrendTest {
     result("2024-03-31T01:00:00Z", "reached:3", 1);
     result("2024-03-31T01:30:00Z", "dropped", 3);
 
-    JsonNode body = api.get("/api/funnels/buy/results?step=hour&tz=Europe/Berlin"
-        + "&from=2024-03-31T00:00%2B01:00&to=2024-03-31T05:00%2B02:00").json();
+    JsonNode body =
+        api.get(
+                "/api/funnels/buy/results?step=hour&tz=Europe/Berlin"
+                    + "&from=2024-03-31T00:00%2B01:00&to=2024-03-31T05:00%2B02:00")
+            .json();
 
     assertThat(body.get("funnel").asText()).isEqualTo("buy");
     assertThat(body.get("version").asInt()).isEqualTo(1);
     assertThat(body.get("step").asText()).isEqualTo("hour");
     assertThat(body.get("tz").asText()).isEqualTo("Europe/Berlin");
-    assertThat(times(body)).containsExactly(
-        "2024-03-31T00:00+01:00", "2024-03-31T01:00+01:00", "2024-03-31T03:00+02:00", "2024-03-31T04:00+02:00");
+    assertThat(times(body))
+        .containsExactly(
+            "2024-03-31T00:00+01:00",
+            "2024-03-31T01:00+01:00",
+            "2024-03-31T03:00+02:00",
+            "2024-03-31T04:00+02:00");
     JsonNode series = body.get("series");
     assertThat(counts(series.get(0))).containsExactly(0L, 0L, 0L);
     assertThat(counts(series.get(1))).containsExactly(4L, 2L, 0L);
@@ -55,8 +62,11 @@ class FunnelTrendTest {
     result("2024-10-27T00:30:00Z", "reached:1", 1);
     result("2024-10-27T01:30:00Z", "reached:1", 2);
 
-    JsonNode body = api.get("/api/funnels/buy/results?step=hour&tz=Europe/Berlin"
-        + "&from=2024-10-27T02:00%2B02:00&to=2024-10-27T03:00%2B01:00").json();
+    JsonNode body =
+        api.get(
+                "/api/funnels/buy/results?step=hour&tz=Europe/Berlin"
+                    + "&from=2024-10-27T02:00%2B02:00&to=2024-10-27T03:00%2B01:00")
+            .json();
 
     assertThat(times(body)).containsExactly("2024-10-27T02:00+02:00", "2024-10-27T02:00+01:00");
     assertThat(counts(body.get("series").get(0))).containsExactly(1L, 0L, 0L);
@@ -75,7 +85,8 @@ class FunnelTrendTest {
   }
 
   private static void result(String minute, String field, long count) {
-    api.redis().hincrBy(RedisKeys.funnelResults("buy", 1, ApiFixture.epochMinute(minute)), field, count);
+    api.redis()
+        .hincrBy(RedisKeys.funnelResults("buy", 1, ApiFixture.epochMinute(minute)), field, count);
   }
 
   private static List<String> times(JsonNode body) {

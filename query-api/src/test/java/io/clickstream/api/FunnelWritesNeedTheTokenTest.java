@@ -23,7 +23,8 @@ class FunnelWritesNeedTheTokenTest {
 
   @Test
   void aPutWithTheWrongTokenAnswers401AndStoresNothing() {
-    ApiFixture.Reply reply = api.put("/api/funnels/signup", FunnelDefinitionsApiTest.SIGNUP, ApiFixture.TOKEN + "x");
+    ApiFixture.Reply reply =
+        api.put("/api/funnels/signup", FunnelDefinitionsApiTest.SIGNUP, ApiFixture.TOKEN + "x");
 
     assertThat(reply.status()).isEqualTo(401);
     assertThat(reply.json().get("error").asText()).isEqualTo("wrong API token");

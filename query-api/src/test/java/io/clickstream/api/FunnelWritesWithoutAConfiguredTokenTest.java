@@ -11,7 +11,8 @@ class FunnelWritesWithoutAConfiguredTokenTest {
 
   @Test
   void aServerWithoutAnApiTokenRefusesEveryWriteSayingSo() {
-    ApiFixture.Reply put = api.put("/api/funnels/signup", FunnelDefinitionsApiTest.SIGNUP, "anything");
+    ApiFixture.Reply put =
+        api.put("/api/funnels/signup", FunnelDefinitionsApiTest.SIGNUP, "anything");
     ApiFixture.Reply delete = api.delete("/api/funnels/signup", null);
 
     assertThat(put.status()).isEqualTo(401);

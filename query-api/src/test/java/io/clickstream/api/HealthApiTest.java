@@ -46,7 +46,8 @@ class HealthApiTest {
   void positionsFarBehindGiveTheLagOfTheFurthestBucketAndTheEventsEstimatedFromTheDensities() {
     heartbeat();
     long now = System.currentTimeMillis();
-    // Half the buckets 10 minutes behind at 1.5 events per second each, half 5 minutes behind at 0.5:
+    // Half the buckets 10 minutes behind at 1.5 events per second each, half 5 minutes behind at
+    // 0.5:
     // 8 × 600 × 1.5 + 8 × 300 × 0.5 = 8,400 events, and 16 more for every second the request takes.
     Map<String, String> positions = new HashMap<>();
     Map<String, String> rates = new HashMap<>();
@@ -68,7 +69,8 @@ class HealthApiTest {
   @Test
   void positionsWithoutADensityGiveTheLagButNoEventsEstimate() {
     heartbeat();
-    api.redis().hset(RedisKeys.READ_POSITIONS, "3", String.valueOf(System.currentTimeMillis() - 60_000));
+    api.redis()
+        .hset(RedisKeys.READ_POSITIONS, "3", String.valueOf(System.currentTimeMillis() - 60_000));
 
     JsonNode pipeline = api.get("/api/health").json().get("pipeline");
 
@@ -82,8 +84,10 @@ class HealthApiTest {
     heartbeat();
     long now = System.currentTimeMillis();
     for (int bucket = 0; bucket < EventTable.SALT_BUCKETS; bucket++) {
-      // What a read keeping up records: now less its overlap, as of its last recording a second ago.
-      api.redis().hset(RedisKeys.READ_POSITIONS, String.valueOf(bucket), String.valueOf(now - 2_000));
+      // What a read keeping up records: now less its overlap, as of its last recording a second
+      // ago.
+      api.redis()
+          .hset(RedisKeys.READ_POSITIONS, String.valueOf(bucket), String.valueOf(now - 2_000));
       api.redis().hset(RedisKeys.READ_RATES, String.valueOf(bucket), "2.0");
     }
 
@@ -98,10 +102,14 @@ class HealthApiTest {
   @Test
   void aFreshHeartbeatShowsTheRunningPipelineWithItsWatermark() {
     Instant heartbeat = Instant.ofEpochMilli(System.currentTimeMillis());
-    api.redis().hset(RedisKeys.PIPELINE_STATUS, Map.of(
-        "watermark_ms", String.valueOf(Instant.parse("2024-05-01T10:00:00Z").toEpochMilli()),
-        "heartbeat_ms", String.valueOf(heartbeat.toEpochMilli()),
-        "runner", "DirectRunner"));
+    api.redis()
+        .hset(
+            RedisKeys.PIPELINE_STATUS,
+            Map.of(
+                "watermark_ms",
+                    String.valueOf(Instant.parse("2024-05-01T10:00:00Z").toEpochMilli()),
+                "heartbeat_ms", String.valueOf(heartbeat.toEpochMilli()),
+                "runner", "DirectRunner"));
 
     JsonNode health = api.get("/api/health").json();
 
@@ -113,9 +121,14 @@ class HealthApiTest {
 
   @Test
   void aHeartbeatOlderThanTenSecondsShowsAStalledPipelineAndDegradedHealth() {
-    api.redis().hset(RedisKeys.PIPELINE_STATUS, Map.of(
-        "watermark_ms", "1714557600000",
-        "heartbeat_ms", String.valueOf(System.currentTimeMillis() - 11_000)));
+    api.redis()
+        .hset(
+            RedisKeys.PIPELINE_STATUS,
+            Map.of(
+                "watermark_ms",
+                "1714557600000",
+                "heartbeat_ms",
+                String.valueOf(System.currentTimeMillis() - 11_000)));
 
     JsonNode health = api.get("/api/health").json();
 
@@ -126,7 +139,8 @@ class HealthApiTest {
   @Test
   void aClockAheadOfTheApisShowsNoNegativeLag() {
     heartbeat();
-    api.redis().hset(RedisKeys.READ_POSITIONS, "0", String.valueOf(System.currentTimeMillis() + 3_000));
+    api.redis()
+        .hset(RedisKeys.READ_POSITIONS, "0", String.valueOf(System.currentTimeMillis() + 3_000));
     api.redis().hset(RedisKeys.READ_RATES, "0", "10.0");
 
     JsonNode pipeline = api.get("/api/health").json().get("pipeline");
@@ -139,8 +153,11 @@ class HealthApiTest {
   @Test
   void deadLettersAreTheLengthOfTheDeadLetterStream() {
     for (int i = 0; i < 3; i++) {
-      api.redis().xadd(RedisKeys.DEAD_LETTERS, redis.clients.jedis.StreamEntryID.NEW_ENTRY,
-          Map.of("reason", "unparsable", "raw", "{", "row", "r" + i));
+      api.redis()
+          .xadd(
+              RedisKeys.DEAD_LETTERS,
+              redis.clients.jedis.StreamEntryID.NEW_ENTRY,
+              Map.of("reason", "unparsable", "raw", "{", "row", "r" + i));
     }
 
     assertThat(api.get("/api/health").json().get("dead_letters").asLong()).isEqualTo(3);
@@ -154,6 +171,8 @@ class HealthApiTest {
   }
 
   private static void heartbeat() {
-    api.redis().hset(RedisKeys.PIPELINE_STATUS, "heartbeat_ms", String.valueOf(System.currentTimeMillis()));
+    api.redis()
+        .hset(
+            RedisKeys.PIPELINE_STATUS, "heartbeat_ms", String.valueOf(System.currentTimeMillis()));
   }
 }

@@ -17,7 +17,11 @@ class InvalidFunnelDefinitionTest {
   private static final String TWO = "[{\"event\":\"a\"},{\"event\":\"b\"}]";
 
   @ParameterizedTest(name = "{0}: answers 400 naming {2}")
-  @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      textBlock =
+          """
       missing steps                      | {"name":"x"}                                                                  | steps
       one step                           | {"steps":[{"event":"a"}]}                                                     | steps
       steps not an array                 | {"steps":"a,b"}                                                               | steps
@@ -35,7 +39,8 @@ class InvalidFunnelDefinitionTest {
       not JSON                           | {"steps":                                                                     | body
       not an object                      | [1,2]                                                                         | body
       """)
-  void aBadDefinitionAnswers400NamingTheFieldAndStoresNothing(String what, String body, String field) {
+  void aBadDefinitionAnswers400NamingTheFieldAndStoresNothing(
+      String what, String body, String field) {
     ApiFixture.Reply reply = api.put("/api/funnels/signup", body.replace("TWO", TWO));
 
     assertThat(reply.status()).isEqualTo(400);
@@ -46,11 +51,15 @@ class InvalidFunnelDefinitionTest {
 
   @Test
   void twentyOneStepsAreOneTooMany() {
-    String steps = IntStream.rangeClosed(1, 21).mapToObj(i -> "{\"event\":\"e" + i + "\"}")
-        .collect(Collectors.joining(",", "[", "]"));
+    String steps =
+        IntStream.rangeClosed(1, 21)
+            .mapToObj(i -> "{\"event\":\"e" + i + "\"}")
+            .collect(Collectors.joining(",", "[", "]"));
 
     ApiFixture.Reply tooMany = api.put("/api/funnels/long", "{\"steps\":" + steps + "}");
-    ApiFixture.Reply twenty = api.put("/api/funnels/long", "{\"steps\":" + steps.replace(",{\"event\":\"e21\"}", "") + "}");
+    ApiFixture.Reply twenty =
+        api.put(
+            "/api/funnels/long", "{\"steps\":" + steps.replace(",{\"event\":\"e21\"}", "") + "}");
 
     assertThat(tooMany.status()).isEqualTo(400);
     assertThat(tooMany.json().get("error").asText()).startsWith("steps: ");
@@ -59,9 +68,13 @@ class InvalidFunnelDefinitionTest {
 
   @Test
   void aWindowThePipelineCannotHonourAnswers400NamingTheFieldAndTheLimit() {
-    ApiFixture.Reply tooLong = api.put("/api/funnels/big",
-        "{\"steps\":" + TWO + ",\"scope\":\"user\",\"window\":\"P999999999D\"}");
-    ApiFixture.Reply longest = api.put("/api/funnels/big", "{\"steps\":" + TWO + ",\"scope\":\"user\",\"window\":\"P30D\"}");
+    ApiFixture.Reply tooLong =
+        api.put(
+            "/api/funnels/big",
+            "{\"steps\":" + TWO + ",\"scope\":\"user\",\"window\":\"P999999999D\"}");
+    ApiFixture.Reply longest =
+        api.put(
+            "/api/funnels/big", "{\"steps\":" + TWO + ",\"scope\":\"user\",\"window\":\"P30D\"}");
 
     assertThat(tooLong.status()).isEqualTo(400);
     assertThat(tooLong.json().get("error").asText()).startsWith("window: at most 30 days (P30D)");

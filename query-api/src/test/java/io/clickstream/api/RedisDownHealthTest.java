@@ -13,7 +13,8 @@ class RedisDownHealthTest {
   @RegisterExtension static final ApiFixture api = new ApiFixture();
 
   @Test
-  void whenRedisIsDownHealthSaysSoPromptlyAndOtherRoutesAnswer503UntilItIsBack() throws IOException {
+  void whenRedisIsDownHealthSaysSoPromptlyAndOtherRoutesAnswer503UntilItIsBack()
+      throws IOException {
     api.stopRedis();
 
     long started = System.nanoTime();

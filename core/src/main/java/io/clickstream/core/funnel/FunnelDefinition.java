@@ -6,8 +6,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A funnel, as data (docs/funnels.md). Built only by {@link FunnelDefinitions#parse}, so every instance
- * is valid. {@code version} and {@code liveFromMillis} are assigned when the definition is stored.
+ * A funnel, as data (docs/funnels.md). Built only by {@link FunnelDefinitions#parse}, so every
+ * instance is valid. {@code version} and {@code liveFromMillis} are assigned when the definition is
+ * stored.
  *
  * @param window the conversion window of a user-scope attempt; {@code null} for session scope
  * @param liveFromMillis sessions (or attempts) starting at or after this instant are counted by the
@@ -32,15 +33,32 @@ public record FunnelDefinition(
     breakdown = List.copyOf(breakdown);
   }
 
-  public enum Order { SEQUENTIAL, STRICT, ANY }
+  public enum Order {
+    SEQUENTIAL,
+    STRICT,
+    ANY
+  }
 
-  public enum Scope { SESSION, USER }
+  public enum Scope {
+    SESSION,
+    USER
+  }
 
   /** An event that voids an attempt between the match of one step and the match of a later one. */
-  public record Exclusion(FunnelStep event, int afterStep, Integer beforeStep) implements Serializable {}
+  public record Exclusion(FunnelStep event, int afterStep, Integer beforeStep)
+      implements Serializable {}
 
   public FunnelDefinition withVersion(int newVersion, long newLiveFromMillis) {
-    return new FunnelDefinition(id, name, steps, order, scope, window, exclusions, breakdown, newVersion,
+    return new FunnelDefinition(
+        id,
+        name,
+        steps,
+        order,
+        scope,
+        window,
+        exclusions,
+        breakdown,
+        newVersion,
         newLiveFromMillis);
   }
 

@@ -26,16 +26,29 @@ public final class FunnelDefinitions {
 
   public static final int MIN_STEPS = 2;
   public static final int MAX_STEPS = 20;
+
   /**
    * The longest conversion window of a user-scope funnel. The pipeline keeps each user's events for
    * the window plus the session gap and the allowed lateness, so the window bounds state per user;
    * and a restarted Direct pipeline rebuilds only the attempts its replay covers (docs/funnels.md).
    */
   public static final Duration MAX_WINDOW = Duration.ofDays(30);
+
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-  private static final Set<String> FIELDS = Set.of("page", "source", "partner", "campaign", "conversion");
-  private static final Set<String> KNOWN = Set.of(
-      "id", "name", "steps", "order", "scope", "window", "exclude", "breakdown", "version", "live_from");
+  private static final Set<String> FIELDS =
+      Set.of("page", "source", "partner", "campaign", "conversion");
+  private static final Set<String> KNOWN =
+      Set.of(
+          "id",
+          "name",
+          "steps",
+          "order",
+          "scope",
+          "window",
+          "exclude",
+          "breakdown",
+          "version",
+          "live_from");
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private FunnelDefinitions() {}
@@ -49,9 +62,9 @@ public final class FunnelDefinitions {
   }
 
   /**
-   * Parses a definition as a client sends it. {@code pathId} is the id from the URL: the body may omit
-   * its {@code id}, but may not contradict it. {@code version} and {@code live_from} are taken as given
-   * (the store assigns them).
+   * Parses a definition as a client sends it. {@code pathId} is the id from the URL: the body may
+   * omit its {@code id}, but may not contradict it. {@code version} and {@code live_from} are taken
+   * as given (the store assigns them).
    */
   public static FunnelDefinition parse(String json, String pathId) {
     JsonNode root;
@@ -66,12 +79,14 @@ public final class FunnelDefinitions {
     for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
       String field = names.next();
       if (!KNOWN.contains(field)) {
-        throw new InvalidFunnelException(field, "unknown field (known: " + String.join(", ", KNOWN) + ")");
+        throw new InvalidFunnelException(
+            field, "unknown field (known: " + String.join(", ", KNOWN) + ")");
       }
     }
     String id = checkId(root.hasNonNull("id") ? text(root, "id") : pathId);
     if (pathId != null && !pathId.equals(id)) {
-      throw new InvalidFunnelException("id", "\"" + id + "\" does not match the URL's \"" + pathId + "\"");
+      throw new InvalidFunnelException(
+          "id", "\"" + id + "\" does not match the URL's \"" + pathId + "\"");
     }
     String name = root.hasNonNull("name") ? text(root, "name") : id;
     List<FunnelStep> steps = steps(root.get("steps"));
@@ -85,7 +100,8 @@ public final class FunnelDefinitions {
     List<DimensionName> breakdown = breakdown(root.get("breakdown"));
     int version = root.hasNonNull("version") ? root.get("version").asInt() : 0;
     long liveFrom = root.hasNonNull("live_from") ? root.get("live_from").asLong() : 0L;
-    return new FunnelDefinition(id, name, steps, order, scope, window, exclusions, breakdown, version, liveFrom);
+    return new FunnelDefinition(
+        id, name, steps, order, scope, window, exclusions, breakdown, version, liveFrom);
   }
 
   public static String toJson(FunnelDefinition f) {
@@ -130,7 +146,8 @@ public final class FunnelDefinitions {
       throw new InvalidFunnelException("steps", "required");
     }
     if (!node.isArray() || node.size() < MIN_STEPS || node.size() > MAX_STEPS) {
-      throw new InvalidFunnelException("steps", "expected an array of " + MIN_STEPS + " to " + MAX_STEPS + " steps");
+      throw new InvalidFunnelException(
+          "steps", "expected an array of " + MIN_STEPS + " to " + MAX_STEPS + " steps");
     }
     List<FunnelStep> steps = new ArrayList<>();
     for (int i = 0; i < node.size(); i++) {
@@ -164,7 +181,8 @@ public final class FunnelDefinitions {
         String field = condition.getKey();
         String fieldPath = path + ".where." + field;
         if (!FIELDS.contains(field) && !(field.startsWith("properties.") && field.length() > 11)) {
-          throw new InvalidFunnelException(fieldPath,
+          throw new InvalidFunnelException(
+              fieldPath,
               "unknown field (page, source, partner, campaign, conversion or properties.NAME)");
         }
         JsonNode value = condition.getValue();
@@ -195,10 +213,13 @@ public final class FunnelDefinitions {
       JsonNode x = node.get(i);
       FunnelStep event = step(x, path, Set.of("event", "where", "after_step", "before_step"));
       int after = stepNumber(x.get("after_step"), path + ".after_step", stepCount, true);
-      Integer before = x.hasNonNull("before_step")
-          ? stepNumber(x.get("before_step"), path + ".before_step", stepCount, false) : null;
+      Integer before =
+          x.hasNonNull("before_step")
+              ? stepNumber(x.get("before_step"), path + ".before_step", stepCount, false)
+              : null;
       if (before != null && before <= after) {
-        throw new InvalidFunnelException(path + ".before_step", "must be greater than after_step (" + after + ")");
+        throw new InvalidFunnelException(
+            path + ".before_step", "must be greater than after_step (" + after + ")");
       }
       exclusions.add(new Exclusion(event, after, before));
     }
@@ -221,14 +242,17 @@ public final class FunnelDefinitions {
       return dims;
     }
     if (!node.isArray()) {
-      throw new InvalidFunnelException("breakdown", "expected an array of dimension names: " + DimensionName.FORMS);
+      throw new InvalidFunnelException(
+          "breakdown", "expected an array of dimension names: " + DimensionName.FORMS);
     }
     if (node.size() > Dimensions.MAX) { // each one multiplies the fields of every result
-      throw new InvalidFunnelException("breakdown", "at most " + Dimensions.MAX + " dimensions, got " + node.size());
+      throw new InvalidFunnelException(
+          "breakdown", "at most " + Dimensions.MAX + " dimensions, got " + node.size());
     }
     for (int i = 0; i < node.size(); i++) {
       if (!node.get(i).isTextual()) {
-        throw new InvalidFunnelException("breakdown[" + i + "]", "expected a dimension name: " + DimensionName.FORMS);
+        throw new InvalidFunnelException(
+            "breakdown[" + i + "]", "expected a dimension name: " + DimensionName.FORMS);
       }
       DimensionName d;
       try {
@@ -246,12 +270,14 @@ public final class FunnelDefinitions {
   private static Duration window(JsonNode node, Scope scope) {
     if (node == null || node.isNull()) {
       if (scope == Scope.USER) {
-        throw new InvalidFunnelException("window", "required for scope \"user\" (an ISO-8601 duration such as PT1H)");
+        throw new InvalidFunnelException(
+            "window", "required for scope \"user\" (an ISO-8601 duration such as PT1H)");
       }
       return null;
     }
     if (scope == Scope.SESSION) {
-      throw new InvalidFunnelException("window", "applies only to scope \"user\" (a session is its own window)");
+      throw new InvalidFunnelException(
+          "window", "applies only to scope \"user\" (a session is its own window)");
     }
     try {
       Duration window = Duration.parse(node.asText());
@@ -259,12 +285,20 @@ public final class FunnelDefinitions {
         throw new InvalidFunnelException("window", "must be positive");
       }
       if (window.compareTo(MAX_WINDOW) > 0) {
-        throw new InvalidFunnelException("window", "at most " + MAX_WINDOW.toDays() + " days (P" + MAX_WINDOW.toDays()
-            + "D), got " + node.asText() + ": the pipeline keeps each user's events for the whole window");
+        throw new InvalidFunnelException(
+            "window",
+            "at most "
+                + MAX_WINDOW.toDays()
+                + " days (P"
+                + MAX_WINDOW.toDays()
+                + "D), got "
+                + node.asText()
+                + ": the pipeline keeps each user's events for the whole window");
       }
       return window;
     } catch (DateTimeParseException e) {
-      throw new InvalidFunnelException("window", "expected an ISO-8601 duration such as PT1H, got \"" + node.asText() + "\"");
+      throw new InvalidFunnelException(
+          "window", "expected an ISO-8601 duration such as PT1H, got \"" + node.asText() + "\"");
     }
   }
 
@@ -276,7 +310,8 @@ public final class FunnelDefinitions {
     return node.textValue();
   }
 
-  private static <E extends Enum<E>> E enumValue(JsonNode root, String field, Class<E> type, E fallback) {
+  private static <E extends Enum<E>> E enumValue(
+      JsonNode root, String field, Class<E> type, E fallback) {
     JsonNode node = root.get(field);
     if (node == null || node.isNull()) {
       return fallback;
@@ -290,6 +325,7 @@ public final class FunnelDefinitions {
     for (E value : type.getEnumConstants()) {
       allowed.add(value.name().toLowerCase(Locale.ROOT));
     }
-    throw new InvalidFunnelException(field, "expected one of " + String.join(", ", allowed) + ", got " + node);
+    throw new InvalidFunnelException(
+        field, "expected one of " + String.join(", ", allowed) + ", got " + node);
   }
 }

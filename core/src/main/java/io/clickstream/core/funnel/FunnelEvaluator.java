@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * The funnel semantics of docs/funnels.md over events already in session order (event time, then
- * event id; one per event id). Pure functions: the pipeline and the backfill call them on a session's
- * or a user's events, so live and backfilled results agree by construction.
+ * event id; one per event id). Pure functions: the pipeline and the backfill call them on a
+ * session's or a user's events, so live and backfilled results agree by construction.
  */
 public final class FunnelEvaluator {
 
@@ -19,18 +19,22 @@ public final class FunnelEvaluator {
   /** A session's result: its best surviving attempt, or empty when no attempt counts. */
   public static Optional<FunnelResult> evaluateSession(FunnelDefinition f, List<Event> session) {
     return switch (f.order()) {
-      case SEQUENTIAL -> sequential(f, session, 0, session.size(), Long.MAX_VALUE)
-          .filter(a -> !excluded(f, session, a.indices, session.size()))
-          .map(Attempt::result);
+      case SEQUENTIAL ->
+          sequential(f, session, 0, session.size(), Long.MAX_VALUE)
+              .filter(a -> !excluded(f, session, a.indices, session.size()))
+              .map(Attempt::result);
       case STRICT -> best(strictAttempts(f, session), f, session);
-      case ANY -> any(f, session).filter(a -> !excluded(f, session, a.indices, session.size())).map(Attempt::result);
+      case ANY ->
+          any(f, session)
+              .filter(a -> !excluded(f, session, a.indices, session.size()))
+              .map(Attempt::result);
     };
   }
 
   /**
-   * A user's attempts (user scope, sequential): each starts at a step-1 event and matches among events
-   * at most {@code window} after it; the next starts at the first step-1 event after the last match
-   * of a completed attempt, or after the window of an incomplete one.
+   * A user's attempts (user scope, sequential): each starts at a step-1 event and matches among
+   * events at most {@code window} after it; the next starts at the first step-1 event after the
+   * last match of a completed attempt, or after the window of an incomplete one.
    */
   public static List<UserAttempt> evaluateUser(FunnelDefinition f, List<Event> history) {
     List<UserAttempt> attempts = new ArrayList<>();
@@ -46,9 +50,13 @@ public final class FunnelEvaluator {
       int scopeEnd = firstAfter(history, i, windowEnd);
       Attempt attempt = sequential(f, history, i, scopeEnd, windowEnd).orElseThrow();
       if (!excluded(f, history, attempt.indices, scopeEnd)) {
-        attempts.add(new UserAttempt(attempt.result(), windowEnd, attempt.reached() == f.stepCount()));
+        attempts.add(
+            new UserAttempt(attempt.result(), windowEnd, attempt.reached() == f.stepCount()));
       }
-      i = attempt.reached() == f.stepCount() ? attempt.indices.get(attempt.reached() - 1) + 1 : scopeEnd;
+      i =
+          attempt.reached() == f.stepCount()
+              ? attempt.indices.get(attempt.reached() - 1) + 1
+              : scopeEnd;
     }
     return attempts;
   }
@@ -77,7 +85,8 @@ public final class FunnelEvaluator {
   }
 
   /** Greedy sequential matching from the first step-1 event at or after {@code from}. */
-  private static Optional<Attempt> sequential(FunnelDefinition f, List<Event> events, int from, int to, long maxTime) {
+  private static Optional<Attempt> sequential(
+      FunnelDefinition f, List<Event> events, int from, int to, long maxTime) {
     List<Integer> indices = new ArrayList<>();
     List<Long> times = new ArrayList<>();
     for (int i = from; i < to && indices.size() < f.stepCount(); i++) {
@@ -105,7 +114,9 @@ public final class FunnelEvaluator {
       List<Integer> indices = new ArrayList<>(List.of(i));
       List<Long> times = new ArrayList<>(List.of(session.get(i).timestampMillis()));
       int j = i + 1;
-      while (j < session.size() && indices.size() < f.stepCount() && f.steps().get(indices.size()).matches(session.get(j))) {
+      while (j < session.size()
+          && indices.size() < f.stepCount()
+          && f.steps().get(indices.size()).matches(session.get(j))) {
         indices.add(j);
         times.add(session.get(j).timestampMillis());
         j++;
@@ -138,10 +149,12 @@ public final class FunnelEvaluator {
     return Optional.of(new Attempt(firstIndex, times));
   }
 
-  private static Optional<FunnelResult> best(List<Attempt> attempts, FunnelDefinition f, List<Event> session) {
+  private static Optional<FunnelResult> best(
+      List<Attempt> attempts, FunnelDefinition f, List<Event> session) {
     Attempt best = null;
     for (Attempt a : attempts) {
-      if (!excluded(f, session, a.indices, session.size()) && (best == null || a.reached() > best.reached())) {
+      if (!excluded(f, session, a.indices, session.size())
+          && (best == null || a.reached() > best.reached())) {
         best = a;
       }
     }
@@ -153,7 +166,8 @@ public final class FunnelEvaluator {
    * and before the match of {@code before_step} (or anywhere before {@code scopeEnd} when that step
    * never matched). {@code stepIndices} holds each step's event index, -1 or absent when unmatched.
    */
-  private static boolean excluded(FunnelDefinition f, List<Event> events, List<Integer> stepIndices, int scopeEnd) {
+  private static boolean excluded(
+      FunnelDefinition f, List<Event> events, List<Integer> stepIndices, int scopeEnd) {
     for (Exclusion x : f.exclusions()) {
       int after = indexOfStep(stepIndices, x.afterStep());
       if (after < 0) {

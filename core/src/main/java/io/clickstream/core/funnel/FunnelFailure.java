@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 
 /**
- * Why the pipeline stopped evaluating one version of a funnel: written by the pipeline into
- * {@code RedisKeys.FUNNEL_FAILURES}, shown by the API beside the definition.
+ * Why the pipeline stopped evaluating one version of a funnel: written by the pipeline into {@code
+ * RedisKeys.FUNNEL_FAILURES}, shown by the API beside the definition.
  *
  * @param version the funnel version that failed; a later version is evaluated afresh
  * @param reason what went wrong, for the funnel's owner to read
@@ -20,7 +20,10 @@ public record FunnelFailure(int version, String reason, long failedAtMillis) {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   public FunnelFailure {
-    reason = reason == null ? "unknown" : reason.length() > MAX_REASON_CHARS ? reason.substring(0, MAX_REASON_CHARS) : reason;
+    reason =
+        reason == null
+            ? "unknown"
+            : reason.length() > MAX_REASON_CHARS ? reason.substring(0, MAX_REASON_CHARS) : reason;
   }
 
   public String toJson() {
@@ -35,14 +38,19 @@ public record FunnelFailure(int version, String reason, long failedAtMillis) {
     return node;
   }
 
-  /** The stored failure, or null when there is none or it cannot be read (then nothing is known to have failed). */
+  /**
+   * The stored failure, or null when there is none or it cannot be read (then nothing is known to
+   * have failed).
+   */
   public static FunnelFailure parse(String json) {
     if (json == null) {
       return null;
     }
     try {
       JsonNode node = MAPPER.readTree(json);
-      return new FunnelFailure(node.path("version").asInt(-1), node.path("reason").asText(),
+      return new FunnelFailure(
+          node.path("version").asInt(-1),
+          node.path("reason").asText(),
           Instant.parse(node.path("failed_at").asText()).toEpochMilli());
     } catch (Exception e) {
       return null;

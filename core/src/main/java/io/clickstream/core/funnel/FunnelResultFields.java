@@ -10,6 +10,7 @@ public final class FunnelResultFields {
 
   /** Results not complete whose session is still open (or whose window has not ended). */
   public static final String IN_PROGRESS = "open";
+
   /** Results not complete whose session closed (or whose window ended). */
   public static final String DROPPED = "dropped";
 
@@ -25,36 +26,48 @@ public final class FunnelResultFields {
   }
 
   /**
-   * Results, by a breakdown value of their first touch, that reached at least step {@code step}: the
-   * dimension by its escaped {@link DimensionName#keyPart} (no colons), the value as {@link DimensionName#field}
-   * stores it (colons and all, last).
+   * Results, by a breakdown value of their first touch, that reached at least step {@code step}:
+   * the dimension by its escaped {@link DimensionName#keyPart} (no colons), the value as {@link
+   * DimensionName#field} stores it (colons and all, last).
    */
   public static String reachedBy(DimensionName dimension, int step, String field) {
     return BY + dimension.keyPart() + ":" + step + ":" + field;
   }
 
-  /** Results that took {@code seconds} whole seconds from step 1 to step {@code step} (step >= 2). */
+  /**
+   * Results that took {@code seconds} whole seconds from step 1 to step {@code step} (step >= 2).
+   */
   public static String secondsToStep(int step, long seconds) {
     return SECONDS + step + ":" + seconds;
   }
 
   /** What a field counts. */
-  public enum Kind { REACHED, REACHED_BY, SECONDS_TO_STEP, IN_PROGRESS, DROPPED, UNKNOWN }
+  public enum Kind {
+    REACHED,
+    REACHED_BY,
+    SECONDS_TO_STEP,
+    IN_PROGRESS,
+    DROPPED,
+    UNKNOWN
+  }
 
   /**
    * A decoded field.
    *
-   * @param step the step of {@code REACHED}, {@code REACHED_BY} and {@code SECONDS_TO_STEP} (1-based; 0 otherwise)
+   * @param step the step of {@code REACHED}, {@code REACHED_BY} and {@code SECONDS_TO_STEP}
+   *     (1-based; 0 otherwise)
    * @param seconds the seconds of {@code SECONDS_TO_STEP}
    * @param dimension the dimension's key part ({@link DimensionName#keyPart}) of {@code REACHED_BY}
-   * @param value the stored field of the dimension's value of {@code REACHED_BY} (it may contain colons;
-   *     {@link DimensionName#fromField} reads it)
+   * @param value the stored field of the dimension's value of {@code REACHED_BY} (it may contain
+   *     colons; {@link DimensionName#fromField} reads it)
    */
   public record Field(Kind kind, int step, long seconds, String dimension, String value) {
     private static final Field UNKNOWN = new Field(Kind.UNKNOWN, 0, 0, null, null);
   }
 
-  /** Decodes a field written by this class; anything else (or malformed) is {@link Kind#UNKNOWN}. */
+  /**
+   * Decodes a field written by this class; anything else (or malformed) is {@link Kind#UNKNOWN}.
+   */
   public static Field decode(String field) {
     try {
       if (field.equals(IN_PROGRESS)) {
@@ -64,16 +77,25 @@ public final class FunnelResultFields {
         return new Field(Kind.DROPPED, 0, 0, null, null);
       }
       if (field.startsWith(REACHED)) {
-        return new Field(Kind.REACHED, Integer.parseInt(field.substring(REACHED.length())), 0, null, null);
+        return new Field(
+            Kind.REACHED, Integer.parseInt(field.substring(REACHED.length())), 0, null, null);
       }
       if (field.startsWith(SECONDS)) {
         String[] stepAndSeconds = field.substring(SECONDS.length()).split(":", 2);
-        return new Field(Kind.SECONDS_TO_STEP, Integer.parseInt(stepAndSeconds[0]), Long.parseLong(stepAndSeconds[1]),
-            null, null);
+        return new Field(
+            Kind.SECONDS_TO_STEP,
+            Integer.parseInt(stepAndSeconds[0]),
+            Long.parseLong(stepAndSeconds[1]),
+            null,
+            null);
       }
       if (field.startsWith(BY)) {
         String[] dimensionStepValue = field.substring(BY.length()).split(":", 3);
-        return new Field(Kind.REACHED_BY, Integer.parseInt(dimensionStepValue[1]), 0, dimensionStepValue[0],
+        return new Field(
+            Kind.REACHED_BY,
+            Integer.parseInt(dimensionStepValue[1]),
+            0,
+            dimensionStepValue[0],
             dimensionStepValue[2]);
       }
     } catch (RuntimeException e) { // a number that is not one, a part missing: not a field of ours

@@ -8,7 +8,8 @@ import java.util.Map;
  * One step (or exclusion) of a funnel: an event name, and field values the event must carry.
  *
  * @param where field -> required value; a field is {@code page}, {@code source}, {@code partner},
- *     {@code campaign}, {@code conversion} or {@code properties.NAME}; values are strings or numbers
+ *     {@code campaign}, {@code conversion} or {@code properties.NAME}; values are strings or
+ *     numbers
  */
 public record FunnelStep(String event, Map<String, Object> where) implements Serializable {
 
@@ -39,7 +40,9 @@ public record FunnelStep(String event, Map<String, Object> where) implements Ser
     };
   }
 
-  /** Strings equal strings; numbers equal numbers of the same value (1 equals 1.0); never across. */
+  /**
+   * Strings equal strings; numbers equal numbers of the same value (1 equals 1.0); never across.
+   */
   private static boolean valueEquals(Object expected, Object actual) {
     if (expected instanceof Number a && actual instanceof Number b) {
       return Double.compare(a.doubleValue(), b.doubleValue()) == 0;

@@ -28,17 +28,17 @@ import java.util.UUID;
  * </pre>
  *
  * with drop-off at every step ({@link #CONTINUE_TO_SEARCH} and the following constants), a few page
- * views and searches repeated, and the acquisition dimensions (source, partner, campaign) fixed for the
- * visit; direct traffic carries no source. A visit's events also carry the property {@link #AD_CONTENT}
- * (a breakdown dimension as {@code properties.ad_content}), now and then with a value that is hard to
- * keep exact: {@code a:b}, {@code *}, unicode, 300 characters, a literal {@code (none)}; or none at all.
- * Some users come back after a gap longer than any session gap
- * (a new session). On the wire, lines arrive out of event-time order by up to {@link #MAX_ARRIVAL_DELAY},
+ * views and searches repeated, and the acquisition dimensions (source, partner, campaign) fixed for
+ * the visit; direct traffic carries no source. A visit's events also carry the property {@link
+ * #AD_CONTENT} (a breakdown dimension as {@code properties.ad_content}), now and then with a value
+ * that is hard to keep exact: {@code a:b}, {@code *}, unicode, 300 characters, a literal {@code
+ * (none)}; or none at all. Some users come back after a gap longer than any session gap (a new
+ * session). On the wire, lines arrive out of event-time order by up to {@link #MAX_ARRIVAL_DELAY},
  * about {@link #DUPLICATE_RATE} of them are sent twice, and now and then ({@link #NEW_NAME_RATE}) a
  * brand-new event name ({@code promo_click_<n>}) appears.
  *
- * <p>Instances are immutable; every call to {@link #stream} or {@link #batch} starts from the seed, so the
- * same seed always gives the same lines.
+ * <p>Instances are immutable; every call to {@link #stream} or {@link #batch} starts from the seed,
+ * so the same seed always gives the same lines.
  */
 public final class JourneyGenerator {
 
@@ -49,23 +49,47 @@ public final class JourneyGenerator {
 
   /** Share of lines re-sent as an exact duplicate a little later. */
   public static final double DUPLICATE_RATE = 0.01;
+
   /** Share of events followed by an event of a never-seen-before name. */
   public static final double NEW_NAME_RATE = 0.005;
+
   /** Share of finished visits whose user comes back later for another session. */
   public static final double RETURN_RATE = 0.30;
-  /** A returning user comes back at least this long after their last event: longer than a session gap. */
+
+  /**
+   * A returning user comes back at least this long after their last event: longer than a session
+   * gap.
+   */
   public static final Duration MIN_RETURN_GAP = Duration.ofMinutes(35);
+
   public static final Duration MAX_RETURN_GAP = Duration.ofHours(3);
+
   /** Lines are written up to this long after their event time, hence out of order on the wire. */
   public static final Duration MAX_ARRIVAL_DELAY = Duration.ofSeconds(3);
 
   public static final int DEFAULT_USERS = 200;
 
-  /** The property every event of a visit carries, the same for the whole visit (unless the visit has none). */
+  /**
+   * The property every event of a visit carries, the same for the whole visit (unless the visit has
+   * none).
+   */
   public static final String AD_CONTENT = "ad_content";
-  /** Its values, and {@code null} for visits without it; hostile ones on purpose (see the class comment). */
-  public static final List<String> AD_CONTENTS = java.util.Collections.unmodifiableList(java.util.Arrays.asList(
-      "hero_banner", "sidebar", "a:b", "*", "Zürich ✓ 🚀", "x".repeat(300), "(none)", null));
+
+  /**
+   * Its values, and {@code null} for visits without it; hostile ones on purpose (see the class
+   * comment).
+   */
+  public static final List<String> AD_CONTENTS =
+      java.util.Collections.unmodifiableList(
+          java.util.Arrays.asList(
+              "hero_banner",
+              "sidebar",
+              "a:b",
+              "*",
+              "Zürich ✓ 🚀",
+              "x".repeat(300),
+              "(none)",
+              null));
 
   private static final String[] SOURCES = {"google", "facebook", "newsletter", null};
   private static final double[] SOURCE_WEIGHTS = {0.40, 0.25, 0.15, 0.20};
@@ -73,10 +97,19 @@ public final class JourneyGenerator {
   private static final double[] PARTNER_WEIGHTS = {0.25, 0.20, 0.15, 0.40};
   private static final String[] CAMPAIGNS = {"spring_sale", "divorce_guide", "brand", null};
   private static final double[] CAMPAIGN_WEIGHTS = {0.25, 0.20, 0.20, 0.35};
-  private static final String[] BROWSE_PAGES = {"/pricing", "/about", "/faq", "/lawyers", "/blog/tenancy-rights"};
-  private static final String[] QUESTIONNAIRES = {"divorce", "will", "tenancy", "employment", "company"};
+  private static final String[] BROWSE_PAGES = {
+    "/pricing", "/about", "/faq", "/lawyers", "/blog/tenancy-rights"
+  };
+  private static final String[] QUESTIONNAIRES = {
+    "divorce", "will", "tenancy", "employment", "company"
+  };
   private static final String[] QUERIES = {
-    "divorce lawyer", "write a will", "tenant deposit", "unfair dismissal", "register a company", "power of attorney"
+    "divorce lawyer",
+    "write a will",
+    "tenant deposit",
+    "unfair dismissal",
+    "register a company",
+    "power of attorney"
   };
 
   private final long seed;
@@ -87,8 +120,8 @@ public final class JourneyGenerator {
   }
 
   /**
-   * @param users how many users browse at the same time in {@link #stream}: each finished visit is followed
-   *     on its slot by another, by a returning user or a new one
+   * @param users how many users browse at the same time in {@link #stream}: each finished visit is
+   *     followed on its slot by another, by a returning user or a new one
    */
   public JourneyGenerator(long seed, int users) {
     if (users < 1) {
@@ -107,20 +140,23 @@ public final class JourneyGenerator {
   }
 
   /**
-   * An endless stream of lines in write order, starting at {@code start}, at {@code eventsPerSecond} on
-   * average. Event times follow the journeys; {@link GeneratedEvent#writeAt()} is when to send each line.
+   * An endless stream of lines in write order, starting at {@code start}, at {@code
+   * eventsPerSecond} on average. Event times follow the journeys; {@link GeneratedEvent#writeAt()}
+   * is when to send each line.
    */
   public Iterator<GeneratedEvent> stream(Instant start, double eventsPerSecond) {
     if (!(eventsPerSecond > 0) || Double.isInfinite(eventsPerSecond)) {
-      throw new IllegalArgumentException("eventsPerSecond must be positive, got " + eventsPerSecond);
+      throw new IllegalArgumentException(
+          "eventsPerSecond must be positive, got " + eventsPerSecond);
     }
     return new LiveStream(new State(new SplittableRandom(seed)), start, eventsPerSecond, users);
   }
 
   /**
-   * The lines of {@code users} users whose events lie within {@code [from, from + span]}, in write order:
-   * slightly out of event-time order, with about {@link #DUPLICATE_RATE} exact duplicates. Each user
-   * starts one visit at a random time in the span, and some come back for another session when it fits.
+   * The lines of {@code users} users whose events lie within {@code [from, from + span]}, in write
+   * order: slightly out of event-time order, with about {@link #DUPLICATE_RATE} exact duplicates.
+   * Each user starts one visit at a random time in the span, and some come back for another session
+   * when it fits.
    */
   public List<String> batch(int users, Instant from, Duration span) {
     List<String> lines = new ArrayList<>();
@@ -165,7 +201,8 @@ public final class JourneyGenerator {
     List<GeneratedEvent> sent = new ArrayList<>();
     for (Event e : events) {
       long writeAt = e.timestampMillis() + r.nextLong(MAX_ARRIVAL_DELAY.toMillis() + 1);
-      GeneratedEvent line = new GeneratedEvent(Instant.ofEpochMilli(writeAt), EventJson.toJson(e), e, false);
+      GeneratedEvent line =
+          new GeneratedEvent(Instant.ofEpochMilli(writeAt), EventJson.toJson(e), e, false);
       sent.add(line);
       if (r.nextDouble() < DUPLICATE_RATE) {
         long again = writeAt + 100 + r.nextLong(5_000);
@@ -209,20 +246,13 @@ public final class JourneyGenerator {
     /** One visit's events in event-time order, the first at {@code start}. */
     List<Event> journey(String userId, long start, java.util.function.LongSupplier gap) {
       SplittableRandom r = random;
-      Visit v =
-          new Visit(
-              this,
-              userId,
-              pick(r, SOURCES, SOURCE_WEIGHTS),
-              null,
-              null,
-              start,
-              gap);
+      Visit v = new Visit(this, userId, pick(r, SOURCES, SOURCE_WEIGHTS), null, null, start, gap);
       if (v.source != null) {
         v.partner = pick(r, PARTNERS, PARTNER_WEIGHTS);
         v.campaign = pick(r, CAMPAIGNS, CAMPAIGN_WEIGHTS);
       } else if (r.nextDouble() < 0.1) {
-        v.partner = pick(r, PARTNERS, PARTNER_WEIGHTS); // a partner's link without tracking of the source
+        v.partner =
+            pick(r, PARTNERS, PARTNER_WEIGHTS); // a partner's link without tracking of the source
       }
       v.add("page_view", "/landing", null, Map.of());
       int browsing = r.nextInt(100) < 35 ? 1 + r.nextInt(2) : 0;
@@ -280,7 +310,13 @@ public final class JourneyGenerator {
     long clock;
     final List<Event> events = new ArrayList<>();
 
-    Visit(State state, String userId, String source, String partner, String campaign, long start,
+    Visit(
+        State state,
+        String userId,
+        String source,
+        String partner,
+        String campaign,
+        long start,
         java.util.function.LongSupplier gap) {
       this.state = state;
       this.userId = userId;
@@ -291,7 +327,9 @@ public final class JourneyGenerator {
       this.gap = gap;
       // From the visit's user and start rather than the random source, so that adding it left every
       // other generated value as it was.
-      this.adContent = AD_CONTENTS.get(Math.floorMod(31 * userId.hashCode() + Long.hashCode(start), AD_CONTENTS.size()));
+      this.adContent =
+          AD_CONTENTS.get(
+              Math.floorMod(31 * userId.hashCode() + Long.hashCode(start), AD_CONTENTS.size()));
     }
 
     void add(String name, String page, Conversion conversion, Map<String, Object> properties) {
@@ -306,7 +344,8 @@ public final class JourneyGenerator {
       }
     }
 
-    private Event event(String name, String page, Conversion conversion, Map<String, Object> stepProperties) {
+    private Event event(
+        String name, String page, Conversion conversion, Map<String, Object> stepProperties) {
       Map<String, Object> properties = new LinkedHashMap<>(stepProperties);
       if (adContent != null) {
         properties.put(AD_CONTENT, adContent);
@@ -326,17 +365,20 @@ public final class JourneyGenerator {
   }
 
   /**
-   * {@code users} slots, each running one visit after another. A visit's events are queued by write time
-   * when it starts; when it ends, its slot starts the next one after a short pause, with a returning user
-   * (one whose last visit ended at least {@link #MIN_RETURN_GAP} ago) or a new one. The mean time between
-   * two steps of one slot is {@code users / eventsPerSecond}, so the slots together give the asked rate.
+   * {@code users} slots, each running one visit after another. A visit's events are queued by write
+   * time when it starts; when it ends, its slot starts the next one after a short pause, with a
+   * returning user (one whose last visit ended at least {@link #MIN_RETURN_GAP} ago) or a new one.
+   * The mean time between two steps of one slot is {@code users / eventsPerSecond}, so the slots
+   * together give the asked rate.
    */
   private static final class LiveStream implements Iterator<GeneratedEvent> {
     private final State state;
     private final double meanGapMillis;
     private final PriorityQueue<Pending> queue =
-        new PriorityQueue<>(Comparator.comparingLong((Pending p) -> p.at).thenComparingLong(p -> p.order));
-    private final Deque<long[]> returning = new ArrayDeque<>(); // {index into returningIds, eligible-from}
+        new PriorityQueue<>(
+            Comparator.comparingLong((Pending p) -> p.at).thenComparingLong(p -> p.order));
+    private final Deque<long[]> returning =
+        new ArrayDeque<>(); // {index into returningIds, eligible-from}
     private final List<String> returningIds = new ArrayList<>();
     private long order;
 
@@ -344,7 +386,8 @@ public final class JourneyGenerator {
       this.state = state;
       this.meanGapMillis = users * 1000.0 / eventsPerSecond;
       long startMs = start.toEpochMilli();
-      // Stagger the first visits over one mean gap: the stream is at full rate at once, without a burst.
+      // Stagger the first visits over one mean gap: the stream is at full rate at once, without a
+      // burst.
       long spread = Math.max(1, (long) meanGapMillis);
       for (int slot = 0; slot < users; slot++) {
         queue.add(new Pending(startMs + state.random.nextLong(spread), null, order++));

@@ -11,16 +11,21 @@ class FunnelResultFieldsTest {
 
   @Test
   void everyFieldTheEncoderWritesDecodesToWhatItCounts() {
-    assertThat(FunnelResultFields.decode(FunnelResultFields.reached(3))).isEqualTo(new Field(Kind.REACHED, 3, 0, null, null));
+    assertThat(FunnelResultFields.decode(FunnelResultFields.reached(3)))
+        .isEqualTo(new Field(Kind.REACHED, 3, 0, null, null));
     assertThat(FunnelResultFields.decode(FunnelResultFields.secondsToStep(2, 95)))
         .isEqualTo(new Field(Kind.SECONDS_TO_STEP, 2, 95, null, null));
-    assertThat(FunnelResultFields.decode(FunnelResultFields.IN_PROGRESS).kind()).isEqualTo(Kind.IN_PROGRESS);
-    assertThat(FunnelResultFields.decode(FunnelResultFields.DROPPED).kind()).isEqualTo(Kind.DROPPED);
+    assertThat(FunnelResultFields.decode(FunnelResultFields.IN_PROGRESS).kind())
+        .isEqualTo(Kind.IN_PROGRESS);
+    assertThat(FunnelResultFields.decode(FunnelResultFields.DROPPED).kind())
+        .isEqualTo(Kind.DROPPED);
   }
 
   @Test
   void aBreakdownValueKeepsItsColonsAndItsDimension() {
-    Field field = FunnelResultFields.decode(FunnelResultFields.reachedBy(DimensionName.parse("source"), 2, "a:b:c"));
+    Field field =
+        FunnelResultFields.decode(
+            FunnelResultFields.reachedBy(DimensionName.parse("source"), 2, "a:b:c"));
 
     assertThat(field).isEqualTo(new Field(Kind.REACHED_BY, 2, 0, "source", "a:b:c"));
   }

@@ -53,8 +53,7 @@ class JourneyGeneratorTest {
   @Test
   void fewerVisitorsReachEachFunnelStepThanTheOneBefore() {
     Map<String, Integer> users = usersPerStep(new JourneyGenerator(3).batch(5_000, FROM, SPAN));
-    assertThat(users.get("page_view"))
-        .isGreaterThan(users.get("search"));
+    assertThat(users.get("page_view")).isGreaterThan(users.get("search"));
     assertThat(users.get("search")).isGreaterThan(users.get("questionnaire_start"));
     assertThat(users.get("questionnaire_start")).isGreaterThan(users.get("register"));
     assertThat(users.get("register")).isGreaterThan(users.get("checkout"));
@@ -97,11 +96,16 @@ class JourneyGeneratorTest {
   @Test
   void sourcesPartnersAndCampaignsVaryAndAreSometimesAbsent() {
     List<Event> events =
-        new JourneyGenerator(6).batch(1_000, FROM, SPAN).stream().map(l -> EventParser.parse(l).event()).toList();
+        new JourneyGenerator(6)
+            .batch(1_000, FROM, SPAN).stream().map(l -> EventParser.parse(l).event()).toList();
     assertThat(events.stream().map(Event::source).collect(Collectors.toSet()))
         .contains("google", "facebook", "newsletter", null);
-    assertThat(events.stream().map(Event::partner).collect(Collectors.toSet())).contains((String) null).hasSizeGreaterThan(2);
-    assertThat(events.stream().map(Event::campaign).collect(Collectors.toSet())).contains((String) null).hasSizeGreaterThan(2);
+    assertThat(events.stream().map(Event::partner).collect(Collectors.toSet()))
+        .contains((String) null)
+        .hasSizeGreaterThan(2);
+    assertThat(events.stream().map(Event::campaign).collect(Collectors.toSet()))
+        .contains((String) null)
+        .hasSizeGreaterThan(2);
   }
 
   @Test
@@ -119,7 +123,8 @@ class JourneyGeneratorTest {
       if (ts < latestSeen) {
         outOfOrder++;
         // ...but never by more than the arrival delay plus the duplicates' re-send delay.
-        assertThat(latestSeen - ts).isLessThanOrEqualTo(JourneyGenerator.MAX_ARRIVAL_DELAY.toMillis() + 5_100);
+        assertThat(latestSeen - ts)
+            .isLessThanOrEqualTo(JourneyGenerator.MAX_ARRIVAL_DELAY.toMillis() + 5_100);
       }
       latestSeen = Math.max(latestSeen, ts);
     }
@@ -157,7 +162,9 @@ class JourneyGeneratorTest {
   void inALongLiveRunSomeUsersComeBackForANewSession() {
     Map<String, List<Long>> tsByUser = new HashMap<>();
     for (GeneratedEvent e : take(new JourneyGenerator(12, 20).stream(FROM, 1), 20_000)) {
-      tsByUser.computeIfAbsent(e.event().userId(), u -> new ArrayList<>()).add(e.event().timestampMillis());
+      tsByUser
+          .computeIfAbsent(e.event().userId(), u -> new ArrayList<>())
+          .add(e.event().timestampMillis());
     }
     assertThat(tsByUser.values())
         .anyMatch(ts -> hasGapOver(ts, JourneyGenerator.MIN_RETURN_GAP.toMillis()));

@@ -14,9 +14,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 
 /**
- * An unbounded source that hands out, as one element, up to {@code maxBatch} elements that its inner
- * reader has ready without waiting, each with its own timestamp. Checkpoint marks, splits and the
- * watermark are the inner source's.
+ * An unbounded source that hands out, as one element, up to {@code maxBatch} elements that its
+ * inner reader has ready without waiting, each with its own timestamp. Checkpoint marks, splits and
+ * the watermark are the inner source's.
  *
  * <p>Why: the Direct runner reads at most 10 elements per bundle from an unbounded source, and its
  * per-bundle costs downstream (a stateful DoFn's state is cloned through its coder at the first
@@ -34,18 +34,21 @@ final class BatchingUnboundedSource<T, M extends UnboundedSource.CheckpointMark>
 
   BatchingUnboundedSource(UnboundedSource<T, M> inner, int maxBatch) {
     if (maxBatch < 1) {
-      throw new IllegalArgumentException("a batch holds at least one element, got maxBatch=" + maxBatch);
+      throw new IllegalArgumentException(
+          "a batch holds at least one element, got maxBatch=" + maxBatch);
     }
     if (inner.requiresDeduping()) {
       // Record ids are per element; a batch has none that Beam could de-duplicate by.
-      throw new IllegalArgumentException(inner + " requires de-duplication by record id, which batches cannot keep");
+      throw new IllegalArgumentException(
+          inner + " requires de-duplication by record id, which batches cannot keep");
     }
     this.inner = inner;
     this.maxBatch = maxBatch;
   }
 
   @Override
-  public List<BatchingUnboundedSource<T, M>> split(int desiredNumSplits, PipelineOptions options) throws Exception {
+  public List<BatchingUnboundedSource<T, M>> split(int desiredNumSplits, PipelineOptions options)
+      throws Exception {
     List<BatchingUnboundedSource<T, M>> splits = new ArrayList<>();
     for (UnboundedSource<T, M> split : inner.split(desiredNumSplits, options)) {
       splits.add(new BatchingUnboundedSource<>(split, maxBatch));
@@ -54,8 +57,8 @@ final class BatchingUnboundedSource<T, M extends UnboundedSource.CheckpointMark>
   }
 
   @Override
-  public UnboundedReader<List<TimestampedValue<T>>> createReader(PipelineOptions options, @Nullable M checkpoint)
-      throws IOException {
+  public UnboundedReader<List<TimestampedValue<T>>> createReader(
+      PipelineOptions options, @Nullable M checkpoint) throws IOException {
     return new Reader(inner.createReader(options, checkpoint));
   }
 
@@ -82,7 +85,9 @@ final class BatchingUnboundedSource<T, M extends UnboundedSource.CheckpointMark>
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof BatchingUnboundedSource<?, ?> s && inner.equals(s.inner) && maxBatch == s.maxBatch;
+    return o instanceof BatchingUnboundedSource<?, ?> s
+        && inner.equals(s.inner)
+        && maxBatch == s.maxBatch;
   }
 
   @Override
@@ -114,7 +119,10 @@ final class BatchingUnboundedSource<T, M extends UnboundedSource.CheckpointMark>
       return collect(reader.advance());
     }
 
-    /** Takes the element the inner reader has, if any, and every next one it has at hand, up to the cap. */
+    /**
+     * Takes the element the inner reader has, if any, and every next one it has at hand, up to the
+     * cap.
+     */
     private boolean collect(boolean available) throws IOException {
       current = null;
       if (!available) {

@@ -19,8 +19,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * An immutable snapshot of an {@link EventsReader}'s position: every cell with a write time below
  * {@link #completeUpTo()} has been emitted, and so has every cell listed in {@link #emitted()} (all
- * of which have write time {@code >= completeUpTo}). When a poll was under way, {@link #poll()} says
- * how far it got, and every cell it covers has been emitted too. Nothing else has been emitted.
+ * of which have write time {@code >= completeUpTo}). When a poll was under way, {@link #poll()}
+ * says how far it got, and every cell it covers has been emitted too. Nothing else has been
+ * emitted.
  *
  * <p>The poll's scan position, not a list of the cells it emitted, is what keeps a mark small while
  * a backlog is read: only cells the next poll will read again (write time at or past the poll's
@@ -30,7 +31,9 @@ final class EventsCheckpointMark implements UnboundedSource.CheckpointMark {
 
   /** A cell already emitted, identified by its row key and write time. */
   record Emitted(byte[] rowKey, long writeTimeMillis) {
-    /** Write time first (so the set can be pruned below a time), then the row key bytes unsigned. */
+    /**
+     * Write time first (so the set can be pruned below a time), then the row key bytes unsigned.
+     */
     static final Comparator<Emitted> ORDER =
         Comparator.comparingLong(Emitted::writeTimeMillis)
             .thenComparing(Emitted::rowKey, Arrays::compareUnsigned);
@@ -77,7 +80,10 @@ final class EventsCheckpointMark implements UnboundedSource.CheckpointMark {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Poll p && hi == p.hi && visibleBelow == p.visibleBelow && range == p.range
+      return o instanceof Poll p
+          && hi == p.hi
+          && visibleBelow == p.visibleBelow
+          && range == p.range
           && Arrays.equals(afterRow, p.afterRow);
     }
 
@@ -88,8 +94,15 @@ final class EventsCheckpointMark implements UnboundedSource.CheckpointMark {
 
     @Override
     public String toString() {
-      return "Poll{hi=" + hi + ", visibleBelow=" + visibleBelow + ", range=" + range + ", after="
-          + (afterRow == null ? "-" : EventRow.printable(afterRow)) + "}";
+      return "Poll{hi="
+          + hi
+          + ", visibleBelow="
+          + visibleBelow
+          + ", range="
+          + range
+          + ", after="
+          + (afterRow == null ? "-" : EventRow.printable(afterRow))
+          + "}";
     }
   }
 
@@ -101,7 +114,9 @@ final class EventsCheckpointMark implements UnboundedSource.CheckpointMark {
     this(completeUpTo, emitted, null);
   }
 
-  /** {@code emitted} is copied and sorted by {@link Emitted#ORDER}, so equal marks encode equally. */
+  /**
+   * {@code emitted} is copied and sorted by {@link Emitted#ORDER}, so equal marks encode equally.
+   */
   EventsCheckpointMark(long completeUpTo, Collection<Emitted> emitted, @Nullable Poll poll) {
     this.completeUpTo = completeUpTo;
     this.poll = poll;
@@ -149,14 +164,20 @@ final class EventsCheckpointMark implements UnboundedSource.CheckpointMark {
 
   @Override
   public String toString() {
-    return "EventsCheckpointMark{completeUpTo=" + completeUpTo + ", emitted=" + emitted.size() + ", poll=" + poll + "}";
+    return "EventsCheckpointMark{completeUpTo="
+        + completeUpTo
+        + ", emitted="
+        + emitted.size()
+        + ", poll="
+        + poll
+        + "}";
   }
 
   /**
-   * Explicit, deterministic coder: a format version, completeUpTo, count, then (row key, write time)
-   * pairs in order, then the poll (a presence byte; hi, visibleBelow, range, and the row or an empty
-   * array for none). Version 1 is the first with a poll; a mark of another version is refused by
-   * name rather than misread.
+   * Explicit, deterministic coder: a format version, completeUpTo, count, then (row key, write
+   * time) pairs in order, then the poll (a presence byte; hi, visibleBelow, range, and the row or
+   * an empty array for none). Version 1 is the first with a poll; a mark of another version is
+   * refused by name rather than misread.
    */
   static final class Coder extends AtomicCoder<EventsCheckpointMark> {
     private static final Coder INSTANCE = new Coder();
@@ -194,8 +215,12 @@ final class EventsCheckpointMark implements UnboundedSource.CheckpointMark {
     public EventsCheckpointMark decode(InputStream in) throws IOException {
       int format = in.read();
       if (format != FORMAT) {
-        throw new IOException("checkpoint mark of format " + format + ", this release reads format " + FORMAT
-            + ": restart the pipeline without that checkpoint (it resumes from the read position in Redis)");
+        throw new IOException(
+            "checkpoint mark of format "
+                + format
+                + ", this release reads format "
+                + FORMAT
+                + ": restart the pipeline without that checkpoint (it resumes from the read position in Redis)");
       }
       long completeUpTo = LONG.decode(in);
       int n = INT.decode(in);

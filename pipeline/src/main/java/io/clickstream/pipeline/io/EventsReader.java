@@ -38,13 +38,15 @@ import org.slf4j.LoggerFactory;
  * min(hi, now - readOverlap))} and prunes the set below it. Only cells at or past {@code C'} (the
  * overlap, which the next poll re-reads) enter the set; the scan position covers the others. So the
  * set, and every checkpoint mark, holds about {@code readOverlap} of writes however large a backlog
- * slice is. Rows are pulled from the scanner at most {@link #READ_AHEAD} ahead of what is emitted, so
- * a large slice is never held in memory; C only moves once a poll is complete, and a checkpoint taken
- * mid-poll carries the scan position, so it is exact. A failed scan resumes from that position too.
+ * slice is. Rows are pulled from the scanner at most {@link #READ_AHEAD} ahead of what is emitted,
+ * so a large slice is never held in memory; C only moves once a poll is complete, and a checkpoint
+ * taken mid-poll carries the scan position, so it is exact. A failed scan resumes from that
+ * position too.
  *
- * <p>Every version of a row in the range is emitted, oldest first, each marked as the row's event (its
- * first write) or a rewrite: a later cell of a row is always a rewrite, and the oldest is one if the
- * row has a cell before C, which one batched existence check per read-ahead asks (docs/data-model.md).
+ * <p>Every version of a row in the range is emitted, oldest first, each marked as the row's event
+ * (its first write) or a rewrite: a later cell of a row is always a rewrite, and the oldest is one
+ * if the row has a cell before C, which one batched existence check per read-ahead asks
+ * (docs/data-model.md).
  *
  * <p>Not thread-safe (Beam calls a reader from one thread at a time).
  */
@@ -52,13 +54,23 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventsReader.class);
   static final int SCAN_CACHING = 1000;
-  /** Rows read ahead of what is emitted, so that one request tells which of them were written before. */
+
+  /**
+   * Rows read ahead of what is emitted, so that one request tells which of them were written
+   * before.
+   */
   static final int READ_AHEAD = 500;
+
   /** How long one advance() may keep starting back-to-back catch-up polls that find nothing. */
   private static final long MAX_EMPTY_CATCH_UP_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   private static final long RECORD_EVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
-  /** A density measured over less write time than this is mostly noise: it keeps counting instead. */
+
+  /**
+   * A density measured over less write time than this is mostly noise: it keeps counting instead.
+   */
   private static final long MIN_DENSITY_MILLIS = TimeUnit.SECONDS.toMillis(1);
+
   private static final long FAILURE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   private final EventsUnboundedSource source;
@@ -82,9 +94,14 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
   private boolean pollFoundAny;
   private long retryAtNanos;
   private @Nullable ResultScanner scanner;
+
   /** Cells read ahead from the scan, not emitted yet, in scan order. */
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-  /** The scan of range {@code pollRange} has no more rows: once {@link #pending} is empty, the next range. */
+
+  /**
+   * The scan of range {@code pollRange} has no more rows: once {@link #pending} is empty, the next
+   * range.
+   */
   private boolean rangeScanned;
 
   // What the last finished poll told us.
@@ -94,6 +111,7 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
   private boolean lastPollFoundAny;
 
   private @Nullable EventRow current;
+
   /** Shared by the readers of one source in this JVM: see {@link PositionRecording}. */
   private final PositionRecording recording;
 
@@ -119,19 +137,27 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
         pollAfterRow = poll.afterRow();
       }
     } else {
-      this.completeUpTo = Math.max(0, settings.startAtMillis() >= 0 ? settings.startAtMillis() : resumePoint());
+      this.completeUpTo =
+          Math.max(0, settings.startAtMillis() >= 0 ? settings.startAtMillis() : resumePoint());
     }
   }
 
-  /** Without a checkpoint or a start: the recorded position minus the replay, or the table's beginning. */
+  /**
+   * Without a checkpoint or a start: the recorded position minus the replay, or the table's
+   * beginning.
+   */
   private long resumePoint() {
     if (settings.positions() == null) {
       return 0;
     }
     long recorded = settings.positions().lowest();
     if (recorded >= 0) {
-      LOG.info("Resuming the read of {} at {} (recorded position {} minus the replay of {} ms)", source,
-          recorded - settings.replayMillis(), recorded, settings.replayMillis());
+      LOG.info(
+          "Resuming the read of {} at {} (recorded position {} minus the replay of {} ms)",
+          source,
+          recorded - settings.replayMillis(),
+          recorded,
+          settings.replayMillis());
     }
     return recorded < 0 ? 0 : recorded - settings.replayMillis();
   }
@@ -143,16 +169,23 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
     try (Admin admin = connection.getAdmin()) {
       if (!admin.tableExists(EventTable.NAME)) {
         throw new IOException(
-            "HBase table '" + EventTable.NAME.getNameAsString() + "' does not exist in the cluster at"
-                + " ZooKeeper quorum " + zk + " (create it with EventTable.createIfMissing)");
+            "HBase table '"
+                + EventTable.NAME.getNameAsString()
+                + "' does not exist in the cluster at"
+                + " ZooKeeper quorum "
+                + zk
+                + " (create it with EventTable.createIfMissing)");
       }
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
     }
     table = connection.getTable(EventTable.NAME);
-    LOG.debug("Reader of {} starting at completeUpTo={} with {} emitted cells",
-        source, completeUpTo, emitted.size());
+    LOG.debug(
+        "Reader of {} starting at completeUpTo={} with {} emitted cells",
+        source,
+        completeUpTo,
+        emitted.size());
     return advance();
   }
 
@@ -219,10 +252,10 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
   }
 
   /**
-   * Catching up over a stretch with no writes (e.g. reading "from the beginning" = epoch 0) one slice
-   * at a time would take forever, so when the last poll found nothing, probe for any cell at all:
-   * gallop over empty ranges with doubling steps, then bisect the first non-empty step down to at
-   * most one slice. Only ranges entirely below {@code now - readOverlap} are probed, where every
+   * Catching up over a stretch with no writes (e.g. reading "from the beginning" = epoch 0) one
+   * slice at a time would take forever, so when the last poll found nothing, probe for any cell at
+   * all: gallop over empty ranges with doubling steps, then bisect the first non-empty step down to
+   * at most one slice. Only ranges entirely below {@code now - readOverlap} are probed, where every
    * write is visible, so skipping an empty one is safe.
    */
   private void skipEmptyStretch(long visibleBelow) throws IOException {
@@ -276,10 +309,12 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
         if (cell == null) {
           continue;
         }
-        // A cell whose row has more to come enters the set whatever its time: a checkpoint taken now
+        // A cell whose row has more to come enters the set whatever its time: a checkpoint taken
+        // now
         // resumes the scan at this row, and must not emit the cell again.
         if (!next.lastOfRow() || cell.writeTimeMillis() >= pollNextCompleteUpTo) {
-          emitted.add(new Emitted(next.row(), cell.writeTimeMillis())); // the next poll reads it again
+          emitted.add(
+              new Emitted(next.row(), cell.writeTimeMillis())); // the next poll reads it again
         }
         pollFoundAny = true;
         recording.cellEmitted();
@@ -307,9 +342,10 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
   }
 
   /**
-   * Takes up to {@link #READ_AHEAD} rows from the scanner into {@link #pending}, each cell marked as
-   * the row's event or a rewrite. A row's cells in {@code [C, hi)} come oldest first; the oldest is the
-   * event unless the row was written before C, which one batched request asks for all of them.
+   * Takes up to {@link #READ_AHEAD} rows from the scanner into {@link #pending}, each cell marked
+   * as the row's event or a rewrite. A row's cells in {@code [C, hi)} come oldest first; the oldest
+   * is the event unless the row was written before C, which one batched request asks for all of
+   * them.
    */
   private void readAhead() throws IOException {
     List<Result> results = new ArrayList<>(READ_AHEAD);
@@ -321,7 +357,9 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
       }
       results.add(result);
     }
-    boolean[] writtenBefore = RowVersions.writtenBefore(table, results.stream().map(Result::getRow).toList(), completeUpTo);
+    boolean[] writtenBefore =
+        RowVersions.writtenBefore(
+            table, results.stream().map(Result::getRow).toList(), completeUpTo);
     for (int i = 0; i < results.size(); i++) {
       byte[] row = results.get(i).getRow();
       List<Cell> cells = RowVersions.oldestFirst(results.get(i));
@@ -344,15 +382,19 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
 
   private void finishPoll() {
     if (consecutiveFailures > 0) {
-      LOG.info("Polling HBase table {} for {} works again after {} failed attempts",
-          EventTable.NAME, source, consecutiveFailures);
+      LOG.info(
+          "Polling HBase table {} for {} works again after {} failed attempts",
+          EventTable.NAME,
+          source,
+          consecutiveFailures);
       consecutiveFailures = 0;
     }
     polling = false;
     closeScanner();
     long before = completeUpTo;
     commitCompleteUpTo(pollNextCompleteUpTo);
-    // Only polled write time counts: skipped empty stretches say nothing about the writes still ahead.
+    // Only polled write time counts: skipped empty stretches say nothing about the writes still
+    // ahead.
     recording.writeTimeRead(completeUpTo - before);
     backlogged = pollNextCompleteUpTo < pollVisibleBelow;
     lastPollFoundAny = pollFoundAny;
@@ -362,8 +404,8 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
   /**
    * Records C at most every {@link #RECORD_EVERY_NANOS}. It may run ahead of what downstream has
    * committed by a few seconds; the replay on restart, far longer, covers that. With it goes the
-   * density of what was read since the last measurement, for estimating how many events lie between C
-   * and now (docs/api.md, health).
+   * density of what was read since the last measurement, for estimating how many events lie between
+   * C and now (docs/api.md, health).
    */
   private void recordPosition() {
     if (settings.positions() != null && recording.due(RECORD_EVERY_NANOS)) {
@@ -384,13 +426,22 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
     consecutiveFailures++;
     long nowNanos = System.nanoTime();
     if (consecutiveFailures == 1) {
-      LOG.warn("Polling HBase table {} (quorum {}) for {} failed; retrying at the next poll",
-          EventTable.NAME, settings.hbaseZk(), source, e);
+      LOG.warn(
+          "Polling HBase table {} (quorum {}) for {} failed; retrying at the next poll",
+          EventTable.NAME,
+          settings.hbaseZk(),
+          source,
+          e);
       lastFailureLogNanos = nowNanos;
     } else if (nowNanos - lastFailureLogNanos >= FAILURE_LOG_INTERVAL_NANOS) {
       // A lasting outage: one line every 30 s, not a stack trace per poll.
-      LOG.warn("Polling HBase table {} (quorum {}) for {} still failing after {} attempts: {}",
-          EventTable.NAME, settings.hbaseZk(), source, consecutiveFailures, e.toString());
+      LOG.warn(
+          "Polling HBase table {} (quorum {}) for {} still failing after {} attempts: {}",
+          EventTable.NAME,
+          settings.hbaseZk(),
+          source,
+          consecutiveFailures,
+          e.toString());
       lastFailureLogNanos = nowNanos;
     }
     retryAtNanos = nowNanos + TimeUnit.MILLISECONDS.toNanos(settings.pollIntervalMillis());
@@ -404,7 +455,9 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
     }
   }
 
-  /** The scan restarts after the last row emitted whole (the retry), so what was read ahead goes. */
+  /**
+   * The scan restarts after the last row emitted whole (the retry), so what was read ahead goes.
+   */
   private void dropReadAhead() {
     pending.clear();
     rangeScanned = false;
@@ -445,7 +498,9 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
 
   @Override
   public EventsCheckpointMark getCheckpointMark() {
-    return new EventsCheckpointMark(completeUpTo, emitted,
+    return new EventsCheckpointMark(
+        completeUpTo,
+        emitted,
         polling ? new Poll(pollHi, pollVisibleBelow, pollRange, pollAfterRow) : null);
   }
 
@@ -491,7 +546,14 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
 
   @Override
   public String toString() {
-    return "EventsReader{" + source + ", completeUpTo=" + completeUpTo + ", emitted="
-        + emitted.size() + ", ranges=" + ranges.stream().map(r -> Arrays.toString(r[0])).toList() + "}";
+    return "EventsReader{"
+        + source
+        + ", completeUpTo="
+        + completeUpTo
+        + ", emitted="
+        + emitted.size()
+        + ", ranges="
+        + ranges.stream().map(r -> Arrays.toString(r[0])).toList()
+        + "}";
   }
 }

@@ -1,7 +1,7 @@
 package io.clickstream.pipeline.io;
 
-import io.clickstream.core.HBaseQuorum;
 import io.clickstream.core.EventTable;
+import io.clickstream.core.HBaseQuorum;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,8 +12,8 @@ import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * The unbounded source behind {@link ReadEventsFromHBase}: owns a set of salt buckets of the
- * {@code events} table and reads them by polling write-time ranges (see docs/unbounded-read.md).
+ * The unbounded source behind {@link ReadEventsFromHBase}: owns a set of salt buckets of the {@code
+ * events} table and reads them by polling write-time ranges (see docs/unbounded-read.md).
  */
 final class EventsUnboundedSource extends UnboundedSource<EventRow, EventsCheckpointMark> {
 
@@ -38,37 +38,80 @@ final class EventsUnboundedSource extends UnboundedSource<EventRow, EventsCheckp
       implements java.io.Serializable {
 
     Settings withPollInterval(long ms) {
-      return new Settings(hbaseZk, ms, readOverlapMillis, outOfOrdernessMillis, startAtMillis, maxSliceMillis,
-          positions, replayMillis);
+      return new Settings(
+          hbaseZk,
+          ms,
+          readOverlapMillis,
+          outOfOrdernessMillis,
+          startAtMillis,
+          maxSliceMillis,
+          positions,
+          replayMillis);
     }
 
     Settings withReadOverlap(long ms) {
-      return new Settings(hbaseZk, pollIntervalMillis, ms, outOfOrdernessMillis, startAtMillis, maxSliceMillis,
-          positions, replayMillis);
+      return new Settings(
+          hbaseZk,
+          pollIntervalMillis,
+          ms,
+          outOfOrdernessMillis,
+          startAtMillis,
+          maxSliceMillis,
+          positions,
+          replayMillis);
     }
 
     Settings withOutOfOrderness(long ms) {
-      return new Settings(hbaseZk, pollIntervalMillis, readOverlapMillis, ms, startAtMillis, maxSliceMillis,
-          positions, replayMillis);
+      return new Settings(
+          hbaseZk,
+          pollIntervalMillis,
+          readOverlapMillis,
+          ms,
+          startAtMillis,
+          maxSliceMillis,
+          positions,
+          replayMillis);
     }
 
     Settings withStartAt(long ms) {
-      return new Settings(hbaseZk, pollIntervalMillis, readOverlapMillis, outOfOrdernessMillis, ms, maxSliceMillis,
-          positions, replayMillis);
+      return new Settings(
+          hbaseZk,
+          pollIntervalMillis,
+          readOverlapMillis,
+          outOfOrdernessMillis,
+          ms,
+          maxSliceMillis,
+          positions,
+          replayMillis);
     }
 
     Settings withMaxSlice(long ms) {
-      return new Settings(hbaseZk, pollIntervalMillis, readOverlapMillis, outOfOrdernessMillis, startAtMillis, ms,
-          positions, replayMillis);
+      return new Settings(
+          hbaseZk,
+          pollIntervalMillis,
+          readOverlapMillis,
+          outOfOrdernessMillis,
+          startAtMillis,
+          ms,
+          positions,
+          replayMillis);
     }
 
     Settings withPositions(ReadPositions store, long replay) {
-      return new Settings(hbaseZk, pollIntervalMillis, readOverlapMillis, outOfOrdernessMillis, startAtMillis,
-          maxSliceMillis, store, replay);
+      return new Settings(
+          hbaseZk,
+          pollIntervalMillis,
+          readOverlapMillis,
+          outOfOrdernessMillis,
+          startAtMillis,
+          maxSliceMillis,
+          store,
+          replay);
     }
   }
 
   private final Settings settings;
+
   /** Salt buckets this source reads, ascending, distinct. */
   private final int[] buckets;
 
@@ -80,7 +123,9 @@ final class EventsUnboundedSource extends UnboundedSource<EventRow, EventsCheckp
       throw new IllegalArgumentException("a source needs at least one salt bucket");
     }
     for (int i = 0; i < sorted.length; i++) {
-      if (sorted[i] < 0 || sorted[i] >= EventTable.SALT_BUCKETS || (i > 0 && sorted[i] == sorted[i - 1])) {
+      if (sorted[i] < 0
+          || sorted[i] >= EventTable.SALT_BUCKETS
+          || (i > 0 && sorted[i] == sorted[i - 1])) {
         throw new IllegalArgumentException("bad salt buckets " + Arrays.toString(buckets));
       }
     }
@@ -117,7 +162,10 @@ final class EventsUnboundedSource extends UnboundedSource<EventRow, EventsCheckp
       while (j + 1 < buckets.length && buckets[j + 1] == buckets[j] + 1) {
         j++;
       }
-      ranges.add(new byte[][] {EventTable.bucketStart(buckets[i]), EventTable.bucketStart(buckets[j] + 1)});
+      ranges.add(
+          new byte[][] {
+            EventTable.bucketStart(buckets[i]), EventTable.bucketStart(buckets[j] + 1)
+          });
       i = j + 1;
     }
     return ranges;
@@ -140,7 +188,8 @@ final class EventsUnboundedSource extends UnboundedSource<EventRow, EventsCheckp
   }
 
   @Override
-  public EventsReader createReader(PipelineOptions options, @Nullable EventsCheckpointMark checkpoint) {
+  public EventsReader createReader(
+      PipelineOptions options, @Nullable EventsCheckpointMark checkpoint) {
     return new EventsReader(this, checkpoint);
   }
 
@@ -192,6 +241,10 @@ final class EventsUnboundedSource extends UnboundedSource<EventRow, EventsCheckp
 
   @Override
   public String toString() {
-    return "EventsUnboundedSource{" + settings.hbaseZk() + ", buckets=" + Arrays.toString(buckets) + "}";
+    return "EventsUnboundedSource{"
+        + settings.hbaseZk()
+        + ", buckets="
+        + Arrays.toString(buckets)
+        + "}";
   }
 }

@@ -38,9 +38,13 @@ final class PositionRecording {
    * starts over.
    */
   static PositionRecording of(EventsUnboundedSource source) {
-    PositionRecording recording = BY_SOURCE.computeIfAbsent(
-        source.settings().hbaseZk() + "@" + source.settings().startAtMillis() + Arrays.toString(source.buckets()),
-        key -> new PositionRecording());
+    PositionRecording recording =
+        BY_SOURCE.computeIfAbsent(
+            source.settings().hbaseZk()
+                + "@"
+                + source.settings().startAtMillis()
+                + Arrays.toString(source.buckets()),
+            key -> new PositionRecording());
     recording.readerStarted();
     return recording;
   }
@@ -61,7 +65,10 @@ final class PositionRecording {
     lastActivityNanos = System.nanoTime();
   }
 
-  /** A completed poll moved the position over this much write time (skipped empty stretches excluded). */
+  /**
+   * A completed poll moved the position over this much write time (skipped empty stretches
+   * excluded).
+   */
   synchronized void writeTimeRead(long millis) {
     millisSinceMeasured += millis;
     lastActivityNanos = System.nanoTime();

@@ -12,8 +12,8 @@ import org.apache.hadoop.hbase.client.Scan;
 
 /**
  * All of the events table as it is now, with Beam's bounded HBaseIO: the input of a backfill. Each
- * row comes out as its first write, exactly as the live read emits it, so the same transforms follow;
- * rewrites, which the live read dead-letters, are left out.
+ * row comes out as its first write, exactly as the live read emits it, so the same transforms
+ * follow; rewrites, which the live read dead-letters, are left out.
  */
 public final class ReadEventHistoryFromHBase extends PTransform<PBegin, PCollection<EventRow>> {
 
@@ -30,11 +30,16 @@ public final class ReadEventHistoryFromHBase extends PTransform<PBegin, PCollect
   @Override
   public PCollection<EventRow> expand(PBegin input) {
     return input
-        .apply("ScanEventsTable", HBaseIO.read()
-            .withConfiguration(HBaseQuorum.parse(hbaseZk).configuration())
-            .withTableId(EventTable.NAME.getNameAsString())
-            .withScan(new Scan().addColumn(EventTable.FAMILY, EventTable.JSON).readAllVersions()))
-        .apply("TakeFirstWrites", MapElements.into(TypeDescriptor.of(EventRow.class)).via(RowVersions::firstWrite))
+        .apply(
+            "ScanEventsTable",
+            HBaseIO.read()
+                .withConfiguration(HBaseQuorum.parse(hbaseZk).configuration())
+                .withTableId(EventTable.NAME.getNameAsString())
+                .withScan(
+                    new Scan().addColumn(EventTable.FAMILY, EventTable.JSON).readAllVersions()))
+        .apply(
+            "TakeFirstWrites",
+            MapElements.into(TypeDescriptor.of(EventRow.class)).via(RowVersions::firstWrite))
         .setCoder(EventRowCoder.of());
   }
 }

@@ -6,13 +6,11 @@ import java.util.List;
 import java.util.Objects;
 import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TimestampedValue;
-
-
 import org.joda.time.Duration;
 
 /**
@@ -38,7 +36,11 @@ public final class ReadEventsFromHBase extends PTransform<PBegin, PCollection<Ev
   static final long DEFAULT_READ_OVERLAP_MILLIS = 1_000;
   static final long DEFAULT_OUT_OF_ORDERNESS_MILLIS = 5_000;
   static final long DEFAULT_MAX_SLICE_MILLIS = 10_000;
-  /** Rows per element out of the source, at most: ten scanner round trips' worth (docs/benchmarks.md says why). */
+
+  /**
+   * Rows per element out of the source, at most: ten scanner round trips' worth (docs/benchmarks.md
+   * says why).
+   */
   static final int MAX_BATCH = 10 * EventsReader.SCAN_CACHING;
 
   private final Settings settings;
@@ -84,10 +86,13 @@ public final class ReadEventsFromHBase extends PTransform<PBegin, PCollection<Ev
     return with(settings.withOutOfOrderness(ms));
   }
 
-  /** Reads cells written at or after {@code writeTimeMillis}; -1 (the default) reads all history. */
+  /**
+   * Reads cells written at or after {@code writeTimeMillis}; -1 (the default) reads all history.
+   */
   public ReadEventsFromHBase startingAt(long writeTimeMillis) {
     if (writeTimeMillis < -1) {
-      throw new IllegalArgumentException("startingAt must be -1 or an epoch millisecond, got " + writeTimeMillis);
+      throw new IllegalArgumentException(
+          "startingAt must be -1 or an epoch millisecond, got " + writeTimeMillis);
     }
     return with(settings.withStartAt(writeTimeMillis));
   }
@@ -111,7 +116,9 @@ public final class ReadEventsFromHBase extends PTransform<PBegin, PCollection<Ev
    * were open when it stopped. What it reads twice is counted once, since the writer is idempotent.
    */
   public ReadEventsFromHBase persistingPositionIn(ReadPositions store, Duration replay) {
-    return with(settings.withPositions(Objects.requireNonNull(store, "store"), nonNegative(replay, "replay")));
+    return with(
+        settings.withPositions(
+            Objects.requireNonNull(store, "store"), nonNegative(replay, "replay")));
   }
 
   @Override

@@ -2,15 +2,18 @@ package io.clickstream.pipeline.io;
 
 import java.io.Serializable;
 
-/** Where the unbounded read records how far it has read, per salt bucket, and how dense the writes were. */
+/**
+ * Where the unbounded read records how far it has read, per salt bucket, and how dense the writes
+ * were.
+ */
 public interface ReadPositions extends Serializable {
 
   /**
-   * Records that every cell of these buckets written before {@code completeUpTo} has been read, and how
-   * many cells per second of write time the buckets together held in what was read last.
+   * Records that every cell of these buckets written before {@code completeUpTo} has been read, and
+   * how many cells per second of write time the buckets together held in what was read last.
    *
-   * @param cellsPerSecond the density, or {@code NaN} while the reader has not measured one (the last
-   *     recorded density then stays)
+   * @param cellsPerSecond the density, or {@code NaN} while the reader has not measured one (the
+   *     last recorded density then stays)
    */
   void save(int[] buckets, long completeUpTo, double cellsPerSecond);
 

@@ -12,14 +12,17 @@ import org.apache.hadoop.hbase.client.Table;
 
 /**
  * The cells of a row's event column, of which the first write is the event and every later one a
- * rewrite (docs/data-model.md, "The rule"). The column family keeps every version, so which cell came
- * first stays known after any number of rewrites, to every reader of the table.
+ * rewrite (docs/data-model.md, "The rule"). The column family keeps every version, so which cell
+ * came first stays known after any number of rewrites, to every reader of the table.
  */
 public final class RowVersions {
 
   private RowVersions() {}
 
-  /** The cells of the event column that {@code result} holds, oldest first (HBase gives newest first). */
+  /**
+   * The cells of the event column that {@code result} holds, oldest first (HBase gives newest
+   * first).
+   */
   public static List<Cell> oldestFirst(Result result) {
     List<Cell> cells = new ArrayList<>(result.getColumnCells(EventTable.FAMILY, EventTable.JSON));
     Collections.reverse(cells);
@@ -27,8 +30,8 @@ public final class RowVersions {
   }
 
   /**
-   * The event of a row read with every version and no time range (a scan of the event column, so the
-   * column is there): its oldest cell. Its rewrites are left out.
+   * The event of a row read with every version and no time range (a scan of the event column, so
+   * the column is there): its oldest cell. Its rewrites are left out.
    */
   public static EventRow firstWrite(Result result) {
     List<Cell> cells = result.getColumnCells(EventTable.FAMILY, EventTable.JSON);
@@ -36,10 +39,12 @@ public final class RowVersions {
   }
 
   /**
-   * For each row, whether it has a cell written before {@code before}: one batched existence check (a
-   * request per region server, answered from bloom filters and the block cache for rows that are new).
+   * For each row, whether it has a cell written before {@code before}: one batched existence check
+   * (a request per region server, answered from bloom filters and the block cache for rows that are
+   * new).
    */
-  public static boolean[] writtenBefore(Table table, List<byte[]> rows, long before) throws IOException {
+  public static boolean[] writtenBefore(Table table, List<byte[]> rows, long before)
+      throws IOException {
     if (before <= 0 || rows.isEmpty()) {
       return new boolean[rows.size()];
     }

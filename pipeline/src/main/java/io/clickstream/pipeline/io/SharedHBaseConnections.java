@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One HBase connection per ZooKeeper quorum and JVM, shared by every reader. An HBase connection is
  * heavy (ZooKeeper session, meta lookups, thread pools) and thread-safe, and runners open readers
- * often: the Direct runner closes its reader and opens a new one from the checkpoint after about one
- * bundle in twenty, which cost a new connection each time. A connection nobody holds is closed after
- * {@link #IDLE_CLOSE_SECONDS}, so a reader reopened within that time finds it still there.
+ * often: the Direct runner closes its reader and opens a new one from the checkpoint after about
+ * one bundle in twenty, which cost a new connection each time. A connection nobody holds is closed
+ * after {@link #IDLE_CLOSE_SECONDS}, so a reader reopened within that time finds it still there.
  */
 final class SharedHBaseConnections {
 
@@ -26,11 +26,13 @@ final class SharedHBaseConnections {
   private static final Logger LOG = LoggerFactory.getLogger(SharedHBaseConnections.class);
 
   private static final Map<String, Shared> BY_QUORUM = new HashMap<>();
-  private static final ScheduledExecutorService CLOSER = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "clickstream-hbase-connection-closer");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ScheduledExecutorService CLOSER =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "clickstream-hbase-connection-closer");
+            t.setDaemon(true);
+            return t;
+          });
 
   private static final class Shared {
     final Connection connection;
@@ -48,7 +50,9 @@ final class SharedHBaseConnections {
   static synchronized Connection acquire(String hbaseZk) throws IOException {
     Shared shared = BY_QUORUM.get(hbaseZk);
     if (shared == null || shared.connection.isClosed()) {
-      shared = new Shared(ConnectionFactory.createConnection(HBaseQuorum.parse(hbaseZk).configuration()));
+      shared =
+          new Shared(
+              ConnectionFactory.createConnection(HBaseQuorum.parse(hbaseZk).configuration()));
       BY_QUORUM.put(hbaseZk, shared);
     }
     if (shared.pendingClose != null) {
@@ -65,7 +69,8 @@ final class SharedHBaseConnections {
       return;
     }
     if (--shared.holders == 0) {
-      shared.pendingClose = CLOSER.schedule(() -> closeIfIdle(hbaseZk, shared), IDLE_CLOSE_SECONDS, TimeUnit.SECONDS);
+      shared.pendingClose =
+          CLOSER.schedule(() -> closeIfIdle(hbaseZk, shared), IDLE_CLOSE_SECONDS, TimeUnit.SECONDS);
     }
   }
 

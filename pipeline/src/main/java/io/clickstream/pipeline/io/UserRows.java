@@ -12,8 +12,8 @@ import org.apache.hadoop.hbase.client.Scan;
 import org.apache.hadoop.hbase.client.Table;
 
 /**
- * One user's rows of the events table: a prefix scan, since a user's rows are contiguous
- * ({@link EventTable#userPrefix}). Rows come out as the live read emits them.
+ * One user's rows of the events table: a prefix scan, since a user's rows are contiguous ({@link
+ * EventTable#userPrefix}). Rows come out as the live read emits them.
  */
 public final class UserRows {
 
@@ -24,24 +24,31 @@ public final class UserRows {
 
   /**
    * The user's rows first written at or after {@code fromWriteTime}, as their first writes, at most
-   * {@code maxRows} of them (in row key order, that is by event id, not by time). A row written before
-   * and rewritten since is left out: its event is older, and the rewrite is no event.
+   * {@code maxRows} of them (in row key order, that is by event id, not by time). A row written
+   * before and rewritten since is left out: its event is older, and the rewrite is no event.
    */
   public static List<EventRow> scan(String hbaseZk, String user, long fromWriteTime, int maxRows)
       throws IOException {
     Connection connection = SharedHBaseConnections.acquire(hbaseZk);
-    try (Table table = connection.getTableBuilder(EventTable.NAME, null)
-            .setOperationTimeout(TIMEOUT_MILLIS).setReadRpcTimeout(TIMEOUT_MILLIS).build();
-        ResultScanner scanner = table.getScanner(new Scan()
-            .setRowPrefixFilter(EventTable.userPrefix(user))
-            .addColumn(EventTable.FAMILY, EventTable.JSON)
-            .readAllVersions()
-            .setTimeRange(Math.max(0, fromWriteTime), HConstants.LATEST_TIMESTAMP)
-            .setLimit(maxRows))) {
+    try (Table table =
+            connection
+                .getTableBuilder(EventTable.NAME, null)
+                .setOperationTimeout(TIMEOUT_MILLIS)
+                .setReadRpcTimeout(TIMEOUT_MILLIS)
+                .build();
+        ResultScanner scanner =
+            table.getScanner(
+                new Scan()
+                    .setRowPrefixFilter(EventTable.userPrefix(user))
+                    .addColumn(EventTable.FAMILY, EventTable.JSON)
+                    .readAllVersions()
+                    .setTimeRange(Math.max(0, fromWriteTime), HConstants.LATEST_TIMESTAMP)
+                    .setLimit(maxRows))) {
       List<Result> results = new ArrayList<>();
       scanner.forEach(results::add);
-      boolean[] writtenBefore = RowVersions.writtenBefore(table, results.stream().map(Result::getRow).toList(),
-          fromWriteTime);
+      boolean[] writtenBefore =
+          RowVersions.writtenBefore(
+              table, results.stream().map(Result::getRow).toList(), fromWriteTime);
       List<EventRow> rows = new ArrayList<>();
       for (int i = 0; i < results.size(); i++) {
         if (!writtenBefore[i]) {

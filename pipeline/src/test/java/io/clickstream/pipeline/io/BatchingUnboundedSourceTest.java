@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class BatchingUnboundedSourceTest {
 
   private static final SerializableFunction<Long, Instant> AT_SECOND = n -> new Instant(1_000L * n);
-  private static final UnboundedSource<Long, CounterMark> COUNTING = CountingSource.unboundedWithTimestampFn(AT_SECOND);
+  private static final UnboundedSource<Long, CounterMark> COUNTING =
+      CountingSource.unboundedWithTimestampFn(AT_SECOND);
   private final PipelineOptions options = PipelineOptionsFactory.create();
 
   @Test
@@ -33,10 +34,13 @@ class BatchingUnboundedSourceTest {
         new BatchingUnboundedSource<>(COUNTING, 5).createReader(options, null)) {
       assertThat(reader.start()).isTrue();
 
-      assertThat(reader.getCurrent()).containsExactly(
-          TimestampedValue.of(0L, new Instant(0)), TimestampedValue.of(1L, new Instant(1_000)),
-          TimestampedValue.of(2L, new Instant(2_000)), TimestampedValue.of(3L, new Instant(3_000)),
-          TimestampedValue.of(4L, new Instant(4_000)));
+      assertThat(reader.getCurrent())
+          .containsExactly(
+              TimestampedValue.of(0L, new Instant(0)),
+              TimestampedValue.of(1L, new Instant(1_000)),
+              TimestampedValue.of(2L, new Instant(2_000)),
+              TimestampedValue.of(3L, new Instant(3_000)),
+              TimestampedValue.of(4L, new Instant(4_000)));
       assertThat(reader.getCurrentTimestamp()).isEqualTo(new Instant(0));
     }
   }
@@ -45,27 +49,41 @@ class BatchingUnboundedSourceTest {
   void aReaderRestoredFromACheckpointGoesOnAfterTheLastBatchWithNothingRepeated() throws Exception {
     BatchingUnboundedSource<Long, CounterMark> source = new BatchingUnboundedSource<>(COUNTING, 3);
     CounterMark mark;
-    try (UnboundedReader<List<TimestampedValue<Long>>> reader = source.createReader(options, null)) {
+    try (UnboundedReader<List<TimestampedValue<Long>>> reader =
+        source.createReader(options, null)) {
       reader.start();
       reader.advance();
       mark = (CounterMark) reader.getCheckpointMark();
     }
 
-    try (UnboundedReader<List<TimestampedValue<Long>>> restored = source.createReader(options, mark)) {
+    try (UnboundedReader<List<TimestampedValue<Long>>> restored =
+        source.createReader(options, mark)) {
       assertThat(restored.start()).isTrue();
-      assertThat(restored.getCurrent()).extracting(TimestampedValue::getValue).containsExactly(6L, 7L, 8L);
+      assertThat(restored.getCurrent())
+          .extracting(TimestampedValue::getValue)
+          .containsExactly(6L, 7L, 8L);
     }
   }
 
   @Test
   void everyElementReachesThePipelineOnceWithItsOwnTimestamp() {
     TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(false);
-    PCollection<String> elements = p
-        .apply("ReadInBatchesOfSeven", Read.from(new BatchingUnboundedSource<>(COUNTING, 7)).withMaxNumRecords(10))
-        .apply("ValueAndSecond", FlatMapElements.into(TypeDescriptors.strings()).via(batch ->
-            batch.stream().map(e -> e.getValue() + "@" + e.getTimestamp().getMillis() / 1_000L).toList()));
+    PCollection<String> elements =
+        p.apply(
+                "ReadInBatchesOfSeven",
+                Read.from(new BatchingUnboundedSource<>(COUNTING, 7)).withMaxNumRecords(10))
+            .apply(
+                "ValueAndSecond",
+                FlatMapElements.into(TypeDescriptors.strings())
+                    .via(
+                        batch ->
+                            batch.stream()
+                                .map(
+                                    e -> e.getValue() + "@" + e.getTimestamp().getMillis() / 1_000L)
+                                .toList()));
 
-    PAssert.that(elements).containsInAnyOrder(LongStream.range(0, 70).mapToObj(n -> n + "@" + n).toList());
+    PAssert.that(elements)
+        .containsInAnyOrder(LongStream.range(0, 70).mapToObj(n -> n + "@" + n).toList());
     p.run().waitUntilFinish();
   }
 }

@@ -14,21 +14,33 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.hadoop.hbase.client.Put;
 import org.apache.hadoop.hbase.client.Table;
 
-/** Writes rows to the mini cluster's events table and drives readers, for the tests of this package. */
+/**
+ * Writes rows to the mini cluster's events table and drives readers, for the tests of this package.
+ */
 final class EventsTableFixture {
 
   private EventsTableFixture() {}
 
   static String json(String userId, String eventId) {
-    return "{\"event_id\":\"" + eventId + "\",\"user_id\":\"" + userId + "\",\"type\":\"page_view\"}";
+    return "{\"event_id\":\""
+        + eventId
+        + "\",\"user_id\":\""
+        + userId
+        + "\",\"type\":\"page_view\"}";
   }
 
-  /** Writes one event row (no client timestamp: the region server stamps it) and returns its key. */
+  /**
+   * Writes one event row (no client timestamp: the region server stamps it) and returns its key.
+   */
   static byte[] write(String userId, String eventId) {
     try (Table table = SharedMiniHBase.connection().getTable(EventTable.NAME)) {
       byte[] key = EventTable.rowKey(userId, eventId);
-      table.put(new Put(key).addColumn(EventTable.FAMILY, EventTable.JSON,
-          json(userId, eventId).getBytes(StandardCharsets.UTF_8)));
+      table.put(
+          new Put(key)
+              .addColumn(
+                  EventTable.FAMILY,
+                  EventTable.JSON,
+                  json(userId, eventId).getBytes(StandardCharsets.UTF_8)));
       return key;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -43,8 +55,12 @@ final class EventsTableFixture {
       String user = prefix + "-user-" + i;
       String event = prefix + "-event-" + i;
       byte[] key = EventTable.rowKey(user, event);
-      puts.add(new Put(key).addColumn(EventTable.FAMILY, EventTable.JSON,
-          json(user, event).getBytes(StandardCharsets.UTF_8)));
+      puts.add(
+          new Put(key)
+              .addColumn(
+                  EventTable.FAMILY,
+                  EventTable.JSON,
+                  json(user, event).getBytes(StandardCharsets.UTF_8)));
       keys.add(EventRow.printable(key));
     }
     try (Table table = SharedMiniHBase.connection().getTable(EventTable.NAME)) {
@@ -64,10 +80,12 @@ final class EventsTableFixture {
 
   /**
    * Calls advance() (after {@code started}, or start() first) until {@code done} holds for the rows
-   * read so far, sleeping a little whenever advance() has nothing; fails after {@code timeoutMillis}.
+   * read so far, sleeping a little whenever advance() has nothing; fails after {@code
+   * timeoutMillis}.
    */
-  static List<EventRow> readUntil(EventsReader reader, boolean started, Predicate<List<EventRow>> done,
-      long timeoutMillis) throws IOException, InterruptedException {
+  static List<EventRow> readUntil(
+      EventsReader reader, boolean started, Predicate<List<EventRow>> done, long timeoutMillis)
+      throws IOException, InterruptedException {
     List<EventRow> rows = new ArrayList<>();
     long deadline = System.currentTimeMillis() + timeoutMillis;
     boolean more = started ? reader.advance() : reader.start();
@@ -79,8 +97,13 @@ final class EventsTableFixture {
         return rows;
       }
       if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out after " + timeoutMillis + " ms with " + rows.size()
-            + " rows read by " + reader);
+        throw new AssertionError(
+            "timed out after "
+                + timeoutMillis
+                + " ms with "
+                + rows.size()
+                + " rows read by "
+                + reader);
       }
       if (!more) {
         Thread.sleep(10);
@@ -90,7 +113,8 @@ final class EventsTableFixture {
   }
 
   /** Keeps advancing for {@code millis} and returns whatever comes. */
-  static List<EventRow> readFor(EventsReader reader, long millis) throws IOException, InterruptedException {
+  static List<EventRow> readFor(EventsReader reader, long millis)
+      throws IOException, InterruptedException {
     List<EventRow> rows = new ArrayList<>();
     long end = System.currentTimeMillis() + millis;
     while (System.currentTimeMillis() < end) {

@@ -36,12 +36,19 @@ class ReadEventsFromHBaseCodersTest {
     assertThat(one).isEqualTo(two);
     CoderProperties.coderDecodeEncodeEqual(EventsCheckpointMark.Coder.of(), one);
     CoderProperties.coderDeterministic(EventsCheckpointMark.Coder.of(), one, two);
-    CoderProperties.coderDecodeEncodeEqual(EventsCheckpointMark.Coder.of(), new EventsCheckpointMark(0, List.of()));
-    CoderProperties.coderDecodeEncodeEqual(EventsCheckpointMark.Coder.of(),
-        new EventsCheckpointMark(900, List.of(c), new EventsCheckpointMark.Poll(2_000, 1_400, 3, KEY)));
-    CoderProperties.coderDecodeEncodeEqual(EventsCheckpointMark.Coder.of(),
-        new EventsCheckpointMark(900, List.of(), new EventsCheckpointMark.Poll(2_000, 1_400, 0, null)));
-    assertThat(one.emitted()).extracting(Emitted::writeTimeMillis).containsExactly(1_000L, 1_000L, 1_500L);
+    CoderProperties.coderDecodeEncodeEqual(
+        EventsCheckpointMark.Coder.of(), new EventsCheckpointMark(0, List.of()));
+    CoderProperties.coderDecodeEncodeEqual(
+        EventsCheckpointMark.Coder.of(),
+        new EventsCheckpointMark(
+            900, List.of(c), new EventsCheckpointMark.Poll(2_000, 1_400, 3, KEY)));
+    CoderProperties.coderDecodeEncodeEqual(
+        EventsCheckpointMark.Coder.of(),
+        new EventsCheckpointMark(
+            900, List.of(), new EventsCheckpointMark.Poll(2_000, 1_400, 0, null)));
+    assertThat(one.emitted())
+        .extracting(Emitted::writeTimeMillis)
+        .containsExactly(1_000L, 1_000L, 1_500L);
   }
 
   @Test

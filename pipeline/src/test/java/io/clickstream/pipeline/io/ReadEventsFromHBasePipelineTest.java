@@ -28,7 +28,9 @@ import org.junit.jupiter.api.Test;
 /** ReadEventsFromHBase in a streaming pipeline on the DirectRunner. */
 class ReadEventsFromHBasePipelineTest {
 
-  /** What each test run's pipeline saw, by test id (the DoFn is serialized, so it cannot hold it). */
+  /**
+   * What each test run's pipeline saw, by test id (the DoFn is serialized, so it cannot hold it).
+   */
   private static final Map<String, Queue<String>> SEEN = new ConcurrentHashMap<>();
 
   @BeforeEach
@@ -47,7 +49,8 @@ class ReadEventsFromHBasePipelineTest {
     @ProcessElement
     public void process(@Element EventRow row, ProcessContext c) {
       boolean stampedWithWriteTime = c.timestamp().getMillis() == row.writeTimeMillis();
-      SEEN.get(testId).add(EventRow.printable(row.rowKey()) + (stampedWithWriteTime ? "" : " (bad timestamp)"));
+      SEEN.get(testId)
+          .add(EventRow.printable(row.rowKey()) + (stampedWithWriteTime ? "" : " (bad timestamp)"));
     }
   }
 
@@ -72,13 +75,16 @@ class ReadEventsFromHBasePipelineTest {
     options.setTargetParallelism(2);
     options.as(StreamingOptions.class).setStreaming(true);
     if (deprecatedRead) {
-      ExperimentalOptions.addExperiment(options.as(ExperimentalOptions.class), "use_deprecated_read");
+      ExperimentalOptions.addExperiment(
+          options.as(ExperimentalOptions.class), "use_deprecated_read");
     }
     Pipeline p = Pipeline.create(options);
-    PCollection<EventRow> rows = p.apply(ReadEventsFromHBase.from(SharedMiniHBase.zkQuorum())
-        .withPollInterval(Duration.millis(100))
-        .withReadOverlap(Duration.millis(500))
-        .withOutOfOrderness(Duration.standardSeconds(1)));
+    PCollection<EventRow> rows =
+        p.apply(
+            ReadEventsFromHBase.from(SharedMiniHBase.zkQuorum())
+                .withPollInterval(Duration.millis(100))
+                .withReadOverlap(Duration.millis(500))
+                .withOutOfOrderness(Duration.standardSeconds(1)));
     rows.apply(ParDo.of(new Collect(testId)));
 
     PipelineResult result = p.run();

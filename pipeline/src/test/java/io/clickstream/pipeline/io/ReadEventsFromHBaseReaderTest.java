@@ -21,8 +21,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.hadoop.hbase.client.Admin;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.hadoop.hbase.client.Admin;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,9 +32,10 @@ import org.junit.jupiter.api.Test;
 class ReadEventsFromHBaseReaderTest {
 
   private final PipelineOptions options = PipelineOptionsFactory.create();
+
   /**
-   * A poll reads at most a slice past C, and C trails the clock by the overlap: with a 30 s overlap and
-   * the default 10 s slice, new rows would wait 20 s to be read (docs/unbounded-read.md).
+   * A poll reads at most a slice past C, and C trails the clock by the overlap: with a 30 s overlap
+   * and the default 10 s slice, new rows would wait 20 s to be read (docs/unbounded-read.md).
    */
   private static final Duration LONGER_THAN_THE_OVERLAP = Duration.standardSeconds(60);
 
@@ -62,7 +63,8 @@ class ReadEventsFromHBaseReaderTest {
       assertThat(keys(all)).containsExactlyInAnyOrderElementsOf(expected);
       for (EventRow row : all) {
         assertThat(row.json()).contains("\"event_id\"");
-        assertThat(row.writeTimeMillis()).isBetween(System.currentTimeMillis() - 120_000, System.currentTimeMillis());
+        assertThat(row.writeTimeMillis())
+            .isBetween(System.currentTimeMillis() - 120_000, System.currentTimeMillis());
       }
     }
   }
@@ -70,9 +72,14 @@ class ReadEventsFromHBaseReaderTest {
   @Test
   void aResumedReaderNeitherSkipsNorRepeatsRows() throws Exception {
     List<String> expected = new ArrayList<>(writeMany("one", 30));
-    // A long overlap keeps the fresh rows inside the re-read window however slow the machine, so the
+    // A long overlap keeps the fresh rows inside the re-read window however slow the machine, so
+    // the
     // resumed reader must de-duplicate them with the emitted set carried by the checkpoint.
-    EventsUnboundedSource source = fastRead().withReadOverlap(Duration.standardSeconds(30)).withMaxSlice(LONGER_THAN_THE_OVERLAP).source();
+    EventsUnboundedSource source =
+        fastRead()
+            .withReadOverlap(Duration.standardSeconds(30))
+            .withMaxSlice(LONGER_THAN_THE_OVERLAP)
+            .source();
     List<EventRow> all = new ArrayList<>();
     EventsCheckpointMark mark;
     try (EventsReader first = source.createReader(options, null)) {
@@ -93,9 +100,11 @@ class ReadEventsFromHBaseReaderTest {
   }
 
   @Test
-  void aCheckpointInTheMiddleOfABacklogCarriesTheScanPositionNotTheCellsAndResumesExactly() throws Exception {
+  void aCheckpointInTheMiddleOfABacklogCarriesTheScanPositionNotTheCellsAndResumesExactly()
+      throws Exception {
     List<String> expected = new ArrayList<>(writeMany("backlog", 60));
-    Thread.sleep(700); // past the 500 ms overlap: the whole poll is history, none of it is read again
+    Thread.sleep(
+        700); // past the 500 ms overlap: the whole poll is history, none of it is read again
     EventsUnboundedSource source = fastRead().source();
     List<EventRow> all = new ArrayList<>();
     EventsCheckpointMark mark;
@@ -117,8 +126,13 @@ class ReadEventsFromHBaseReaderTest {
   @Test
   void aResumedReaderAfterACompletedPollDeduplicatesTheOverlap() throws Exception {
     List<String> expected = new ArrayList<>(writeMany("one", 20));
-    // Long enough that the rows are still in the overlap when the checkpoint is taken, however slow the machine.
-    EventsUnboundedSource source = fastRead().withReadOverlap(Duration.standardSeconds(30)).withMaxSlice(LONGER_THAN_THE_OVERLAP).source();
+    // Long enough that the rows are still in the overlap when the checkpoint is taken, however slow
+    // the machine.
+    EventsUnboundedSource source =
+        fastRead()
+            .withReadOverlap(Duration.standardSeconds(30))
+            .withMaxSlice(LONGER_THAN_THE_OVERLAP)
+            .source();
     List<EventRow> all = new ArrayList<>();
     EventsCheckpointMark mark;
     try (EventsReader first = source.createReader(options, null)) {
@@ -167,11 +181,12 @@ class ReadEventsFromHBaseReaderTest {
 
   @Test
   void theWatermarkKeepsAdvancingWhileTheTableIsIdle() throws Exception {
-    EventsUnboundedSource source = fastRead()
-        .withReadOverlap(Duration.millis(300))
-        .withOutOfOrderness(Duration.standardSeconds(2))
-        .startingAt(System.currentTimeMillis())
-        .source();
+    EventsUnboundedSource source =
+        fastRead()
+            .withReadOverlap(Duration.millis(300))
+            .withOutOfOrderness(Duration.standardSeconds(2))
+            .startingAt(System.currentTimeMillis())
+            .source();
     try (EventsReader reader = source.createReader(options, null)) {
       assertThat(reader.start()).isFalse();
       Instant first = reader.getWatermark();
@@ -197,7 +212,9 @@ class ReadEventsFromHBaseReaderTest {
     try (EventsReader reader = source.createReader(options, null)) {
       byte[] key = write("rewriter", "e-1");
       List<EventRow> rows = new ArrayList<>(readUntil(reader, false, r -> r.size() >= 1, 30_000));
-      Thread.sleep(700); // past the overlap: the reader learns of the first write from HBase, not from its own set
+      Thread.sleep(
+          700); // past the overlap: the reader learns of the first write from HBase, not from its
+      // own set
       write("rewriter", "e-1");
       rows.addAll(readUntil(reader, true, r -> r.size() >= 1, 30_000));
       rows.addAll(readFor(reader, 1_500));
@@ -224,7 +241,9 @@ class ReadEventsFromHBaseReaderTest {
   @Test
   void aCheckpointBetweenTheWritesOfOneRowResumesWithNeitherRepeatNorGap() throws Exception {
     writeThrice("rewriter", "e-3");
-    Thread.sleep(700); // past the overlap: only the scan position and the row's own cells say where the poll was
+    Thread.sleep(
+        700); // past the overlap: only the scan position and the row's own cells say where the poll
+    // was
     EventsUnboundedSource source = fastRead().source();
     List<EventRow> rows = new ArrayList<>();
     EventsCheckpointMark mark;
@@ -240,7 +259,9 @@ class ReadEventsFromHBaseReaderTest {
     assertThat(rows).extracting(EventRow::rewrite).containsExactly(false, true, true);
   }
 
-  /** Writes one row three times, each a little later, so the region server stamps three versions. */
+  /**
+   * Writes one row three times, each a little later, so the region server stamps three versions.
+   */
   private static byte[] writeThrice(String user, String eventId) throws InterruptedException {
     byte[] key = write(user, eventId);
     for (int i = 0; i < 2; i++) {
@@ -259,11 +280,12 @@ class ReadEventsFromHBaseReaderTest {
       Thread.sleep(400);
     }
     long maxSlice = 500;
-    EventsUnboundedSource source = fastRead()
-        .withReadOverlap(Duration.millis(200))
-        .withMaxSlice(Duration.millis(maxSlice))
-        .startingAt(t0)
-        .source();
+    EventsUnboundedSource source =
+        fastRead()
+            .withReadOverlap(Duration.millis(200))
+            .withMaxSlice(Duration.millis(maxSlice))
+            .startingAt(t0)
+            .source();
     List<EventRow> rows = new ArrayList<>();
     List<Long> watermarks = new ArrayList<>();
     try (EventsReader reader = source.createReader(options, null)) {
@@ -336,22 +358,27 @@ class ReadEventsFromHBaseReaderTest {
     List<String> after = writeMany("after", 10);
     InMemoryPositions positions = new InMemoryPositions();
     positions.save(new int[] {0}, recorded, Double.NaN);
-    EventsUnboundedSource source = fastRead().persistingPositionIn(positions, Duration.millis(500)).source();
+    EventsUnboundedSource source =
+        fastRead().persistingPositionIn(positions, Duration.millis(500)).source();
 
     try (EventsReader reader = source.createReader(options, null)) {
       List<EventRow> rows = new ArrayList<>(readUntil(reader, false, r -> r.size() >= 10, 30_000));
       rows.addAll(readFor(reader, 2_500));
 
-      assertThat(rows).extracting(r -> EventRow.printable(r.rowKey()).substring(3))
+      assertThat(rows)
+          .extracting(r -> EventRow.printable(r.rowKey()).substring(3))
           .allMatch(key -> key.startsWith("after"))
           .hasSize(after.size());
       assertThat(before).hasSize(10);
-      assertThat(positions.lowest()).as("the reader records its own position").isGreaterThan(recorded);
+      assertThat(positions.lowest())
+          .as("the reader records its own position")
+          .isGreaterThan(recorded);
     }
   }
 
   @Test
-  void theRecordedDensityIsAboutTheCellsPerSecondOfWriteTimeOfTheBacklogBeingRead() throws Exception {
+  void theRecordedDensityIsAboutTheCellsPerSecondOfWriteTimeOfTheBacklogBeingRead()
+      throws Exception {
     long t0 = System.currentTimeMillis();
     int batches = 10;
     for (int batch = 0; batch < batches; batch++) {
@@ -359,11 +386,12 @@ class ReadEventsFromHBaseReaderTest {
       Thread.sleep(300);
     }
     InMemoryPositions positions = new InMemoryPositions();
-    EventsUnboundedSource source = fastRead()
-        .withMaxSlice(Duration.millis(300))
-        .startingAt(t0)
-        .persistingPositionIn(positions, Duration.ZERO)
-        .source();
+    EventsUnboundedSource source =
+        fastRead()
+            .withMaxSlice(Duration.millis(300))
+            .startingAt(t0)
+            .persistingPositionIn(positions, Duration.ZERO)
+            .source();
     List<EventRow> rows = new ArrayList<>();
     try (EventsReader reader = source.createReader(options, null)) {
       boolean more = reader.start();
@@ -372,7 +400,8 @@ class ReadEventsFromHBaseReaderTest {
         if (more) {
           rows.add(reader.getCurrent());
         }
-        // A slow consumer: the backlog takes about 4 s to read, so positions are recorded while in it.
+        // A slow consumer: the backlog takes about 4 s to read, so positions are recorded while in
+        // it.
         Thread.sleep(10);
         more = reader.advance();
       }
@@ -382,18 +411,25 @@ class ReadEventsFromHBaseReaderTest {
     long last = rows.stream().mapToLong(EventRow::writeTimeMillis).max().orElseThrow();
     double backlogDensity = rows.size() * 1000.0 / (last - first);
     List<InMemoryPositions.Saved> inBacklog =
-        positions.saved.stream().filter(s -> s.completeUpTo() <= last && !Double.isNaN(s.cellsPerSecond())).toList();
+        positions.saved.stream()
+            .filter(s -> s.completeUpTo() <= last && !Double.isNaN(s.cellsPerSecond()))
+            .toList();
     assertThat(inBacklog).as("densities recorded while reading the backlog").isNotEmpty();
-    // Loose: a measurement spans a few batches of 40 cells, so it is off by up to a batch either way.
-    assertThat(inBacklog).allSatisfy(s ->
-        assertThat(s.cellsPerSecond()).isBetween(backlogDensity / 2, backlogDensity * 2));
+    // Loose: a measurement spans a few batches of 40 cells, so it is off by up to a batch either
+    // way.
+    assertThat(inBacklog)
+        .allSatisfy(
+            s -> assertThat(s.cellsPerSecond()).isBetween(backlogDensity / 2, backlogDensity * 2));
   }
 
-  /** Read positions kept in memory, with every save; the real store is Redis (RedisReadPositions). */
+  /**
+   * Read positions kept in memory, with every save; the real store is Redis (RedisReadPositions).
+   */
   static final class InMemoryPositions implements ReadPositions {
     record Saved(long completeUpTo, double cellsPerSecond) {}
 
-    private final java.util.Map<Integer, Long> byBucket = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<Integer, Long> byBucket =
+        new java.util.concurrent.ConcurrentHashMap<>();
     final List<Saved> saved = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override

@@ -28,8 +28,8 @@ import java.util.TreeMap;
  * A plain-Java batch recomputation of every Redis count, written straight from docs/data-model.md,
  * docs/pipeline.md and docs/funnels.md without any pipeline code, so the streaming path (windows,
  * triggers, merges, retractions, retries) can be checked against it. What a single session's funnel
- * result is comes from {@link FunnelEvaluator}, whose rules have their own tests, and the order of a
- * user's events from {@link SessionOrder}: both are in core, the rules themselves rather than the
+ * result is comes from {@link FunnelEvaluator}, whose rules have their own tests, and the order of
+ * a user's events from {@link SessionOrder}: both are in core, the rules themselves rather than the
  * pipeline's way of applying them.
  */
 public final class BatchOracle {
@@ -38,7 +38,9 @@ public final class BatchOracle {
 
   /** The session caps' defaults, docs/pipeline.md ("Session caps"). */
   private static final int DEFAULT_MAX_SESSION_EVENTS = 10_000;
+
   private static final long DEFAULT_MAX_SESSION_LENGTH_MILLIS = 12 * 3_600_000L;
+
   /** The episode cap's default, docs/pipeline.md ("Episode cap"). */
   private static final int DEFAULT_MAX_EPISODE_EVENTS = 10_000;
 
@@ -48,21 +50,43 @@ public final class BatchOracle {
   private final int maxSessionEvents;
   private final long maxSessionLengthMillis;
   private final int maxEpisodeEvents;
-  /** The dimensions counts are kept by ({@code --dimensions}); the default three unless {@link #withDimensions}. */
+
+  /**
+   * The dimensions counts are kept by ({@code --dimensions}); the default three unless {@link
+   * #withDimensions}.
+   */
   private Dimensions dimensions = Dimensions.DEFAULT;
 
   /**
-   * What the oracle expects: counts as {@code key + "\n" + field -> n}, and the rows set aside (capped:
-   * events a session's caps left out; rewritten: cells of a row after its first write).
+   * What the oracle expects: counts as {@code key + "\n" + field -> n}, and the rows set aside
+   * (capped: events a session's caps left out; rewritten: cells of a row after its first write).
    */
-  public record Expected(Map<String, Long> counts, Map<String, Long> firstSeen, Map<String, Long> lastSeen,
-      int invalid, int future, int late, int capped, int rewritten) {
+  public record Expected(
+      Map<String, Long> counts,
+      Map<String, Long> firstSeen,
+      Map<String, Long> lastSeen,
+      int invalid,
+      int future,
+      int late,
+      int capped,
+      int rewritten) {
 
     /** The dead letters by kind, as the pipeline's stream has them: kinds with none left out. */
     public Map<String, Long> deadLetters() {
       Map<String, Long> kinds = new TreeMap<>();
-      for (Map.Entry<String, Integer> kind : Map.of("invalid", invalid, "future", future, "late", late, "capped", capped,
-          "rewritten", rewritten).entrySet()) {
+      for (Map.Entry<String, Integer> kind :
+          Map.of(
+                  "invalid",
+                  invalid,
+                  "future",
+                  future,
+                  "late",
+                  late,
+                  "capped",
+                  capped,
+                  "rewritten",
+                  rewritten)
+              .entrySet()) {
         if (kind.getValue() > 0) {
           kinds.put(kind.getKey(), (long) kind.getValue());
         }
@@ -72,18 +96,36 @@ public final class BatchOracle {
   }
 
   public BatchOracle(long gapMillis, long allowedLatenessMillis, long outOfOrdernessMillis) {
-    this(gapMillis, allowedLatenessMillis, outOfOrdernessMillis, DEFAULT_MAX_SESSION_EVENTS,
+    this(
+        gapMillis,
+        allowedLatenessMillis,
+        outOfOrdernessMillis,
+        DEFAULT_MAX_SESSION_EVENTS,
         DEFAULT_MAX_SESSION_LENGTH_MILLIS);
   }
 
-  public BatchOracle(long gapMillis, long allowedLatenessMillis, long outOfOrdernessMillis, int maxSessionEvents,
+  public BatchOracle(
+      long gapMillis,
+      long allowedLatenessMillis,
+      long outOfOrdernessMillis,
+      int maxSessionEvents,
       long maxSessionLengthMillis) {
-    this(gapMillis, allowedLatenessMillis, outOfOrdernessMillis, maxSessionEvents, maxSessionLengthMillis,
+    this(
+        gapMillis,
+        allowedLatenessMillis,
+        outOfOrdernessMillis,
+        maxSessionEvents,
+        maxSessionLengthMillis,
         DEFAULT_MAX_EPISODE_EVENTS);
   }
 
-  public BatchOracle(long gapMillis, long allowedLatenessMillis, long outOfOrdernessMillis, int maxSessionEvents,
-      long maxSessionLengthMillis, int maxEpisodeEvents) {
+  public BatchOracle(
+      long gapMillis,
+      long allowedLatenessMillis,
+      long outOfOrdernessMillis,
+      int maxSessionEvents,
+      long maxSessionLengthMillis,
+      int maxEpisodeEvents) {
     this.maxEpisodeEvents = maxEpisodeEvents;
     this.gapMillis = gapMillis;
     this.allowedLatenessMillis = allowedLatenessMillis;
@@ -92,7 +134,9 @@ public final class BatchOracle {
     this.maxSessionLengthMillis = maxSessionLengthMillis;
   }
 
-  /** Counts by {@code dimensions}, as a pipeline started with {@code --dimensions} set to them does. */
+  /**
+   * Counts by {@code dimensions}, as a pipeline started with {@code --dimensions} set to them does.
+   */
   public BatchOracle withDimensions(Dimensions dimensions) {
     this.dimensions = dimensions;
     return this;
@@ -103,29 +147,31 @@ public final class BatchOracle {
   }
 
   /**
-   * Also counts every session-scope funnel over the sessions starting at or after its live_from, and
-   * every user-scope funnel over the attempts starting at or after it.
+   * Also counts every session-scope funnel over the sessions starting at or after its live_from,
+   * and every user-scope funnel over the attempts starting at or after it.
    */
   public Expected compute(List<EventRow> rows, List<FunnelDefinition> funnels) {
     return compute(rows, funnels, 0, 0);
   }
 
   /**
-   * The counts after a backfill of counts over {@code [from, to)} (docs/pipeline.md, "Late history"):
-   * a session of all the rows, late ones included, that starts in the range and has a late row is
-   * counted whole; every other session is counted as the live path counts it, without late rows.
+   * The counts after a backfill of counts over {@code [from, to)} (docs/pipeline.md, "Late
+   * history"): a session of all the rows, late ones included, that starts in the range and has a
+   * late row is counted whole; every other session is counted as the live path counts it, without
+   * late rows.
    */
-  public Expected computeAfterCountsBackfill(List<EventRow> rows, List<FunnelDefinition> funnels, long fromMillis,
-      long toMillis) {
+  public Expected computeAfterCountsBackfill(
+      List<EventRow> rows, List<FunnelDefinition> funnels, long fromMillis, long toMillis) {
     return compute(rows, funnels, fromMillis, toMillis);
   }
 
   /**
    * {@code cells}: every cell of the events table, every version of every row (a cell given twice
-   * counts once). A row's first write is its event; its later cells are rewrites, set aside whatever
-   * they hold (docs/data-model.md, "The rule").
+   * counts once). A row's first write is its event; its later cells are rewrites, set aside
+   * whatever they hold (docs/data-model.md, "The rule").
    */
-  private Expected compute(List<EventRow> cells, List<FunnelDefinition> funnels, long fromMillis, long toMillis) {
+  private Expected compute(
+      List<EventRow> cells, List<FunnelDefinition> funnels, long fromMillis, long toMillis) {
     Map<String, EventRow> firstWrites = new HashMap<>();
     Set<String> distinctCells = new HashSet<>();
     for (EventRow cell : cells) {
@@ -134,23 +180,29 @@ public final class BatchOracle {
       firstWrites.merge(row, cell, (a, b) -> a.writeTimeMillis() <= b.writeTimeMillis() ? a : b);
     }
     int rewritten = distinctCells.size() - firstWrites.size();
-    List<EventRow> rows = cells.stream().filter(c -> firstWrites.get(HexFormat.of().formatHex(c.rowKey())) == c).toList();
+    List<EventRow> rows =
+        cells.stream()
+            .filter(c -> firstWrites.get(HexFormat.of().formatHex(c.rowKey())) == c)
+            .toList();
     int invalid = 0;
     int future = 0;
     int late = 0;
-    // An event is its user_id and event_id (docs/data-model.md): rows under other keys may hold one.
+    // An event is its user_id and event_id (docs/data-model.md): rows under other keys may hold
+    // one.
     Map<String, Event> byId = new LinkedHashMap<>();
     Map<String, Event> lateById = new HashMap<>();
     for (EventRow row : rows) {
       ParseResult parsed = EventParser.parse(row.json());
-      if (row.notText() != null || !parsed.isOk()) { // bytes that are not UTF-8 are no event (docs/data-model.md)
+      if (row.notText() != null
+          || !parsed.isOk()) { // bytes that are not UTF-8 are no event (docs/data-model.md)
         invalid++;
         continue;
       }
       Event e = parsed.event();
       if (e.timestampMillis() > row.writeTimeMillis() + MAX_FUTURE_MILLIS) {
         future++;
-      } else if (row.writeTimeMillis() - outOfOrdernessMillis - e.timestampMillis() > allowedLatenessMillis) {
+      } else if (row.writeTimeMillis() - outOfOrdernessMillis - e.timestampMillis()
+          > allowedLatenessMillis) {
         late++;
         lateById.put(key(e), e);
       } else {
@@ -174,7 +226,8 @@ public final class BatchOracle {
       for (List<Event> whole : sessions(all)) {
         List<Event> onTime = whole.stream().filter(e -> !lateById.containsKey(key(e))).toList();
         long start = whole.get(0).timestampMillis();
-        boolean backfilled = onTime.size() < whole.size() && start >= fromMillis && start < toMillis;
+        boolean backfilled =
+            onTime.size() < whole.size() && start >= fromMillis && start < toMillis;
         if (backfilled) {
           countSession(counted(whole), counts, firstSeen, lastSeen);
         }
@@ -185,8 +238,10 @@ public final class BatchOracle {
             countSession(session, counts, firstSeen, lastSeen);
           }
           for (FunnelDefinition f : funnels) {
-            if (f.scope() == FunnelDefinition.Scope.SESSION && session.get(0).timestampMillis() >= f.liveFromMillis()) {
-              FunnelEvaluator.evaluateSession(f, session).ifPresent(r -> countResult(f, r, session.get(0), counts));
+            if (f.scope() == FunnelDefinition.Scope.SESSION
+                && session.get(0).timestampMillis() >= f.liveFromMillis()) {
+              FunnelEvaluator.evaluateSession(f, session)
+                  .ifPresent(r -> countResult(f, r, session.get(0), counts));
             }
           }
         }
@@ -219,8 +274,8 @@ public final class BatchOracle {
   }
 
   /**
-   * How far apart a user's events may be and still be in one episode: the session gap, or the longest
-   * user-scope window if longer. Events further apart share no session and no attempt.
+   * How far apart a user's events may be and still be in one episode: the session gap, or the
+   * longest user-scope window if longer. Events further apart share no session and no attempt.
    */
   private long reach(List<FunnelDefinition> funnels) {
     long reach = gapMillis;
@@ -270,7 +325,10 @@ public final class BatchOracle {
     return e.userId() + "\u0000" + e.eventId();
   }
 
-  private void countSession(List<Event> session, Map<String, Long> counts, Map<String, Long> firstSeen,
+  private void countSession(
+      List<Event> session,
+      Map<String, Long> counts,
+      Map<String, Long> firstSeen,
       Map<String, Long> lastSeen) {
     for (Event e : session) {
       firstSeen.merge(e.name(), e.timestampMillis(), Math::min);
@@ -284,13 +342,17 @@ public final class BatchOracle {
       countByValuesOf(counts, metric, minute, e);
       inc(counts, RedisKeys.CATALOG_TOTAL, e.name());
       if (e.conversion() != null) {
-        countByFirstTouch(counts, RedisKeys.conversionMetric(e.conversion()), e.timestampMillis(), firstTouch);
+        countByFirstTouch(
+            counts, RedisKeys.conversionMetric(e.conversion()), e.timestampMillis(), firstTouch);
       }
     }
   }
 
-  /** A user's attempts over one episode, each by the first touch of the session holding its start. */
-  private void countUserAttempts(FunnelDefinition f, List<Event> history, Map<String, Long> counts) {
+  /**
+   * A user's attempts over one episode, each by the first touch of the session holding its start.
+   */
+  private void countUserAttempts(
+      FunnelDefinition f, List<Event> history, Map<String, Long> counts) {
     for (FunnelEvaluator.UserAttempt a : FunnelEvaluator.evaluateUser(f, history)) {
       if (a.result().startMillis() >= f.liveFromMillis()) {
         Event firstTouch = null;
@@ -305,15 +367,23 @@ public final class BatchOracle {
   }
 
   /** Every session is closed once the watermark has passed, so an incomplete result is dropped. */
-  private static void countResult(FunnelDefinition f, FunnelResult r, Event firstTouch, Map<String, Long> counts) {
+  private static void countResult(
+      FunnelDefinition f, FunnelResult r, Event firstTouch, Map<String, Long> counts) {
     String key = RedisKeys.funnelResults(f.id(), f.version(), r.startMillis() / 60_000L);
     for (int step = 1; step <= r.reached(); step++) {
       inc(counts, key, FunnelResultFields.reached(step));
       for (DimensionName d : f.breakdown()) {
-        inc(counts, key, FunnelResultFields.reachedBy(d, step, DimensionName.field(d.valueOf(firstTouch))));
+        inc(
+            counts,
+            key,
+            FunnelResultFields.reachedBy(d, step, DimensionName.field(d.valueOf(firstTouch))));
       }
       if (step > 1) {
-        inc(counts, key, FunnelResultFields.secondsToStep(step, (r.reachedAt().get(step - 1) - r.startMillis()) / 1000));
+        inc(
+            counts,
+            key,
+            FunnelResultFields.secondsToStep(
+                step, (r.reachedAt().get(step - 1) - r.startMillis()) / 1000));
       }
     }
     if (r.reached() < f.stepCount()) {
@@ -321,19 +391,23 @@ public final class BatchOracle {
     }
   }
 
-  private void countByFirstTouch(Map<String, Long> counts, String metric, long ts, Event firstTouch) {
+  private void countByFirstTouch(
+      Map<String, Long> counts, String metric, long ts, Event firstTouch) {
     countByValuesOf(counts, metric, ts / 60_000L, firstTouch);
   }
 
   /**
-   * One count in the metric's undivided hash and in each dimension's, under {@code e}'s value for it:
-   * its key by the escaped name and its field as docs/redis-keys.md says a value (or its absence) is
-   * stored. What the value is, is the data model's {@link DimensionName#valueOf}.
+   * One count in the metric's undivided hash and in each dimension's, under {@code e}'s value for
+   * it: its key by the escaped name and its field as docs/redis-keys.md says a value (or its
+   * absence) is stored. What the value is, is the data model's {@link DimensionName#valueOf}.
    */
   private void countByValuesOf(Map<String, Long> counts, String metric, long minute, Event e) {
     inc(counts, RedisKeys.counts(metric, RedisKeys.UNDIVIDED, minute), RedisKeys.FIELD_TOTAL);
     for (DimensionName d : dimensions.names()) {
-      inc(counts, RedisKeys.counts(metric, RedisKeys.escape(d.wireName()), minute), DimensionName.field(d.valueOf(e)));
+      inc(
+          counts,
+          RedisKeys.counts(metric, RedisKeys.escape(d.wireName()), minute),
+          DimensionName.field(d.valueOf(e)));
     }
   }
 

@@ -13,20 +13,21 @@ import java.util.TreeSet;
 /**
  * Compares Redis's counts with the oracle's when the distinct values per dimension and minute are
  * capped (docs/redis-keys.md, "The cap on distinct values"). Which values of a minute got fields of
- * their own depends on the order they arrived in, which the oracle cannot know; so for a dimension's
- * hash it checks what the rule guarantees whatever the order, and every other count exactly:
+ * their own depends on the order they arrived in, which the oracle cannot know; so for a
+ * dimension's hash it checks what the rule guarantees whatever the order, and every other count
+ * exactly:
  *
  * <ul>
  *   <li>the missing value's count is the oracle's;
- *   <li>there are at most cap value fields, and exactly cap when {@code (other)} holds anything: a value
- *       is refused only by a full hash, and a value field is never deleted;
- *   <li>each value field holds the oracle's count for its value (0 for a value the oracle does not count
- *       there: one that counted only while a session's first touch or minute was another);
+ *   <li>there are at most cap value fields, and exactly cap when {@code (other)} holds anything: a
+ *       value is refused only by a full hash, and a value field is never deleted;
+ *   <li>each value field holds the oracle's count for its value (0 for a value the oracle does not
+ *       count there: one that counted only while a session's first touch or minute was another);
  *   <li>{@code (other)} holds the oracle's counts of every value without a field.
  * </ul>
  *
- * <p>So when the oracle has at most cap values in a hash, Redis equals it exactly unless a value that
- * counted only for a while took a field. Written from the docs, like {@link BatchOracle}.
+ * <p>So when the oracle has at most cap values in a hash, Redis equals it exactly unless a value
+ * that counted only for a while took a field. Written from the docs, like {@link BatchOracle}.
  */
 public final class CappedCounts {
 
@@ -36,9 +37,11 @@ public final class CappedCounts {
    * What differs between the oracle's counts and Redis's, one line each; empty when they agree.
    *
    * @param expected the oracle's counts, {@code key + "\n" + field -> n}
-   * @param redis every count field in Redis as such, fields at 0 included (they are admitted values)
+   * @param redis every count field in Redis as such, fields at 0 included (they are admitted
+   *     values)
    */
-  public static List<String> mismatches(Map<String, Long> expected, Map<String, Long> redis, int cap) {
+  public static List<String> mismatches(
+      Map<String, Long> expected, Map<String, Long> redis, int cap) {
     Map<String, Map<String, Long>> want = byKey(expected);
     Map<String, Map<String, Long>> got = byKey(redis);
     Set<String> keys = new TreeSet<>(want.keySet());
@@ -64,7 +67,8 @@ public final class CappedCounts {
         }
       }
       List<String> wrong = new ArrayList<>();
-      if (w.getOrDefault(DimensionName.NONE, 0L).longValue() != g.getOrDefault(DimensionName.NONE, 0L)) {
+      if (w.getOrDefault(DimensionName.NONE, 0L).longValue()
+          != g.getOrDefault(DimensionName.NONE, 0L)) {
         wrong.add(DimensionName.NONE);
       }
       for (String value : admitted) {
@@ -79,37 +83,52 @@ public final class CappedCounts {
         wrong.add(admitted.size() + " value fields under a cap of " + cap);
       }
       if (!wrong.isEmpty()) {
-        mismatches.add(key + ": " + wrong + " wrong; expected " + w + ", Redis has " + new TreeMap<>(g));
+        mismatches.add(
+            key + ": " + wrong + " wrong; expected " + w + ", Redis has " + new TreeMap<>(g));
       }
     }
     return mismatches;
   }
 
-  /** How many of the oracle's dimension hashes have more than {@code cap} values: the ones the cap changes. */
+  /**
+   * How many of the oracle's dimension hashes have more than {@code cap} values: the ones the cap
+   * changes.
+   */
   public static long hashesOverTheCap(Map<String, Long> expected, int cap) {
     return byKey(expected).entrySet().stream()
         .filter(h -> isCapped(h.getKey()))
-        .filter(h -> h.getValue().keySet().stream().filter(f -> !f.equals(DimensionName.NONE)).count() > cap)
+        .filter(
+            h ->
+                h.getValue().keySet().stream().filter(f -> !f.equals(DimensionName.NONE)).count()
+                    > cap)
         .count();
   }
 
   /**
-   * Whether a key is a dimension's counts, {@code cs:cnt:{metric}:{dimension}:{minute}} with a dimension
-   * other than the undivided {@code all} (docs/redis-keys.md): escaped segments hold no {@code :}.
+   * Whether a key is a dimension's counts, {@code cs:cnt:{metric}:{dimension}:{minute}} with a
+   * dimension other than the undivided {@code all} (docs/redis-keys.md): escaped segments hold no
+   * {@code :}.
    */
   private static boolean isCapped(String key) {
     String[] segments = key.split(":", -1);
-    return key.startsWith(RedisKeys.PREFIX + "cnt:") && segments.length == 5
+    return key.startsWith(RedisKeys.PREFIX + "cnt:")
+        && segments.length == 5
         && !segments[3].equals(RedisKeys.UNDIVIDED);
   }
 
-  /** Count fields by key: a count field is the key, a newline and the hash field (keys hold no newline). */
+  /**
+   * Count fields by key: a count field is the key, a newline and the hash field (keys hold no
+   * newline).
+   */
   private static Map<String, Map<String, Long>> byKey(Map<String, Long> counts) {
     Map<String, Map<String, Long>> byKey = new TreeMap<>();
-    counts.forEach((countField, n) -> {
-      int sep = countField.indexOf('\n');
-      byKey.computeIfAbsent(countField.substring(0, sep), k -> new TreeMap<>()).put(countField.substring(sep + 1), n);
-    });
+    counts.forEach(
+        (countField, n) -> {
+          int sep = countField.indexOf('\n');
+          byKey
+              .computeIfAbsent(countField.substring(0, sep), k -> new TreeMap<>())
+              .put(countField.substring(sep + 1), n);
+        });
     return byKey;
   }
 

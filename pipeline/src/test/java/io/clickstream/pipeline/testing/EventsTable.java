@@ -23,11 +23,13 @@ public final class EventsTable {
   private EventsTable() {}
 
   /**
-   * Writes valid event lines with plain puts, as a producer using the HBase client would: a line sent
-   * again becomes a second version of its row, a rewrite (unless HBase stamps both in one millisecond).
+   * Writes valid event lines with plain puts, as a producer using the HBase client would: a line
+   * sent again becomes a second version of its row, a rewrite (unless HBase stamps both in one
+   * millisecond).
    */
   public static void write(List<String> lines) throws IOException {
-    try (BufferedMutator mutator = SharedMiniHBase.connection().getBufferedMutator(EventTable.NAME)) {
+    try (BufferedMutator mutator =
+        SharedMiniHBase.connection().getBufferedMutator(EventTable.NAME)) {
       for (String line : lines) {
         mutator.mutate(EventTable.put(EventParser.parse(line).event(), line));
       }
@@ -39,24 +41,31 @@ public final class EventsTable {
    * application would have: the way to make history that is not late.
    */
   public static void writeAsIfLive(List<String> lines, Duration after) throws IOException {
-    try (BufferedMutator mutator = SharedMiniHBase.connection().getBufferedMutator(EventTable.NAME)) {
+    try (BufferedMutator mutator =
+        SharedMiniHBase.connection().getBufferedMutator(EventTable.NAME)) {
       for (String line : lines) {
         Event e = EventParser.parse(line).event();
-        mutator.mutate(new Put(EventTable.rowKey(e.userId(), e.eventId()), e.timestampMillis() + after.toMillis())
-            .addColumn(EventTable.FAMILY, EventTable.JSON, line.getBytes(StandardCharsets.UTF_8)));
+        mutator.mutate(
+            new Put(
+                    EventTable.rowKey(e.userId(), e.eventId()),
+                    e.timestampMillis() + after.toMillis())
+                .addColumn(
+                    EventTable.FAMILY, EventTable.JSON, line.getBytes(StandardCharsets.UTF_8)));
       }
     }
   }
 
   /**
-   * Writes rows as a careless application might: whatever bytes, under row keys of the user
-   * {@code raw-writer}, bypassing the parser that {@link #write} and {@code analytics load} apply.
+   * Writes rows as a careless application might: whatever bytes, under row keys of the user {@code
+   * raw-writer}, bypassing the parser that {@link #write} and {@code analytics load} apply.
    */
   public static void writeRaw(List<byte[]> values) throws IOException {
     try (Table table = SharedMiniHBase.connection().getTable(EventTable.NAME)) {
       int i = 0;
       for (byte[] value : values) {
-        table.put(new Put(EventTable.rowKey("raw-writer", "row-" + i++)).addColumn(EventTable.FAMILY, EventTable.JSON, value));
+        table.put(
+            new Put(EventTable.rowKey("raw-writer", "row-" + i++))
+                .addColumn(EventTable.FAMILY, EventTable.JSON, value));
       }
     }
   }
@@ -70,7 +79,9 @@ public final class EventsTable {
   public static List<EventRow> scan() throws IOException {
     List<EventRow> cells = new ArrayList<>();
     try (Table table = SharedMiniHBase.connection().getTable(EventTable.NAME);
-        ResultScanner scanner = table.getScanner(new Scan().addColumn(EventTable.FAMILY, EventTable.JSON).readAllVersions())) {
+        ResultScanner scanner =
+            table.getScanner(
+                new Scan().addColumn(EventTable.FAMILY, EventTable.JSON).readAllVersions())) {
       for (Result result : scanner) {
         for (Cell cell : result.getColumnCells(EventTable.FAMILY, EventTable.JSON)) {
           cells.add(EventRow.of(result.getRow(), cell));

@@ -15,11 +15,13 @@ public final class FunnelResults {
   public static Map<String, Long> of(JedisPooled redis, FunnelDefinition f) {
     String prefix = RedisKeys.funnelResults(f.id(), f.version(), 0).replaceAll("0$", "");
     Map<String, Long> results = new TreeMap<>();
-    RedisCounts.all(redis).forEach((field, count) -> {
-      if (field.startsWith(prefix)) {
-        results.put(field.substring(prefix.length()), count);
-      }
-    });
+    RedisCounts.all(redis)
+        .forEach(
+            (field, count) -> {
+              if (field.startsWith(prefix)) {
+                results.put(field.substring(prefix.length()), count);
+              }
+            });
     return results;
   }
 }

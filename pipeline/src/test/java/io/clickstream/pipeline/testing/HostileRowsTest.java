@@ -19,8 +19,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The generator's verdicts are the rules' verdicts, checked row by row in milliseconds, so that when
- * the live pipeline disagrees with one the fault is the pipeline's, not the generator's.
+ * The generator's verdicts are the rules' verdicts, checked row by row in milliseconds, so that
+ * when the live pipeline disagrees with one the fault is the pipeline's, not the generator's.
  */
 class HostileRowsTest {
 
@@ -34,25 +34,42 @@ class HostileRowsTest {
     rows.addAll(generator.rewrites(now));
 
     Map<String, Row> originals = new HashMap<>();
-    rows.stream().filter(r -> r.kind() == HostileRows.Kind.ORIGINAL)
+    rows.stream()
+        .filter(r -> r.kind() == HostileRows.Kind.ORIGINAL)
         .forEach(r -> originals.put(HexFormat.of().formatHex(r.rowKey()), r));
     for (Row row : rows) {
       String json = new String(row.value(), StandardCharsets.UTF_8);
       List<EventRow> cells = new ArrayList<>();
-      Row original = row.kind() == HostileRows.Kind.DUPLICATE_WITH_OTHER_CONTENT
-          ? originals.get(HexFormat.of().formatHex(row.rowKey())) : null;
+      Row original =
+          row.kind() == HostileRows.Kind.DUPLICATE_WITH_OTHER_CONTENT
+              ? originals.get(HexFormat.of().formatHex(row.rowKey()))
+              : null;
       if (original != null) {
-        cells.add(new EventRow(row.rowKey(), now.toEpochMilli() - 1, new String(original.value(), StandardCharsets.UTF_8)));
+        cells.add(
+            new EventRow(
+                row.rowKey(),
+                now.toEpochMilli() - 1,
+                new String(original.value(), StandardCharsets.UTF_8)));
       }
       cells.add(new EventRow(row.rowKey(), now.toEpochMilli(), json));
       BatchOracle.Expected judged = new BatchOracle(10_000, LATENESS_MILLIS, 1_000).compute(cells);
-      Verdict verdict = judged.rewritten() == 1 ? Verdict.REWRITTEN : judged.invalid() == 1 ? Verdict.INVALID
-          : judged.future() == 1 ? Verdict.FUTURE : judged.late() == 1 ? Verdict.LATE : Verdict.COUNTED;
-      assertThat(verdict).as("%s (%s): %s", row.kind(), EventParser.parse(json).error(), shown(json))
+      Verdict verdict =
+          judged.rewritten() == 1
+              ? Verdict.REWRITTEN
+              : judged.invalid() == 1
+                  ? Verdict.INVALID
+                  : judged.future() == 1
+                      ? Verdict.FUTURE
+                      : judged.late() == 1 ? Verdict.LATE : Verdict.COUNTED;
+      assertThat(verdict)
+          .as("%s (%s): %s", row.kind(), EventParser.parse(json).error(), shown(json))
           .isEqualTo(row.verdict());
       if (row.verdict() == Verdict.INVALID) {
-        assertThat(EventParser.parse(json).error()).as("%s: %s", row.kind(), shown(json))
-            .isNotBlank().doesNotStartWith("unreadable").contains(row.reasonContains());
+        assertThat(EventParser.parse(json).error())
+            .as("%s: %s", row.kind(), shown(json))
+            .isNotBlank()
+            .doesNotStartWith("unreadable")
+            .contains(row.reasonContains());
       }
     }
   }
@@ -73,10 +90,11 @@ class HostileRowsTest {
     all.addAll(a.rewrites(now));
     Set<HostileRows.Kind> kinds = EnumSet.noneOf(HostileRows.Kind.class);
     Set<Verdict> verdicts = EnumSet.noneOf(Verdict.class);
-    all.forEach(r -> {
-      kinds.add(r.kind());
-      verdicts.add(r.verdict());
-    });
+    all.forEach(
+        r -> {
+          kinds.add(r.kind());
+          verdicts.add(r.verdict());
+        });
     assertThat(kinds).containsExactlyInAnyOrder(HostileRows.Kind.values());
     assertThat(verdicts).containsExactlyInAnyOrder(Verdict.values());
     assertThat(all.stream().filter(Row::hostile)).hasSize(1_000);

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clickstream.core.DimensionName;
 import io.clickstream.core.Dimensions;
 import io.clickstream.core.RedisKeys;
-import io.clickstream.core.generator.JourneyGenerator;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelDefinitions;
+import io.clickstream.core.generator.JourneyGenerator;
 import io.clickstream.pipeline.ClickstreamOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +18,9 @@ import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
 
-/** The live pipeline against the shared mini cluster and Redis, as the tests start and inspect it. */
+/**
+ * The live pipeline against the shared mini cluster and Redis, as the tests start and inspect it.
+ */
 public final class LivePipelines {
 
   private LivePipelines() {}
@@ -37,37 +39,43 @@ public final class LivePipelines {
   public static final String DIMENSIONS_ARG = "--dimensions=" + DIMENSIONS.text();
 
   /**
-   * Asserts that {@code counts} (the oracle's, before they are compared with Redis) hold sessions by
-   * every value of the generated property, missing and literal {@code (none)} apart: so a comparison
-   * that passes has checked each of them exactly, not a run in which the property never showed.
+   * Asserts that {@code counts} (the oracle's, before they are compared with Redis) hold sessions
+   * by every value of the generated property, missing and literal {@code (none)} apart: so a
+   * comparison that passes has checked each of them exactly, not a run in which the property never
+   * showed.
    */
   public static void assertCountsByEveryAdContent(Map<String, Long> counts) {
-    String sessionsByAdContent = RedisKeys.PREFIX + "cnt:" + RedisKeys.METRIC_SESSIONS + ":" + AD_CONTENT.keyPart() + ":";
+    String sessionsByAdContent =
+        RedisKeys.PREFIX + "cnt:" + RedisKeys.METRIC_SESSIONS + ":" + AD_CONTENT.keyPart() + ":";
     for (String value : JourneyGenerator.AD_CONTENTS) {
       String field = "\n" + DimensionName.field(value);
-      assertThat(counts.keySet()).as("sessions by %s = %s", AD_CONTENT, value)
+      assertThat(counts.keySet())
+          .as("sessions by %s = %s", AD_CONTENT, value)
           .anyMatch(k -> k.startsWith(sessionsByAdContent) && k.endsWith(field));
     }
   }
 
   /**
-   * Options for the Direct runner on the shared servers, polling fast, whose {@code run()} returns at
-   * once as the launcher's does; {@code extra} adds or overrides.
+   * Options for the Direct runner on the shared servers, polling fast, whose {@code run()} returns
+   * at once as the launcher's does; {@code extra} adds or overrides.
    */
   public static ClickstreamOptions options(String... extra) {
-    List<String> args = new ArrayList<>(List.of(
-        "--runner=DirectRunner",
-        "--blockOnRun=false",
-        "--hbaseZk=" + SharedMiniHBase.zkQuorum(),
-        "--redisUrl=" + SharedRedis.url(),
-        "--outOfOrderness=PT1S",
-        "--pollIntervalMillis=100"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--runner=DirectRunner",
+                "--blockOnRun=false",
+                "--hbaseZk=" + SharedMiniHBase.zkQuorum(),
+                "--redisUrl=" + SharedRedis.url(),
+                "--outOfOrderness=PT1S",
+                "--pollIntervalMillis=100"));
     for (String arg : extra) {
       String name = arg.substring(0, arg.indexOf('=') + 1);
       args.removeIf(base -> base.startsWith(name));
       args.add(arg);
     }
-    return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(ClickstreamOptions.class);
+    return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new))
+        .as(ClickstreamOptions.class);
   }
 
   /** Stores a funnel as the API does: version 1, live from the given instant. */
@@ -80,17 +88,20 @@ public final class LivePipelines {
   /** The dead-letter stream's entries, oldest first, each as its fields. */
   public static List<Map<String, String>> deadLetters(JedisPooled redis) {
     return redis.xrange(RedisKeys.DEAD_LETTERS, (StreamEntryID) null, (StreamEntryID) null).stream()
-        .map(StreamEntry::getFields).toList();
+        .map(StreamEntry::getFields)
+        .toList();
   }
 
   /**
-   * The dead letters by kind, each counted once: the stream is at-least-once (a retried bundle, or a
-   * replay after a restart, appends an entry again, docs/pipeline.md), and an entry is one row's cell
-   * set aside for one reason: its kind, row and write time.
+   * The dead letters by kind, each counted once: the stream is at-least-once (a retried bundle, or
+   * a replay after a restart, appends an entry again, docs/pipeline.md), and an entry is one row's
+   * cell set aside for one reason: its kind, row and write time.
    */
   public static Map<String, Long> deadLettersByKind(JedisPooled redis) {
     Map<String, Long> kinds = new HashMap<>();
-    deadLetters(redis).stream().map(d -> List.of(d.get("kind"), d.get("row"), d.get("written"))).distinct()
+    deadLetters(redis).stream()
+        .map(d -> List.of(d.get("kind"), d.get("row"), d.get("written")))
+        .distinct()
         .forEach(entry -> kinds.merge(entry.get(0), 1L, Long::sum));
     return kinds;
   }

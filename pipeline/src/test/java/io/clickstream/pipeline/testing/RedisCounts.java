@@ -24,7 +24,10 @@ public final class RedisCounts {
     return counts;
   }
 
-  /** As {@link #all}, with the fields at 0 ({@code oracle.CappedCounts} counts them as admitted values). */
+  /**
+   * As {@link #all}, with the fields at 0 ({@code oracle.CappedCounts} counts them as admitted
+   * values).
+   */
   public static Map<String, Long> withZeros(JedisPooled redis) {
     Map<String, Long> counts = new TreeMap<>();
     addMatching(redis, RedisKeys.PREFIX + "cnt:*", counts);
@@ -33,11 +36,14 @@ public final class RedisCounts {
     return counts;
   }
 
-  /** The sum of the counts whose key starts with {@code keyPrefix} and whose field is {@code field}. */
+  /**
+   * The sum of the counts whose key starts with {@code keyPrefix} and whose field is {@code field}.
+   */
   public static long sum(Map<String, Long> counts, String keyPrefix, String field) {
     return counts.entrySet().stream()
         .filter(c -> c.getKey().startsWith(keyPrefix) && c.getKey().endsWith("\n" + field))
-        .mapToLong(Map.Entry::getValue).sum();
+        .mapToLong(Map.Entry::getValue)
+        .sum();
   }
 
   private static void addMatching(JedisPooled redis, String pattern, Map<String, Long> counts) {
@@ -52,7 +58,10 @@ public final class RedisCounts {
   }
 
   private static void addHash(JedisPooled redis, String key, Map<String, Long> counts) {
-    redis.hgetAll(key).forEach((field, value) ->
-        counts.put(Contribution.countField(key, field), Long.parseLong(value)));
+    redis
+        .hgetAll(key)
+        .forEach(
+            (field, value) ->
+                counts.put(Contribution.countField(key, field), Long.parseLong(value)));
   }
 }

@@ -6,7 +6,9 @@ import java.net.ServerSocket;
 import redis.clients.jedis.JedisPooled;
 import redis.embedded.RedisServer;
 
-/** One real redis-server per test JVM, on a free loopback port; tests flush it between scenarios. */
+/**
+ * One real redis-server per test JVM, on a free loopback port; tests flush it between scenarios.
+ */
 public final class SharedRedis {
 
   private static RedisServer server;
@@ -18,16 +20,20 @@ public final class SharedRedis {
     if (server == null) {
       try {
         int port = freePort();
-        server = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").build();
+        server =
+            RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").build();
         server.start();
         url = "redis://127.0.0.1:" + port;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          try {
-            server.stop();
-          } catch (IOException ignored) {
-            // The JVM is exiting; the child process dies with it.
-          }
-        }));
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      try {
+                        server.stop();
+                      } catch (IOException ignored) {
+                        // The JVM is exiting; the child process dies with it.
+                      }
+                    }));
       } catch (IOException e) {
         throw new UncheckedIOException("could not start the embedded redis-server", e);
       }

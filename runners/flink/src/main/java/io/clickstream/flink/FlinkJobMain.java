@@ -16,17 +16,17 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * Entry point of the Clickstream job on Apache Flink: the Main-Class of the job jar.
  *
  * <ul>
- *   <li>On a cluster ({@code flink run clickstream-flink-*-job.jar --hbaseZk=... --redisUrl=...}, or the
- *       REST API's {@code POST /jars/:id/run}): the default {@code --flinkMaster=[auto]} makes the
- *       FlinkRunner use the cluster's execution environment.
+ *   <li>On a cluster ({@code flink run clickstream-flink-*-job.jar --hbaseZk=... --redisUrl=...},
+ *       or the REST API's {@code POST /jars/:id/run}): the default {@code --flinkMaster=[auto]}
+ *       makes the FlinkRunner use the cluster's execution environment.
  *   <li>Embedded ({@code --flinkMaster=[local]}, or {@code [auto]} outside a cluster): a Flink
- *       MiniCluster in this JVM, prepared by {@link EmbeddedFlink} (bound to 127.0.0.1, restoring from
- *       {@code --savepointPath}).
+ *       MiniCluster in this JVM, prepared by {@link EmbeddedFlink} (bound to 127.0.0.1, restoring
+ *       from {@code --savepointPath}).
  * </ul>
  *
- * <p>Every argument is a Beam option ({@code --name=value}); {@code --runner} defaults to FlinkRunner and,
- * on a cluster, {@code --attachedMode} to false: {@code main} returns once the job is submitted. Embedded,
- * {@code main} returns when the job ends.
+ * <p>Every argument is a Beam option ({@code --name=value}); {@code --runner} defaults to
+ * FlinkRunner and, on a cluster, {@code --attachedMode} to false: {@code main} returns once the job
+ * is submitted. Embedded, {@code main} returns when the job ends.
  */
 public final class FlinkJobMain {
 
@@ -37,8 +37,10 @@ public final class FlinkJobMain {
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
     List<String> given = Arrays.asList(args);
     EmbeddedFlink.tune(flink, given);
-    boolean embedded = FlinkRunner.class.equals(options.getRunner())
-        && ("[local]".equals(flink.getFlinkMaster()) || ("[auto]".equals(flink.getFlinkMaster()) && !insideFlinkCluster()));
+    boolean embedded =
+        FlinkRunner.class.equals(options.getRunner())
+            && ("[local]".equals(flink.getFlinkMaster())
+                || ("[auto]".equals(flink.getFlinkMaster()) && !insideFlinkCluster()));
     if (embedded) {
       EmbeddedFlink.prepare(options, given);
     } else if (given.stream().noneMatch(a -> a.startsWith("--attachedMode="))) {
@@ -53,12 +55,19 @@ public final class FlinkJobMain {
     }
   }
 
-  /** Whether this JVM runs inside a Flink client or cluster context ({@code flink run}, web submission). */
+  /**
+   * Whether this JVM runs inside a Flink client or cluster context ({@code flink run}, web
+   * submission).
+   */
   private static boolean insideFlinkCluster() {
-    return !(StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment);
+    return !(StreamExecutionEnvironment.getExecutionEnvironment()
+        instanceof LocalStreamEnvironment);
   }
 
-  /** The arguments as {@link ClickstreamOptions} plus Flink's, with FlinkRunner unless they name a runner. */
+  /**
+   * The arguments as {@link ClickstreamOptions} plus Flink's, with FlinkRunner unless they name a
+   * runner.
+   */
   static ClickstreamOptions options(String... args) {
     PipelineOptionsFactory.register(ClickstreamOptions.class);
     PipelineOptionsFactory.register(FlinkPipelineOptions.class);
@@ -67,6 +76,8 @@ public final class FlinkJobMain {
       all.add("--runner=" + FlinkRunner.class.getSimpleName());
     }
     all.addAll(Arrays.asList(args));
-    return PipelineOptionsFactory.fromArgs(all.toArray(String[]::new)).withValidation().as(ClickstreamOptions.class);
+    return PipelineOptionsFactory.fromArgs(all.toArray(String[]::new))
+        .withValidation()
+        .as(ClickstreamOptions.class);
   }
 }

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * One dataset, two runners, in this JVM against a real HBase mini cluster and a real Redis: the
  * Direct runner, then Flink embedded as the launcher starts it ({@code --runner=FlinkRunner} and
- * {@link EmbeddedFlink#prepare}; parallelism 2, checkpoints every 2 s). Each must equal the
- * oracle, so their aggregates are identical.
+ * {@link EmbeddedFlink#prepare}; parallelism 2, checkpoints every 2 s). Each must equal the oracle,
+ * so their aggregates are identical.
  */
 class EmbeddedFlinkMatchesOracleTest {
 
@@ -28,7 +28,8 @@ class EmbeddedFlinkMatchesOracleTest {
   void theSameDatasetGivesTheSameAggregatesOnDirectAndOnEmbeddedFlink() throws Exception {
     Dataset data = new Dataset(42, 300);
     EventsTable.write(data.firstHalf());
-    PipelineResult direct = ClickstreamPipeline.run(options(data, "--runner=DirectRunner", "--blockOnRun=false"));
+    PipelineResult direct =
+        ClickstreamPipeline.run(options(data, "--runner=DirectRunner", "--blockOnRun=false"));
     Map<String, Long> onDirect;
     try {
       EventsTable.write(data.secondHalf());
@@ -39,7 +40,8 @@ class EmbeddedFlinkMatchesOracleTest {
     }
 
     data.resetRedis();
-    ClickstreamOptions options = options(data, "--runner=FlinkRunner", "--parallelism=2", "--checkpointingInterval=2000");
+    ClickstreamOptions options =
+        options(data, "--runner=FlinkRunner", "--parallelism=2", "--checkpointingInterval=2000");
     EmbeddedFlink.prepare(options, List.of());
     assertThat(options.as(FlinkPipelineOptions.class).getFlinkMaster()).isEqualTo("[local]");
     PipelineResult flink = ClickstreamPipeline.run(options);
@@ -58,6 +60,8 @@ class EmbeddedFlinkMatchesOracleTest {
     List<String> args = new ArrayList<>(data.pipelineArgs());
     args.addAll(List.of(runnerArgs));
     PipelineOptionsFactory.register(ClickstreamOptions.class);
-    return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation().as(ClickstreamOptions.class);
+    return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new))
+        .withValidation()
+        .as(ClickstreamOptions.class);
   }
 }

@@ -11,8 +11,9 @@ import picocli.CommandLine.HelpCommand;
  * The {@code analytics} command line: {@code demo}, {@code load}, {@code generate}.
  *
  * <p>{@link #main} never lets an exception escape: the HBase mini cluster installs its own default
- * uncaught-exception handler and leaves non-daemon threads behind, so an escaping exception would be
- * swallowed and the JVM would hang. Every failure becomes one {@code error: ...} line and an exit code.
+ * uncaught-exception handler and leaves non-daemon threads behind, so an escaping exception would
+ * be swallowed and the JVM would hang. Every failure becomes one {@code error: ...} line and an
+ * exit code.
  */
 @Command(
     name = "analytics",
@@ -22,8 +23,15 @@ import picocli.CommandLine.HelpCommand;
       "Clickstream: real-time funnel analytics (HBase -> Apache Beam -> Redis -> JSON API and dashboard).",
       ""
     },
-    subcommands = {DemoCommand.class, RunCommand.class, StopCommand.class, LoadCommand.class, GenerateCommand.class,
-      BackfillCommand.class, HelpCommand.class},
+    subcommands = {
+      DemoCommand.class,
+      RunCommand.class,
+      StopCommand.class,
+      LoadCommand.class,
+      GenerateCommand.class,
+      BackfillCommand.class,
+      HelpCommand.class
+    },
     footer = {
       "",
       "Run `./analytics test` to build and run every test (handled by the script itself).",
@@ -32,10 +40,16 @@ import picocli.CommandLine.HelpCommand;
 public final class Analytics implements Callable<Integer> {
 
   public static final int EXIT_OK = 0;
+
   /** {@code load}: some lines were rejected (the others were written). */
   public static final int EXIT_REJECTED = 1;
-  /** {@code run}, {@code backfill}: the job ended in failure. The same code as a rejection: both are "done, but not all". */
+
+  /**
+   * {@code run}, {@code backfill}: the job ended in failure. The same code as a rejection: both are
+   * "done, but not all".
+   */
   public static final int EXIT_JOB_FAILED = 1;
+
   public static final int EXIT_ERROR = 2;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -51,10 +65,11 @@ public final class Analytics implements Callable<Integer> {
   public static void main(String[] args) {
     int code;
     try {
-      code = execute(
-          new PrintWriter(System.out, true, StandardCharsets.UTF_8),
-          new PrintWriter(System.err, true, StandardCharsets.UTF_8),
-          args);
+      code =
+          execute(
+              new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+              new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+              args);
     } catch (Throwable t) {
       System.err.println("error: " + describe(t));
       code = EXIT_ERROR;
@@ -90,7 +105,8 @@ public final class Analytics implements Callable<Integer> {
           CommandLine c = e.getCommandLine();
           PrintWriter w = c.getErr();
           w.println("error: " + e.getMessage());
-          w.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+          w.println(
+              "Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
           w.flush();
           return EXIT_ERROR;
         });
@@ -114,7 +130,9 @@ public final class Analytics implements Callable<Integer> {
 
   private static String text(Throwable t) {
     String message = t.getMessage();
-    return message == null || message.isBlank() ? t.getClass().getName() : t.getClass().getSimpleName() + ": " + message;
+    return message == null || message.isBlank()
+        ? t.getClass().getName()
+        : t.getClass().getSimpleName() + ": " + message;
   }
 
   static final class Version implements CommandLine.IVersionProvider {

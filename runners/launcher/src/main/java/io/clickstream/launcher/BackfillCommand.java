@@ -24,11 +24,14 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 import redis.clients.jedis.JedisPooled;
 
-/** Recomputes a funnel's current version over HBase history, or counts late history into the counts. */
+/**
+ * Recomputes a funnel's current version over HBase history, or counts late history into the counts.
+ */
 @Command(
     name = "backfill",
     mixinStandardHelpOptions = true,
-    header = "Recompute a funnel over the event history in HBase, or count history that arrived late.",
+    header =
+        "Recompute a funnel over the event history in HBase, or count history that arrived late.",
     description = {
       "Runs a batch job (HBaseIO bounded read, then the live pipeline's own parsing, sessions and funnel "
           + "evaluation) that counts the funnel's current version over the sessions (or user-scope attempts) "
@@ -48,7 +51,11 @@ import redis.clients.jedis.JedisPooled;
           + "--runner=FlinkRunner are passed through."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:done", "1:the backfill job failed", "2:usage error, unknown funnel, or HBase/Redis unreachable"})
+    exitCodeList = {
+      "0:done",
+      "1:the backfill job failed",
+      "2:usage error, unknown funnel, or HBase/Redis unreachable"
+    })
 final class BackfillCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -56,20 +63,28 @@ final class BackfillCommand implements Callable<Integer> {
   @Option(names = "--funnel", paramLabel = "ID", description = "The funnel to backfill.")
   String funnelId;
 
-  @Option(names = "--counts", description = "Count the late rows into the event counts, instead of a funnel.")
+  @Option(
+      names = "--counts",
+      description = "Count the late rows into the event counts, instead of a funnel.")
   boolean counts;
 
-  @Option(names = "--from", required = true, paramLabel = "ISO",
+  @Option(
+      names = "--from",
+      required = true,
+      paramLabel = "ISO",
       description = "Earliest session start to count, ISO-8601 with offset (2024-05-01T00:00:00Z).")
   String from;
 
-  @Option(names = "--to", required = true, paramLabel = "ISO", description = "Session starts before this are counted.")
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "ISO",
+      description = "Session starts before this are counted.")
   String to;
 
   @Mixin PipelineTarget target;
 
-  @Unmatched
-  List<String> beamArgs = new ArrayList<>();
+  @Unmatched List<String> beamArgs = new ArrayList<>();
 
   @Override
   public Integer call() throws InterruptedException {
@@ -81,26 +96,35 @@ final class BackfillCommand implements Callable<Integer> {
       throw new UserError("--from must be before --to");
     }
     if (counts == (funnelId != null)) {
-      throw new UserError("give either --funnel ID (a funnel's results) or --counts (late rows into the counts)");
+      throw new UserError(
+          "give either --funnel ID (a funnel's results) or --counts (late rows into the counts)");
     }
     ClickstreamOptions options = BeamArgs.parse(beamArgs, "backfill");
     target.applyToBackfill(options, beamArgs, err);
     Runners.prepareBackfill(options);
     FunnelDefinition funnel = counts ? null : currentDefinition(options.getRedisUrl());
     if (counts) {
-      err.printf("Counting late rows into the counts: sessions starting in [%s, %s)%n", Instant.ofEpochMilli(fromMillis),
-          Instant.ofEpochMilli(toMillis));
+      err.printf(
+          "Counting late rows into the counts: sessions starting in [%s, %s)%n",
+          Instant.ofEpochMilli(fromMillis), Instant.ofEpochMilli(toMillis));
     } else {
-      err.printf("Backfilling funnel %s version %d: starts in [%s, %s) before its live_from %s%n", funnel.id(),
-          funnel.version(), Instant.ofEpochMilli(fromMillis), Instant.ofEpochMilli(toMillis),
+      err.printf(
+          "Backfilling funnel %s version %d: starts in [%s, %s) before its live_from %s%n",
+          funnel.id(),
+          funnel.version(),
+          Instant.ofEpochMilli(fromMillis),
+          Instant.ofEpochMilli(toMillis),
           Instant.ofEpochMilli(funnel.liveFromMillis()));
     }
     err.flush();
     long began = System.nanoTime();
     PipelineResult job;
     try {
-      job = counts ? BackfillCounts.start(options, fromMillis, toMillis, System.currentTimeMillis())
-          : BackfillFunnel.start(options, funnel, fromMillis, toMillis, System.currentTimeMillis());
+      job =
+          counts
+              ? BackfillCounts.start(options, fromMillis, toMillis, System.currentTimeMillis())
+              : BackfillFunnel.start(
+                  options, funnel, fromMillis, toMillis, System.currentTimeMillis());
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
@@ -109,7 +133,9 @@ final class BackfillCommand implements Callable<Integer> {
       state = job.waitUntilFinish(Duration.standardSeconds(2));
       long read = BackfillFunnel.eventsRead(job);
       if (state == null || !state.isTerminal()) {
-        err.printf("  ... %s events read (%d s)%n", read < 0 ? "?" : Long.toString(read), elapsedSeconds(began));
+        err.printf(
+            "  ... %s events read (%d s)%n",
+            read < 0 ? "?" : Long.toString(read), elapsedSeconds(began));
         err.flush();
       }
     } while (state == null || !state.isTerminal());
@@ -118,17 +144,22 @@ final class BackfillCommand implements Callable<Integer> {
       return Analytics.EXIT_JOB_FAILED;
     }
     if (counts) {
-      long late = BackfillCounts.recordLateRowsCounted(options.getRedisUrl(), job, fromMillis, toMillis);
-      out.printf("Counted %s late rows into the counts in %d s. Counts: /api/counts%n", late < 0 ? "the" : Long.toString(late),
-          elapsedSeconds(began));
+      long late =
+          BackfillCounts.recordLateRowsCounted(options.getRedisUrl(), job, fromMillis, toMillis);
+      out.printf(
+          "Counted %s late rows into the counts in %d s. Counts: /api/counts%n",
+          late < 0 ? "the" : Long.toString(late), elapsedSeconds(began));
     } else {
-      out.printf("Backfilled %s version %d in %d s. Results: /api/funnels/%s/results%n", funnel.id(), funnel.version(),
-          elapsedSeconds(began), funnel.id());
+      out.printf(
+          "Backfilled %s version %d in %d s. Results: /api/funnels/%s/results%n",
+          funnel.id(), funnel.version(), elapsedSeconds(began), funnel.id());
     }
     long open = BackfillFunnel.resultsOpen(job);
     if (open > 0) {
-      out.printf("%d sessions or episodes have not finished (an event written now could still join them) and are "
-          + "%s: run this backfill again once they have.%n", open, counts ? "left out" : "counted as in progress");
+      out.printf(
+          "%d sessions or episodes have not finished (an event written now could still join them) and are "
+              + "%s: run this backfill again once they have.%n",
+          open, counts ? "left out" : "counted as in progress");
     }
     return Analytics.EXIT_OK;
   }
@@ -138,7 +169,14 @@ final class BackfillCommand implements Callable<Integer> {
     try (JedisPooled jedis = RedisConnections.pooled(redis)) {
       String json = jedis.hget(RedisKeys.FUNNELS, funnelId);
       if (json == null) {
-        throw new UserError("no funnel '" + funnelId + "' in " + redis + ": define it first (PUT /api/funnels/" + funnelId + ")");
+        throw new UserError(
+            "no funnel '"
+                + funnelId
+                + "' in "
+                + redis
+                + ": define it first (PUT /api/funnels/"
+                + funnelId
+                + ")");
       }
       return FunnelDefinitions.parse(json, funnelId);
     }
@@ -148,7 +186,11 @@ final class BackfillCommand implements Callable<Integer> {
     try {
       return OffsetDateTime.parse(value).toInstant().toEpochMilli();
     } catch (DateTimeParseException e) {
-      throw new UserError(option + ": expected ISO-8601 with an offset, such as 2024-05-01T00:00:00Z, got '" + value + "'");
+      throw new UserError(
+          option
+              + ": expected ISO-8601 with an offset, such as 2024-05-01T00:00:00Z, got '"
+              + value
+              + "'");
     }
   }
 

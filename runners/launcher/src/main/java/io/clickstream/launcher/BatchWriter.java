@@ -8,26 +8,28 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.CheckAndMutate;
 import org.apache.hadoop.hbase.client.CheckAndMutateResult;
+import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.Table;
 
 /**
  * Writes events to the events table on a thread of its own, one batch per request, while the caller
  * reads and parses the next lines: {@code load}'s two halves overlap instead of taking turns.
  *
- * <p>The caller {@link #add}s conditional puts ({@link EventTable#putIfAbsent}: a re-sent event keeps
- * its first write time); every {@code batchSize} of them go to the writer thread as one
+ * <p>The caller {@link #add}s conditional puts ({@link EventTable#putIfAbsent}: a re-sent event
+ * keeps its first write time); every {@code batchSize} of them go to the writer thread as one
  * {@link Table#checkAndMutate(List)}: one synchronous call, a request per region server. At most
- * {@link #QUEUED_BATCHES} batches wait, so memory stays bounded and the reader slows down to HBase's
- * pace. {@link #flush} hands over the partial batch and returns once HBase has acknowledged everything added.
+ * {@link #QUEUED_BATCHES} batches wait, so memory stays bounded and the reader slows down to
+ * HBase's pace. {@link #flush} hands over the partial batch and returns once HBase has acknowledged
+ * everything added.
  *
- * <p>(Not a {@code BufferedMutator}: in HBase 2.6, once its buffer is full, each {@code mutate} waits for
- * a request to complete anyway, and rescans the whole buffer to build it; profiled in docs/benchmarks.md.)
+ * <p>(Not a {@code BufferedMutator}: in HBase 2.6, once its buffer is full, each {@code mutate}
+ * waits for a request to complete anyway, and rescans the whole buffer to build it; profiled in
+ * docs/benchmarks.md.)
  *
- * <p>A failed write, reported by the next {@link #add} or {@link #flush}, is a {@link UserError} that
- * names HBase and how many lines were written; later batches are dropped.
+ * <p>A failed write, reported by the next {@link #add} or {@link #flush}, is a {@link UserError}
+ * that names HBase and how many lines were written; later batches are dropped.
  */
 final class BatchWriter implements AutoCloseable {
 
@@ -57,7 +59,10 @@ final class BatchWriter implements AutoCloseable {
     thread.start();
   }
 
-  /** Queues a write; a full batch goes to the writer thread, waiting while {@link #QUEUED_BATCHES} are queued. */
+  /**
+   * Queues a write; a full batch goes to the writer thread, waiting while {@link #QUEUED_BATCHES}
+   * are queued.
+   */
   void add(CheckAndMutate write) {
     batch.add(write);
     if (batch.size() >= batchSize) {
@@ -93,8 +98,8 @@ final class BatchWriter implements AutoCloseable {
   }
 
   /**
-   * Writes what is left unless a write failed (when load stops early on an unreadable input, say, the
-   * lines read so far are kept), then ends the writer thread.
+   * Writes what is left unless a write failed (when load stops early on an unreadable input, say,
+   * the lines read so far are kept), then ends the writer thread.
    */
   @Override
   public void close() {
@@ -142,8 +147,15 @@ final class BatchWriter implements AutoCloseable {
   private void checkNotFailed() {
     Throwable e = failure;
     if (e != null) {
-      throw new UserError("writing to HBase at " + zk + " failed: " + Analytics.describe(e) + " ("
-          + acknowledged.get() + " lines were written before; loading the file again is harmless)", e);
+      throw new UserError(
+          "writing to HBase at "
+              + zk
+              + " failed: "
+              + Analytics.describe(e)
+              + " ("
+              + acknowledged.get()
+              + " lines were written before; loading the file again is harmless)",
+          e);
     }
   }
 
@@ -151,7 +163,9 @@ final class BatchWriter implements AutoCloseable {
     return new ArrayList<>(Math.min(batchSize, 10_000));
   }
 
-  /** The writer thread: batches in order, each one request; after a failure, only releases flushes. */
+  /**
+   * The writer thread: batches in order, each one request; after a failure, only releases flushes.
+   */
   @SuppressWarnings("unchecked")
   private void writeBatches() {
     while (true) {
@@ -175,7 +189,8 @@ final class BatchWriter implements AutoCloseable {
           }
           alreadyThere.addAndGet(refused);
           acknowledged.addAndGet(writes.size());
-        } catch (Throwable e) { // anything: a writer thread that died would leave load waiting forever
+        } catch (
+            Throwable e) { // anything: a writer thread that died would leave load waiting forever
           failure = e;
         }
       }

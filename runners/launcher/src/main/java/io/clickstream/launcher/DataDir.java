@@ -25,15 +25,16 @@ import org.apache.beam.sdk.options.PipelineOptions;
 /**
  * What {@code --data-dir DIR} keeps from one start to the next: the embedded HBase's root directory
  * ({@code DIR/hbase}), the embedded Redis's append-only file ({@code DIR/redis}), embedded Flink's
- * retained checkpoints ({@code DIR/checkpoints}) and the embedded servers' ports
- * ({@code DIR/ports.properties}).
+ * retained checkpoints ({@code DIR/checkpoints}) and the embedded servers' ports ({@code
+ * DIR/ports.properties}).
  */
 final class DataDir {
 
   /**
-   * How often embedded Flink checkpoints under {@code --data-dir} unless {@code --checkpointingInterval}
-   * is given: without checkpoints there would be nothing to resume from, and a shorter interval means
-   * less to read again after a stop, for a moment's pause of the job every time.
+   * How often embedded Flink checkpoints under {@code --data-dir} unless {@code
+   * --checkpointingInterval} is given: without checkpoints there would be nothing to resume from,
+   * and a shorter interval means less to read again after a stop, for a moment's pause of the job
+   * every time.
    */
   static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
 
@@ -55,30 +56,40 @@ final class DataDir {
   }
 
   /**
-   * The ports of the embedded ZooKeeper and Redis, 0 for any free one. Kept, and taken again at the next
-   * start, because a Flink checkpoint holds the HBase source's splits, with the ZooKeeper and Redis
-   * addresses they read and record their positions at: readers restored against other ports fail for ever.
+   * The ports of the embedded ZooKeeper and Redis, 0 for any free one. Kept, and taken again at the
+   * next start, because a Flink checkpoint holds the HBase source's splits, with the ZooKeeper and
+   * Redis addresses they read and record their positions at: readers restored against other ports
+   * fail for ever.
    */
   record Ports(int zooKeeper, int redis) {
     static final Ports ANY = new Ports(0, 0);
   }
 
-  /** The ports the last start kept in {@code DIR/ports.properties}, or {@link Ports#ANY} on a first start. */
+  /**
+   * The ports the last start kept in {@code DIR/ports.properties}, or {@link Ports#ANY} on a first
+   * start.
+   */
   static Ports ports(Path dir) {
     Properties kept = read(dir.resolve(PORTS));
-    return new Ports(Integer.parseInt(kept.getProperty("zookeeper", "0")), Integer.parseInt(kept.getProperty("redis", "0")));
+    return new Ports(
+        Integer.parseInt(kept.getProperty("zookeeper", "0")),
+        Integer.parseInt(kept.getProperty("redis", "0")));
   }
 
   static void keepPorts(Path dir, Ports ports) {
     Properties kept = new Properties();
     kept.setProperty("zookeeper", Integer.toString(ports.zooKeeper()));
     kept.setProperty("redis", Integer.toString(ports.redis()));
-    write(dir.resolve(PORTS), kept, "Ports of the demo's embedded ZooKeeper and Redis, taken again at every start");
+    write(
+        dir.resolve(PORTS),
+        kept,
+        "Ports of the demo's embedded ZooKeeper and Redis, taken again at every start");
   }
 
   /**
-   * Refuses, before anything starts, what {@code --data-dir} cannot keep: the checkpoints of a Flink
-   * cluster, whose TaskManagers cannot write to this machine's folder, or checkpoints put elsewhere.
+   * Refuses, before anything starts, what {@code --data-dir} cannot keep: the checkpoints of a
+   * Flink cluster, whose TaskManagers cannot write to this machine's folder, or checkpoints put
+   * elsewhere.
    */
   static void checkFlinkOptions(PipelineOptions options, List<String> beamArgs) {
     if (!FlinkRunner.class.equals(options.getRunner())) {
@@ -86,31 +97,37 @@ final class DataDir {
     }
     String master = options.as(FlinkPipelineOptions.class).getFlinkMaster();
     if (!List.of("[auto]", "[local]").contains(master)) {
-      throw new UserError("--data-dir keeps the checkpoints of embedded Flink, not of a cluster (--flinkMaster="
-          + master + "): give the cluster a state.checkpoints.dir and restart with --savepointPath");
+      throw new UserError(
+          "--data-dir keeps the checkpoints of embedded Flink, not of a cluster (--flinkMaster="
+              + master
+              + "): give the cluster a state.checkpoints.dir and restart with --savepointPath");
     }
     if (given(beamArgs, "stateBackendStoragePath")) {
-      throw new UserError("--data-dir puts the checkpoints in DIR/checkpoints: drop --stateBackendStoragePath");
+      throw new UserError(
+          "--data-dir puts the checkpoints in DIR/checkpoints: drop --stateBackendStoragePath");
     }
     if (given(beamArgs, "checkpointingInterval")
         && options.as(FlinkPipelineOptions.class).getCheckpointingInterval() <= 0) {
-      throw new UserError("--data-dir needs checkpoints to keep: --checkpointingInterval must be positive");
+      throw new UserError(
+          "--data-dir needs checkpoints to keep: --checkpointingInterval must be positive");
     }
   }
 
   /**
-   * For embedded Flink: retained checkpoints under {@code DIR/checkpoints}, and a start from the newest
-   * one there unless {@code --savepointPath} names another. The options must name HBase and Redis
-   * already, and this must come before {@link Runners#prepareLive}, which hands the savepoint to the
-   * embedded cluster. Other runners keep nothing of their own: the Direct runner resumes from the read
-   * position recorded in Redis.
+   * For embedded Flink: retained checkpoints under {@code DIR/checkpoints}, and a start from the
+   * newest one there unless {@code --savepointPath} names another. The options must name HBase and
+   * Redis already, and this must come before {@link Runners#prepareLive}, which hands the savepoint
+   * to the embedded cluster. Other runners keep nothing of their own: the Direct runner resumes
+   * from the read position recorded in Redis.
    *
-   * @throws UserError as {@link #checkFlinkOptions}, or when the newest checkpoint was taken against
-   *     another HBase or Redis, which its restored readers would go on looking for
+   * @throws UserError as {@link #checkFlinkOptions}, or when the newest checkpoint was taken
+   *     against another HBase or Redis, which its restored readers would go on looking for
    */
-  static void keepFlinkState(ClickstreamOptions options, List<String> beamArgs, Path dir, PrintWriter err) {
+  static void keepFlinkState(
+      ClickstreamOptions options, List<String> beamArgs, Path dir, PrintWriter err) {
     if (!FlinkRunner.class.equals(options.getRunner())) {
-      err.printf("The %s keeps no state besides Redis: it resumes from the read position recorded there.%n",
+      err.printf(
+          "The %s keeps no state besides Redis: it resumes from the read position recorded there.%n",
           options.getRunner().getSimpleName());
       err.flush();
       return;
@@ -128,39 +145,58 @@ final class DataDir {
     flink.setExternalizedCheckpointsEnabled(true);
     flink.setRetainExternalizedCheckpointsOnCancellation(true);
 
-    String where = "Flink checkpoints every "
-        + BigDecimal.valueOf(flink.getCheckpointingInterval(), 3).stripTrailingZeros().toPlainString() + " s go to "
-        + checkpoints;
+    String where =
+        "Flink checkpoints every "
+            + BigDecimal.valueOf(flink.getCheckpointingInterval(), 3)
+                .stripTrailingZeros()
+                .toPlainString()
+            + " s go to "
+            + checkpoints;
     Properties servers = new Properties();
     servers.setProperty("hbase_zk", options.getHbaseZk());
     servers.setProperty("redis", withoutCredentials(options.getRedisUrl()));
     if (flink.getSavepointPath() != null) {
-      err.printf("%s; restoring from %s (--savepointPath), not from the newest there.%n", where, flink.getSavepointPath());
+      err.printf(
+          "%s; restoring from %s (--savepointPath), not from the newest there.%n",
+          where, flink.getSavepointPath());
     } else {
       Optional<Path> latest = latestCheckpoint(checkpoints);
       if (latest.isPresent()) {
         Properties before = read(checkpoints.resolve(SERVERS));
         if (!before.isEmpty() && !before.equals(servers)) {
-          throw new UserError("the checkpoints in " + checkpoints + " were taken reading HBase at "
-              + before.getProperty("hbase_zk") + " and writing Redis at " + before.getProperty("redis")
-              + ", and their readers would look for those: run against the same servers, or delete " + checkpoints
-              + " to start without them (from the read position recorded in Redis)");
+          throw new UserError(
+              "the checkpoints in "
+                  + checkpoints
+                  + " were taken reading HBase at "
+                  + before.getProperty("hbase_zk")
+                  + " and writing Redis at "
+                  + before.getProperty("redis")
+                  + ", and their readers would look for those: run against the same servers, or delete "
+                  + checkpoints
+                  + " to start without them (from the read position recorded in Redis)");
         }
         flink.setSavepointPath(latest.get().toUri().toString());
-        err.printf("%s; resuming from the newest, %s (completed %s).%n", where, latest.get(), completed(latest.get()));
+        err.printf(
+            "%s; resuming from the newest, %s (completed %s).%n",
+            where, latest.get(), completed(latest.get()));
         deleteOtherJobs(checkpoints, latest.get().getParent(), err);
       } else {
-        err.printf("%s; none there yet, so the job starts from the read position recorded in Redis.%n", where);
+        err.printf(
+            "%s; none there yet, so the job starts from the read position recorded in Redis.%n",
+            where);
       }
     }
-    write(checkpoints.resolve(SERVERS), servers, "The servers of the pipeline whose checkpoints these are");
+    write(
+        checkpoints.resolve(SERVERS),
+        servers,
+        "The servers of the pipeline whose checkpoints these are");
     err.flush();
   }
 
   /**
-   * The newest completed checkpoint under {@code checkpoints}: a {@code <job id>/chk-N} folder holding
-   * {@code _metadata}, which Flink writes last. By completion time rather than by N: each start is a
-   * new job with a folder of its own, and a job that started afresh counts from 1 again.
+   * The newest completed checkpoint under {@code checkpoints}: a {@code <job id>/chk-N} folder
+   * holding {@code _metadata}, which Flink writes last. By completion time rather than by N: each
+   * start is a new job with a folder of its own, and a job that started afresh counts from 1 again.
    */
   static Optional<Path> latestCheckpoint(Path checkpoints) {
     if (!Files.isDirectory(checkpoints)) {
@@ -168,23 +204,26 @@ final class DataDir {
     }
     for (int attempt = 1; ; attempt++) {
       try (Stream<Path> files = Files.walk(checkpoints, 3)) {
-        return files.filter(p -> p.getFileName().toString().equals("_metadata"))
+        return files
+            .filter(p -> p.getFileName().toString().equals("_metadata"))
             .map(Path::getParent)
             .filter(p -> p.getFileName().toString().matches("chk-\\d+"))
             .max(Comparator.comparing(DataDir::completed).thenComparingLong(DataDir::number));
       } catch (IOException | UncheckedIOException e) {
-        // A running job deletes the checkpoint it has just subsumed, maybe while we look: look again.
+        // A running job deletes the checkpoint it has just subsumed, maybe while we look: look
+        // again.
         if (attempt == 3) {
-          throw new UserError("cannot look for checkpoints in " + checkpoints + ": " + e.getMessage());
+          throw new UserError(
+              "cannot look for checkpoints in " + checkpoints + ": " + e.getMessage());
         }
       }
     }
   }
 
   /**
-   * Deletes the folders of earlier jobs: each start is a new job with a folder of its own, and its retained
-   * checkpoints would otherwise pile up for ever. The job of the newest checkpoint is kept, so a start that
-   * fails before its first checkpoint still finds that one next time.
+   * Deletes the folders of earlier jobs: each start is a new job with a folder of its own, and its
+   * retained checkpoints would otherwise pile up for ever. The job of the newest checkpoint is
+   * kept, so a start that fails before its first checkpoint still finds that one next time.
    */
   private static void deleteOtherJobs(Path checkpoints, Path keep, PrintWriter err) {
     try (Stream<Path> jobs = Files.list(checkpoints)) {
@@ -197,7 +236,8 @@ final class DataDir {
       }
     } catch (IOException e) {
       // Only disk space is at stake: say so, and start anyway.
-      err.printf("Could not delete earlier jobs' checkpoints in %s: %s%n", checkpoints, e.getMessage());
+      err.printf(
+          "Could not delete earlier jobs' checkpoints in %s: %s%n", checkpoints, e.getMessage());
     }
   }
 
@@ -216,7 +256,12 @@ final class DataDir {
   /** A Redis URL without its password, which has no business in a file. */
   private static String withoutCredentials(String url) {
     URI uri = URI.create(url);
-    return uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort() + (uri.getPath() == null ? "" : uri.getPath());
+    return uri.getScheme()
+        + "://"
+        + uri.getHost()
+        + ":"
+        + uri.getPort()
+        + (uri.getPath() == null ? "" : uri.getPath());
   }
 
   private static Properties read(Path file) {

@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
-/** Everything in one process: HBase, Redis, the pipeline on embedded Flink, the API and a generator. */
+/**
+ * Everything in one process: HBase, Redis, the pipeline on embedded Flink, the API and a generator.
+ */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
@@ -40,39 +42,59 @@ final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--no-generator", description = "Do not generate traffic: only what you load shows up.")
+  @Option(
+      names = "--no-generator",
+      description = "Do not generate traffic: only what you load shows up.")
   boolean noGenerator;
 
-  @Option(names = "--no-pipeline",
-      description = "Start HBase, Redis and the API only; `./analytics run` finds them and runs the pipeline.")
+  @Option(
+      names = "--no-pipeline",
+      description =
+          "Start HBase, Redis and the API only; `./analytics run` finds them and runs the pipeline.")
   boolean noPipeline;
 
-  @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Keep the data in DIR instead of deleting it on exit: HBase's tables in DIR/hbase, Redis's "
-          + "append-only file in DIR/redis, embedded Flink's checkpoints in DIR/checkpoints (every 10 s unless "
-          + "--checkpointingInterval=MILLIS). Started again with the same DIR, the demo carries on.")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "Keep the data in DIR instead of deleting it on exit: HBase's tables in DIR/hbase, Redis's "
+              + "append-only file in DIR/redis, embedded Flink's checkpoints in DIR/checkpoints (every 10 s unless "
+              + "--checkpointingInterval=MILLIS). Started again with the same DIR, the demo carries on.")
   Path dataDir;
 
-  @Option(names = "--port", paramLabel = "PORT", defaultValue = "4567",
-      description = "Port of the API and dashboard (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      defaultValue = "4567",
+      description =
+          "Port of the API and dashboard (default: ${DEFAULT-VALUE}; 0 picks a free one).")
   int port;
 
-  @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-      description = "Interface the API listens on (default: ${DEFAULT-VALUE}; reads need no authentication).")
+  @Option(
+      names = "--bind",
+      paramLabel = "ADDRESS",
+      defaultValue = "127.0.0.1",
+      description =
+          "Interface the API listens on (default: ${DEFAULT-VALUE}; reads need no authentication).")
   String bind;
 
-  @Option(names = "--api-token", paramLabel = "TOKEN",
-      description = "Bearer token the API requires for writes (funnel definitions). Defaults to env "
-          + "CLICKSTREAM_API_TOKEN; if neither is given, the demo generates a random one and prints it.")
+  @Option(
+      names = "--api-token",
+      paramLabel = "TOKEN",
+      description =
+          "Bearer token the API requires for writes (funnel definitions). Defaults to env "
+              + "CLICKSTREAM_API_TOKEN; if neither is given, the demo generates a random one and prints it.")
   String apiToken;
 
-  /** --hbase-zk and --redis: servers to use instead of starting them; --session-gap, --allowed-lateness. */
+  /**
+   * --hbase-zk and --redis: servers to use instead of starting them; --session-gap,
+   * --allowed-lateness.
+   */
   @Mixin PipelineTarget target;
 
   @Mixin GeneratorOptions generator;
 
-  @Unmatched
-  List<String> beamArgs = new ArrayList<>();
+  @Unmatched List<String> beamArgs = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
@@ -81,12 +103,20 @@ final class DemoCommand implements Callable<Integer> {
     generator.check();
     Discovery.DemoInfo other = Discovery.runningDemo();
     if (other != null) {
-      throw new UserError("a demo is already running as pid " + other.pid() + " (" + other.apiUrl()
-          + "); stop it first, or delete " + Discovery.demoFile() + " if that is wrong");
+      throw new UserError(
+          "a demo is already running as pid "
+              + other.pid()
+              + " ("
+              + other.apiUrl()
+              + "); stop it first, or delete "
+              + Discovery.demoFile()
+              + " if that is wrong");
     }
     if (noPipeline && !beamArgs.isEmpty()) {
-      throw new UserError("--no-pipeline starts no pipeline for " + String.join(" ", beamArgs)
-          + ": give Beam options to ./analytics run");
+      throw new UserError(
+          "--no-pipeline starts no pipeline for "
+              + String.join(" ", beamArgs)
+              + ": give Beam options to ./analytics run");
     }
     Path keep = dataDir == null ? null : dataDir.toAbsolutePath().normalize();
     // Beam's options are checked before anything slow starts, so a typo fails at once.
@@ -101,10 +131,16 @@ final class DemoCommand implements Callable<Integer> {
     DemoStack.checkPortFree(bind, port, "pass --port N, or --port 0 for a free one");
     DataDir.Ports ports = keep == null ? DataDir.Ports.ANY : DataDir.ports(keep);
     if (keep != null) {
-      String fix = " listened there at the last start, and the Flink checkpoints in " + DataDir.checkpoints(keep)
-          + " look for it there: free the port, or delete " + keep.resolve(DataDir.PORTS) + " and those checkpoints";
-      DemoStack.checkPortFree("127.0.0.1", target.hbaseZk == null ? ports.zooKeeper() : 0, "ZooKeeper" + fix);
-      DemoStack.checkPortFree("127.0.0.1", target.redisUrl == null ? ports.redis() : 0, "Redis" + fix);
+      String fix =
+          " listened there at the last start, and the Flink checkpoints in "
+              + DataDir.checkpoints(keep)
+              + " look for it there: free the port, or delete "
+              + keep.resolve(DataDir.PORTS)
+              + " and those checkpoints";
+      DemoStack.checkPortFree(
+          "127.0.0.1", target.hbaseZk == null ? ports.zooKeeper() : 0, "ZooKeeper" + fix);
+      DemoStack.checkPortFree(
+          "127.0.0.1", target.redisUrl == null ? ports.redis() : 0, "Redis" + fix);
     }
 
     long pid = ProcessHandle.current().pid();
@@ -114,7 +150,8 @@ final class DemoCommand implements Callable<Integer> {
     stack.startHBase(target.hbaseZk);
     stack.startRedis(target.redisUrl);
     ApiToken token = apiToken(apiToken, System.getenv(TOKEN_ENV));
-    // Health says "starting" until announce() has written demo.json, so whoever waits for health finds the demo.
+    // Health says "starting" until announce() has written demo.json, so whoever waits for health
+    // finds the demo.
     String apiUrl = stack.startApi(bind, port, token.value());
     stack.startPipeline(noPipeline ? null : options, beamArgs);
     stack.startGenerator(noGenerator ? null : generator);
@@ -124,7 +161,8 @@ final class DemoCommand implements Callable<Integer> {
     try {
       new CountDownLatch(1).await(); // until Ctrl-C: the shutdown hook stops everything
     } catch (InterruptedException e) {
-      // How a program running the demo in its own JVM (a test) stops it as Ctrl-C would, JVM excepted.
+      // How a program running the demo in its own JVM (a test) stops it as Ctrl-C would, JVM
+      // excepted.
       Runtime.getRuntime().removeShutdownHook(hook);
       stack.stop();
     }
@@ -132,28 +170,42 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /** What the user reads once the demo is up: where everything is, and what to try. */
-  private void printBanner(PrintWriter out, long pid, String apiUrl, String zk, String redis, Path keep, ApiToken token) {
+  private void printBanner(
+      PrintWriter out,
+      long pid,
+      String apiUrl,
+      String zk,
+      String redis,
+      Path keep,
+      ApiToken token) {
     out.println();
     out.println("Clickstream demo is running (pid " + pid + ").");
     out.println("  Dashboard:  " + apiUrl);
     out.println("  HBase:      " + zk + " (ZooKeeper)");
     out.println("  Redis:      " + redis);
-    out.println("  Data:       " + dataLine(keep, target.hbaseZk == null || target.redisUrl == null));
+    out.println(
+        "  Data:       " + dataLine(keep, target.hbaseZk == null || target.redisUrl == null));
     if (noPipeline) {
-      out.println("  Pipeline:   none (--no-pipeline): start it with ./analytics run, which finds this demo");
+      out.println(
+          "  Pipeline:   none (--no-pipeline): start it with ./analytics run, which finds this demo");
     }
     out.println();
     out.println("Load your own events (one JSON object per line) from another terminal:");
-    out.println("  ./analytics load events.jsonl        # or: cat events.jsonl | ./analytics load -");
+    out.println(
+        "  ./analytics load events.jsonl        # or: cat events.jsonl | ./analytics load -");
     out.println("More traffic:  ./analytics generate --rate 50");
     out.println();
     // A token the user chose is a secret of theirs: only a generated one is shown in full.
     out.println("API token for writes: " + token.description());
     out.println("Define a funnel (then open it from the dashboard):");
-    out.println("  curl -X PUT -H \"Authorization: Bearer " + token.shown() + "\" -H 'Content-Type: application/json' \\");
+    out.println(
+        "  curl -X PUT -H \"Authorization: Bearer "
+            + token.shown()
+            + "\" -H 'Content-Type: application/json' \\");
     out.println("    " + apiUrl + "api/funnels/signup \\");
-    out.println("    -d '{\"name\":\"Signup\",\"steps\":[{\"event\":\"page_view\"},{\"event\":\"search\"},"
-        + "{\"event\":\"register\"}],\"breakdown\":[\"source\"]}'");
+    out.println(
+        "    -d '{\"name\":\"Signup\",\"steps\":[{\"event\":\"page_view\"},{\"event\":\"search\"},"
+            + "{\"event\":\"register\"}],\"breakdown\":[\"source\"]}'");
     out.println("Press Ctrl-C to stop.");
     out.flush();
   }
@@ -165,7 +217,9 @@ final class DemoCommand implements Callable<Integer> {
     if (keep != null) {
       return "kept in " + keep + "; start the demo again with --data-dir " + keep + " to carry on";
     }
-    return embedded ? "temporary: deleted when the demo stops (--data-dir DIR keeps it)" : "in the HBase and Redis given";
+    return embedded
+        ? "temporary: deleted when the demo stops (--data-dir DIR keeps it)"
+        : "in the HBase and Redis given";
   }
 
   /**
@@ -176,7 +230,10 @@ final class DemoCommand implements Callable<Integer> {
    */
   record ApiToken(String value, String description, String shown) {}
 
-  /** The option's token, else the environment's, else a fresh random one (128 bits, as 32 hex digits). */
+  /**
+   * The option's token, else the environment's, else a fresh random one (128 bits, as 32 hex
+   * digits).
+   */
   static ApiToken apiToken(String option, String environment) {
     if (option != null && !option.isBlank()) {
       return new ApiToken(option, "the one given with --api-token", "<your --api-token>");
@@ -187,6 +244,7 @@ final class DemoCommand implements Callable<Integer> {
     byte[] random = new byte[16];
     new SecureRandom().nextBytes(random);
     String token = HexFormat.of().formatHex(random);
-    return new ApiToken(token, token + " (generated; choose one with --api-token or " + TOKEN_ENV + ")", token);
+    return new ApiToken(
+        token, token + " (generated; choose one with --api-token or " + TOKEN_ENV + ")", token);
   }
 }

@@ -21,16 +21,19 @@ import org.apache.hadoop.hbase.client.Connection;
 import redis.embedded.RedisServer;
 
 /**
- * The demo's five services, started in order ({@code [1/5]} to {@code [5/5]} on the log) and stopped in
- * the reverse order by {@link #stop}: HBase (a mini cluster unless given), Redis (embedded unless
- * given), the API, the pipeline and the generator, then the discovery file that tells the other
- * commands where they are. What the demo prints for the user, and its options, stay in {@link DemoCommand}.
+ * The demo's five services, started in order ({@code [1/5]} to {@code [5/5]} on the log) and
+ * stopped in the reverse order by {@link #stop}: HBase (a mini cluster unless given), Redis
+ * (embedded unless given), the API, the pipeline and the generator, then the discovery file that
+ * tells the other commands where they are. What the demo prints for the user, and its options, stay
+ * in {@link DemoCommand}.
  */
 final class DemoStack {
 
   private final PrintWriter log;
+
   /** The data directory of {@code --data-dir}, or null when the data goes with the demo. */
   private final Path keep;
+
   private final Path work;
   private final Deque<Step> started = new ArrayDeque<>();
   private DataDir.Ports ports;
@@ -69,31 +72,38 @@ final class DemoStack {
     progress("[1/5] Starting HBase mini cluster (about 30 s)...");
     long t0 = System.nanoTime();
     EmbeddedHBase hbase =
-        EmbeddedHBase.start(work.resolve("hbase"), keep == null ? null : DataDir.hbase(keep), ports.zooKeeper());
+        EmbeddedHBase.start(
+            work.resolve("hbase"), keep == null ? null : DataDir.hbase(keep), ports.zooKeeper());
     started.push(new Step("stopping the HBase mini cluster", hbase::close));
     zk = hbase.zk();
     ports = new DataDir.Ports(hbase.zkPort(), ports.redis());
-    progress(String.format("      HBase is up at %s (ZooKeeper) after %.0f s", zk, (System.nanoTime() - t0) / 1e9));
+    progress(
+        String.format(
+            "      HBase is up at %s (ZooKeeper) after %.0f s",
+            zk, (System.nanoTime() - t0) / 1e9));
   }
 
   /**
-   * [2/5] An embedded Redis on 127.0.0.1, or the Redis of {@code given} when not null; then, with a data
-   * directory, records the ports of both servers there for the next start.
+   * [2/5] An embedded Redis on 127.0.0.1, or the Redis of {@code given} when not null; then, with a
+   * data directory, records the ports of both servers there for the next start.
    */
   void startRedis(String given) throws IOException {
     if (given == null) {
       progress("[2/5] Starting Redis on 127.0.0.1...");
       int redisPort = ports.redis() > 0 ? ports.redis() : freePort();
-      Path redisDir = Files.createDirectories(keep == null ? work.resolve("redis") : DataDir.redis(keep));
-      // A kept Redis logs every write to its append-only file (fsynced every second, and at a clean stop)
+      Path redisDir =
+          Files.createDirectories(keep == null ? work.resolve("redis") : DataDir.redis(keep));
+      // A kept Redis logs every write to its append-only file (fsynced every second, and at a clean
+      // stop)
       // and reads it back at the next start; no snapshots either way.
-      RedisServer server = RedisServer.newRedisServer()
-          .port(redisPort)
-          .bind("127.0.0.1")
-          .setting("dir \"" + redisDir + "\"")
-          .setting("save \"\"")
-          .setting("appendonly " + (keep == null ? "no" : "yes"))
-          .build();
+      RedisServer server =
+          RedisServer.newRedisServer()
+              .port(redisPort)
+              .bind("127.0.0.1")
+              .setting("dir \"" + redisDir + "\"")
+              .setting("save \"\"")
+              .setting("appendonly " + (keep == null ? "no" : "yes"))
+              .build();
       server.start();
       started.push(new Step("stopping Redis", server::stop));
       redis = "redis://127.0.0.1:" + redisPort;
@@ -109,9 +119,9 @@ final class DemoStack {
   }
 
   /**
-   * [3/5] The events table and the API, which answers health with "starting" until {@link #announce}.
-   * Started before the pipeline because the discovery file names its URL, whose port ({@code --port 0})
-   * is known only once it listens.
+   * [3/5] The events table and the API, which answers health with "starting" until {@link
+   * #announce}. Started before the pipeline because the discovery file names its URL, whose port
+   * ({@code --port 0}) is known only once it listens.
    *
    * @return the URL of the API and dashboard
    */
@@ -126,14 +136,21 @@ final class DemoStack {
     return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + api.port() + "/";
   }
 
-  /** [4/5] The pipeline with these options (its servers are set here), or none when {@code options} is null. */
+  /**
+   * [4/5] The pipeline with these options (its servers are set here), or none when {@code options}
+   * is null.
+   */
   void startPipeline(ClickstreamOptions options, List<String> beamArgs) throws IOException {
     if (options == null) {
       progress("[4/5] No pipeline (--no-pipeline)");
       return;
     }
-    progress("[4/5] Starting the pipeline (session gap " + options.getSessionGap() + ", allowed lateness "
-        + options.getAllowedLateness() + ")...");
+    progress(
+        "[4/5] Starting the pipeline (session gap "
+            + options.getSessionGap()
+            + ", allowed lateness "
+            + options.getAllowedLateness()
+            + ")...");
     options.setHbaseZk(zk);
     options.setRedisUrl(redis);
     if (keep != null) {
@@ -151,15 +168,21 @@ final class DemoStack {
       return;
     }
     long seed = generator.chooseSeed();
-    progress(String.format("[5/5] Starting the generator: about %s events/s, %d users (seed %d)...",
-        generator.rateText(), generator.users, seed));
-    LiveGenerator live = new LiveGenerator(
-        connection, generator.journeys(seed), generator.rate, null, log, Duration.ofMinutes(1));
+    progress(
+        String.format(
+            "[5/5] Starting the generator: about %s events/s, %d users (seed %d)...",
+            generator.rateText(), generator.users, seed));
+    LiveGenerator live =
+        new LiveGenerator(
+            connection, generator.journeys(seed), generator.rate, null, log, Duration.ofMinutes(1));
     live.start();
     started.push(new Step("stopping the generator", live::stop));
   }
 
-  /** Writes the discovery file, through which the other commands find the demo, and marks the API ready. */
+  /**
+   * Writes the discovery file, through which the other commands find the demo, and marks the API
+   * ready.
+   */
   void announce(long pid, String apiUrl, boolean runsPipeline) throws IOException {
     Path file = Discovery.write(new Discovery.DemoInfo(pid, zk, redis, apiUrl, runsPipeline));
     started.push(new Step("removing " + file, () -> Discovery.deleteIfOurs(pid)));
@@ -206,7 +229,9 @@ final class DemoStack {
     log.flush();
   }
 
-  /** Fails before the slow start-up, rather than after it, when a port is taken; 0 asks for none. */
+  /**
+   * Fails before the slow start-up, rather than after it, when a port is taken; 0 asks for none.
+   */
   static void checkPortFree(String bind, int port, String fix) {
     if (port == 0) {
       return;
@@ -215,7 +240,8 @@ final class DemoStack {
       socket.setReuseAddress(true);
       socket.bind(new java.net.InetSocketAddress(bind, port));
     } catch (IOException e) {
-      throw new UserError("cannot listen on " + bind + ":" + port + " (" + e.getMessage() + "): " + fix);
+      throw new UserError(
+          "cannot listen on " + bind + ":" + port + " (" + e.getMessage() + "): " + fix);
     }
   }
 

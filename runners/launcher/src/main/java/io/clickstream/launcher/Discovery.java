@@ -12,10 +12,11 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 
 /**
- * How {@code load}, {@code generate}, {@code run} and {@code backfill} find a running demo: the demo writes {@code demo.json} into the
- * Clickstream home ({@code $CLICKSTREAM_HOME}, else {@code ~/.clickstream}; the system property
- * {@code clickstream.home} overrides both) and deletes it when it stops. A file whose pid is no longer
- * alive is stale (a demo killed with SIGKILL) and is ignored.
+ * How {@code load}, {@code generate}, {@code run} and {@code backfill} find a running demo: the
+ * demo writes {@code demo.json} into the Clickstream home ({@code $CLICKSTREAM_HOME}, else {@code
+ * ~/.clickstream}; the system property {@code clickstream.home} overrides both) and deletes it when
+ * it stops. A file whose pid is no longer alive is stale (a demo killed with SIGKILL) and is
+ * ignored.
  */
 final class Discovery {
 
@@ -86,7 +87,9 @@ final class Discovery {
       return null;
     }
     JsonNode node = MAPPER.readTree(text);
-    if (node == null || !node.path("pid").canConvertToLong() || !node.path("hbase_zk").isTextual()) {
+    if (node == null
+        || !node.path("pid").canConvertToLong()
+        || !node.path("hbase_zk").isTextual()) {
       throw new IOException("expected {\"pid\": ..., \"hbase_zk\": \"host:port\", ...}");
     }
     return new DemoInfo(
@@ -112,7 +115,8 @@ final class Discovery {
   }
 
   /**
-   * The HBase to use: {@code explicitZk} when given, else the running demo's, saying so on {@code err}.
+   * The HBase to use: {@code explicitZk} when given, else the running demo's, saying so on {@code
+   * err}.
    *
    * @throws UserError when there is neither, naming the fix
    */
@@ -120,31 +124,58 @@ final class Discovery {
     return explicitZk != null ? explicitZk : fromDemo("HBase", DemoInfo::hbaseZk, FIX, err);
   }
 
-  /** The Redis to use: {@code explicitUrl} when given, else the running demo's, saying so on {@code err}. */
+  /**
+   * The Redis to use: {@code explicitUrl} when given, else the running demo's, saying so on {@code
+   * err}.
+   */
   static String resolveRedis(String explicitUrl, PrintWriter err) {
     return explicitUrl != null
         ? explicitUrl
-        : fromDemo("Redis", DemoInfo::redisUrl, "start ./analytics demo, or pass --redis redis://host:port", err);
+        : fromDemo(
+            "Redis",
+            DemoInfo::redisUrl,
+            "start ./analytics demo, or pass --redis redis://host:port",
+            err);
   }
 
-  private static String fromDemo(String what, java.util.function.Function<DemoInfo, String> part, String fix,
+  private static String fromDemo(
+      String what,
+      java.util.function.Function<DemoInfo, String> part,
+      String fix,
       PrintWriter err) {
     Path file = demoFile();
     DemoInfo info;
     try {
       info = read(file);
     } catch (IOException e) {
-      throw new UserError("no " + what + " to use: cannot read " + file + " (" + e.getMessage() + "); " + fix);
+      throw new UserError(
+          "no " + what + " to use: cannot read " + file + " (" + e.getMessage() + "); " + fix);
     }
     if (info == null) {
-      throw new UserError("no " + what + " to use: no demo is running (" + file + " does not exist); " + fix);
+      throw new UserError(
+          "no " + what + " to use: no demo is running (" + file + " does not exist); " + fix);
     }
     if (!isAlive(info.pid())) {
-      throw new UserError("no " + what + " to use: " + file + " was written by pid " + info.pid()
-          + ", which is no longer running; " + fix);
+      throw new UserError(
+          "no "
+              + what
+              + " to use: "
+              + file
+              + " was written by pid "
+              + info.pid()
+              + ", which is no longer running; "
+              + fix);
     }
-    err.println("Using the demo's " + what + " at " + part.apply(info) + " (from " + file
-        + ", written by the demo running as pid " + info.pid() + ")");
+    err.println(
+        "Using the demo's "
+            + what
+            + " at "
+            + part.apply(info)
+            + " (from "
+            + file
+            + ", written by the demo running as pid "
+            + info.pid()
+            + ")");
     err.flush();
     return part.apply(info);
   }

@@ -8,10 +8,14 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads a duration as ISO-8601 ({@code PT5M}) or in short form: {@code 90s}, {@code 5m}, {@code 1h30m}, {@code 2d}. */
+/**
+ * Reads a duration as ISO-8601 ({@code PT5M}) or in short form: {@code 90s}, {@code 5m}, {@code
+ * 1h30m}, {@code 2d}.
+ */
 final class DurationConverter implements ITypeConverter<Duration> {
 
-  private static final Pattern SHORT = Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?(?:(\\d+)ms)?");
+  private static final Pattern SHORT =
+      Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?(?:(\\d+)ms)?");
 
   @Override
   public Duration convert(String value) {

@@ -23,19 +23,28 @@ import picocli.CommandLine.Spec;
       "Runs for --duration, or until Ctrl-C. Without --hbase-zk, uses the HBase of the running `./analytics demo`."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:done (duration over, or Ctrl-C)", "2:usage error, or HBase could not be reached"})
+    exitCodeList = {
+      "0:done (duration over, or Ctrl-C)",
+      "2:usage error, or HBase could not be reached"
+    })
 final class GenerateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
   @Mixin GeneratorOptions generator;
 
-  @Option(names = "--duration", paramLabel = "D", converter = DurationConverter.class,
+  @Option(
+      names = "--duration",
+      paramLabel = "D",
+      converter = DurationConverter.class,
       description = "How long to run: ISO-8601 (PT5M) or 90s, 5m, 1h30m. Default: until Ctrl-C.")
   Duration duration;
 
-  @Option(names = "--hbase-zk", paramLabel = "host:port",
-      description = "ZooKeeper of the HBase cluster. Default: the running demo's (found through ~/.clickstream/demo.json).")
+  @Option(
+      names = "--hbase-zk",
+      paramLabel = "host:port",
+      description =
+          "ZooKeeper of the HBase cluster. Default: the running demo's (found through ~/.clickstream/demo.json).")
   String hbaseZk;
 
   /** How often progress is reported. */
@@ -49,21 +58,36 @@ final class GenerateCommand implements Callable<Integer> {
     long actualSeed = generator.chooseSeed();
     String zk = Discovery.resolveHBase(hbaseZk, err);
     try (Connection connection = HBaseConnector.connectAndCreateTable(zk)) {
-      LiveGenerator live = new LiveGenerator(
-          connection, generator.journeys(actualSeed), generator.rate, duration, err, progressEvery);
-      err.printf("Generating about %s events/s for %d users into HBase at %s (seed %d), %s.%n",
-          generator.rateText(), generator.users, zk, actualSeed,
-          duration == null ? "until Ctrl-C" : "for " + duration.toString().substring(2).toLowerCase());
+      LiveGenerator live =
+          new LiveGenerator(
+              connection,
+              generator.journeys(actualSeed),
+              generator.rate,
+              duration,
+              err,
+              progressEvery);
+      err.printf(
+          "Generating about %s events/s for %d users into HBase at %s (seed %d), %s.%n",
+          generator.rateText(),
+          generator.users,
+          zk,
+          actualSeed,
+          duration == null
+              ? "until Ctrl-C"
+              : "for " + duration.toString().substring(2).toLowerCase());
       err.flush();
-      Thread hook = new Thread(() -> {
-        try {
-          live.stop();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        err.printf("Stopped: %,d events written.%n", live.written());
-        err.flush();
-      }, "clickstream-generate-stop");
+      Thread hook =
+          new Thread(
+              () -> {
+                try {
+                  live.stop();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                err.printf("Stopped: %,d events written.%n", live.written());
+                err.flush();
+              },
+              "clickstream-generate-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       live.run();
       try {

@@ -6,16 +6,25 @@ import picocli.CommandLine.Option;
 /** How much synthetic traffic to make and from which seed: options shared by demo and generate. */
 final class GeneratorOptions {
 
-  @Option(names = "--rate", paramLabel = "N", defaultValue = "20",
+  @Option(
+      names = "--rate",
+      paramLabel = "N",
+      defaultValue = "20",
       description = "Events per second of the generator, on average (default: ${DEFAULT-VALUE}).")
   double rate;
 
-  @Option(names = "--users", paramLabel = "N", defaultValue = "200",
+  @Option(
+      names = "--users",
+      paramLabel = "N",
+      defaultValue = "200",
       description = "Users browsing at the same time in the generator (default: ${DEFAULT-VALUE}).")
   int users;
 
-  @Option(names = "--seed", paramLabel = "N",
-      description = "Seed of the random journeys; the same seed gives the same events. Default: random.")
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      description =
+          "Seed of the random journeys; the same seed gives the same events. Default: random.")
   Long seed;
 
   /** Refuses a rate or a number of users the generator cannot work with, before anything starts. */

@@ -19,9 +19,10 @@ import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
 
 /**
- * Connects the commands to HBase, addressed as its ZooKeeper's {@code host:port}: a failure is a {@link UserError}
- * naming the address. (The API's health check of HBase is {@code io.clickstream.api.HBaseHealth}; the
- * pipeline's readers share connections through {@code SharedHBaseConnections}.)
+ * Connects the commands to HBase, addressed as its ZooKeeper's {@code host:port}: a failure is a
+ * {@link UserError} naming the address. (The API's health check of HBase is {@code
+ * io.clickstream.api.HBaseHealth}; the pipeline's readers share connections through {@code
+ * SharedHBaseConnections}.)
  */
 final class HBaseConnector {
 
@@ -30,7 +31,10 @@ final class HBaseConnector {
 
   private HBaseConnector() {}
 
-  /** Parses {@code host:port} ({@link HBaseQuorum}); a missing or malformed port is the user's error. */
+  /**
+   * Parses {@code host:port} ({@link HBaseQuorum}); a missing or malformed port is the user's
+   * error.
+   */
   static HBaseQuorum quorum(String zk) {
     try {
       return HBaseQuorum.parse(zk);
@@ -40,8 +44,8 @@ final class HBaseConnector {
   }
 
   /**
-   * A plain TCP connect to ZooKeeper first: a wrong address then fails at once with the reason, where
-   * the HBase client would retry for its whole timeout.
+   * A plain TCP connect to ZooKeeper first: a wrong address then fails at once with the reason,
+   * where the HBase client would retry for its whole timeout.
    */
   static void checkReachable(String zk) {
     HBaseQuorum quorum = quorum(zk);
@@ -52,8 +56,14 @@ final class HBaseConnector {
     } catch (UnknownHostException e) {
       throw new UserError("cannot reach HBase at " + zk + ": unknown host " + host);
     } catch (IOException e) {
-      throw new UserError("cannot reach HBase at " + zk + ": " + e.getMessage()
-          + " (is HBase running? is " + zk + " its ZooKeeper?)");
+      throw new UserError(
+          "cannot reach HBase at "
+              + zk
+              + ": "
+              + e.getMessage()
+              + " (is HBase running? is "
+              + zk
+              + " its ZooKeeper?)");
     }
   }
 
@@ -66,17 +76,19 @@ final class HBaseConnector {
   }
 
   /**
-   * Connects and makes sure the events table exists. Any failure to reach HBase is a {@link UserError}
-   * naming the address, so the user sees one line, not a stack trace.
+   * Connects and makes sure the events table exists. Any failure to reach HBase is a {@link
+   * UserError} naming the address, so the user sees one line, not a stack trace.
    */
   static Connection connectAndCreateTable(String zk) {
     Configuration conf = configuration(zk);
     checkReachable(zk);
-    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "hbase-connect");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "hbase-connect");
+              t.setDaemon(true);
+              return t;
+            });
     Future<Connection> future =
         executor.submit(
             () -> {
@@ -93,10 +105,15 @@ final class HBaseConnector {
       return future.get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       future.cancel(true);
-      throw new UserError("cannot reach HBase at " + zk + ": no answer within " + CONNECT_TIMEOUT_SECONDS
-          + " s (is it running? is host:port its ZooKeeper?)");
+      throw new UserError(
+          "cannot reach HBase at "
+              + zk
+              + ": no answer within "
+              + CONNECT_TIMEOUT_SECONDS
+              + " s (is it running? is host:port its ZooKeeper?)");
     } catch (ExecutionException e) {
-      throw new UserError("cannot reach HBase at " + zk + ": " + Analytics.describe(e.getCause()), e.getCause());
+      throw new UserError(
+          "cannot reach HBase at " + zk + ": " + Analytics.describe(e.getCause()), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UserError("interrupted while connecting to HBase at " + zk);

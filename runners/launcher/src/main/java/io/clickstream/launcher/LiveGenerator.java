@@ -14,8 +14,9 @@ import org.apache.hadoop.hbase.client.BufferedMutator;
 import org.apache.hadoop.hbase.client.Connection;
 
 /**
- * Writes the {@link JourneyGenerator}'s live stream into HBase in real time: each line when its write
- * time comes, flushed at least every {@link #FLUSH_EVERY_MILLIS} ms, so the pipeline sees it promptly.
+ * Writes the {@link JourneyGenerator}'s live stream into HBase in real time: each line when its
+ * write time comes, flushed at least every {@link #FLUSH_EVERY_MILLIS} ms, so the pipeline sees it
+ * promptly.
  */
 final class LiveGenerator {
 
@@ -37,8 +38,13 @@ final class LiveGenerator {
    * @param duration how long to run, or null for until {@link #stop()}
    * @param progressEvery how often to report on {@code log}, or null for never
    */
-  LiveGenerator(Connection connection, JourneyGenerator generator, double rate, Duration duration,
-      PrintWriter log, Duration progressEvery) {
+  LiveGenerator(
+      Connection connection,
+      JourneyGenerator generator,
+      double rate,
+      Duration duration,
+      PrintWriter log,
+      Duration progressEvery) {
     this.connection = connection;
     this.generator = generator;
     this.rate = rate;
@@ -61,14 +67,17 @@ final class LiveGenerator {
 
   /** Runs in a daemon thread. */
   void start() {
-    thread = new Thread(() -> {
-      try {
-        run();
-      } catch (Throwable t) {
-        log.println("generator stopped: " + Analytics.describe(t));
-        log.flush();
-      }
-    }, "clickstream-generator");
+    thread =
+        new Thread(
+            () -> {
+              try {
+                run();
+              } catch (Throwable t) {
+                log.println("generator stopped: " + Analytics.describe(t));
+                log.flush();
+              }
+            },
+            "clickstream-generator");
     thread.setDaemon(true);
     thread.start();
   }

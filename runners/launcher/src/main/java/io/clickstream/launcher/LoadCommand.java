@@ -48,14 +48,23 @@ final class LoadCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE|-", description = "File of JSON lines to load; - reads standard input.")
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE|-",
+      description = "File of JSON lines to load; - reads standard input.")
   String file;
 
-  @Option(names = "--hbase-zk", paramLabel = "host:port",
-      description = "ZooKeeper of the HBase cluster. Default: the running demo's (found through ~/.clickstream/demo.json).")
+  @Option(
+      names = "--hbase-zk",
+      paramLabel = "host:port",
+      description =
+          "ZooKeeper of the HBase cluster. Default: the running demo's (found through ~/.clickstream/demo.json).")
   String hbaseZk;
 
-  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1000",
+  @Option(
+      names = "--batch-size",
+      paramLabel = "N",
+      defaultValue = "1000",
       description = {
         "Valid lines written to HBase per request (default: ${DEFAULT-VALUE}).",
         "1 writes each line and waits for HBase to acknowledge it before reading the next: for single "
@@ -111,7 +120,8 @@ final class LoadCommand implements Callable<Integer> {
           long now = System.nanoTime();
           if (now - lastReport >= progressEveryMillis * 1_000_000L) {
             double rate = (lineNumber - readAtLastReport) / ((now - lastReport) / 1e9);
-            err.printf("%,d lines read (%,.0f lines/s), %,d written, %,d rejected%n",
+            err.printf(
+                "%,d lines read (%,.0f lines/s), %,d written, %,d rejected%n",
                 lineNumber, rate, writer.acknowledged(), rejected);
             err.flush();
             lastReport = now;
@@ -124,10 +134,14 @@ final class LoadCommand implements Callable<Integer> {
       }
       err.flush();
       double seconds = (System.nanoTime() - started) / 1e9;
-      out.printf("%d lines written, %d rejected (from %s in %.1f s)%n", written, rejected, source, seconds);
+      out.printf(
+          "%d lines written, %d rejected (from %s in %.1f s)%n",
+          written, rejected, source, seconds);
       if (alreadyThere > 0) {
-        out.printf("%d of them were already in HBase (same user_id and event_id) and kept their first copy and "
-            + "write time%n", alreadyThere);
+        out.printf(
+            "%d of them were already in HBase (same user_id and event_id) and kept their first copy and "
+                + "write time%n",
+            alreadyThere);
       }
       out.flush();
       return rejected == 0 ? Analytics.EXIT_OK : Analytics.EXIT_REJECTED;
@@ -140,8 +154,10 @@ final class LoadCommand implements Callable<Integer> {
     }
     Path path = Paths.get(file);
     try {
-      // Invalid UTF-8 becomes U+FFFD rather than aborting the load; the parser then judges the line.
-      return new BufferedReader(new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8));
+      // Invalid UTF-8 becomes U+FFFD rather than aborting the load; the parser then judges the
+      // line.
+      return new BufferedReader(
+          new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8));
     } catch (NoSuchFileException e) {
       throw new UserError("cannot read " + file + ": no such file");
     } catch (IOException e) {

@@ -36,21 +36,27 @@ import redis.clients.jedis.JedisPooled;
           + "uses the running `./analytics demo`'s, which must have been started with --no-pipeline."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped on request", "1:the pipeline failed", "2:usage error or HBase/Redis unreachable"})
+    exitCodeList = {
+      "0:stopped on request",
+      "1:the pipeline failed",
+      "2:usage error or HBase/Redis unreachable"
+    })
 final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
   @Mixin PipelineTarget target;
 
-  @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "On embedded Flink, keep the job's checkpoints in DIR/checkpoints (every 10 s unless "
-          + "--checkpointingInterval=MILLIS) and start from the newest one there: a run started again with the "
-          + "same DIR carries on where the last one stopped, with its sessions open.")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "On embedded Flink, keep the job's checkpoints in DIR/checkpoints (every 10 s unless "
+              + "--checkpointingInterval=MILLIS) and start from the newest one there: a run started again with the "
+              + "same DIR carries on where the last one stopped, with its sessions open.")
   Path dataDir;
 
-  @Unmatched
-  List<String> beamArgs = new ArrayList<>();
+  @Unmatched List<String> beamArgs = new ArrayList<>();
 
   /** How often the stop request and the pipeline's state are checked. */
   long checkEveryMillis = 500;
@@ -59,16 +65,22 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
     if (RunningPipeline.running() >= 0) {
-      throw new UserError("a pipeline started by `./analytics run` is already running (pid " + RunningPipeline.running()
-          + "); stop it first with ./analytics stop");
+      throw new UserError(
+          "a pipeline started by `./analytics run` is already running (pid "
+              + RunningPipeline.running()
+              + "); stop it first with ./analytics stop");
     }
     ClickstreamOptions options = BeamArgs.parse(beamArgs, "run", BeamArgs.LIVE_DEFAULT_RUNNER);
     target.applyTo(options, err);
     Discovery.DemoInfo demo = Discovery.runningDemo();
     if (demo != null && demo.runsPipeline() && options.getRedisUrl().equals(demo.redisUrl())) {
-      throw new UserError("the demo running as pid " + demo.pid() + " runs its own pipeline on " + demo.redisUrl()
-          + ", and two pipelines writing the same aggregates only get in each other's way: start the demo with "
-          + "--no-pipeline to run its pipeline with ./analytics run");
+      throw new UserError(
+          "the demo running as pid "
+              + demo.pid()
+              + " runs its own pipeline on "
+              + demo.redisUrl()
+              + ", and two pipelines writing the same aggregates only get in each other's way: start the demo with "
+              + "--no-pipeline to run its pipeline with ./analytics run");
     }
     if (dataDir != null) {
       DataDir.keepFlinkState(options, beamArgs, dataDir.toAbsolutePath().normalize(), err);
@@ -76,8 +88,9 @@ final class RunCommand implements Callable<Integer> {
 
     long pid = ProcessHandle.current().pid();
     RunningPipeline.announce(pid);
-    err.printf("Starting the pipeline on %s (HBase %s, Redis %s)...%n", options.getRunner().getSimpleName(),
-        options.getHbaseZk(), options.getRedisUrl());
+    err.printf(
+        "Starting the pipeline on %s (HBase %s, Redis %s)...%n",
+        options.getRunner().getSimpleName(), options.getHbaseZk(), options.getRedisUrl());
     err.flush();
     Runners.prepareLive(options, beamArgs);
     PipelineResult pipeline = ClickstreamPipeline.run(options);
@@ -107,14 +120,16 @@ final class RunCommand implements Callable<Integer> {
   private static void report(JedisPooled redis, PrintWriter err) {
     Map<String, String> status = redis.hgetAll(RedisKeys.PIPELINE_STATUS);
     String watermark = status.get(RedisKeys.STATUS_WATERMARK_MS);
-    err.printf("  running; watermark %s%n", watermark == null ? "not yet reported" : Instant.ofEpochMilli(Long.parseLong(watermark)));
+    err.printf(
+        "  running; watermark %s%n",
+        watermark == null ? "not yet reported" : Instant.ofEpochMilli(Long.parseLong(watermark)));
     err.flush();
   }
 
   /**
    * Stops reading and cancels the job. Nothing is lost: every write to Redis is idempotent and the
-   * next run resumes from the recorded read position (or the runner's checkpoint), replaying what was
-   * in flight.
+   * next run resumes from the recorded read position (or the runner's checkpoint), replaying what
+   * was in flight.
    */
   private static void drain(PipelineResult pipeline, PrintWriter err) {
     err.println("Stopping the pipeline...");

@@ -15,7 +15,9 @@ public final class Runners {
 
   private Runners() {}
 
-  /** For the live pipeline: {@code run()} returns once it is started, and it runs as fast as it can. */
+  /**
+   * For the live pipeline: {@code run()} returns once it is started, and it runs as fast as it can.
+   */
   public static void prepareLive(PipelineOptions options, List<String> beamArgs) {
     // Beam's FlinkRunner would block in run(), look for a cluster, and listen on every interface.
     EmbeddedFlink.prepare(options, beamArgs);
@@ -26,7 +28,10 @@ public final class Runners {
     }
   }
 
-  /** For a backfill, a batch job: {@code run()} returns once it is started, so its progress can be reported. */
+  /**
+   * For a backfill, a batch job: {@code run()} returns once it is started, so its progress can be
+   * reported.
+   */
   public static void prepareBackfill(PipelineOptions options) {
     if (DirectRunner.class.equals(options.getRunner())) {
       returnOnceStarted(options.as(DirectOptions.class));

@@ -1,8 +1,8 @@
 package io.clickstream.launcher;
 
 /**
- * A failure the user can fix (a bad argument, no server to talk to): reported as one line,
- * {@code error: <message>}, without a stack trace, and exit code {@link Analytics#EXIT_ERROR}.
+ * A failure the user can fix (a bad argument, no server to talk to): reported as one line, {@code
+ * error: <message>}, without a stack trace, and exit code {@link Analytics#EXIT_ERROR}.
  */
 final class UserError extends RuntimeException {
 

@@ -11,13 +11,16 @@ record Background(Thread thread, CompletableFuture<Run> result) {
 
   static Background start(String... args) {
     CompletableFuture<Run> result = new CompletableFuture<>();
-    Thread thread = new Thread(() -> {
-      try {
-        result.complete(Run.of(args));
-      } catch (Throwable t) {
-        result.completeExceptionally(t);
-      }
-    }, "analytics " + args[0]);
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                result.complete(Run.of(args));
+              } catch (Throwable t) {
+                result.completeExceptionally(t);
+              }
+            },
+            "analytics " + args[0]);
     thread.start();
     return new Background(thread, result);
   }

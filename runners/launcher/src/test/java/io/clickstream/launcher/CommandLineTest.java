@@ -15,7 +15,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine.TypeConversionException;
 
-/** The command line itself: help, usage errors and discovery failures; none of these needs a server. */
+/**
+ * The command line itself: help, usage errors and discovery failures; none of these needs a server.
+ */
 class CommandLineTest {
 
   @TempDir Path home;
@@ -65,15 +67,26 @@ class CommandLineTest {
   @Test
   void loadsHelpDocumentsItsExitCodes() {
     Run run = Run.of("load", "--help");
-    assertThat(run.out()).contains("FILE|-", "--hbase-zk", "Exit codes:", "some lines were rejected");
+    assertThat(run.out())
+        .contains("FILE|-", "--hbase-zk", "Exit codes:", "some lines were rejected");
   }
 
   @Test
   void demosHelpListsItsOptionsAndTheBeamPassThrough() {
     Run run = Run.of("demo", "--help");
     assertThat(run.out())
-        .contains("--port", "--session-gap", "--allowed-lateness", "--hbase-zk", "--redis", "--rate",
-            "--api-token", "CLICKSTREAM_API_TOKEN", "--runner=DirectRunner", "--data-dir", "--no-pipeline");
+        .contains(
+            "--port",
+            "--session-gap",
+            "--allowed-lateness",
+            "--hbase-zk",
+            "--redis",
+            "--rate",
+            "--api-token",
+            "CLICKSTREAM_API_TOKEN",
+            "--runner=DirectRunner",
+            "--data-dir",
+            "--no-pipeline");
   }
 
   @Test
@@ -87,7 +100,9 @@ class CommandLineTest {
   void loadWithoutAFileIsAUsageErrorInOneLine() {
     Run run = Run.of("load");
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).startsWith("error: Missing required parameter: 'FILE|-'").contains("load --help");
+    assertThat(run.err())
+        .startsWith("error: Missing required parameter: 'FILE|-'")
+        .contains("load --help");
   }
 
   @Test
@@ -95,14 +110,17 @@ class CommandLineTest {
     Path file = Files.writeString(home.resolve("e.jsonl"), "");
     Run run = Run.of("load", file.toString(), "--hbase-zk", "localhost");
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err().strip()).isEqualTo("error: --hbase-zk: expected host:port (ZooKeeper of the HBase cluster), got 'localhost'");
+    assertThat(run.err().strip())
+        .isEqualTo(
+            "error: --hbase-zk: expected host:port (ZooKeeper of the HBase cluster), got 'localhost'");
   }
 
   @Test
   void aMissingFileIsReportedInOneLine() {
     Run run = Run.of("load", home.resolve("nope.jsonl").toString(), "--hbase-zk", "127.0.0.1:1");
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err().strip()).isEqualTo("error: cannot read " + home.resolve("nope.jsonl") + ": no such file");
+    assertThat(run.err().strip())
+        .isEqualTo("error: cannot read " + home.resolve("nope.jsonl") + ": no such file");
   }
 
   @Test
@@ -127,7 +145,10 @@ class CommandLineTest {
     Run run = Run.of("load", file.toString());
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
-        .startsWith("error: no HBase to use: no demo is running (" + home.resolve("demo.json") + " does not exist)")
+        .startsWith(
+            "error: no HBase to use: no demo is running ("
+                + home.resolve("demo.json")
+                + " does not exist)")
         .contains("start ./analytics demo, or pass --hbase-zk host:port");
   }
 
@@ -135,7 +156,13 @@ class CommandLineTest {
   void aDiscoveryFileOfADeadDemoIsIgnoredAndSaidSo() throws Exception {
     Process gone = new ProcessBuilder("true").start();
     gone.waitFor();
-    Discovery.write(new Discovery.DemoInfo(gone.pid(), "127.0.0.1:2181", "redis://127.0.0.1:6379", "http://127.0.0.1:4567/", true));
+    Discovery.write(
+        new Discovery.DemoInfo(
+            gone.pid(),
+            "127.0.0.1:2181",
+            "redis://127.0.0.1:6379",
+            "http://127.0.0.1:4567/",
+            true));
     Run run = Run.of("generate", "--duration", "1s");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
@@ -153,10 +180,16 @@ class CommandLineTest {
 
   @Test
   void theDemoAndRunUseEmbeddedFlinkUnlessARunnerIsNamed() {
-    assertThat(BeamArgs.parse(List.of(), "demo", BeamArgs.LIVE_DEFAULT_RUNNER).getRunner().getSimpleName())
+    assertThat(
+            BeamArgs.parse(List.of(), "demo", BeamArgs.LIVE_DEFAULT_RUNNER)
+                .getRunner()
+                .getSimpleName())
         .isEqualTo("FlinkRunner");
-    assertThat(BeamArgs.parse(List.of("--runner=DirectRunner"), "run", BeamArgs.LIVE_DEFAULT_RUNNER).getRunner()
-        .getSimpleName()).isEqualTo("DirectRunner");
+    assertThat(
+            BeamArgs.parse(List.of("--runner=DirectRunner"), "run", BeamArgs.LIVE_DEFAULT_RUNNER)
+                .getRunner()
+                .getSimpleName())
+        .isEqualTo("DirectRunner");
   }
 
   @Test
@@ -195,30 +228,49 @@ class CommandLineTest {
 
   @Test
   void theDemoChecksItsPortBeforeStartingAnything() throws Exception {
-    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       Run run = Run.of("demo", "--port", String.valueOf(taken.getLocalPort()));
       assertThat(run.exitCode()).isEqualTo(2);
-      assertThat(run.err()).startsWith("error: cannot listen on 127.0.0.1:" + taken.getLocalPort())
-          .contains("--port 0").doesNotContain("[1/5]");
+      assertThat(run.err())
+          .startsWith("error: cannot listen on 127.0.0.1:" + taken.getLocalPort())
+          .contains("--port 0")
+          .doesNotContain("[1/5]");
     }
   }
 
   @Test
   void theDemoRefusesToStartTwice() throws Exception {
-    Discovery.write(new Discovery.DemoInfo(ProcessHandle.current().pid(), "127.0.0.1:2181", "redis://x:1", "http://127.0.0.1:4567/", true));
+    Discovery.write(
+        new Discovery.DemoInfo(
+            ProcessHandle.current().pid(),
+            "127.0.0.1:2181",
+            "redis://x:1",
+            "http://127.0.0.1:4567/",
+            true));
     Run run = Run.of("demo");
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).startsWith("error: a demo is already running as pid " + ProcessHandle.current().pid());
+    assertThat(run.err())
+        .startsWith("error: a demo is already running as pid " + ProcessHandle.current().pid());
   }
 
   @Test
   void runRefusesToStartASecondPipelineBesideADemoThatRunsItsOwn() throws Exception {
-    Discovery.write(new Discovery.DemoInfo(ProcessHandle.current().pid(), "127.0.0.1:2181", "redis://127.0.0.1:6379",
-        "http://127.0.0.1:4567/", true));
+    Discovery.write(
+        new Discovery.DemoInfo(
+            ProcessHandle.current().pid(),
+            "127.0.0.1:2181",
+            "redis://127.0.0.1:6379",
+            "http://127.0.0.1:4567/",
+            true));
     Run run = Run.of("run");
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
-    assertThat(run.err()).contains("error: the demo running as pid " + ProcessHandle.current().pid()
-        + " runs its own pipeline on redis://127.0.0.1:6379", "start the demo with --no-pipeline");
+    assertThat(run.err())
+        .contains(
+            "error: the demo running as pid "
+                + ProcessHandle.current().pid()
+                + " runs its own pipeline on redis://127.0.0.1:6379",
+            "start the demo with --no-pipeline");
     assertThat(RunningPipeline.running()).isEqualTo(-1);
   }
 
@@ -226,21 +278,41 @@ class CommandLineTest {
   void aDemoWithoutPipelineRefusesBeamOptionsBeforeStartingAnything() {
     Run run = Run.of("demo", "--no-pipeline", "--runner=DirectRunner");
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
-    assertThat(run.err()).startsWith("error: --no-pipeline starts no pipeline for --runner=DirectRunner")
+    assertThat(run.err())
+        .startsWith("error: --no-pipeline starts no pipeline for --runner=DirectRunner")
         .doesNotContain("[1/5]");
   }
 
   @Test
   void aDataDirKeepsTheCheckpointsOfEmbeddedFlinkOnlyNotOfACluster() {
-    Run run = Run.of("run", "--hbase-zk", "127.0.0.1:2181", "--redis", "redis://127.0.0.1:6379",
-        "--flinkMaster=jobmanager:8081", "--data-dir", home.resolve("data").toString());
+    Run run =
+        Run.of(
+            "run",
+            "--hbase-zk",
+            "127.0.0.1:2181",
+            "--redis",
+            "redis://127.0.0.1:6379",
+            "--flinkMaster=jobmanager:8081",
+            "--data-dir",
+            home.resolve("data").toString());
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
-    assertThat(run.err()).contains("error: --data-dir keeps the checkpoints of embedded Flink, not of a cluster "
-        + "(--flinkMaster=jobmanager:8081)").doesNotContain("Starting the pipeline");
+    assertThat(run.err())
+        .contains(
+            "error: --data-dir keeps the checkpoints of embedded Flink, not of a cluster "
+                + "(--flinkMaster=jobmanager:8081)")
+        .doesNotContain("Starting the pipeline");
   }
 
   @ParameterizedTest(name = "{0} is {1}")
-  @CsvSource({"PT5M, PT5M", "5m, PT5M", "90s, PT1M30S", "1h30m, PT1H30M", "2d, PT48H", "250ms, PT0.25S", "pt10s, PT10S"})
+  @CsvSource({
+    "PT5M, PT5M",
+    "5m, PT5M",
+    "90s, PT1M30S",
+    "1h30m, PT1H30M",
+    "2d, PT48H",
+    "250ms, PT0.25S",
+    "pt10s, PT10S"
+  })
   void durationsAreReadAsIsoOrShortForm(String text, String expected) {
     assertThat(DurationConverter.parse(text)).isEqualTo(Duration.parse(expected));
   }

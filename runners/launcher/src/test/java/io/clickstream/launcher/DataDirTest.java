@@ -75,11 +75,14 @@ class DataDirTest {
     String redisUrl = Discovery.runningDemo().redisUrl();
     try {
       api.put("/api/funnels/kept", "{" + DemoApi.FUNNEL_STEPS + "}");
-      Instant start = Instant.now().plusSeconds(1); // a funnel counts the events after its definition
+      Instant start =
+          Instant.now().plusSeconds(1); // a funnel counts the events after its definition
       journeys = DemoApi.journeys("kept", 5, 3, start);
       results = "/api/funnels/kept/results?" + DemoApi.range(start).substring(1);
       load(journeys);
-      assertThat(DemoApi.stepCounts(api.await(results, r -> DemoApi.stepCounts(r).equals(List.of(5L, 3L, 3L)))))
+      assertThat(
+              DemoApi.stepCounts(
+                  api.await(results, r -> DemoApi.stepCounts(r).equals(List.of(5L, 3L, 3L)))))
           .containsExactly(5L, 3L, 3L);
       assertThat(api.eventTotals()).isEqualTo(totals);
     } finally {
@@ -90,13 +93,19 @@ class DataDirTest {
     assertThat(data.resolve("redis").resolve("appendonly.aof")).isNotEmptyFile();
 
     EmbeddedHBase hbase = MiniHBase.restart();
-    assertThat(rowCount(hbase)).as("rows in the events table after HBase's restart").isEqualTo(journeys.size());
+    assertThat(rowCount(hbase))
+        .as("rows in the events table after HBase's restart")
+        .isEqualTo(journeys.size());
 
     long restarted = System.currentTimeMillis();
     Background second = startDemo(data, api);
     try {
-      assertThat(Discovery.runningDemo().redisUrl()).as("Redis on its kept port").isEqualTo(redisUrl);
-      assertThat(api.eventTotals()).as("the catalog as soon as the demo is up again").isEqualTo(totals);
+      assertThat(Discovery.runningDemo().redisUrl())
+          .as("Redis on its kept port")
+          .isEqualTo(redisUrl);
+      assertThat(api.eventTotals())
+          .as("the catalog as soon as the demo is up again")
+          .isEqualTo(totals);
       assertThat(api.getJson("/api/funnels/kept").toString()).contains("\"event\":\"look\"");
       assertThat(DemoApi.stepCounts(api.getJson(results))).containsExactly(5L, 3L, 3L);
 
@@ -104,7 +113,8 @@ class DataDirTest {
       try (JedisPooled redis = new JedisPooled(URI.create(redisUrl))) {
         LocalServers.awaitWatermarkPast(redis, restarted, Duration.ofSeconds(60));
       }
-      assertThat(api.eventTotals()).as("the catalog once the restarted pipeline has read it all again")
+      assertThat(api.eventTotals())
+          .as("the catalog once the restarted pipeline has read it all again")
           .isEqualTo(totals);
       load(DemoApi.journeys("later", 1, 0, Instant.now()));
       api.await(results, r -> DemoApi.stepCounts(r).get(0) == 6);
@@ -115,42 +125,62 @@ class DataDirTest {
   }
 
   @Test
-  void aFlinkRunStartedAgainWithTheSameDataDirResumesFromItsNewestCheckpointAndCountsNothingTwice() throws Exception {
+  void aFlinkRunStartedAgainWithTheSameDataDirResumesFromItsNewestCheckpointAndCountsNothingTwice()
+      throws Exception {
     EmbeddedHBase hbase = MiniHBase.get();
     hbase.util().deleteTableIfAny(EventTable.NAME);
-    try (Connection connection = ConnectionFactory.createConnection(hbase.util().getConfiguration());
+    try (Connection connection =
+            ConnectionFactory.createConnection(hbase.util().getConfiguration());
         Admin admin = connection.getAdmin()) {
       EventTable.createIfMissing(admin);
     }
-    List<String> events = new JourneyGenerator(21)
-        .batch(100, Instant.now().minusSeconds(120), Duration.ofMinutes(2)).stream().distinct().toList();
+    List<String> events =
+        new JourneyGenerator(21)
+            .batch(100, Instant.now().minusSeconds(120), Duration.ofMinutes(2)).stream()
+                .distinct()
+                .toList();
     int third = events.size() / 3;
-    List<List<String>> thirds = List.of(events.subList(0, third), events.subList(third, 2 * third),
-        events.subList(2 * third, events.size()));
+    List<List<String>> thirds =
+        List.of(
+            events.subList(0, third),
+            events.subList(third, 2 * third),
+            events.subList(2 * third, events.size()));
     Path data = dir.resolve("data");
     Path checkpoints = data.resolve("checkpoints");
 
     try (LocalServers.LocalRedis redis = LocalServers.LocalRedis.start()) {
-      // Checkpoints every 10 s by default: long enough that none completes between the one awaited below
+      // Checkpoints every 10 s by default: long enough that none completes between the one awaited
+      // below
       // and the stop.
-      String[] args = {"run", "--hbase-zk", hbase.zk(), "--redis", redis.url(), "--runner=FlinkRunner",
-          "--data-dir", data.toString()};
+      String[] args = {
+        "run",
+        "--hbase-zk",
+        hbase.zk(),
+        "--redis",
+        redis.url(),
+        "--runner=FlinkRunner",
+        "--data-dir",
+        data.toString()
+      };
       load(thirds.get(0), "--hbase-zk", hbase.zk());
       Background first = Background.start(args);
       Path resumeFrom;
       try {
         awaitTotals(redis, totalsByName(thirds.get(0)));
         resumeFrom = awaitCheckpoint(checkpoints);
-        // Counted after that checkpoint: the resumed job reads them again and must not count them twice.
+        // Counted after that checkpoint: the resumed job reads them again and must not count them
+        // twice.
         load(thirds.get(1), "--hbase-zk", hbase.zk());
         awaitTotals(redis, totalsByName(events.subList(0, 2 * third)));
       } finally {
         assertThat(Run.of("stop").exitCode()).isZero();
       }
       Run firstRun = first.end();
-      assertThat(firstRun.err()).as(firstRun.toString())
+      assertThat(firstRun.err())
+          .as(firstRun.toString())
           .contains("Flink checkpoints every 10 s go to " + checkpoints + "; none there yet");
-      assertThat(DataDir.latestCheckpoint(checkpoints)).as("no checkpoint between the second load and the stop")
+      assertThat(DataDir.latestCheckpoint(checkpoints))
+          .as("no checkpoint between the second load and the stop")
           .contains(resumeFrom);
 
       load(thirds.get(2), "--hbase-zk", hbase.zk());
@@ -163,7 +193,9 @@ class DataDirTest {
         assertThat(Run.of("stop").exitCode()).isZero();
       }
       Run secondRun = second.end();
-      assertThat(secondRun.err()).as(secondRun.toString()).contains("; resuming from the newest, " + resumeFrom + " (");
+      assertThat(secondRun.err())
+          .as(secondRun.toString())
+          .contains("; resuming from the newest, " + resumeFrom + " (");
       assertThat(totals(redis)).as("every event counted once").isEqualTo(totalsByName(events));
     }
   }
@@ -177,17 +209,23 @@ class DataDirTest {
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
     assertThat(flink.getCheckpointingInterval()).isEqualTo(10_000L);
     assertThat(flink.getStateBackend()).isEqualTo("filesystem");
-    assertThat(Path.of(URI.create(flink.getStateBackendStoragePath()))).isEqualTo(dir.resolve("checkpoints"));
+    assertThat(Path.of(URI.create(flink.getStateBackendStoragePath())))
+        .isEqualTo(dir.resolve("checkpoints"));
     assertThat(flink.isExternalizedCheckpointsEnabled()).isTrue();
     assertThat(flink.getRetainExternalizedCheckpointsOnCancellation()).isTrue();
     assertThat(flink.getSavepointPath()).isNull();
   }
 
   @Test
-  void theNewestCheckpointIsTheLastOneCompletedWhateverItsJobAndNumberAndEarlierJobsAreDeleted() throws Exception {
+  void theNewestCheckpointIsTheLastOneCompletedWhateverItsJobAndNumberAndEarlierJobsAreDeleted()
+      throws Exception {
     Path checkpoints = dir.resolve("checkpoints");
-    Path older = completedCheckpoint(checkpoints.resolve("job-a/chk-7"), Instant.parse("2024-05-01T10:00:00Z"));
-    Path newer = completedCheckpoint(checkpoints.resolve("job-b/chk-2"), Instant.parse("2024-05-01T11:00:00Z"));
+    Path older =
+        completedCheckpoint(
+            checkpoints.resolve("job-a/chk-7"), Instant.parse("2024-05-01T10:00:00Z"));
+    Path newer =
+        completedCheckpoint(
+            checkpoints.resolve("job-b/chk-2"), Instant.parse("2024-05-01T11:00:00Z"));
     Files.createDirectories(checkpoints.resolve("job-b/chk-3")); // in progress: no _metadata yet
     ClickstreamOptions options = BeamArgs.parse(FLINK, "run");
     StringWriter said = new StringWriter();
@@ -197,35 +235,63 @@ class DataDirTest {
     assertThat(DataDir.latestCheckpoint(checkpoints)).contains(newer);
     assertThat(older.getParent()).as("the earlier job's folder").doesNotExist();
     assertThat(checkpoints.resolve("job-b/chk-3")).exists();
-    assertThat(options.as(FlinkPipelineOptions.class).getSavepointPath()).isEqualTo(newer.toUri().toString());
-    assertThat(said.toString()).contains("resuming from the newest, " + newer + " (completed 2024-05-01T11:00:00Z)");
+    assertThat(options.as(FlinkPipelineOptions.class).getSavepointPath())
+        .isEqualTo(newer.toUri().toString());
+    assertThat(said.toString())
+        .contains("resuming from the newest, " + newer + " (completed 2024-05-01T11:00:00Z)");
   }
 
   @Test
   void checkpointsTakenAgainstAnotherHBaseOrRedisAreRefusedNamingThem() throws Exception {
     completedCheckpoint(dir.resolve("checkpoints/job-a/chk-1"), Instant.now());
-    DataDir.keepFlinkState(BeamArgs.parse(FLINK, "run"), FLINK, dir, new PrintWriter(new StringWriter()));
-    List<String> elsewhere = List.of("--runner=FlinkRunner", "--hbaseZk=127.0.0.1:2182", "--redisUrl=redis://127.0.0.1:6379");
+    DataDir.keepFlinkState(
+        BeamArgs.parse(FLINK, "run"), FLINK, dir, new PrintWriter(new StringWriter()));
+    List<String> elsewhere =
+        List.of(
+            "--runner=FlinkRunner",
+            "--hbaseZk=127.0.0.1:2182",
+            "--redisUrl=redis://127.0.0.1:6379");
 
-    assertThatThrownBy(() -> DataDir.keepFlinkState(BeamArgs.parse(elsewhere, "run"), elsewhere, dir,
-        new PrintWriter(new StringWriter())))
+    assertThatThrownBy(
+            () ->
+                DataDir.keepFlinkState(
+                    BeamArgs.parse(elsewhere, "run"),
+                    elsewhere,
+                    dir,
+                    new PrintWriter(new StringWriter())))
         .isInstanceOf(UserError.class)
-        .hasMessageContaining("were taken reading HBase at 127.0.0.1:2181 and writing Redis at redis://127.0.0.1:6379")
+        .hasMessageContaining(
+            "were taken reading HBase at 127.0.0.1:2181 and writing Redis at redis://127.0.0.1:6379")
         .hasMessageContaining("delete " + dir.resolve("checkpoints"));
   }
 
   /** A FlinkRunner job's arguments, as run gets them once it knows the servers. */
   private static final List<String> FLINK =
-      List.of("--runner=FlinkRunner", "--hbaseZk=127.0.0.1:2181", "--redisUrl=redis://127.0.0.1:6379");
+      List.of(
+          "--runner=FlinkRunner", "--hbaseZk=127.0.0.1:2181", "--redisUrl=redis://127.0.0.1:6379");
 
   private Background startDemo(Path data, DemoApi api) throws Exception {
-    Background demo = Background.start("demo", "--hbase-zk", MiniHBase.get().zk(), "--data-dir", data.toString(),
-        "--port", String.valueOf(api.port()), "--api-token", TOKEN, "--no-generator", "--runner=DirectRunner");
+    Background demo =
+        Background.start(
+            "demo",
+            "--hbase-zk",
+            MiniHBase.get().zk(),
+            "--data-dir",
+            data.toString(),
+            "--port",
+            String.valueOf(api.port()),
+            "--api-token",
+            TOKEN,
+            "--no-generator",
+            "--runner=DirectRunner");
     LocalServers.awaitHealth(api.port(), new ArrayList<>());
     return demo;
   }
 
-  /** {@code analytics load} of the lines, into the running demo's HBase unless {@code options} name one. */
+  /**
+   * {@code analytics load} of the lines, into the running demo's HBase unless {@code options} name
+   * one.
+   */
   private void load(List<String> lines, String... options) throws Exception {
     Path file = Files.write(dir.resolve("events.jsonl"), lines, StandardCharsets.UTF_8);
     List<String> args = new ArrayList<>(List.of("load", file.toString()));
@@ -246,17 +312,22 @@ class DataDirTest {
   }
 
   private static Map<String, Long> totalsByName(List<String> lines) {
-    return lines.stream().map(line -> EventParser.parse(line).event().name())
+    return lines.stream()
+        .map(line -> EventParser.parse(line).event().name())
         .collect(Collectors.groupingBy(Function.identity(), TreeMap::new, Collectors.counting()));
   }
 
   private static Map<String, Long> totals(LocalServers.LocalRedis redis) {
     Map<String, Long> totals = new TreeMap<>();
-    redis.client().hgetAll(RedisKeys.CATALOG_TOTAL).forEach((name, total) -> totals.put(name, Long.parseLong(total)));
+    redis
+        .client()
+        .hgetAll(RedisKeys.CATALOG_TOTAL)
+        .forEach((name, total) -> totals.put(name, Long.parseLong(total)));
     return totals;
   }
 
-  private static void awaitTotals(LocalServers.LocalRedis redis, Map<String, Long> expected) throws Exception {
+  private static void awaitTotals(LocalServers.LocalRedis redis, Map<String, Long> expected)
+      throws Exception {
     Await.until(Duration.ofSeconds(90), () -> totals(redis).equals(expected));
     assertThat(totals(redis)).isEqualTo(expected);
   }
@@ -264,10 +335,13 @@ class DataDirTest {
   /** The first checkpoint to complete from now on. */
   private static Path awaitCheckpoint(Path checkpoints) throws Exception {
     Optional<Path> before = DataDir.latestCheckpoint(checkpoints);
-    boolean done = Await.until(Duration.ofSeconds(30), () -> {
-      Optional<Path> now = DataDir.latestCheckpoint(checkpoints);
-      return now.isPresent() && !now.equals(before);
-    });
+    boolean done =
+        Await.until(
+            Duration.ofSeconds(30),
+            () -> {
+              Optional<Path> now = DataDir.latestCheckpoint(checkpoints);
+              return now.isPresent() && !now.equals(before);
+            });
     assertThat(done).as("a checkpoint completes in %s within 30 s", checkpoints).isTrue();
     return DataDir.latestCheckpoint(checkpoints).orElseThrow();
   }

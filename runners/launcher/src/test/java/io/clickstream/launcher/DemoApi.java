@@ -18,27 +18,31 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
- * The JSON API on {@code port} as a user reaches it (writes with {@code token}), and journeys through
- * a three-step funnel, land, look, buy, to count with it.
+ * The JSON API on {@code port} as a user reaches it (writes with {@code token}), and journeys
+ * through a three-step funnel, land, look, buy, to count with it.
  */
 record DemoApi(int port, String token) {
 
-  static final String FUNNEL_STEPS = "\"steps\":[{\"event\":\"land\"},{\"event\":\"look\"},{\"event\":\"buy\"}]";
+  static final String FUNNEL_STEPS =
+      "\"steps\":[{\"event\":\"land\"},{\"event\":\"look\"},{\"event\":\"buy\"}]";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   /**
-   * One line per event: {@code users} users land, the first {@code buyers} of them also look and buy,
-   * a second apart from {@code start}; ids start with {@code prefix}.
+   * One line per event: {@code users} users land, the first {@code buyers} of them also look and
+   * buy, a second apart from {@code start}; ids start with {@code prefix}.
    */
   static List<String> journeys(String prefix, int users, int buyers, Instant start) {
     List<String> lines = new ArrayList<>();
     for (int user = 0; user < users; user++) {
-      String[] journey = user < buyers ? new String[] {"land", "look", "buy"} : new String[] {"land"};
+      String[] journey =
+          user < buyers ? new String[] {"land", "look", "buy"} : new String[] {"land"};
       for (int step = 0; step < journey.length; step++) {
-        lines.add(String.format("{\"event_id\":\"%s-%d-%d\",\"user_id\":\"%s-buyer-%d\",\"name\":\"%s\",\"ts\":\"%s\"}",
-            prefix, user, step, prefix, user, journey[step], start.plusSeconds(step)));
+        lines.add(
+            String.format(
+                "{\"event_id\":\"%s-%d-%d\",\"user_id\":\"%s-buyer-%d\",\"name\":\"%s\",\"ts\":\"%s\"}",
+                prefix, user, step, prefix, user, journey[step], start.plusSeconds(step)));
       }
     }
     return lines;
@@ -46,8 +50,10 @@ record DemoApi(int port, String token) {
 
   /** {@code &from=...&to=...}: ten minutes either side of {@code around}. */
   static String range(Instant around) {
-    return "&from=" + URLEncoder.encode(around.minusSeconds(600).toString(), StandardCharsets.UTF_8)
-        + "&to=" + URLEncoder.encode(around.plusSeconds(600).toString(), StandardCharsets.UTF_8);
+    return "&from="
+        + URLEncoder.encode(around.minusSeconds(600).toString(), StandardCharsets.UTF_8)
+        + "&to="
+        + URLEncoder.encode(around.plusSeconds(600).toString(), StandardCharsets.UTF_8);
   }
 
   static List<Long> stepCounts(JsonNode results) {
@@ -59,7 +65,8 @@ record DemoApi(int port, String token) {
   /** The event catalog, {@code GET /api/events}: each event name's total. */
   Map<String, Long> eventTotals() throws Exception {
     Map<String, Long> totals = new TreeMap<>();
-    getJson("/api/events").forEach(event -> totals.put(event.get("name").asText(), event.get("total").asLong()));
+    getJson("/api/events")
+        .forEach(event -> totals.put(event.get("name").asText(), event.get("total").asLong()));
     return totals;
   }
 
@@ -79,19 +86,22 @@ record DemoApi(int port, String token) {
   }
 
   String get(String path) throws Exception {
-    HttpResponse<String> response = HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return response.body();
   }
 
   void put(String path, String body) throws Exception {
-    HttpResponse<String> response = HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .header("Authorization", "Bearer " + token)
-            .PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + token)
+                .PUT(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isIn(200, 201);
   }
 }

@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code analytics demo} as a script sees it: wait for {@code /api/health} to answer 200, then use the
- * demo. The demo runs in this JVM on its one HBase mini cluster ({@link MiniHBase}, through
- * {@code --hbase-zk}) rather than a second one, with its own embedded Redis, pipeline and generator.
+ * {@code analytics demo} as a script sees it: wait for {@code /api/health} to answer 200, then use
+ * the demo. The demo runs in this JVM on its one HBase mini cluster ({@link MiniHBase}, through
+ * {@code --hbase-zk}) rather than a second one, with its own embedded Redis, pipeline and
+ * generator.
  */
 class DemoReadinessTest {
 
@@ -34,25 +35,31 @@ class DemoReadinessTest {
     System.setProperty("clickstream.home", home.toString());
     EmbeddedHBase hbase = MiniHBase.get();
     int port = LocalServers.freePort();
-    Background demo = Background.start("demo", "--hbase-zk", hbase.zk(), "--port", String.valueOf(port));
+    Background demo =
+        Background.start("demo", "--hbase-zk", hbase.zk(), "--port", String.valueOf(port));
     try {
       List<HttpResponse<String>> notYet = new ArrayList<>();
       LocalServers.awaitHealth(port, notYet);
       System.out.println("health answered " + notYet.size() + " times before 200");
       Discovery.DemoInfo info = Discovery.read(home.resolve("demo.json"));
-      Path events = Files.writeString(home.resolve("one.jsonl"),
-          new JourneyGenerator(11).batch(1, Instant.now(), Duration.ofMinutes(1)).get(0) + "\n");
+      Path events =
+          Files.writeString(
+              home.resolve("one.jsonl"),
+              new JourneyGenerator(11).batch(1, Instant.now(), Duration.ofMinutes(1)).get(0)
+                  + "\n");
       Run load = Run.of("load", events.toString());
 
       assertThat(info).as("demo.json once health answers 200").isNotNull();
       assertThat(info.apiUrl()).isEqualTo("http://127.0.0.1:" + port + "/");
       assertThat(info.pid()).isEqualTo(ProcessHandle.current().pid());
       assertThat(info.runsPipeline()).isTrue();
-      assertThat(notYet).allSatisfy(reply -> {
-        assertThat(reply.statusCode()).isEqualTo(503);
-        assertThat(reply.headers().firstValue("Retry-After")).hasValue("1");
-        assertThat(reply.body()).contains("\"status\":\"starting\"");
-      });
+      assertThat(notYet)
+          .allSatisfy(
+              reply -> {
+                assertThat(reply.statusCode()).isEqualTo(503);
+                assertThat(reply.headers().firstValue("Retry-After")).hasValue("1");
+                assertThat(reply.body()).contains("\"status\":\"starting\"");
+              });
       assertThat(load.exitCode()).as(load.toString()).isZero();
       assertThat(load.err()).contains("Using the demo's HBase at " + hbase.zk());
     } finally {
@@ -60,7 +67,8 @@ class DemoReadinessTest {
     }
     Run stopped = demo.end();
     assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
-    assertThat(stopped.out()).contains("Data:       temporary: deleted when the demo stops (--data-dir DIR keeps it)");
+    assertThat(stopped.out())
+        .contains("Data:       temporary: deleted when the demo stops (--data-dir DIR keeps it)");
     assertThat(stopped.err()).contains("Stopped.");
     assertThat(home.resolve("demo.json")).doesNotExist();
   }

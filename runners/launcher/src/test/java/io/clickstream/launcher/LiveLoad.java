@@ -9,9 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Generated lines written into HBase in the background as a live site sends them: each once it is due
- * ({@link GeneratedEvent#writeAt}), never before, so that no event time lies ahead of its write time
- * (a future event) or far behind it (a late one), whatever the pipeline is doing meanwhile.
+ * Generated lines written into HBase in the background as a live site sends them: each once it is
+ * due ({@link GeneratedEvent#writeAt}), never before, so that no event time lies ahead of its write
+ * time (a future event) or far behind it (a late one), whatever the pipeline is doing meanwhile.
  */
 final class LiveLoad {
 
@@ -26,14 +26,17 @@ final class LiveLoad {
   /** Starts writing {@code events}, in write order, on a thread of its own. */
   static LiveLoad start(List<GeneratedEvent> events) {
     LiveLoad load = new LiveLoad();
-    Thread thread = new Thread(() -> {
-      try {
-        load.write(events);
-        load.done.complete(null);
-      } catch (Throwable t) {
-        load.done.completeExceptionally(t);
-      }
-    }, "live-load");
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                load.write(events);
+                load.done.complete(null);
+              } catch (Throwable t) {
+                load.done.completeExceptionally(t);
+              }
+            },
+            "live-load");
     thread.setDaemon(true);
     thread.start();
     return load;

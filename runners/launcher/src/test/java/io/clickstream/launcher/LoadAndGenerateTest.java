@@ -36,7 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@code load} and {@code generate} against the real HBase mini cluster of this JVM ({@link MiniHBase}). */
+/**
+ * {@code load} and {@code generate} against the real HBase mini cluster of this JVM ({@link
+ * MiniHBase}).
+ */
 class LoadAndGenerateTest {
 
   private static final Instant FROM = Instant.parse("2024-05-01T10:00:00Z");
@@ -62,17 +65,20 @@ class LoadAndGenerateTest {
   }
 
   @Test
-  void loadWritesTheValidLinesAsGivenAndReportsEachRejectedLineWithItsNumberAndReason() throws Exception {
+  void loadWritesTheValidLinesAsGivenAndReportsEachRejectedLineWithItsNumberAndReason()
+      throws Exception {
     List<String> valid = new JourneyGenerator(42).batch(40, FROM, Duration.ofHours(1));
     List<String> lines = new ArrayList<>();
     lines.add(valid.get(0));
-    lines.add("{\"event_id\":\"e1\",\"user_id\":\"u1\",\"name\":\"search\",\"ts\":\"yesterday\"}"); // line 2
-    lines.add("");                                                                             // line 3: blank
-    lines.add("not json at all");                                                              // line 4
+    lines.add(
+        "{\"event_id\":\"e1\",\"user_id\":\"u1\",\"name\":\"search\",\"ts\":\"yesterday\"}"); // line 2
+    lines.add(""); // line 3: blank
+    lines.add("not json at all"); // line 4
     lines.addAll(valid.subList(1, valid.size()));
-    lines.add("{\"event_id\":\"e2\",\"name\":\"search\",\"ts\":1714557600000}");               // last: no user
+    lines.add("{\"event_id\":\"e2\",\"name\":\"search\",\"ts\":1714557600000}"); // last: no user
     // A line stored exactly as given, spacing and field order included.
-    String spaced = "{ \"ts\": \"2024-05-01T10:00:00Z\",  \"name\": \"page_view\", \"user_id\": \"spaced\", \"event_id\": \"s1\" }";
+    String spaced =
+        "{ \"ts\": \"2024-05-01T10:00:00Z\",  \"name\": \"page_view\", \"user_id\": \"spaced\", \"event_id\": \"s1\" }";
     lines.add(spaced);
     Path file = Files.write(dir.resolve("events.jsonl"), lines, StandardCharsets.UTF_8);
 
@@ -81,7 +87,8 @@ class LoadAndGenerateTest {
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
     int last = lines.size() - 1;
     assertThat(run.err())
-        .contains("line 2: ts: expected ISO-8601 with an offset (2024-05-01T10:15:30Z) or epoch milliseconds, got \"yesterday\"")
+        .contains(
+            "line 2: ts: expected ISO-8601 with an offset (2024-05-01T10:15:30Z) or epoch milliseconds, got \"yesterday\"")
         .contains("line 4: not valid JSON")
         .contains("line " + last + ": user_id: required")
         .doesNotContain("line 3:");
@@ -99,17 +106,20 @@ class LoadAndGenerateTest {
   }
 
   @Test
-  void aFirstLineWithAnOverflowingTimestampIsRejectedWithItsNumberAndTheLoadGoesOn() throws Exception {
+  void aFirstLineWithAnOverflowingTimestampIsRejectedWithItsNumberAndTheLoadGoesOn()
+      throws Exception {
     List<String> valid = new JourneyGenerator(3).batch(10, FROM, Duration.ofMinutes(30));
     List<String> lines = new ArrayList<>();
-    lines.add("{\"event_id\":\"h1\",\"user_id\":\"u1\",\"name\":\"search\",\"ts\":\"+300000000-01-01T00:00:00Z\"}");
+    lines.add(
+        "{\"event_id\":\"h1\",\"user_id\":\"u1\",\"name\":\"search\",\"ts\":\"+300000000-01-01T00:00:00Z\"}");
     lines.addAll(valid);
     Path file = Files.write(dir.resolve("poison-first.jsonl"), lines, StandardCharsets.UTF_8);
 
     Run run = Run.of("load", file.toString(), "--hbase-zk", hbase.zk());
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
-    assertThat(run.err()).contains("line 1: ts: \"+300000000-01-01T00:00:00Z\" is outside 1970..2100");
+    assertThat(run.err())
+        .contains("line 1: ts: \"+300000000-01-01T00:00:00Z\" is outside 1970..2100");
     assertThat(run.out()).startsWith(valid.size() + " lines written, 1 rejected");
     assertThat(rows()).hasSize((int) valid.stream().distinct().count());
   }
@@ -119,13 +129,18 @@ class LoadAndGenerateTest {
     List<String> lines = new JourneyGenerator(7).batch(20, FROM, Duration.ofMinutes(30));
     byte[] input = (String.join("\n", lines) + "\n\n").getBytes(StandardCharsets.UTF_8);
 
-    Run run = Run.of(
-        cli -> {
-          LoadCommand load = (LoadCommand) cli.getSubcommands().get("load").getCommand();
-          load.stdin = new ByteArrayInputStream(input);
-          load.progressEveryMillis = 0; // report after every line, as a long file would every second
-        },
-        "load", "-", "--hbase-zk", hbase.zk());
+    Run run =
+        Run.of(
+            cli -> {
+              LoadCommand load = (LoadCommand) cli.getSubcommands().get("load").getCommand();
+              load.stdin = new ByteArrayInputStream(input);
+              load.progressEveryMillis =
+                  0; // report after every line, as a long file would every second
+            },
+            "load",
+            "-",
+            "--hbase-zk",
+            hbase.zk());
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(run.out()).startsWith(lines.size() + " lines written, 0 rejected");
@@ -136,12 +151,23 @@ class LoadAndGenerateTest {
   @ParameterizedTest(name = "--batch-size {0}")
   @ValueSource(strings = {"1", "1000"})
   void fromAPipeEachLineIsWrittenBeforeLoadWaitsForTheNext(String batchSize) throws Exception {
-    List<String> lines = new JourneyGenerator(11).batch(5, FROM, Duration.ofMinutes(30)).stream().distinct().toList();
+    List<String> lines =
+        new JourneyGenerator(11)
+            .batch(5, FROM, Duration.ofMinutes(30)).stream().distinct().toList();
     PipedOutputStream producer = new PipedOutputStream();
     PipedInputStream input = new PipedInputStream(producer, 64 * 1024);
-    CompletableFuture<Run> load = CompletableFuture.supplyAsync(() -> Run.of(
-        cli -> ((LoadCommand) cli.getSubcommands().get("load").getCommand()).stdin = input,
-        "load", "-", "--hbase-zk", hbase.zk(), "--batch-size", batchSize));
+    CompletableFuture<Run> load =
+        CompletableFuture.supplyAsync(
+            () ->
+                Run.of(
+                    cli ->
+                        ((LoadCommand) cli.getSubcommands().get("load").getCommand()).stdin = input,
+                    "load",
+                    "-",
+                    "--hbase-zk",
+                    hbase.zk(),
+                    "--batch-size",
+                    batchSize));
     try {
       for (String line : lines.subList(0, 3)) {
         producer.write((line + "\n").getBytes(StandardCharsets.UTF_8));
@@ -149,7 +175,8 @@ class LoadAndGenerateTest {
         awaitRow(line, load);
       }
     } finally {
-      producer.close(); // end of input: load ends (also after a failed assertion, before the next test)
+      producer
+          .close(); // end of input: load ends (also after a failed assertion, before the next test)
       load.handle((run, e) -> null).get(60, TimeUnit.SECONDS);
     }
 
@@ -160,12 +187,21 @@ class LoadAndGenerateTest {
 
   @Test
   void aWriteHBaseRefusesFailsTheLoadWithAnErrorNamingHBase() throws Exception {
-    List<String> lines = new JourneyGenerator(13).batch(5, FROM, Duration.ofMinutes(30)).stream().distinct().toList();
+    List<String> lines =
+        new JourneyGenerator(13)
+            .batch(5, FROM, Duration.ofMinutes(30)).stream().distinct().toList();
     PipedOutputStream producer = new PipedOutputStream();
     PipedInputStream input = new PipedInputStream(producer, 64 * 1024);
-    CompletableFuture<Run> load = CompletableFuture.supplyAsync(() -> Run.of(
-        cli -> ((LoadCommand) cli.getSubcommands().get("load").getCommand()).stdin = input,
-        "load", "-", "--hbase-zk", hbase.zk()));
+    CompletableFuture<Run> load =
+        CompletableFuture.supplyAsync(
+            () ->
+                Run.of(
+                    cli ->
+                        ((LoadCommand) cli.getSubcommands().get("load").getCommand()).stdin = input,
+                    "load",
+                    "-",
+                    "--hbase-zk",
+                    hbase.zk()));
     try {
       producer.write((lines.get(0) + "\n").getBytes(StandardCharsets.UTF_8));
       producer.flush();
@@ -176,7 +212,8 @@ class LoadAndGenerateTest {
       Run run = load.get(120, TimeUnit.SECONDS);
 
       assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
-      assertThat(run.err()).as(run.toString())
+      assertThat(run.err())
+          .as(run.toString())
           .contains("error: writing to HBase at " + hbase.zk() + " failed: ")
           .contains("(1 lines were written before; loading the file again is harmless)");
       assertThat(run.out()).isEmpty();
@@ -189,7 +226,10 @@ class LoadAndGenerateTest {
   @Test
   void withoutAnAddressLoadFindsTheRunningDemoAndSaysHow() throws Exception {
     long pid = ProcessHandle.current().pid(); // a live pid stands in for the demo's
-    Path file = Discovery.write(new Discovery.DemoInfo(pid, hbase.zk(), "redis://127.0.0.1:6379", "http://127.0.0.1:4567/", true));
+    Path file =
+        Discovery.write(
+            new Discovery.DemoInfo(
+                pid, hbase.zk(), "redis://127.0.0.1:6379", "http://127.0.0.1:4567/", true));
     assertThat(file).isEqualTo(dir.resolve("demo.json"));
     String line = new JourneyGenerator(3).batch(1, FROM, Duration.ofMinutes(1)).get(0);
     Path events = Files.writeString(dir.resolve("one.jsonl"), line + "\n");
@@ -197,16 +237,34 @@ class LoadAndGenerateTest {
     Run run = Run.of("load", events.toString());
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    assertThat(run.err()).contains("Using the demo's HBase at " + hbase.zk() + " (from " + file
-        + ", written by the demo running as pid " + pid + ")");
+    assertThat(run.err())
+        .contains(
+            "Using the demo's HBase at "
+                + hbase.zk()
+                + " (from "
+                + file
+                + ", written by the demo running as pid "
+                + pid
+                + ")");
     assertThat(run.out()).startsWith("1 lines written, 0 rejected");
     assertThat(rows()).containsValue(line);
   }
 
   @Test
   void generateWritesParseableEventsAtRoughlyTheAskedRateForTheAskedDuration() throws Exception {
-    Run run = Run.of("generate", "--hbase-zk", hbase.zk(), "--rate", "50", "--users", "20",
-        "--duration", "3s", "--seed", "5");
+    Run run =
+        Run.of(
+            "generate",
+            "--hbase-zk",
+            hbase.zk(),
+            "--rate",
+            "50",
+            "--users",
+            "20",
+            "--duration",
+            "3s",
+            "--seed",
+            "5");
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(run.err()).contains("Generating about 50 events/s for 20 users", "(seed 5)");
@@ -219,10 +277,15 @@ class LoadAndGenerateTest {
     }
   }
 
-  /** Waits until {@code line} is in the table, while {@code load} still runs (its input is still open). */
+  /**
+   * Waits until {@code line} is in the table, while {@code load} still runs (its input is still
+   * open).
+   */
   @Test
   void reloadingAFileKeepsEveryEventsFirstCopyAndItsFirstWriteTime() throws Exception {
-    List<String> lines = new JourneyGenerator(5).batch(20, FROM, Duration.ofMinutes(30)).stream().distinct().toList();
+    List<String> lines =
+        new JourneyGenerator(5)
+            .batch(20, FROM, Duration.ofMinutes(30)).stream().distinct().toList();
     Path file = Files.write(dir.resolve("first.jsonl"), lines, StandardCharsets.UTF_8);
     assertThat(Run.of("load", file.toString(), "--hbase-zk", hbase.zk()).exitCode()).isZero();
     Map<String, Long> firstWritten = writeTimes();
@@ -243,8 +306,12 @@ class LoadAndGenerateTest {
   private static void awaitRow(String line, CompletableFuture<Run> load) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!inTable(line)) {
-      assertThat(load).as("load ended early: %s", load.isDone() ? load.getNow(null) : "").isNotDone();
-      assertThat(System.nanoTime()).as("the line written to load's input is in HBase within 30 s").isLessThan(deadline);
+      assertThat(load)
+          .as("load ended early: %s", load.isDone() ? load.getNow(null) : "")
+          .isNotDone();
+      assertThat(System.nanoTime())
+          .as("the line written to load's input is in HBase within 30 s")
+          .isLessThan(deadline);
       Thread.sleep(50);
     }
     assertThat(load).isNotDone();
@@ -267,7 +334,9 @@ class LoadAndGenerateTest {
     try (Table table = hbase.util().getConnection().getTable(EventTable.NAME);
         ResultScanner scanner = table.getScanner(new Scan())) {
       for (Result r : scanner) {
-        times.put(Bytes.toStringBinary(r.getRow()), r.getColumnLatestCell(EventTable.FAMILY, EventTable.JSON).getTimestamp());
+        times.put(
+            Bytes.toStringBinary(r.getRow()),
+            r.getColumnLatestCell(EventTable.FAMILY, EventTable.JSON).getTimestamp());
       }
     }
     return times;
@@ -279,7 +348,9 @@ class LoadAndGenerateTest {
     try (Table table = hbase.util().getConnection().getTable(EventTable.NAME);
         ResultScanner scanner = table.getScanner(new Scan())) {
       for (Result r : scanner) {
-        rows.put(Bytes.toStringBinary(r.getRow()), Bytes.toString(r.getValue(EventTable.FAMILY, EventTable.JSON)));
+        rows.put(
+            Bytes.toStringBinary(r.getRow()),
+            Bytes.toString(r.getValue(EventTable.FAMILY, EventTable.JSON)));
       }
     }
     return rows;

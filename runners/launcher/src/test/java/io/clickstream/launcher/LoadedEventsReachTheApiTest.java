@@ -27,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The product's promises end to end, with the demo's parts (HBase, Redis, the streaming pipeline on
- * the Direct runner, the API): what {@code analytics load} writes shows up in the API within seconds,
- * a funnel defined through the API counts from then on, and {@code analytics backfill} covers history.
+ * the Direct runner, the API): what {@code analytics load} writes shows up in the API within
+ * seconds, a funnel defined through the API counts from then on, and {@code analytics backfill}
+ * covers history.
  */
 class LoadedEventsReachTheApiTest {
 
@@ -46,7 +47,8 @@ class LoadedEventsReachTheApiTest {
   static void startTheStack() throws Exception {
     hbase = MiniHBase.get();
     hbase.util().deleteTableIfAny(EventTable.NAME);
-    try (Connection connection = ConnectionFactory.createConnection(hbase.util().getConfiguration());
+    try (Connection connection =
+            ConnectionFactory.createConnection(hbase.util().getConfiguration());
         Admin admin = connection.getAdmin()) {
       EventTable.createIfMissing(admin);
     }
@@ -54,9 +56,15 @@ class LoadedEventsReachTheApiTest {
     api = new ApiServer(new ApiConfig("127.0.0.1", 0, redis.url(), hbase.zk(), TOKEN));
     api.start();
     client = new DemoApi(api.port(), TOKEN);
-    pipeline = ClickstreamPipeline.run(PipelineOptionsFactory.fromArgs(
-        "--runner=DirectRunner", "--blockOnRun=false", "--hbaseZk=" + hbase.zk(), "--redisUrl=" + redis.url(),
-        "--readFromMillis=" + (System.currentTimeMillis() - 60_000)).as(ClickstreamOptions.class));
+    pipeline =
+        ClickstreamPipeline.run(
+            PipelineOptionsFactory.fromArgs(
+                    "--runner=DirectRunner",
+                    "--blockOnRun=false",
+                    "--hbaseZk=" + hbase.zk(),
+                    "--redisUrl=" + redis.url(),
+                    "--readFromMillis=" + (System.currentTimeMillis() - 60_000))
+                .as(ClickstreamOptions.class));
   }
 
   @AfterAll
@@ -71,13 +79,18 @@ class LoadedEventsReachTheApiTest {
     Instant now = Instant.now();
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
-      lines.add(String.format("{\"event_id\":\"e2e-%d\",\"user_id\":\"user-%d\",\"name\":\"e2e_signup\","
-          + "\"ts\":\"%s\",\"source\":\"%s\"}", i, i % 7, now.minusSeconds(i), i % 3 == 0 ? "a:b" : "google"));
+      lines.add(
+          String.format(
+              "{\"event_id\":\"e2e-%d\",\"user_id\":\"user-%d\",\"name\":\"e2e_signup\","
+                  + "\"ts\":\"%s\",\"source\":\"%s\"}",
+              i, i % 7, now.minusSeconds(i), i % 3 == 0 ? "a:b" : "google"));
     }
     load(lines);
     long loadedAt = System.nanoTime();
 
-    JsonNode counts = client.await("/api/counts?event=e2e_signup&by=source" + DemoApi.range(now), c -> total(c) >= 30);
+    JsonNode counts =
+        client.await(
+            "/api/counts?event=e2e_signup&by=source" + DemoApi.range(now), c -> total(c) >= 30);
     long millis = (System.nanoTime() - loadedAt) / 1_000_000;
     System.out.println("loaded events visible in /api/counts after " + millis + " ms");
 
@@ -119,7 +132,8 @@ class LoadedEventsReachTheApiTest {
   }
 
   @Test
-  void aBackfillGivenAnotherSessionGapThanTheLivePipelinesIsRefusedAndCountsNothing() throws Exception {
+  void aBackfillGivenAnotherSessionGapThanTheLivePipelinesIsRefusedAndCountsNothing()
+      throws Exception {
     client.put("/api/funnels/e2e_gap", "{\"steps\":[{\"event\":\"land\"},{\"event\":\"buy\"}]}");
 
     Run refused = backfill("e2e_gap", Instant.now(), "--session-gap", "PT5M");
@@ -129,12 +143,16 @@ class LoadedEventsReachTheApiTest {
   }
 
   @Test
-  void lastWeeksEventsLoadedIntoARunningDemoAreDeadLetteredThenCountedOnceByABackfillOfCounts() throws Exception {
+  void lastWeeksEventsLoadedIntoARunningDemoAreDeadLetteredThenCountedOnceByABackfillOfCounts()
+      throws Exception {
     Instant weekAgo = Instant.now().minus(java.time.Duration.ofDays(7));
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      lines.add(String.format("{\"event_id\":\"import-%d\",\"user_id\":\"importer-%d\",\"name\":\"e2e_import\","
-          + "\"ts\":\"%s\"}", i, i % 4, weekAgo.plusSeconds(20L * i)));
+      lines.add(
+          String.format(
+              "{\"event_id\":\"import-%d\",\"user_id\":\"importer-%d\",\"name\":\"e2e_import\","
+                  + "\"ts\":\"%s\"}",
+              i, i % 4, weekAgo.plusSeconds(20L * i)));
     }
     long deadBefore = client.getJson("/api/health").get("dead_letters").asLong();
     load(lines);
@@ -142,8 +160,18 @@ class LoadedEventsReachTheApiTest {
     String counts = "/api/counts?event=e2e_import" + DemoApi.range(weekAgo.plusSeconds(200));
     assertThat(total(client.getJson(counts))).as("late rows are not counted live").isZero();
 
-    String[] range = {"backfill", "--counts", "--from", weekAgo.minusSeconds(3600).toString(),
-        "--to", weekAgo.plusSeconds(3600).toString(), "--hbase-zk", hbase.zk(), "--redis", redis.url()};
+    String[] range = {
+      "backfill",
+      "--counts",
+      "--from",
+      weekAgo.minusSeconds(3600).toString(),
+      "--to",
+      weekAgo.plusSeconds(3600).toString(),
+      "--hbase-zk",
+      hbase.zk(),
+      "--redis",
+      redis.url()
+    };
     Run backfill = Run.of(range);
     assertThat(backfill.exitCode()).as(backfill.toString()).isZero();
     assertThat(backfill.out()).contains("Counted 20 late rows into the counts");
@@ -155,9 +183,20 @@ class LoadedEventsReachTheApiTest {
   }
 
   private Run backfill(String funnel, Instant around, String... more) {
-    List<String> args = new ArrayList<>(List.of("backfill", "--funnel", funnel, "--from",
-        around.minusSeconds(600).toString(), "--to", around.plusSeconds(600).toString(), "--hbase-zk", hbase.zk(),
-        "--redis", redis.url()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "backfill",
+                "--funnel",
+                funnel,
+                "--from",
+                around.minusSeconds(600).toString(),
+                "--to",
+                around.plusSeconds(600).toString(),
+                "--hbase-zk",
+                hbase.zk(),
+                "--redis",
+                redis.url()));
     args.addAll(List.of(more));
     return Run.of(args.toArray(String[]::new));
   }

@@ -20,7 +20,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.JedisPooled;
 
-/** {@code analytics run} keeps the pipeline running until {@code analytics stop} asks it to stop. */
+/**
+ * {@code analytics run} keeps the pipeline running until {@code analytics stop} asks it to stop.
+ */
 class RunAndStopTest {
 
   @TempDir Path home;
@@ -32,17 +34,22 @@ class RunAndStopTest {
 
   @ParameterizedTest(name = "on {0}")
   @ValueSource(strings = {"DirectRunner", "FlinkRunner"})
-  void runKeepsThePipelineGoingUntilStopAsksAndThenWithdrawsCleanly(String runner) throws Exception {
+  void runKeepsThePipelineGoingUntilStopAsksAndThenWithdrawsCleanly(String runner)
+      throws Exception {
     System.setProperty("clickstream.home", home.toString());
     EmbeddedHBase hbase = MiniHBase.get();
-    try (Connection connection = ConnectionFactory.createConnection(hbase.util().getConfiguration());
+    try (Connection connection =
+            ConnectionFactory.createConnection(hbase.util().getConfiguration());
         Admin admin = connection.getAdmin()) {
       EventTable.createIfMissing(admin);
     }
     try (LocalServers.LocalRedis redis = LocalServers.LocalRedis.start()) {
-      Background run = Background.start("run", "--hbase-zk", hbase.zk(), "--redis", redis.url(), "--runner=" + runner);
+      Background run =
+          Background.start(
+              "run", "--hbase-zk", hbase.zk(), "--redis", redis.url(), "--runner=" + runner);
       awaitHeartbeat(redis.client());
-      assertThat(redis.client().hget(RedisKeys.PIPELINE_STATUS, RedisKeys.STATUS_RUNNER)).isEqualTo(runner);
+      assertThat(redis.client().hget(RedisKeys.PIPELINE_STATUS, RedisKeys.STATUS_RUNNER))
+          .isEqualTo(runner);
       assertThat(RunningPipeline.running()).isEqualTo(ProcessHandle.current().pid());
 
       Run stop = Run.of("stop");
@@ -62,8 +69,15 @@ class RunAndStopTest {
     System.setProperty("clickstream.home", home.toString());
     EmbeddedHBase hbase = MiniHBase.get();
     int port = LocalServers.freePort();
-    Background demo = Background.start("demo", "--no-pipeline", "--no-generator", "--hbase-zk", hbase.zk(),
-        "--port", String.valueOf(port));
+    Background demo =
+        Background.start(
+            "demo",
+            "--no-pipeline",
+            "--no-generator",
+            "--hbase-zk",
+            hbase.zk(),
+            "--port",
+            String.valueOf(port));
     try {
       LocalServers.awaitHealth(port, new ArrayList<>());
       Discovery.DemoInfo info = Discovery.runningDemo();
@@ -72,27 +86,35 @@ class RunAndStopTest {
       Background run = Background.start("run", "--runner=DirectRunner");
       try (JedisPooled redis = new JedisPooled(URI.create(info.redisUrl()))) {
         awaitHeartbeat(redis);
-        assertThat(redis.hget(RedisKeys.PIPELINE_STATUS, RedisKeys.STATUS_RUNNER)).isEqualTo("DirectRunner");
+        assertThat(redis.hget(RedisKeys.PIPELINE_STATUS, RedisKeys.STATUS_RUNNER))
+            .isEqualTo("DirectRunner");
       } finally {
         Run stop = Run.of("stop");
         assertThat(stop.exitCode()).as(stop.toString()).isZero();
       }
       Run finished = run.end();
       assertThat(finished.exitCode()).as(finished.toString()).isZero();
-      assertThat(finished.err()).contains(
-          "Using the demo's HBase at " + info.hbaseZk(), "Using the demo's Redis at " + info.redisUrl(), "Stopped.");
+      assertThat(finished.err())
+          .contains(
+              "Using the demo's HBase at " + info.hbaseZk(),
+              "Using the demo's Redis at " + info.redisUrl(),
+              "Stopped.");
     } finally {
       demo.thread().interrupt();
     }
     Run stopped = demo.end();
     assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
-    assertThat(stopped.err()).contains("[4/5] No pipeline (--no-pipeline)").doesNotContain("cancelling the pipeline");
+    assertThat(stopped.err())
+        .contains("[4/5] No pipeline (--no-pipeline)")
+        .doesNotContain("cancelling the pipeline");
     assertThat(stopped.out()).contains("Pipeline:   none (--no-pipeline)");
   }
 
   private static void awaitHeartbeat(JedisPooled redis) throws Exception {
-    boolean beating = Await.until(Duration.ofSeconds(60),
-        () -> redis.hget(RedisKeys.PIPELINE_STATUS, RedisKeys.STATUS_HEARTBEAT_MS) != null);
+    boolean beating =
+        Await.until(
+            Duration.ofSeconds(60),
+            () -> redis.hget(RedisKeys.PIPELINE_STATUS, RedisKeys.STATUS_HEARTBEAT_MS) != null);
     assertThat(beating).as("the pipeline's heartbeat in Redis within 60 s").isTrue();
   }
 }

@@ -15,13 +15,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ./analytics prerequisites} (the start of {@code ./analytics test}) on a fake machine: a PATH of shell
- * scripts standing in for apt-get, id, chromium, node and npm, each logging how it was called. The fake apt-get
- * "installs" a package by copying its commands onto that PATH, so no test touches the real system.
+ * {@code ./analytics prerequisites} (the start of {@code ./analytics test}) on a fake machine: a
+ * PATH of shell scripts standing in for apt-get, id, chromium, node and npm, each logging how it
+ * was called. The fake apt-get "installs" a package by copying its commands onto that PATH, so no
+ * test touches the real system.
  */
 class TestPrerequisitesTest {
 
-  private static final Path SCRIPT = Path.of(System.getProperty("user.dir"), "../../analytics").normalize();
+  private static final Path SCRIPT =
+      Path.of(System.getProperty("user.dir"), "../../analytics").normalize();
+
   /** The only commands outside bash that the script runs before its prerequisites. */
   private static final List<String> REAL_TOOLS = List.of("dirname");
 
@@ -38,9 +41,13 @@ class TestPrerequisitesTest {
     Path tools = Files.createDirectory(machine.resolve("tools"));
     for (String tool : REAL_TOOLS) {
       Path real = Path.of("/usr/bin", tool);
-      Files.createSymbolicLink(tools.resolve(tool), Files.exists(real) ? real : Path.of("/bin", tool));
+      Files.createSymbolicLink(
+          tools.resolve(tool), Files.exists(real) ? real : Path.of("/bin", tool));
     }
-    command(bin, "apt-get", """
+    command(
+        bin,
+        "apt-get",
+        """
         [ "$1" = install ] || exit 0
         for package; do
           if [ -e "%1$s/$package.conflicts" ]; then
@@ -50,7 +57,8 @@ class TestPrerequisitesTest {
           [ -d "%1$s/$package" ] && /bin/cp "%1$s/$package"/* "%2$s"/
         done
         exit 0
-        """.formatted(packages, bin));
+        """
+            .formatted(packages, bin));
   }
 
   @Test
@@ -65,7 +73,8 @@ class TestPrerequisitesTest {
     Result result = prerequisites();
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
-    assertThat(result.aptGetCalls()).containsExactly("apt-get update -qq", "apt-get install -y -qq chromium");
+    assertThat(result.aptGetCalls())
+        .containsExactly("apt-get update -qq", "apt-get install -y -qq chromium");
     assertThat(result.calls()).contains("chromium --version");
   }
 
@@ -79,8 +88,9 @@ class TestPrerequisitesTest {
     Result result = prerequisites();
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
-    assertThat(result.aptGetCalls()).containsExactly(
-        "apt-get update -qq", "apt-get install -y -qq nodejs", "apt-get install -y -qq npm");
+    assertThat(result.aptGetCalls())
+        .containsExactly(
+            "apt-get update -qq", "apt-get install -y -qq nodejs", "apt-get install -y -qq npm");
     assertThat(result.calls()).contains("node --version", "npm --version");
   }
 
@@ -94,7 +104,8 @@ class TestPrerequisitesTest {
     Result result = prerequisites();
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
-    assertThat(result.aptGetCalls()).containsExactly("apt-get update -qq", "apt-get install -y -qq nodejs");
+    assertThat(result.aptGetCalls())
+        .containsExactly("apt-get update -qq", "apt-get install -y -qq nodejs");
   }
 
   @Test
@@ -131,7 +142,9 @@ class TestPrerequisitesTest {
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
     assertThat(result.output())
-        .contains("need nodejs", "sudo apt-get install nodejs, then sudo apt-get install npm if npm --version still fails");
+        .contains(
+            "need nodejs",
+            "sudo apt-get install nodejs, then sudo apt-get install npm if npm --version still fails");
   }
 
   @Test
@@ -144,9 +157,10 @@ class TestPrerequisitesTest {
     Result result = prerequisites();
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
-    assertThat(result.output()).contains(
-        "chromium --version still fails after apt-get installed chromium",
-        "sudo apt-get install --reinstall chromium");
+    assertThat(result.output())
+        .contains(
+            "chromium --version still fails after apt-get installed chromium",
+            "sudo apt-get install --reinstall chromium");
   }
 
   @Test
@@ -159,7 +173,8 @@ class TestPrerequisitesTest {
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
     assertThat(result.output()).contains("held broken packages", "install npm by hand");
-    assertThat(result.aptGetCalls()).containsExactly("apt-get update -qq", "apt-get install -y -qq npm");
+    assertThat(result.aptGetCalls())
+        .containsExactly("apt-get update -qq", "apt-get install -y -qq npm");
   }
 
   private void root() throws IOException {
@@ -181,21 +196,25 @@ class TestPrerequisitesTest {
   /** A shell script that logs its call, then runs {@code body}. */
   private void command(Path dir, String name, String body) throws IOException {
     Path script = dir.resolve(name);
-    Files.writeString(script, "#!/bin/sh\necho \"" + name + " $*\" >> '" + calls + "'\n" + body + "\n");
+    Files.writeString(
+        script, "#!/bin/sh\necho \"" + name + " $*\" >> '" + calls + "'\n" + body + "\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
   private Result prerequisites() throws IOException, InterruptedException {
     Path output = machine.resolve("output.txt");
-    ProcessBuilder command = new ProcessBuilder("/bin/bash", SCRIPT.toString(), "prerequisites")
-        .redirectErrorStream(true)
-        .redirectOutput(output.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder command =
+        new ProcessBuilder("/bin/bash", SCRIPT.toString(), "prerequisites")
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     // The fake commands only: the real node and npm in /usr/bin must stay out of sight.
     command.environment().put("PATH", bin + ":" + machine.resolve("tools"));
     Process bash = command.start();
     assertThat(bash.waitFor(30, TimeUnit.SECONDS)).as("analytics prerequisites finished").isTrue();
-    return new Result(bash.exitValue(), Files.readString(output, StandardCharsets.UTF_8),
+    return new Result(
+        bash.exitValue(),
+        Files.readString(output, StandardCharsets.UTF_8),
         Files.readAllLines(calls, StandardCharsets.UTF_8));
   }
 
@@ -207,7 +226,12 @@ class TestPrerequisitesTest {
 
     @Override
     public String toString() {
-      return "exit " + exitCode + "\n--- output\n" + output + "--- calls\n" + String.join("\n", calls);
+      return "exit "
+          + exitCode
+          + "\n--- output\n"
+          + output
+          + "--- calls\n"
+          + String.join("\n", calls);
     }
   }
 }

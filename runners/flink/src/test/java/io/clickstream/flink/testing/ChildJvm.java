@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** A separate JVM started from the test classpath (with the JDK opens Flink needs), logging to a file. */
+/**
+ * A separate JVM started from the test classpath (with the JDK opens Flink needs), logging to a
+ * file.
+ */
 public final class ChildJvm implements AutoCloseable {
 
   public final Process process;
@@ -20,7 +23,10 @@ public final class ChildJvm implements AutoCloseable {
     this.log = log;
   }
 
-  /** The test classpath: test classes, main classes and every test-scope jar (from target/test-classpath.txt). */
+  /**
+   * The test classpath: test classes, main classes and every test-scope jar (from
+   * target/test-classpath.txt).
+   */
   public static List<String> testClasspath() {
     List<String> cp = new ArrayList<>();
     cp.add(Path.of("target/test-classes").toAbsolutePath().toString());
@@ -40,7 +46,10 @@ public final class ChildJvm implements AutoCloseable {
     return cp;
   }
 
-  /** What the job jar holds: this module's classes and every runtime jar but Flink's (target/job-classpath.txt). */
+  /**
+   * What the job jar holds: this module's classes and every runtime jar but Flink's
+   * (target/job-classpath.txt).
+   */
   public static List<String> jobClasspath() {
     List<String> cp = new ArrayList<>();
     cp.add(Path.of("target/classes").toAbsolutePath().toString());
@@ -53,23 +62,34 @@ public final class ChildJvm implements AutoCloseable {
     try {
       return Arrays.asList(Files.readString(Path.of(file)).trim().split(File.pathSeparator));
     } catch (IOException e) {
-      throw new UncheckedIOException("no classpath file " + file + ": run the tests through Maven (mvn test)", e);
+      throw new UncheckedIOException(
+          "no classpath file " + file + ": run the tests through Maven (mvn test)", e);
     }
   }
 
   /** Starts {@code mainClass} on {@code classpath}. */
-  public static ChildJvm start(String name, List<String> classpath, String mainClass, List<String> args) {
+  public static ChildJvm start(
+      String name, List<String> classpath, String mainClass, List<String> args) {
     return start(name, classpath, List.of(), mainClass, args);
   }
 
-  /** Starts {@code mainClass} on {@code classpath}, with {@code jvmOptions} (system properties, say) too. */
-  public static ChildJvm start(String name, List<String> classpath, List<String> jvmOptions, String mainClass,
+  /**
+   * Starts {@code mainClass} on {@code classpath}, with {@code jvmOptions} (system properties, say)
+   * too.
+   */
+  public static ChildJvm start(
+      String name,
+      List<String> classpath,
+      List<String> jvmOptions,
+      String mainClass,
       List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    String opens = System.getProperty("clickstream.flink.jdkOpens",
-        "--add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.util=ALL-UNNAMED "
-            + "--add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED");
+    String opens =
+        System.getProperty(
+            "clickstream.flink.jdkOpens",
+            "--add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.util=ALL-UNNAMED "
+                + "--add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED");
     command.addAll(Arrays.asList(opens.trim().split("\\s+")));
     command.add("-Xmx1500m");
     command.addAll(jvmOptions);
@@ -78,8 +98,14 @@ public final class ChildJvm implements AutoCloseable {
     command.add(mainClass);
     command.addAll(args);
     try {
-      Path log = Files.createDirectories(Path.of("target", "child-jvms")).resolve(name + "-" + System.currentTimeMillis() + ".log");
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      Path log =
+          Files.createDirectories(Path.of("target", "child-jvms"))
+              .resolve(name + "-" + System.currentTimeMillis() + ".log");
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
       System.out.printf("started %s (pid %d), log %s%n", name, p.pid(), log.toAbsolutePath());
       return new ChildJvm(p, log);
     } catch (IOException e) {

@@ -1,12 +1,6 @@
 package io.clickstream.flink.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import io.clickstream.pipeline.oracle.BatchOracle;
-import io.clickstream.pipeline.testing.SharedRedis;
-import io.clickstream.pipeline.testing.SharedMiniHBase;
-import io.clickstream.pipeline.testing.RedisCounts;
-import io.clickstream.pipeline.testing.Await;
-import io.clickstream.pipeline.testing.LivePipelines;
 
 import io.clickstream.core.EventParser;
 import io.clickstream.core.RedisKeys;
@@ -15,7 +9,13 @@ import io.clickstream.core.funnel.FunnelDefinitions;
 import io.clickstream.core.generator.GeneratedEvent;
 import io.clickstream.core.generator.JourneyGenerator;
 import io.clickstream.pipeline.io.EventRow;
+import io.clickstream.pipeline.oracle.BatchOracle;
+import io.clickstream.pipeline.testing.Await;
 import io.clickstream.pipeline.testing.EventsTable;
+import io.clickstream.pipeline.testing.LivePipelines;
+import io.clickstream.pipeline.testing.RedisCounts;
+import io.clickstream.pipeline.testing.SharedMiniHBase;
+import io.clickstream.pipeline.testing.SharedRedis;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,9 +25,9 @@ import java.util.TreeMap;
 import redis.clients.jedis.JedisPooled;
 
 /**
- * The data every Flink test feeds the pipeline: generated journeys (out of order, duplicates, new event
- * names, returning users) in an empty events table, funnels of every kind defined in an empty Redis,
- * and what the plain-Java {@link BatchOracle} expects of them once the watermark has passed.
+ * The data every Flink test feeds the pipeline: generated journeys (out of order, duplicates, new
+ * event names, returning users) in an empty events table, funnels of every kind defined in an empty
+ * Redis, and what the plain-Java {@link BatchOracle} expects of them once the watermark has passed.
  */
 public final class Dataset {
 
@@ -38,33 +38,57 @@ public final class Dataset {
 
   public final Instant now = Instant.now();
   public final JedisPooled redis;
-  /** The generated lines in write order, each with the moment it is due ({@link GeneratedEvent#writeAt}). */
+
+  /**
+   * The generated lines in write order, each with the moment it is due ({@link
+   * GeneratedEvent#writeAt}).
+   */
   public final List<GeneratedEvent> events;
+
   public final List<String> lines;
   public final List<FunnelDefinition> funnels = new ArrayList<>();
 
-  /** Resets HBase's table and Redis, defines the funnels and generates (does not write) the events. */
+  /**
+   * Resets HBase's table and Redis, defines the funnels and generates (does not write) the events.
+   */
   public Dataset(long seed, int users) {
     this(seed, users, Instant.now().minusSeconds(180), Duration.ofSeconds(180));
   }
 
-  /** As {@link #Dataset(long, int)}, with events in {@code [from, from + span]} (due a few seconds later). */
+  /**
+   * As {@link #Dataset(long, int)}, with events in {@code [from, from + span]} (due a few seconds
+   * later).
+   */
   public Dataset(long seed, int users, Instant from, Duration span) {
     SharedMiniHBase.resetEventsTable();
     redis = SharedRedis.flushed();
-    funnels.add(define("signup", "{\"steps\":[{\"event\":\"page_view\",\"where\":{\"page\":\"/landing\"}},"
-        + "{\"event\":\"search\"},{\"event\":\"register\"},{\"event\":\"checkout\"}],"
-        + "\"breakdown\":[\"source\",\"campaign\",\"properties.ad_content\"]}"));
-    funnels.add(define("strict_questionnaire", "{\"order\":\"strict\",\"steps\":[{\"event\":\"search\"},"
-        + "{\"event\":\"questionnaire_start\"},{\"event\":\"register\"}],\"breakdown\":[\"partner\"]}"));
-    funnels.add(define("returning", "{\"scope\":\"user\",\"window\":\"" + USER_WINDOW + "\",\"steps\":["
-        + "{\"event\":\"page_view\",\"where\":{\"page\":\"/landing\"}},{\"event\":\"search\"},"
-        + "{\"event\":\"register\"}],\"breakdown\":[\"source\"]}"));
+    funnels.add(
+        define(
+            "signup",
+            "{\"steps\":[{\"event\":\"page_view\",\"where\":{\"page\":\"/landing\"}},"
+                + "{\"event\":\"search\"},{\"event\":\"register\"},{\"event\":\"checkout\"}],"
+                + "\"breakdown\":[\"source\",\"campaign\",\"properties.ad_content\"]}"));
+    funnels.add(
+        define(
+            "strict_questionnaire",
+            "{\"order\":\"strict\",\"steps\":[{\"event\":\"search\"},"
+                + "{\"event\":\"questionnaire_start\"},{\"event\":\"register\"}],\"breakdown\":[\"partner\"]}"));
+    funnels.add(
+        define(
+            "returning",
+            "{\"scope\":\"user\",\"window\":\""
+                + USER_WINDOW
+                + "\",\"steps\":["
+                + "{\"event\":\"page_view\",\"where\":{\"page\":\"/landing\"}},{\"event\":\"search\"},"
+                + "{\"event\":\"register\"}],\"breakdown\":[\"source\"]}"));
     events = new JourneyGenerator(seed).batchEvents(users, from, span);
     lines = events.stream().map(GeneratedEvent::json).toList();
   }
 
-  /** How many users give about {@code lines} lines over {@code span}, judged by a sample of a thousand. */
+  /**
+   * How many users give about {@code lines} lines over {@code span}, judged by a sample of a
+   * thousand.
+   */
   public static int usersFor(long seed, int lines, Duration span) {
     int sample = 1_000;
     int sampleLines = new JourneyGenerator(seed).batch(sample, Instant.now(), span).size();
@@ -84,15 +108,17 @@ public final class Dataset {
 
   /** The Clickstream options every test passes, with the given HBase and Redis. */
   public List<String> pipelineArgs() {
-    List<String> args = new ArrayList<>(List.of("--hbaseZk=" + SharedMiniHBase.zkQuorum(), "--redisUrl=" + SharedRedis.url()));
+    List<String> args =
+        new ArrayList<>(
+            List.of("--hbaseZk=" + SharedMiniHBase.zkQuorum(), "--redisUrl=" + SharedRedis.url()));
     args.addAll(sessionArgs());
     args.add("--readFromMillis=" + readFrom().toEpochMilli());
     return args;
   }
 
   /**
-   * The session settings and dimensions ({@link LivePipelines#DIMENSIONS}) the oracle is computed with,
-   * and how often the pipeline polls HBase.
+   * The session settings and dimensions ({@link LivePipelines#DIMENSIONS}) the oracle is computed
+   * with, and how often the pipeline polls HBase.
    */
   public static List<String> sessionArgs() {
     return List.of(
@@ -122,35 +148,49 @@ public final class Dataset {
     return f;
   }
 
-
-
   /**
-   * Waits (bounded) until the watermark the pipeline reports passes every session of what is in HBase,
-   * then asserts that every count, the catalog and the dead letters in Redis equal the oracle's.
+   * Waits (bounded) until the watermark the pipeline reports passes every session of what is in
+   * HBase, then asserts that every count, the catalog and the dead letters in Redis equal the
+   * oracle's.
    */
   public void awaitWatermarkAndAssertRedisEqualsOracle(Duration timeout) throws Exception {
     List<EventRow> rows = EventsTable.scan();
     assertThat(rows).as("rows in HBase").hasSizeGreaterThan(lines.size() / 2);
-    long target = rows.stream()
-        .map(r -> EventParser.parse(r.json()).event()).filter(e -> e != null)
-        .mapToLong(e -> e.timestampMillis()).max().orElseThrow()
-        + Math.max(GAP.toMillis(), USER_WINDOW.toMillis()) + 1_000;
+    long target =
+        rows.stream()
+                .map(r -> EventParser.parse(r.json()).event())
+                .filter(e -> e != null)
+                .mapToLong(e -> e.timestampMillis())
+                .max()
+                .orElseThrow()
+            + Math.max(GAP.toMillis(), USER_WINDOW.toMillis())
+            + 1_000;
     long t0 = System.nanoTime();
     boolean passed = Await.until(timeout, () -> Await.watermark(redis) >= target);
     assertThat(passed)
-        .as("within %s the pipeline's watermark (Redis %s %s) passes %s; it is at %s", timeout,
-            RedisKeys.PIPELINE_STATUS, RedisKeys.STATUS_WATERMARK_MS, Instant.ofEpochMilli(target),
-            Await.watermark(redis) == Long.MIN_VALUE ? "none reported" : Instant.ofEpochMilli(Await.watermark(redis)))
+        .as(
+            "within %s the pipeline's watermark (Redis %s %s) passes %s; it is at %s",
+            timeout,
+            RedisKeys.PIPELINE_STATUS,
+            RedisKeys.STATUS_WATERMARK_MS,
+            Instant.ofEpochMilli(target),
+            Await.watermark(redis) == Long.MIN_VALUE
+                ? "none reported"
+                : Instant.ofEpochMilli(Await.watermark(redis)))
         .isTrue();
-    System.out.printf("watermark passed every session %d ms after the wait began%n", (System.nanoTime() - t0) / 1_000_000);
+    System.out.printf(
+        "watermark passed every session %d ms after the wait began%n",
+        (System.nanoTime() - t0) / 1_000_000);
 
-    BatchOracle.Expected expected = new BatchOracle(GAP.toMillis(), LATENESS.toMillis(), OUT_OF_ORDERNESS.toMillis())
-        .withDimensions(LivePipelines.DIMENSIONS)
-        .compute(rows, funnels);
+    BatchOracle.Expected expected =
+        new BatchOracle(GAP.toMillis(), LATENESS.toMillis(), OUT_OF_ORDERNESS.toMillis())
+            .withDimensions(LivePipelines.DIMENSIONS)
+            .compute(rows, funnels);
     assertThat(expected.counts()).hasSizeGreaterThan(100);
     LivePipelines.assertCountsByEveryAdContent(expected.counts());
     for (FunnelDefinition f : funnels) {
-      assertThat(expected.counts().keySet()).as("results of %s", f.id())
+      assertThat(expected.counts().keySet())
+          .as("results of %s", f.id())
           .anyMatch(k -> k.startsWith(RedisKeys.PREFIX + "fr:" + f.id() + ":"));
     }
     // The watermark is reported by its own branch; the writer's last bundle may land just after.
@@ -158,8 +198,11 @@ public final class Dataset {
     assertThat(RedisCounts.all(redis)).isEqualTo(expected.counts());
     assertThat(longs(redis.hgetAll(RedisKeys.CATALOG_FIRST_SEEN))).isEqualTo(expected.firstSeen());
     assertThat(longs(redis.hgetAll(RedisKeys.CATALOG_LAST_SEEN))).isEqualTo(expected.lastSeen());
-    assertThat(LivePipelines.deadLettersByKind(redis)).as("dead letters").isEqualTo(expected.deadLetters());
-    System.out.printf("Redis equals the oracle: %d counts over %d rows%n", expected.counts().size(), rows.size());
+    assertThat(LivePipelines.deadLettersByKind(redis))
+        .as("dead letters")
+        .isEqualTo(expected.deadLetters());
+    System.out.printf(
+        "Redis equals the oracle: %d counts over %d rows%n", expected.counts().size(), rows.size());
   }
 
   private static Map<String, Long> longs(Map<String, String> values) {

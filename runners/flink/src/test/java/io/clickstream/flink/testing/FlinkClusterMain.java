@@ -8,9 +8,9 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 
 /**
- * A stand-alone Flink 1.19 cluster for the tests: a MiniCluster (one JobManager, one TaskManager with
- * two slots) in its own JVM, every endpoint on 127.0.0.1, REST on the port given as the only argument.
- * Runs until killed.
+ * A stand-alone Flink 1.19 cluster for the tests: a MiniCluster (one JobManager, one TaskManager
+ * with two slots) in its own JVM, every endpoint on 127.0.0.1, REST on the port given as the only
+ * argument. Runs until killed.
  */
 public final class FlinkClusterMain {
 
@@ -27,20 +27,25 @@ public final class FlinkClusterMain {
     conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
     conf.set(TaskManagerOptions.HOST, "127.0.0.1");
     conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-    MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-        .setConfiguration(conf)
-        .setNumTaskManagers(1)
-        .setNumSlotsPerTaskManager(2)
-        .build());
+    MiniCluster cluster =
+        new MiniCluster(
+            new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(2)
+                .build());
     cluster.start();
     System.out.println("FLINK_REST=" + cluster.getRestAddress().get());
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        cluster.close();
-      } catch (Exception ignored) {
-        // exiting
-      }
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    cluster.close();
+                  } catch (Exception ignored) {
+                    // exiting
+                  }
+                }));
     Thread.currentThread().join();
   }
 }
