@@ -3,6 +3,7 @@ package io.clickstream.bench;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.pipeline.Contribution;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.Protocol;
@@ -24,8 +25,16 @@ record RedisFootprint(long usedBytes, long keys, long bookkeepingKeys, long even
   private static final Pattern EVENT_MINUTE =
       Pattern.compile("cs:cnt:e\\.[^:]*:" + RedisKeys.UNDIVIDED + ":\\d+");
 
-  /** Redis's memory in use by an empty database, measured right after a flush. */
-  static long emptyBytes(JedisPooled redis) {
+  /**
+   * Redis's memory in use by an empty database, measured after a flush once Redis has freed what it
+   * held: a {@code FLUSHALL ASYNC} frees in the background, and measured at once the "empty" figure
+   * still held the previous runner's data, which made the next runner's footprint negative.
+   */
+  static long emptyBytes(JedisPooled redis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (memoryInfo(redis, "lazyfree_pending_objects") > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
     return usedMemory(redis);
   }
 
@@ -56,13 +65,22 @@ record RedisFootprint(long usedBytes, long keys, long bookkeepingKeys, long even
   }
 
   private static long usedMemory(JedisPooled redis) {
+    long used = memoryInfo(redis, "used_memory");
+    if (used < 0) {
+      throw new IllegalStateException("INFO memory has no used_memory line");
+    }
+    return used;
+  }
+
+  /** A figure of {@code INFO memory}, or -1 when this Redis does not report it. */
+  private static long memoryInfo(JedisPooled redis, String name) {
     String info = SafeEncoder.encode((byte[]) redis.sendCommand(Protocol.Command.INFO, "memory"));
     for (String line : info.split("\r?\n")) {
-      if (line.startsWith("used_memory:")) {
-        return Long.parseLong(line.substring("used_memory:".length()).trim());
+      if (line.startsWith(name + ":")) {
+        return Long.parseLong(line.substring(name.length() + 1).trim());
       }
     }
-    throw new IllegalStateException("INFO memory has no used_memory line");
+    return -1;
   }
 
   private static long count(JedisPooled redis, String pattern) {
