@@ -31,6 +31,14 @@ public record DimensionName(String wireName) implements Serializable {
   public static final String OTHER = "(other)";
 
   /**
+   * The longest value counted under a field of its own; a longer one is counted under {@link
+   * #OTHER}, in counts and funnel breakdowns alike. Together with the cap on distinct values per
+   * minute it bounds a dimension's hash: without it, a value could be as long as an event (64 KiB).
+   * Cutting long values instead would merge different ones into one field.
+   */
+  public static final int MAX_VALUE_CHARS = 1_024;
+
+  /**
    * The escape that keeps a real value from being read as {@link #NONE} or {@link #OTHER} (see
    * {@link #field}).
    */
@@ -102,16 +110,19 @@ public record DimensionName(String wireName) implements Serializable {
   }
 
   /**
-   * The hash field a value is counted under: {@link #NONE} for a missing value ({@code null}), the
-   * value itself otherwise, except that a value made of backslashes followed by {@code (none)} or
-   * {@code (other)} gains one more leading backslash. So no real value is stored as {@link #NONE}
-   * or {@link #OTHER} (a literal {@code (none)} is {@code \(none)}, a literal {@code (other)}
-   * {@code \(other)}), the mapping is injective, and every other value, colons and all, is stored
-   * as is.
+   * The hash field a value is counted under: {@link #NONE} for a missing value ({@code null}),
+   * {@link #OTHER} for one longer than {@link #MAX_VALUE_CHARS}, the value itself otherwise, except
+   * that a value made of backslashes followed by {@code (none)} or {@code (other)} gains one more
+   * leading backslash. So no real value is stored as {@link #NONE} or {@link #OTHER} (a literal
+   * {@code (none)} is {@code \(none)}, a literal {@code (other)} {@code \(other)}), the mapping is
+   * injective, and every other value, colons and all, is stored as is.
    */
   public static String field(String value) {
     if (value == null) {
       return NONE;
+    }
+    if (value.length() > MAX_VALUE_CHARS) {
+      return OTHER;
     }
     return isReservedOrEscaped(value) ? ESCAPE + value : value;
   }

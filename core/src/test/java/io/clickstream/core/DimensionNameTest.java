@@ -92,6 +92,14 @@ class DimensionNameTest {
   }
 
   @Test
+  void aValueLongerThanTheLimitIsCountedUnderOtherNotCutIntoAnotherValue() {
+    String longest = "x".repeat(DimensionName.MAX_VALUE_CHARS);
+    assertThat(DimensionName.field(longest)).isEqualTo(longest);
+    assertThat(DimensionName.field(longest + "y")).isEqualTo(DimensionName.OTHER);
+    assertThat(DimensionName.isOther(DimensionName.field(longest + "z"))).isTrue();
+  }
+
+  @Test
   void aPropertyNameBecomesAKeyPartWithoutColonsOrGlobCharacters() {
     assertThat(DimensionName.parse("source").keyPart()).isEqualTo("source");
     assertThat(DimensionName.parse("properties.plan").keyPart()).isEqualTo("properties.plan");
