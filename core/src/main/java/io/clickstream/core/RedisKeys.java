@@ -94,7 +94,12 @@ public final class RedisKeys {
    * {@link #FIELD_TOTAL} when undivided), value = count.
    */
   public static String counts(String metric, String dimension, long epochMinute) {
-    return PREFIX + "cnt:" + metric + ":" + dimension + ":" + epochMinute;
+    return countsPrefix(metric, dimension) + epochMinute;
+  }
+
+  /** What the keys of one metric's counts by one dimension, every minute, begin with. */
+  public static String countsPrefix(String metric, String dimension) {
+    return PREFIX + "cnt:" + metric + ":" + dimension + ":";
   }
 
   /** What a contribution counts into: the event counts, or one funnel version's results. */

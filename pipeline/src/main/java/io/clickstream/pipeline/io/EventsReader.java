@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.TreeSet;
@@ -344,8 +345,8 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
   /**
    * Takes up to {@link #READ_AHEAD} rows from the scanner into {@link #pending}, each cell marked
    * as the row's event or a rewrite. A row's cells in {@code [C, hi)} come oldest first; the oldest
-   * is the event unless the row was written before C, which one batched request asks for all of
-   * them.
+   * is the event unless the row was written before C, which one batched request asks for the rows
+   * whose oldest cell this reader has not emitted yet.
    */
   private void readAhead() throws IOException {
     List<Result> results = new ArrayList<>(READ_AHEAD);
@@ -357,18 +358,35 @@ final class EventsReader extends UnboundedSource.UnboundedReader<EventRow> {
       }
       results.add(result);
     }
-    boolean[] writtenBefore =
-        RowVersions.writtenBefore(
-            table, results.stream().map(Result::getRow).toList(), completeUpTo);
+    // Only a row whose oldest cell in the range is new to this reader needs asking about: its later
+    // cells are rewrites whatever came before, and the rows every poll re-reads (the overlap) were
+    // asked about by the poll that emitted them.
+    List<byte[]> rows = new ArrayList<>(results.size());
+    List<List<Cell>> cellsByRow = new ArrayList<>(results.size());
+    List<byte[]> toAsk = new ArrayList<>();
+    BitSet oldestIsNew = new BitSet(results.size());
     for (int i = 0; i < results.size(); i++) {
       byte[] row = results.get(i).getRow();
       List<Cell> cells = RowVersions.oldestFirst(results.get(i));
+      rows.add(row);
+      cellsByRow.add(cells);
+      if (!cells.isEmpty() && !emitted.contains(new Emitted(row, cells.get(0).getTimestamp()))) {
+        oldestIsNew.set(i);
+        toAsk.add(row);
+      }
+    }
+    boolean[] writtenBefore = RowVersions.writtenBefore(table, toAsk, completeUpTo);
+    int asked = 0;
+    for (int i = 0; i < rows.size(); i++) {
+      byte[] row = rows.get(i);
+      List<Cell> cells = cellsByRow.get(i);
+      boolean oldestIsRewrite = oldestIsNew.get(i) && writtenBefore[asked++];
       List<EventRow> fresh = new ArrayList<>(1);
       for (int c = 0; c < cells.size(); c++) {
         Cell cell = cells.get(c);
         if (!emitted.contains(new Emitted(row, cell.getTimestamp()))) {
           EventRow read = EventRow.of(row, cell);
-          fresh.add(c > 0 || writtenBefore[i] ? read.asRewrite() : read);
+          fresh.add(c > 0 || oldestIsRewrite ? read.asRewrite() : read);
         }
       }
       if (fresh.isEmpty()) {

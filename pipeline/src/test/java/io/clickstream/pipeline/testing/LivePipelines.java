@@ -46,7 +46,7 @@ public final class LivePipelines {
    */
   public static void assertCountsByEveryAdContent(Map<String, Long> counts) {
     String sessionsByAdContent =
-        RedisKeys.PREFIX + "cnt:" + RedisKeys.METRIC_SESSIONS + ":" + AD_CONTENT.keyPart() + ":";
+        RedisKeys.countsPrefix(RedisKeys.METRIC_SESSIONS, AD_CONTENT.keyPart());
     for (String value : JourneyGenerator.AD_CONTENTS) {
       String field = "\n" + DimensionName.field(value);
       assertThat(counts.keySet())
