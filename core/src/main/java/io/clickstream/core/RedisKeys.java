@@ -158,6 +158,14 @@ public final class RedisKeys {
     return PREFIX + "funnel:" + funnelId + ":" + version + ":backfills";
   }
 
+  /**
+   * Hash: {@code "{from ms}-{to ms}"} -> epoch ms of the first run, the ranges of session starts
+   * backfilled for a dimension ({@code DimensionName.wireName}, escaped).
+   */
+  public static String dimensionBackfills(String dimension) {
+    return PREFIX + "dimension:" + escape(dimension) + ":backfills";
+  }
+
   /** Counter handing out a funnel's versions, so a re-created funnel never reuses one. */
   public static String funnelVersionCounter(String funnelId) {
     return PREFIX + "funnel:" + funnelId + ":version";

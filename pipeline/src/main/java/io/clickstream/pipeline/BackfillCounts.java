@@ -1,6 +1,5 @@
 package io.clickstream.pipeline;
 
-import io.clickstream.core.Dimensions;
 import io.clickstream.core.RedisConnections;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.pipeline.io.EventRow;
@@ -28,16 +27,17 @@ public final class BackfillCounts {
   private final PTransform<PBegin, PCollection<EventRow>> source;
   private final PTransform<PCollection<Contribution>, PDone> sink;
   private final EventTimeRules settings;
-  private final Dimensions dimensions;
+  private final CountedDimensions dimensions;
 
   /**
-   * @param dimensions the dimensions to count by: the live pipeline's, as it recorded them
+   * @param dimensions the dimensions to count by: the live pipeline's, as it recorded them, each
+   *     with its live_from
    */
   public BackfillCounts(
       PTransform<PBegin, PCollection<EventRow>> source,
       PTransform<PCollection<Contribution>, PDone> sink,
       EventTimeRules settings,
-      Dimensions dimensions) {
+      CountedDimensions dimensions) {
     this.source = source;
     this.sink = sink;
     this.settings = settings;
@@ -70,8 +70,8 @@ public final class BackfillCounts {
       ClickstreamOptions options, long fromMillis, long toMillis, long nowMillis) {
     options.setStreaming(false);
     EventTimeRules settings = EventTimeRules.from(options);
-    Dimensions dimensions =
-        EventTimeRules.dimensionsFrom(options); // checked before the range is claimed
+    CountedDimensions dimensions = // checked before the range is claimed
+        RecordedSettings.counted(options.getRedisUrl(), EventTimeRules.dimensionsFrom(options));
     WriteSessionContributions sink =
         WriteSessionContributions.to(options); // so is the cap on values
     BackfilledRanges.claim(

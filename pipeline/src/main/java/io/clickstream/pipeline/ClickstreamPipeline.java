@@ -1,6 +1,5 @@
 package io.clickstream.pipeline;
 
-import io.clickstream.core.Dimensions;
 import io.clickstream.core.Event;
 import io.clickstream.pipeline.io.EventRow;
 import io.clickstream.pipeline.io.ReadEventsFromHBase;
@@ -41,11 +40,11 @@ public final class ClickstreamPipeline {
   private final FunnelCatalog funnels;
   private final Sinks sinks;
   private final EventTimeRules settings;
-  private final Dimensions dimensions;
+  private final CountedDimensions dimensions;
   private final UserHistory history;
 
   /**
-   * @param dimensions the dimensions the event counts are kept by
+   * @param dimensions the dimensions the event counts are kept by, each from its live_from
    * @param history users' earlier events, for user-scope funnels whose windows reach past the kept
    *     state
    */
@@ -54,7 +53,7 @@ public final class ClickstreamPipeline {
       FunnelCatalog funnels,
       Sinks sinks,
       EventTimeRules settings,
-      Dimensions dimensions,
+      CountedDimensions dimensions,
       UserHistory history) {
     this.source = source;
     this.funnels = funnels;
@@ -70,7 +69,7 @@ public final class ClickstreamPipeline {
     PCollection<Event> events = parsed.get(ParseEvents.EVENTS);
     PCollectionTuple sessions = events.apply("SessionizeEvents", new SessionizeEvents(settings));
     PCollection<Session> firings = sessions.get(SessionizeEvents.SESSIONS);
-    PCollectionList.of(firings.apply("CountSessionEvents", new CountSessionEvents(dimensions)))
+    PCollectionList.of(firings.apply("CountSessionEvents", CountSessionEvents.live(dimensions)))
         .and(
             firings.apply(
                 "ComputeSessionFunnelContributions",
@@ -97,10 +96,11 @@ public final class ClickstreamPipeline {
   public static PipelineResult run(ClickstreamOptions options) {
     options.setStreaming(true);
     EventTimeRules settings = EventTimeRules.from(options);
-    Dimensions dimensions = EventTimeRules.dimensionsFrom(options);
     Sinks sinks =
         Sinks.redis(options); // checks --maxDimensionValues, so a bad value is never recorded
-    RecordedSettings.record(options, dimensions, System.currentTimeMillis());
+    CountedDimensions dimensions =
+        RecordedSettings.record(
+            options, EventTimeRules.dimensionsFrom(options), System.currentTimeMillis());
     ReadEventsFromHBase source =
         ReadEventsFromHBase.from(options.getHbaseZk())
             .withPollInterval(Duration.millis(options.getPollIntervalMillis()))

@@ -16,22 +16,22 @@ import org.apache.beam.sdk.values.PCollection;
 /**
  * Computes what one session firing contributes to the results of every session-scope funnel that
  * covers it (docs/funnels.md): live, the sessions from a version's live_from on; in a backfill, one
- * version's sessions in the backfilled range and before its live_from ({@link FunnelCoverage}).
+ * version's sessions in the backfilled range and before its live_from ({@link Coverage}).
  */
 public class ComputeSessionFunnelContributions
     extends PTransform<PCollection<Session>, PCollection<Contribution>> {
 
   private final FunnelCatalog funnels;
-  private final FunnelCoverage coverage;
+  private final Coverage coverage;
 
-  private ComputeSessionFunnelContributions(FunnelCatalog funnels, FunnelCoverage coverage) {
+  private ComputeSessionFunnelContributions(FunnelCatalog funnels, Coverage coverage) {
     this.funnels = funnels;
     this.coverage = coverage;
   }
 
   /** The live job: every session-scope funnel from its live_from on. */
   public static ComputeSessionFunnelContributions live(FunnelCatalog funnels) {
-    return new ComputeSessionFunnelContributions(funnels, FunnelCoverage.LIVE);
+    return new ComputeSessionFunnelContributions(funnels, Coverage.LIVE);
   }
 
   /**
@@ -41,8 +41,7 @@ public class ComputeSessionFunnelContributions
   public static ComputeSessionFunnelContributions backfill(
       FunnelDefinition funnel, long fromMillis, long toMillis, long finishedBy) {
     return new ComputeSessionFunnelContributions(
-        FunnelCatalog.of(List.of(funnel)),
-        FunnelCoverage.backfill(fromMillis, toMillis, finishedBy));
+        FunnelCatalog.of(List.of(funnel)), Coverage.backfill(fromMillis, toMillis, finishedBy));
   }
 
   @Override
@@ -86,9 +85,9 @@ public class ComputeSessionFunnelContributions
 
   static final class FunnelContributionFn extends DoFn<Session, Contribution> {
     private final FunnelCatalog funnels;
-    private final FunnelCoverage coverage;
+    private final Coverage coverage;
 
-    FunnelContributionFn(FunnelCatalog funnels, FunnelCoverage coverage) {
+    FunnelContributionFn(FunnelCatalog funnels, Coverage coverage) {
       this.funnels = funnels;
       this.coverage = coverage;
     }
@@ -128,7 +127,7 @@ public class ComputeSessionFunnelContributions
                   .withVersion(Contribution.versionOf(seen, closed)));
         } else {
           if (last) {
-            FunnelCoverage.OPEN.inc();
+            Coverage.OPEN.inc();
           }
           out.output(
               funnelContributionOf(f, coverage.namespace(f), user, start, end, false, false, events)

@@ -49,15 +49,12 @@ public class ComputeUserFunnelContributions
   static final long EVENT_WEIGHT = 1L << 20;
 
   private final FunnelCatalog funnels;
-  private final FunnelCoverage coverage;
+  private final Coverage coverage;
   private final EventTimeRules settings;
   private final UserHistory history;
 
   private ComputeUserFunnelContributions(
-      FunnelCatalog funnels,
-      FunnelCoverage coverage,
-      EventTimeRules settings,
-      UserHistory history) {
+      FunnelCatalog funnels, Coverage coverage, EventTimeRules settings, UserHistory history) {
     this.funnels = funnels;
     this.coverage = coverage;
     this.settings = settings;
@@ -70,7 +67,7 @@ public class ComputeUserFunnelContributions
    */
   public static ComputeUserFunnelContributions live(
       FunnelCatalog funnels, EventTimeRules settings, UserHistory history) {
-    return new ComputeUserFunnelContributions(funnels, FunnelCoverage.LIVE, settings, history);
+    return new ComputeUserFunnelContributions(funnels, Coverage.LIVE, settings, history);
   }
 
   /**
@@ -86,7 +83,7 @@ public class ComputeUserFunnelContributions
     // A backfill reads all history anyway.
     return new ComputeUserFunnelContributions(
         FunnelCatalog.of(List.of(funnel)),
-        FunnelCoverage.backfill(fromMillis, toMillis, finishedBy),
+        Coverage.backfill(fromMillis, toMillis, finishedBy),
         settings,
         UserHistory.none());
   }
@@ -163,7 +160,7 @@ public class ComputeUserFunnelContributions
 
   static final class UserFunnelFn extends ShardedUserFn<UserEpisodes, Contribution> {
     private final FunnelCatalog funnels;
-    private final FunnelCoverage coverage;
+    private final Coverage coverage;
     private final EventTimeRules settings;
     private final UserHistory history;
     private final SessionCaps cap;
@@ -171,10 +168,7 @@ public class ComputeUserFunnelContributions
         Metrics.counter(ComputeUserFunnelContributions.class, "episode_events_capped");
 
     UserFunnelFn(
-        FunnelCatalog funnels,
-        FunnelCoverage coverage,
-        EventTimeRules settings,
-        UserHistory history) {
+        FunnelCatalog funnels, Coverage coverage, EventTimeRules settings, UserHistory history) {
       super(CONTRIBUTIONS, UserEpisodesCoder.of(), settings.earlyFiringDelay());
       this.funnels = funnels;
       this.coverage = coverage;
@@ -313,7 +307,7 @@ public class ComputeUserFunnelContributions
           Contribution contribution = contributionOf(f, user, episode, ordered, watermark, last);
           if (!coverage.finished(contribution.endMillis())) {
             if (last) {
-              FunnelCoverage.OPEN.inc();
+              Coverage.OPEN.inc();
             }
             contribution =
                 contributionOf(

@@ -1,6 +1,5 @@
 package io.clickstream.pipeline;
 
-import io.clickstream.core.Dimensions;
 import io.clickstream.core.RedisKeys;
 import java.util.Collection;
 import java.util.HashMap;
@@ -47,7 +46,7 @@ public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<C
   public static final String LATE_ROWS_COUNTED = "late_rows_counted";
 
   private final EventTimeRules settings;
-  private final Dimensions dimensions;
+  private final CountedDimensions dimensions;
   private final long fromMillis;
   private final long toMillis;
   private final long finishedBy;
@@ -58,7 +57,7 @@ public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<C
    */
   public CountLateHistory(
       EventTimeRules settings,
-      Dimensions dimensions,
+      CountedDimensions dimensions,
       long fromMillis,
       long toMillis,
       long finishedBy) {
@@ -119,13 +118,13 @@ public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<C
   }
 
   static final class SubtractLiveFn extends DoFn<KV<String, CoGbkResult>, Contribution> {
-    private final Dimensions dimensions;
+    private final CountedDimensions dimensions;
     private final long fromMillis;
     private final long toMillis;
     private final long finishedBy;
     private final Counter lateRows = Metrics.counter(BackfillCounts.class, LATE_ROWS_COUNTED);
 
-    SubtractLiveFn(Dimensions dimensions, long fromMillis, long toMillis, long finishedBy) {
+    SubtractLiveFn(CountedDimensions dimensions, long fromMillis, long toMillis, long finishedBy) {
       this.dimensions = dimensions;
       this.fromMillis = fromMillis;
       this.toMillis = toMillis;
@@ -150,7 +149,7 @@ public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<C
           continue;
         }
         if (whole.endMillis() > finishedBy) {
-          FunnelCoverage.OPEN.inc();
+          Coverage.OPEN.inc();
           continue;
         }
         lateRows.inc(late);
@@ -178,8 +177,16 @@ public class CountLateHistory extends PTransform<PCollectionTuple, PCollection<C
     }
 
     private Contribution contributionOf(Session s) {
+      // By the dimensions the live path counts the session by: a dimension's live_from is the
+      // hand-over with its backfill, which counts the rows that were on time.
       return CountSessionEvents.contributionOf(
-          dimensions, s.userId(), s.startMillis(), s.endMillis(), true, false, s.events());
+          dimensions.countedFor(s.startMillis()),
+          s.userId(),
+          s.startMillis(),
+          s.endMillis(),
+          true,
+          false,
+          s.events());
     }
   }
 }

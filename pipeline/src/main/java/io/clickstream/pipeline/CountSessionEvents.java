@@ -18,24 +18,39 @@ import org.apache.beam.sdk.values.PCollection;
  * touch (every dimension's value from the session's first event) in the minute of the first event,
  * conversions by first touch in the minute of the conversion, and the catalog's totals and first
  * and last seen.
+ *
+ * <p>Live, a session is counted by each dimension whose live_from it starts at or after ({@link
+ * CountedDimensions}). A dimension backfill counts the sessions before one dimension's live_from,
+ * by that dimension alone, under records of its own ({@link Coverage}).
  */
 public class CountSessionEvents
     extends PTransform<PCollection<Session>, PCollection<Contribution>> {
 
-  private final Dimensions dimensions;
+  private final DoFn<Session, Contribution> fn;
+
+  private CountSessionEvents(DoFn<Session, Contribution> fn) {
+    this.fn = fn;
+  }
+
+  /** The live job: every session, by the dimensions it starts in the live range of. */
+  public static CountSessionEvents live(CountedDimensions dimensions) {
+    return new CountSessionEvents(new CountFn(dimensions));
+  }
 
   /**
-   * @param dimensions the dimensions to count by ({@code --dimensions})
+   * A dimension backfill: the sessions starting in [from, to) and before {@code d}'s live_from, by
+   * {@code d} only, sealed if they end at or before {@code finishedBy}.
    */
-  public CountSessionEvents(Dimensions dimensions) {
-    this.dimensions = dimensions;
+  public static CountSessionEvents backfill(
+      DimensionName d, long liveFromMillis, long fromMillis, long toMillis, long finishedBy) {
+    return new CountSessionEvents(
+        new CountDimensionFn(
+            d, liveFromMillis, Coverage.backfill(fromMillis, toMillis, finishedBy)));
   }
 
   @Override
   public PCollection<Contribution> expand(PCollection<Session> sessions) {
-    return sessions
-        .apply("CountEventsPerSession", ParDo.of(new CountFn(dimensions)))
-        .setCoder(ContributionCoder.of());
+    return sessions.apply("CountEventsPerSession", ParDo.of(fn)).setCoder(ContributionCoder.of());
   }
 
   /**
@@ -50,41 +65,81 @@ public class CountSessionEvents
       boolean closed,
       boolean last,
       List<Event> session) {
+    return contributionOf(dimensions.names(), userId, start, end, closed, last, session);
+  }
+
+  static Contribution contributionOf(
+      List<DimensionName> dimensions,
+      String userId,
+      long start,
+      long end,
+      boolean closed,
+      boolean last,
+      List<Event> session) {
     long version = Contribution.versionOf(session.size(), closed);
     Map<String, Long> counts = new HashMap<>();
     Map<String, Long> firstSeen = new HashMap<>();
     Map<String, Long> lastSeen = new HashMap<>();
-    Event firstTouch = session.get(0);
-    addByDimensions(
-        counts,
-        dimensions,
-        RedisKeys.METRIC_SESSIONS,
-        minuteOf(firstTouch.timestampMillis()),
-        firstTouch);
+    countBy(counts, true, dimensions, session);
     for (Event e : session) {
-      long minute = minuteOf(e.timestampMillis());
-      String metric = RedisKeys.eventMetric(e.name());
-      addByDimensions(counts, dimensions, metric, minute, e);
       add(counts, RedisKeys.CATALOG_TOTAL, e.name());
       firstSeen.merge(e.name(), e.timestampMillis(), Math::min);
       lastSeen.merge(e.name(), e.timestampMillis(), Math::max);
-      if (e.conversion() != null) {
-        addByDimensions(
-            counts, dimensions, RedisKeys.conversionMetric(e.conversion()), minute, firstTouch);
-      }
     }
     return new Contribution(
         RedisKeys.NAMESPACE_EVENTS, userId, start, end, version, last, counts, firstSeen, lastSeen);
   }
 
+  /** The records a dimension's contributions are kept under, live. */
+  static String namespaceOf(DimensionName d) {
+    return RedisKeys.NAMESPACE_EVENTS + ".dim." + d.keyPart();
+  }
+
   /**
-   * Counts one into {@code metric}'s undivided hash and into each dimension's, by {@code e}'s
-   * values.
+   * Counts one session into {@code counts}: the sessions started, each event and each conversion,
+   * by every one of {@code dimensions}, and into the undivided hashes if {@code undivided}.
    */
-  private static void addByDimensions(
-      Map<String, Long> counts, Dimensions dimensions, String metric, long minute, Event e) {
-    add(counts, RedisKeys.counts(metric, RedisKeys.UNDIVIDED, minute), RedisKeys.FIELD_TOTAL);
-    for (DimensionName d : dimensions.names()) {
+  private static void countBy(
+      Map<String, Long> counts,
+      boolean undivided,
+      List<DimensionName> dimensions,
+      List<Event> session) {
+    Event firstTouch = session.get(0);
+    String sessions = RedisKeys.METRIC_SESSIONS;
+    addBy(
+        counts,
+        undivided,
+        dimensions,
+        sessions,
+        minuteOf(firstTouch.timestampMillis()),
+        firstTouch);
+    for (Event e : session) {
+      long minute = minuteOf(e.timestampMillis());
+      addBy(counts, undivided, dimensions, RedisKeys.eventMetric(e.name()), minute, e);
+      if (e.conversion() != null) {
+        addBy(
+            counts,
+            undivided,
+            dimensions,
+            RedisKeys.conversionMetric(e.conversion()),
+            minute,
+            firstTouch);
+      }
+    }
+  }
+
+  /** Counts one into {@code metric}'s hash of each dimension, by {@code e}'s values. */
+  private static void addBy(
+      Map<String, Long> counts,
+      boolean undivided,
+      List<DimensionName> dimensions,
+      String metric,
+      long minute,
+      Event e) {
+    if (undivided) {
+      add(counts, RedisKeys.counts(metric, RedisKeys.UNDIVIDED, minute), RedisKeys.FIELD_TOTAL);
+    }
+    for (DimensionName d : dimensions) {
       add(counts, RedisKeys.counts(metric, d.keyPart(), minute), d.fieldOf(e));
     }
   }
@@ -98,20 +153,22 @@ public class CountSessionEvents
   }
 
   static final class CountFn extends DoFn<Session, Contribution> {
-    private final Dimensions dimensions;
+    private final CountedDimensions dimensions;
 
-    CountFn(Dimensions dimensions) {
+    CountFn(CountedDimensions dimensions) {
       this.dimensions = dimensions;
     }
 
     @ProcessElement
     public void process(@Element Session session, OutputReceiver<Contribution> out) {
       boolean closed = session.closed();
+      // A session whose start a late event moves before a dimension's live_from is no longer
+      // counted by it: this contribution replaces the last, which retracts the dimension's counts.
       // The version grows with every event seen, counted or set aside by the caps
       // (docs/pipeline.md).
       out.output(
           contributionOf(
-                  dimensions,
+                  dimensions.countedFor(session.startMillis()),
                   session.userId(),
                   session.startMillis(),
                   session.endMillis(),
@@ -119,6 +176,44 @@ public class CountSessionEvents
                   session.last(),
                   session.events())
               .withVersion(Contribution.versionOf(session.eventsSeen(), closed)));
+    }
+  }
+
+  static final class CountDimensionFn extends DoFn<Session, Contribution> {
+    private final DimensionName dimension;
+    private final long liveFromMillis;
+    private final Coverage coverage;
+
+    CountDimensionFn(DimensionName dimension, long liveFromMillis, Coverage coverage) {
+      this.dimension = dimension;
+      this.liveFromMillis = liveFromMillis;
+      this.coverage = coverage;
+    }
+
+    @ProcessElement
+    public void process(@Element Session session, OutputReceiver<Contribution> out) {
+      if (!coverage.covers(liveFromMillis, session.startMillis())) {
+        return;
+      }
+      boolean finished = coverage.finished(session.endMillis());
+      boolean closed = finished && session.closed();
+      boolean last = finished && session.last();
+      if (!finished && session.last()) {
+        Coverage.OPEN.inc();
+      }
+      Map<String, Long> counts = new HashMap<>();
+      countBy(counts, false, List.of(dimension), session.events());
+      out.output(
+          new Contribution(
+              coverage.namespace(namespaceOf(dimension)),
+              session.userId(),
+              session.startMillis(),
+              session.endMillis(),
+              Contribution.versionOf(session.eventsSeen(), closed),
+              last,
+              counts,
+              Map.of(),
+              Map.of()));
     }
   }
 }

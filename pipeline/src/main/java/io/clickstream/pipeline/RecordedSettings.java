@@ -4,8 +4,10 @@ import io.clickstream.core.DimensionName;
 import io.clickstream.core.Dimensions;
 import io.clickstream.core.RedisConnections;
 import io.clickstream.core.RedisKeys;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import redis.clients.jedis.JedisPooled;
 
@@ -78,10 +80,16 @@ public final class RecordedSettings {
 
   /**
    * Records the live pipeline's settings, replacing what an earlier start recorded, and the first
-   * time it counts by each of its {@code dimensions} ({@link RedisKeys#DIMENSIONS}; a time recorded
-   * before is kept, so a dimension's live_from is when it was first counted by).
+   * time it counts by each of its {@code dimensions} ({@link RedisKeys#DIMENSIONS}): a time
+   * recorded before is kept, so a dimension's live_from is when it was first counted by. The first
+   * list ever recorded is live from 0, as that pipeline counts by it from the start of what it
+   * reads; a dimension added by a later start is live from that start, and a dimension backfill
+   * covers the sessions before ({@link CountedDimensions}).
+   *
+   * @return the dimensions with their live_from, as recorded
    */
-  public static void record(ClickstreamOptions options, Dimensions dimensions, long nowMillis) {
+  public static CountedDimensions record(
+      ClickstreamOptions options, Dimensions dimensions, long nowMillis) {
     Map<String, String> fields = new LinkedHashMap<>();
     for (Setting s : Setting.values()) {
       fields.put(s.field, s.get(options));
@@ -90,9 +98,52 @@ public final class RecordedSettings {
     try (JedisPooled jedis = RedisConnections.pooled(options.getRedisUrl())) {
       jedis.del(RedisKeys.SESSION_SETTINGS);
       jedis.hset(RedisKeys.SESSION_SETTINGS, fields);
+      String liveFrom = jedis.exists(RedisKeys.DIMENSIONS) ? Long.toString(nowMillis) : "0";
       for (DimensionName d : dimensions.names()) {
-        jedis.hsetnx(RedisKeys.DIMENSIONS, d.wireName(), Long.toString(nowMillis));
+        jedis.hsetnx(RedisKeys.DIMENSIONS, d.wireName(), liveFrom);
       }
+      return counted(jedis, dimensions);
+    }
+  }
+
+  /**
+   * {@code dimensions} with the live_from recorded for each: a backfill of counts counts by them as
+   * the live pipeline does.
+   */
+  public static CountedDimensions counted(String redisUrl, Dimensions dimensions) {
+    try (JedisPooled jedis = RedisConnections.pooled(redisUrl)) {
+      return counted(jedis, dimensions);
+    }
+  }
+
+  private static CountedDimensions counted(JedisPooled jedis, Dimensions dimensions) {
+    Map<DimensionName, Long> recorded = new HashMap<>();
+    for (DimensionName d : dimensions.names()) {
+      recorded.put(d, liveFromOf(jedis.hget(RedisKeys.DIMENSIONS, d.wireName())));
+    }
+    return new CountedDimensions(dimensions, recorded);
+  }
+
+  /**
+   * The live_from recorded for a dimension ({@link RedisKeys#DIMENSIONS}); an unreadable one counts
+   * from the start, as every dimension did before each had its own.
+   */
+  static long liveFromOf(String recorded) {
+    try {
+      return recorded == null ? 0 : Long.parseLong(recorded.strip());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * The live_from recorded for {@code d}, or empty when no live pipeline has counted by it: what a
+   * backfill of the dimension needs.
+   */
+  public static OptionalLong recordedLiveFrom(String redisUrl, DimensionName d) {
+    try (JedisPooled jedis = RedisConnections.pooled(redisUrl)) {
+      String recorded = jedis.hget(RedisKeys.DIMENSIONS, d.wireName());
+      return recorded == null ? OptionalLong.empty() : OptionalLong.of(liveFromOf(recorded));
     }
   }
 

@@ -73,7 +73,7 @@ class NoStateOrTimerIsLeftBehindTest {
   private static ComputeUserFunnelContributions.UserFunnelFn userFunnels(
       List<FunnelDefinition> funnels) {
     return new ComputeUserFunnelContributions.UserFunnelFn(
-        FunnelCatalog.of(funnels), FunnelCoverage.LIVE, SETTINGS, UserHistory.none());
+        FunnelCatalog.of(funnels), Coverage.LIVE, SETTINGS, UserHistory.none());
   }
 
   private static long millis(long minutesAfterBase) {

@@ -69,15 +69,26 @@ class RecordedSettingsTest {
   }
 
   @Test
-  void theLivePipelineRecordsItsDimensionsAndWhenEachWasFirstCountedBy() {
+  void theFirstListIsLiveFromTheStartAndADimensionAddedLaterFromTheStartThatAddedIt() {
     ClickstreamOptions live = options();
     live.setDimensions("source,properties.plan");
-    RecordedSettings.record(live, EventTimeRules.dimensionsFrom(live), 1_000L);
+    CountedDimensions first =
+        RecordedSettings.record(live, EventTimeRules.dimensionsFrom(live), 1_000L);
     live.setDimensions("source,page");
-    RecordedSettings.record(live, EventTimeRules.dimensionsFrom(live), 2_000L);
+    CountedDimensions second =
+        RecordedSettings.record(live, EventTimeRules.dimensionsFrom(live), 2_000L);
 
     assertThat(redis.hgetAll(RedisKeys.DIMENSIONS))
-        .isEqualTo(Map.of("source", "1000", "properties.plan", "1000", "page", "2000"));
+        .isEqualTo(Map.of("source", "0", "properties.plan", "0", "page", "2000"));
+    assertThat(first.countedFor(0))
+        .extracting(DimensionName::wireName)
+        .containsExactly("source", "properties.plan");
+    assertThat(second.countedFor(1_999))
+        .extracting(DimensionName::wireName)
+        .containsExactly("source");
+    assertThat(second.countedFor(2_000))
+        .extracting(DimensionName::wireName)
+        .containsExactly("source", "page");
     assertThat(redis.hget(RedisKeys.SESSION_SETTINGS, RedisKeys.SETTING_DIMENSIONS))
         .isEqualTo("source,page");
   }

@@ -9,8 +9,8 @@ import java.util.List;
 final class DimensionsController {
 
   /**
-   * @param liveFrom ISO-8601 UTC, when a live pipeline first counted by it; null for a default none
-   *     has recorded
+   * @param liveFrom ISO-8601 UTC, when a live pipeline started counting by it; null when it counts
+   *     from the start
    */
   record Dimension(String name, String liveFrom) {}
 

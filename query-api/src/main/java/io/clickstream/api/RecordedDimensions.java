@@ -29,8 +29,9 @@ final class RecordedDimensions {
   /**
    * A dimension there are counts by.
    *
-   * @param liveFrom epoch ms when a live pipeline first counted by it; null for a default one none
-   *     has recorded
+   * @param liveFrom epoch ms when a live pipeline started counting by it; null when it is counted
+   *     from the start (the first list a pipeline recorded is live from 0, and the defaults before
+   *     any)
    */
   record Recorded(DimensionName name, Long liveFrom) {}
 
@@ -91,11 +92,13 @@ final class RecordedDimensions {
   }
 
   /**
-   * The recorded epoch ms; null (unknown) rather than an error should the field hold anything else.
+   * The recorded epoch ms; null for 0 (from the start), and rather than an error should the field
+   * hold anything else (the pipeline counts such a one from the start too).
    */
   private static Long liveFromOrNull(String millis) {
     try {
-      return Long.parseLong(millis);
+      long parsed = Long.parseLong(millis);
+      return parsed == 0 ? null : parsed;
     } catch (NumberFormatException e) {
       return null;
     }

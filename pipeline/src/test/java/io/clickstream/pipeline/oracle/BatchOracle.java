@@ -57,6 +57,12 @@ public final class BatchOracle {
    */
   private Dimensions dimensions = Dimensions.DEFAULT;
 
+  /** Each dimension's live_from (0 unless given): the sessions it counts from, live. */
+  private final Map<DimensionName, Long> liveFrom = new HashMap<>();
+
+  /** Each dimension's backfilled range of session starts, [from, to). */
+  private final Map<DimensionName, long[]> backfilled = new HashMap<>();
+
   /**
    * What the oracle expects: counts as {@code key + "\n" + field -> n}, and the rows set aside
    * (capped: events a session's caps left out; rewritten: cells of a row after its first write).
@@ -139,6 +145,24 @@ public final class BatchOracle {
    */
   public BatchOracle withDimensions(Dimensions dimensions) {
     this.dimensions = dimensions;
+    return this;
+  }
+
+  /**
+   * {@code d} was added to a running pipeline's list at {@code liveFromMillis}: live, it counts the
+   * sessions starting from then on (docs/pipeline.md, "A dimension added later").
+   */
+  public BatchOracle withDimensionLiveFrom(DimensionName d, long liveFromMillis) {
+    liveFrom.put(d, liveFromMillis);
+    return this;
+  }
+
+  /**
+   * A dimension backfill of {@code d} has counted by it the sessions of on-time rows starting in
+   * {@code [from, to)} and before its live_from.
+   */
+  public BatchOracle withDimensionBackfilled(DimensionName d, long fromMillis, long toMillis) {
+    backfilled.put(d, new long[] {fromMillis, toMillis});
     return this;
   }
 
@@ -229,13 +253,20 @@ public final class BatchOracle {
         boolean backfilled =
             onTime.size() < whole.size() && start >= fromMillis && start < toMillis;
         if (backfilled) {
-          countSession(counted(whole), counts, firstSeen, lastSeen);
+          countSession(counted(whole), liveDimensions(start), counts, firstSeen, lastSeen);
         }
         for (List<Event> live : sessions(onTime)) {
           List<Event> session = counted(live);
           capped += live.size() - session.size();
+          long liveStart = session.get(0).timestampMillis();
           if (!backfilled) {
-            countSession(session, counts, firstSeen, lastSeen);
+            List<DimensionName> by = new ArrayList<>(liveDimensions(liveStart));
+            by.addAll(backfilledDimensions(liveStart));
+            countSession(session, by, counts, firstSeen, lastSeen);
+          } else {
+            // A late row's session counts by a dimension from its live_from on; before it, a
+            // dimension backfill counts the sessions of the rows that were on time.
+            countByDimensions(session, backfilledDimensions(liveStart), counts);
           }
           for (FunnelDefinition f : funnels) {
             if (f.scope() == FunnelDefinition.Scope.SESSION
@@ -325,25 +356,64 @@ public final class BatchOracle {
     return e.userId() + "\u0000" + e.eventId();
   }
 
+  /** The dimensions a live pipeline counts a session starting at {@code start} by. */
+  private List<DimensionName> liveDimensions(long start) {
+    return dimensions.names().stream().filter(d -> start >= liveFrom.getOrDefault(d, 0L)).toList();
+  }
+
+  /** The dimensions whose backfill counts a session starting at {@code start}. */
+  private List<DimensionName> backfilledDimensions(long start) {
+    return dimensions.names().stream()
+        .filter(
+            d -> {
+              long[] range = backfilled.get(d);
+              return range != null
+                  && start < liveFrom.getOrDefault(d, 0L)
+                  && start >= range[0]
+                  && start < range[1];
+            })
+        .toList();
+  }
+
   private void countSession(
       List<Event> session,
+      List<DimensionName> by,
       Map<String, Long> counts,
       Map<String, Long> firstSeen,
       Map<String, Long> lastSeen) {
     for (Event e : session) {
       firstSeen.merge(e.name(), e.timestampMillis(), Math::min);
       lastSeen.merge(e.name(), e.timestampMillis(), Math::max);
-    }
-    Event firstTouch = session.get(0);
-    countByFirstTouch(counts, RedisKeys.METRIC_SESSIONS, firstTouch.timestampMillis(), firstTouch);
-    for (Event e : session) {
-      String metric = RedisKeys.eventMetric(e.name());
-      long minute = e.timestampMillis() / 60_000L;
-      countByValuesOf(counts, metric, minute, e);
       inc(counts, RedisKeys.CATALOG_TOTAL, e.name());
+    }
+    count(session, true, by, counts);
+  }
+
+  private void countByDimensions(
+      List<Event> session, List<DimensionName> by, Map<String, Long> counts) {
+    count(session, false, by, counts);
+  }
+
+  /**
+   * The session started, each event and each conversion: into the undivided hashes if {@code
+   * undivided}, and by each of {@code by}.
+   */
+  private static void count(
+      List<Event> session, boolean undivided, List<DimensionName> by, Map<String, Long> counts) {
+    Event firstTouch = session.get(0);
+    countByValuesOf(
+        counts,
+        undivided,
+        by,
+        RedisKeys.METRIC_SESSIONS,
+        firstTouch.timestampMillis() / 60_000L,
+        firstTouch);
+    for (Event e : session) {
+      long minute = e.timestampMillis() / 60_000L;
+      countByValuesOf(counts, undivided, by, RedisKeys.eventMetric(e.name()), minute, e);
       if (e.conversion() != null) {
-        countByFirstTouch(
-            counts, RedisKeys.conversionMetric(e.conversion()), e.timestampMillis(), firstTouch);
+        countByValuesOf(
+            counts, undivided, by, RedisKeys.conversionMetric(e.conversion()), minute, firstTouch);
       }
     }
   }
@@ -391,19 +461,22 @@ public final class BatchOracle {
     }
   }
 
-  private void countByFirstTouch(
-      Map<String, Long> counts, String metric, long ts, Event firstTouch) {
-    countByValuesOf(counts, metric, ts / 60_000L, firstTouch);
-  }
-
   /**
    * One count in the metric's undivided hash and in each dimension's, under {@code e}'s value for
    * it: its key by the escaped name and its field as docs/redis-keys.md says a value (or its
    * absence) is stored. What the value is, is the data model's {@link DimensionName#valueOf}.
    */
-  private void countByValuesOf(Map<String, Long> counts, String metric, long minute, Event e) {
-    inc(counts, RedisKeys.counts(metric, RedisKeys.UNDIVIDED, minute), RedisKeys.FIELD_TOTAL);
-    for (DimensionName d : dimensions.names()) {
+  private static void countByValuesOf(
+      Map<String, Long> counts,
+      boolean undivided,
+      List<DimensionName> by,
+      String metric,
+      long minute,
+      Event e) {
+    if (undivided) {
+      inc(counts, RedisKeys.counts(metric, RedisKeys.UNDIVIDED, minute), RedisKeys.FIELD_TOTAL);
+    }
+    for (DimensionName d : by) {
       inc(
           counts,
           RedisKeys.counts(metric, RedisKeys.escape(d.wireName()), minute),

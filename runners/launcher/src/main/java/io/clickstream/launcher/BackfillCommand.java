@@ -1,10 +1,12 @@
 package io.clickstream.launcher;
 
+import io.clickstream.core.DimensionName;
 import io.clickstream.core.RedisConnections;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelDefinitions;
 import io.clickstream.pipeline.BackfillCounts;
+import io.clickstream.pipeline.BackfillDimension;
 import io.clickstream.pipeline.BackfillFunnel;
 import io.clickstream.pipeline.ClickstreamOptions;
 import java.io.PrintWriter;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Unmatched;
 import redis.clients.jedis.JedisPooled;
 
 /**
- * Recomputes a funnel's current version over HBase history, or counts late history into the counts.
+ * Recomputes a funnel's current version over HBase history, counts by a dimension added later over
+ * the history before it, or counts late history into the counts.
  */
 @Command(
     name = "backfill",
@@ -47,6 +50,11 @@ import redis.clients.jedis.JedisPooled;
           + "every row that was not late, so nothing is counted twice; running it again changes nothing but to "
           + "count late rows written since. The late rows stay in the dead-letter stream, and /api/health reports "
           + "how many a backfill has counted.",
+      "With --dimension NAME, counts by a dimension added to the running pipeline's --dimensions after it "
+          + "had counted without it: the sessions starting in [--from, --to) and before the dimension's live_from "
+          + "(when the pipeline first counted by it, GET /api/dimensions), by that dimension alone. The pipeline "
+          + "counts those from live_from on, so the two never overlap; the same rules as --funnel apply to "
+          + "sessions not finished and to ranges.",
       "Without --hbase-zk / --redis, uses the running `./analytics demo`'s. Beam options such as "
           + "--runner=FlinkRunner are passed through."
     },
@@ -67,6 +75,13 @@ final class BackfillCommand implements Callable<Integer> {
       names = "--counts",
       description = "Count the late rows into the event counts, instead of a funnel.")
   boolean counts;
+
+  @Option(
+      names = "--dimension",
+      paramLabel = "NAME",
+      description =
+          "Count the history before a dimension's live_from by it (source, properties.plan).")
+  String dimension;
 
   @Option(
       names = "--from",
@@ -95,15 +110,21 @@ final class BackfillCommand implements Callable<Integer> {
     if (fromMillis >= toMillis) {
       throw new UserError("--from must be before --to");
     }
-    if (counts == (funnelId != null)) {
+    if ((counts ? 1 : 0) + (funnelId != null ? 1 : 0) + (dimension != null ? 1 : 0) != 1) {
       throw new UserError(
-          "give either --funnel ID (a funnel's results) or --counts (late rows into the counts)");
+          "give one of --funnel ID (a funnel's results), --dimension NAME (the counts by a dimension"
+              + " added later) or --counts (late rows into the counts)");
     }
+    DimensionName byDimension = dimension == null ? null : dimensionName(dimension);
     ClickstreamOptions options = BeamArgs.parse(beamArgs, "backfill");
     target.applyToBackfill(options, beamArgs, err);
     Runners.prepareBackfill(options);
-    FunnelDefinition funnel = counts ? null : currentDefinition(options.getRedisUrl());
-    if (counts) {
+    FunnelDefinition funnel = funnelId == null ? null : currentDefinition(options.getRedisUrl());
+    if (byDimension != null) {
+      err.printf(
+          "Counting by dimension %s: sessions starting in [%s, %s) before its live_from%n",
+          byDimension.wireName(), Instant.ofEpochMilli(fromMillis), Instant.ofEpochMilli(toMillis));
+    } else if (counts) {
       err.printf(
           "Counting late rows into the counts: sessions starting in [%s, %s)%n",
           Instant.ofEpochMilli(fromMillis), Instant.ofEpochMilli(toMillis));
@@ -120,11 +141,13 @@ final class BackfillCommand implements Callable<Integer> {
     long began = System.nanoTime();
     PipelineResult job;
     try {
+      long now = System.currentTimeMillis();
       job =
-          counts
-              ? BackfillCounts.start(options, fromMillis, toMillis, System.currentTimeMillis())
-              : BackfillFunnel.start(
-                  options, funnel, fromMillis, toMillis, System.currentTimeMillis());
+          byDimension != null
+              ? BackfillDimension.start(options, byDimension, fromMillis, toMillis, now)
+              : counts
+                  ? BackfillCounts.start(options, fromMillis, toMillis, now)
+                  : BackfillFunnel.start(options, funnel, fromMillis, toMillis, now);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
@@ -143,7 +166,11 @@ final class BackfillCommand implements Callable<Integer> {
       err.println("error: the backfill job ended " + state);
       return Analytics.EXIT_JOB_FAILED;
     }
-    if (counts) {
+    if (byDimension != null) {
+      out.printf(
+          "Counted by %s in %d s. Counts: /api/counts?by=%s%n",
+          byDimension.wireName(), elapsedSeconds(began), byDimension.wireName());
+    } else if (counts) {
       long late =
           BackfillCounts.recordLateRowsCounted(options.getRedisUrl(), job, fromMillis, toMillis);
       out.printf(
@@ -162,6 +189,14 @@ final class BackfillCommand implements Callable<Integer> {
           open, counts ? "left out" : "counted as in progress");
     }
     return Analytics.EXIT_OK;
+  }
+
+  private static DimensionName dimensionName(String name) {
+    try {
+      return DimensionName.parse(name);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--dimension: " + e.getMessage());
+    }
   }
 
   private FunnelDefinition currentDefinition(String redis) {

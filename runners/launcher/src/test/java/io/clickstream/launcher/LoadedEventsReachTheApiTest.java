@@ -7,6 +7,7 @@ import io.clickstream.api.ApiConfig;
 import io.clickstream.api.ApiServer;
 import io.clickstream.core.EmbeddedHBase;
 import io.clickstream.core.EventTable;
+import io.clickstream.core.RedisKeys;
 import io.clickstream.pipeline.ClickstreamOptions;
 import io.clickstream.pipeline.ClickstreamPipeline;
 import java.nio.charset.StandardCharsets;
@@ -180,6 +181,57 @@ class LoadedEventsReachTheApiTest {
 
     assertThat(Run.of(range).exitCode()).isZero();
     assertThat(total(client.getJson(counts))).as("a run again changes nothing").isEqualTo(20);
+  }
+
+  @Test
+  void aDimensionAddedAfterItsEventsWereCountedIsFilledInByABackfillOfThatDimension()
+      throws Exception {
+    Instant now = Instant.now();
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      lines.add(
+          String.format(
+              "{\"event_id\":\"plan-%d\",\"user_id\":\"planner-%d\",\"name\":\"e2e_plan\","
+                  + "\"ts\":\"%s\",\"properties\":{\"plan\":\"%s\"}}",
+              i, i % 4, now.minusSeconds(i), i % 3 == 0 ? "pro" : "free"));
+    }
+    load(lines);
+    String counts = "/api/counts?event=e2e_plan" + DemoApi.range(now);
+    client.await(counts, c -> total(c) >= 12);
+    // As a pipeline restarted with --dimensions ...,properties.plan records it: live from now on.
+    redis
+        .client()
+        .hset(RedisKeys.DIMENSIONS, "properties.plan", Long.toString(System.currentTimeMillis()));
+    String byPlan = counts + "&by=properties.plan";
+    assertThat(total(client.getJson(byPlan))).as("counted before the dimension was").isZero();
+
+    String[] range = {
+      "backfill",
+      "--dimension",
+      "properties.plan",
+      "--from",
+      now.minusSeconds(600).toString(),
+      "--to",
+      now.plusSeconds(600).toString(),
+      "--hbase-zk",
+      hbase.zk(),
+      "--redis",
+      redis.url()
+    };
+    Run backfill = Run.of(range);
+    assertThat(backfill.exitCode()).as(backfill.toString()).isZero();
+    assertThat(backfill.out()).contains("Counted by properties.plan");
+    JsonNode filled = client.getJson(byPlan);
+    assertThat(seriesTotal(filled, "pro")).isEqualTo(4);
+    assertThat(seriesTotal(filled, "free")).isEqualTo(8);
+    assertThat(Run.of(range).exitCode()).isZero();
+    assertThat(total(client.getJson(byPlan))).as("a run again changes nothing").isEqualTo(12);
+
+    String[] never = range.clone();
+    never[2] = "properties.never";
+    Run unknown = Run.of(never);
+    assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(2);
+    assertThat(unknown.err()).contains("no live pipeline has counted by properties.never");
   }
 
   private Run backfill(String funnel, Instant around, String... more) {

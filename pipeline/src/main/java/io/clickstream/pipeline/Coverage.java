@@ -7,32 +7,36 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 
 /**
- * Which results a computation counts for a funnel version, and under which records. The live path
- * counts results starting at or after the version's {@code live_from}; a backfill those starting in
- * {@code [from, to)} and before {@code live_from}. That instant is the hand-over: every result is
- * counted by exactly one of the two.
+ * Which results a computation counts for a funnel version or a dimension, and under which records.
+ * The live path counts results (sessions, attempts) starting at or after the version's or the
+ * dimension's {@code live_from}; a backfill those starting in {@code [from, to)} and before {@code
+ * live_from}. That instant is the hand-over: every result is counted by exactly one of the two.
  *
  * <p>A backfill seals only sessions (or user-scope episodes) that have <em>finished</em>: whose end
  * is at or before {@code finishedBy}, so that no event written later can still join them (it would
  * be dead-lettered as late). One that could still grow is counted as it stands, in progress, as of
  * {@code finishedBy}, under a record that a later run of the same range replaces.
  */
-record FunnelCoverage(boolean live, long fromMillis, long toMillis, long finishedBy)
+record Coverage(boolean live, long fromMillis, long toMillis, long finishedBy)
     implements Serializable {
 
-  static final FunnelCoverage LIVE = new FunnelCoverage(true, 0, 0, Long.MAX_VALUE);
+  static final Coverage LIVE = new Coverage(true, 0, 0, Long.MAX_VALUE);
 
   /** Backfilled sessions or episodes left open because they have not finished yet. */
   static final Counter OPEN = Metrics.counter(BackfillFunnel.class, BackfillFunnel.RESULTS_OPEN);
 
-  static FunnelCoverage backfill(long fromMillis, long toMillis, long finishedBy) {
-    return new FunnelCoverage(false, fromMillis, toMillis, finishedBy);
+  static Coverage backfill(long fromMillis, long toMillis, long finishedBy) {
+    return new Coverage(false, fromMillis, toMillis, finishedBy);
   }
 
   boolean covers(FunnelDefinition f, long resultStartMillis) {
+    return covers(f.liveFromMillis(), resultStartMillis);
+  }
+
+  boolean covers(long liveFromMillis, long resultStartMillis) {
     return live
-        ? resultStartMillis >= f.liveFromMillis()
-        : resultStartMillis < f.liveFromMillis()
+        ? resultStartMillis >= liveFromMillis
+        : resultStartMillis < liveFromMillis
             && resultStartMillis >= fromMillis
             && resultStartMillis < toMillis;
   }
@@ -50,7 +54,11 @@ record FunnelCoverage(boolean live, long fromMillis, long toMillis, long finishe
    * {@link BackfilledRanges}).
    */
   String namespace(FunnelDefinition f) {
-    String namespace = RedisKeys.funnelNamespace(f.id(), f.version());
-    return live ? namespace : namespace + ".backfill." + fromMillis + "-" + toMillis;
+    return namespace(RedisKeys.funnelNamespace(f.id(), f.version()));
+  }
+
+  /** The namespace of this computation's records, given the live path's. */
+  String namespace(String liveNamespace) {
+    return live ? liveNamespace : liveNamespace + ".backfill." + fromMillis + "-" + toMillis;
   }
 }
