@@ -402,16 +402,21 @@ function renderBreakdown(totals, labels) {
     .attr("title", (d, i) => (i === 0 ? d : i <= labels.length ? labels[i - 1] : null));
 
   const shown = rows.slice(0, BREAKDOWN_ROWS);
-  // A row's identity is its key and the API's `missing` flag: a literal "(none)" is not the missing value.
+  // A row's identity is its key and the API's `missing` and `other` flags: a literal "(none)" is not
+  // the missing value, nor a literal "(other)" the values over the cap.
+  const rowId = (d) => (d.missing ? "missing" : d.other ? "other" : "value:" + d.key);
   const tr = table.select("tbody").selectAll("tr")
-    .data(shown.length ? shown : [null], (d) => (d ? (d.missing ? "missing" : "value:" + d.key) : "empty"))
+    .data(shown.length ? shown : [null], (d) => (d ? rowId(d) : "empty"))
     .join("tr")
     .attr("data-testid", (d) => (d ? "breakdown-row" : "breakdown-empty"))
     .attr("data-key", (d) => (d ? d.key : null))
-    .attr("data-missing", (d) => (d ? String(d.missing === true) : null));
+    .attr("data-missing", (d) => (d ? String(d.missing === true) : null))
+    .attr("data-other", (d) => (d ? String(d.other === true) : null));
   tr.selectAll("td")
     .data((d) => (d ? [
-      { kind: "key", text: d.key, missing: d.missing === true },
+      { kind: "key", text: d.other ? "(other values)" : d.key, missing: d.missing === true || d.other === true,
+        title: d.missing ? `${d.key}: results without a first-touch ${state.by}`
+          : d.other ? `results whose first-touch ${state.by} was past the cap on distinct values in its minute` : d.key },
       ...d.counts.map((c) => ({ kind: "num", text: number(c) })),
       { kind: "rate", rate: d.counts[0] ? d.counts[d.counts.length - 1] / d.counts[0] : null },
     ] : [{ kind: "none", text: "No results in this range yet" }]))
@@ -424,7 +429,7 @@ function renderBreakdown(totals, labels) {
       if (d.kind === "key") {
         // Values are text, never markup; a long one is cut by the stylesheet, whole in the title.
         cell.text(null).append("span").attr("data-testid", "breakdown-key").classed("missing", d.missing)
-          .attr("title", d.missing ? `${d.text}: results without a first-touch ${state.by}` : d.text)
+          .attr("title", d.title)
           .text(d.text);
         return;
       }

@@ -44,6 +44,12 @@
 -- admitted and one once refused stays refused (the hash stays full). The stored record holds where
 -- each count went, and a replacement subtracts exactly that. Within a batch the decisions see the
 -- fields the batch's earlier contributions admitted, so they are those of one call each.
+--
+-- A funnel results hash holds every step of every breakdown dimension ('by:{dimension}:{step}:{value}'),
+-- so there the cap is per dimension and a value is admitted as a whole: by its step-1 field, which
+-- every result counted by the value has, and which is kept at 0 like a dimension's value field. A
+-- value refused goes to 'by:{dimension}:{step}:(other)' at every step, so the funnel's steps by value
+-- stay consistent.
 local first_seen, last_seen = KEYS[1], KEYS[2]
 local retention_ms = tonumber(ARGV[1])
 local max_values = tonumber(ARGV[2])
@@ -70,14 +76,67 @@ end
 -- Whether a hash field is one value's field in a capped hash: a dimension's counts
 -- (RedisKeys.counts: 'cs:cnt:{metric}:{dimension}:{minute}', whose segments hold no ':'), not the
 -- undivided 'all' hash, and neither the missing value nor the values over the cap.
+-- A funnel results breakdown field ('cs:fr:{id}:{version}:{minute}', 'by:{dimension}:{step}:{value}',
+-- FunnelResultFields.reachedBy) of a value: its dimension, step and value; nil for any other field.
+local function breakdown_of(key, hash_field)
+  if string.match(key, '^cs:fr:[^:]+:%d+:%-?%d+$') == nil then
+    return nil
+  end
+  local dimension, step, value = string.match(hash_field, '^by:([^:]+):(%d+):(.*)$')
+  if dimension == nil or value == NONE or value == OTHER then
+    return nil
+  end
+  return dimension, step, value
+end
+
 local function is_value_field(key, hash_field)
   local dimension = string.match(key, '^cs:cnt:[^:]+:([^:]+):%-?%d+$')
-  return dimension ~= nil and dimension ~= 'all' and hash_field ~= NONE and hash_field ~= OTHER
+  if dimension ~= nil then
+    return dimension ~= 'all' and hash_field ~= NONE and hash_field ~= OTHER
+  end
+  local _, step = breakdown_of(key, hash_field)
+  return step == '1'
 end
 
 local value_fields = {} -- capped key -> its value fields: those in Redis and those this batch admitted
 local routed = {}       -- count field -> where its counts go, once decided in this batch
 local admitted = {}     -- count field -> true: admitted by this batch, so it must exist even at 0
+
+local breakdown_admits = {} -- key \n dimension \n value -> whether admitted, once decided in this batch
+
+-- Whether a funnel results hash counts a breakdown value in fields of its own (see above).
+local function admits_breakdown(key, dimension, value)
+  local id = key .. '\n' .. dimension .. '\n' .. value
+  local decided = breakdown_admits[id]
+  if decided ~= nil then
+    return decided
+  end
+  local marker = 'by:' .. dimension .. ':1:'
+  local admit = redis.call('HEXISTS', key, marker .. value) == 1
+  if not admit then
+    local counted = key .. '\n' .. dimension -- count keys hold no newline: no clash in value_fields
+    local n = value_fields[counted]
+    if n == nil then
+      n = 0
+      for _, f in ipairs(redis.call('HKEYS', key)) do
+        if string.sub(f, 1, #marker) == marker then
+          local v = string.sub(f, #marker + 1)
+          if v ~= NONE and v ~= OTHER then
+            n = n + 1
+          end
+        end
+      end
+    end
+    if n < max_values then
+      admit = true
+      admitted[key .. '\n' .. marker .. value] = true
+      n = n + 1
+    end
+    value_fields[counted] = n
+  end
+  breakdown_admits[id] = admit
+  return admit
+end
 
 -- Where a count for the count field goes: the field itself, or the (other) field of its hash.
 local function destination(field)
@@ -87,7 +146,12 @@ local function destination(field)
   end
   local key, hash_field = split(field)
   to = field
-  if is_value_field(key, hash_field) and redis.call('HEXISTS', key, hash_field) == 0 then
+  local dimension, step, value = breakdown_of(key, hash_field)
+  if dimension ~= nil then
+    if not admits_breakdown(key, dimension, value) then
+      to = key .. '\n' .. 'by:' .. dimension .. ':' .. step .. ':' .. OTHER
+    end
+  elseif is_value_field(key, hash_field) and redis.call('HEXISTS', key, hash_field) == 0 then
     local n = value_fields[key]
     if n == nil then
       n = redis.call('HLEN', key) - redis.call('HEXISTS', key, NONE) - redis.call('HEXISTS', key, OTHER)

@@ -10,6 +10,8 @@ import io.clickstream.core.Dimensions;
 import io.clickstream.core.Event;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.SessionOrder;
+import io.clickstream.core.funnel.FunnelDefinition;
+import io.clickstream.core.funnel.FunnelDefinitions;
 import io.clickstream.pipeline.oracle.CappedCounts;
 import io.clickstream.pipeline.testing.RedisCounts;
 import io.clickstream.pipeline.testing.RedisTime;
@@ -308,6 +310,69 @@ class ContributionStoreTest {
         .isEqualTo(Map.of("\\(other)", "1", "a", "1", "b", "1", DimensionName.OTHER, "2"));
   }
 
+  @Test
+  void aFunnelsBreakdownValuesOverTheCapAreCountedAsOtherAtEveryStepAndRetractedFromThere() {
+    FunnelDefinition f =
+        FunnelDefinitions.parse(
+                "{\"steps\":[{\"event\":\"page_view\"},{\"event\":\"search\"}],"
+                    + "\"breakdown\":[\"source\",\"partner\"]}",
+                "f")
+            .withVersion(1, 0);
+    var halfPast = minutes(0).plus(30_000);
+    List<Contribution> firings = new ArrayList<>();
+    for (String source : List.of("a", "b", "c", "d", "e")) {
+      firings.add(
+          funnelSession(
+              f,
+              event(source + "1", "u-" + source, "page_view", halfPast, source),
+              event(source + "2", "u-" + source, "search", halfPast.plus(1_000), source)));
+    }
+    // An earlier event of e's session, in the same minute, moves its first touch from e to a.
+    firings.add(
+        funnelSession(
+            f,
+            event("e0", "u-e", "page_view", minutes(0), "a"),
+            event("e1", "u-e", "page_view", halfPast, "e"),
+            event("e2", "u-e", "search", halfPast.plus(1_000), "e")));
+
+    try (ContributionStore capped = new ContributionStore(SharedRedis.url(), RETENTION, 3)) {
+      capped.apply(firings);
+    }
+
+    Map<String, String> results = redis.hgetAll(RedisKeys.funnelResults("f", 1, minute(0)));
+    Map<String, String> bySource = new TreeMap<>();
+    results.forEach(
+        (field, n) -> {
+          if (field.startsWith("by:source:")) {
+            bySource.put(field, n);
+          }
+        });
+    assertThat(bySource)
+        .isEqualTo(
+            Map.of(
+                "by:source:1:a",
+                "2",
+                "by:source:1:b",
+                "1",
+                "by:source:1:c",
+                "1",
+                "by:source:1:" + DimensionName.OTHER,
+                "1",
+                "by:source:2:a",
+                "2",
+                "by:source:2:b",
+                "1",
+                "by:source:2:c",
+                "1",
+                "by:source:2:" + DimensionName.OTHER,
+                "1"));
+    assertThat(results)
+        .as("a missing value is not capped")
+        .containsEntry("by:partner:1:" + DimensionName.NONE, "5")
+        .containsEntry("reached:1", "5")
+        .containsEntry("reached:2", "5");
+  }
+
   /** Every key but the TTLs: strings of hashes' and sorted sets' contents. */
   private Map<String, String> everything() {
     Map<String, String> all = new TreeMap<>();
@@ -327,6 +392,21 @@ class ContributionStoreTest {
     long end = list.get(list.size() - 1).timestampMillis() + minutes(10).getMillis();
     return CountSessionEvents.contributionOf(
         Dimensions.DEFAULT, list.get(0).userId(), start, end, last, last, list);
+  }
+
+  private static Contribution funnelSession(FunnelDefinition f, Event... events) {
+    List<Event> list = SessionOrder.distinctInOrder(List.of(events));
+    long start = list.get(0).timestampMillis();
+    long end = list.get(list.size() - 1).timestampMillis() + minutes(10).getMillis();
+    return ComputeSessionFunnelContributions.funnelContributionOf(
+        f,
+        RedisKeys.funnelNamespace(f.id(), f.version()),
+        list.get(0).userId(),
+        start,
+        end,
+        false,
+        false,
+        list);
   }
 
   private static Map<String, Long> sum(Contribution... contributions) {

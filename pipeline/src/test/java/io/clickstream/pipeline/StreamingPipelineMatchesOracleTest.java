@@ -160,6 +160,9 @@ class StreamingPipelineMatchesOracleTest {
       assertThat(CappedCounts.hashesOverTheCap(expected.counts(), MAX_DIMENSION_VALUES))
           .as("minutes with more values than the cap")
           .isPositive();
+      assertThat(CappedCounts.breakdownsOverTheCap(expected.counts(), MAX_DIMENSION_VALUES))
+          .as("minutes of a funnel's results with more breakdown values than the cap")
+          .isPositive();
       // The watermark is reported by its own branch; the writer's last bundle may land just after.
       Await.until(
           Duration.ofSeconds(30),

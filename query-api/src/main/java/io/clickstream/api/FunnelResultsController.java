@@ -39,11 +39,12 @@ final class FunnelResultsController {
       Long medianSecondsFromStart) {}
 
   /**
-   * @param key the first-touch value, or {@code (none)} with {@code missing} true ({@link
+   * @param key the first-touch value, {@code (none)} with {@code missing} true, or {@code (other)}
+   *     with {@code other} true for the values over the cap on distinct values per minute ({@link
    *     DimensionKey})
    * @param counts per step: results whose first-touch value is {@code key} that reached it
    */
-  record Breakdown(String key, boolean missing, long[] counts) {}
+  record Breakdown(String key, boolean missing, boolean other, long[] counts) {}
 
   /**
    * @param by and {@code breakdown} are present only when the request asked for a breakdown
@@ -189,7 +190,7 @@ final class FunnelResultsController {
         .map(
             e -> {
               DimensionKey key = DimensionKey.ofField(e.getKey());
-              return new Breakdown(key.key(), key.missing(), e.getValue());
+              return new Breakdown(key.key(), key.missing(), key.other(), e.getValue());
             })
         .sorted(
             Comparator.comparingLong((Breakdown b) -> -b.counts()[0]).thenComparing(Breakdown::key))

@@ -153,6 +153,23 @@ class FunnelResultsApiTest {
   }
 
   @Test
+  void theValuesOverTheCapAreOneBreakdownRowFlaggedOtherApartFromALiteralOther() {
+    result("2024-05-01T10:00:00Z", "by:source:1:(other)", 4);
+    result("2024-05-01T10:00:00Z", "by:source:2:(other)", 1);
+    result("2024-05-01T10:00:00Z", "by:source:1:\\(other)", 2);
+
+    JsonNode body = api.get("/api/funnels/buy/results?by=source&" + RANGE).json();
+
+    JsonNode over = body.get("breakdown").get(0);
+    assertThat(over.get("key").asText()).isEqualTo("(other)");
+    assertThat(over.get("other").asBoolean()).isTrue();
+    assertThat(counts(over)).containsExactly(4L, 1L, 0L);
+    JsonNode literal = body.get("breakdown").get(1);
+    assertThat(literal.get("key").asText()).isEqualTo("(other)");
+    assertThat(literal.get("other").asBoolean()).isFalse();
+  }
+
+  @Test
   void aBreakdownByADimensionTheFunnelDoesNotKeepAnswers400SayingWhichItKeeps() {
     ApiFixture.Reply reply = api.get("/api/funnels/buy/results?by=partner");
 

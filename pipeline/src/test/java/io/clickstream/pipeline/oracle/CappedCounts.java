@@ -2,6 +2,7 @@ package io.clickstream.pipeline.oracle;
 
 import io.clickstream.core.DimensionName;
 import io.clickstream.core.RedisKeys;
+import io.clickstream.core.funnel.FunnelResultFields;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -26,6 +27,10 @@ import java.util.TreeSet;
  *   <li>{@code (other)} holds the oracle's counts of every value without a field.
  * </ul>
  *
+ * <p>A funnel results hash is capped per breakdown dimension, and a value is admitted at every step
+ * by its step-1 field: so each dimension and step of it is checked as such a hash, with the values
+ * of step 1's fields as the admitted ones.
+ *
  * <p>So when the oracle has at most cap values in a hash, Redis equals it exactly unless a value
  * that counted only for a while took a field. Written from the docs, like {@link BatchOracle}.
  */
@@ -44,6 +49,8 @@ public final class CappedCounts {
       Map<String, Long> expected, Map<String, Long> redis, int cap) {
     Map<String, Map<String, Long>> want = byKey(expected);
     Map<String, Map<String, Long>> got = byKey(redis);
+    splitBreakdowns(want);
+    splitBreakdowns(got);
     Set<String> keys = new TreeSet<>(want.keySet());
     keys.addAll(got.keySet());
     List<String> mismatches = new ArrayList<>();
@@ -56,7 +63,7 @@ public final class CappedCounts {
         }
         continue;
       }
-      Set<String> admitted = new HashSet<>(g.keySet());
+      Set<String> admitted = new HashSet<>(got.getOrDefault(admittingHash(key), Map.of()).keySet());
       admitted.remove(DimensionName.NONE);
       admitted.remove(DimensionName.OTHER);
       long other = g.getOrDefault(DimensionName.OTHER, 0L);
@@ -72,8 +79,15 @@ public final class CappedCounts {
         wrong.add(DimensionName.NONE);
       }
       for (String value : admitted) {
-        if (w.getOrDefault(value, 0L).longValue() != g.get(value)) {
+        if (w.getOrDefault(value, 0L).longValue() != g.getOrDefault(value, 0L)) {
           wrong.add(value);
+        }
+      }
+      for (String value : g.keySet()) {
+        if (!value.equals(DimensionName.NONE)
+            && !value.equals(DimensionName.OTHER)
+            && !admitted.contains(value)) {
+          wrong.add(value + " (a field without the step-1 field that admits it)");
         }
       }
       if (other != expectedOther) {
@@ -91,17 +105,29 @@ public final class CappedCounts {
   }
 
   /**
-   * How many of the oracle's dimension hashes have more than {@code cap} values: the ones the cap
-   * changes.
+   * How many of the oracle's dimension hashes, and of its funnel breakdowns by dimension and step,
+   * have more than {@code cap} values: the ones the cap changes.
    */
   public static long hashesOverTheCap(Map<String, Long> expected, int cap) {
-    return byKey(expected).entrySet().stream()
+    return overTheCap(expected, cap).size();
+  }
+
+  /** As {@link #hashesOverTheCap}, of funnel breakdowns only. */
+  public static long breakdownsOverTheCap(Map<String, Long> expected, int cap) {
+    return overTheCap(expected, cap).stream().filter(k -> k.contains(BREAKDOWN)).count();
+  }
+
+  private static List<String> overTheCap(Map<String, Long> expected, int cap) {
+    Map<String, Map<String, Long>> hashes = byKey(expected);
+    splitBreakdowns(hashes);
+    return hashes.entrySet().stream()
         .filter(h -> isCapped(h.getKey()))
         .filter(
             h ->
                 h.getValue().keySet().stream().filter(f -> !f.equals(DimensionName.NONE)).count()
                     > cap)
-        .count();
+        .map(Map.Entry::getKey)
+        .toList();
   }
 
   /**
@@ -111,9 +137,48 @@ public final class CappedCounts {
    */
   private static boolean isCapped(String key) {
     String[] segments = key.split(":", -1);
-    return key.startsWith(RedisKeys.PREFIX + "cnt:")
-        && segments.length == 5
-        && !segments[3].equals(RedisKeys.UNDIVIDED);
+    return key.contains(BREAKDOWN)
+        || (key.startsWith(RedisKeys.PREFIX + "cnt:")
+            && segments.length == 5
+            && !segments[3].equals(RedisKeys.UNDIVIDED));
+  }
+
+  /** Joins a funnel results key to one dimension and step of its breakdowns. */
+  private static final String BREAKDOWN = "#by:";
+
+  /**
+   * Moves each funnel results hash's breakdown fields ({@code by:{dimension}:{step}:{value}}) to a
+   * hash of their own per dimension and step, {@code key#by:{dimension}:{step}}, by value.
+   */
+  private static void splitBreakdowns(Map<String, Map<String, Long>> hashes) {
+    for (String key : List.copyOf(hashes.keySet())) {
+      if (!key.startsWith(RedisKeys.PREFIX + "fr:")) {
+        continue;
+      }
+      Map<String, Long> fields = hashes.get(key);
+      for (String field : List.copyOf(fields.keySet())) {
+        FunnelResultFields.Field f = FunnelResultFields.decode(field);
+        if (f.kind() == FunnelResultFields.Kind.REACHED_BY) {
+          hashes
+              .computeIfAbsent(
+                  key + BREAKDOWN + f.dimension() + ":" + f.step(), k -> new TreeMap<>())
+              .put(f.value(), fields.remove(field));
+        }
+      }
+    }
+  }
+
+  /** The hash whose value fields are the values admitted into {@code key}. */
+  private static String admittingHash(String key) {
+    int by = key.indexOf(BREAKDOWN);
+    if (by < 0) {
+      return key;
+    }
+    String dimensionAndStep = key.substring(by + BREAKDOWN.length());
+    return key.substring(0, by)
+        + BREAKDOWN
+        + dimensionAndStep.substring(0, dimensionAndStep.lastIndexOf(':'))
+        + ":1";
   }
 
   /**
