@@ -32,8 +32,18 @@ after(async () => {
 
 const card = (name) => page.locator(`[data-testid=event-card][data-event="${name}"]`);
 
+// Waits for the seeded event's chart; on a timeout says what the page asked and shows.
+async function awaitCard() {
+  try {
+    await card(seededEvent).waitFor({ timeout: 20_000 });
+  } catch (error) {
+    const status = await page.locator("[data-testid=overall-status]").textContent();
+    throw new Error(`${error.message}\nprompts: ${JSON.stringify(prompts)}; status: ${status}`);
+  }
+}
+
 test("asks for the read token once and then shows the counts", async () => {
-  await card(seededEvent).waitFor({ timeout: 15_000 });
+  await awaitCard();
   assert.equal(prompts.length, 1, `asked ${prompts.length} times: ${prompts.join(" | ")}`);
   assert.match(prompts[0], /read token/);
   assert.equal(await page.evaluate(() => sessionStorage.getItem("clickstream.readToken")), readToken);
@@ -41,7 +51,7 @@ test("asks for the read token once and then shows the counts", async () => {
 
 test("keeps the token for the tab: a reload asks no more", async () => {
   await page.reload();
-  await card(seededEvent).waitFor({ timeout: 15_000 });
+  await awaitCard();
   await page.waitForTimeout(2_500); // two more polls
   assert.equal(prompts.length, 1);
 });
