@@ -16,8 +16,11 @@ export function env(name) {
   return value;
 }
 
-/** Opens `url` in a fresh Chromium; returns { page, requests, consoleErrors, close }. */
-export async function open(url) {
+/**
+ * Opens `url` in a fresh Chromium; returns { page, requests, consoleErrors, close }. `onDialog`, if given,
+ * answers the page's dialogs (prompt, alert) from the first one on, page load included.
+ */
+export async function open(url, { onDialog } = {}) {
   const profile = mkdtempSync(join(tmpdir(), "dashboard-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -34,6 +37,7 @@ export async function open(url) {
   page.on("request", (request) => requests.push(request.url()));
   page.on("console", (message) => message.type() === "error" && consoleErrors.push(message.text()));
   page.on("pageerror", (error) => consoleErrors.push(String(error)));
+  if (onDialog) page.on("dialog", onDialog);
   await page.goto(url);
   return {
     page,

@@ -38,7 +38,7 @@ let catchUpFrom = 0;
 
 // `answers`: statuses besides 2xx whose body is an answer too, such as health's 503 while the API is starting.
 async function getJson(path, answers = []) {
-  const response = await fetch(path, { cache: "no-store" });
+  const response = await apiFetch(path);
   const body = await response.json();
   if (!response.ok && !answers.includes(response.status)) throw new Error(`${path}: ${body.error || response.status}`);
   return body;

@@ -29,7 +29,7 @@ const state = {
 };
 
 async function getJson(path) {
-  const response = await fetch(path, { cache: "no-store" });
+  const response = await apiFetch(path);
   const body = await response.json();
   if (!response.ok) {
     const error = new Error(body.error || String(response.status));

@@ -1,6 +1,7 @@
 package io.clickstream.core;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisPoolConfig;
 import redis.clients.jedis.JedisPooled;
@@ -42,16 +43,22 @@ public final class RedisConnections {
   static URI uri(String url) {
     URI uri;
     try {
-      uri = URI.create(url);
-    } catch (IllegalArgumentException e) {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      // Not e.getMessage(), nor e as the cause: they quote the URL, password and all.
       throw new IllegalArgumentException(
-          "Redis URL '" + url + "' is not a URL: " + e.getMessage(), e);
+          "Redis URL '"
+              + RedisUrls.masked(url)
+              + "' is not a URL: "
+              + e.getReason()
+              + " at index "
+              + e.getIndex());
     }
     if (!("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme()))
         || uri.getHost() == null) {
       throw new IllegalArgumentException(
           "Redis URL '"
-              + url
+              + RedisUrls.masked(url)
               + "' must look like redis://[user:password@]host:port[/db]"
               + " or rediss://... (TLS)");
     }

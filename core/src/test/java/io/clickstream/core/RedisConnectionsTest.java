@@ -28,4 +28,15 @@ class RedisConnectionsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("is not a URL");
   }
+
+  @Test
+  void aRefusedUrlIsNamedWithoutItsPassword() {
+    assertThatThrownBy(() -> RedisConnections.uri("http://alice:s3cret@127.0.0.1:6379"))
+        .hasMessageContaining("http://alice:***@127.0.0.1:6379")
+        .hasMessageNotContaining("s3cret");
+    assertThatThrownBy(() -> RedisConnections.uri("redis://alice:s3cret@bad host"))
+        .hasMessageContaining("is not a URL")
+        .hasMessageNotContaining("s3cret")
+        .hasNoCause();
+  }
 }

@@ -2,6 +2,7 @@ package io.clickstream.pipeline;
 
 import io.clickstream.core.RedisConnections;
 import io.clickstream.core.RedisKeys;
+import io.clickstream.core.RedisUrls;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelDefinitions;
 import io.clickstream.core.funnel.FunnelFailure;
@@ -55,7 +56,10 @@ public final class RedisFunnelCatalog implements FunnelCatalog {
                 ? RedisRetry.call(redisUrl, "reading funnel definitions", this::read)
                 : read();
       } catch (JedisException e) {
-        LOG.warn("Could not re-read funnel definitions from {}: {}", redisUrl, e.getMessage());
+        LOG.warn(
+            "Could not re-read funnel definitions from {}: {}",
+            RedisUrls.masked(redisUrl),
+            e.getMessage());
         if (cached == null) {
           cached = List.of();
         }

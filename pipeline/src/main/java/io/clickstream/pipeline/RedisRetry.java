@@ -1,5 +1,6 @@
 package io.clickstream.pipeline;
 
+import io.clickstream.core.RedisUrls;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -40,7 +41,7 @@ final class RedisRetry {
           throw new IllegalStateException(
               what
                   + ": Redis at "
-                  + redisUrl
+                  + RedisUrls.masked(redisUrl)
                   + " has not answered for "
                   + PATIENCE.toMinutes()
                   + " minutes; check that it is running and reachable",
@@ -52,7 +53,7 @@ final class RedisRetry {
           LOG.warn(
               "{}: Redis at {} unavailable (attempt {}), retrying in {} ms: {}",
               what,
-              redisUrl,
+              RedisUrls.masked(redisUrl),
               attempt,
               pause,
               e.getMessage());
@@ -89,7 +90,7 @@ final class RedisRetry {
       LOG.warn(
           "{}: Redis at {} unavailable, skipped until the next one: {}",
           what,
-          redisUrl,
+          RedisUrls.masked(redisUrl),
           e.getMessage());
     }
   }

@@ -1,5 +1,7 @@
 package io.clickstream.api;
 
+import io.clickstream.core.RedisUrls;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,9 +14,19 @@ import java.util.Objects;
  *     ask HBase
  * @param apiToken the bearer token that writes (funnel definitions) must carry; null or blank
  *     refuses every write
+ * @param readToken the bearer token that reads must carry (the API token serves too); null or blank
+ *     leaves reads open
+ * @param allowedHosts host names that requests may name in their {@code Host} header besides those
+ *     always accepted ({@link AllowedHosts}); null means none
  */
 public record ApiConfig(
-    String bindAddress, int port, String redisUrl, String hbaseZk, String apiToken) {
+    String bindAddress,
+    int port,
+    String redisUrl,
+    String hbaseZk,
+    String apiToken,
+    String readToken,
+    List<String> allowedHosts) {
 
   /** Loopback only: reads need no authentication, so exposing them is an explicit choice. */
   public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
@@ -28,9 +40,16 @@ public record ApiConfig(
     }
     bindAddress = bindAddress == null ? DEFAULT_BIND_ADDRESS : bindAddress;
     apiToken = apiToken == null || apiToken.isBlank() ? null : apiToken;
+    readToken = readToken == null || readToken.isBlank() ? null : readToken;
+    allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
   }
 
-  /** Keeps the token out of logs and error messages. */
+  /** Open reads, and only the host names always accepted. */
+  public ApiConfig(String bindAddress, int port, String redisUrl, String hbaseZk, String apiToken) {
+    this(bindAddress, port, redisUrl, hbaseZk, apiToken, null, null);
+  }
+
+  /** Keeps the tokens and Redis's password out of logs and error messages. */
   @Override
   public String toString() {
     return "ApiConfig[bindAddress="
@@ -38,11 +57,15 @@ public record ApiConfig(
         + ", port="
         + port
         + ", redisUrl="
-        + redisUrl
+        + RedisUrls.masked(redisUrl)
         + ", hbaseZk="
         + hbaseZk
         + ", apiToken="
         + (apiToken == null ? "none" : "***")
+        + ", readToken="
+        + (readToken == null ? "none" : "***")
+        + ", allowedHosts="
+        + allowedHosts
         + "]";
   }
 }

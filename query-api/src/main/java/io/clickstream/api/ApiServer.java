@@ -54,6 +54,7 @@ public final class ApiServer implements AutoCloseable {
    * Starts listening and returns once the server accepts connections; throws if it cannot listen.
    */
   public void start() {
+    StrictJetty.use(http);
     http.ipAddress(config.bindAddress());
     http.port(config.port());
     // Spark's default reaction to a failed start is System.exit: report it to the caller instead.
@@ -61,14 +62,17 @@ public final class ApiServer implements AutoCloseable {
     http.staticFiles.location("/public");
     FunnelStore funnels = new FunnelStore(redis, clock);
     RecordedDimensions dimensions = new RecordedDimensions(redis, clock);
+    ApiToken writes = new ApiToken(config.apiToken());
     Routes.install(
         http,
         new HealthController(redis, hbase, clock, ready::get),
         new EventsController(redis),
         new CountsController(redis, clock, dimensions),
         new DimensionsController(dimensions),
-        new FunnelsController(funnels, new ApiToken(config.apiToken())),
-        new FunnelResultsController(funnels, redis, clock));
+        new FunnelsController(funnels, writes),
+        new FunnelResultsController(funnels, redis, clock),
+        new AllowedHosts(config.bindAddress(), config.allowedHosts()),
+        new ReadToken(config.readToken(), writes));
     http.awaitInitialization();
     if (startFailure.get() != null) {
       close();

@@ -31,6 +31,9 @@ final class ErrorMapper {
           response.body(Json.write(response, 401, error(e.getMessage())));
         });
     http.exception(
+        ForbiddenHost.class,
+        (e, request, response) -> response.body(Json.write(response, 403, error(e.getMessage()))));
+    http.exception(
         NotFound.class,
         (e, request, response) -> response.body(Json.write(response, 404, error(e.getMessage()))));
     // Redis restarting (refusing connections, then LOADING its append-only file) is an outage the

@@ -3,8 +3,9 @@ package io.clickstream.api;
 import spark.Service;
 
 /**
- * Every route of the API, one line each; static files under {@code /public} are served besides
- * these.
+ * Every route of the API, one line each, after the checks every request goes through; static files
+ * under {@code /public} are served besides these, before the checks (SparkJava serves them before
+ * any filter runs): they are the same for everyone and hold no data.
  */
 final class Routes {
 
@@ -17,7 +18,19 @@ final class Routes {
       CountsController counts,
       DimensionsController dimensions,
       FunnelsController funnels,
-      FunnelResultsController funnelResults) {
+      FunnelResultsController funnelResults,
+      AllowedHosts hosts,
+      ReadToken reads) {
+    // First: a request from a rebinding page learns nothing, not even whether it needs a token.
+    http.before((request, response) -> hosts.check(request));
+    http.before(
+        "/api/*",
+        (request, response) -> {
+          // Health stays open: load balancers and scripts wait for it, and it holds no data.
+          if (!"/api/health".equals(request.pathInfo())) {
+            reads.check(request);
+          }
+        });
     http.get("/api/health", Json.answer(request -> health.report()));
     http.get("/api/events", Json.route(request -> events.list()));
     http.get("/api/counts", Json.route(counts::query));

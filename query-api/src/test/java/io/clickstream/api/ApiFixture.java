@@ -5,13 +5,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clickstream.core.RedisKeys;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -48,6 +55,8 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
   private final String hbaseZk;
   private final String apiToken;
   private final boolean startReady;
+  private final String readToken;
+  private final List<String> allowedHosts;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private RedisServer redisServer;
@@ -70,9 +79,30 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
   }
 
   private ApiFixture(String hbaseZk, String apiToken, boolean startReady) {
+    this(hbaseZk, apiToken, startReady, null, List.of());
+  }
+
+  private ApiFixture(
+      String hbaseZk,
+      String apiToken,
+      boolean startReady,
+      String readToken,
+      List<String> allowedHosts) {
     this.hbaseZk = hbaseZk;
     this.apiToken = apiToken;
     this.startReady = startReady;
+    this.readToken = readToken;
+    this.allowedHosts = allowedHosts;
+  }
+
+  /** A server whose reads need {@code readToken} (or the API token, {@link #TOKEN}). */
+  static ApiFixture withReadToken(String readToken) {
+    return new ApiFixture(null, TOKEN, true, readToken, List.of());
+  }
+
+  /** A server that accepts these host names besides those it always accepts. */
+  static ApiFixture allowingHosts(String... names) {
+    return new ApiFixture(null, TOKEN, true, null, List.of(names));
   }
 
   /**
@@ -90,7 +120,14 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
     redisServer.start();
     redis = new JedisPooled("127.0.0.1", redisPort);
     ApiConfig config =
-        new ApiConfig("127.0.0.1", 0, "redis://127.0.0.1:" + redisPort, hbaseZk, apiToken);
+        new ApiConfig(
+            "127.0.0.1",
+            0,
+            "redis://127.0.0.1:" + redisPort,
+            hbaseZk,
+            apiToken,
+            readToken,
+            allowedHosts);
     api = startReady ? new ApiServer(config) : ApiServer.startingUntilMarkedReady(config);
     api.start();
   }
@@ -140,6 +177,48 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
   Reply get(String pathAndQuery) {
     return send(
         HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)), "GET " + pathAndQuery);
+  }
+
+  /** GETs a path with its query, which must already be URL-encoded, with these headers. */
+  Reply get(String pathAndQuery, Map<String, String> headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery));
+    headers.forEach(request::header);
+    return send(request, "GET " + pathAndQuery);
+  }
+
+  /**
+   * Sends {@code method path} with {@code Host: host} over a socket of its own: Java's HTTP client
+   * does not let a caller choose the Host header, a browser on a rebinding page does. HTTP/1.0, so
+   * that the answer is not chunked and ends when the server closes the connection.
+   */
+  Reply sendWithHost(String method, String path, String host, Map<String, String> headers) {
+    try (Socket socket = new Socket("127.0.0.1", api.port())) {
+      socket.setSoTimeout(10_000);
+      StringBuilder request = new StringBuilder();
+      request.append(method).append(' ').append(path).append(" HTTP/1.0\r\n");
+      request.append("Host: ").append(host).append("\r\n");
+      headers.forEach(
+          (name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+      request.append("\r\n");
+      socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.UTF_8));
+      socket.getOutputStream().flush();
+      String raw = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int end = raw.indexOf("\r\n\r\n");
+      String[] head = raw.substring(0, end).split("\r\n");
+      Map<String, List<String>> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      for (String line : Arrays.asList(head).subList(1, head.length)) {
+        int colon = line.indexOf(':');
+        fields
+            .computeIfAbsent(line.substring(0, colon).trim(), name -> new ArrayList<>())
+            .add(line.substring(colon + 1).trim());
+      }
+      return new Reply(
+          Integer.parseInt(head[0].split(" ")[1]),
+          HttpHeaders.of(fields, (name, value) -> true),
+          raw.substring(end + 4));
+    } catch (IOException e) {
+      throw new AssertionError(method + " " + path + " with Host " + host + " failed", e);
+    }
   }
 
   /** PUTs a JSON body with the fixture's token. */

@@ -10,6 +10,8 @@ import java.util.stream.Stream;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
 
 /**
  * The pipeline on a Flink MiniCluster in this JVM ({@code --flinkMaster=[local]}), as the
@@ -110,7 +112,14 @@ public final class EmbeddedFlink {
           }
         }
       }
-      String existing = conf.toString();
+      Path file = dir.resolve("flink-conf.yaml");
+      Files.writeString(file, conf.toString(), StandardCharsets.UTF_8);
+      file.toFile().deleteOnExit();
+      // Flink's own reading of the file, so that a key only mentioned (in a comment, in another
+      // key's value) does not count as set: a substring test once left the REST endpoint and the
+      // blob server on every interface for a flink-conf.yaml that merely said "# rest.address:
+      // ...".
+      Configuration existing = GlobalConfiguration.loadConfiguration(dir.toString());
       for (String[] kv :
           new String[][] {
             {"rest.address", "127.0.0.1"},
@@ -120,7 +129,7 @@ public final class EmbeddedFlink {
             {"taskmanager.host", "127.0.0.1"},
             {"taskmanager.bind-host", "127.0.0.1"}
           }) {
-        if (!existing.contains(kv[0] + ":")) {
+        if (!existing.containsKey(kv[0])) {
           conf.append(kv[0]).append(": ").append(kv[1]).append('\n');
         }
       }
@@ -130,9 +139,7 @@ public final class EmbeddedFlink {
             .append(flink.getAllowNonRestoredState())
             .append('\n');
       }
-      Path file = dir.resolve("flink-conf.yaml");
       Files.writeString(file, conf.toString(), StandardCharsets.UTF_8);
-      file.toFile().deleteOnExit();
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException("could not write the embedded Flink's configuration", e);

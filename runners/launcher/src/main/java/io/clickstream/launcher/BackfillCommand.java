@@ -3,6 +3,7 @@ package io.clickstream.launcher;
 import io.clickstream.core.DimensionName;
 import io.clickstream.core.RedisConnections;
 import io.clickstream.core.RedisKeys;
+import io.clickstream.core.RedisUrls;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelDefinitions;
 import io.clickstream.pipeline.BackfillCounts;
@@ -208,7 +209,7 @@ final class BackfillCommand implements Callable<Integer> {
             "no funnel '"
                 + funnelId
                 + "' in "
-                + redis
+                + RedisUrls.masked(redis)
                 + ": define it first (PUT /api/funnels/"
                 + funnelId
                 + ")");

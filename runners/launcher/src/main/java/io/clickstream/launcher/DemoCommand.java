@@ -1,5 +1,6 @@
 package io.clickstream.launcher;
 
+import io.clickstream.core.RedisUrls;
 import io.clickstream.pipeline.ClickstreamOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -86,6 +87,25 @@ final class DemoCommand implements Callable<Integer> {
               + "CLICKSTREAM_API_TOKEN; if neither is given, the demo generates a random one and prints it.")
   String apiToken;
 
+  @Option(
+      names = "--read-token",
+      paramLabel = "TOKEN",
+      description =
+          "Bearer token the API then requires for reads too (all of /api/ but /api/health; the API token "
+              + "also reads). Defaults to env CLICKSTREAM_READ_TOKEN; without either, reads are open. "
+              + "The dashboard asks for it once per browser tab.")
+  String readToken;
+
+  @Option(
+      names = "--allowed-hosts",
+      paramLabel = "NAME",
+      split = ",",
+      description =
+          "Host names the API answers to besides 127.0.0.1, localhost, [::1] and the --bind address, "
+              + "comma-separated, e.g. analytics.example.com behind a proxy. A request naming any other "
+              + "host in its Host header gets 403 (against DNS rebinding).")
+  List<String> allowedHosts = new ArrayList<>();
+
   /**
    * --hbase-zk and --redis: servers to use instead of starting them; --session-gap,
    * --allowed-lateness.
@@ -152,12 +172,13 @@ final class DemoCommand implements Callable<Integer> {
     ApiToken token = apiToken(apiToken, System.getenv(TOKEN_ENV));
     // Health says "starting" until announce() has written demo.json, so whoever waits for health
     // finds the demo.
-    String apiUrl = stack.startApi(bind, port, token.value());
+    String reads = readToken(readToken, System.getenv(READ_TOKEN_ENV));
+    String apiUrl = stack.startApi(bind, port, token.value(), reads, allowedHosts);
     stack.startPipeline(noPipeline ? null : options, beamArgs);
     stack.startGenerator(noGenerator ? null : generator);
     stack.announce(pid, apiUrl, !noPipeline);
 
-    printBanner(out, pid, apiUrl, stack.zk(), stack.redis(), keep, token);
+    printBanner(out, pid, apiUrl, stack.zk(), stack.redis(), keep, token, reads != null);
     try {
       new CountDownLatch(1).await(); // until Ctrl-C: the shutdown hook stops everything
     } catch (InterruptedException e) {
@@ -177,12 +198,13 @@ final class DemoCommand implements Callable<Integer> {
       String zk,
       String redis,
       Path keep,
-      ApiToken token) {
+      ApiToken token,
+      boolean readsNeedToken) {
     out.println();
     out.println("Clickstream demo is running (pid " + pid + ").");
     out.println("  Dashboard:  " + apiUrl);
     out.println("  HBase:      " + zk + " (ZooKeeper)");
-    out.println("  Redis:      " + redis);
+    out.println("  Redis:      " + RedisUrls.masked(redis));
     out.println(
         "  Data:       " + dataLine(keep, target.hbaseZk == null || target.redisUrl == null));
     if (noPipeline) {
@@ -197,6 +219,14 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     // A token the user chose is a secret of theirs: only a generated one is shown in full.
     out.println("API token for writes: " + token.description());
+    if (readsNeedToken) {
+      out.println(
+          "Reads need the read token ("
+              + (readToken != null && !readToken.isBlank()
+                  ? "the one given with --read-token"
+                  : "the one in " + READ_TOKEN_ENV)
+              + "); the dashboard asks for it once per tab.");
+    }
     out.println("Define a funnel (then open it from the dashboard):");
     out.println(
         "  curl -X PUT -H \"Authorization: Bearer "
@@ -211,6 +241,16 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   static final String TOKEN_ENV = "CLICKSTREAM_API_TOKEN";
+
+  static final String READ_TOKEN_ENV = "CLICKSTREAM_READ_TOKEN";
+
+  /** The option's read token, else the environment's, else null: reads are open. */
+  static String readToken(String option, String environment) {
+    if (option != null && !option.isBlank()) {
+      return option;
+    }
+    return environment != null && !environment.isBlank() ? environment : null;
+  }
 
   /** What the banner says of the data: where it is kept, or that it goes when the demo does. */
   private static String dataLine(Path keep, boolean embedded) {

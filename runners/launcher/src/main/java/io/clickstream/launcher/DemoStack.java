@@ -3,6 +3,7 @@ package io.clickstream.launcher;
 import io.clickstream.api.ApiConfig;
 import io.clickstream.api.ApiServer;
 import io.clickstream.core.EmbeddedHBase;
+import io.clickstream.core.RedisUrls;
 import io.clickstream.pipeline.ClickstreamOptions;
 import io.clickstream.pipeline.ClickstreamPipeline;
 import java.io.IOException;
@@ -108,10 +109,10 @@ final class DemoStack {
       started.push(new Step("stopping Redis", server::stop));
       redis = "redis://127.0.0.1:" + redisPort;
       ports = new DataDir.Ports(ports.zooKeeper(), redisPort);
-      progress("      Redis is up at " + redis);
+      progress("      Redis is up at " + RedisUrls.masked(redis));
     } else {
       redis = given;
-      progress("[2/5] Using Redis at " + redis);
+      progress("[2/5] Using Redis at " + RedisUrls.masked(redis));
     }
     if (keep != null) {
       DataDir.keepPorts(keep, ports);
@@ -123,13 +124,18 @@ final class DemoStack {
    * #announce}. Started before the pipeline because the discovery file names its URL, whose port
    * ({@code --port 0}) is known only once it listens.
    *
+   * @param readToken the token reads need, or null for open reads
+   * @param allowedHosts host names the API answers to besides loopback and {@code bind}
    * @return the URL of the API and dashboard
    */
-  String startApi(String bind, int port, String token) throws Exception {
+  String startApi(String bind, int port, String token, String readToken, List<String> allowedHosts)
+      throws Exception {
     progress("[3/5] Creating the events table and starting the API...");
     connection = HBaseConnector.connectAndCreateTable(zk);
     started.push(new Step("closing the HBase connection", connection::close));
-    api = ApiServer.startingUntilMarkedReady(new ApiConfig(bind, port, redis, zk, token));
+    api =
+        ApiServer.startingUntilMarkedReady(
+            new ApiConfig(bind, port, redis, zk, token, readToken, allowedHosts));
     api.start();
     started.push(new Step("stopping the API", api::close));
     String host = "0.0.0.0".equals(bind) || "::".equals(bind) ? "127.0.0.1" : bind;

@@ -3,6 +3,7 @@ package io.clickstream.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clickstream.core.RedisUrls;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -170,7 +171,8 @@ final class Discovery {
         "Using the demo's "
             + what
             + " at "
-            + part.apply(info)
+            // A Redis URL may carry a password; a ZooKeeper quorum has no "://" and shows as it is.
+            + RedisUrls.masked(part.apply(info))
             + " (from "
             + file
             + ", written by the demo running as pid "

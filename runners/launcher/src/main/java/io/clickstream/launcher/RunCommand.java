@@ -2,6 +2,7 @@ package io.clickstream.launcher;
 
 import io.clickstream.core.RedisConnections;
 import io.clickstream.core.RedisKeys;
+import io.clickstream.core.RedisUrls;
 import io.clickstream.pipeline.ClickstreamOptions;
 import io.clickstream.pipeline.ClickstreamPipeline;
 import java.io.IOException;
@@ -78,7 +79,7 @@ final class RunCommand implements Callable<Integer> {
           "the demo running as pid "
               + demo.pid()
               + " runs its own pipeline on "
-              + demo.redisUrl()
+              + RedisUrls.masked(demo.redisUrl())
               + ", and two pipelines writing the same aggregates only get in each other's way: start the demo with "
               + "--no-pipeline to run its pipeline with ./analytics run");
     }
@@ -90,7 +91,9 @@ final class RunCommand implements Callable<Integer> {
     RunningPipeline.announce(pid);
     err.printf(
         "Starting the pipeline on %s (HBase %s, Redis %s)...%n",
-        options.getRunner().getSimpleName(), options.getHbaseZk(), options.getRedisUrl());
+        options.getRunner().getSimpleName(),
+        options.getHbaseZk(),
+        RedisUrls.masked(options.getRedisUrl()));
     err.flush();
     Runners.prepareLive(options, beamArgs);
     PipelineResult pipeline = ClickstreamPipeline.run(options);

@@ -30,4 +30,12 @@ class DemoApiTokenTest {
     assertThat(one.shown()).isEqualTo(one.value());
     assertThat(two.value()).matches("[0-9a-f]{32}").isNotEqualTo(one.value());
   }
+
+  @Test
+  void theReadTokenComesFromTheOptionElseTheEnvironmentElseReadsAreOpen() {
+    assertThat(DemoCommand.readToken("from-option", "from-env")).isEqualTo("from-option");
+    assertThat(DemoCommand.readToken(" ", "from-env")).isEqualTo("from-env");
+    assertThat(DemoCommand.readToken(null, "")).isNull();
+    assertThat(DemoCommand.readToken(null, null)).isNull();
+  }
 }
