@@ -2,6 +2,7 @@ package io.clickstream.api;
 
 import io.clickstream.core.funnel.InvalidFunnelException;
 import java.util.Map;
+import org.eclipse.jetty.http.BadMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -21,6 +22,16 @@ final class ErrorMapper {
     http.exception(
         BadRequest.class,
         (e, request, response) -> response.body(Json.write(response, 400, error(e.getMessage()))));
+    // Jetty parses the query string only when a parameter is first asked for, so a malformed one
+    // (a lone %, bytes that are not UTF-8) surfaces inside a route: the client's mistake, a 4xx.
+    http.exception(
+        BadMessageException.class,
+        (e, request, response) ->
+            response.body(
+                Json.write(
+                    response,
+                    e.getCode() >= 400 && e.getCode() < 500 ? e.getCode() : 400,
+                    error("the request could not be read: " + e.getReason()))));
     http.exception(
         InvalidFunnelException.class,
         (e, request, response) -> response.body(Json.write(response, 400, error(e.getMessage()))));

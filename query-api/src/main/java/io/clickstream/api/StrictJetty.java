@@ -26,7 +26,8 @@ import spark.embeddedserver.jetty.JettyServerFactory;
  *       says.
  * </ul>
  *
- * Everything else is Spark's own Jetty, thread pool included.
+ * And it answers what Jetty refuses by itself, before any route, in the API's JSON ({@link
+ * JsonErrorHandler}). Everything else is Spark's own Jetty, thread pool included.
  */
 final class StrictJetty implements JettyServerFactory {
 
@@ -69,6 +70,7 @@ final class StrictJetty implements JettyServerFactory {
 
     Strict(ThreadPool threadPool) {
       super(threadPool);
+      setErrorHandler(new JsonErrorHandler());
     }
 
     @Override
