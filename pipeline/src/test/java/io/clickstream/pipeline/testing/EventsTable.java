@@ -3,6 +3,7 @@ package io.clickstream.pipeline.testing;
 import io.clickstream.core.Event;
 import io.clickstream.core.EventParser;
 import io.clickstream.core.EventTable;
+import io.clickstream.core.generator.GeneratedEvent;
 import io.clickstream.pipeline.io.EventRow;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +52,24 @@ public final class EventsTable {
                     e.timestampMillis() + after.toMillis())
                 .addColumn(
                     EventTable.FAMILY, EventTable.JSON, line.getBytes(StandardCharsets.UTF_8)));
+      }
+    }
+  }
+
+  /**
+   * Writes each event's line with its {@link GeneratedEvent#writeAt} as the cell's write time: the
+   * same rows with the same cell timestamps on every run (what a reader's checkpoint position, a
+   * write time, refers to). A line given twice becomes two versions of its row.
+   */
+  public static void writeAtTheirWriteTimes(List<GeneratedEvent> events) throws IOException {
+    try (BufferedMutator mutator =
+        SharedMiniHBase.connection().getBufferedMutator(EventTable.NAME)) {
+      for (GeneratedEvent g : events) {
+        Event e = EventParser.parse(g.json()).event();
+        mutator.mutate(
+            new Put(EventTable.rowKey(e.userId(), e.eventId()), g.writeAt().toEpochMilli())
+                .addColumn(
+                    EventTable.FAMILY, EventTable.JSON, g.json().getBytes(StandardCharsets.UTF_8)));
       }
     }
   }

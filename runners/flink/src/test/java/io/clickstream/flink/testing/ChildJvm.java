@@ -36,6 +36,20 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   /**
+   * The test classpath of another build of this module, e.g. an older commit's checked out and
+   * built elsewhere ({@code mvn package -DskipTests}): {@code module}'s target/test-classes,
+   * target/classes and its target/test-classpath.txt.
+   */
+  public static List<String> testClasspathOf(Path module) {
+    Path target = module.toAbsolutePath().resolve("target");
+    List<String> cp = new ArrayList<>();
+    cp.add(target.resolve("test-classes").toString());
+    cp.add(target.resolve("classes").toString());
+    cp.addAll(readClasspathFile(target.resolve("test-classpath.txt")));
+    return cp;
+  }
+
+  /**
    * What a Flink 1.19 distribution's lib/ holds (Flink, its dependencies, log4j; from
    * target/flink-classpath.txt), plus the test classes for the cluster's main class and log config.
    */
@@ -58,9 +72,12 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   private static List<String> classpathFile(String property, String fallback) {
-    String file = System.getProperty(property, fallback);
+    return readClasspathFile(Path.of(System.getProperty(property, fallback)));
+  }
+
+  private static List<String> readClasspathFile(Path file) {
     try {
-      return Arrays.asList(Files.readString(Path.of(file)).trim().split(File.pathSeparator));
+      return Arrays.asList(Files.readString(file).trim().split(File.pathSeparator));
     } catch (IOException e) {
       throw new UncheckedIOException(
           "no classpath file " + file + ": run the tests through Maven (mvn test)", e);
