@@ -8,7 +8,8 @@ const TOP_VALUES = 6;
 /**
  * Series ids: a value's series, the missing one and the other values are told apart by the API's
  * `missing` and `other` flags, never by the key's text. The API's `other` series (values past the
- * pipeline's cap per minute) joins the values past TOP_VALUES: both are "other values".
+ * pipeline's cap per minute, and past the API's top `limit` series) joins the values past TOP_VALUES:
+ * all are "other values".
  */
 const OTHER = "other";
 const seriesId = (s) => (s.missing ? "missing" : s.other ? OTHER : "value:" + s.key);

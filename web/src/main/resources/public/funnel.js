@@ -416,7 +416,7 @@ function renderBreakdown(totals, labels) {
     .data((d) => (d ? [
       { kind: "key", text: d.other ? "(other values)" : d.key, missing: d.missing === true || d.other === true,
         title: d.missing ? `${d.key}: results without a first-touch ${state.by}`
-          : d.other ? `results whose first-touch ${state.by} was past the cap on distinct values in its minute` : d.key },
+          : d.other ? `results whose first-touch ${state.by} is not among the rows above, or was past the cap on distinct values in its minute` : d.key },
       ...d.counts.map((c) => ({ kind: "num", text: number(c) })),
       { kind: "rate", rate: d.counts[0] ? d.counts[d.counts.length - 1] / d.counts[0] : null },
     ] : [{ kind: "none", text: "No results in this range yet" }]))

@@ -31,6 +31,15 @@ public final class RedisConnections {
     return new JedisPool(new JedisPoolConfig(), uri(url), connectionTimeoutMillis, soTimeoutMillis);
   }
 
+  /**
+   * A pool of connections for {@code url} sized and bounded by {@code config} (Jedis's default: 8
+   * connections, a borrower waiting for one without end).
+   */
+  public static JedisPool pool(
+      String url, JedisPoolConfig config, int connectionTimeoutMillis, int soTimeoutMillis) {
+    return new JedisPool(config, uri(url), connectionTimeoutMillis, soTimeoutMillis);
+  }
+
   /** A pool with Jedis's default timeouts. */
   public static JedisPool pool(String url) {
     return new JedisPool(uri(url));

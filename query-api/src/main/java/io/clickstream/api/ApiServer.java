@@ -2,11 +2,13 @@ package io.clickstream.api;
 
 import io.clickstream.core.RedisConnections;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.JedisPoolConfig;
 import spark.Service;
 
 /**
@@ -20,9 +22,23 @@ public final class ApiServer implements AutoCloseable {
   /** Short, so that a Redis outage makes the health check answer "down" instead of hanging. */
   private static final int REDIS_TIMEOUT_MS = 1000;
 
+  /**
+   * Connections for the routes: the range queries' {@link HeavyQueries#AT_ONCE} and as many again
+   * for the light ones (definitions, catalog, dimensions).
+   */
+  static final int QUERY_CONNECTIONS = 2 * HeavyQueries.AT_ONCE;
+
+  /** How long a route waits for a free connection before answering 503 (ErrorMapper). */
+  static final Duration CONNECTION_WAIT = Duration.ofSeconds(1);
+
+  /** Health's own connections: it must never wait behind queries. */
+  static final int HEALTH_CONNECTIONS = 2;
+
   private final ApiConfig config;
   private final Clock clock = Clock.systemUTC();
   private final JedisPool redis;
+  private final JedisPool healthRedis;
+  private final HeavyQueries heavy = new HeavyQueries();
   private final HBaseHealth hbase;
   // An instance, not Spark's static API, so that one JVM (a test) can run several servers.
   private final Service http = Service.ignite();
@@ -46,8 +62,17 @@ public final class ApiServer implements AutoCloseable {
   private ApiServer(ApiConfig config, boolean ready) {
     this.config = config;
     this.ready = new AtomicBoolean(ready);
-    this.redis = RedisConnections.pool(config.redisUrl(), REDIS_TIMEOUT_MS, REDIS_TIMEOUT_MS);
+    this.redis = pool(config.redisUrl(), QUERY_CONNECTIONS);
+    this.healthRedis = pool(config.redisUrl(), HEALTH_CONNECTIONS);
     this.hbase = new HBaseHealth(config.hbaseZk(), clock);
+  }
+
+  private static JedisPool pool(String url, int connections) {
+    JedisPoolConfig pool = new JedisPoolConfig();
+    pool.setMaxTotal(connections);
+    pool.setMaxIdle(connections);
+    pool.setMaxWait(CONNECTION_WAIT);
+    return RedisConnections.pool(url, pool, REDIS_TIMEOUT_MS, REDIS_TIMEOUT_MS);
   }
 
   /**
@@ -65,12 +90,13 @@ public final class ApiServer implements AutoCloseable {
     ApiToken writes = new ApiToken(config.apiToken());
     Routes.install(
         http,
-        new HealthController(redis, hbase, clock, ready::get),
+        new HealthController(healthRedis, hbase, clock, ready::get),
         new EventsController(redis),
         new CountsController(redis, clock, dimensions),
         new DimensionsController(dimensions),
         new FunnelsController(funnels, writes),
         new FunnelResultsController(funnels, redis, clock),
+        heavy,
         new AllowedHosts(config.bindAddress(), config.allowedHosts()),
         new ReadToken(config.readToken(), writes));
     http.awaitInitialization();
@@ -95,11 +121,22 @@ public final class ApiServer implements AutoCloseable {
     return http.port();
   }
 
+  /** For tests: the limit on range queries at once. */
+  HeavyQueries heavyQueries() {
+    return heavy;
+  }
+
+  /** For tests: the routes' pool of Redis connections (health has its own). */
+  JedisPool queryConnections() {
+    return redis;
+  }
+
   @Override
   public void close() {
     http.stop();
     http.awaitStop();
     redis.close();
+    healthRedis.close();
     hbase.close();
   }
 }

@@ -32,7 +32,7 @@ final class Buckets {
    */
   Buckets(Instant from, Instant to, Step step, ZoneId tz) {
     firstMinute = firstMinuteAtOrAfter(from);
-    int minutes = (int) (firstMinuteAtOrAfter(to) - firstMinute);
+    int minutes = Math.toIntExact(minutesBetween(from, to));
     bucketOfMinute = new int[minutes];
     starts = new ArrayList<>();
     Instant current = null;
@@ -49,6 +49,11 @@ final class Buckets {
 
   int minutes() {
     return bucketOfMinute.length;
+  }
+
+  /** How many minutes start in [from, to): the minute hashes a query of that range reads. */
+  static long minutesBetween(Instant from, Instant to) {
+    return firstMinuteAtOrAfter(to) - firstMinuteAtOrAfter(from);
   }
 
   private static long firstMinuteAtOrAfter(Instant t) {

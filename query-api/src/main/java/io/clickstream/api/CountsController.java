@@ -1,19 +1,16 @@
 package io.clickstream.api;
 
+import io.clickstream.core.DimensionName;
 import io.clickstream.core.RedisKeys;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import redis.clients.jedis.JedisPool;
 import spark.Request;
 
 /**
  * {@code GET /api/counts}: an event's counts over a range, per step bucket, optionally by a
- * dimension.
+ * dimension: the {@code limit} values with the largest totals, and {@code (other)} for the rest.
  */
 final class CountsController {
 
@@ -23,7 +20,8 @@ final class CountsController {
    * @param key the dimension value exactly as the events carried it, {@code (none)} for events
    *     without one, {@code (other)} for the values over the cap, or {@code all}
    * @param missing true only for the series of events without a value ({@link DimensionKey})
-   * @param other true only for the series of the values over the cap on distinct values per minute
+   * @param other true only for the series {@code (other)}: the values over the cap on distinct
+   *     values per minute and those past the top {@code limit}
    */
   record Series(String key, boolean missing, boolean other, List<Point> points) {}
 
@@ -44,60 +42,48 @@ final class CountsController {
 
   Counts query(Request request) {
     CountsQuery query = QueryParams.counts(request::queryParams, clock.instant(), dimensions);
-    Buckets buckets = new Buckets(query.from(), query.to(), query.step(), query.tz());
-    Map<String, long[]> sums = sumPerBucket(query, buckets);
-    if (query.by() == null) {
-      sums.putIfAbsent(RedisKeys.FIELD_TOTAL, new long[buckets.starts.size()]);
-    }
+    Buckets buckets = query.buckets();
+    String dimension = query.by() == null ? RedisKeys.UNDIVIDED : query.by().keyPart();
+    TopSeries.Result top =
+        TopSeries.of(
+            visitor ->
+                MinuteHashes.read(
+                    redis,
+                    buckets,
+                    minute -> RedisKeys.counts(query.metric(), dimension, minute),
+                    visitor),
+            buckets.bucketOfMinute,
+            buckets.starts.size(),
+            query.limit(),
+            // The values over the pipeline's cap are one series with the values past the top.
+            field -> query.by() != null && DimensionName.isOther(field));
     return new Counts(
         query.event(),
         query.by() == null ? null : query.by().wireName(),
         query.step().wireName(),
         query.tz().getId(),
-        series(sums, buckets, query.by() != null));
+        query.by() == null ? undivided(top, buckets) : series(top, buckets));
   }
 
-  /**
-   * Reads every minute hash of the range and adds each field's count into its bucket: key -> sums.
-   */
-  private Map<String, long[]> sumPerBucket(CountsQuery query, Buckets buckets) {
-    String dimension = query.by() == null ? RedisKeys.UNDIVIDED : query.by().keyPart();
-    Map<String, long[]> sums = new HashMap<>();
-    MinuteHashes.read(
-        redis,
-        buckets,
-        minute -> RedisKeys.counts(query.metric(), dimension, minute),
-        (minute, fields) -> {
-          int bucket = buckets.bucketOfMinute[minute];
-          fields.forEach(
-              (key, count) ->
-                  sums.computeIfAbsent(key, k -> new long[buckets.starts.size()])[bucket] +=
-                      Long.parseLong(count));
-        });
-    return sums;
+  /** The one series {@code all}, zeros included when nothing was counted. */
+  private static List<Series> undivided(TopSeries.Result top, Buckets buckets) {
+    long[] counts =
+        top.top().isEmpty() ? new long[buckets.starts.size()] : top.top().get(0).perBucket();
+    return List.of(new Series(RedisKeys.FIELD_TOTAL, false, false, points(counts, buckets)));
   }
 
-  /**
-   * @param byDimension whether the keys are dimension values' hash fields, or the undivided total's
-   */
-  private static List<Series> series(
-      Map<String, long[]> sums, Buckets buckets, boolean byDimension) {
-    Map<String, Long> totals = new HashMap<>();
-    sums.forEach((key, counts) -> totals.put(key, Arrays.stream(counts).sum()));
-    Comparator<String> byTotalDescending =
-        Comparator.comparing(totals::get, Comparator.reverseOrder());
-    return sums.keySet().stream()
-        // A value's field at 0 only keeps the value admitted under the cap (docs/redis-keys.md): no
-        // series.
-        .filter(field -> !byDimension || totals.get(field) != 0)
-        .sorted(byTotalDescending.thenComparing(Comparator.naturalOrder()))
-        .map(
-            field -> {
-              DimensionKey key = byDimension ? DimensionKey.ofField(field) : DimensionKey.of(field);
-              return new Series(
-                  key.key(), key.missing(), key.other(), points(sums.get(field), buckets));
-            })
-        .toList();
+  /** The top values' series, largest total first, then {@code (other)} for the rest. */
+  private static List<Series> series(TopSeries.Result top, Buckets buckets) {
+    List<Series> series = new ArrayList<>();
+    for (TopSeries.Sum sum : top.top()) {
+      DimensionKey key = DimensionKey.ofField(sum.field());
+      series.add(
+          new Series(key.key(), key.missing(), key.other(), points(sum.perBucket(), buckets)));
+    }
+    if (top.rest() != null) {
+      series.add(new Series(DimensionName.OTHER, false, true, points(top.rest(), buckets)));
+    }
+    return series;
   }
 
   private static List<Point> points(long[] counts, Buckets buckets) {

@@ -12,6 +12,9 @@ import java.time.ZoneId;
  * @param by the breakdown, or null for the undivided count
  * @param from inclusive
  * @param to exclusive
+ * @param buckets the minutes of [from, to) and the buckets they sum into (one per day of UTC for
+ *     funnel totals, which need only the minutes)
+ * @param limit how many series (breakdown rows) to answer besides {@code (other)}
  */
 record CountsQuery(
     String event,
@@ -20,4 +23,6 @@ record CountsQuery(
     Step step,
     ZoneId tz,
     Instant from,
-    Instant to) {}
+    Instant to,
+    Buckets buckets,
+    int limit) {}

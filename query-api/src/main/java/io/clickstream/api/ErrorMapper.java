@@ -2,11 +2,13 @@ package io.clickstream.api;
 
 import io.clickstream.core.funnel.InvalidFunnelException;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import org.eclipse.jetty.http.BadMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
 import spark.Request;
 import spark.Response;
 import spark.Service;
@@ -53,6 +55,24 @@ final class ErrorMapper {
     http.exception(
         JedisConnectionException.class,
         (e, request, response) -> redisUnavailable(request, response, e));
+    http.exception(
+        Overloaded.class,
+        (e, request, response) -> {
+          response.header("Retry-After", "1");
+          response.body(Json.write(response, 503, error(e.getMessage())));
+        });
+    // The pool lends no connection within its wait: every one is busy, which a client can wait out.
+    http.exception(
+        JedisException.class,
+        (e, request, response) -> {
+          if (e.getCause() instanceof NoSuchElementException) {
+            LOG.warn("{}: no Redis connection free: {}", describe(request), e.getMessage());
+            response.header("Retry-After", "1");
+            response.body(Json.write(response, 503, error("busy: retry shortly")));
+          } else {
+            internalError(request, response, e);
+          }
+        });
     http.exception(
         JedisDataException.class,
         (e, request, response) -> {

@@ -1,6 +1,7 @@
 package io.clickstream.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.clickstream.core.DimensionName;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelDefinitions;
@@ -9,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -40,8 +42,8 @@ final class FunnelResultsController {
 
   /**
    * @param key the first-touch value, {@code (none)} with {@code missing} true, or {@code (other)}
-   *     with {@code other} true for the values over the cap on distinct values per minute ({@link
-   *     DimensionKey})
+   *     with {@code other} true for the values over the cap on distinct values per minute and those
+   *     past the top {@code limit} ({@link DimensionKey})
    * @param counts per step: results whose first-touch value is {@code key} that reached it
    */
   record Breakdown(String key, boolean missing, boolean other, long[] counts) {}
@@ -95,12 +97,12 @@ final class FunnelResultsController {
       seconds.add(new HashMap<>());
     }
     Map<String, long[]> byValue = new HashMap<>();
+    // The values over the cap, and those past MAX_VALUES_SUMMED, summed as they come.
+    long[] rest = new long[n];
     String by = query.by() == null ? null : query.by().keyPart();
-    // One bucket for the whole range: its minutes are all that matter here.
-    Buckets minutes = new Buckets(query.from(), query.to(), Step.DAY, ZoneId.of("UTC"));
     MinuteHashes.read(
         redis,
-        minutes,
+        query.buckets(),
         minute -> RedisKeys.funnelResults(funnel.id(), funnel.version(), minute),
         (minute, fields) ->
             fields.forEach(
@@ -119,7 +121,7 @@ final class FunnelResultsController {
                     }
                     case REACHED_BY -> {
                       if (step >= 0 && field.dimension().equals(by)) {
-                        byValue.computeIfAbsent(field.value(), k -> new long[n])[step] += count;
+                        sumsOf(byValue, rest, field.value(), n)[step] += count;
                       }
                     }
                     default -> {} // a field of another release: nothing this answer shows
@@ -134,13 +136,13 @@ final class FunnelResultsController {
         openAndDropped[0],
         openAndDropped[1],
         query.by() == null ? null : query.by().wireName(),
-        query.by() == null ? null : breakdown(byValue));
+        query.by() == null ? null : breakdown(byValue, rest, query.limit()));
   }
 
   private Trend trend(FunnelResultsQuery query) {
     FunnelDefinition funnel = query.funnel();
     int n = funnel.stepCount();
-    Buckets buckets = new Buckets(query.from(), query.to(), query.step(), query.tz());
+    Buckets buckets = query.buckets();
     int size = buckets.starts.size();
     long[][] reached = new long[size][n];
     long[] open = new long[size];
@@ -185,16 +187,49 @@ final class FunnelResultsController {
     return steps;
   }
 
-  private static List<Breakdown> breakdown(Map<String, long[]> byValue) {
-    return byValue.entrySet().stream()
-        .map(
-            e -> {
-              DimensionKey key = DimensionKey.ofField(e.getKey());
-              return new Breakdown(key.key(), key.missing(), key.other(), e.getValue());
-            })
-        .sorted(
-            Comparator.comparingLong((Breakdown b) -> -b.counts()[0]).thenComparing(Breakdown::key))
-        .toList();
+  /**
+   * Where a value's counts per step go: its own sums, or {@code rest} for the values over the cap
+   * and, once {@link ReadLimits#MAX_VALUES_SUMMED} values have sums, for any value not seen yet.
+   */
+  private static long[] sumsOf(Map<String, long[]> byValue, long[] rest, String field, int n) {
+    long[] sums = byValue.get(field);
+    if (sums != null) {
+      return sums;
+    }
+    if (DimensionName.isOther(field) || byValue.size() >= ReadLimits.MAX_VALUES_SUMMED) {
+      return rest;
+    }
+    sums = new long[n];
+    byValue.put(field, sums);
+    return sums;
+  }
+
+  /**
+   * The {@code limit} rows with the most results at step 1 (then by value), and one {@code (other)}
+   * row, last, for the rest: the values over the cap and those past the top.
+   */
+  private static List<Breakdown> breakdown(Map<String, long[]> byValue, long[] rest, int limit) {
+    List<Breakdown> rows =
+        byValue.entrySet().stream()
+            .map(
+                e -> {
+                  DimensionKey key = DimensionKey.ofField(e.getKey());
+                  return new Breakdown(key.key(), key.missing(), key.other(), e.getValue());
+                })
+            .sorted(
+                Comparator.comparingLong((Breakdown b) -> -b.counts()[0])
+                    .thenComparing(Breakdown::key))
+            .toList();
+    List<Breakdown> top = new ArrayList<>(rows.subList(0, Math.min(limit, rows.size())));
+    for (Breakdown past : rows.subList(top.size(), rows.size())) {
+      for (int j = 0; j < rest.length; j++) {
+        rest[j] += past.counts()[j];
+      }
+    }
+    if (Arrays.stream(rest).anyMatch(c -> c != 0)) {
+      top.add(new Breakdown(DimensionName.OTHER, false, true, rest));
+    }
+    return top;
   }
 
   /**

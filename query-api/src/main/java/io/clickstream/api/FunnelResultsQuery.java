@@ -13,6 +13,16 @@ import java.time.ZoneId;
  * @param step null for totals over the range, else the trend's bucket width
  * @param from inclusive
  * @param to exclusive
+ * @param buckets the minutes of [from, to) and the buckets they sum into (one per day of UTC for
+ *     funnel totals, which need only the minutes)
+ * @param limit how many series (breakdown rows) to answer besides {@code (other)}
  */
 record FunnelResultsQuery(
-    FunnelDefinition funnel, DimensionName by, Step step, ZoneId tz, Instant from, Instant to) {}
+    FunnelDefinition funnel,
+    DimensionName by,
+    Step step,
+    ZoneId tz,
+    Instant from,
+    Instant to,
+    Buckets buckets,
+    int limit) {}

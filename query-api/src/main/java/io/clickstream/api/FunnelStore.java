@@ -4,6 +4,7 @@ import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelDefinitions;
 import io.clickstream.core.funnel.FunnelFailure;
+import io.clickstream.core.funnel.InvalidFunnelException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,8 @@ import redis.clients.jedis.JedisPool;
 
 /**
  * Funnel definitions in Redis (docs/redis-keys.md): {@code cs:funnels} holds each funnel's current
- * definition, which the running pipeline polls; every version ever stored stays readable.
+ * definition, which the running pipeline polls; its last {@link
+ * FunnelDefinitions#MAX_VERSIONS_KEPT} versions stay readable.
  */
 final class FunnelStore {
 
@@ -28,6 +30,9 @@ final class FunnelStore {
    * definition without its version entry. ARGV[1] is the definition's JSON up to its version
    * number, ARGV[2] the rest. A definition equal to the current one (same JSON before the version)
    * is kept as it is, so repeating a PUT does not restart the funnel's counts under a new version.
+   * A new funnel is refused ({@code -1}) when ARGV[4] funnels are defined; a stored version drops
+   * those ARGV[5] or more versions older. Checked here, in the script, so that two PUTs at once
+   * cannot both pass the count.
    */
   private static final String PUT_SCRIPT =
       """
@@ -35,10 +40,19 @@ final class FunnelStore {
       if current and string.sub(current, 1, string.len(ARGV[1])) == ARGV[1] then
         return {0, current}
       end
+      if not current and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then
+        return {-1, ''}
+      end
       local version = redis.call('INCR', KEYS[2])
       local json = ARGV[1] .. version .. ARGV[2]
       redis.call('HSET', KEYS[3], tostring(version), json)
       redis.call('HSET', KEYS[1], ARGV[3], json)
+      local oldest = version - tonumber(ARGV[5])
+      if oldest >= 1 then
+        for _, kept in ipairs(redis.call('HKEYS', KEYS[3])) do
+          if tonumber(kept) <= oldest then redis.call('HDEL', KEYS[3], kept) end
+        end
+      end
       if current then return {0, json} end
       return {1, json}
       """;
@@ -141,9 +155,23 @@ final class FunnelStore {
                   RedisKeys.FUNNELS,
                   RedisKeys.funnelVersionCounter(id),
                   RedisKeys.funnelVersions(id)),
-              List.of(head, tail, id));
+              List.of(
+                  head,
+                  tail,
+                  id,
+                  String.valueOf(FunnelDefinitions.MAX_FUNNELS),
+                  String.valueOf(FunnelDefinitions.MAX_VERSIONS_KEPT)));
     }
     List<?> result = (List<?>) reply;
+    if ((Long) result.get(0) == -1L) {
+      throw new InvalidFunnelException(
+          "id",
+          "at most "
+              + FunnelDefinitions.MAX_FUNNELS
+              + " funnels may be defined at once; delete one before defining '"
+              + id
+              + "'");
+    }
     return new Stored(((Long) result.get(0)) == 1L, (String) result.get(1));
   }
 

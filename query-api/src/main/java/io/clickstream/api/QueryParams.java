@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -68,8 +70,23 @@ final class QueryParams {
                 "'" + byValue + "' is not a recorded dimension; there are counts by");
     Step step = parseStep(given(params, "step"));
     ZoneId tz = parseTz(given(params, "tz"));
-    Range range = range(params, now, step.maxRange, "step=" + step.wireName());
-    return new CountsQuery(event, metricOf(event), by, step, tz, range.from, range.to);
+    int limit = top(params);
+    Range range = range(params, now);
+    return new CountsQuery(
+        event,
+        metricOf(event),
+        by,
+        step,
+        tz,
+        range.from,
+        range.to,
+        buckets(range, step, tz),
+        limit);
+  }
+
+  /** The {@code limit} of {@code /api/events}: how many event names to answer. */
+  static int eventsLimit(Function<String, String> params) {
+    return limit(params, ReadLimits.DEFAULT_EVENTS, ReadLimits.MAX_EVENTS);
   }
 
   /**
@@ -107,12 +124,14 @@ final class QueryParams {
     String stepValue = given(params, "step");
     Step step = stepValue == null ? null : parseStep(stepValue);
     ZoneId tz = parseTz(given(params, "tz"));
-    // Totals read as many minute hashes as a trend by hour or day, so they share its limit.
-    Range range =
+    int limit = top(params);
+    Range range = range(params, now);
+    // Totals are one sum over the range: their minutes are all that matter, not their buckets.
+    Buckets buckets =
         step == null
-            ? range(params, now, Step.DAY.maxRange, "totals")
-            : range(params, now, step.maxRange, "step=" + step.wireName());
-    return new FunnelResultsQuery(funnel, by, step, tz, range.from, range.to);
+            ? new Buckets(range.from, range.to, Step.DAY, ZoneOffset.UTC)
+            : buckets(range, step, tz);
+    return new FunnelResultsQuery(funnel, by, step, tz, range.from, range.to, buckets, limit);
   }
 
   /**
@@ -142,10 +161,10 @@ final class QueryParams {
 
   /**
    * {@code from} and {@code to}, defaulting to the hour up to {@code now} (but not before {@link
-   * #EARLIEST}), at most {@code max} apart.
+   * #EARLIEST}), holding at most {@link ReadLimits#MAX_MINUTES} minutes: checked by arithmetic,
+   * before anything is allocated per minute.
    */
-  private static Range range(
-      Function<String, String> params, Instant now, Duration max, String limitOf) {
+  private static Range range(Function<String, String> params, Instant now) {
     Instant to = parseInstant(params, "to", now);
     Instant hourBefore = to.minus(DEFAULT_RANGE);
     Instant from =
@@ -153,11 +172,66 @@ final class QueryParams {
     if (!from.isBefore(to)) {
       throw new BadRequest("from", "must be before to");
     }
-    if (Duration.between(from, to).compareTo(max) > 0) {
+    long minutes = Buckets.minutesBetween(from, to);
+    if (minutes > ReadLimits.MAX_MINUTES) {
       throw new BadRequest(
-          "from", "more than " + max.toDays() + " days before to, the limit for " + limitOf);
+          "from",
+          "from..to is "
+              + thousands(minutes)
+              + " minutes; a request reads at most "
+              + thousands(ReadLimits.MAX_MINUTES)
+              + " ("
+              + ReadLimits.MAX_RANGE.toDays()
+              + " days): use a shorter range");
     }
     return new Range(from, to);
+  }
+
+  /** The range's buckets at {@code step}, at most {@link ReadLimits#MAX_BUCKETS} of them. */
+  private static Buckets buckets(Range range, Step step, ZoneId tz) {
+    Buckets buckets = new Buckets(range.from, range.to, step, tz);
+    int count = buckets.starts.size();
+    if (count > ReadLimits.MAX_BUCKETS) {
+      Step wider = step.wider();
+      throw new BadRequest(
+          "from",
+          "from..to at step="
+              + step.wireName()
+              + " is "
+              + thousands(count)
+              + " buckets; at most "
+              + thousands(ReadLimits.MAX_BUCKETS)
+              + ": "
+              + (wider == null ? "use" : "use step=" + wider.wireName() + " or")
+              + " a shorter range");
+    }
+    return buckets;
+  }
+
+  /** {@code limit}: how many series (or breakdown rows) besides {@code (other)}. */
+  private static int top(Function<String, String> params) {
+    return limit(params, ReadLimits.DEFAULT_TOP, ReadLimits.MAX_TOP);
+  }
+
+  private static int limit(Function<String, String> params, int fallback, int max) {
+    String value = given(params, "limit");
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      int limit = Integer.parseInt(value);
+      if (limit >= 1 && limit <= max) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new BadRequest(
+        "limit", "expected a whole number from 1 to " + thousands(max) + ", got '" + value + "'");
+  }
+
+  private static String thousands(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
   }
 
   private static String metricOf(String event) {

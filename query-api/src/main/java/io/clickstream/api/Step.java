@@ -1,6 +1,5 @@
 package io.clickstream.api;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
@@ -14,21 +13,21 @@ import java.util.Locale;
  * When the clock falls back, the repeated hour is two buckets, told apart by their offsets.
  */
 enum Step {
-  MINUTE(Duration.ofDays(31)) {
+  MINUTE {
     @Override
     Instant bucketStart(Instant minute, ZoneId zone) {
       // The aggregates are kept per UTC minute; every zone in use today is whole minutes off UTC.
       return minute.truncatedTo(ChronoUnit.MINUTES);
     }
   },
-  HOUR(Duration.ofDays(366)) {
+  HOUR {
     @Override
     Instant bucketStart(Instant minute, ZoneId zone) {
       // truncatedTo keeps the offset the minute had, which is what splits a repeated hour in two.
       return minute.atZone(zone).truncatedTo(ChronoUnit.HOURS).toInstant();
     }
   },
-  DAY(Duration.ofDays(366)) {
+  DAY {
     @Override
     Instant bucketStart(Instant minute, ZoneId zone) {
       // atStartOfDay, not midnight: in some zones a DST change skips midnight itself.
@@ -36,15 +35,13 @@ enum Step {
     }
   };
 
-  /** The longest range a query may ask for at this step, to bound the keys one request reads. */
-  final Duration maxRange;
-
-  Step(Duration maxRange) {
-    this.maxRange = maxRange;
-  }
-
   /** The start of the bucket holding {@code minute}. */
   abstract Instant bucketStart(Instant minute, ZoneId zone);
+
+  /** The next wider step, which a range too long for this one may use; null for the widest. */
+  Step wider() {
+    return ordinal() + 1 < values().length ? values()[ordinal() + 1] : null;
+  }
 
   String wireName() {
     return name().toLowerCase(Locale.ROOT);

@@ -164,6 +164,16 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
     api.markReady();
   }
 
+  /** The server's limit on range queries at once, for a test to fill by holding its permits. */
+  java.util.concurrent.Semaphore heavyQueryPermits() {
+    return api.heavyQueries().permits();
+  }
+
+  /** The pool the server's routes take Redis connections from (health has its own). */
+  redis.clients.jedis.JedisPool queryConnections() {
+    return api.queryConnections();
+  }
+
   /** A client of the test's Redis, to seed it. */
   JedisPooled redis() {
     return redis;

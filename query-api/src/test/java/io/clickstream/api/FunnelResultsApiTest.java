@@ -160,11 +160,12 @@ class FunnelResultsApiTest {
 
     JsonNode body = api.get("/api/funnels/buy/results?by=source&" + RANGE).json();
 
-    JsonNode over = body.get("breakdown").get(0);
+    // The values over the cap are the row (other), last, with any values past the top limit.
+    JsonNode over = body.get("breakdown").get(1);
     assertThat(over.get("key").asText()).isEqualTo("(other)");
     assertThat(over.get("other").asBoolean()).isTrue();
     assertThat(counts(over)).containsExactly(4L, 1L, 0L);
-    JsonNode literal = body.get("breakdown").get(1);
+    JsonNode literal = body.get("breakdown").get(0);
     assertThat(literal.get("key").asText()).isEqualTo("(other)");
     assertThat(literal.get("other").asBoolean()).isFalse();
   }

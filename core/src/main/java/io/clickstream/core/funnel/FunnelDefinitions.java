@@ -28,6 +28,28 @@ public final class FunnelDefinitions {
   public static final int MAX_STEPS = 20;
 
   /**
+   * Exclusions per funnel: each is checked against every event between its steps, so a strict
+   * funnel's firing costs O(exclusions × n²) in its n events.
+   */
+  public static final int MAX_EXCLUSIONS = 10;
+
+  /** {@code where} conditions per step (and per exclusion): each is checked per event and step. */
+  public static final int MAX_CONDITIONS = 10;
+
+  /**
+   * Funnels defined at once (in {@code cs:funnels}): the pipeline evaluates every one on every
+   * session, and writes results per funnel and minute. Checked by the API when it stores one.
+   */
+  public static final int MAX_FUNNELS = 100;
+
+  /**
+   * Versions kept per funnel ({@code cs:funnel:{id}:versions}): storing a new one drops those this
+   * many versions older. Only the API reads old versions (the pipeline evaluates the current one);
+   * their results keys stay until they expire.
+   */
+  public static final int MAX_VERSIONS_KEPT = 50;
+
+  /**
    * The longest conversion window of a user-scope funnel. The pipeline keeps each user's events for
    * the window plus the session gap and the allowed lateness, so the window bounds state per user;
    * and a restarted Direct pipeline rebuilds only the attempts its replay covers (docs/funnels.md).
@@ -176,6 +198,10 @@ public final class FunnelDefinitions {
       if (!whereNode.isObject()) {
         throw new InvalidFunnelException(path + ".where", "expected an object of field: value");
       }
+      if (whereNode.size() > MAX_CONDITIONS) {
+        throw new InvalidFunnelException(
+            path + ".where", "at most " + MAX_CONDITIONS + " conditions, got " + whereNode.size());
+      }
       for (Iterator<Map.Entry<String, JsonNode>> it = whereNode.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> condition = it.next();
         String field = condition.getKey();
@@ -207,6 +233,10 @@ public final class FunnelDefinitions {
     }
     if (!node.isArray()) {
       throw new InvalidFunnelException("exclude", "expected an array");
+    }
+    if (node.size() > MAX_EXCLUSIONS) {
+      throw new InvalidFunnelException(
+          "exclude", "at most " + MAX_EXCLUSIONS + " exclusions, got " + node.size());
     }
     for (int i = 0; i < node.size(); i++) {
       String path = "exclude[" + i + "]";
