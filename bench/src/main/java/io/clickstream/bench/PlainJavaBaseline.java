@@ -112,7 +112,7 @@ final class PlainJavaBaseline {
     long end = session.get(session.size() - 1).timestampMillis() + gapMillis;
     Contribution events =
         CountSessionEvents.contributionOf(
-            Dimensions.DEFAULT, user, start, end, true, true, session);
+            Dimensions.DEFAULT.names(), user, start, end, true, true, session);
     add(events.counts());
     events.firstSeen().forEach((name, t) -> firstSeen.merge(name, t, Math::min));
     events.lastSeen().forEach((name, t) -> lastSeen.merge(name, t, Math::max));

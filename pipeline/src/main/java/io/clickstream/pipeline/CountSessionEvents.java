@@ -1,7 +1,6 @@
 package io.clickstream.pipeline;
 
 import io.clickstream.core.DimensionName;
-import io.clickstream.core.Dimensions;
 import io.clickstream.core.Event;
 import io.clickstream.core.RedisKeys;
 import java.util.HashMap;
@@ -54,21 +53,10 @@ public class CountSessionEvents
   }
 
   /**
-   * The contribution of one session's events (distinct, in session order) to the event counts by
+   * The contribution of one session's events (distinct, in session order) to the event counts, by
    * {@code dimensions}.
    */
   public static Contribution contributionOf(
-      Dimensions dimensions,
-      String userId,
-      long start,
-      long end,
-      boolean closed,
-      boolean last,
-      List<Event> session) {
-    return contributionOf(dimensions.names(), userId, start, end, closed, last, session);
-  }
-
-  static Contribution contributionOf(
       List<DimensionName> dimensions,
       String userId,
       long start,

@@ -391,7 +391,7 @@ class ContributionStoreTest {
     long start = list.get(0).timestampMillis();
     long end = list.get(list.size() - 1).timestampMillis() + minutes(10).getMillis();
     return CountSessionEvents.contributionOf(
-        Dimensions.DEFAULT, list.get(0).userId(), start, end, last, last, list);
+        Dimensions.DEFAULT.names(), list.get(0).userId(), start, end, last, last, list);
   }
 
   private static Contribution funnelSession(FunnelDefinition f, Event... events) {

@@ -196,7 +196,7 @@ public class SessionizeEventsTest implements Serializable {
       if (countKey != null) {
         Contribution c =
             CountSessionEvents.contributionOf(
-                Dimensions.DEFAULT,
+                Dimensions.DEFAULT.names(),
                 s.userId(),
                 s.startMillis(),
                 s.endMillis(),

@@ -12,9 +12,8 @@ import java.time.ZoneId;
  * @param by the breakdown, or null for the undivided count
  * @param from inclusive
  * @param to exclusive
- * @param buckets the minutes of [from, to) and the buckets they sum into (one per day of UTC for
- *     funnel totals, which need only the minutes)
- * @param limit how many series (breakdown rows) to answer besides {@code (other)}
+ * @param buckets the minutes of [from, to) and the buckets of {@code step} they sum into
+ * @param limit how many series to answer besides {@code (other)}
  */
 record CountsQuery(
     String event,

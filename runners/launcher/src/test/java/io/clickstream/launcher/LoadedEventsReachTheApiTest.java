@@ -161,18 +161,8 @@ class LoadedEventsReachTheApiTest {
     String counts = "/api/counts?event=e2e_import" + DemoApi.range(weekAgo.plusSeconds(200));
     assertThat(total(client.getJson(counts))).as("late rows are not counted live").isZero();
 
-    String[] range = {
-      "backfill",
-      "--counts",
-      "--from",
-      weekAgo.minusSeconds(3600).toString(),
-      "--to",
-      weekAgo.plusSeconds(3600).toString(),
-      "--hbase-zk",
-      hbase.zk(),
-      "--redis",
-      redis.url()
-    };
+    String[] range =
+        backfillArgs(weekAgo.minusSeconds(3600), weekAgo.plusSeconds(3600), "--counts");
     Run backfill = Run.of(range);
     assertThat(backfill.exitCode()).as(backfill.toString()).isZero();
     assertThat(backfill.out()).contains("Counted 20 late rows into the counts");
@@ -205,19 +195,8 @@ class LoadedEventsReachTheApiTest {
     String byPlan = counts + "&by=properties.plan";
     assertThat(total(client.getJson(byPlan))).as("counted before the dimension was").isZero();
 
-    String[] range = {
-      "backfill",
-      "--dimension",
-      "properties.plan",
-      "--from",
-      now.minusSeconds(600).toString(),
-      "--to",
-      now.plusSeconds(600).toString(),
-      "--hbase-zk",
-      hbase.zk(),
-      "--redis",
-      redis.url()
-    };
+    String[] range =
+        backfillArgs(now.minusSeconds(600), now.plusSeconds(600), "--dimension", "properties.plan");
     Run backfill = Run.of(range);
     assertThat(backfill.exitCode()).as(backfill.toString()).isZero();
     assertThat(backfill.out()).contains("Counted by properties.plan");
@@ -227,9 +206,10 @@ class LoadedEventsReachTheApiTest {
     assertThat(Run.of(range).exitCode()).isZero();
     assertThat(total(client.getJson(byPlan))).as("a run again changes nothing").isEqualTo(12);
 
-    String[] never = range.clone();
-    never[2] = "properties.never";
-    Run unknown = Run.of(never);
+    Run unknown =
+        Run.of(
+            backfillArgs(
+                now.minusSeconds(600), now.plusSeconds(600), "--dimension", "properties.never"));
     assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(2);
     assertThat(unknown.err()).contains("no live pipeline has counted by properties.never");
   }
@@ -238,19 +218,27 @@ class LoadedEventsReachTheApiTest {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "backfill",
-                "--funnel",
-                funnel,
-                "--from",
-                around.minusSeconds(600).toString(),
-                "--to",
-                around.plusSeconds(600).toString(),
-                "--hbase-zk",
-                hbase.zk(),
-                "--redis",
-                redis.url()));
+                backfillArgs(
+                    around.minusSeconds(600), around.plusSeconds(600), "--funnel", funnel)));
     args.addAll(List.of(more));
     return Run.of(args.toArray(String[]::new));
+  }
+
+  /** {@code analytics backfill} of what {@code mode} names over [from, to), on this stack. */
+  private static String[] backfillArgs(Instant from, Instant to, String... mode) {
+    List<String> args = new ArrayList<>(List.of("backfill"));
+    args.addAll(List.of(mode));
+    args.addAll(
+        List.of(
+            "--from",
+            from.toString(),
+            "--to",
+            to.toString(),
+            "--hbase-zk",
+            hbase.zk(),
+            "--redis",
+            redis.url()));
+    return args.toArray(String[]::new);
   }
 
   private void load(List<String> lines) throws Exception {
