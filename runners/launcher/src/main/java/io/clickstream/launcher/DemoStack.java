@@ -98,7 +98,7 @@ final class DemoStack {
       // stop)
       // and reads it back at the next start; no snapshots either way.
       RedisServer server =
-          RedisServer.newRedisServer()
+          RedisServer.builder()
               .port(redisPort)
               .bind("127.0.0.1")
               .setting("dir \"" + redisDir + "\"")
