@@ -40,7 +40,7 @@ final class RedisBytesPerEventMinute {
       port = socket.getLocalPort();
     }
     RedisServer server =
-        RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").build();
+        RedisServer.builder().port(port).bind("127.0.0.1").setting("save \"\"").build();
     server.start();
     try (Jedis redis = new Jedis("127.0.0.1", port)) {
       for (int values : new int[] {1, 4, 16}) {

@@ -286,7 +286,7 @@ public final class RunnerBenchmark {
       port = socket.getLocalPort();
     }
     // Stopped by its own shutdown hook when main exits.
-    RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").build().start();
+    RedisServer.builder().port(port).bind("127.0.0.1").setting("save \"\"").build().start();
     redisUrl = "redis://127.0.0.1:" + port;
     redis = RedisConnections.pooled(redisUrl);
     aggregates = new RedisAggregates(redis);

@@ -30,7 +30,7 @@ class AProtectedRedisGetsEveryWriteTest {
   void countsAndDeadLettersReachAPasswordProtectedRedisInItsNamedDatabase() throws Exception {
     int port = SharedRedis.freePort();
     RedisServer server =
-        RedisServer.newRedisServer()
+        RedisServer.builder()
             .port(port)
             .bind("127.0.0.1")
             .setting("save \"\"")

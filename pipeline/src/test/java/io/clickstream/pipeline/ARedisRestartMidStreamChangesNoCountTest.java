@@ -43,7 +43,7 @@ class ARedisRestartMidStreamChangesNoCountTest {
   void aPipelineWaitsForARestartedRedisAndEndsEqualToTheOracle() throws Exception {
     int port = SharedRedis.freePort();
     RedisServer server =
-        RedisServer.newRedisServer()
+        RedisServer.builder()
             .port(port)
             .bind("127.0.0.1")
             .setting("dir \"" + redisDir + "\"")

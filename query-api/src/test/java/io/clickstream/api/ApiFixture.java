@@ -116,7 +116,7 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
     int redisPort = freePort();
-    redisServer = RedisServer.newRedisServer().bind("127.0.0.1").port(redisPort).build();
+    redisServer = RedisServer.builder().bind("127.0.0.1").port(redisPort).build();
     redisServer.start();
     redis = new JedisPooled("127.0.0.1", redisPort);
     ApiConfig config =

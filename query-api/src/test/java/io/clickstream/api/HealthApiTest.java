@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.util.SafeEncoder;
 
 class HealthApiTest {
 
@@ -29,6 +31,25 @@ class HealthApiTest {
     assertThat(health.at("/pipeline/watermark").isNull()).isTrue();
     assertThat(health.at("/pipeline/heartbeat").isNull()).isTrue();
     assertThat(health.get("dead_letters").asLong()).isZero();
+  }
+
+  @Test
+  void healthNamesTheVersionOfTheRedisServerAsItsInfoGivesIt() {
+    String info =
+        SafeEncoder.encode((byte[]) api.redis().sendCommand(Protocol.Command.INFO, "server"));
+    String version =
+        info.lines()
+            .filter(line -> line.startsWith("redis_version:"))
+            .findFirst()
+            .orElseThrow()
+            .substring("redis_version:".length())
+            .trim();
+
+    JsonNode redis = api.get("/api/health").json().get("redis");
+
+    assertThat(redis.get("version").asText()).isEqualTo(version).matches("\\d+\\.\\d+\\.\\d+");
+    // The redis-server that embedded-redis ships (org.signal 0.9.1), which the demo runs too.
+    assertThat(version).isEqualTo("7.0.15");
   }
 
   @Test

@@ -26,6 +26,7 @@ class RedisDownHealthTest {
     assertThat(health.status()).isEqualTo(200);
     assertThat(body.get("status").asText()).isEqualTo("degraded");
     assertThat(body.at("/redis/status").asText()).isEqualTo("down");
+    assertThat(body.at("/redis/version").isNull()).as("no version without INFO").isTrue();
     assertThat(body.at("/pipeline/status").asText()).isEqualTo("unknown");
     assertThat(body.at("/pipeline/behind_seconds").isNull()).isTrue();
     assertThat(body.at("/pipeline/caught_up").isNull()).isTrue();

@@ -20,20 +20,10 @@ public final class SharedRedis {
     if (server == null) {
       try {
         int port = freePort();
-        server =
-            RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").build();
+        server = RedisServer.builder().port(port).bind("127.0.0.1").setting("save \"\"").build();
         server.start();
         url = "redis://127.0.0.1:" + port;
-        Runtime.getRuntime()
-            .addShutdownHook(
-                new Thread(
-                    () -> {
-                      try {
-                        server.stop();
-                      } catch (IOException ignored) {
-                        // The JVM is exiting; the child process dies with it.
-                      }
-                    }));
+        // embedded-redis stops the server from a shutdown hook of its own when the JVM exits.
       } catch (IOException e) {
         throw new UncheckedIOException("could not start the embedded redis-server", e);
       }

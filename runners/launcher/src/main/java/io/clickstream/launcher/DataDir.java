@@ -25,8 +25,8 @@ import org.apache.beam.sdk.options.PipelineOptions;
 /**
  * What {@code --data-dir DIR} keeps from one start to the next: the embedded HBase's root directory
  * ({@code DIR/hbase}), the embedded Redis's append-only file ({@code DIR/redis}), embedded Flink's
- * retained checkpoints ({@code DIR/checkpoints}) and the embedded servers' ports ({@code
- * DIR/ports.properties}).
+ * retained checkpoints ({@code DIR/checkpoints}), the embedded servers' ports ({@code
+ * DIR/ports.properties}) and the embedded Redis's password ({@code DIR/redis.password}, mode 0600).
  */
 final class DataDir {
 
@@ -40,6 +40,7 @@ final class DataDir {
 
   static final String PORTS = "ports.properties";
   private static final String SERVERS = "servers.properties";
+  static final String REDIS_PASSWORD = "redis.password";
 
   private DataDir() {}
 
@@ -53,6 +54,40 @@ final class DataDir {
 
   static Path checkpoints(Path dir) {
     return dir.resolve("checkpoints");
+  }
+
+  /**
+   * The embedded Redis's password, kept in {@code DIR/redis.password} (mode 0600): made at the
+   * first start, taken again at every later one. Not a new one each time, because a Flink
+   * checkpoint holds the HBase source's readers with the whole Redis URL they record their
+   * positions at, password included (as it holds the ports, see {@link Ports}): readers restored
+   * with an old password would be refused for ever. Delete the file together with {@code
+   * DIR/checkpoints} for a new one.
+   *
+   * @throws UserError when the file is open to other users, who may have read the password
+   */
+  static String redisPassword(Path dir) {
+    Path file = dir.resolve(REDIS_PASSWORD);
+    try {
+      if (Files.exists(file)) {
+        if (PrivateFiles.openToOthers(file)) {
+          throw new UserError(
+              file
+                  + " may be read by other users: delete it and "
+                  + checkpoints(dir)
+                  + " for a new password (or chmod 600 it if nobody else could read it)");
+        }
+        String kept = Files.readString(file).strip();
+        if (!kept.isEmpty()) {
+          return kept;
+        }
+      }
+      String password = DemoRedis.newPassword();
+      PrivateFiles.write(file, password + "\n");
+      return password;
+    } catch (IOException e) {
+      throw new UserError("cannot read or write " + file + ": " + e.getMessage());
+    }
   }
 
   /**

@@ -59,8 +59,9 @@ final class DemoCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description =
           "Keep the data in DIR instead of deleting it on exit: HBase's tables in DIR/hbase, Redis's "
-              + "append-only file in DIR/redis, embedded Flink's checkpoints in DIR/checkpoints (every 10 s unless "
-              + "--checkpointingInterval=MILLIS). Started again with the same DIR, the demo carries on.")
+              + "append-only file in DIR/redis and its password in DIR/redis.password, embedded Flink's checkpoints "
+              + "in DIR/checkpoints (every 10 s unless --checkpointingInterval=MILLIS). Started again with the "
+              + "same DIR, the demo carries on.")
   Path dataDir;
 
   @Option(
@@ -204,7 +205,12 @@ final class DemoCommand implements Callable<Integer> {
     out.println("Clickstream demo is running (pid " + pid + ").");
     out.println("  Dashboard:  " + apiUrl);
     out.println("  HBase:      " + zk + " (ZooKeeper)");
-    out.println("  Redis:      " + RedisUrls.masked(redis));
+    out.println(
+        "  Redis:      "
+            + RedisUrls.masked(redis)
+            + (target.redisUrl == null
+                ? " (its password is in " + Discovery.demoFile() + ", readable by you only)"
+                : ""));
     out.println(
         "  Data:       " + dataLine(keep, target.hbaseZk == null || target.redisUrl == null));
     if (noPipeline) {

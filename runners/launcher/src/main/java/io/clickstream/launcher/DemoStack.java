@@ -59,7 +59,19 @@ final class DemoStack {
     this.log = log;
     this.keep = keep;
     this.ports = ports;
+    // Mode 0700 on POSIX: the Redis password's file goes there too.
     this.work = Files.createTempDirectory("clickstream-demo-");
+    if (keep != null) {
+      if (!Files.exists(keep)) {
+        // Its checkpoints hold the Redis URL with the password.
+        PrivateFiles.createFolder(keep);
+      } else if (PrivateFiles.openToOthers(keep)) {
+        log.println(
+            "Note: other users may look into "
+                + keep
+                + "; its Flink checkpoints hold the Redis password (chmod 700 it to keep them out)");
+      }
+    }
     started.push(new Step("deleting temporary files in " + work, () -> deleteTree(work)));
   }
 
@@ -85,8 +97,9 @@ final class DemoStack {
   }
 
   /**
-   * [2/5] An embedded Redis on 127.0.0.1, or the Redis of {@code given} when not null; then, with a
-   * data directory, records the ports of both servers there for the next start.
+   * [2/5] An embedded Redis on 127.0.0.1 with a password ({@link DemoRedis}), or the Redis of
+   * {@code given} when not null; then, with a data directory, records the ports of both servers
+   * there for the next start.
    */
   void startRedis(String given) throws IOException {
     if (given == null) {
@@ -94,20 +107,13 @@ final class DemoStack {
       int redisPort = ports.redis() > 0 ? ports.redis() : freePort();
       Path redisDir =
           Files.createDirectories(keep == null ? work.resolve("redis") : DataDir.redis(keep));
+      // A new password for every demo, unless the data directory keeps one (DataDir.redisPassword).
+      String password = keep == null ? DemoRedis.newPassword() : DataDir.redisPassword(keep);
       // A kept Redis logs every write to its append-only file (fsynced every second, and at a clean
-      // stop)
-      // and reads it back at the next start; no snapshots either way.
-      RedisServer server =
-          RedisServer.newRedisServer()
-              .port(redisPort)
-              .bind("127.0.0.1")
-              .setting("dir \"" + redisDir + "\"")
-              .setting("save \"\"")
-              .setting("appendonly " + (keep == null ? "no" : "yes"))
-              .build();
-      server.start();
+      // stop) and reads it back at the next start; no snapshots either way.
+      RedisServer server = DemoRedis.start(redisPort, redisDir, keep != null, password, work);
       started.push(new Step("stopping Redis", server::stop));
-      redis = "redis://127.0.0.1:" + redisPort;
+      redis = DemoRedis.url(password, redisPort);
       ports = new DataDir.Ports(ports.zooKeeper(), redisPort);
       progress("      Redis is up at " + RedisUrls.masked(redis));
     } else {
@@ -200,7 +206,10 @@ final class DemoStack {
     return zk;
   }
 
-  /** {@code redis://host:port}, once {@link #startRedis} has run. */
+  /**
+   * {@code redis://:PASSWORD@127.0.0.1:port} of the embedded Redis, or the URL given, once {@link
+   * #startRedis} has run; print it {@link io.clickstream.core.RedisUrls#masked}.
+   */
   String redis() {
     return redis;
   }

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 
 /**
  * How {@code load}, {@code generate}, {@code run} and {@code backfill} find a running demo: the
@@ -50,19 +49,21 @@ final class Discovery {
     return home().resolve("demo.json");
   }
 
-  /** Writes the file atomically, so a reader never sees half of it. */
+  /**
+   * Writes the file atomically, so a reader never sees half of it, and mode 0600 from its creation
+   * on: the Redis URL in it carries the embedded Redis's password. A missing Clickstream home is
+   * created mode 0700.
+   */
   static Path write(DemoInfo info) throws IOException {
     Path file = demoFile();
-    Files.createDirectories(file.getParent());
     ObjectNode node = MAPPER.createObjectNode();
     node.put("pid", info.pid());
     node.put("hbase_zk", info.hbaseZk());
     node.put("redis_url", info.redisUrl());
     node.put("api_url", info.apiUrl());
     node.put("pipeline", info.runsPipeline());
-    Path tmp = Files.createTempFile(file.getParent(), "demo", ".json.tmp");
-    Files.writeString(tmp, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n");
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    PrivateFiles.write(
+        file, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n");
     return file;
   }
 

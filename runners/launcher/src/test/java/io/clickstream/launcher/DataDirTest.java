@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,6 +50,9 @@ import redis.clients.jedis.JedisPooled;
 class DataDirTest {
 
   private static final String TOKEN = "kept-token";
+
+  private static final java.util.Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
 
   @TempDir Path dir;
 
@@ -90,7 +95,14 @@ class DataDirTest {
     }
     assertThat(firstRun.exitCode()).as(firstRun.toString()).isZero();
     assertThat(firstRun.out()).contains("Data:       kept in " + data);
-    assertThat(data.resolve("redis").resolve("appendonly.aof")).isNotEmptyFile();
+    // Redis 7's append-only file comes in parts, listed by a manifest.
+    assertThat(data.resolve("redis/appendonlydir/appendonly.aof.manifest")).isNotEmptyFile();
+    Path password = data.resolve(DataDir.REDIS_PASSWORD);
+    assertThat(Files.getPosixFilePermissions(password)).isEqualTo(OWNER_ONLY);
+    assertThat(Files.getPosixFilePermissions(data))
+        .as("the data directory the demo made, whose checkpoints hold the password too")
+        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    assertThat(redisUrl).startsWith("redis://:" + Files.readString(password).strip() + "@");
 
     EmbeddedHBase hbase = MiniHBase.restart();
     assertThat(rowCount(hbase))
@@ -101,7 +113,7 @@ class DataDirTest {
     Background second = startDemo(data, api);
     try {
       assertThat(Discovery.runningDemo().redisUrl())
-          .as("Redis on its kept port")
+          .as("Redis on its kept port, with its kept password")
           .isEqualTo(redisUrl);
       assertThat(api.eventTotals())
           .as("the catalog as soon as the demo is up again")
@@ -239,6 +251,31 @@ class DataDirTest {
         .isEqualTo(newer.toUri().toString());
     assertThat(said.toString())
         .contains("resuming from the newest, " + newer + " (completed 2024-05-01T11:00:00Z)");
+  }
+
+  @Test
+  void theRedisPasswordIsMadeOnceOwnerOnlyAndTakenAgainAtTheNextStart() throws Exception {
+    String first = DataDir.redisPassword(dir);
+
+    assertThat(first).matches("[A-Za-z0-9_-]{32}");
+    assertThat(Files.getPosixFilePermissions(dir.resolve(DataDir.REDIS_PASSWORD)))
+        .isEqualTo(OWNER_ONLY);
+    assertThat(DataDir.redisPassword(dir)).isEqualTo(first);
+    assertThat(DemoRedis.newPassword())
+        .as("a demo without DIR makes a new one")
+        .isNotEqualTo(first);
+  }
+
+  @Test
+  void aRedisPasswordFileOthersMayReadIsRefusedRatherThanUsed() throws Exception {
+    Files.writeString(dir.resolve(DataDir.REDIS_PASSWORD), "seen-by-all\n");
+    Files.setPosixFilePermissions(
+        dir.resolve(DataDir.REDIS_PASSWORD), PosixFilePermissions.fromString("rw-r--r--"));
+
+    assertThatThrownBy(() -> DataDir.redisPassword(dir))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("may be read by other users")
+        .hasMessageContaining("checkpoints");
   }
 
   @Test

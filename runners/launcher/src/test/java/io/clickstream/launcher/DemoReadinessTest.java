@@ -1,12 +1,15 @@
 package io.clickstream.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clickstream.core.EmbeddedHBase;
 import io.clickstream.core.generator.JourneyGenerator;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +17,9 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.commands.ProtocolCommand;
+import redis.clients.jedis.util.SafeEncoder;
 
 /**
  * {@code analytics demo} as a script sees it: wait for {@code /api/health} to answer 200, then use
@@ -30,6 +36,10 @@ class DemoReadinessTest {
     System.clearProperty("clickstream.home");
   }
 
+  private static ProtocolCommand command(String name) {
+    return () -> SafeEncoder.encode(name);
+  }
+
   @Test
   void onceHealthAnswers200TheDiscoveryFileNamesTheApiAndLoadFindsTheDemo() throws Exception {
     System.setProperty("clickstream.home", home.toString());
@@ -37,11 +47,15 @@ class DemoReadinessTest {
     int port = LocalServers.freePort();
     Background demo =
         Background.start("demo", "--hbase-zk", hbase.zk(), "--port", String.valueOf(port));
+    URI redisUrl;
+    String password;
     try {
       List<HttpResponse<String>> notYet = new ArrayList<>();
       LocalServers.awaitHealth(port, notYet);
       System.out.println("health answered " + notYet.size() + " times before 200");
       Discovery.DemoInfo info = Discovery.read(home.resolve("demo.json"));
+      redisUrl = URI.create(info.redisUrl());
+      password = redisUrl.getUserInfo().substring(1);
       Path events =
           Files.writeString(
               home.resolve("one.jsonl"),
@@ -62,10 +76,37 @@ class DemoReadinessTest {
               });
       assertThat(load.exitCode()).as(load.toString()).isZero();
       assertThat(load.err()).contains("Using the demo's HBase at " + hbase.zk());
+
+      // The embedded Redis: a password, which demo.json alone holds, and no CONFIG, DEBUG or
+      // MODULE.
+      assertThat(info.redisUrl()).matches("redis://:[A-Za-z0-9_-]{32}@127\\.0\\.0\\.1:\\d+");
+      assertThat(Files.getPosixFilePermissions(home.resolve("demo.json")))
+          .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+      try (Jedis stranger = new Jedis(redisUrl.getHost(), redisUrl.getPort())) {
+        assertThatThrownBy(stranger::ping).hasMessageContaining("NOAUTH");
+        assertThatThrownBy(() -> stranger.auth("guess")).hasMessageContaining("WRONGPASS");
+      }
+      try (Jedis owner = new Jedis(redisUrl)) {
+        assertThat(owner.ping()).isEqualTo("PONG");
+        assertThatThrownBy(() -> owner.sendCommand(command("CONFIG"), "SET", "dir", "/tmp"))
+            .hasMessageContaining("unknown command 'CONFIG'");
+        assertThatThrownBy(() -> owner.sendCommand(command("DEBUG"), "SLEEP", "0"))
+            .hasMessageContaining("unknown command 'DEBUG'");
+        assertThatThrownBy(() -> owner.sendCommand(command("MODULE"), "LOAD", "/tmp/x.so"))
+            .hasMessageContaining("unknown command 'MODULE'");
+        assertThat(owner.info("server")).contains("redis_version:7.0.15");
+      }
+      assertThat(new DemoApi(port, null).getJson("/api/health").at("/redis/version").asText())
+          .as("the API names the version")
+          .isEqualTo("7.0.15");
     } finally {
       demo.thread().interrupt();
     }
     Run stopped = demo.end();
+    assertThat(stopped.out() + stopped.err())
+        .as("the password is never printed")
+        .doesNotContain(password)
+        .contains("Redis:      redis://:***@127.0.0.1:" + redisUrl.getPort());
     assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
     assertThat(stopped.out())
         .contains("Data:       temporary: deleted when the demo stops (--data-dir DIR keeps it)");

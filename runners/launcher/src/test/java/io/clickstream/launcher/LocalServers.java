@@ -35,7 +35,7 @@ final class LocalServers {
     static LocalRedis start() throws IOException {
       int port = freePort();
       RedisServer server =
-          RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").build();
+          RedisServer.builder().port(port).bind("127.0.0.1").setting("save \"\"").build();
       server.start();
       String url = "redis://127.0.0.1:" + port;
       return new LocalRedis(server, url, new JedisPooled(URI.create(url)));

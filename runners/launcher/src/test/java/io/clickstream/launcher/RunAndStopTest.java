@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clickstream.core.EmbeddedHBase;
 import io.clickstream.core.EventTable;
 import io.clickstream.core.RedisKeys;
+import io.clickstream.core.RedisUrls;
 import io.clickstream.pipeline.testing.Await;
 import java.net.URI;
 import java.nio.file.Path;
@@ -97,8 +98,9 @@ class RunAndStopTest {
       assertThat(finished.err())
           .contains(
               "Using the demo's HBase at " + info.hbaseZk(),
-              "Using the demo's Redis at " + info.redisUrl(),
-              "Stopped.");
+              "Using the demo's Redis at " + RedisUrls.masked(info.redisUrl()),
+              "Stopped.")
+          .doesNotContain(URI.create(info.redisUrl()).getUserInfo());
     } finally {
       demo.thread().interrupt();
     }
