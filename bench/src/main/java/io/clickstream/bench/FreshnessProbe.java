@@ -7,9 +7,11 @@ import io.clickstream.core.EventJson;
 import io.clickstream.core.EventTable;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,11 +26,11 @@ import org.apache.hadoop.hbase.client.Table;
 /**
  * How fresh the JSON API is: single events, each with a name of its own, are written to HBase one
  * every {@link #SPACING_MILLIS} ms, and each one's latency runs from its write until the API counts
- * it: until {@code GET /api/events} lists its name. The catalog is written by the same Lua call as
- * the event's counts, so it shows an event exactly when {@code /api/counts} does; one catalog
- * request per poll serves every pending probe, where a counts request per probe would load the
- * machine being measured with thousands of requests a second once probes pile up behind a slow
- * runner.
+ * it: until {@code GET /api/events?search=PREFIX} lists its name (the catalog answers at most its
+ * top names by count, and a probe's count is 1). The catalog is written by the same Lua call as the
+ * event's counts, so it shows an event exactly when {@code /api/counts} does; one catalog request
+ * per poll serves every pending probe, where a counts request per probe would load the machine
+ * being measured with thousands of requests a second once probes pile up behind a slow runner.
  */
 final class FreshnessProbe {
 
@@ -66,7 +68,12 @@ final class FreshnessProbe {
    */
   FreshnessProbe(Connection connection, int apiPort, String namePrefix) {
     this.connection = connection;
-    this.catalogEndpoint = URI.create("http://127.0.0.1:" + apiPort + "/api/events");
+    this.catalogEndpoint =
+        URI.create(
+            "http://127.0.0.1:"
+                + apiPort
+                + "/api/events?limit=1000&search="
+                + URLEncoder.encode(namePrefix, StandardCharsets.UTF_8));
     this.namePrefix = namePrefix;
   }
 

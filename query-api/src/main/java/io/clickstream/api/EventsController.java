@@ -3,6 +3,7 @@ package io.clickstream.api;
 import io.clickstream.core.RedisKeys;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
 import redis.clients.jedis.Jedis;
@@ -14,7 +15,8 @@ import spark.Request;
 /**
  * {@code GET /api/events}: the event catalog, the event names the pipeline has counted: at most
  * {@code limit} of them, those with the most events, since senders choose names and the dashboard
- * asks for one chart per name.
+ * asks for one chart per name; with {@code search}, among the names that contain it, so that a rare
+ * name can still be found.
  */
 final class EventsController {
 
@@ -35,12 +37,14 @@ final class EventsController {
   /** The {@code limit} names with the largest totals (then by name), sorted by name. */
   Json.Answer list(Request request) {
     int limit = QueryParams.eventsLimit(request::queryParams);
+    String search = QueryParams.eventsSearch(request::queryParams);
     Map<String, String> totals;
     try (Jedis jedis = redis.getResource()) {
       totals = jedis.hgetAll(RedisKeys.CATALOG_TOTAL);
     }
     List<String> names =
         totals.entrySet().stream()
+            .filter(e -> search == null || e.getKey().toLowerCase(Locale.ROOT).contains(search))
             .map(e -> Map.entry(e.getKey(), Long.parseLong(e.getValue())))
             .sorted(
                 Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())

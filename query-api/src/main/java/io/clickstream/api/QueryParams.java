@@ -90,6 +90,21 @@ final class QueryParams {
   }
 
   /**
+   * The {@code search} parameter of {@code /api/events}: text that the names answered contain
+   * (case-insensitive), or null for every name; at most {@link #MAX_SEARCH_CHARS} characters.
+   */
+  static String eventsSearch(Function<String, String> params) {
+    String value = given(params, "search");
+    if (value != null && value.length() > MAX_SEARCH_CHARS) {
+      throw new BadRequest(
+          "search", "at most " + MAX_SEARCH_CHARS + " characters, got " + value.length());
+    }
+    return value == null || value.isEmpty() ? null : value.toLowerCase(Locale.ROOT);
+  }
+
+  static final int MAX_SEARCH_CHARS = 200;
+
+  /**
    * The {@code version} parameter of a funnel request: a positive number, or null for the current
    * version.
    */

@@ -181,6 +181,24 @@ class BoundedReadsTest {
         .startsWith("limit: expected a whole number from 1 to 1,000");
   }
 
+  @Test
+  void aRareNameIsFoundBySearchingTheEventList() {
+    api.redis()
+        .hset(
+            RedisKeys.CATALOG_TOTAL,
+            Map.of("page_view", "500", "search", "50", "Probe_7", "1", "probe_8", "1"));
+
+    List<String> names = new ArrayList<>();
+    api.get("/api/events?limit=1&search=PROBE_")
+        .json()
+        .forEach(e -> names.add(e.get("name").asText()));
+    ApiFixture.Reply tooLong = api.get("/api/events?search=" + "x".repeat(201));
+
+    assertThat(names).hasSize(1).allMatch(n -> n.toLowerCase().startsWith("probe_"));
+    assertThat(tooLong.status()).isEqualTo(400);
+    assertThat(tooLong.json().get("error").asText()).startsWith("search: at most 200 characters");
+  }
+
   private static void result(String minute, String field, long count) {
     api.redis()
         .hincrBy(RedisKeys.funnelResults("buy", 1, ApiFixture.epochMinute(minute)), field, count);
