@@ -182,6 +182,24 @@ class BoundedReadsTest {
   }
 
   @Test
+  void aCatalogOfThousandsOfNamesIsScannedInSlicesForItsTopNames() {
+    Map<String, String> totals = new java.util.HashMap<>();
+    for (int i = 0; i < 5_000; i++) {
+      totals.put("e" + i, Integer.toString(i % 1_000));
+    }
+    totals.put("top", "5000");
+    api.redis().hset(RedisKeys.CATALOG_TOTAL, totals);
+
+    ApiFixture.Reply reply = api.get("/api/events?limit=3");
+
+    List<String> names = new ArrayList<>();
+    reply.json().forEach(e -> names.add(e.get("name").asText()));
+    // Ties (999: e999, e1999 ... e4999) go to the first names in order.
+    assertThat(names).containsExactly("e1999", "e2999", "top");
+    assertThat(reply.headers().firstValue("X-Total-Count")).contains("5001");
+  }
+
+  @Test
   void aRareNameIsFoundBySearchingTheEventList() {
     api.redis()
         .hset(
