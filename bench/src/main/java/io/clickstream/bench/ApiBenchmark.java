@@ -67,6 +67,7 @@ public final class ApiBenchmark {
       int warmupSeconds,
       int rangeMinutes,
       double writeRate,
+      boolean direct,
       int inFlight,
       int timeoutMillis) {
 
@@ -78,7 +79,10 @@ public final class ApiBenchmark {
           --seconds S         measured seconds (default 30)
           --warmup S          seconds of load before, not counted (default 5)
           --range-minutes M   each request's from..to, at a random end in the 24 h (default 60)
-          --write-rate R      live events/s whose session contributions are applied beside (default 2000)
+          --write-rate R      live events/s beside the API (default 2000)
+          --beside B          what runs beside: "direct" (HBase mini cluster, the live events written to
+                              it, the pipeline on the Direct runner) or "writer" (the live events'
+                              session contributions applied to Redis by a thread) (default writer)
           --in-flight N       most requests outstanding; past it a request counts as an error (default 256)
           --timeout-ms T      a request not answered within T ms is an error (default 1000)
           --help              this text""";
@@ -90,6 +94,7 @@ public final class ApiBenchmark {
       int warmup = 5;
       int range = 60;
       double writeRate = 2000;
+      boolean direct = false;
       int inFlight = 256;
       int timeout = 1000;
       for (int i = 0; i < args.length; i++) {
@@ -109,6 +114,7 @@ public final class ApiBenchmark {
           case "--warmup" -> warmup = BenchArgs.positiveInt(option, value);
           case "--range-minutes" -> range = BenchArgs.positiveInt(option, value);
           case "--write-rate" -> writeRate = BenchArgs.positiveRate(option, value);
+          case "--beside" -> direct = beside(value);
           case "--in-flight" -> inFlight = BenchArgs.positiveInt(option, value);
           case "--timeout-ms" -> timeout = BenchArgs.positiveInt(option, value);
           default -> throw new BenchArgs.BadArgument("unknown option: " + option);
@@ -117,7 +123,15 @@ public final class ApiBenchmark {
       if (range > SPAN.toMinutes()) {
         throw new BenchArgs.BadArgument("--range-minutes: at most " + SPAN.toMinutes());
       }
-      return new Args(events, rate, seconds, warmup, range, writeRate, inFlight, timeout);
+      return new Args(events, rate, seconds, warmup, range, writeRate, direct, inFlight, timeout);
+    }
+
+    private static boolean beside(String value) throws BenchArgs.BadArgument {
+      return switch (value) {
+        case "direct" -> true;
+        case "writer" -> false;
+        default -> throw new BenchArgs.BadArgument("--beside: \"direct\" or \"writer\"");
+      };
     }
   }
 
@@ -173,7 +187,11 @@ public final class ApiBenchmark {
       fill(store, List.of(funnel), args.events(), from);
       System.out.printf("Redis: %,d keys%n", redis.dbSize());
       printHashSizes(redis, funnel, now);
-      try (LiveContributions live = LiveContributions.start(store, funnel, args.writeRate())) {
+      Beside beside =
+          args.direct()
+              ? PipelineBeside.start(redisUrl, args.writeRate())
+              : LiveContributions.start(store, funnel, args.writeRate());
+      try {
         Load load = new Load(client, base, args, now);
         load.sample();
         System.out.printf(
@@ -181,12 +199,11 @@ public final class ApiBenchmark {
             args.rate(), args.warmupSeconds(), args.seconds(), args.inFlight());
         load.run(args.warmupSeconds(), false);
         Results results = load.run(args.seconds(), true);
-        live.stopAndCheck();
+        String what = beside.stop();
         results.print(args);
-        System.out.printf(
-            "Beside it: %,.0f live events/s as %,.0f session contributions/s applied to Redis"
-                + " (ContributionStore, the pipeline's Lua), %,d in all%n",
-            live.eventsPerSecond(), live.contributionsPerSecond(), live.contributions());
+        System.out.println("Beside it: " + what);
+      } finally {
+        beside.close();
       }
     } finally {
       api.close();
@@ -270,7 +287,77 @@ public final class ApiBenchmark {
    * #FIRE_MILLIS} (an early firing: the Lua swaps the session's previous contribution for the new
    * one).
    */
-  static final class LiveContributions implements AutoCloseable {
+  /** What runs beside the API while it is measured. */
+  interface Beside extends AutoCloseable {
+    /** Stops it, throws if it failed, and says what it did. */
+    String stop() throws Exception;
+  }
+
+  /**
+   * The real pipeline beside the API: an HBase mini cluster, the generator's live stream written to
+   * it at a fixed rate ({@link LoadWriter}), and the pipeline on the Direct runner reading it from
+   * now on and writing to the same Redis.
+   */
+  static final class PipelineBeside implements Beside {
+    private final org.apache.beam.sdk.PipelineResult pipeline;
+    private final LoadWriter writer;
+    private final JedisPooled redis;
+    private final long totalBefore;
+
+    private PipelineBeside(
+        org.apache.beam.sdk.PipelineResult pipeline,
+        LoadWriter writer,
+        JedisPooled redis,
+        long totalBefore) {
+      this.pipeline = pipeline;
+      this.writer = writer;
+      this.redis = redis;
+      this.totalBefore = totalBefore;
+    }
+
+    static PipelineBeside start(String redisUrl, double rate) throws Exception {
+      System.out.println("Starting an HBase mini cluster and the Direct runner beside the API");
+      var util = RunnerBenchmark.startHBase();
+      String zk = "127.0.0.1:" + util.getZkCluster().getClientPort();
+      JedisPooled redis = RedisConnections.pooled(redisUrl);
+      long totalBefore = new RedisAggregates(redis).countedEvents();
+      var pipeline =
+          io.clickstream.pipeline.ClickstreamPipeline.run(
+              RunnerBenchmark.options(BenchArgs.DIRECT, zk, redisUrl, System.currentTimeMillis()));
+      LoadWriter writer = LoadWriter.start(util.getConnection(), rate);
+      // Until the pipeline counts live events, so the load meets it at work.
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (new RedisAggregates(redis).countedEvents() == totalBefore
+          && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      System.out.printf(
+          "  the pipeline counts live events: %s%n",
+          new RedisAggregates(redis).countedEvents() > totalBefore ? "yes" : "not within 60 s");
+      return new PipelineBeside(pipeline, writer, redis, totalBefore);
+    }
+
+    @Override
+    public String stop() throws Exception {
+      writer.close();
+      long counted = new RedisAggregates(redis).countedEvents() - totalBefore;
+      return String.format(
+          "the Direct runner, with %,.0f live events/s written to HBase; %,d live events counted in"
+              + " Redis by the end of the load",
+          writer.achievedRate(), counted);
+    }
+
+    @Override
+    public void close() throws Exception {
+      try {
+        pipeline.cancel();
+      } catch (Exception e) {
+        // exiting anyway
+      }
+    }
+  }
+
+  static final class LiveContributions implements Beside {
 
     private static final long FIRE_MILLIS = 1000;
     private final ContributionStore store;
@@ -370,6 +457,16 @@ public final class ApiBenchmark {
 
     long contributions() {
       return contributions.get();
+    }
+
+    @Override
+    public String stop() throws InterruptedException {
+      stopAndCheck();
+      return String.format(
+          "a writer thread (not the pipeline): %,.0f live events/s as %,.0f session"
+              + " contributions/s applied to Redis (ContributionStore, the pipeline's Lua), %,d in"
+              + " all",
+          eventsPerSecond(), contributionsPerSecond(), contributions());
     }
 
     @Override
