@@ -84,7 +84,7 @@ record BenchArgs(
     return List.copyOf(runners);
   }
 
-  private static int positiveInt(String option, String value) throws BadArgument {
+  static int positiveInt(String option, String value) throws BadArgument {
     try {
       int n = Integer.parseInt(value.replace("_", ""));
       if (n > 0) {
@@ -96,7 +96,7 @@ record BenchArgs(
     throw new BadArgument(option + ": expected a positive whole number, got \"" + value + "\"");
   }
 
-  private static double positiveRate(String option, String value) throws BadArgument {
+  static double positiveRate(String option, String value) throws BadArgument {
     try {
       double rate = Double.parseDouble(value);
       if (rate > 0 && Double.isFinite(rate)) {

@@ -50,6 +50,15 @@ final class BenchFunnels {
         .toList();
   }
 
+  /** One definition as a client would PUT it, e.g. to {@code /api/funnels/<id>}. */
+  static String json(String id) {
+    String json = DEFINITIONS.get(id);
+    if (json == null) {
+      throw new IllegalArgumentException("no bench funnel " + id);
+    }
+    return json;
+  }
+
   /** Stores them where the API would, for the pipeline to read. */
   static void store(JedisPooled redis, List<FunnelDefinition> funnels) {
     for (FunnelDefinition f : funnels) {

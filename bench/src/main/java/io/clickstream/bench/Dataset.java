@@ -125,8 +125,16 @@ record Dataset(long events, long lines, int users, long writtenUntilMillis) {
 
   /** How many users give about {@code targetEvents} distinct events, measured on a small batch. */
   private static int usersFor(int targetEvents) {
+    return usersFor(targetEvents, SPAN);
+  }
+
+  /**
+   * How many users whose journeys lie within a {@code span} give about {@code targetEvents}
+   * distinct events (a longer span cuts fewer returning visits short), measured on a small batch.
+   */
+  static int usersFor(int targetEvents, Duration span) {
     List<GeneratedEvent> sample =
-        new JourneyGenerator(SEED).batchEvents(CALIBRATION_USERS, Instant.now().minus(SPAN), SPAN);
+        new JourneyGenerator(SEED).batchEvents(CALIBRATION_USERS, Instant.now().minus(span), span);
     long distinct = sample.stream().filter(e -> !e.duplicate()).count();
     return (int) Math.max(1, Math.round(targetEvents * (double) CALIBRATION_USERS / distinct));
   }

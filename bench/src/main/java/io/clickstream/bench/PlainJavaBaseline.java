@@ -1,16 +1,13 @@
 package io.clickstream.bench;
 
-import io.clickstream.core.Dimensions;
 import io.clickstream.core.Event;
 import io.clickstream.core.EventParser;
 import io.clickstream.core.EventTable;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.SessionOrder;
 import io.clickstream.core.funnel.FunnelDefinition;
-import io.clickstream.pipeline.ComputeSessionFunnelContributions;
 import io.clickstream.pipeline.ComputeUserFunnelContributions;
 import io.clickstream.pipeline.Contribution;
-import io.clickstream.pipeline.CountSessionEvents;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -91,14 +88,7 @@ final class PlainJavaBaseline {
     List<Event> ordered = SessionOrder.distinctInOrder(events);
     this.events += ordered.size();
     // Sessions as Beam's session windows merge them: a gap of at least gapMillis starts a new one.
-    int from = 0;
-    for (int i = 1; i <= ordered.size(); i++) {
-      if (i == ordered.size()
-          || ordered.get(i).timestampMillis() - ordered.get(i - 1).timestampMillis() >= gapMillis) {
-        countSession(user, ordered.subList(from, i));
-        from = i;
-      }
-    }
+    SessionContributions.forEachSession(ordered, gapMillis, session -> countSession(user, session));
     for (FunnelDefinition f : userFunnels) {
       ComputeUserFunnelContributions.countAttempts(
           f, ordered, Long.MAX_VALUE, gapMillis, start -> start >= f.liveFromMillis(), counts);
@@ -107,28 +97,13 @@ final class PlainJavaBaseline {
 
   private void countSession(String user, List<Event> session) {
     sessions++;
-    // The session window's bounds: its first event, and its last event plus the gap.
-    long start = session.get(0).timestampMillis();
-    long end = session.get(session.size() - 1).timestampMillis() + gapMillis;
-    Contribution events =
-        CountSessionEvents.contributionOf(
-            Dimensions.DEFAULT.names(), user, start, end, true, true, session);
+    List<Contribution> contributions =
+        SessionContributions.of(sessionFunnels, user, session, gapMillis, true);
+    Contribution events = contributions.get(0);
     add(events.counts());
     events.firstSeen().forEach((name, t) -> firstSeen.merge(name, t, Math::min));
     events.lastSeen().forEach((name, t) -> lastSeen.merge(name, t, Math::max));
-    for (FunnelDefinition f : sessionFunnels) {
-      add(
-          ComputeSessionFunnelContributions.funnelContributionOf(
-                  f,
-                  RedisKeys.funnelNamespace(f.id(), f.version()),
-                  user,
-                  start,
-                  end,
-                  true,
-                  true,
-                  session)
-              .counts());
-    }
+    contributions.subList(1, contributions.size()).forEach(c -> add(c.counts()));
   }
 
   private void add(Map<String, Long> contribution) {

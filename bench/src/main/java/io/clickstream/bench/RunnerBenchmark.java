@@ -255,6 +255,15 @@ public final class RunnerBenchmark {
   }
 
   private ClickstreamOptions options(String runner) {
+    return options(runner, zk, redisUrl, 0);
+  }
+
+  /**
+   * The pipeline's options on {@code runner} against this HBase and Redis, reading cells written
+   * from {@code readFromMillis} on.
+   */
+  static ClickstreamOptions options(
+      String runner, String zk, String redisUrl, long readFromMillis) {
     List<String> options =
         new ArrayList<>(
             List.of(
@@ -262,7 +271,7 @@ public final class RunnerBenchmark {
                 "--hbaseZk=" + zk,
                 "--redisUrl=" + redisUrl,
                 "--sessionGap=" + SESSION_GAP,
-                "--readFromMillis=0"));
+                "--readFromMillis=" + readFromMillis));
     if (runner.equals(BenchArgs.FLINK)) {
       options.addAll(List.of("--flinkMaster=[local]", "--parallelism=2"));
     }
@@ -273,12 +282,18 @@ public final class RunnerBenchmark {
     return parsed;
   }
 
-  private void startServices() throws Exception {
+  /** An HBase mini cluster in a temporary directory, with the event table. */
+  static HBaseTestingUtility startHBase() throws Exception {
     HBaseTestingUtility util =
         EmbeddedHBase.start(Files.createTempDirectory("clickstream-bench")).util();
     try (Admin admin = util.getConnection().getAdmin()) {
       EventTable.createIfMissing(admin);
     }
+    return util;
+  }
+
+  private void startServices() throws Exception {
+    HBaseTestingUtility util = startHBase();
     hbase = util.getConnection();
     zk = "127.0.0.1:" + util.getZkCluster().getClientPort();
     int port;
