@@ -14,7 +14,6 @@ import io.clickstream.pipeline.Contribution;
 import io.clickstream.pipeline.ContributionStore;
 import io.clickstream.pipeline.WriteSessionContributions;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +33,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import redis.clients.jedis.JedisPooled;
-import redis.embedded.RedisServer;
 
 /**
  * The JSON API under load (issue 11): an embedded Redis filled with 24 h of the pipeline's
@@ -159,15 +157,7 @@ public final class ApiBenchmark {
       System.out.println(Args.USAGE);
       return;
     }
-    int redisPort = freePort();
-    // Stopped by its own shutdown hook when main exits.
-    RedisServer.newRedisServer()
-        .port(redisPort)
-        .bind("127.0.0.1")
-        .setting("save \"\"")
-        .build()
-        .start();
-    String redisUrl = "redis://127.0.0.1:" + redisPort;
+    String redisUrl = BenchRedis.startOnAFreePort();
     JedisPooled redis = RedisConnections.pooled(redisUrl);
     ApiServer api = new ApiServer(new ApiConfig("127.0.0.1", 0, redisUrl, null, TOKEN));
     api.start();
@@ -668,12 +658,6 @@ public final class ApiBenchmark {
         "Fields per minute hash over the last hour: funnel results %,.0f, page_view counts by"
             + " source %,.0f%n",
         funnelFields / 60.0, countFields / 60.0);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

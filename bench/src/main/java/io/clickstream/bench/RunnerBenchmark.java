@@ -10,7 +10,6 @@ import io.clickstream.launcher.Runners;
 import io.clickstream.pipeline.ClickstreamOptions;
 import io.clickstream.pipeline.ClickstreamPipeline;
 import io.clickstream.pipeline.EventTimeRules;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +26,6 @@ import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.Connection;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.Protocol;
-import redis.embedded.RedisServer;
 
 /**
  * Issue 8's benchmark: the same work by a plain-Java baseline and by the pipeline on each runner,
@@ -296,13 +294,7 @@ public final class RunnerBenchmark {
     HBaseTestingUtility util = startHBase();
     hbase = util.getConnection();
     zk = "127.0.0.1:" + util.getZkCluster().getClientPort();
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    // Stopped by its own shutdown hook when main exits.
-    RedisServer.builder().port(port).bind("127.0.0.1").setting("save \"\"").build().start();
-    redisUrl = "redis://127.0.0.1:" + port;
+    redisUrl = BenchRedis.startOnAFreePort();
     redis = RedisConnections.pooled(redisUrl);
     aggregates = new RedisAggregates(redis);
   }
