@@ -3,7 +3,6 @@ package io.clickstream.pipeline;
 import io.clickstream.core.DimensionName;
 import io.clickstream.core.Dimensions;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,14 +34,16 @@ public record CountedDimensions(Dimensions dimensions, Map<DimensionName, Long> 
     return liveFrom.getOrDefault(d, 0L);
   }
 
-  /** The dimensions a session starting at {@code startMillis} is counted by, live. */
+  /**
+   * The dimensions a session starting at {@code startMillis} is counted by, live. Called for every
+   * session firing: the whole list, without a copy, unless a dimension is not live yet.
+   */
   public List<DimensionName> countedFor(long startMillis) {
-    List<DimensionName> counted = new ArrayList<>(dimensions.names().size());
     for (DimensionName d : dimensions.names()) {
-      if (startMillis >= liveFromOf(d)) {
-        counted.add(d);
+      if (startMillis < liveFromOf(d)) {
+        return dimensions.names().stream().filter(c -> startMillis >= liveFromOf(c)).toList();
       }
     }
-    return counted;
+    return dimensions.names();
   }
 }

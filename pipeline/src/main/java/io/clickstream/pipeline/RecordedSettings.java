@@ -6,6 +6,7 @@ import io.clickstream.core.RedisConnections;
 import io.clickstream.core.RedisKeys;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -118,8 +119,15 @@ public final class RecordedSettings {
 
   private static CountedDimensions counted(JedisPooled jedis, Dimensions dimensions) {
     Map<DimensionName, Long> recorded = new HashMap<>();
-    for (DimensionName d : dimensions.names()) {
-      recorded.put(d, liveFromOf(jedis.hget(RedisKeys.DIMENSIONS, d.wireName())));
+    List<DimensionName> names = dimensions.names();
+    if (!names.isEmpty()) {
+      List<String> liveFroms =
+          jedis.hmget(
+              RedisKeys.DIMENSIONS,
+              names.stream().map(DimensionName::wireName).toArray(String[]::new));
+      for (int i = 0; i < names.size(); i++) {
+        recorded.put(names.get(i), liveFromOf(liveFroms.get(i)));
+      }
     }
     return new CountedDimensions(dimensions, recorded);
   }

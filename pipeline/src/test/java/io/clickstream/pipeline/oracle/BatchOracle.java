@@ -266,7 +266,7 @@ public final class BatchOracle {
           } else {
             // A late row's session counts by a dimension from its live_from on; before it, a
             // dimension backfill counts the sessions of the rows that were on time.
-            countByDimensions(session, backfilledDimensions(liveStart), counts);
+            count(session, false, backfilledDimensions(liveStart), counts);
           }
           for (FunnelDefinition f : funnels) {
             if (f.scope() == FunnelDefinition.Scope.SESSION
@@ -387,11 +387,6 @@ public final class BatchOracle {
       inc(counts, RedisKeys.CATALOG_TOTAL, e.name());
     }
     count(session, true, by, counts);
-  }
-
-  private void countByDimensions(
-      List<Event> session, List<DimensionName> by, Map<String, Long> counts) {
-    count(session, false, by, counts);
   }
 
   /**
