@@ -1,6 +1,7 @@
 package io.clickstream.core;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The Redis key schema (docs/redis-keys.md), in one place for the writer and the API.
@@ -94,7 +95,34 @@ public final class RedisKeys {
    * {@link #FIELD_TOTAL} when undivided), value = count.
    */
   public static String counts(String metric, String dimension, long epochMinute) {
-    return countsPrefix(metric, dimension) + epochMinute;
+    return counts(metric, dimension, CountPeriod.MINUTE, epochMinute);
+  }
+
+  /** As {@link #counts(String, String, long)}, for one {@code period} ({@link CountPeriod}). */
+  public static String counts(String metric, String dimension, CountPeriod period, long index) {
+    return countsPrefix(metric, dimension) + period.keySegment(index);
+  }
+
+  /**
+   * The rollups a minute's count key adds up into: its hour's and its day's key ({@code
+   * cs:cnt:…:h{hour}}, {@code cs:cnt:…:d{day}}, and likewise for funnel results); none for a key
+   * that is not a minute's counts or funnel results.
+   */
+  public static List<String> rollupsOf(String key) {
+    if (!key.startsWith(PREFIX + "cnt:") && !key.startsWith(PREFIX + "fr:")) {
+      return List.of();
+    }
+    int segment = key.lastIndexOf(':') + 1;
+    long minute;
+    try {
+      minute = Long.parseLong(key, segment, key.length(), 10);
+    } catch (NumberFormatException e) {
+      return List.of(); // already a rollup
+    }
+    String prefix = key.substring(0, segment);
+    return List.of(
+        prefix + CountPeriod.HOUR.keySegment(CountPeriod.HOUR.indexOf(minute)),
+        prefix + CountPeriod.DAY.keySegment(CountPeriod.DAY.indexOf(minute)));
   }
 
   /** What the keys of one metric's counts by one dimension, every minute, begin with. */
@@ -177,8 +205,21 @@ public final class RedisKeys {
    * [A-Za-z0-9_-]}, so they need no escaping.
    */
   public static String funnelResults(String funnelId, int version, long epochMinute) {
-    return PREFIX + "fr:" + funnelId + ":" + version + ":" + epochMinute;
+    return funnelResults(funnelId, version, CountPeriod.MINUTE, epochMinute);
   }
+
+  /** As {@link #funnelResults(String, int, long)}, for one {@code period}. */
+  public static String funnelResults(String funnelId, int version, CountPeriod period, long index) {
+    return PREFIX + "fr:" + funnelId + ":" + version + ":" + period.keySegment(index);
+  }
+
+  /**
+   * String: epoch ms from which every hour and day has complete rollups ({@link CountPeriod}):
+   * {@code 0} when the first pipeline to write this Redis wrote them, else the first UTC midnight
+   * after any event a session finished before that start can hold, since such sessions are in the
+   * minutes only. Set once; the API reads minutes before it.
+   */
+  public static final String ROLLUPS_FROM = PREFIX + "rollups_from";
 
   /**
    * Percent-escapes everything outside {@code [A-Za-z0-9._-]}, byte by byte of the UTF-8 form.

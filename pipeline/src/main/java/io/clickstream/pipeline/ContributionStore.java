@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.Jedis;
@@ -14,12 +15,12 @@ import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
- * Applies session contributions to Redis, a batch per call of apply_session_contributions.lua,
- * which swaps each session's previous contribution for the new one and sums the batch's increments
- * per field before applying them. The script's header says why a retried or replayed batch cannot
- * count twice; that is also what makes it safe to retry a failed batch here as a whole. It also
- * caps the distinct values per dimension and minute (docs/redis-keys.md, "The cap on distinct
- * values").
+ * Applies session contributions to Redis, with their hour and day rollups, a batch per call of
+ * apply_session_contributions.lua, which swaps each session's previous contribution for the new one
+ * and sums the batch's increments per field before applying them. The script's header says why a
+ * retried or replayed batch cannot count twice; that is also what makes it safe to retry a failed
+ * batch here as a whole. It also caps the distinct values per dimension and minute
+ * (docs/redis-keys.md, "The cap on distinct values").
  */
 public final class ContributionStore implements AutoCloseable {
 
@@ -116,9 +117,10 @@ public final class ContributionStore implements AutoCloseable {
       args.add(Long.toString(c.endMillis()));
       args.add(Long.toString(c.version()));
       args.add(c.last() ? "1" : "0");
-      args.add(Integer.toString(c.counts().size()));
+      Map<String, Long> counts = withRollups(c.counts());
+      args.add(Integer.toString(counts.size()));
       args.add(Integer.toString(c.firstSeen().size()));
-      for (Map.Entry<String, Long> count : c.counts().entrySet()) {
+      for (Map.Entry<String, Long> count : counts.entrySet()) {
         args.add(count.getKey());
         args.add(count.getValue().toString());
       }
@@ -129,6 +131,25 @@ public final class ContributionStore implements AutoCloseable {
       }
     }
     return args;
+  }
+
+  /**
+   * {@code counts} and what they add to the hour and day rollups ({@link RedisKeys#rollupsOf}).
+   * Added here, where they are written, so that the rollups are in each session's stored record
+   * like any count: a replacement subtracts from each rollup exactly what its predecessor added
+   * there, and the cap admits values to a rollup by its own fields.
+   */
+  static Map<String, Long> withRollups(Map<String, Long> counts) {
+    Map<String, Long> all = new LinkedHashMap<>(counts);
+    counts.forEach(
+        (field, n) -> {
+          int separator = field.indexOf(Contribution.FIELD_SEPARATOR);
+          String hashField = field.substring(separator);
+          for (String rollup : RedisKeys.rollupsOf(field.substring(0, separator))) {
+            all.merge(rollup + hashField, n, Long::sum);
+          }
+        });
+    return all;
   }
 
   private static String loadScript() {

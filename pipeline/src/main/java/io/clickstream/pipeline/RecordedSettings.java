@@ -1,5 +1,6 @@
 package io.clickstream.pipeline;
 
+import io.clickstream.core.CountPeriod;
 import io.clickstream.core.DimensionName;
 import io.clickstream.core.Dimensions;
 import io.clickstream.core.RedisConnections;
@@ -99,12 +100,26 @@ public final class RecordedSettings {
     try (JedisPooled jedis = RedisConnections.pooled(options.getRedisUrl())) {
       jedis.del(RedisKeys.SESSION_SETTINGS);
       jedis.hset(RedisKeys.SESSION_SETTINGS, fields);
-      String liveFrom = jedis.exists(RedisKeys.DIMENSIONS) ? Long.toString(nowMillis) : "0";
+      boolean firstStart = !jedis.exists(RedisKeys.DIMENSIONS);
+      String liveFrom = firstStart ? "0" : Long.toString(nowMillis);
+      jedis.setnx(RedisKeys.ROLLUPS_FROM, Long.toString(firstStart ? 0 : rollupsFrom(nowMillis)));
       for (DimensionName d : dimensions.names()) {
         jedis.hsetnx(RedisKeys.DIMENSIONS, d.wireName(), liveFrom);
       }
       return counted(jedis, dimensions);
     }
+  }
+
+  /**
+   * From when the rollups are complete ({@link RedisKeys#ROLLUPS_FROM}) when a pipeline starting at
+   * {@code nowMillis} is the first to write them to a Redis an earlier release wrote: the first UTC
+   * midnight after the latest event a session finished before the start can hold. Sessions still
+   * open at the start are written again in full, rollups included.
+   */
+  static long rollupsFrom(long nowMillis) {
+    long latestFinished = nowMillis + EventTimeRules.MAX_FUTURE.getMillis();
+    long day = CountPeriod.DAY.minutes * 60_000L;
+    return Math.floorDiv(latestFinished, day) * day + day;
   }
 
   /**

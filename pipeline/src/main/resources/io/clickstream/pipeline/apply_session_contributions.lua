@@ -2,7 +2,7 @@
 -- replaces the session's previous contribution with the new one, unless the new one is stale.
 --
 -- KEYS[1]  catalog hash of first-seen times     KEYS[2]  catalog hash of last-seen times
--- ARGV[1]  retention in ms: a minute's counts expire this long after the minute, and a user's
+-- ARGV[1]  retention in ms: a minute's (hour's, day's) counts expire this long after it, and a user's
 --          bookkeeping this long after it was last written
 -- ARGV[2]  the cap on distinct values per dimension hash (--maxDimensionValues)
 -- ARGV[3]  the field of a missing value, ARGV[4] the field of the values over the cap
@@ -73,13 +73,11 @@ local function split(field)
   return string.sub(field, 1, sep - 1), string.sub(field, sep + 1)
 end
 
--- Whether a hash field is one value's field in a capped hash: a dimension's counts
--- (RedisKeys.counts: 'cs:cnt:{metric}:{dimension}:{minute}', whose segments hold no ':'), not the
--- undivided 'all' hash, and neither the missing value nor the values over the cap.
--- A funnel results breakdown field ('cs:fr:{id}:{version}:{minute}', 'by:{dimension}:{step}:{value}',
--- FunnelResultFields.reachedBy) of a value: its dimension, step and value; nil for any other field.
+-- A funnel results breakdown field ('cs:fr:{id}:{version}:{minute}', or a rollup's with 'h{hour}' or
+-- 'd{day}' for '{minute}'; 'by:{dimension}:{step}:{value}', FunnelResultFields.reachedBy) of a value:
+-- its dimension, step and value; nil for any other field.
 local function breakdown_of(key, hash_field)
-  if string.match(key, '^cs:fr:[^:]+:%d+:%-?%d+$') == nil then
+  if string.match(key, '^cs:fr:[^:]+:%d+:[hd]?%-?%d+$') == nil then
     return nil
   end
   local dimension, step, value = string.match(hash_field, '^by:([^:]+):(%d+):(.*)$')
@@ -89,8 +87,12 @@ local function breakdown_of(key, hash_field)
   return dimension, step, value
 end
 
+-- Whether a hash field is one value's field in a capped hash: a dimension's counts
+-- (RedisKeys.counts: 'cs:cnt:{metric}:{dimension}:{minute}', or a rollup's as above, whose segments
+-- hold no ':'), not the undivided 'all' hash, and neither the missing value nor the values over the
+-- cap; or a funnel breakdown's step-1 field, by which a value is admitted as a whole (below).
 local function is_value_field(key, hash_field)
-  local dimension = string.match(key, '^cs:cnt:[^:]+:([^:]+):%-?%d+$')
+  local dimension = string.match(key, '^cs:cnt:[^:]+:([^:]+):[hd]?%-?%d+$')
   if dimension ~= nil then
     return dimension ~= 'all' and hash_field ~= NONE and hash_field ~= OTHER
   end
@@ -294,7 +296,9 @@ while at <= #ARGV do
   at = at + 10 + 2 * tonumber(ARGV[at + 8]) + 3 * tonumber(ARGV[at + 9])
 end
 
--- Every minute-bucketed key ends in ':{epoch minute}' (RedisKeys); the catalog's keys do not.
+-- Every bucketed key ends in ':{epoch minute}', ':h{epoch hour}' or ':d{epoch day}' (RedisKeys,
+-- CountPeriod); the catalog's keys do not.
+local PERIOD_MS = { [''] = 60000, h = 3600000, d = 86400000 }
 local expiring = {}
 for _, field in ipairs(touched) do
   local n = delta[field]
@@ -307,10 +311,10 @@ for _, field in ipairs(touched) do
   end
 end
 for key in pairs(expiring) do
-  local minute = string.match(key, ':(%-?%d+)$')
-  if minute then
-    -- In the past for a minute older than the retention: Redis then deletes the key at once.
-    redis.call('PEXPIREAT', key, (tonumber(minute) + 1) * 60000 + retention_ms)
+  local period, index = string.match(key, ':([hd]?)(%-?%d+)$')
+  if index then
+    -- In the past for a period older than the retention: Redis then deletes the key at once.
+    redis.call('PEXPIREAT', key, (tonumber(index) + 1) * PERIOD_MS[period] + retention_ms)
   end
 end
 

@@ -117,7 +117,8 @@ class BackfillRunAgainTest {
   /** The sum over every minute of the result field ending in {@code suffix}. */
   private static long total(JedisPooled redis, FunnelDefinition f, String suffix) {
     return FunnelResults.of(redis, f).entrySet().stream()
-        .filter(e -> e.getKey().endsWith(suffix))
+        // The minutes' results ("{minute}\n{field}"), not their hour and day rollups'.
+        .filter(e -> Character.isDigit(e.getKey().charAt(0)) && e.getKey().endsWith(suffix))
         .mapToLong(Map.Entry::getValue)
         .sum();
   }

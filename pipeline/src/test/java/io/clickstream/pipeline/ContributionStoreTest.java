@@ -5,6 +5,7 @@ import static io.clickstream.pipeline.TestEvents.event;
 import static io.clickstream.pipeline.TestEvents.minutes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clickstream.core.CountPeriod;
 import io.clickstream.core.DimensionName;
 import io.clickstream.core.Dimensions;
 import io.clickstream.core.Event;
@@ -182,8 +183,18 @@ class ContributionStoreTest {
     long expiresAt = (now / 60_000L + 1) * 60_000L + retention;
     assertThat(redis.pttl(recentKey))
         .isBetween(expiresAt - System.currentTimeMillis() - 5_000, expiresAt - now);
+    long day = now / Duration.ofDays(1).toMillis();
     assertThat(redis.keys(RedisKeys.PREFIX + "cnt:*"))
-        .allSatisfy(key -> assertThat(key).endsWith(":" + now / 60_000L));
+        .allSatisfy(
+            key ->
+                assertThat(key)
+                    .matches(".*:(" + now / 60_000L + "|h" + now / 3_600_000L + "|d" + day + ")"));
+    String recentDay =
+        RedisKeys.counts(
+            RedisKeys.eventMetric("page_view"), RedisKeys.UNDIVIDED, CountPeriod.DAY, day);
+    long dayExpiresAt = (day + 1) * Duration.ofDays(1).toMillis() + retention;
+    assertThat(redis.pttl(recentDay))
+        .isBetween(dayExpiresAt - System.currentTimeMillis() - 5_000, dayExpiresAt - now);
     assertThat(redis.pttl(RedisKeys.userSessions("u1", RedisKeys.NAMESPACE_EVENTS)))
         .isBetween(retention - 5_000, retention);
     assertThat(redis.hget(RedisKeys.CATALOG_TOTAL, "page_view")).isEqualTo("2");
@@ -293,6 +304,59 @@ class ContributionStoreTest {
                 RedisCounts.withZeros(redis),
                 3))
         .isEmpty();
+  }
+
+  @Test
+  void anHoursRollupIsTheSumOfItsMinutesAndAReplacementSubtractsFromIt() {
+    Event first = event("e1", "u1", "page_view", minutes(1), "google");
+    Event second = event("e2", "u1", "search", minutes(20), "google");
+    Event other = event("e3", "u2", "page_view", minutes(40), "bing");
+
+    store.apply(List.of(session(false, first), session(false, other)));
+    store.apply(List.of(session(false, first, second)));
+
+    long hour = CountPeriod.HOUR.indexOf(minute(1));
+    assertThat(hour).isEqualTo(CountPeriod.HOUR.indexOf(minute(40)));
+    assertThat(
+            redis.hgetAll(
+                RedisKeys.counts(
+                    RedisKeys.eventMetric("page_view"), "source", CountPeriod.HOUR, hour)))
+        .isEqualTo(Map.of("google", "1", "bing", "1"));
+    assertThat(
+            redis.hgetAll(
+                RedisKeys.counts(
+                    RedisKeys.METRIC_SESSIONS,
+                    "source",
+                    CountPeriod.DAY,
+                    CountPeriod.DAY.indexOf(minute(1)))))
+        .isEqualTo(Map.of("google", "1", "bing", "1"));
+    assertThat(RedisCounts.all(redis))
+        .isEqualTo(sum(session(false, first, second), session(false, other)));
+  }
+
+  @Test
+  void anHourAdmitsValuesUnderTheCapByItsOwnFieldsNotByItsMinutes() {
+    try (ContributionStore capped = new ContributionStore(SharedRedis.url(), RETENTION, 2)) {
+      int minute = 0;
+      for (String source : List.of("a", "b", "c")) {
+        capped.apply(
+            List.of(
+                session(
+                    false, event(source, "u-" + source, "page_view", minutes(minute++), source))));
+      }
+    }
+
+    // Each minute holds one value, under the cap; the hour holds three, over it.
+    assertThat(redis.hgetAll(RedisKeys.counts(RedisKeys.METRIC_SESSIONS, "source", minute(2))))
+        .isEqualTo(Map.of("c", "1"));
+    assertThat(
+            redis.hgetAll(
+                RedisKeys.counts(
+                    RedisKeys.METRIC_SESSIONS,
+                    "source",
+                    CountPeriod.HOUR,
+                    CountPeriod.HOUR.indexOf(minute(0)))))
+        .isEqualTo(Map.of("a", "1", "b", "1", DimensionName.OTHER, "1"));
   }
 
   @Test
@@ -409,10 +473,11 @@ class ContributionStoreTest {
         list);
   }
 
+  /** What the contributions add to Redis: their counts, and those in the hour and day rollups. */
   private static Map<String, Long> sum(Contribution... contributions) {
     Map<String, Long> total = new TreeMap<>();
     for (Contribution c : contributions) {
-      c.counts().forEach((k, v) -> total.merge(k, v, Long::sum));
+      ContributionStore.withRollups(c.counts()).forEach((k, v) -> total.merge(k, v, Long::sum));
     }
     return total;
   }

@@ -8,6 +8,7 @@ import io.clickstream.core.Dimensions;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.pipeline.RecordedSettings.Setting;
 import io.clickstream.pipeline.testing.SharedRedis;
+import java.time.Instant;
 import java.util.Map;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -148,6 +149,26 @@ class RecordedSettingsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--maxDimensionValues: must be at least 1, got 0");
     assertThat(redis.exists(RedisKeys.SESSION_SETTINGS)).as("nothing recorded").isFalse();
+  }
+
+  @Test
+  void theFirstPipelineWritesRollupsFromTheStartAndLaterStartsKeepThat() {
+    RecordedSettings.record(options(), Dimensions.DEFAULT, 1_000L);
+    RecordedSettings.record(options(), Dimensions.DEFAULT, 2_000_000_000_000L);
+
+    assertThat(redis.get(RedisKeys.ROLLUPS_FROM)).isEqualTo("0");
+  }
+
+  @Test
+  void aRedisAnEarlierReleaseWroteHasRollupsFromTheMidnightAfterItsLastFinishedSession() {
+    redis.hset(RedisKeys.DIMENSIONS, "source", "0");
+    long start = Instant.parse("2026-12-04T23:57:00Z").toEpochMilli();
+
+    RecordedSettings.record(options(), Dimensions.DEFAULT, start);
+
+    // An event may be 5 minutes ahead of its write, so a session finished by 23:57 may reach 00:02.
+    assertThat(redis.get(RedisKeys.ROLLUPS_FROM))
+        .isEqualTo(Long.toString(Instant.parse("2026-12-06T00:00:00Z").toEpochMilli()));
   }
 
   @Test

@@ -87,15 +87,16 @@ public final class ApiServer implements AutoCloseable {
     http.staticFiles.location("/public");
     FunnelStore funnels = new FunnelStore(redis, clock);
     RecordedDimensions dimensions = new RecordedDimensions(redis, clock);
+    RollupsFrom rollups = new RollupsFrom(redis);
     ApiToken writes = new ApiToken(config.apiToken());
     Routes.install(
         http,
         new HealthController(healthRedis, hbase, clock, ready::get),
         new EventsController(redis),
-        new CountsController(redis, clock, dimensions),
+        new CountsController(redis, clock, dimensions, rollups),
         new DimensionsController(dimensions),
         new FunnelsController(funnels, writes),
-        new FunnelResultsController(funnels, redis, clock),
+        new FunnelResultsController(funnels, redis, clock, rollups),
         heavy,
         new AllowedHosts(config.bindAddress(), config.allowedHosts()),
         new ReadToken(config.readToken(), writes));

@@ -33,27 +33,30 @@ final class CountsController {
   private final JedisPool redis;
   private final Clock clock;
   private final RecordedDimensions dimensions;
+  private final RollupsFrom rollups;
 
-  CountsController(JedisPool redis, Clock clock, RecordedDimensions dimensions) {
+  CountsController(
+      JedisPool redis, Clock clock, RecordedDimensions dimensions, RollupsFrom rollups) {
     this.redis = redis;
     this.clock = clock;
     this.dimensions = dimensions;
+    this.rollups = rollups;
   }
 
   Counts query(Request request) {
     CountsQuery query = QueryParams.counts(request::queryParams, clock.instant(), dimensions);
     Buckets buckets = query.buckets();
+    ReadPlan plan = ReadPlan.of(buckets, rollups.minute());
     String dimension = query.by() == null ? RedisKeys.UNDIVIDED : query.by().keyPart();
     TopSeries.Result top =
         TopSeries.of(
             visitor ->
-                MinuteHashes.read(
+                RangeHashes.read(
                     redis,
-                    buckets,
-                    minute -> RedisKeys.counts(query.metric(), dimension, minute),
+                    plan,
+                    (period, index) -> RedisKeys.counts(query.metric(), dimension, period, index),
                     visitor),
-            buckets.bucketOfMinute,
-            buckets.starts.size(),
+            buckets.count(),
             query.limit(),
             // The values over the pipeline's cap are one series with the values past the top.
             field -> query.by() != null && DimensionName.isOther(field));

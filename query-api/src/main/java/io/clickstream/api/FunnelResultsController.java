@@ -70,11 +70,13 @@ final class FunnelResultsController {
   private final FunnelStore store;
   private final JedisPool redis;
   private final Clock clock;
+  private final RollupsFrom rollups;
 
-  FunnelResultsController(FunnelStore store, JedisPool redis, Clock clock) {
+  FunnelResultsController(FunnelStore store, JedisPool redis, Clock clock, RollupsFrom rollups) {
     this.store = store;
     this.redis = redis;
     this.clock = clock;
+    this.rollups = rollups;
   }
 
   Object query(Request request) {
@@ -100,11 +102,11 @@ final class FunnelResultsController {
     // The values over the cap, and those past MAX_VALUES_SUMMED, summed as they come.
     long[] rest = new long[n];
     String by = query.by() == null ? null : query.by().keyPart();
-    MinuteHashes.read(
+    RangeHashes.read(
         redis,
-        query.buckets(),
-        minute -> RedisKeys.funnelResults(funnel.id(), funnel.version(), minute),
-        (minute, fields) ->
+        ReadPlan.of(query.buckets(), rollups.minute()),
+        (period, index) -> RedisKeys.funnelResults(funnel.id(), funnel.version(), period, index),
+        (bucket, fields) ->
             fields.forEach(
                 (name, value) -> {
                   long count = Long.parseLong(value);
@@ -143,27 +145,25 @@ final class FunnelResultsController {
     FunnelDefinition funnel = query.funnel();
     int n = funnel.stepCount();
     Buckets buckets = query.buckets();
-    int size = buckets.starts.size();
+    int size = buckets.count();
     long[][] reached = new long[size][n];
     long[] open = new long[size];
     long[] dropped = new long[size];
-    MinuteHashes.read(
+    RangeHashes.read(
         redis,
-        buckets,
-        minute -> RedisKeys.funnelResults(funnel.id(), funnel.version(), minute),
-        (minute, fields) -> {
-          int b = buckets.bucketOfMinute[minute];
-          fields.forEach(
-              (name, value) -> {
-                FunnelResultFields.Field field = FunnelResultFields.decode(name);
-                switch (field.kind()) {
-                  case REACHED -> addAt(reached[b], stepOf(field, n), Long.parseLong(value));
-                  case IN_PROGRESS -> open[b] += Long.parseLong(value);
-                  case DROPPED -> dropped[b] += Long.parseLong(value);
-                  default -> {} // the trend shows only these
-                }
-              });
-        });
+        ReadPlan.of(buckets, rollups.minute()),
+        (period, index) -> RedisKeys.funnelResults(funnel.id(), funnel.version(), period, index),
+        (b, fields) ->
+            fields.forEach(
+                (name, value) -> {
+                  FunnelResultFields.Field field = FunnelResultFields.decode(name);
+                  switch (field.kind()) {
+                    case REACHED -> addAt(reached[b], stepOf(field, n), Long.parseLong(value));
+                    case IN_PROGRESS -> open[b] += Long.parseLong(value);
+                    case DROPPED -> dropped[b] += Long.parseLong(value);
+                    default -> {} // the trend shows only these
+                  }
+                }));
     List<TrendPoint> series = new ArrayList<>(size);
     for (int b = 0; b < size; b++) {
       series.add(new TrendPoint(buckets.starts.get(b).toString(), reached[b], open[b], dropped[b]));

@@ -6,11 +6,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * A limit on the queries that read a range of minute hashes (counts, funnel results) running at
- * once. Each holds a Redis connection and up to {@link ReadLimits#MAX_MINUTES} reads; without a
- * limit, a few slow ones took every pooled connection and everything waited behind them, health
- * included. One that finds no permit within {@link #WAIT} is answered 503 with {@code Retry-After}
- * ({@link Overloaded}), rather than queued without end.
+ * A limit on the queries that read a range of hashes (counts, funnel results) running at once. Each
+ * holds a Redis connection and up to {@link ReadLimits#MAX_HASHES} reads; without a limit, a few
+ * slow ones took every pooled connection and everything waited behind them, health included. One
+ * that finds no permit within {@link #WAIT} is answered 503 with {@code Retry-After} ({@link
+ * Overloaded}), rather than queued without end.
  */
 final class HeavyQueries {
 

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -141,11 +140,8 @@ final class QueryParams {
     ZoneId tz = parseTz(given(params, "tz"));
     int limit = top(params);
     Range range = range(params, now);
-    // Totals are one sum over the range: their minutes are all that matter, not their buckets.
-    Buckets buckets =
-        step == null
-            ? new Buckets(range.from, range.to, Step.DAY, ZoneOffset.UTC)
-            : buckets(range, step, tz);
+    // Totals are one sum over the range.
+    Buckets buckets = step == null ? Buckets.whole(range.from, range.to) : buckets(range, step, tz);
     return new FunnelResultsQuery(funnel, by, step, tz, range.from, range.to, buckets, limit);
   }
 
@@ -176,8 +172,8 @@ final class QueryParams {
 
   /**
    * {@code from} and {@code to}, defaulting to the hour up to {@code now} (but not before {@link
-   * #EARLIEST}), holding at most {@link ReadLimits#MAX_MINUTES} minutes: checked by arithmetic,
-   * before anything is allocated per minute.
+   * #EARLIEST}), at most {@link ReadLimits#MAX_RANGE} apart: checked by arithmetic, before anything
+   * is allocated per minute.
    */
   private static Range range(Function<String, String> params, Instant now) {
     Instant to = parseInstant(params, "to", now);
@@ -188,13 +184,13 @@ final class QueryParams {
       throw new BadRequest("from", "must be before to");
     }
     long minutes = Buckets.minutesBetween(from, to);
-    if (minutes > ReadLimits.MAX_MINUTES) {
+    if (minutes > ReadLimits.MAX_RANGE.toMinutes()) {
       throw new BadRequest(
           "from",
           "from..to is "
               + thousands(minutes)
-              + " minutes; a request reads at most "
-              + thousands(ReadLimits.MAX_MINUTES)
+              + " minutes; at most "
+              + thousands(ReadLimits.MAX_RANGE.toMinutes())
               + " ("
               + ReadLimits.MAX_RANGE.toDays()
               + " days): use a shorter range");
@@ -204,19 +200,16 @@ final class QueryParams {
 
   /** The range's buckets at {@code step}, at most {@link ReadLimits#MAX_BUCKETS} of them. */
   private static Buckets buckets(Range range, Step step, ZoneId tz) {
-    Buckets buckets = new Buckets(range.from, range.to, step, tz);
-    int count = buckets.starts.size();
-    if (count > ReadLimits.MAX_BUCKETS) {
+    Buckets buckets = Buckets.of(range.from, range.to, step, tz, ReadLimits.MAX_BUCKETS);
+    if (buckets.count() > ReadLimits.MAX_BUCKETS) {
       Step wider = step.wider();
       throw new BadRequest(
           "from",
           "from..to at step="
               + step.wireName()
-              + " is "
-              + thousands(count)
-              + " buckets; at most "
+              + " is more than "
               + thousands(ReadLimits.MAX_BUCKETS)
-              + ": "
+              + " buckets: "
               + (wider == null ? "use" : "use step=" + wider.wireName() + " or")
               + " a shorter range");
     }
@@ -245,7 +238,7 @@ final class QueryParams {
         "limit", "expected a whole number from 1 to " + thousands(max) + ", got '" + value + "'");
   }
 
-  private static String thousands(long n) {
+  static String thousands(long n) {
     return String.format(Locale.ROOT, "%,d", n);
   }
 

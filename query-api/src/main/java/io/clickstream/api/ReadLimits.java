@@ -15,12 +15,18 @@ final class ReadLimits {
   static final int MAX_BUCKETS = 1_500;
 
   /**
-   * The most minute hashes one request may read: 92 days. Each is one HGETALL; at the old limit (a
-   * year) one request cost Redis 527,040 of them, a second or more of its only thread.
+   * The longest range a request may name: a year, leap day included, read from the day and hour
+   * rollups (docs/redis-keys.md, "Rollups").
    */
-  static final Duration MAX_RANGE = Duration.ofDays(92);
+  static final Duration MAX_RANGE = Duration.ofDays(366);
 
-  static final long MAX_MINUTES = MAX_RANGE.toMinutes();
+  /**
+   * The most hashes one request may read, each one HGETALL: 92 days of minutes, which only a range
+   * from before the rollups needs. With them, a year is at most about 9,000 (hours and days in a
+   * zone a whole number of hours off UTC) or 31,000 (a zone such as +05:30, whose hours are read as
+   * minutes); without a bound, one request read 527,040, a second or more of Redis's only thread.
+   */
+  static final int MAX_HASHES = 92 * 1_440;
 
   /** Series (or breakdown rows) answered besides {@code (other)}, unless {@code limit} says. */
   static final int DEFAULT_TOP = 10;

@@ -19,12 +19,22 @@ enum Step {
       // The aggregates are kept per UTC minute; every zone in use today is whole minutes off UTC.
       return minute.truncatedTo(ChronoUnit.MINUTES);
     }
+
+    @Override
+    Instant nextBucketStart(Instant bucketStart, ZoneId zone) {
+      return bucketStart.plus(1, ChronoUnit.MINUTES);
+    }
   },
   HOUR {
     @Override
     Instant bucketStart(Instant minute, ZoneId zone) {
       // truncatedTo keeps the offset the minute had, which is what splits a repeated hour in two.
       return minute.atZone(zone).truncatedTo(ChronoUnit.HOURS).toInstant();
+    }
+
+    @Override
+    Instant nextBucketStart(Instant bucketStart, ZoneId zone) {
+      return bucketStart.plus(1, ChronoUnit.HOURS);
     }
   },
   DAY {
@@ -33,10 +43,22 @@ enum Step {
       // atStartOfDay, not midnight: in some zones a DST change skips midnight itself.
       return minute.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant();
     }
+
+    @Override
+    Instant nextBucketStart(Instant bucketStart, ZoneId zone) {
+      return bucketStart.atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant();
+    }
   };
 
   /** The start of the bucket holding {@code minute}. */
   abstract Instant bucketStart(Instant minute, ZoneId zone);
+
+  /**
+   * Where the bucket after the one starting at {@code bucketStart} starts, as a rule of thumb: the
+   * caller checks it against {@link #bucketStart}, since a clock change of part of an hour makes an
+   * hour shorter.
+   */
+  abstract Instant nextBucketStart(Instant bucketStart, ZoneId zone);
 
   /** The next wider step, which a range too long for this one may use; null for the widest. */
   Step wider() {

@@ -12,7 +12,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
- * Sums the fields of a range's minute hashes per bucket and keeps the {@code limit} fields with the
+ * Sums the fields of a range's hashes per bucket and keeps the {@code limit} fields with the
  * largest totals apart, everything else summed into one rest, in bounded memory: at most {@link
  * ReadLimits#MAX_VALUES_SUMMED} totals and {@link #CELLS_IN_ONE_PASS} bucket sums at once, however
  * many values senders made up.
@@ -44,39 +44,33 @@ final class TopSeries {
    * @param alwaysRest fields that never count as a value of their own (the values over the cap)
    */
   static Result of(
-      Consumer<MinuteHashes.Visitor> read,
-      int[] bucketOfMinute,
-      int buckets,
-      int limit,
-      Predicate<String> alwaysRest) {
+      Consumer<RangeHashes.Visitor> read, int buckets, int limit, Predicate<String> alwaysRest) {
     Map<String, Long> totals = new HashMap<>();
     Map<String, long[]> perBucket = new HashMap<>();
     long[] rest = new long[buckets];
     boolean[] onePass = {true};
     read.accept(
-        (minute, fields) -> {
-          int bucket = bucketOfMinute[minute];
-          fields.forEach(
-              (field, value) -> {
-                long count = Long.parseLong(value);
-                if (alwaysRest.test(field)
-                    || (!totals.containsKey(field)
-                        && totals.size() >= ReadLimits.MAX_VALUES_SUMMED)) {
-                  rest[bucket] += count;
-                  return;
-                }
-                totals.merge(field, count, Long::sum);
-                if (onePass[0]) {
-                  if (!perBucket.containsKey(field)
-                      && (perBucket.size() + 1L) * buckets > CELLS_IN_ONE_PASS) {
-                    onePass[0] = false;
-                    perBucket.clear();
-                  } else {
-                    perBucket.computeIfAbsent(field, f -> new long[buckets])[bucket] += count;
+        (bucket, fields) ->
+            fields.forEach(
+                (field, value) -> {
+                  long count = Long.parseLong(value);
+                  if (alwaysRest.test(field)
+                      || (!totals.containsKey(field)
+                          && totals.size() >= ReadLimits.MAX_VALUES_SUMMED)) {
+                    rest[bucket] += count;
+                    return;
                   }
-                }
-              });
-        });
+                  totals.merge(field, count, Long::sum);
+                  if (onePass[0]) {
+                    if (!perBucket.containsKey(field)
+                        && (perBucket.size() + 1L) * buckets > CELLS_IN_ONE_PASS) {
+                      onePass[0] = false;
+                      perBucket.clear();
+                    } else {
+                      perBucket.computeIfAbsent(field, f -> new long[buckets])[bucket] += count;
+                    }
+                  }
+                }));
     List<String> chosen =
         totals.entrySet().stream()
             // A value's field at 0 only keeps the value admitted under the cap
@@ -98,23 +92,21 @@ final class TopSeries {
           });
       return result(chosen.stream().map(f -> new Sum(f, perBucket.get(f))).toList(), rest);
     }
-    return secondPass(read, bucketOfMinute, buckets, chosen);
+    return secondPass(read, buckets, chosen);
   }
 
   private static Result secondPass(
-      Consumer<MinuteHashes.Visitor> read, int[] bucketOfMinute, int buckets, List<String> chosen) {
+      Consumer<RangeHashes.Visitor> read, int buckets, List<String> chosen) {
     Map<String, long[]> top =
         chosen.stream().collect(Collectors.toMap(f -> f, f -> new long[buckets]));
     long[] rest = new long[buckets];
     read.accept(
-        (minute, fields) -> {
-          int bucket = bucketOfMinute[minute];
-          fields.forEach(
-              (field, value) -> {
-                long[] sums = top.get(field);
-                (sums == null ? rest : sums)[bucket] += Long.parseLong(value);
-              });
-        });
+        (bucket, fields) ->
+            fields.forEach(
+                (field, value) -> {
+                  long[] sums = top.get(field);
+                  (sums == null ? rest : sums)[bucket] += Long.parseLong(value);
+                }));
     return result(chosen.stream().map(f -> new Sum(f, top.get(f))).toList(), rest);
   }
 

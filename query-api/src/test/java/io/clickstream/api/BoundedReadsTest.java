@@ -3,6 +3,7 @@ package io.clickstream.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.clickstream.core.CountPeriod;
 import io.clickstream.core.RedisKeys;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,8 +29,8 @@ class BoundedReadsTest {
     assertThat(reply.status()).isEqualTo(400);
     assertThat(reply.json().get("error").asText())
         .isEqualTo(
-            "from: from..to at step=minute is 44,640 buckets; at most 1,500: use step=hour or a"
-                + " shorter range");
+            "from: from..to at step=minute is more than 1,500 buckets: use step=hour or a shorter"
+                + " range");
   }
 
   @ParameterizedTest
@@ -53,21 +54,46 @@ class BoundedReadsTest {
   }
 
   @Test
-  void moreThanNinetyTwoDaysOfMinutesAreRefusedAtAnyStepSayingHowManyMinutes() {
-    ApiFixture.Reply counts =
+  void aYearByDayIsReadFromTheDayRollupsOnceThePipelineHasWrittenThem() {
+    api.redis().set(RedisKeys.ROLLUPS_FROM, "0");
+    api.redis()
+        .hset(
+            RedisKeys.counts(SIGNUP, RedisKeys.UNDIVIDED, CountPeriod.DAY, 19_844),
+            RedisKeys.FIELD_TOTAL,
+            "7");
+    // A minute of the same day: with the day's rollup there, not read.
+    api.count(SIGNUP, RedisKeys.UNDIVIDED, RedisKeys.FIELD_TOTAL, "2024-05-01T10:00:00Z", 1_000);
+
+    ApiFixture.Reply reply =
+        api.get(
+            "/api/counts?event=signup&step=day&from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:00Z");
+
+    assertThat(reply.status()).isEqualTo(200);
+    JsonNode points = reply.json().get("series").get(0).get("points");
+    assertThat(points).hasSize(366);
+    assertThat(points.get(121).get("t").asText()).isEqualTo("2024-05-01T00:00Z");
+    assertThat(points.get(121).get("count").asLong()).isEqualTo(7);
+  }
+
+  @Test
+  void aYearOfMinutesFromBeforeTheRollupsAndMoreThanAYearAreRefusedSayingWhy() {
+    ApiFixture.Reply minutes =
         api.get(
             "/api/counts?event=signup&step=day&from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:00Z");
     assertThat(api.put("/api/funnels/buy", FunnelResultsApiTest.FUNNEL).status()).isEqualTo(201);
     ApiFixture.Reply totals =
-        api.get("/api/funnels/buy/results?from=2024-05-01T00:00:00Z&to=2024-08-01T00:01:00Z");
+        api.get("/api/funnels/buy/results?from=2024-01-01T00:00:00Z&to=2025-01-01T00:01:00Z");
 
-    assertThat(counts.status()).isEqualTo(400);
-    assertThat(counts.json().get("error").asText())
+    assertThat(minutes.status()).isEqualTo(400);
+    assertThat(minutes.json().get("error").asText())
         .isEqualTo(
-            "from: from..to is 527,040 minutes; a request reads at most 132,480 (92 days): use a"
-                + " shorter range");
+            "from: from..to needs more than 132,480 hashes read: no pipeline has written hour"
+                + " or day totals to this Redis yet, so minutes are read one by one; use a shorter"
+                + " range");
     assertThat(totals.status()).isEqualTo(400);
-    assertThat(totals.json().get("error").asText()).startsWith("from: from..to is 132,481 minutes");
+    assertThat(totals.json().get("error").asText())
+        .isEqualTo(
+            "from: from..to is 527,041 minutes; at most 527,040 (366 days): use a shorter range");
   }
 
   @Test

@@ -63,40 +63,49 @@ public final class FunnelResultFields {
    */
   public record Field(Kind kind, int step, long seconds, String dimension, String value) {
     private static final Field UNKNOWN = new Field(Kind.UNKNOWN, 0, 0, null, null);
+    private static final Field OPEN = new Field(Kind.IN_PROGRESS, 0, 0, null, null);
+    private static final Field CLOSED = new Field(Kind.DROPPED, 0, 0, null, null);
   }
 
   /**
-   * Decodes a field written by this class; anything else (or malformed) is {@link Kind#UNKNOWN}.
+   * Decodes a field written by this class; anything else (or malformed) is {@link Kind#UNKNOWN}. By
+   * index rather than by splitting: the API decodes every field of every hash a funnel query reads,
+   * thousands per request.
    */
   public static Field decode(String field) {
     try {
-      if (field.equals(IN_PROGRESS)) {
-        return new Field(Kind.IN_PROGRESS, 0, 0, null, null);
-      }
-      if (field.equals(DROPPED)) {
-        return new Field(Kind.DROPPED, 0, 0, null, null);
-      }
       if (field.startsWith(REACHED)) {
         return new Field(
-            Kind.REACHED, Integer.parseInt(field.substring(REACHED.length())), 0, null, null);
+            Kind.REACHED,
+            Integer.parseInt(field, REACHED.length(), field.length(), 10),
+            0,
+            null,
+            null);
       }
       if (field.startsWith(SECONDS)) {
-        String[] stepAndSeconds = field.substring(SECONDS.length()).split(":", 2);
+        int colon = field.indexOf(':', SECONDS.length());
         return new Field(
             Kind.SECONDS_TO_STEP,
-            Integer.parseInt(stepAndSeconds[0]),
-            Long.parseLong(stepAndSeconds[1]),
+            Integer.parseInt(field, SECONDS.length(), colon, 10),
+            Long.parseLong(field, colon + 1, field.length(), 10),
             null,
             null);
       }
       if (field.startsWith(BY)) {
-        String[] dimensionStepValue = field.substring(BY.length()).split(":", 3);
+        int afterDimension = field.indexOf(':', BY.length());
+        int afterStep = field.indexOf(':', afterDimension + 1);
         return new Field(
             Kind.REACHED_BY,
-            Integer.parseInt(dimensionStepValue[1]),
+            Integer.parseInt(field, afterDimension + 1, afterStep, 10),
             0,
-            dimensionStepValue[0],
-            dimensionStepValue[2]);
+            field.substring(BY.length(), afterDimension),
+            field.substring(afterStep + 1));
+      }
+      if (field.equals(IN_PROGRESS)) {
+        return Field.OPEN;
+      }
+      if (field.equals(DROPPED)) {
+        return Field.CLOSED;
       }
     } catch (RuntimeException e) { // a number that is not one, a part missing: not a field of ours
       return Field.UNKNOWN;

@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A plain-Java batch recomputation of every Redis count, written straight from docs/data-model.md,
@@ -289,7 +291,28 @@ public final class BatchOracle {
         }
       }
     }
-    return new Expected(counts, firstSeen, lastSeen, invalid, future, late, capped, rewritten);
+    return new Expected(
+        withHoursAndDays(counts), firstSeen, lastSeen, invalid, future, late, capped, rewritten);
+  }
+
+  /**
+   * The minute counts and funnel results, and their hour and day totals, as docs/redis-keys.md
+   * ("Rollups") names them: the minute segment of the key replaced by {@code h{minute / 60}} and
+   * {@code d{minute / 1440}}.
+   */
+  private static Map<String, Long> withHoursAndDays(Map<String, Long> minutes) {
+    Map<String, Long> all = new TreeMap<>(minutes);
+    Pattern minuteKey = Pattern.compile("(cs:(?:cnt|fr):[^\n]*:)(-?\\d+)(\n.*)", Pattern.DOTALL);
+    minutes.forEach(
+        (countField, n) -> {
+          Matcher m = minuteKey.matcher(countField);
+          if (m.matches()) {
+            long minute = Long.parseLong(m.group(2));
+            all.merge(m.group(1) + "h" + Math.floorDiv(minute, 60) + m.group(3), n, Long::sum);
+            all.merge(m.group(1) + "d" + Math.floorDiv(minute, 1440) + m.group(3), n, Long::sum);
+          }
+        });
+    return all;
   }
 
   /** A session's first events, in order, up to the count cap and short of the length cap. */

@@ -1,23 +1,23 @@
 package io.clickstream.api;
 
+import io.clickstream.core.CountPeriod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongFunction;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 
 /**
- * Reads the per-minute hashes of a range with pipelined HGETALLs, the way every time series is
- * read, in round trips sized by what the hashes hold: a minute's hash may have up to the cap on
- * values (1,000 by default) of fields up to 1 KB each, so a fixed batch of keys could bring back
- * gigabytes in one reply. The first round trip reads a few keys; each next one as many as keep it
- * near {@link #FIELDS_PER_ROUND_TRIP} fields at the size of the hashes just read, at most {@link
+ * Reads the hashes of a {@link ReadPlan} with pipelined HGETALLs, the way every time series is
+ * read, in round trips sized by what the hashes hold: a hash may have up to the cap on values
+ * (1,000 by default) of fields up to 1 KB each, so a fixed batch of keys could bring back gigabytes
+ * in one reply. The first round trip reads a few keys; each next one as many as keep it near {@link
+ * #FIELDS_PER_ROUND_TRIP} fields at the size of the hashes just read, at most {@link
  * #MAX_KEYS_PER_ROUND_TRIP}.
  */
-final class MinuteHashes {
+final class RangeHashes {
 
   /** Enough to amortise latency over the small hashes most minutes have. */
   static final int MAX_KEYS_PER_ROUND_TRIP = 1000;
@@ -28,35 +28,36 @@ final class MinuteHashes {
   /** The first round trip, before the hashes' size is known: at most a cap's worth each. */
   static final int FIRST_ROUND_TRIP_KEYS = 16;
 
-  /** Receives each minute's hash (empty when the minute has none), in order. */
+  /** The key of one period's hash. */
   @FunctionalInterface
-  interface Visitor {
-    /**
-     * @param minute the index of the minute in {@link Buckets}, so {@code
-     *     buckets.bucketOfMinute[minute]} is its bucket
-     */
-    void visit(int minute, Map<String, String> fields);
+  interface KeyOf {
+    String key(CountPeriod period, long index);
   }
 
-  private MinuteHashes() {}
+  /** Receives each planned hash (empty when there is none), in order. */
+  @FunctionalInterface
+  interface Visitor {
+    void visit(int bucket, Map<String, String> fields);
+  }
 
-  static void read(
-      JedisPool redis, Buckets buckets, LongFunction<String> keyOfEpochMinute, Visitor visitor) {
+  private RangeHashes() {}
+
+  static void read(JedisPool redis, ReadPlan plan, KeyOf keyOf, Visitor visitor) {
     try (Jedis jedis = redis.getResource()) {
       int keys = FIRST_ROUND_TRIP_KEYS;
-      for (int first = 0; first < buckets.minutes(); ) {
-        int end = Math.min(first + keys, buckets.minutes());
+      for (int first = 0; first < plan.size(); ) {
+        int end = Math.min(first + keys, plan.size());
         List<Response<Map<String, String>>> replies = new ArrayList<>(end - first);
         try (Pipeline pipeline = jedis.pipelined()) {
           for (int i = first; i < end; i++) {
-            replies.add(pipeline.hgetAll(keyOfEpochMinute.apply(buckets.firstMinute + i)));
+            replies.add(pipeline.hgetAll(keyOf.key(plan.period(i), plan.index(i))));
           }
         }
         long fields = 0;
         for (int i = first; i < end; i++) {
           Map<String, String> hash = replies.get(i - first).get();
           fields += hash.size();
-          visitor.visit(i, hash);
+          visitor.visit(plan.bucket(i), hash);
         }
         keys = nextRoundTrip(fields, end - first);
         first = end;
