@@ -173,7 +173,10 @@ public final class ApiBenchmark {
     Instant from = now.minus(SPAN);
     try (ContributionStore store =
         new ContributionStore(
-            redisUrl, RETENTION_MILLIS, WriteSessionContributions.DEFAULT_MAX_DIMENSION_VALUES)) {
+            redisUrl,
+            RETENTION_MILLIS,
+            WriteSessionContributions.DEFAULT_MAX_DIMENSION_VALUES,
+            WriteSessionContributions.DEFAULT_MAX_EVENT_NAMES)) {
       fill(store, List.of(funnel), args.events(), from);
       System.out.printf("Redis: %,d keys%n", redis.dbSize());
       printHashSizes(redis, funnel, now);

@@ -98,7 +98,7 @@ public final class EventParser {
     }
     if (name.startsWith("_")) {
       throw new InvalidField(
-          "name: names starting with '_' are reserved (_sessions, _micro, _macro)");
+          "name: names starting with '_' are reserved (_sessions, _micro, _macro, _other_events)");
     }
     long ts = timestamp(root.get("ts"));
     String conversionText = optionalString(root, "conversion");

@@ -24,6 +24,19 @@ public final class RedisKeys {
   public static final String METRIC_MICRO = "micro";
   public static final String METRIC_MACRO = "macro";
 
+  /**
+   * The metric of the events whose name the cap on distinct event names refused
+   * (docs/redis-keys.md, "The cap on distinct event names"): all of them together, by the same
+   * dimensions.
+   */
+  public static final String METRIC_OTHER_EVENTS = "other_events";
+
+  /**
+   * Those events' name in the catalog hashes, where the names admitted are the fields: no event's
+   * name starts with {@code _}, so it is no event's.
+   */
+  public static final String CATALOG_OTHER_EVENTS = "_other_events";
+
   public static final String CATALOG_TOTAL = PREFIX + "catalog:total";
   public static final String CATALOG_FIRST_SEEN = PREFIX + "catalog:first";
   public static final String CATALOG_LAST_SEEN = PREFIX + "catalog:last";

@@ -129,6 +129,16 @@ public interface ClickstreamOptions extends PipelineOptions, StreamingOptions {
   void setMaxDimensionValues(int value);
 
   @Description(
+      "The most distinct event names counted under names of their own: senders choose names, so once "
+          + "N names are in the catalog, the events of any other name are counted together as _other_events, "
+          + "so that made-up names cannot grow Redis without bound. A name once counted stays counted. "
+          + "Recorded in Redis at start, so a backfill caps the same.")
+  @Default.Integer(WriteSessionContributions.DEFAULT_MAX_EVENT_NAMES)
+  int getMaxEventNames();
+
+  void setMaxEventNames(int value);
+
+  @Description(
       "How long counts are kept (ISO-8601 duration): a minute's counts and funnel results expire this "
           + "long after the minute, and a user's session bookkeeping this long after it last changed.")
   @Default.String("P400D")

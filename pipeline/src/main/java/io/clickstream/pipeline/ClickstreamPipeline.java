@@ -97,7 +97,7 @@ public final class ClickstreamPipeline {
     options.setStreaming(true);
     EventTimeRules settings = EventTimeRules.from(options);
     Sinks sinks =
-        Sinks.redis(options); // checks --maxDimensionValues, so a bad value is never recorded
+        Sinks.redis(options); // checks the caps on values and names, so a bad one is never recorded
     CountedDimensions dimensions =
         RecordedSettings.record(
             options, EventTimeRules.dimensionsFrom(options), System.currentTimeMillis());

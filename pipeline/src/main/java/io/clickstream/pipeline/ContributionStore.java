@@ -19,18 +19,20 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * apply_session_contributions.lua, which swaps each session's previous contribution for the new one
  * and sums the batch's increments per field before applying them. The script's header says why a
  * retried or replayed batch cannot count twice; that is also what makes it safe to retry a failed
- * batch here as a whole. It also caps the distinct values per dimension and minute
- * (docs/redis-keys.md, "The cap on distinct values").
+ * batch here as a whole. It also caps the distinct values per dimension and minute, and the
+ * distinct event names (docs/redis-keys.md, "The cap on distinct values" and "The cap on distinct
+ * event names").
  */
 public final class ContributionStore implements AutoCloseable {
 
   private static final String SCRIPT = loadScript();
   private static final List<String> KEYS =
-      List.of(RedisKeys.CATALOG_FIRST_SEEN, RedisKeys.CATALOG_LAST_SEEN);
+      List.of(RedisKeys.CATALOG_FIRST_SEEN, RedisKeys.CATALOG_LAST_SEEN, RedisKeys.CATALOG_TOTAL);
 
   private final String redisUrl;
   private final long retentionMillis;
   private final int maxDimensionValues;
+  private final int maxEventNames;
   private final JedisPool pool;
   private String sha;
 
@@ -42,11 +44,15 @@ public final class ContributionStore implements AutoCloseable {
    *     bookkeeping after it was last written
    * @param maxDimensionValues the most values one minute's hash of one metric and dimension counts
    *     in fields of their own; the others are counted under {@link DimensionName#OTHER}
+   * @param maxEventNames the most event names counted under metrics of their own; the events of the
+   *     others are counted under {@link RedisKeys#METRIC_OTHER_EVENTS}
    */
-  public ContributionStore(String redisUrl, long retentionMillis, int maxDimensionValues) {
+  public ContributionStore(
+      String redisUrl, long retentionMillis, int maxDimensionValues, int maxEventNames) {
     this.redisUrl = redisUrl;
     this.retentionMillis = retentionMillis;
     this.maxDimensionValues = checkedMaxDimensionValues(maxDimensionValues);
+    this.maxEventNames = checkedMaxEventNames(maxEventNames);
     this.pool = RedisConnections.pool(redisUrl);
   }
 
@@ -54,6 +60,14 @@ public final class ContributionStore implements AutoCloseable {
   static int checkedMaxDimensionValues(int max) {
     if (max < 1) {
       throw new IllegalArgumentException("--maxDimensionValues: must be at least 1, got " + max);
+    }
+    return max;
+  }
+
+  /** {@code max}, if it is a cap {@code --maxEventNames} may be: at least 1. */
+  static int checkedMaxEventNames(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("--maxEventNames: must be at least 1, got " + max);
     }
     return max;
   }
@@ -88,7 +102,9 @@ public final class ContributionStore implements AutoCloseable {
 
   private Outcome applyOnce(Jedis jedis, List<Contribution> batch) {
     List<?> outcomes =
-        (List<?>) jedis.evalsha(sha, KEYS, args(batch, retentionMillis, maxDimensionValues));
+        (List<?>)
+            jedis.evalsha(
+                sha, KEYS, args(batch, retentionMillis, maxDimensionValues, maxEventNames));
     int applied = 0;
     for (Object outcome : outcomes) {
       if ((Long) outcome != 0L) {
@@ -99,15 +115,19 @@ public final class ContributionStore implements AutoCloseable {
   }
 
   /**
-   * The script's arguments for a batch: the retention, the cap and its fields, then each
-   * contribution's.
+   * The script's arguments for a batch: the retention, the cap on values and its fields, the cap on
+   * event names and where the others go, then each contribution's.
    */
-  static List<String> args(List<Contribution> batch, long retentionMillis, int maxDimensionValues) {
+  static List<String> args(
+      List<Contribution> batch, long retentionMillis, int maxDimensionValues, int maxEventNames) {
     List<String> args = new ArrayList<>();
     args.add(Long.toString(retentionMillis));
     args.add(Integer.toString(maxDimensionValues));
     args.add(DimensionName.NONE);
     args.add(DimensionName.OTHER);
+    args.add(Integer.toString(maxEventNames));
+    args.add(RedisKeys.METRIC_OTHER_EVENTS);
+    args.add(RedisKeys.CATALOG_OTHER_EVENTS);
     for (Contribution c : batch) {
       args.add(RedisKeys.userSessions(c.userId(), c.namespace()));
       args.add(RedisKeys.userSessionPrefix(c.userId(), c.namespace()));

@@ -35,7 +35,9 @@ public final class RecordedSettings {
      */
     DIMENSIONS(RedisKeys.SETTING_DIMENSIONS, "--dimensions", "dimensions"),
     /** Nor is this: a backfill of counts must put the same values under (other) as the live job. */
-    MAX_DIMENSION_VALUES("max_dimension_values", "--maxDimensionValues", "maxDimensionValues");
+    MAX_DIMENSION_VALUES("max_dimension_values", "--maxDimensionValues", "maxDimensionValues"),
+    /** Nor this: a backfill of counts must cap event names as the live job does. */
+    MAX_EVENT_NAMES("max_event_names", "--maxEventNames", "maxEventNames");
 
     final String field;
 
@@ -61,6 +63,7 @@ public final class RecordedSettings {
         case MAX_EPISODE_EVENTS -> Integer.toString(o.getMaxEpisodeEvents());
         case DIMENSIONS -> EventTimeRules.dimensionsFrom(o).text();
         case MAX_DIMENSION_VALUES -> Integer.toString(o.getMaxDimensionValues());
+        case MAX_EVENT_NAMES -> Integer.toString(o.getMaxEventNames());
       };
     }
 
@@ -74,6 +77,7 @@ public final class RecordedSettings {
         case MAX_EPISODE_EVENTS -> o.setMaxEpisodeEvents(Integer.parseInt(value));
         case DIMENSIONS -> o.setDimensions(value);
         case MAX_DIMENSION_VALUES -> o.setMaxDimensionValues(Integer.parseInt(value));
+        case MAX_EVENT_NAMES -> o.setMaxEventNames(Integer.parseInt(value));
       }
     }
   }
@@ -219,7 +223,8 @@ public final class RecordedSettings {
     }
     if (s == Setting.MAX_SESSION_EVENTS
         || s == Setting.MAX_EPISODE_EVENTS
-        || s == Setting.MAX_DIMENSION_VALUES) {
+        || s == Setting.MAX_DIMENSION_VALUES
+        || s == Setting.MAX_EVENT_NAMES) {
       return a.trim().equals(b.trim());
     }
     return EventTimeRules.isoDuration(s.beamName, a)

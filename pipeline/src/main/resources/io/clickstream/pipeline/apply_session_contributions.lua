@@ -2,11 +2,15 @@
 -- replaces the session's previous contribution with the new one, unless the new one is stale.
 --
 -- KEYS[1]  catalog hash of first-seen times     KEYS[2]  catalog hash of last-seen times
+-- KEYS[3]  catalog hash of totals
 -- ARGV[1]  retention in ms: a minute's (hour's, day's) counts expire this long after it, and a user's
 --          bookkeeping this long after it was last written
 -- ARGV[2]  the cap on distinct values per dimension hash (--maxDimensionValues)
 -- ARGV[3]  the field of a missing value, ARGV[4] the field of the values over the cap
 --          (DimensionName.NONE and OTHER)
+-- ARGV[5]  the cap on distinct event names (--maxEventNames)
+-- ARGV[6]  the metric of the events whose name is over that cap, ARGV[7] their name in the catalog
+--          (RedisKeys.METRIC_OTHER_EVENTS and CATALOG_OTHER_EVENTS)
 -- then, per contribution:
 --   the user's session index (zset: member = session start, score = session start) for its namespace,
 --   the prefix of the user's session records there (record key = prefix .. member),
@@ -45,6 +49,18 @@
 -- each count went, and a replacement subtracts exactly that. Within a batch the decisions see the
 -- fields the batch's earlier contributions admitted, so they are those of one call each.
 --
+-- Why the cap on distinct event names cannot make a replacement subtract from the wrong metric
+-- (docs/redis-keys.md, "The cap on distinct event names"): an event name is admitted if the catalog
+-- has it (KEYS[1], whose fields are never deleted) or holds fewer than the cap of names, counting
+-- those this batch admitted; a name once admitted stays admitted, and one refused stays refused.
+-- The counts of a refused name (count keys 'cs:cnt:e.{escaped name}:{rest}', whatever {rest} is, and
+-- its catalog total) go to the overflow metric ('cs:cnt:{ARGV[6]}:{rest}') and catalog name
+-- (ARGV[7]), and its first and last seen to that name's; destination() decides it, so the stored
+-- record holds where each count went, as for the cap on values, which then applies in the overflow
+-- metric's hashes too. A dimension backfill's contribution has no catalog entries, so a name that
+-- only it counts is admitted for its batch alone; the names it counts are normally the live path's,
+-- in the catalog or refused already.
+--
 -- A funnel results hash holds every step of every breakdown dimension ('by:{dimension}:{step}:{value}'),
 -- so there the cap is per dimension and a value is admitted as a whole: by its step-1 field, which
 -- every result counted by the value has, and which is kept at 0 like a dimension's value field. A
@@ -54,6 +70,9 @@ local first_seen, last_seen = KEYS[1], KEYS[2]
 local retention_ms = tonumber(ARGV[1])
 local max_values = tonumber(ARGV[2])
 local NONE, OTHER = ARGV[3], ARGV[4]
+local catalog_total = KEYS[3]
+local max_names = tonumber(ARGV[5])
+local OTHER_EVENTS, OTHER_EVENTS_NAME = ARGV[6], ARGV[7]
 
 local delta, touched = {}, {}
 local earliest, latest, names = {}, {}, {}
@@ -140,14 +159,61 @@ local function admits_breakdown(key, dimension, value)
   return admit
 end
 
--- Where a count for the count field goes: the field itself, or the (other) field of its hash.
+local name_admits = {} -- event name -> whether admitted, once decided in this batch
+local catalog_names    -- names in the catalog and those this batch admitted, once read
+
+-- Whether an event name's counts go to a metric of its own (see above).
+local function admits_name(name)
+  local decided = name_admits[name]
+  if decided ~= nil then
+    return decided
+  end
+  local admit = redis.call('HEXISTS', first_seen, name) == 1
+  if not admit then
+    if catalog_names == nil then
+      catalog_names = redis.call('HLEN', first_seen) - redis.call('HEXISTS', first_seen, OTHER_EVENTS_NAME)
+    end
+    if catalog_names < max_names then
+      admit = true
+      catalog_names = catalog_names + 1
+    end
+  end
+  name_admits[name] = admit
+  return admit
+end
+
+-- The event name RedisKeys.escape made a key segment of: each '%XX' is one byte, the rest as is.
+local function unescape(segment)
+  return (string.gsub(segment, '%%(%x%x)', function(hex)
+    return string.char(tonumber(hex, 16))
+  end))
+end
+
+-- A count's key and hash field, or the overflow's if it counts an event name that is refused.
+local function event_destination(key, hash_field)
+  if key == catalog_total then
+    if admits_name(hash_field) then
+      return key, hash_field
+    end
+    return key, OTHER_EVENTS_NAME
+  end
+  -- Only the metric segment: the segments after it are the dimension and a time bucket of any kind.
+  local segment, rest = string.match(key, '^cs:cnt:e%.([^:]+):(.*)$')
+  if segment ~= nil and not admits_name(unescape(segment)) then
+    return 'cs:cnt:' .. OTHER_EVENTS .. ':' .. rest, hash_field
+  end
+  return key, hash_field
+end
+
+-- Where a count for the count field goes: the field itself, the overflow metric's field if its
+-- event name is refused, or the (other) field of the hash it then falls in.
 local function destination(field)
   local to = routed[field]
   if to then
     return to
   end
-  local key, hash_field = split(field)
-  to = field
+  local key, hash_field = event_destination(split(field))
+  to = key .. '\n' .. hash_field
   local dimension, step, value = breakdown_of(key, hash_field)
   if dimension ~= nil then
     if not admits_breakdown(key, dimension, value) then
@@ -159,7 +225,7 @@ local function destination(field)
       n = redis.call('HLEN', key) - redis.call('HEXISTS', key, NONE) - redis.call('HEXISTS', key, OTHER)
     end
     if n < max_values then
-      admitted[field] = true
+      admitted[to] = true
       n = n + 1
     else
       to = key .. '\n' .. OTHER
@@ -259,6 +325,9 @@ local function apply(at)
     end
     for i = seen_at, seen_at + 3 * m - 1, 3 do
       local name, first, latest_ts = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
+      if not admits_name(name) then
+        name = OTHER_EVENTS_NAME
+      end
       if earliest[name] == nil then
         names[#names + 1] = name
         earliest[name], latest[name] = first, latest_ts
@@ -290,7 +359,7 @@ local function apply(at)
 end
 
 local outcomes = {}
-local at = 5
+local at = 8
 while at <= #ARGV do
   outcomes[#outcomes + 1] = apply(at)
   at = at + 10 + 2 * tonumber(ARGV[at + 8]) + 3 * tonumber(ARGV[at + 9])

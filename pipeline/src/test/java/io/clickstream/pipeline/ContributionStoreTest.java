@@ -13,6 +13,7 @@ import io.clickstream.core.RedisKeys;
 import io.clickstream.core.SessionOrder;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelDefinitions;
+import io.clickstream.pipeline.oracle.BatchOracle;
 import io.clickstream.pipeline.oracle.CappedCounts;
 import io.clickstream.pipeline.testing.RedisCounts;
 import io.clickstream.pipeline.testing.RedisTime;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,13 +37,19 @@ class ContributionStoreTest {
   /** Far above the values of the tests that are not about the cap. */
   private static final int DEFAULT_CAP = WriteSessionContributions.DEFAULT_MAX_DIMENSION_VALUES;
 
+  /** Far above the event names of the tests that are not about their cap. */
+  private static final int DEFAULT_NAMES = WriteSessionContributions.DEFAULT_MAX_EVENT_NAMES;
+
+  /** An event name whose key segment is escaped: admission must match it exactly. */
+  private static final String CART = "add:to*cart ✓";
+
   private JedisPooled redis;
   private ContributionStore store;
 
   @BeforeEach
   void freshRedis() {
     redis = SharedRedis.flushed();
-    store = new ContributionStore(SharedRedis.url(), RETENTION, DEFAULT_CAP);
+    store = new ContributionStore(SharedRedis.url(), RETENTION, DEFAULT_CAP, DEFAULT_NAMES);
   }
 
   @AfterEach
@@ -174,7 +182,7 @@ class ContributionStoreTest {
             null,
             Map.of());
     try (ContributionStore keeping =
-        new ContributionStore(SharedRedis.url(), retention, DEFAULT_CAP)) {
+        new ContributionStore(SharedRedis.url(), retention, DEFAULT_CAP, DEFAULT_NAMES)) {
       keeping.apply(List.of(session(false, recent), session(false, ancient)));
     }
 
@@ -245,7 +253,8 @@ class ContributionStoreTest {
 
   @Test
   void fiveValuesInAMinuteUnderACapOfThreeFillThreeFieldsAndCountTheRestAsOther() {
-    try (ContributionStore capped = new ContributionStore(SharedRedis.url(), RETENTION, 3)) {
+    try (ContributionStore capped =
+        new ContributionStore(SharedRedis.url(), RETENTION, 3, DEFAULT_NAMES)) {
       for (String source : List.of("a", "b", "c", "d", "e")) {
         capped.apply(
             List.of(session(false, event(source, "u-" + source, "page_view", minutes(0), source))));
@@ -283,7 +292,8 @@ class ContributionStoreTest {
             session(false, a, fEarlier));
 
     Map<String, String> oneByOne;
-    try (ContributionStore capped = new ContributionStore(SharedRedis.url(), RETENTION, 3)) {
+    try (ContributionStore capped =
+        new ContributionStore(SharedRedis.url(), RETENTION, 3, DEFAULT_NAMES)) {
       firings.forEach(firing -> capped.apply(List.of(firing)));
       oneByOne = everything();
       SharedRedis.flushed().close();
@@ -336,7 +346,8 @@ class ContributionStoreTest {
 
   @Test
   void anHourAdmitsValuesUnderTheCapByItsOwnFieldsNotByItsMinutes() {
-    try (ContributionStore capped = new ContributionStore(SharedRedis.url(), RETENTION, 2)) {
+    try (ContributionStore capped =
+        new ContributionStore(SharedRedis.url(), RETENTION, 2, DEFAULT_NAMES)) {
       int minute = 0;
       for (String source : List.of("a", "b", "c")) {
         capped.apply(
@@ -366,7 +377,8 @@ class ContributionStoreTest {
       firings.add(
           session(false, event("e-" + source, "u-" + source, "page_view", minutes(0), source)));
     }
-    try (ContributionStore capped = new ContributionStore(SharedRedis.url(), RETENTION, 3)) {
+    try (ContributionStore capped =
+        new ContributionStore(SharedRedis.url(), RETENTION, 3, DEFAULT_NAMES)) {
       capped.apply(firings);
     }
 
@@ -399,7 +411,8 @@ class ContributionStoreTest {
             event("e1", "u-e", "page_view", halfPast, "e"),
             event("e2", "u-e", "search", halfPast.plus(1_000), "e")));
 
-    try (ContributionStore capped = new ContributionStore(SharedRedis.url(), RETENTION, 3)) {
+    try (ContributionStore capped =
+        new ContributionStore(SharedRedis.url(), RETENTION, 3, DEFAULT_NAMES)) {
       capped.apply(firings);
     }
 
@@ -435,6 +448,109 @@ class ContributionStoreTest {
         .containsEntry("by:partner:1:" + DimensionName.NONE, "5")
         .containsEntry("reached:1", "5")
         .containsEntry("reached:2", "5");
+  }
+
+  @Test
+  void aThirdEventNameUnderACapOfTwoIsCountedAsOtherEventsAndTheCatalogKeepsTwoNames() {
+    try (ContributionStore capped = new ContributionStore(SharedRedis.url(), RETENTION, 3, 2)) {
+      capped.apply(List.of(session(false, event("a", "ua", "page_view", minutes(0), "google"))));
+      capped.apply(List.of(session(false, event("b", "ub", "search", minutes(0), "google"))));
+      capped.apply(List.of(session(false, event("c", "uc", "checkout", minutes(1), "bing"))));
+    }
+
+    assertThat(redis.keys(RedisKeys.PREFIX + "cnt:" + RedisKeys.eventMetric("checkout") + ":*"))
+        .isEmpty();
+    assertThat(
+            redis.hgetAll(
+                RedisKeys.counts(RedisKeys.METRIC_OTHER_EVENTS, RedisKeys.UNDIVIDED, minute(1))))
+        .isEqualTo(Map.of(RedisKeys.FIELD_TOTAL, "1"));
+    assertThat(redis.hgetAll(RedisKeys.counts(RedisKeys.METRIC_OTHER_EVENTS, "source", minute(1))))
+        .isEqualTo(Map.of("bing", "1"));
+    assertThat(redis.hgetAll(RedisKeys.CATALOG_TOTAL))
+        .isEqualTo(Map.of("page_view", "1", "search", "1", RedisKeys.CATALOG_OTHER_EVENTS, "1"));
+    assertThat(redis.hgetAll(RedisKeys.CATALOG_FIRST_SEEN))
+        .containsOnlyKeys("page_view", "search", RedisKeys.CATALOG_OTHER_EVENTS)
+        .containsEntry(
+            RedisKeys.CATALOG_OTHER_EVENTS, Long.toString(BASE.plus(minutes(1)).getMillis()));
+    assertThat(
+            redis.hgetAll(
+                RedisKeys.counts(RedisKeys.METRIC_SESSIONS, RedisKeys.UNDIVIDED, minute(0))))
+        .as("sessions are counted whatever their events are named")
+        .isEqualTo(Map.of(RedisKeys.FIELD_TOTAL, "2"));
+  }
+
+  @Test
+  void aReplacedSessionWithARefusedNameIsSubtractedFromOtherEventsExactlyInABatchAsOneCallEach() {
+    Event a = event("a", "ua", "page_view", minutes(0), "google");
+    Event b = event("b", "ub", "search", minutes(0), "google");
+    Event c = event("c", "uc", "checkout", minutes(0), "google");
+    Event cLater = event("c2", "uc", "register", minutes(1), "bing");
+    Event d = event("d", "ud", "page_view", minutes(2), "google");
+    Event dPromo = event("d2", "ud", "promo:✓", minutes(2), "google");
+    List<Contribution> firings =
+        List.of(
+            session(false, a),
+            session(false, b),
+            session(false, c),
+            session(false, c, cLater),
+            session(false, d),
+            session(false, d, dPromo),
+            session(true, d, dPromo));
+
+    Map<String, String> oneByOne;
+    try (ContributionStore capped = new ContributionStore(SharedRedis.url(), RETENTION, 3, 2)) {
+      firings.forEach(firing -> capped.apply(List.of(firing)));
+      oneByOne = everything();
+      SharedRedis.flushed().close();
+      capped.apply(firings);
+    }
+
+    assertThat(everything()).isEqualTo(oneByOne);
+    assertThat(RedisCounts.withZeros(redis))
+        .allSatisfy((field, n) -> assertThat(n).isNotNegative());
+    assertThat(RedisCounts.all(redis))
+        .isEqualTo(
+            BatchOracle.countsWithEventNamesAdmitted(
+                sum(
+                    session(false, a),
+                    session(false, b),
+                    session(false, c, cLater),
+                    session(false, d, dPromo)),
+                Set.of("page_view", "search")));
+    assertThat(
+            redis.hgetAll(
+                RedisKeys.counts(RedisKeys.METRIC_OTHER_EVENTS, RedisKeys.UNDIVIDED, minute(0))))
+        .as("checkout's session, replaced by one with register too, counted once")
+        .isEqualTo(Map.of(RedisKeys.FIELD_TOTAL, "1"));
+    assertThat(redis.hget(RedisKeys.CATALOG_TOTAL, RedisKeys.CATALOG_OTHER_EVENTS)).isEqualTo("3");
+  }
+
+  @Test
+  void anEventNameOnceAdmittedStaysAdmittedAndOnceRefusedStaysRefusedUnderALowerCapToo() {
+    try (ContributionStore capped = new ContributionStore(SharedRedis.url(), RETENTION, 3, 2)) {
+      capped.apply(
+          List.of(
+              session(false, event("a", "ua", "page_view", minutes(0), "google")),
+              session(false, event("b", "ub", CART, minutes(0), "google")),
+              session(false, event("c", "uc", "checkout", minutes(0), "google"))));
+    }
+    try (ContributionStore lower = new ContributionStore(SharedRedis.url(), RETENTION, 3, 1)) {
+      lower.apply(
+          List.of(
+              session(false, event("d", "ud", CART, minutes(5), "google")),
+              session(false, event("e", "ue", "checkout", minutes(5), "google"))));
+    }
+
+    assertThat(
+            redis.hgetAll(
+                RedisKeys.counts(RedisKeys.eventMetric(CART), RedisKeys.UNDIVIDED, minute(5))))
+        .isEqualTo(Map.of(RedisKeys.FIELD_TOTAL, "1"));
+    assertThat(
+            redis.hgetAll(
+                RedisKeys.counts(RedisKeys.METRIC_OTHER_EVENTS, RedisKeys.UNDIVIDED, minute(5))))
+        .isEqualTo(Map.of(RedisKeys.FIELD_TOTAL, "1"));
+    assertThat(redis.hgetAll(RedisKeys.CATALOG_TOTAL))
+        .isEqualTo(Map.of("page_view", "1", CART, "2", RedisKeys.CATALOG_OTHER_EVENTS, "2"));
   }
 
   /** Every key but the TTLs: strings of hashes' and sorted sets' contents. */

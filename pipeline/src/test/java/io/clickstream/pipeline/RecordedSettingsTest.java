@@ -14,6 +14,8 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.JedisPooled;
 
 /**
@@ -127,27 +129,34 @@ class RecordedSettingsTest {
   }
 
   @Test
-  void aBackfillCapsDimensionValuesAsTheLivePipelineDidAndRefusesAnotherCap() {
+  void aBackfillCapsDimensionValuesAndEventNamesAsTheLivePipelineDidAndRefusesAnotherCap() {
     ClickstreamOptions live = options();
     live.setMaxDimensionValues(50);
+    live.setMaxEventNames(20);
     RecordedSettings.record(live, Dimensions.DEFAULT, 1_000L);
 
     ClickstreamOptions adopting = options();
     RecordedSettings.adopt(adopting, Map.of());
     assertThat(adopting.getMaxDimensionValues()).isEqualTo(50);
+    assertThat(adopting.getMaxEventNames()).isEqualTo(20);
     assertThatThrownBy(
             () -> RecordedSettings.adopt(options(), Map.of(Setting.MAX_DIMENSION_VALUES, "1000")))
         .hasMessageContaining("--maxDimensionValues 1000 differs from the live pipeline's 50");
+    assertThatThrownBy(
+            () -> RecordedSettings.adopt(options(), Map.of(Setting.MAX_EVENT_NAMES, "10000")))
+        .hasMessageContaining("--maxEventNames 10000 differs from the live pipeline's 20");
   }
 
-  @Test
-  void aCapOnDimensionValuesBelowOneStopsThePipelineBeforeItStarts() {
-    ClickstreamOptions live = options();
-    live.setMaxDimensionValues(0);
+  @ParameterizedTest
+  @ValueSource(strings = {"--maxDimensionValues", "--maxEventNames"})
+  void aCapBelowOneStopsThePipelineBeforeItStarts(String cap) {
+    ClickstreamOptions live =
+        PipelineOptionsFactory.fromArgs(cap + "=0").as(ClickstreamOptions.class);
+    live.setRedisUrl(SharedRedis.url());
 
     assertThatThrownBy(() -> ClickstreamPipeline.run(live))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("--maxDimensionValues: must be at least 1, got 0");
+        .hasMessageContaining(cap + ": must be at least 1, got 0");
     assertThat(redis.exists(RedisKeys.SESSION_SETTINGS)).as("nothing recorded").isFalse();
   }
 

@@ -39,12 +39,21 @@ final class QueryParams {
   /** The largest funnel definition accepted; real ones are a few hundred bytes. */
   static final int MAX_DEFINITION_BYTES = 64 * 1024;
 
-  /** Event names starting with {@code _} are reserved for these pipeline-made counts. */
+  /**
+   * Event names starting with {@code _} are reserved for these pipeline-made counts. The last is
+   * the events of the names over the cap on distinct event names, under the name the catalog (and
+   * so {@code /api/events}) gives them.
+   */
   private static final Map<String, String> BUILT_IN_METRICS =
       Map.of(
-          "_sessions", RedisKeys.METRIC_SESSIONS,
-          "_micro", RedisKeys.METRIC_MICRO,
-          "_macro", RedisKeys.METRIC_MACRO);
+          "_sessions",
+          RedisKeys.METRIC_SESSIONS,
+          "_micro",
+          RedisKeys.METRIC_MICRO,
+          "_macro",
+          RedisKeys.METRIC_MACRO,
+          RedisKeys.CATALOG_OTHER_EVENTS,
+          RedisKeys.METRIC_OTHER_EVENTS);
 
   private QueryParams() {}
 
@@ -57,7 +66,8 @@ final class QueryParams {
       Function<String, String> params, Instant now, RecordedDimensions recorded) {
     String event = given(params, "event");
     if (event == null) {
-      throw new BadRequest("event", "required: an event name, or one of _sessions, _micro, _macro");
+      throw new BadRequest(
+          "event", "required: an event name, or one of _sessions, _micro, _macro, _other_events");
     }
     String byValue = given(params, "by");
     DimensionName by =
@@ -249,7 +259,8 @@ final class QueryParams {
     String metric = BUILT_IN_METRICS.get(event);
     if (metric == null) {
       throw new BadRequest(
-          "event", "names starting with _ are reserved; use _sessions, _micro or _macro");
+          "event",
+          "names starting with _ are reserved; use _sessions, _micro, _macro or _other_events");
     }
     return metric;
   }

@@ -91,10 +91,11 @@ class CountsApiTest {
   }
 
   @Test
-  void sessionsAndConversionsAreReadFromTheirOwnMetrics() {
+  void sessionsConversionsAndTheEventsOfNamesOverTheCapAreReadFromTheirOwnMetrics() {
     api.count(RedisKeys.METRIC_SESSIONS, "2024-05-01T10:00:00Z", 11);
     api.count(RedisKeys.METRIC_MICRO, "2024-05-01T10:00:00Z", 5);
     api.count(RedisKeys.METRIC_MACRO, "partner", "acme", "2024-05-01T10:00:00Z", 2);
+    api.count(RedisKeys.METRIC_OTHER_EVENTS, "2024-05-01T10:00:00Z", 7);
     String range = "&from=2024-05-01T10:00:00Z&to=2024-05-01T10:01:00Z";
 
     assertThat(counts(api.get("/api/counts?event=_sessions" + range).json(), 0))
@@ -103,6 +104,11 @@ class CountsApiTest {
     JsonNode macro = api.get("/api/counts?event=_macro&by=partner" + range).json();
     assertThat(keys(macro)).containsExactly("acme");
     assertThat(counts(macro, 0)).containsExactly(2L);
+    assertThat(
+            counts(
+                api.get("/api/counts?event=" + RedisKeys.CATALOG_OTHER_EVENTS + range).json(), 0))
+        .as("under the name the catalog lists them by")
+        .containsExactly(7L);
   }
 
   @Test

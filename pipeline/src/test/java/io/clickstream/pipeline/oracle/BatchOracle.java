@@ -79,6 +79,28 @@ public final class BatchOracle {
       int capped,
       int rewritten) {
 
+    /**
+     * What Redis keeps when the cap on distinct event names admitted only {@code admitted}
+     * (docs/redis-keys.md, "The cap on distinct event names"): every other name's counts, catalog
+     * total and first and last seen are the overflow's, summed and merged. Which names a cap admits
+     * depends on the order they arrived in, which the oracle cannot know: it is given.
+     */
+    public Expected withEventNamesAdmitted(Set<String> admitted) {
+      Map<String, Long> first = new TreeMap<>();
+      Map<String, Long> last = new TreeMap<>();
+      firstSeen.forEach((name, t) -> first.merge(catalogName(name, admitted), t, Math::min));
+      lastSeen.forEach((name, t) -> last.merge(catalogName(name, admitted), t, Math::max));
+      return new Expected(
+          countsWithEventNamesAdmitted(counts, admitted),
+          first,
+          last,
+          invalid,
+          future,
+          late,
+          capped,
+          rewritten);
+    }
+
     /** The dead letters by kind, as the pipeline's stream has them: kinds with none left out. */
     public Map<String, Long> deadLetters() {
       Map<String, Long> kinds = new TreeMap<>();
@@ -101,6 +123,44 @@ public final class BatchOracle {
       }
       return kinds;
     }
+  }
+
+  /** The start of an event's counts key, {@code cs:cnt:e.{escaped name}:}, with the name. */
+  private static final Pattern EVENT_COUNTS =
+      Pattern.compile(Pattern.quote(RedisKeys.PREFIX + "cnt:e.") + "([^:]+):");
+
+  /**
+   * {@code counts} as Redis keeps them when only the event names {@code admitted} have counts of
+   * their own: a refused name's counts are in the hashes of the overflow metric with the same
+   * dimension and minute, and its catalog total is the overflow's catalog name's.
+   */
+  public static Map<String, Long> countsWithEventNamesAdmitted(
+      Map<String, Long> counts, Set<String> admitted) {
+    Set<String> admittedMetrics = new HashSet<>();
+    admitted.forEach(name -> admittedMetrics.add(RedisKeys.eventMetric(name)));
+    String total = Contribution.countField(RedisKeys.CATALOG_TOTAL, "");
+    Map<String, Long> routed = new TreeMap<>();
+    counts.forEach(
+        (field, n) -> {
+          String to = field;
+          Matcher event = EVENT_COUNTS.matcher(field);
+          if (event.lookingAt() && !admittedMetrics.contains("e." + event.group(1))) {
+            to =
+                RedisKeys.PREFIX
+                    + "cnt:"
+                    + RedisKeys.METRIC_OTHER_EVENTS
+                    + ":"
+                    + field.substring(event.end());
+          } else if (field.startsWith(total)) {
+            to = total + catalogName(field.substring(total.length()), admitted);
+          }
+          routed.merge(to, n, Long::sum);
+        });
+    return routed;
+  }
+
+  private static String catalogName(String name, Set<String> admitted) {
+    return admitted.contains(name) ? name : RedisKeys.CATALOG_OTHER_EVENTS;
   }
 
   public BatchOracle(long gapMillis, long allowedLatenessMillis, long outOfOrdernessMillis) {

@@ -33,6 +33,11 @@ import java.util.TreeSet;
  *
  * <p>So when the oracle has at most cap values in a hash, Redis equals it exactly unless a value
  * that counted only for a while took a field. Written from the docs, like {@link BatchOracle}.
+ *
+ * <p>The cap on distinct event names (docs/redis-keys.md, "The cap on distinct event names") is
+ * checked the same way: which names the catalog admitted is taken from Redis ({@link
+ * #eventNameMismatches} checks what the rule guarantees of them), and {@link
+ * BatchOracle.Expected#withEventNamesAdmitted} says what Redis must then hold, exactly.
  */
 public final class CappedCounts {
 
@@ -100,6 +105,33 @@ public final class CappedCounts {
         mismatches.add(
             key + ": " + wrong + " wrong; expected " + w + ", Redis has " + new TreeMap<>(g));
       }
+    }
+    return mismatches;
+  }
+
+  /**
+   * What is wrong with the event names a catalog admitted under a cap of {@code cap}, one line
+   * each; empty when nothing is. Which names it admitted depends on their order, but not how many:
+   * every name arrives, and one is refused only by a full catalog, which then keeps the overflow's
+   * name besides.
+   *
+   * @param expected the names the oracle counts
+   * @param catalog the names in Redis's catalog ({@code cs:catalog:first})
+   */
+  public static List<String> eventNameMismatches(
+      Set<String> expected, Set<String> catalog, int cap) {
+    Set<String> admitted = new TreeSet<>(catalog);
+    boolean overflow = admitted.remove(RedisKeys.CATALOG_OTHER_EVENTS);
+    List<String> mismatches = new ArrayList<>();
+    if (!expected.containsAll(admitted)) {
+      mismatches.add("names the oracle does not count: " + admitted + " against " + expected);
+    }
+    if (admitted.size() != Math.min(cap, expected.size())) {
+      mismatches.add(
+          admitted.size() + " names admitted of " + expected.size() + " under a cap of " + cap);
+    }
+    if (overflow != expected.size() > cap) {
+      mismatches.add("the overflow's catalog entry " + (overflow ? "is there" : "is missing"));
     }
     return mismatches;
   }
