@@ -84,7 +84,6 @@ public final class ApiServer implements AutoCloseable {
     http.port(config.port());
     // Spark's default reaction to a failed start is System.exit: report it to the caller instead.
     http.initExceptionHandler(startFailure::set);
-    http.staticFiles.location("/public");
     FunnelStore funnels = new FunnelStore(redis, clock);
     RecordedDimensions dimensions = new RecordedDimensions(redis, clock);
     RollupsFrom rollups = new RollupsFrom(redis);

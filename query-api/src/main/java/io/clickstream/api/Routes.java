@@ -3,9 +3,9 @@ package io.clickstream.api;
 import spark.Service;
 
 /**
- * Every route of the API, one line each, after the checks every request goes through; static files
- * under {@code /public} are served besides these, before the checks (SparkJava serves them before
- * any filter runs): they are the same for everyone and hold no data.
+ * Every route of the API, one line each, after the checks every request goes through; the
+ * dashboard's files under {@code /public} are served besides these, before the checks ({@link
+ * DashboardFiles}): they are the same for everyone and hold no data.
  */
 final class Routes {
 

@@ -27,7 +27,8 @@ import spark.embeddedserver.jetty.JettyServerFactory;
  * </ul>
  *
  * And it answers what Jetty refuses by itself, before any route, in the API's JSON ({@link
- * JsonErrorHandler}). Everything else is Spark's own Jetty, thread pool included.
+ * JsonErrorHandler}), and serves the dashboard's files without asking for them at every API request
+ * ({@link DashboardFiles}). Everything else is Spark's own Jetty, thread pool included.
  */
 final class StrictJetty implements JettyServerFactory {
 
@@ -84,6 +85,7 @@ final class StrictJetty implements JettyServerFactory {
               (con, configuration, request) -> request.getHttpFields().remove(METHOD_OVERRIDE));
         }
       }
+      setHandler(new DashboardFiles(getHandler()));
       super.doStart();
     }
   }

@@ -36,4 +36,15 @@ class DashboardFilesTest {
     assertThat(sankey.status()).isEqualTo(200);
     assertThat(sankey.text()).contains("d3-sankey v0.12.3");
   }
+
+  @Test
+  void aFileTheDashboardDoesNotHaveIsAJsonNotFoundAndNoFileIsServedUnderApi() {
+    ApiFixture.Reply missing = api.get("/no-such-file.js");
+    ApiFixture.Reply underApi = api.get("/api/index.html");
+
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.json().get("error").asText()).isEqualTo("no route GET /no-such-file.js");
+    assertThat(underApi.status()).isEqualTo(404);
+    assertThat(underApi.json().get("error").asText()).isEqualTo("no route GET /api/index.html");
+  }
 }
