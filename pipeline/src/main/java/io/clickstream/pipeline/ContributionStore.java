@@ -72,24 +72,67 @@ public final class ContributionStore implements AutoCloseable {
     return max;
   }
 
-  /** Applies a batch, waiting through a Redis outage ({@link RedisRetry}). */
+  /**
+   * The most count fields one script call applies, about 5 ms of Redis's only thread: a script
+   * holds Redis for all its work, so a call of 500 sessions with their rollups held every read of
+   * the API for about 100 ms (docs/benchmarks.md, "API under load"). Smaller calls sum fewer
+   * increments per field; this size still shares most of a bundle's minutes and names.
+   */
+  static final int FIELDS_PER_CALL = 2_000;
+
+  /**
+   * Applies a batch, in script calls of at most about {@link #FIELDS_PER_CALL} count fields,
+   * waiting through a Redis outage ({@link RedisRetry}).
+   */
   public Outcome apply(List<Contribution> batch) {
+    int applied = 0;
+    for (List<Contribution> call : calls(batch)) {
+      applied += applyCall(call).applied();
+    }
+    return new Outcome(applied, batch.size() - applied);
+  }
+
+  /**
+   * {@code batch} in order, cut where a call would pass {@link #FIELDS_PER_CALL}; a contribution
+   * with more is a call of its own. A contribution's fields are at most three times its counts:
+   * each minute's count adds at most its hour's and its day's.
+   */
+  static List<List<Contribution>> calls(List<Contribution> batch) {
+    List<List<Contribution>> calls = new ArrayList<>();
+    List<Contribution> call = new ArrayList<>();
+    int fields = 0;
+    for (Contribution c : batch) {
+      int more = 3 * c.counts().size();
+      if (!call.isEmpty() && fields + more > FIELDS_PER_CALL) {
+        calls.add(call);
+        call = new ArrayList<>();
+        fields = 0;
+      }
+      call.add(c);
+      fields += more;
+    }
+    if (!call.isEmpty()) {
+      calls.add(call);
+    }
+    return calls;
+  }
+
+  private Outcome applyCall(List<Contribution> call) {
     return RedisRetry.call(
         redisUrl,
-        "writing " + batch.size() + " session contributions",
+        "writing " + call.size() + " session contributions",
         () -> {
           try (Jedis jedis = pool.getResource()) {
             if (sha == null) {
               sha = jedis.scriptLoad(SCRIPT);
             }
             try {
-              return applyOnce(jedis, batch);
+              return applyOnce(jedis, call);
             } catch (JedisNoScriptException e) {
               // Redis restarted or flushed its scripts. The script runs atomically, so none of the
-              // batch
-              // was applied: load it again and apply the whole batch.
+              // call was applied: load it again and apply the whole call.
               sha = jedis.scriptLoad(SCRIPT);
-              return applyOnce(jedis, batch);
+              return applyOnce(jedis, call);
             }
           }
         });

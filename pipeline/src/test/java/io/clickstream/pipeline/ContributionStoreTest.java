@@ -240,15 +240,33 @@ class ContributionStoreTest {
             session(true, c, d),
             session(false, c));
 
-    for (Contribution firing : firings) {
-      store.apply(List.of(firing));
-    }
-    Map<String, String> oneByOne = everything();
-    SharedRedis.flushed().close();
-    ContributionStore.Outcome outcome = store.apply(firings);
+    ContributionStore.Outcome outcome = appliedAsABatchAsOneCallEach(store, firings);
 
-    assertThat(everything()).isEqualTo(oneByOne);
     assertThat(outcome).isEqualTo(new ContributionStore.Outcome(6, 3));
+  }
+
+  @Test
+  void aLargeBatchIsAppliedInCallsOfBoundedWorkThatLeaveWhatOneCallEachWould() {
+    List<Contribution> firings = new ArrayList<>();
+    for (int u = 0; u < 200; u++) {
+      firings.add(
+          session(
+              false,
+              event("a" + u, "u" + u, "page_view", minutes(u % 7), "s" + u % 5),
+              event("b" + u, "u" + u, "search", minutes(u % 7 + 1), "s" + u % 3)));
+    }
+
+    List<List<Contribution>> calls = ContributionStore.calls(firings);
+    ContributionStore.Outcome outcome = appliedAsABatchAsOneCallEach(store, firings);
+
+    assertThat(calls).hasSizeGreaterThan(1);
+    assertThat(calls.stream().flatMap(List::stream).toList()).isEqualTo(firings);
+    assertThat(calls)
+        .allSatisfy(
+            call ->
+                assertThat(call.stream().mapToInt(c -> 3 * c.counts().size()).sum())
+                    .isLessThanOrEqualTo(ContributionStore.FIELDS_PER_CALL));
+    assertThat(outcome).isEqualTo(new ContributionStore.Outcome(200, 0));
   }
 
   @Test
@@ -291,16 +309,11 @@ class ContributionStoreTest {
             session(false, d, dLater),
             session(false, a, fEarlier));
 
-    Map<String, String> oneByOne;
     try (ContributionStore capped =
         new ContributionStore(SharedRedis.url(), RETENTION, 3, DEFAULT_NAMES)) {
-      firings.forEach(firing -> capped.apply(List.of(firing)));
-      oneByOne = everything();
-      SharedRedis.flushed().close();
-      capped.apply(firings);
+      appliedAsABatchAsOneCallEach(capped, firings);
     }
 
-    assertThat(everything()).isEqualTo(oneByOne);
     // a keeps its field at 0, so the hash stays full and f, arriving after d, is counted as other.
     assertThat(redis.hgetAll(RedisKeys.counts(RedisKeys.METRIC_SESSIONS, "source", minute(0))))
         .isEqualTo(Map.of("a", "0", "b", "1", "c", "1", DimensionName.OTHER, "2"));
@@ -497,15 +510,10 @@ class ContributionStoreTest {
             session(false, d, dPromo),
             session(true, d, dPromo));
 
-    Map<String, String> oneByOne;
     try (ContributionStore capped = new ContributionStore(SharedRedis.url(), RETENTION, 3, 2)) {
-      firings.forEach(firing -> capped.apply(List.of(firing)));
-      oneByOne = everything();
-      SharedRedis.flushed().close();
-      capped.apply(firings);
+      appliedAsABatchAsOneCallEach(capped, firings);
     }
 
-    assertThat(everything()).isEqualTo(oneByOne);
     assertThat(RedisCounts.withZeros(redis))
         .allSatisfy((field, n) -> assertThat(n).isNotNegative());
     assertThat(RedisCounts.all(redis))
@@ -551,6 +559,20 @@ class ContributionStoreTest {
         .isEqualTo(Map.of(RedisKeys.FIELD_TOTAL, "1"));
     assertThat(redis.hgetAll(RedisKeys.CATALOG_TOTAL))
         .isEqualTo(Map.of("page_view", "1", CART, "2", RedisKeys.CATALOG_OTHER_EVENTS, "2"));
+  }
+
+  /**
+   * Applies {@code firings} one call each, then, on a flushed Redis, as one batch, and checks that
+   * both leave the same: the batch's outcome.
+   */
+  private ContributionStore.Outcome appliedAsABatchAsOneCallEach(
+      ContributionStore store, List<Contribution> firings) {
+    firings.forEach(firing -> store.apply(List.of(firing)));
+    Map<String, String> oneByOne = everything();
+    SharedRedis.flushed().close();
+    ContributionStore.Outcome outcome = store.apply(firings);
+    assertThat(everything()).isEqualTo(oneByOne);
+    return outcome;
   }
 
   /** Every key but the TTLs: strings of hashes' and sorted sets' contents. */

@@ -7,6 +7,7 @@ import javax.servlet.http.HttpServletRequestWrapper;
 import javax.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.HandlerWrapper;
 import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.resource.Resource;
@@ -32,6 +33,12 @@ final class DashboardFiles extends HandlerWrapper {
     files.setRedirectWelcome(false);
     addBean(files);
     setHandler(api);
+  }
+
+  @Override
+  public void setServer(Server server) {
+    super.setServer(server);
+    files.setServer(server);
   }
 
   @Override
