@@ -106,8 +106,16 @@ final class PlainJavaBaseline {
     contributions.subList(1, contributions.size()).forEach(c -> add(c.counts()));
   }
 
+  /** Adds a contribution's counts, and their hours and days, as the pipeline's writer rolls up. */
   private void add(Map<String, Long> contribution) {
-    contribution.forEach((field, n) -> counts.merge(field, n, Long::sum));
+    contribution.forEach(
+        (field, n) -> {
+          counts.merge(field, n, Long::sum);
+          int separator = field.indexOf(Contribution.FIELD_SEPARATOR);
+          for (String rollup : RedisKeys.rollupsOf(field.substring(0, separator))) {
+            counts.merge(rollup + field.substring(separator), n, Long::sum);
+          }
+        });
   }
 
   private void write(JedisPooled redis) {

@@ -40,4 +40,24 @@ class RedisKeysTest {
     keys.add(RedisKeys.counts(RedisKeys.METRIC_MICRO, RedisKeys.UNDIVIDED, 1));
     assertThat(keys).hasSize(names.size() + 2);
   }
+
+  @Test
+  void aMinutesCountsAndFunnelResultsRollUpIntoTheirUtcHourAndDayAndNothingElseDoes() {
+    long minute = 28_575_961; // 2024-05-01T10:01Z
+    String counts = RedisKeys.counts(RedisKeys.eventMetric("a:b"), "source", minute);
+
+    assertThat(RedisKeys.rollupsOf(counts))
+        .containsExactly(
+            RedisKeys.counts(RedisKeys.eventMetric("a:b"), "source", CountPeriod.HOUR, 476_266),
+            RedisKeys.counts(RedisKeys.eventMetric("a:b"), "source", CountPeriod.DAY, 19_844));
+    assertThat(RedisKeys.rollupsOf(RedisKeys.funnelResults("f", 2, minute)))
+        .containsExactly(
+            RedisKeys.funnelResults("f", 2, CountPeriod.HOUR, 476_266),
+            RedisKeys.funnelResults("f", 2, CountPeriod.DAY, 19_844));
+    assertThat(RedisKeys.rollupsOf(RedisKeys.CATALOG_TOTAL)).isEmpty();
+    assertThat(
+            RedisKeys.rollupsOf(
+                RedisKeys.counts(RedisKeys.METRIC_SESSIONS, "all", CountPeriod.HOUR, 476_266)))
+        .isEmpty();
+  }
 }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.Jedis;
@@ -15,10 +14,10 @@ import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
- * Applies session contributions to Redis, with their hour and day rollups, a batch per call of
- * apply_session_contributions.lua, which swaps each session's previous contribution for the new one
- * and sums the batch's increments per field before applying them. The script's header says why a
- * retried or replayed batch cannot count twice; that is also what makes it safe to retry a failed
+ * Applies session contributions to Redis, and their changes to the hour and day rollups, in calls
+ * of apply_session_contributions.lua, which swaps each session's previous contribution for the new
+ * one and sums the batch's increments per field before applying them. The script's header says why
+ * a retried or replayed batch cannot count twice; that is also what makes it safe to retry a failed
  * batch here as a whole. It also caps the distinct values per dimension and minute, and the
  * distinct event names (docs/redis-keys.md, "The cap on distinct values" and "The cap on distinct
  * event names").
@@ -73,12 +72,12 @@ public final class ContributionStore implements AutoCloseable {
   }
 
   /**
-   * The most count fields one script call applies, about 5 ms of Redis's only thread: a script
-   * holds Redis for all its work, so a call of 500 sessions with their rollups held every read of
-   * the API for about 100 ms (docs/benchmarks.md, "API under load"). Smaller calls sum fewer
-   * increments per field; this size still shares most of a bundle's minutes and names.
+   * The most count fields one script call applies, a few ms of Redis's only thread: a script holds
+   * Redis for all its work, so a call of 500 sessions held every read of the API for tens of ms
+   * (docs/benchmarks.md, "API under load"). Smaller calls sum fewer increments per field; this size
+   * still shares most of a bundle's minutes and names.
    */
-  static final int FIELDS_PER_CALL = 2_000;
+  static final int FIELDS_PER_CALL = 1_000;
 
   /**
    * Applies a batch, in script calls of at most about {@link #FIELDS_PER_CALL} count fields,
@@ -102,7 +101,7 @@ public final class ContributionStore implements AutoCloseable {
     List<Contribution> call = new ArrayList<>();
     int fields = 0;
     for (Contribution c : batch) {
-      int more = 3 * c.counts().size();
+      int more = c.counts().size();
       if (!call.isEmpty() && fields + more > FIELDS_PER_CALL) {
         calls.add(call);
         call = new ArrayList<>();
@@ -180,10 +179,9 @@ public final class ContributionStore implements AutoCloseable {
       args.add(Long.toString(c.endMillis()));
       args.add(Long.toString(c.version()));
       args.add(c.last() ? "1" : "0");
-      Map<String, Long> counts = withRollups(c.counts());
-      args.add(Integer.toString(counts.size()));
+      args.add(Integer.toString(c.counts().size()));
       args.add(Integer.toString(c.firstSeen().size()));
-      for (Map.Entry<String, Long> count : counts.entrySet()) {
+      for (Map.Entry<String, Long> count : c.counts().entrySet()) {
         args.add(count.getKey());
         args.add(count.getValue().toString());
       }
@@ -194,25 +192,6 @@ public final class ContributionStore implements AutoCloseable {
       }
     }
     return args;
-  }
-
-  /**
-   * {@code counts} and what they add to the hour and day rollups ({@link RedisKeys#rollupsOf}).
-   * Added here, where they are written, so that the rollups are in each session's stored record
-   * like any count: a replacement subtracts from each rollup exactly what its predecessor added
-   * there, and the cap admits values to a rollup by its own fields.
-   */
-  static Map<String, Long> withRollups(Map<String, Long> counts) {
-    Map<String, Long> all = new LinkedHashMap<>(counts);
-    counts.forEach(
-        (field, n) -> {
-          int separator = field.indexOf(Contribution.FIELD_SEPARATOR);
-          String hashField = field.substring(separator);
-          for (String rollup : RedisKeys.rollupsOf(field.substring(0, separator))) {
-            all.merge(rollup + hashField, n, Long::sum);
-          }
-        });
-    return all;
   }
 
   private static String loadScript() {

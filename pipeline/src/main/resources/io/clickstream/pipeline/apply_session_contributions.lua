@@ -125,6 +125,21 @@ local admitted = {}     -- count field -> true: admitted by this batch, so it mu
 
 local breakdown_admits = {} -- key \n dimension \n value -> whether admitted, once decided in this batch
 
+-- How many values a funnel results hash counts in fields of their own by one dimension: its
+-- step-1 fields ('by:{dimension}:1:', the marker) but the missing value's and (other).
+local function breakdown_values(key, marker)
+  local n = 0
+  for _, f in ipairs(redis.call('HKEYS', key)) do
+    if string.sub(f, 1, #marker) == marker then
+      local v = string.sub(f, #marker + 1)
+      if v ~= NONE and v ~= OTHER then
+        n = n + 1
+      end
+    end
+  end
+  return n
+end
+
 -- Whether a funnel results hash counts a breakdown value in fields of its own (see above).
 local function admits_breakdown(key, dimension, value)
   local id = key .. '\n' .. dimension .. '\n' .. value
@@ -138,15 +153,7 @@ local function admits_breakdown(key, dimension, value)
     local counted = key .. '\n' .. dimension -- count keys hold no newline: no clash in value_fields
     local n = value_fields[counted]
     if n == nil then
-      n = 0
-      for _, f in ipairs(redis.call('HKEYS', key)) do
-        if string.sub(f, 1, #marker) == marker then
-          local v = string.sub(f, #marker + 1)
-          if v ~= NONE and v ~= OTHER then
-            n = n + 1
-          end
-        end
-      end
+      n = breakdown_values(key, marker)
     end
     if n < max_values then
       admit = true
@@ -368,19 +375,126 @@ end
 -- Every bucketed key ends in ':{epoch minute}', ':h{epoch hour}' or ':d{epoch day}' (RedisKeys,
 -- CountPeriod); the catalog's keys do not.
 local PERIOD_MS = { [''] = 60000, h = 3600000, d = 86400000 }
-local expiring = {}
+-- The rollups (docs/redis-keys.md, "Rollups"): the batch's net change of each minute's field, once
+-- routed, is also the change of its hour's and its day's hash. A rollup caps values by its own
+-- fields, and decides by what it holds, as a minute's does by its session records: a value counted
+-- in its own field there stays so (fields that count values are never deleted); a value refused has
+-- no field, and a rollup that ever refused one admits no new value, so a change to it later goes to
+-- (other) as well, even under a higher cap. So each rollup's value field is the sum of that value's
+-- fields in its minutes, (other) the rest, and a retried or replayed batch changes the rollups
+-- exactly as it changes the minutes: nothing.
+local ROLLUPS = { { tag = 'h', minutes = 60 }, { tag = 'd', minutes = 1440 } }
+local rollup_delta, rollup_touched, rollup_admitted = {}, {}, {}
+local rollup_values = {} -- rollup key (\n dimension for a breakdown) -> value fields, once counted
+local refusals = {}      -- refusal key -> its rollup key: rollups that refused a value in this batch
+
+-- The key remembering that a rollup refused a value (docs/redis-keys.md): 'cs:cnt:…' or 'cs:fr:…'
+-- becomes 'cs:refused:cnt:…' or 'cs:refused:fr:…' (and ':{dimension}' for a funnel breakdown).
+local function refusals_key(key)
+  return 'cs:refused:' .. string.sub(key, 4)
+end
+
+local function add_rollup(field, n)
+  local before = rollup_delta[field]
+  if before == nil then
+    rollup_touched[#rollup_touched + 1] = field
+    rollup_delta[field] = n
+  else
+    rollup_delta[field] = before + n
+  end
+end
+
+-- Whether a rollup counts a value in a field of its own ('marker', a breakdown's step-1 field): it
+-- has it, or, when the change adds, has room: fewer than the cap, and it never refused a value. A
+-- refusal is remembered in a key of its own ('refused', refusals_key), which expires with the
+-- rollup.
+local function rollup_admits(key, id, marker, refused, count, adding)
+  if rollup_admitted[key .. '\n' .. marker] or redis.call('HEXISTS', key, marker) == 1 then
+    return true
+  end
+  if not adding then
+    return false
+  end
+  local n = rollup_values[id]
+  if n == nil then
+    n = redis.call('EXISTS', refused) == 1 and max_values or count()
+  end
+  local admit = n < max_values
+  if admit then
+    n = n + 1
+    rollup_admitted[key .. '\n' .. marker] = true
+    add_rollup(key .. '\n' .. marker, 0)
+  elseif not refusals[refused] then
+    refusals[refused] = key
+  end
+  rollup_values[id] = n
+  return admit
+end
+
+-- Where a minute's change to 'hash_field' goes in the rollup 'key'.
+local function rollup_destination(key, hash_field, adding)
+  local dimension, step, value = breakdown_of(key, hash_field)
+  if dimension ~= nil then
+    local marker = 'by:' .. dimension .. ':1:'
+    local admit = rollup_admits(key, key .. '\n' .. dimension, marker .. value,
+      refusals_key(key) .. ':' .. dimension, function() return breakdown_values(key, marker) end,
+      adding)
+    return admit and hash_field or 'by:' .. dimension .. ':' .. step .. ':' .. OTHER
+  end
+  if is_value_field(key, hash_field) then
+    local admit = rollup_admits(key, key, hash_field, refusals_key(key), function()
+      return redis.call('HLEN', key) - redis.call('HEXISTS', key, NONE) - redis.call('HEXISTS', key, OTHER)
+    end, adding)
+    return admit and hash_field or OTHER
+  end
+  return hash_field
+end
+
+local function mirror_to_rollups(key, hash_field, n, adding)
+  local prefix, minute = string.match(key, '^(cs:cnt:.*:)(%-?%d+)$')
+  if prefix == nil then
+    prefix, minute = string.match(key, '^(cs:fr:.*:)(%-?%d+)$')
+  end
+  if prefix == nil then
+    return
+  end
+  for _, rollup in ipairs(ROLLUPS) do
+    local rollup_key = prefix .. rollup.tag .. math.floor(tonumber(minute) / rollup.minutes)
+    add_rollup(rollup_key .. '\n' .. rollup_destination(rollup_key, hash_field, adding), n)
+  end
+end
+
 for _, field in ipairs(touched) do
   local n = delta[field]
   if n ~= 0 or admitted[field] then
     local key, hash_field = split(field)
-    if redis.call('HINCRBY', key, hash_field, n) == 0 and not is_value_field(key, hash_field) then
-      redis.call('HDEL', key, hash_field)
-    end
-    expiring[key] = true
+    mirror_to_rollups(key, hash_field, n, n >= 0)
   end
 end
-for key in pairs(expiring) do
-  local period, index = string.match(key, ':([hd]?)(%-?%d+)$')
+
+-- Applies summed changes; a field back at 0 is deleted unless it keeps a value admitted.
+local expiring = {}
+local function apply_changes(fields, changes, kept)
+  for _, field in ipairs(fields) do
+    local n = changes[field]
+    if n ~= 0 or kept[field] then
+      local key, hash_field = split(field)
+      if redis.call('HINCRBY', key, hash_field, n) == 0 and not is_value_field(key, hash_field) then
+        redis.call('HDEL', key, hash_field)
+      end
+      expiring[key] = true
+    end
+  end
+end
+apply_changes(touched, delta, admitted)
+apply_changes(rollup_touched, rollup_delta, rollup_admitted)
+for refused, rollup in pairs(refusals) do
+  redis.call('SET', refused, '1')
+  expiring[refused] = rollup
+end
+for key, rollup in pairs(expiring) do
+  -- A refusal key expires with its rollup (the value its entry holds); a hash by its own name.
+  local period, index = string.match(rollup == true and key or rollup, ':([hd]?)(%-?%d+)$')
   if index then
     -- In the past for a period older than the retention: Redis then deletes the key at once.
     redis.call('PEXPIREAT', key, (tonumber(index) + 1) * PERIOD_MS[period] + retention_ms)

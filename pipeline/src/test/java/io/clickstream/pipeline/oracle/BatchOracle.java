@@ -360,7 +360,7 @@ public final class BatchOracle {
    * ("Rollups") names them: the minute segment of the key replaced by {@code h{minute / 60}} and
    * {@code d{minute / 1440}}.
    */
-  private static Map<String, Long> withHoursAndDays(Map<String, Long> minutes) {
+  public static Map<String, Long> withHoursAndDays(Map<String, Long> minutes) {
     Map<String, Long> all = new TreeMap<>(minutes);
     Pattern minuteKey = Pattern.compile("(cs:(?:cnt|fr):[^\n]*:)(-?\\d+)(\n.*)", Pattern.DOTALL);
     minutes.forEach(
