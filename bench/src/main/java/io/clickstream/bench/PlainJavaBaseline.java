@@ -106,22 +106,27 @@ final class PlainJavaBaseline {
     contributions.subList(1, contributions.size()).forEach(c -> add(c.counts()));
   }
 
-  /** Adds a contribution's counts, and their hours and days, as the pipeline's writer rolls up. */
   private void add(Map<String, Long> contribution) {
-    contribution.forEach(
+    contribution.forEach((field, n) -> counts.merge(field, n, Long::sum));
+  }
+
+  /** The counts and their hours and days, as the pipeline's writer rolls minutes up. */
+  private Map<String, Long> withRollups() {
+    Map<String, Long> all = new HashMap<>(counts);
+    counts.forEach(
         (field, n) -> {
-          counts.merge(field, n, Long::sum);
           int separator = field.indexOf(Contribution.FIELD_SEPARATOR);
           for (String rollup : RedisKeys.rollupsOf(field.substring(0, separator))) {
-            counts.merge(rollup + field.substring(separator), n, Long::sum);
+            all.merge(rollup + field.substring(separator), n, Long::sum);
           }
         });
+    return all;
   }
 
   private void write(JedisPooled redis) {
     try (PipelineBase pipeline = redis.pipelined()) {
       int pending = 0;
-      for (Map.Entry<String, Long> count : counts.entrySet()) {
+      for (Map.Entry<String, Long> count : withRollups().entrySet()) {
         String field = count.getKey();
         int separator = field.indexOf(Contribution.FIELD_SEPARATOR);
         pipeline.hincrBy(
