@@ -157,8 +157,9 @@ final class QueryRequest {
       if (!(value instanceof ObjectNode inner)) {
         throw new BadRequest(path + name, "expected the query to compare, a JSON object");
       }
-      QueryRequest compared = shaped(inner, path + name + ".");
-      if (compared == null || compared.kind == Kind.COMPARE) {
+      // Checked before the query's own fields, so that a nested comparison is named as such.
+      if (Kind.COMPARE.wireName().equals(inner.path("kind").asText())
+          || shaped(inner, path + name + ".") == null) {
         throw new BadRequest(
             path + name + ".kind", "a comparison compares a counts, top, funnel or sessions query");
       }
