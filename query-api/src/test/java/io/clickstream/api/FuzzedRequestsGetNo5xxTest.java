@@ -94,7 +94,11 @@ class FuzzedRequestsGetNo5xxTest {
   void everyGeneratedWriteWithoutTheTokenIsRefusedWith401AndChangesNothing() {
     long seed = Long.getLong("fuzz.seed", DEFAULT_SEED);
     FuzzedRequests fuzz = new FuzzedRequests(seed, port(api), ApiFixture.TOKEN);
+    assertThat(api.put("/api/notebooks/weekly", "{\"title\":\"Weekly\",\"cells\":[]}").status())
+        .isEqualTo(201);
     String before = api.get("/api/funnels").text();
+    String notebooksBefore =
+        api.get("/api/notebooks").text() + api.get("/api/notebooks/weekly").text();
     for (int i = 0; i < 500; i++) {
       FuzzedRequests.Exchange write = fuzz.nextWriteWithoutTheToken();
       if (!unreadable(write)) {
@@ -102,6 +106,8 @@ class FuzzedRequestsGetNo5xxTest {
       }
     }
     assertThat(api.get("/api/funnels").text()).isEqualTo(before);
+    assertThat(api.get("/api/notebooks").text() + api.get("/api/notebooks/weekly").text())
+        .isEqualTo(notebooksBefore);
   }
 
   @Test
