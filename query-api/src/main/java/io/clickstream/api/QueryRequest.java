@@ -146,13 +146,16 @@ final class QueryRequest {
       }
       checkValue(kind, path, name, field.getValue());
     }
-    if (kind == Kind.COMPARE && !body.has("query")) {
+    if (kind == Kind.COMPARE && !(body.get("query") instanceof ObjectNode)) {
       throw new BadRequest(path + "query", "required: the query to compare, a JSON object");
     }
     return new QueryRequest(kind, body, path);
   }
 
   private static void checkValue(Kind kind, String path, String name, JsonNode value) {
+    if (value.isNull()) {
+      return; // as if not given
+    }
     if (kind == Kind.COMPARE && name.equals("query")) {
       if (!(value instanceof ObjectNode inner)) {
         throw new BadRequest(path + name, "expected the query to compare, a JSON object");
@@ -167,7 +170,7 @@ final class QueryRequest {
       if (!PREVIOUS.equals(value.isTextual() ? value.asText() : null)) {
         throw new BadRequest(path + name, "must be \"" + PREVIOUS + "\"");
       }
-    } else if (!value.isNull() && !value.isTextual() && !value.isNumber()) {
+    } else if (!value.isTextual() && !value.isNumber()) {
       throw new BadRequest(path + name, "expected a string or a number");
     }
   }

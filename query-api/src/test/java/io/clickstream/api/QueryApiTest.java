@@ -218,6 +218,26 @@ class QueryApiTest {
         .containsExactly("1 page_view 20 10 10 1.0", "2 search 6 3 3 1.0", "3 checkout 2 0 2 null");
   }
 
+  @Test
+  void aNullFieldIsAsIfNotGivenAndANumberIsItsText() {
+    seedSearches();
+
+    JsonNode withNulls =
+        query(
+            "{\"kind\":\"counts\",\"event\":\"search\",\"by\":null,\"tz\":null,\"step\":\"hour\","
+                + "\"limit\":3,"
+                + RANGE
+                + "}");
+    JsonNode without =
+        query(
+            "{\"kind\":\"counts\",\"event\":\"search\",\"step\":\"hour\",\"limit\":\"3\","
+                + RANGE
+                + "}");
+
+    assertThat(rows(withNulls)).isEqualTo(rows(without));
+    assertThat(withNulls.at("/meta/by").isNull()).isTrue();
+  }
+
   private static void seedSearches() {
     api.count(SEARCH, "source", "google", "2024-05-01T10:00:00Z", 3);
     api.count(SEARCH, "source", "google", "2024-05-01T11:59:00Z", 6);
