@@ -56,9 +56,9 @@ final class CountsController {
     return counts(QueryParams.counts(params, clock.instant(), dimensions));
   }
 
-  /** The top values over the range, one total each ({@link QueryParams#top}). */
+  /** The top values over the range, one total each ({@link QueryParams#topValues}). */
   Counts top(Function<String, String> params) {
-    return counts(QueryParams.top(params, clock.instant(), dimensions));
+    return counts(QueryParams.topValues(params, clock.instant(), dimensions));
   }
 
   private Counts counts(CountsQuery query) {

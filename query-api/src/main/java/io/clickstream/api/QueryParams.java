@@ -77,7 +77,7 @@ final class QueryParams {
    * them, with {@code by} required and the whole range one bucket, so that any range up to {@link
    * ReadLimits#MAX_RANGE} is one total per value.
    */
-  static CountsQuery top(
+  static CountsQuery topValues(
       Function<String, String> params, Instant now, RecordedDimensions recorded) {
     if (given(params, "by") == null) {
       throw new BadRequest(
@@ -201,7 +201,7 @@ final class QueryParams {
    * at most {@link #MAX_QUERY_BYTES}.
    */
   static ObjectNode queryBody(long length, Supplier<byte[]> body) {
-    return jsonObject(boundedBody(length, body, MAX_QUERY_BYTES, "the query"), "body");
+    return jsonObject(boundedBody(length, body, MAX_QUERY_BYTES, "the query"));
   }
 
   /** The largest query body accepted; a real one is a few hundred bytes. */
@@ -213,7 +213,7 @@ final class QueryParams {
    */
   static Notebook notebook(long length, Supplier<byte[]> body, String pathId) {
     return Notebook.parse(
-        jsonObject(boundedBody(length, body, Notebook.MAX_BYTES, "the notebook"), "body"), pathId);
+        jsonObject(boundedBody(length, body, Notebook.MAX_BYTES, "the notebook")), pathId);
   }
 
   /**
@@ -243,21 +243,19 @@ final class QueryParams {
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   /**
-   * {@code text} as a JSON object; else a 400 naming {@code field}. Jackson bounds what a hostile
-   * text can cost: nesting deeper than 1,000, numbers longer than 1,000 digits are refused.
+   * A body's {@code text} as a JSON object; else a 400 naming {@code body}. Jackson bounds what a
+   * hostile text can cost: nesting deeper than 1,000, numbers longer than 1,000 digits are refused.
    */
-  private static ObjectNode jsonObject(String text, String field) {
+  private static ObjectNode jsonObject(String text) {
     JsonNode node;
     try {
       node = MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
-      String reason = e.getOriginalMessage();
       throw new BadRequest(
-          field,
-          "not valid JSON: " + (reason.length() > 200 ? reason.substring(0, 200) + "…" : reason));
+          "body", "not valid JSON: " + BadRequest.shown(String.valueOf(e.getOriginalMessage())));
     }
     if (!(node instanceof ObjectNode object)) {
-      throw new BadRequest(field, "expected a JSON object");
+      throw new BadRequest("body", "expected a JSON object");
     }
     return object;
   }
