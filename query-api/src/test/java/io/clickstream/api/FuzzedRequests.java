@@ -10,10 +10,12 @@ import java.net.Socket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Collectors;
 
 /**
  * Random HTTP requests for the fuzz test: methods, paths, query strings, headers and bodies drawn
@@ -116,7 +118,8 @@ final class FuzzedRequests {
   Exchange next() {
     if (random.nextInt(4) == 0) {
       String[] route = pick(BODY_ROUTES).split(" ");
-      return send(route[0], route[1], true);
+      // Mostly with the token, so that the notebooks' validation is reached, not only the 401.
+      return send(route[0], route[1], true, random.nextInt(4) > 0);
     }
     return send(pick(METHODS), pick(PATHS), true);
   }
@@ -144,6 +147,14 @@ final class FuzzedRequests {
   }
 
   private Exchange send(String method, String pathPattern, boolean mayCarryTheToken) {
+    return send(method, pathPattern, mayCarryTheToken, false);
+  }
+
+  /**
+   * @param withTheToken whether to send the token whatever the random headers say
+   */
+  private Exchange send(
+      String method, String pathPattern, boolean mayCarryTheToken, boolean withTheToken) {
     String path =
         pathPattern
             .replace("{id}", random.nextInt(3) == 0 ? "_" + encoded(value()) : pick(FUNNEL_IDS))
@@ -156,6 +167,9 @@ final class FuzzedRequests {
       target.append(encoded(name)).append('=').append(raw(value()));
     }
     Map<String, String> headers = headers(mayCarryTheToken);
+    if (withTheToken) {
+      headers.put("Authorization", "Bearer " + token);
+    }
     byte[] body =
         method.equals("PUT") || method.equals("POST") || method.equals("PATCH")
             ? body(pathPattern).getBytes(StandardCharsets.UTF_8)
@@ -292,19 +306,54 @@ final class FuzzedRequests {
   }
 
   /**
-   * A query of the model's kinds and fields with values of any type, nested up to {@code depth}.
+   * A query of the model's kinds and fields, nested up to {@code depth}: half of them well formed
+   * (a live kind with its own fields, mostly plausible values) so that queries get run, the rest
+   * with any fields and values of any type.
    */
   private ObjectNode query(int depth) {
     ObjectNode query = JSON.createObjectNode();
+    String kind = random.nextInt(10) == 0 ? value() : pick(KINDS);
+    List<String> names =
+        random.nextBoolean() && QUERY_KINDS.containsKey(kind)
+            ? QUERY_KINDS.get(kind)
+            : QUERY_FIELDS;
     if (random.nextInt(10) > 0) {
-      query.put("kind", random.nextInt(10) == 0 ? value() : pick(KINDS));
+      query.put("kind", kind);
     }
     int fields = random.nextInt(7);
     for (int i = 0; i < fields; i++) {
-      String name = random.nextInt(15) == 0 ? value() : pick(QUERY_FIELDS);
-      query.set(name, name.equals("query") && depth > 0 ? query(depth - 1) : jsonValue(depth));
+      String name = random.nextInt(15) == 0 ? value() : pick(names);
+      query.set(
+          name,
+          name.equals("query") && depth > 0
+              ? query(depth - 1)
+              : random.nextInt(4) > 0 ? plausible(name) : jsonValue(depth));
     }
     return query;
+  }
+
+  /** The live kinds' own fields, as the server knows them. */
+  private static final Map<String, List<String>> QUERY_KINDS =
+      Arrays.stream(QueryRequest.Kind.values())
+          .collect(Collectors.toMap(QueryRequest.Kind::wireName, k -> k.fields));
+
+  /** A value the field could have, so that some queries get past the checks and are run. */
+  private JsonNode plausible(String field) {
+    return JSON.getNodeFactory()
+        .textNode(
+            switch (field) {
+              case "event" -> pick(List.of("page_view", "search", "_sessions", "nothing"));
+              case "by" -> pick(List.of("source", "campaign"));
+              case "step" -> pick(List.of("minute", "hour", "day"));
+              case "from" -> pick(List.of("2024-05-01T10:00:00Z", "2024-05-01T00:00:00Z"));
+              case "to" -> pick(List.of("2024-05-01T12:00:00Z", "2024-05-02T00:00:00Z"));
+              case "tz" -> pick(List.of("UTC", "Europe/Berlin", "Asia/Kolkata"));
+              case "limit" -> pick(List.of("1", "5", "100"));
+              case "funnel" -> pick(FUNNEL_IDS);
+              case "version" -> pick(List.of("1", "2"));
+              case "with" -> "previous";
+              default -> value();
+            });
   }
 
   private JsonNode jsonValue(int depth) {

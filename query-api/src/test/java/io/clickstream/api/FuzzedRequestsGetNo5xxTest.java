@@ -15,8 +15,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Thousands of generated requests against a running API with real Redis and data in it: every
- * answer is a 2xx or 4xx, an error is JSON, and the server stays healthy (issue 11, "Fuzzing"). The
- * seed is printed; {@code -Dfuzz.seed=N} replays a run, {@code -Dfuzz.requests=N} sets its length.
+ * answer is a 2xx or 4xx, an error is JSON, and the server stays healthy (issue 11, "Fuzzing"); a
+ * quarter of them are random queries and notebooks for the routes that read a JSON body. The seed
+ * is printed; {@code -Dfuzz.seed=N} replays a run, {@code -Dfuzz.requests=N} sets its length.
  */
 class FuzzedRequestsGetNo5xxTest {
 
