@@ -227,6 +227,20 @@ public final class RedisKeys {
   }
 
   /**
+   * Hash: notebook id -> its title: the notebooks there are, listed without reading their
+   * documents, and counted ({@code HLEN}) against the cap on notebooks.
+   */
+  public static final String NOTEBOOKS = PREFIX + "notebooks";
+
+  /**
+   * String: a notebook's document (JSON). Notebook ids are restricted to {@code [A-Za-z0-9_-]}, so
+   * they need no escaping.
+   */
+  public static String notebook(String notebookId) {
+    return PREFIX + "notebook:" + notebookId;
+  }
+
+  /**
    * String: epoch ms from which every hour and day has complete rollups ({@link CountPeriod}):
    * {@code 0} when the first pipeline to write this Redis wrote them, else the first UTC midnight
    * after any event a session finished before that start can hold, since such sessions are in the

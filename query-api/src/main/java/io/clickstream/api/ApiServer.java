@@ -88,14 +88,19 @@ public final class ApiServer implements AutoCloseable {
     RecordedDimensions dimensions = new RecordedDimensions(redis, clock);
     RollupsFrom rollups = new RollupsFrom(redis);
     ApiToken writes = new ApiToken(config.apiToken());
+    CountsController counts = new CountsController(redis, clock, dimensions, rollups);
+    FunnelResultsController funnelResults =
+        new FunnelResultsController(funnels, redis, clock, rollups);
     Routes.install(
         http,
         new HealthController(healthRedis, hbase, clock, ready::get),
         new EventsController(redis),
-        new CountsController(redis, clock, dimensions, rollups),
+        counts,
         new DimensionsController(dimensions),
         new FunnelsController(funnels, writes),
-        new FunnelResultsController(funnels, redis, clock, rollups),
+        funnelResults,
+        new QueryController(counts, funnelResults, clock),
+        new NotebooksController(new NotebookStore(redis, clock), writes),
         heavy,
         new AllowedHosts(config.bindAddress(), config.allowedHosts()),
         new ReadToken(config.readToken(), writes));

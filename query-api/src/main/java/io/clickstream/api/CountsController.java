@@ -5,6 +5,7 @@ import io.clickstream.core.RedisKeys;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import redis.clients.jedis.JedisPool;
 import spark.Request;
 
@@ -27,6 +28,7 @@ final class CountsController {
 
   /**
    * @param by null when the counts are not broken down
+   * @param step null for the top values, one bucket for the whole range
    */
   record Counts(String event, String by, String step, String tz, List<Series> series) {}
 
@@ -44,7 +46,22 @@ final class CountsController {
   }
 
   Counts query(Request request) {
-    CountsQuery query = QueryParams.counts(request::queryParams, clock.instant(), dimensions);
+    return query(request::queryParams);
+  }
+
+  /**
+   * The counts {@code params} ask for: the GET route's and the notebook query's ({@code counts}).
+   */
+  Counts query(Function<String, String> params) {
+    return counts(QueryParams.counts(params, clock.instant(), dimensions));
+  }
+
+  /** The top values over the range, one total each ({@link QueryParams#topValues}). */
+  Counts top(Function<String, String> params) {
+    return counts(QueryParams.topValues(params, clock.instant(), dimensions));
+  }
+
+  private Counts counts(CountsQuery query) {
     Buckets buckets = query.buckets();
     ReadPlan plan = ReadPlan.of(buckets, rollups.minute());
     String dimension = query.by() == null ? RedisKeys.UNDIVIDED : query.by().keyPart();
@@ -63,7 +80,7 @@ final class CountsController {
     return new Counts(
         query.event(),
         query.by() == null ? null : query.by().wireName(),
-        query.step().wireName(),
+        query.step() == null ? null : query.step().wireName(),
         query.tz().getId(),
         query.by() == null ? undivided(top, buckets) : series(top, buckets));
   }

@@ -10,6 +10,7 @@ import java.time.ZoneId;
  * @param event the event as asked for, e.g. {@code signup} or {@code _sessions}
  * @param metric the metric segment of its count keys
  * @param by the breakdown, or null for the undivided count
+ * @param step null when the whole range is one bucket ({@link QueryParams#topValues})
  * @param from inclusive
  * @param to exclusive
  * @param buckets the minutes of [from, to) and the buckets of {@code step} they sum into

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import redis.clients.jedis.JedisPool;
 import spark.Request;
 
@@ -80,12 +81,17 @@ final class FunnelResultsController {
   }
 
   Object query(Request request) {
-    String id = request.params(":id");
+    return query(request.params(":id"), request::queryParams);
+  }
+
+  /**
+   * Funnel {@code id}'s {@link Totals} or {@link Trend} as {@code params} ask for them: the GET
+   * route's and the notebook query's ({@code funnel}).
+   */
+  Object query(String id, Function<String, String> params) {
     FunnelDefinition funnel =
-        FunnelDefinitions.parse(
-            store.definition(id, QueryParams.funnelVersion(request::queryParams)), id);
-    FunnelResultsQuery query =
-        QueryParams.funnelResults(request::queryParams, clock.instant(), funnel);
+        FunnelDefinitions.parse(store.definition(id, QueryParams.funnelVersion(params)), id);
+    FunnelResultsQuery query = QueryParams.funnelResults(params, clock.instant(), funnel);
     return query.step() == null ? totals(query) : trend(query);
   }
 

@@ -1,19 +1,14 @@
 package io.clickstream.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clickstream.core.funnel.FunnelFailure;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import spark.Request;
 
 /** {@code /api/funnels}: funnel definitions, read by anyone, written with the API token. */
 final class FunnelsController {
-
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final FunnelStore store;
   private final ApiToken token;
@@ -27,7 +22,7 @@ final class FunnelsController {
   List<JsonNode> list() {
     Map<String, FunnelFailure> failures = store.failures();
     return store.all().entrySet().stream()
-        .map(e -> withStatus(tree(e.getValue()), failures.get(e.getKey())))
+        .map(e -> withStatus(Json.tree(e.getValue()), failures.get(e.getKey())))
         .toList();
   }
 
@@ -35,7 +30,7 @@ final class FunnelsController {
   JsonNode get(Request request) {
     String id = request.params(":id");
     return withStatus(
-        tree(store.definition(id, QueryParams.funnelVersion(request::queryParams))),
+        Json.tree(store.definition(id, QueryParams.funnelVersion(request::queryParams))),
         store.failure(id));
   }
 
@@ -48,7 +43,7 @@ final class FunnelsController {
                 request.contentLength(), request::bodyAsBytes, request.params(":id")));
     return new Json.Answer(
         stored.created() ? 201 : 200,
-        withStatus(tree(stored.json()), store.failure(request.params(":id"))));
+        withStatus(Json.tree(stored.json()), store.failure(request.params(":id"))));
   }
 
   /** Stops counting a funnel (204); its versions and results stay readable. */
@@ -74,13 +69,5 @@ final class FunnelsController {
       node.put("status", "active");
     }
     return node;
-  }
-
-  private static JsonNode tree(String json) {
-    try {
-      return MAPPER.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

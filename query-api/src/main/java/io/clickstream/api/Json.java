@@ -1,6 +1,7 @@
 package io.clickstream.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.UncheckedIOException;
@@ -56,6 +57,15 @@ final class Json {
    */
   static String isoOfMillis(String millis) {
     return millis == null ? null : Instant.ofEpochMilli(Long.parseLong(millis)).toString();
+  }
+
+  /** JSON the API stored itself (a definition, a notebook), to answer as part of a body. */
+  static JsonNode tree(String stored) {
+    try {
+      return MAPPER.readTree(stored);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static String write(Response response, int status, Object body) {

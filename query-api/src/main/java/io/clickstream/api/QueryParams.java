@@ -1,5 +1,10 @@
 package io.clickstream.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clickstream.core.DimensionName;
 import io.clickstream.core.EventParser;
 import io.clickstream.core.RedisKeys;
@@ -64,6 +69,32 @@ final class QueryParams {
    */
   static CountsQuery counts(
       Function<String, String> params, Instant now, RecordedDimensions recorded) {
+    return counts(params, now, recorded, false);
+  }
+
+  /**
+   * The query of the top values of {@code by} for an event: the counts as {@link #counts} reads
+   * them, with {@code by} required and the whole range one bucket, so that any range up to {@link
+   * ReadLimits#MAX_RANGE} is one total per value.
+   */
+  static CountsQuery topValues(
+      Function<String, String> params, Instant now, RecordedDimensions recorded) {
+    if (given(params, "by") == null) {
+      throw new BadRequest(
+          "by",
+          "required: the dimension whose values to rank; there are counts by "
+              + String.join(
+                  ", ",
+                  recorded.namesLookingFor("").stream().map(DimensionName::wireName).toList()));
+    }
+    return counts(params, now, recorded, true);
+  }
+
+  /**
+   * @param whole one bucket for the whole range, {@code step} and {@code tz} not read
+   */
+  private static CountsQuery counts(
+      Function<String, String> params, Instant now, RecordedDimensions recorded, boolean whole) {
     String event = given(params, "event");
     if (event == null) {
       throw new BadRequest(
@@ -77,8 +108,8 @@ final class QueryParams {
                 byValue,
                 recorded.namesLookingFor(byValue),
                 "'" + byValue + "' is not a recorded dimension; there are counts by");
-    Step step = parseStep(given(params, "step"));
-    ZoneId tz = parseTz(given(params, "tz"));
+    Step step = whole ? null : parseStep(given(params, "step"));
+    ZoneId tz = whole ? DEFAULT_TZ : parseTz(given(params, "tz"));
     int limit = top(params);
     Range range = range(params, now);
     return new CountsQuery(
@@ -89,7 +120,7 @@ final class QueryParams {
         tz,
         range.from,
         range.to,
-        buckets(range, step, tz),
+        whole ? Buckets.whole(range.from, range.to) : buckets(range, step, tz),
         limit);
   }
 
@@ -161,31 +192,83 @@ final class QueryParams {
    * {@link InvalidFunnelException} naming the field.
    */
   static FunnelDefinition funnelDefinition(long length, Supplier<byte[]> body, String pathId) {
-    if (length > MAX_DEFINITION_BYTES) {
-      throw tooLarge();
+    return FunnelDefinitions.parse(
+        boundedBody(length, body, MAX_DEFINITION_BYTES, "the funnel definition"), pathId);
+  }
+
+  /**
+   * The body of {@code POST /api/query} as a JSON object ({@link QueryRequest} reads its fields),
+   * at most {@link #MAX_QUERY_BYTES}.
+   */
+  static ObjectNode queryBody(long length, Supplier<byte[]> body) {
+    return jsonObject(boundedBody(length, body, MAX_QUERY_BYTES, "the query"));
+  }
+
+  /** The largest query body accepted; a real one is a few hundred bytes. */
+  static final int MAX_QUERY_BYTES = 16 * 1024;
+
+  /**
+   * A notebook from a {@code PUT /api/notebooks/{id}} body, at most {@link Notebook#MAX_BYTES},
+   * validated by {@link Notebook#parse}.
+   */
+  static Notebook notebook(long length, Supplier<byte[]> body, String pathId) {
+    return Notebook.parse(
+        jsonObject(boundedBody(length, body, Notebook.MAX_BYTES, "the notebook")), pathId);
+  }
+
+  /**
+   * A body of at most {@code max} bytes as text: one over it ({@code length} says so, or it turns
+   * out to be) is refused before it is parsed; {@code length} is {@code -1} when unknown.
+   */
+  private static String boundedBody(long length, Supplier<byte[]> body, int max, String what) {
+    if (length > max) {
+      throw tooLarge(max);
     }
     byte[] bytes = body.get();
     if (bytes == null || bytes.length == 0) {
-      throw new BadRequest("body", "required: the funnel definition as JSON");
+      throw new BadRequest("body", "required: " + what + " as JSON");
     }
-    if (bytes.length > MAX_DEFINITION_BYTES) {
-      throw tooLarge();
+    if (bytes.length > max) {
+      throw tooLarge(max);
     }
-    return FunnelDefinitions.parse(new String(bytes, StandardCharsets.UTF_8), pathId);
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
-  private static BadRequest tooLarge() {
-    return new BadRequest("body", "larger than " + MAX_DEFINITION_BYTES / 1024 + " kB");
+  private static BadRequest tooLarge(int max) {
+    return new BadRequest("body", "larger than " + max / 1024 + " kB");
   }
 
-  private record Range(Instant from, Instant to) {}
+  // Trailing tokens refused: "{} {}" is not one object.
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  /**
+   * A body's {@code text} as a JSON object; else a 400 naming {@code body}. Jackson bounds what a
+   * hostile text can cost: nesting deeper than 1,000, numbers longer than 1,000 digits are refused.
+   */
+  private static ObjectNode jsonObject(String text) {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new BadRequest(
+          "body", "not valid JSON: " + BadRequest.shown(String.valueOf(e.getOriginalMessage())));
+    }
+    if (!(node instanceof ObjectNode object)) {
+      throw new BadRequest("body", "expected a JSON object");
+    }
+    return object;
+  }
+
+  /** A query's range, [from, to). */
+  record Range(Instant from, Instant to) {}
 
   /**
    * {@code from} and {@code to}, defaulting to the hour up to {@code now} (but not before {@link
    * #EARLIEST}), at most {@link ReadLimits#MAX_RANGE} apart: checked by arithmetic, before anything
    * is allocated per minute.
    */
-  private static Range range(Function<String, String> params, Instant now) {
+  static Range range(Function<String, String> params, Instant now) {
     Instant to = parseInstant(params, "to", now);
     Instant hourBefore = to.minus(DEFAULT_RANGE);
     Instant from =
@@ -206,6 +289,29 @@ final class QueryParams {
               + " days): use a shorter range");
     }
     return new Range(from, to);
+  }
+
+  /**
+   * The period of the same length just before {@code range}, for a comparison; refused when it
+   * would start before {@link #EARLIEST}.
+   */
+  static Range previous(Range range) {
+    Instant from = range.from.minus(Duration.between(range.from, range.to));
+    if (from.isBefore(EARLIEST)) {
+      throw new BadRequest(
+          "from",
+          "the period before from..to would start before " + EARLIEST + ": use a later from");
+    }
+    return new Range(from, range.from);
+  }
+
+  /** The funnel a {@code funnel} query reads: its {@code funnel} field, required. */
+  static String funnelId(Function<String, String> params) {
+    String id = given(params, "funnel");
+    if (id == null) {
+      throw new BadRequest("funnel", "required: the id of a saved funnel");
+    }
+    return id;
   }
 
   /** The range's buckets at {@code step}, at most {@link ReadLimits#MAX_BUCKETS} of them. */

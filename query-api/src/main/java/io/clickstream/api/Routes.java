@@ -19,6 +19,8 @@ final class Routes {
       DimensionsController dimensions,
       FunnelsController funnels,
       FunnelResultsController funnelResults,
+      QueryController query,
+      NotebooksController notebooks,
       HeavyQueries heavy,
       AllowedHosts hosts,
       ReadToken reads) {
@@ -44,6 +46,12 @@ final class Routes {
     http.get(
         "/api/funnels/:id/results",
         Json.route(request -> heavy.run(() -> funnelResults.query(request))));
+    // A read, though a POST: it changes nothing, and its body is a query too rich for a URL.
+    http.post("/api/query", Json.route(request -> heavy.run(() -> query.query(request))));
+    http.get("/api/notebooks", Json.route(request -> notebooks.list()));
+    http.get("/api/notebooks/:id", Json.route(notebooks::get));
+    http.put("/api/notebooks/:id", Json.answer(notebooks::put));
+    http.delete("/api/notebooks/:id", Json.answer(notebooks::delete));
     ErrorMapper.install(http);
   }
 }

@@ -245,6 +245,20 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
         "PUT " + path);
   }
 
+  /** POSTs a JSON body without a token. */
+  Reply post(String path, String body) {
+    return post(path, body, null);
+  }
+
+  /** POSTs a JSON body with {@code token} as bearer token; none when null. */
+  Reply post(String path, String body, String token) {
+    return send(
+        withToken(HttpRequest.newBuilder(URI.create(baseUrl() + path)), token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)),
+        "POST " + path);
+  }
+
   /** DELETEs with the fixture's token. */
   Reply delete(String path) {
     return delete(path, TOKEN);

@@ -1,15 +1,21 @@
 package io.clickstream.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Collectors;
 
 /**
  * Random HTTP requests for the fuzz test: methods, paths, query strings, headers and bodies drawn
@@ -68,7 +74,15 @@ final class FuzzedRequests {
           "/funnel.html",
           "/app.js",
           "/../../etc/passwd",
-          "/api/funnels/{id}/{junk}");
+          "/api/funnels/{id}/{junk}",
+          "/api/query",
+          "/api/notebooks",
+          "/api/notebooks/{id}",
+          "/api/notebooks/{id}/{junk}");
+
+  /** The routes that read a JSON body, which a quarter of the requests are sent to. */
+  private static final List<String> BODY_ROUTES =
+      List.of("POST /api/query", "POST /api/query", "PUT /api/notebooks/{id}");
 
   private static final List<String> PARAMETERS =
       List.of(
@@ -102,20 +116,45 @@ final class FuzzedRequests {
 
   /** Draws one request, sends it and returns what came back. */
   Exchange next() {
+    if (random.nextInt(4) == 0) {
+      String[] route = pick(BODY_ROUTES).split(" ");
+      // Mostly with the token, so that the notebooks' validation is reached, not only the 401.
+      return send(route[0], route[1], true, random.nextInt(4) > 0);
+    }
     return send(pick(METHODS), pick(PATHS), true);
   }
 
-  /** A write (PUT or DELETE of a funnel) without the token: a wrong one, or none. */
+  /** A write (PUT or DELETE of a funnel or a notebook) without the token: a wrong one, or none. */
   Exchange nextWriteWithoutTheToken() {
-    return send(pick(List.of("PUT", "DELETE")), "/api/funnels/{id}", false);
+    return send(
+        pick(List.of("PUT", "DELETE")),
+        pick(List.of("/api/funnels/{id}", "/api/notebooks/{id}")),
+        false);
   }
 
-  /** A read of the API (anything but its health) without the token: a wrong one, or none. */
+  /**
+   * A read of the API (anything but its health, a query too) without the token: a wrong one, or
+   * none.
+   */
   Exchange nextReadWithoutTheToken() {
-    return send("GET", pick(PATHS.stream().filter(p -> p.startsWith("/api/f")).toList()), false);
+    if (random.nextInt(4) == 0) {
+      return send("POST", "/api/query", false);
+    }
+    return send(
+        "GET",
+        pick(PATHS.stream().filter(p -> p.startsWith("/api/f") || p.startsWith("/api/n")).toList()),
+        false);
   }
 
   private Exchange send(String method, String pathPattern, boolean mayCarryTheToken) {
+    return send(method, pathPattern, mayCarryTheToken, false);
+  }
+
+  /**
+   * @param withTheToken whether to send the token whatever the random headers say
+   */
+  private Exchange send(
+      String method, String pathPattern, boolean mayCarryTheToken, boolean withTheToken) {
     String path =
         pathPattern
             .replace("{id}", random.nextInt(3) == 0 ? "_" + encoded(value()) : pick(FUNNEL_IDS))
@@ -128,9 +167,12 @@ final class FuzzedRequests {
       target.append(encoded(name)).append('=').append(raw(value()));
     }
     Map<String, String> headers = headers(mayCarryTheToken);
+    if (withTheToken) {
+      headers.put("Authorization", "Bearer " + token);
+    }
     byte[] body =
         method.equals("PUT") || method.equals("POST") || method.equals("PATCH")
-            ? body().getBytes(StandardCharsets.UTF_8)
+            ? body(pathPattern).getBytes(StandardCharsets.UTF_8)
             : new byte[0];
     return send(method, target.toString(), headers, body);
   }
@@ -219,7 +261,145 @@ final class FuzzedRequests {
     return headers;
   }
 
-  private String body() {
+  /** A body for the route: mostly one of its own vocabulary, sometimes any other. */
+  private String body(String pathPattern) {
+    if (random.nextInt(3) > 0) {
+      if (pathPattern.equals("/api/query")) {
+        return queryBody();
+      }
+      if (pathPattern.startsWith("/api/notebooks/")) {
+        return notebookBody();
+      }
+    }
+    return funnelBody();
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final List<String> KINDS =
+      List.of(
+          "counts",
+          "counts",
+          "top",
+          "funnel",
+          "funnel",
+          "sessions",
+          "compare",
+          "compare",
+          "paths",
+          "sample",
+          "pie",
+          "");
+
+  private static final List<String> QUERY_FIELDS =
+      List.of(
+          "event", "by", "step", "from", "to", "tz", "limit", "funnel", "version", "with", "query",
+          "event", "from", "to", "by");
+
+  private String queryBody() {
+    return switch (random.nextInt(8)) {
+      case 0 -> "{\"kind\":\"counts\",\"event\":" + "[".repeat(5_000) + "]".repeat(5_000) + "}";
+      case 1 -> "{\"kind\":\"counts\",\"event\":\"" + "e".repeat(20_000) + "\"}";
+      case 2 -> randomText(100);
+      default -> query(3).toString();
+    };
+  }
+
+  /**
+   * A query of the model's kinds and fields, nested up to {@code depth}: half of them well formed
+   * (a live kind with its own fields, mostly plausible values) so that queries get run, the rest
+   * with any fields and values of any type.
+   */
+  private ObjectNode query(int depth) {
+    ObjectNode query = JSON.createObjectNode();
+    String kind = random.nextInt(10) == 0 ? value() : pick(KINDS);
+    List<String> names =
+        random.nextBoolean() && QUERY_KINDS.containsKey(kind)
+            ? QUERY_KINDS.get(kind)
+            : QUERY_FIELDS;
+    if (random.nextInt(10) > 0) {
+      query.put("kind", kind);
+    }
+    int fields = random.nextInt(7);
+    for (int i = 0; i < fields; i++) {
+      String name = random.nextInt(15) == 0 ? value() : pick(names);
+      query.set(
+          name,
+          name.equals("query") && depth > 0
+              ? query(depth - 1)
+              : random.nextInt(4) > 0 ? plausible(name) : jsonValue(depth));
+    }
+    return query;
+  }
+
+  /** The live kinds' own fields, as the server knows them. */
+  private static final Map<String, List<String>> QUERY_KINDS =
+      Arrays.stream(QueryRequest.Kind.values())
+          .collect(Collectors.toMap(QueryRequest.Kind::wireName, k -> k.fields));
+
+  /** A value the field could have, so that some queries get past the checks and are run. */
+  private JsonNode plausible(String field) {
+    return JSON.getNodeFactory()
+        .textNode(
+            switch (field) {
+              case "event" -> pick(List.of("page_view", "search", "_sessions", "nothing"));
+              case "by" -> pick(List.of("source", "campaign"));
+              case "step" -> pick(List.of("minute", "hour", "day"));
+              case "from" -> pick(List.of("2024-05-01T10:00:00Z", "2024-05-01T00:00:00Z"));
+              case "to" -> pick(List.of("2024-05-01T12:00:00Z", "2024-05-02T00:00:00Z"));
+              case "tz" -> pick(List.of("UTC", "Europe/Berlin", "Asia/Kolkata"));
+              case "limit" -> pick(List.of("1", "5", "100"));
+              case "funnel" -> pick(FUNNEL_IDS);
+              case "version" -> pick(List.of("1", "2"));
+              case "with" -> "previous";
+              default -> value();
+            });
+  }
+
+  private JsonNode jsonValue(int depth) {
+    return switch (random.nextInt(depth > 0 ? 9 : 7)) {
+      case 0 -> JSON.getNodeFactory().numberNode(random.nextInt(200) - 50);
+      case 1 -> JSON.getNodeFactory().numberNode(random.nextDouble() * 1e6);
+      case 2 -> JSON.getNodeFactory().booleanNode(random.nextBoolean());
+      case 3 -> JSON.getNodeFactory().nullNode();
+      case 4 -> JSON.getNodeFactory().textNode(pick(List.of("previous", "signup", "nope")));
+      case 7 -> JSON.createArrayNode().add(jsonValue(depth - 1));
+      case 8 -> query(depth - 1);
+      default -> JSON.getNodeFactory().textNode(value());
+    };
+  }
+
+  private String notebookBody() {
+    if (random.nextInt(8) == 0) {
+      return randomText(100);
+    }
+    ObjectNode notebook = JSON.createObjectNode();
+    if (random.nextInt(8) > 0) {
+      notebook.set(
+          "title", random.nextInt(4) == 0 ? jsonValue(1) : JSON.getNodeFactory().textNode(value()));
+    }
+    if (random.nextInt(10) == 0) {
+      notebook.set(random.nextBoolean() ? "id" : value(), jsonValue(1));
+    }
+    ArrayNode cells = notebook.putArray("cells");
+    int count = random.nextInt(10) == 0 ? 150 : random.nextInt(6);
+    for (int i = 0; i < count; i++) {
+      ObjectNode cell = cells.addObject();
+      switch (random.nextInt(6)) {
+        case 0, 1 -> cell.put("type", "markdown").set("text", jsonValue(1));
+        case 2, 3, 4 -> {
+          cell.put("type", "query").set("query", query(2));
+          if (random.nextBoolean()) {
+            cell.set("live", jsonValue(0));
+          }
+        }
+        default -> cell.set(pick(List.of("type", "text", value())), jsonValue(1));
+      }
+    }
+    return notebook.toString();
+  }
+
+  private String funnelBody() {
     return switch (random.nextInt(10)) {
       case 0 ->
           "{\"steps\":[{\"event\":\"page_view\"},{\"event\":\"search\"}],\"breakdown\":[\"source\"]}";

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Thousands of generated requests against a running API with real Redis and data in it: every
- * answer is a 2xx or 4xx, an error is JSON, and the server stays healthy (issue 11, "Fuzzing"). The
- * seed is printed; {@code -Dfuzz.seed=N} replays a run, {@code -Dfuzz.requests=N} sets its length.
+ * answer is a 2xx or 4xx, an error is JSON, and the server stays healthy (issue 11, "Fuzzing"); a
+ * quarter of them are random queries and notebooks for the routes that read a JSON body. The seed
+ * is printed; {@code -Dfuzz.seed=N} replays a run, {@code -Dfuzz.requests=N} sets its length.
  */
 class FuzzedRequestsGetNo5xxTest {
 
@@ -94,7 +95,11 @@ class FuzzedRequestsGetNo5xxTest {
   void everyGeneratedWriteWithoutTheTokenIsRefusedWith401AndChangesNothing() {
     long seed = Long.getLong("fuzz.seed", DEFAULT_SEED);
     FuzzedRequests fuzz = new FuzzedRequests(seed, port(api), ApiFixture.TOKEN);
+    assertThat(api.put("/api/notebooks/weekly", "{\"title\":\"Weekly\",\"cells\":[]}").status())
+        .isEqualTo(201);
     String before = api.get("/api/funnels").text();
+    String notebooksBefore =
+        api.get("/api/notebooks").text() + api.get("/api/notebooks/weekly").text();
     for (int i = 0; i < 500; i++) {
       FuzzedRequests.Exchange write = fuzz.nextWriteWithoutTheToken();
       if (!unreadable(write)) {
@@ -102,6 +107,8 @@ class FuzzedRequestsGetNo5xxTest {
       }
     }
     assertThat(api.get("/api/funnels").text()).isEqualTo(before);
+    assertThat(api.get("/api/notebooks").text() + api.get("/api/notebooks/weekly").text())
+        .isEqualTo(notebooksBefore);
   }
 
   @Test
