@@ -77,14 +77,20 @@ local OTHER_EVENTS, OTHER_EVENTS_NAME = ARGV[6], ARGV[7]
 local delta, touched = {}, {}
 local earliest, latest, names = {}, {}, {}
 
-local function add(field, n)
-  local before = delta[field]
+-- Sums n into changes[field], listing the field in 'order' when it is new: changes are applied once
+-- per field, in the order first seen.
+local function sum_into(changes, order, field, n)
+  local before = changes[field]
   if before == nil then
-    touched[#touched + 1] = field
-    delta[field] = n
+    order[#order + 1] = field
+    changes[field] = n
   else
-    delta[field] = before + n
+    changes[field] = before + n
   end
+end
+
+local function add(field, n)
+  sum_into(delta, touched, field, n)
 end
 
 local function split(field)
@@ -395,13 +401,7 @@ local function refusals_key(key)
 end
 
 local function add_rollup(field, n)
-  local before = rollup_delta[field]
-  if before == nil then
-    rollup_touched[#rollup_touched + 1] = field
-    rollup_delta[field] = n
-  else
-    rollup_delta[field] = before + n
-  end
+  sum_into(rollup_delta, rollup_touched, field, n)
 end
 
 -- Whether a rollup counts a value in a field of its own ('marker', a breakdown's step-1 field): it

@@ -238,11 +238,7 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
 
   /** PUTs a JSON body with {@code token} as bearer token; none when null. */
   Reply put(String path, String body, String token) {
-    return send(
-        withToken(HttpRequest.newBuilder(URI.create(baseUrl() + path)), token)
-            .header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString(body)),
-        "PUT " + path);
+    return sendJson("PUT", path, body, token);
   }
 
   /** POSTs a JSON body without a token. */
@@ -252,11 +248,15 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
 
   /** POSTs a JSON body with {@code token} as bearer token; none when null. */
   Reply post(String path, String body, String token) {
+    return sendJson("POST", path, body, token);
+  }
+
+  private Reply sendJson(String method, String path, String body, String token) {
     return send(
         withToken(HttpRequest.newBuilder(URI.create(baseUrl() + path)), token)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body)),
-        "POST " + path);
+            .method(method, HttpRequest.BodyPublishers.ofString(body)),
+        method + " " + path);
   }
 
   /** DELETEs with the fixture's token. */
