@@ -1,0 +1,72 @@
+package io.clickstream.storm.topology;
+
+import java.util.Map;
+import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
+import org.apache.beam.sdk.util.WindowedValue;
+import org.apache.storm.spout.SpoutOutputCollector;
+import org.apache.storm.task.TopologyContext;
+import org.apache.storm.topology.OutputFieldsDeclarer;
+import org.apache.storm.topology.base.BaseRichSpout;
+import org.joda.time.Instant;
+
+/** A spout of a Beam topology: one output PCollection, and the watermark of what it has read. */
+public abstract class BeamSpout extends BaseRichSpout {
+  private static final long serialVersionUID = 1L;
+
+  protected final SerializablePipelineOptions options;
+  private final Outputs outputs;
+
+  private transient SpoutOutputCollector collector;
+
+  protected BeamSpout(SerializablePipelineOptions options, Outputs outputs) {
+    this.options = options;
+    this.outputs = outputs;
+  }
+
+  @Override
+  public final void open(
+      Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
+    this.collector = collector;
+    try {
+      open(
+          context.getThisTaskIndex(),
+          context.getComponentTasks(context.getThisComponentId()).size());
+    } catch (Exception e) {
+      throw new IllegalStateException("Could not open " + context.getThisComponentId(), e);
+    }
+  }
+
+  @Override
+  public final void nextTuple() {
+    try {
+      emitSome();
+    } catch (Exception e) {
+      outputs.job().fail(e);
+      collector.reportError(e);
+    }
+  }
+
+  @Override
+  public final void declareOutputFields(OutputFieldsDeclarer declarer) {
+    outputs.declare(declarer);
+  }
+
+  /** Emits an element that Storm does not track: nothing replays it if it is lost. */
+  protected void emit(WindowedValue<?> element) throws Exception {
+    outputs.emit((stream, values) -> collector.emit(stream, values), 0, element);
+  }
+
+  protected void advanceWatermark(Instant watermark) {
+    outputs.advanceWatermark((stream, values) -> collector.emit(stream, values), watermark);
+  }
+
+  protected Instant watermark() {
+    return outputs.watermark();
+  }
+
+  /** Opens this task's share of the input: the {@code taskIndex}-th of {@code tasks}. */
+  protected abstract void open(int taskIndex, int tasks) throws Exception;
+
+  /** Emits what is ready (a little at a time: Storm calls it again) and the watermark. */
+  protected abstract void emitSome() throws Exception;
+}
