@@ -7,6 +7,7 @@ import org.apache.beam.sdk.options.StreamingOptions;
 
 /** How {@link StormRunner} runs a pipeline: on an in-process Storm or on a cluster's Nimbus. */
 public interface StormPipelineOptions extends PipelineOptions, StreamingOptions {
+  int DEFAULT_PARALLELISM = 2;
 
   @Description(
       "Run the topology on an in-process Storm LocalCluster (one per JVM, started on first use). "
@@ -30,7 +31,7 @@ public interface StormPipelineOptions extends PipelineOptions, StreamingOptions 
   @Description(
       "How many tasks each bolt runs, and how many splits a source is read in. Two by default, so "
           + "that even a local run merges watermarks from more than one upstream task.")
-  @Default.Integer(2)
+  @Default.Integer(DEFAULT_PARALLELISM)
   int getParallelism();
 
   void setParallelism(int value);

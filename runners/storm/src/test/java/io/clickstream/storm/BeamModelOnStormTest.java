@@ -1,6 +1,9 @@
 package io.clickstream.storm;
 
+import java.util.List;
+import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
@@ -134,6 +137,36 @@ class BeamModelOnStormTest {
                 "Amounts", Create.of(KV.of("a", 1), KV.of("b", 10), KV.of("a", 2), KV.of("b", 20)))
             .apply("SumPerKey", Sum.integersPerKey());
     PAssert.that(sums).containsInAnyOrder(KV.of("a", 3), KV.of("b", 30));
+    runner.runAndCheckAsserts(pipeline);
+  }
+
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(RunnerUnderTest.class)
+  void anUnboundedReadIsGroupedIntoSessionsAsItArrives(RunnerUnderTest runner) {
+    ClickSource clicks =
+        new ClickSource(
+            UUID.randomUUID().toString(),
+            List.of(
+                new ClickSource.Click("u1", at(0)),
+                new ClickSource.Click("u2", at(2)),
+                new ClickSource.Click("u1", at(5)),
+                new ClickSource.Click("u1", at(30))));
+    Pipeline pipeline = runner.newPipeline();
+    PCollection<KV<String, Long>> sessions =
+        pipeline
+            .apply("Clicks", Read.from(clicks))
+            .apply(
+                "TenSecondGap", Window.into(Sessions.withGapDuration(Duration.standardSeconds(10))))
+            .apply("ClicksPerSession", Count.perElement());
+    PAssert.that(sessions)
+        .inWindow(new IntervalWindow(at(0), at(15)))
+        .containsInAnyOrder(KV.of("u1", 2L));
+    PAssert.that(sessions)
+        .inWindow(new IntervalWindow(at(2), at(12)))
+        .containsInAnyOrder(KV.of("u2", 1L));
+    PAssert.that(sessions)
+        .inWindow(new IntervalWindow(at(30), at(40)))
+        .containsInAnyOrder(KV.of("u1", 1L));
     runner.runAndCheckAsserts(pipeline);
   }
 

@@ -1,5 +1,7 @@
 package io.clickstream.storm.topology;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.sdk.util.WindowedValue;
@@ -54,6 +56,27 @@ public abstract class BeamSpout extends BaseRichSpout {
   /** Emits an element that Storm does not track: nothing replays it if it is lost. */
   protected void emit(WindowedValue<?> element) throws Exception {
     outputs.emit((stream, values) -> collector.emit(stream, values), 0, element);
+  }
+
+  /**
+   * Emits an element that Storm tracks under {@code messageId}: {@link #ack} or {@link #fail} says
+   * what became of it and everything anchored to it downstream. Returns the tuple, to {@link
+   * #replay} it.
+   */
+  protected List<Object> emitTracked(WindowedValue<?> element, Object messageId) throws Exception {
+    List<List<Object>> sent = new ArrayList<>(1);
+    outputs.emit(
+        (stream, values) -> {
+          sent.add(values);
+          collector.emit(stream, values, messageId);
+        },
+        0,
+        element);
+    return sent.get(0);
+  }
+
+  protected void replay(List<Object> tuple, Object messageId) {
+    collector.emit(Outputs.streamId(0), tuple, messageId);
   }
 
   protected void advanceWatermark(Instant watermark) {

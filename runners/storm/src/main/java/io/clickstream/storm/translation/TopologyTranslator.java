@@ -8,6 +8,7 @@ import io.clickstream.storm.topology.GroupByKeyBolt;
 import io.clickstream.storm.topology.ImpulseSpout;
 import io.clickstream.storm.topology.Outputs;
 import io.clickstream.storm.topology.ParDoBolt;
+import io.clickstream.storm.topology.UnboundedSourceSpout;
 import io.clickstream.storm.topology.WireFormat;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +20,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.io.BoundedSource;
+import org.apache.beam.sdk.io.UnboundedSource;
 import org.apache.beam.sdk.runners.AppliedPTransform;
 import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -84,6 +86,9 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
       addSpout(node, 1, new ImpulseSpout(options, outputsOf(node)));
     } else if (transform instanceof SplittableParDo.PrimitiveBoundedRead<?> read) {
       addSpout(node, parallelism, new BoundedSourceSpout(options, outputsOf(node), splits(read)));
+    } else if (transform instanceof SplittableParDo.PrimitiveUnboundedRead<?> read) {
+      List<UnboundedSource<Object, ?>> splits = splits(read);
+      addSpout(node, splits.size(), new UnboundedSourceSpout(options, outputsOf(node), splits));
     } else if (transform instanceof ParDo.MultiOutput<?, ?> parDo) {
       translateParDo(node, parDo);
     } else if (transform instanceof GroupByKey<?, ?>) {
@@ -107,13 +112,22 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
     BoundedSource<Object> source = (BoundedSource<Object>) read.getSource();
     try {
       long size = source.getEstimatedSizeBytes(options.get());
-      List<BoundedSource<Object>> splits = new ArrayList<>();
-      splits.addAll(
+      return new ArrayList<>(
           (List<BoundedSource<Object>>)
               (List<?>) source.split(Math.max(1, size / parallelism), options.get()));
-      return splits;
     } catch (Exception e) {
       throw new IllegalStateException("Could not split " + source, e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<UnboundedSource<Object, ?>> splits(SplittableParDo.PrimitiveUnboundedRead<?> read) {
+    try {
+      return new ArrayList<>(
+          (List<UnboundedSource<Object, ?>>)
+              (List<?>) read.getSource().split(parallelism, options.get()));
+    } catch (Exception e) {
+      throw new IllegalStateException("Could not split " + read.getSource(), e);
     }
   }
 
@@ -268,6 +282,6 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
 
   /** Storm's component ids: the transform's full name, without the characters Storm refuses. */
   private static String componentId(TransformHierarchy.Node node) {
-    return node.getFullName().replaceAll("[^A-Za-z0-9_.()/-]", "_");
+    return node.getFullName().replaceAll("[^A-Za-z0-9_()/-]", "_");
   }
 }
