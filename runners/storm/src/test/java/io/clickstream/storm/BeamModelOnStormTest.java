@@ -3,8 +3,11 @@ package io.clickstream.storm;
 import java.util.List;
 import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -167,6 +170,69 @@ class BeamModelOnStormTest {
     PAssert.that(sessions)
         .inWindow(new IntervalWindow(at(30), at(40)))
         .containsInAnyOrder(KV.of("u1", 1L));
+    runner.runAndCheckAsserts(pipeline);
+  }
+
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(RunnerUnderTest.class)
+  void aLateElementWithinTheAllowedLatenessFiresALatePane(RunnerUnderTest runner) {
+    Pipeline pipeline = runner.newPipeline();
+    PCollection<KV<String, Long>> counts =
+        pipeline
+            .apply(
+                "Clicks",
+                TestStream.create(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
+                    .addElements(
+                        TimestampedValue.of(KV.of("u1", "view"), at(1)),
+                        TimestampedValue.of(KV.of("u1", "cart"), at(2)))
+                    .advanceWatermarkTo(at(10))
+                    .addElements(TimestampedValue.of(KV.of("u1", "late"), at(3)))
+                    .advanceWatermarkTo(at(25))
+                    .advanceWatermarkToInfinity())
+            .apply(
+                "TenSecondWindowsTenSecondsLate",
+                Window.<KV<String, String>>into(FixedWindows.of(Duration.standardSeconds(10)))
+                    .withAllowedLateness(Duration.standardSeconds(10))
+                    .discardingFiredPanes())
+            .apply("ClicksPerUser", Count.perKey());
+    IntervalWindow window = new IntervalWindow(at(0), at(10));
+    PAssert.that(counts).inOnTimePane(window).containsInAnyOrder(KV.of("u1", 2L));
+    PAssert.that(counts).inLatePane(window).containsInAnyOrder(KV.of("u1", 1L));
+    PAssert.that(counts).inWindow(window).containsInAnyOrder(KV.of("u1", 2L), KV.of("u1", 1L));
+    runner.runAndCheckAsserts(pipeline);
+  }
+
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(RunnerUnderTest.class)
+  void aLateElementMergesTwoSessionsThatHaveAlreadyFired(RunnerUnderTest runner) {
+    Pipeline pipeline = runner.newPipeline();
+    PCollection<KV<String, Long>> counts =
+        pipeline
+            .apply(
+                "Clicks",
+                TestStream.create(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
+                    .addElements(
+                        TimestampedValue.of(KV.of("u1", "view"), at(0)),
+                        TimestampedValue.of(KV.of("u1", "cart"), at(15)))
+                    .advanceWatermarkTo(at(30))
+                    .addElements(TimestampedValue.of(KV.of("u1", "search"), at(8)))
+                    .advanceWatermarkToInfinity())
+            .apply(
+                "TenSecondGapAMinuteLate",
+                Window.<KV<String, String>>into(
+                        Sessions.withGapDuration(Duration.standardSeconds(10)))
+                    .withAllowedLateness(Duration.standardMinutes(1))
+                    .accumulatingFiredPanes())
+            .apply("ClicksPerSession", Count.perKey());
+    PAssert.that(counts)
+        .inOnTimePane(new IntervalWindow(at(0), at(10)))
+        .containsInAnyOrder(KV.of("u1", 1L));
+    PAssert.that(counts)
+        .inOnTimePane(new IntervalWindow(at(15), at(25)))
+        .containsInAnyOrder(KV.of("u1", 1L));
+    PAssert.that(counts)
+        .inLatePane(new IntervalWindow(at(0), at(25)))
+        .containsInAnyOrder(KV.of("u1", 3L));
     runner.runAndCheckAsserts(pipeline);
   }
 

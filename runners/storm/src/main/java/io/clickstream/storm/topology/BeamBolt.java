@@ -83,8 +83,10 @@ public abstract class BeamBolt extends BaseRichBolt {
 
   @Override
   public final void execute(Tuple tuple) {
+    boolean tick = TupleUtils.isTick(tuple);
+    outputs.job().startedWork();
     try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(metrics)) {
-      if (TupleUtils.isTick(tuple)) {
+      if (tick) {
         onProcessingTime(Instant.now());
       } else if (tuple.getSourceStreamId().equals(WireFormat.WATERMARK_STREAM)) {
         onUpstreamWatermark(tuple.getSourceTask(), new Instant(tuple.getLong(0)));
@@ -102,6 +104,7 @@ public abstract class BeamBolt extends BaseRichBolt {
       collector.fail(tuple);
     } finally {
       anchor = null;
+      outputs.job().finishedWork(!tick);
     }
   }
 
@@ -137,8 +140,8 @@ public abstract class BeamBolt extends BaseRichBolt {
         element);
   }
 
-  private void emitUnanchored(String stream, List<Object> values) {
-    collector.emit(stream, values);
+  private List<Integer> emitUnanchored(String stream, List<Object> values) {
+    return collector.emit(stream, values);
   }
 
   @Override

@@ -68,7 +68,7 @@ public abstract class BeamSpout extends BaseRichSpout {
     outputs.emit(
         (stream, values) -> {
           sent.add(values);
-          collector.emit(stream, values, messageId);
+          return collector.emit(stream, values, messageId);
         },
         0,
         element);
@@ -76,7 +76,12 @@ public abstract class BeamSpout extends BaseRichSpout {
   }
 
   protected void replay(List<Object> tuple, Object messageId) {
-    collector.emit(Outputs.streamId(0), tuple, messageId);
+    outputs.job().sent(collector.emit(Outputs.streamId(0), tuple, messageId).size());
+  }
+
+  /** Whether everything sent so far has been processed (in-process jobs only). */
+  protected boolean topologyIsQuiet() {
+    return outputs.job().isQuiet();
   }
 
   protected void advanceWatermark(Instant watermark) {

@@ -3,6 +3,7 @@ package io.clickstream.storm.topology;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 
@@ -19,6 +20,9 @@ public final class JobProgress {
   private final int tasks;
   private final AtomicInteger finishedTasks = new AtomicInteger();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong received = new AtomicLong();
+  private final AtomicInteger busy = new AtomicInteger();
   private final MetricsContainerStepMap metrics = new MetricsContainerStepMap();
 
   private JobProgress(int tasks) {
@@ -45,6 +49,31 @@ public final class JobProgress {
   /** A task's output watermark reached the end of time: it will emit nothing more. */
   void taskFinished() {
     finishedTasks.incrementAndGet();
+  }
+
+  /** Tuples were sent to {@code tasks} tasks; counted before the sender stops being busy. */
+  void sent(int tasks) {
+    sent.addAndGet(tasks);
+  }
+
+  void startedWork() {
+    busy.incrementAndGet();
+  }
+
+  void finishedWork(boolean tupleReceived) {
+    if (tupleReceived) {
+      received.incrementAndGet();
+    }
+    busy.decrementAndGet();
+  }
+
+  /**
+   * Nothing in flight and no task at work: every tuple sent has been processed, so everything the
+   * last event caused has happened. A task counts what it sends while it is still busy, so that a
+   * tuple processed before its sender counted it cannot make the job look quiet.
+   */
+  boolean isQuiet() {
+    return busy.get() == 0 && sent.get() == received.get();
   }
 
   void fail(Throwable error) {

@@ -17,9 +17,12 @@ import org.joda.time.Instant;
 public final class Outputs implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** Emits values on a stream, anchored or not: a spout's or a bolt's collector. */
+  /**
+   * Emits values on a stream, anchored or not: a spout's or a bolt's collector. Returns the tasks
+   * the tuple went to, as Storm's collectors do.
+   */
   public interface Emitter {
-    void emit(String stream, List<Object> values);
+    List<Integer> emit(String stream, List<Object> values);
   }
 
   private final String jobId;
@@ -43,7 +46,7 @@ public final class Outputs implements Serializable {
   }
 
   public void emit(Emitter emitter, int output, WindowedValue<?> element) throws CoderException {
-    emitter.emit(streamId(output), formats.get(output).encode(element));
+    job().sent(emitter.emit(streamId(output), formats.get(output).encode(element)).size());
   }
 
   public Instant watermark() {
@@ -59,7 +62,7 @@ public final class Outputs implements Serializable {
       return;
     }
     watermark = to;
-    emitter.emit(WireFormat.WATERMARK_STREAM, new Values(to.getMillis()));
+    job().sent(emitter.emit(WireFormat.WATERMARK_STREAM, new Values(to.getMillis())).size());
     if (!to.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
       JobProgress.of(jobId).taskFinished();
     }

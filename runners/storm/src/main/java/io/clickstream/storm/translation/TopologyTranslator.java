@@ -8,6 +8,7 @@ import io.clickstream.storm.topology.GroupByKeyBolt;
 import io.clickstream.storm.topology.ImpulseSpout;
 import io.clickstream.storm.topology.Outputs;
 import io.clickstream.storm.topology.ParDoBolt;
+import io.clickstream.storm.topology.TestStreamSpout;
 import io.clickstream.storm.topology.UnboundedSourceSpout;
 import io.clickstream.storm.topology.WireFormat;
 import java.util.ArrayList;
@@ -18,11 +19,13 @@ import java.util.Map;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.io.BoundedSource;
 import org.apache.beam.sdk.io.UnboundedSource;
 import org.apache.beam.sdk.runners.AppliedPTransform;
 import org.apache.beam.sdk.runners.TransformHierarchy;
+import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
@@ -34,10 +37,12 @@ import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.transforms.windowing.WindowFn;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.util.construction.ParDoTranslation;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PValue;
+import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowingStrategy;
 import org.apache.storm.generated.StormTopology;
@@ -89,6 +94,8 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
     } else if (transform instanceof SplittableParDo.PrimitiveUnboundedRead<?> read) {
       List<UnboundedSource<Object, ?>> splits = splits(read);
       addSpout(node, splits.size(), new UnboundedSourceSpout(options, outputsOf(node), splits));
+    } else if (transform instanceof TestStream<?> testStream) {
+      addSpout(node, 1, testStreamSpout(node, testStream));
     } else if (transform instanceof ParDo.MultiOutput<?, ?> parDo) {
       translateParDo(node, parDo);
     } else if (transform instanceof GroupByKey<?, ?>) {
@@ -129,6 +136,35 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
     } catch (Exception e) {
       throw new IllegalStateException("Could not split " + read.getSource(), e);
     }
+  }
+
+  /** Encodes the script; processing-time events would need a clock of the test's, not yet. */
+  @SuppressWarnings("unchecked")
+  private TestStreamSpout testStreamSpout(TransformHierarchy.Node node, TestStream<?> testStream) {
+    Coder<Object> coder = (Coder<Object>) testStream.getValueCoder();
+    List<TestStreamSpout.Event> events = new ArrayList<>();
+    try {
+      for (TestStream.Event<?> event : testStream.getEvents()) {
+        if (event instanceof TestStream.ElementEvent<?> elements) {
+          List<byte[]> values = new ArrayList<>();
+          List<Long> timestamps = new ArrayList<>();
+          for (TimestampedValue<?> element : elements.getElements()) {
+            values.add(CoderUtils.encodeToByteArray(coder, element.getValue()));
+            timestamps.add(element.getTimestamp().getMillis());
+          }
+          events.add(new TestStreamSpout.Elements(values, timestamps));
+        } else if (event instanceof TestStream.WatermarkEvent<?> watermark) {
+          events.add(new TestStreamSpout.Watermark(watermark.getWatermark().getMillis()));
+        } else {
+          throw new UnsupportedOperationException(
+              "StormRunner cannot run " + node.getFullName() + " yet: it advances processing time");
+        }
+      }
+    } catch (CoderException e) {
+      throw new IllegalArgumentException(
+          "Could not encode the elements of " + node.getFullName(), e);
+    }
+    return new TestStreamSpout(options, outputsOf(node), coder, events);
   }
 
   @SuppressWarnings("unchecked")
