@@ -175,7 +175,7 @@ class BeamModelOnStormTest {
 
   @ParameterizedTest(name = "on {0}")
   @EnumSource(RunnerUnderTest.class)
-  void aLateElementWithinTheAllowedLatenessFiresALatePane(RunnerUnderTest runner) {
+  void aLateElementFiresALatePaneAndADroppablyLateOneIsDropped(RunnerUnderTest runner) {
     Pipeline pipeline = runner.newPipeline();
     PCollection<KV<String, Long>> counts =
         pipeline
@@ -188,6 +188,7 @@ class BeamModelOnStormTest {
                     .advanceWatermarkTo(at(10))
                     .addElements(TimestampedValue.of(KV.of("u1", "late"), at(3)))
                     .advanceWatermarkTo(at(25))
+                    .addElements(TimestampedValue.of(KV.of("u1", "too late"), at(4)))
                     .advanceWatermarkToInfinity())
             .apply(
                 "TenSecondWindowsTenSecondsLate",
