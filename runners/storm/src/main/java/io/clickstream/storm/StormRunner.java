@@ -1,0 +1,67 @@
+package io.clickstream.storm;
+
+import io.clickstream.storm.topology.JobProgress;
+import io.clickstream.storm.translation.TopologyTranslator;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineRunner;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsValidator;
+import org.apache.beam.sdk.util.construction.SplittableParDo;
+import org.apache.storm.Config;
+import org.apache.storm.LocalCluster;
+
+/**
+ * Runs a Beam pipeline as an Apache Storm topology ({@code --runner=StormRunner}). Reads become
+ * spouts, the other primitives bolts that run Beam's runners-core; watermarks travel on a stream of
+ * their own (docs/runners.md, "Storm").
+ */
+public final class StormRunner extends PipelineRunner<StormPipelineResult> {
+  private static final AtomicLong JOBS = new AtomicLong();
+
+  private final StormPipelineOptions options;
+
+  private StormRunner(StormPipelineOptions options) {
+    this.options = options;
+  }
+
+  /** Called by Beam for {@code --runner=StormRunner}. */
+  public static StormRunner fromOptions(PipelineOptions options) {
+    return new StormRunner(PipelineOptionsValidator.validate(StormPipelineOptions.class, options));
+  }
+
+  @Override
+  public StormPipelineResult run(Pipeline pipeline) {
+    if (!options.getLocalCluster()) {
+      throw new UnsupportedOperationException(
+          "StormRunner submits to a LocalCluster only so far; --localCluster=false with "
+              + "--stormNimbus is not implemented yet");
+    }
+    // Reads become primitives that the translator turns into spouts, not splittable DoFns.
+    SplittableParDo.convertReadBasedSplittableDoFnsToPrimitiveReadsIfNecessary(pipeline);
+    String jobId = UUID.randomUUID().toString();
+    TopologyTranslator.Translation translation =
+        new TopologyTranslator(
+                new SerializablePipelineOptions(options), jobId, options.getParallelism())
+            .translate(pipeline);
+    String topology = topologyName();
+    Config conf = new Config();
+    conf.setNumWorkers(options.getStormWorkers());
+    JobProgress progress = JobProgress.register(jobId, translation.tasks());
+    try {
+      LocalCluster cluster = SharedLocalCluster.get();
+      cluster.submitTopology(topology, conf, translation.topology());
+      return new StormPipelineResult(cluster, topology, progress);
+    } catch (Exception e) {
+      JobProgress.forget(jobId);
+      throw new IllegalStateException("Could not submit topology " + topology, e);
+    }
+  }
+
+  /** Storm wants topology names unique among running ones and free of most punctuation. */
+  private String topologyName() {
+    return options.getJobName().replaceAll("[^A-Za-z0-9_-]", "_") + "-" + JOBS.incrementAndGet();
+  }
+}

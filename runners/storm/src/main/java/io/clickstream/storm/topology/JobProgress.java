@@ -1,0 +1,94 @@
+package io.clickstream.storm.topology;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
+
+/**
+ * What the tasks of a job tell the JVM that submitted it: which of them have seen the watermark
+ * reach the end of time, the first error, and the Beam metrics. Spouts and bolts reach it by job id
+ * through a static registry, which works because a LocalCluster runs them in the submitting JVM; on
+ * a remote cluster the tasks find no entry here and report nothing (a job there is followed through
+ * Nimbus instead).
+ */
+public final class JobProgress {
+  private static final Map<String, JobProgress> JOBS = new ConcurrentHashMap<>();
+
+  private final int tasks;
+  private final AtomicInteger finishedTasks = new AtomicInteger();
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong received = new AtomicLong();
+  private final AtomicInteger busy = new AtomicInteger();
+  private final MetricsContainerStepMap metrics = new MetricsContainerStepMap();
+
+  private JobProgress(int tasks) {
+    this.tasks = tasks;
+  }
+
+  /** Starts following a job whose topology runs {@code tasks} spout and bolt tasks in all. */
+  public static JobProgress register(String jobId, int tasks) {
+    JobProgress job = new JobProgress(tasks);
+    JOBS.put(jobId, job);
+    return job;
+  }
+
+  public static void forget(String jobId) {
+    JOBS.remove(jobId);
+  }
+
+  /** The job's progress, or a detached one that nobody reads when the job is not followed here. */
+  static JobProgress of(String jobId) {
+    JobProgress job = JOBS.get(jobId);
+    return job != null ? job : new JobProgress(Integer.MAX_VALUE);
+  }
+
+  /** A task's output watermark reached the end of time: it will emit nothing more. */
+  void taskFinished() {
+    finishedTasks.incrementAndGet();
+  }
+
+  /** Tuples were sent to {@code tasks} tasks; counted before the sender stops being busy. */
+  void sent(int tasks) {
+    sent.addAndGet(tasks);
+  }
+
+  void startedWork() {
+    busy.incrementAndGet();
+  }
+
+  void finishedWork(boolean tupleReceived) {
+    if (tupleReceived) {
+      received.incrementAndGet();
+    }
+    busy.decrementAndGet();
+  }
+
+  /**
+   * Nothing in flight and no task at work: every tuple sent has been processed, so everything the
+   * last event caused has happened. A task counts what it sends while it is still busy, so that a
+   * tuple processed before its sender counted it cannot make the job look quiet.
+   */
+  boolean isQuiet() {
+    return busy.get() == 0 && sent.get() == received.get();
+  }
+
+  void fail(Throwable error) {
+    failure.compareAndSet(null, error);
+  }
+
+  public boolean isFinished() {
+    return finishedTasks.get() >= tasks;
+  }
+
+  public Throwable failure() {
+    return failure.get();
+  }
+
+  public MetricsContainerStepMap metrics() {
+    return metrics;
+  }
+}

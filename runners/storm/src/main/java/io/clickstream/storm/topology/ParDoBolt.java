@@ -1,0 +1,136 @@
+package io.clickstream.storm.topology;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.runners.core.DoFnRunner;
+import org.apache.beam.runners.core.DoFnRunners;
+import org.apache.beam.runners.core.NullSideInputReader;
+import org.apache.beam.runners.core.StateInternals;
+import org.apache.beam.runners.core.StepContext;
+import org.apache.beam.runners.core.TimerInternals;
+import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
+import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
+import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
+import org.apache.beam.sdk.util.WindowedValue;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.WindowingStrategy;
+import org.joda.time.Instant;
+
+/**
+ * A stateless ParDo, run by Beam's {@link DoFnRunners#simpleRunner}. A bundle lasts until the
+ * watermark moves or the next tick (about a second), or {@link #MAX_BUNDLE_SIZE} elements, so that
+ * a DoFn that flushes in {@code @FinishBundle} (the Redis writer) flushes about once a second, and
+ * always before the watermark that covers what it wrote goes downstream.
+ */
+public final class ParDoBolt extends BeamBolt {
+  private static final long serialVersionUID = 1L;
+  private static final int MAX_BUNDLE_SIZE = 1000;
+
+  /** What the bolt needs of the ParDo, all serializable. */
+  public record Spec(
+      DoFn<Object, Object> fn,
+      TupleTag<Object> mainOutput,
+      List<TupleTag<?>> outputs,
+      Coder<Object> inputCoder,
+      Map<TupleTag<?>, Coder<?>> outputCoders,
+      WindowingStrategy<?, ?> windowingStrategy,
+      DoFnSchemaInformation schemaInformation,
+      Map<String, PCollectionView<?>> sideInputMapping)
+      implements java.io.Serializable {}
+
+  private final Spec spec;
+
+  private transient DoFnInvoker<Object, Object> invoker;
+  private transient DoFnRunner<Object, Object> runner;
+  private transient int bundleSize;
+
+  public ParDoBolt(
+      SerializablePipelineOptions options,
+      String stepName,
+      Map<String, WireFormat> inputs,
+      Outputs outputs,
+      Spec spec) {
+    super(options, stepName, inputs, outputs);
+    this.spec = spec;
+  }
+
+  @Override
+  protected void setUp() {
+    invoker = DoFnInvokers.tryInvokeSetupFor(spec.fn(), options.get());
+    runner =
+        DoFnRunners.simpleRunner(
+            options.get(),
+            spec.fn(),
+            NullSideInputReader.empty(),
+            new DoFnRunners.OutputManager() {
+              @Override
+              public <T> void output(TupleTag<T> tag, WindowedValue<T> output) {
+                try {
+                  emit(spec.outputs().indexOf(tag), output);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              }
+            },
+            spec.mainOutput(),
+            spec.outputs().stream().filter(tag -> !tag.equals(spec.mainOutput())).toList(),
+            new StatelessContext(),
+            spec.inputCoder(),
+            spec.outputCoders(),
+            spec.windowingStrategy(),
+            spec.schemaInformation(),
+            spec.sideInputMapping());
+  }
+
+  @Override
+  protected void processElement(WindowedValue<Object> element) {
+    if (bundleSize == 0) {
+      runner.startBundle();
+    }
+    runner.processElement(element);
+    if (++bundleSize >= MAX_BUNDLE_SIZE) {
+      finishBundle();
+    }
+  }
+
+  @Override
+  protected Instant onInputWatermark(Instant watermark) {
+    finishBundle();
+    return watermark;
+  }
+
+  @Override
+  protected void onProcessingTime(Instant now) {
+    finishBundle();
+  }
+
+  private void finishBundle() {
+    if (bundleSize > 0) {
+      runner.finishBundle();
+      bundleSize = 0;
+    }
+  }
+
+  @Override
+  protected void tearDown() {
+    finishBundle();
+    invoker.invokeTeardown();
+  }
+
+  /** A stateless DoFn asks for neither state nor timers: the translator routes those elsewhere. */
+  private static final class StatelessContext implements StepContext {
+    @Override
+    public StateInternals stateInternals() {
+      throw new UnsupportedOperationException("A stateless ParDo has no state");
+    }
+
+    @Override
+    public TimerInternals timerInternals() {
+      throw new UnsupportedOperationException("A stateless ParDo has no timers");
+    }
+  }
+}
