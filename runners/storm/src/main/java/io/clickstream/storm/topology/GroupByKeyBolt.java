@@ -151,11 +151,7 @@ public final class GroupByKeyBolt extends BeamBolt {
     if (!watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
       // The input is over: processing time will not matter any more, so what waits for it fires
       // now.
-      fireDue(
-          timers -> {
-            timers.advanceProcessingTime(BoundedWindow.TIMESTAMP_MAX_VALUE);
-            return timers::removeNextProcessingTimer;
-          });
+      onProcessingTime(BoundedWindow.TIMESTAMP_MAX_VALUE);
     }
     Instant output = watermark;
     for (KeyState key : keys.values()) {
