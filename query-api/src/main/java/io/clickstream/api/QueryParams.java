@@ -217,11 +217,21 @@ final class QueryParams {
   }
 
   /**
+   * The most a body over its limit may declare and still be read, and dropped, before the refusal:
+   * a client still sending when the server answers and closes sees a broken connection, not the
+   * 400. Past this it is refused unread.
+   */
+  static final int MAX_DRAINED_BYTES = 1024 * 1024;
+
+  /**
    * A body of at most {@code max} bytes as text: one over it ({@code length} says so, or it turns
    * out to be) is refused before it is parsed; {@code length} is {@code -1} when unknown.
    */
   private static String boundedBody(long length, Supplier<byte[]> body, int max, String what) {
     if (length > max) {
+      if (length <= MAX_DRAINED_BYTES) {
+        body.get();
+      }
       throw tooLarge(max);
     }
     byte[] bytes = body.get();
