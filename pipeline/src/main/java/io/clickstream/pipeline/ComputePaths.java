@@ -74,10 +74,7 @@ public class ComputePaths extends PTransform<PCollection<Session>, PCollection<K
 
     @ProcessElement
     public void process(@Element Session session, OutputReceiver<String> out) {
-      // A batch read fires each session once more when it closes: that last firing is the session.
-      if (!session.last()
-          || session.startMillis() < spec.fromMillis
-          || session.startMillis() >= spec.toMillis) {
+      if (!session.finalStartingIn(spec.fromMillis, spec.toMillis)) {
         return;
       }
       String path = pathOf(session.events(), spec.anchor, spec.after, spec.depth);

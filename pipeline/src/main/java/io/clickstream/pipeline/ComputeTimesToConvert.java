@@ -66,9 +66,7 @@ public class ComputeTimesToConvert
 
     @ProcessElement
     public void process(@Element Session session, OutputReceiver<Long> out) {
-      if (!session.last()
-          || session.startMillis() < spec.fromMillis
-          || session.startMillis() >= spec.toMillis) {
+      if (!session.finalStartingIn(spec.fromMillis, spec.toMillis)) {
         return;
       }
       Optional<FunnelResult> result =
