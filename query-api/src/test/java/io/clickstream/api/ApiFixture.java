@@ -62,6 +62,7 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
   private RedisServer redisServer;
   private JedisPooled redis;
   private ApiServer api;
+  private final long historyMaxRows;
 
   ApiFixture() {
     this(null);
@@ -88,11 +89,27 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
       boolean startReady,
       String readToken,
       List<String> allowedHosts) {
+    this(hbaseZk, apiToken, startReady, readToken, allowedHosts, 0);
+  }
+
+  private ApiFixture(
+      String hbaseZk,
+      String apiToken,
+      boolean startReady,
+      String readToken,
+      List<String> allowedHosts,
+      long historyMaxRows) {
+    this.historyMaxRows = historyMaxRows;
     this.hbaseZk = hbaseZk;
     this.apiToken = apiToken;
     this.startReady = startReady;
     this.readToken = readToken;
     this.allowedHosts = allowedHosts;
+  }
+
+  /** A server reading HBase at {@code hbaseZk}, whose history jobs read at most {@code maxRows}. */
+  static ApiFixture withHistory(String hbaseZk, long maxRows) {
+    return new ApiFixture(hbaseZk, TOKEN, true, null, List.of(), maxRows);
   }
 
   /** A server whose reads need {@code readToken} (or the API token, {@link #TOKEN}). */
@@ -127,7 +144,9 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
             hbaseZk,
             apiToken,
             readToken,
-            allowedHosts);
+            allowedHosts,
+            null,
+            historyMaxRows);
     api = startReady ? new ApiServer(config) : ApiServer.startingUntilMarkedReady(config);
     api.start();
   }
@@ -172,6 +191,11 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
   /** The pool the server's routes take Redis connections from (health has its own). */
   redis.clients.jedis.JedisPool queryConnections() {
     return api.queryConnections();
+  }
+
+  /** The URL of the test's Redis, for a pipeline to write to. */
+  String redisUrl() {
+    return "redis://127.0.0.1:" + redisServer.ports().get(0);
   }
 
   /** A client of the test's Redis, to seed it. */
