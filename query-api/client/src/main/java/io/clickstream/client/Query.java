@@ -3,14 +3,9 @@ package io.clickstream.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One query of the query model, built field by field and run by its terminal methods ({@link #run},
@@ -18,8 +13,6 @@ import java.util.regex.Pattern;
  * docs/notebook.md; one a kind does not take is refused by the server with a message naming it.
  */
 public final class Query {
-
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*([smhdw])");
 
   private final Api api;
   private final ObjectNode body = Api.MAPPER.createObjectNode();
@@ -111,32 +104,12 @@ public final class Query {
    */
   public Query last(String duration) {
     Instant to = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    return between(to.minus(duration(duration)), to);
+    return between(to.minus(Durations.parse(duration)), to);
   }
 
   /** The same as {@link #last}: reads better after a funnel ({@code preview(f).over("7d")}). */
   public Query over(String duration) {
     return last(duration);
-  }
-
-  static Duration duration(String text) {
-    Matcher shorthand = SHORT_DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
-    if (shorthand.matches()) {
-      long n = Long.parseLong(shorthand.group(1));
-      return switch (shorthand.group(2)) {
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        case "d" -> Duration.ofDays(n);
-        default -> Duration.ofDays(7 * n);
-      };
-    }
-    try {
-      return Duration.parse(text.trim());
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          "not a duration: '" + text + "'; expected 30m, 24h, 7d, 2w or ISO-8601 (PT1H, P7D)", e);
-    }
   }
 
   /** The query as sent: {@code {"kind":"counts","event":"search",...}}. */

@@ -86,8 +86,8 @@ class ClickstreamClientTest {
     Instant to = Instant.parse(meta.get("to").asText());
     assertThat(Duration.between(from, to)).isEqualTo(Duration.ofHours(24));
     assertThat(to).isAfterOrEqualTo(before.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-    assertThat(Query.duration("7d")).isEqualTo(Duration.ofDays(7));
-    assertThat(Query.duration("PT30M")).isEqualTo(Duration.ofMinutes(30));
+    assertThat(Durations.parse("7d")).isEqualTo(Duration.ofDays(7));
+    assertThat(Durations.parse("PT30M")).isEqualTo(Duration.ofMinutes(30));
   }
 
   @Test
