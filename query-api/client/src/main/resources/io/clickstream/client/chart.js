@@ -71,7 +71,7 @@
         links.set(key, (links.get(key) || 0) + +r[y]);
       }
     }
-    const graph = d3.sankey().nodeId((d) => d.id).nodeWidth(12).nodePadding(10).extent([[0, 0], [w + margin.right - 20, h]])({
+    const graph = d3.sankey().nodeId((d) => d.id).nodeWidth(12).nodePadding(10).extent([[0, 0], [w, h]])({
       nodes: [...nodes.values()].map((d) => ({ ...d })),
       links: [...links].map(([key, value]) => ({ source: key.split("|")[0], target: key.split("|")[1], value })),
     });
