@@ -108,7 +108,7 @@ public final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, 
   }
 
   /** A server reading HBase at {@code hbaseZk}, whose history jobs read at most {@code maxRows}. */
-  static ApiFixture withHistory(String hbaseZk, long maxRows) {
+  public static ApiFixture withHistory(String hbaseZk, long maxRows) {
     return new ApiFixture(hbaseZk, TOKEN, true, null, List.of(), maxRows);
   }
 
