@@ -3,6 +3,8 @@ package io.clickstream.api;
 import io.clickstream.core.RedisConnections;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -10,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisPoolConfig;
 import spark.Service;
+import spark.route.HttpMethod;
 
 /**
  * The JSON API over the Redis aggregates, also serving the dashboard from the classpath's {@code
@@ -134,6 +137,23 @@ public final class ApiServer implements AutoCloseable {
   /** For tests: the routes' pool of Redis connections (health has its own). */
   JedisPool queryConnections() {
     return redis;
+  }
+
+  /**
+   * For tests: the routes installed, as {@code "GET /api/funnels/{id}"} (path parameters in the
+   * OpenAPI form), without the filters.
+   */
+  List<String> routes() {
+    return http.routes().stream()
+        .filter(r -> r.getHttpMethod() != HttpMethod.before)
+        .filter(r -> r.getHttpMethod() != HttpMethod.after)
+        .filter(r -> r.getHttpMethod() != HttpMethod.afterafter)
+        .map(
+            r ->
+                r.getHttpMethod().name().toUpperCase(Locale.ROOT)
+                    + " "
+                    + r.getMatchUri().replaceAll(":([A-Za-z0-9_]+)", "{$1}"))
+        .toList();
   }
 
   @Override

@@ -174,6 +174,11 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
     return api.queryConnections();
   }
 
+  /** The routes the server installed, as {@code "GET /api/funnels/{id}"}. */
+  List<String> routes() {
+    return api.routes();
+  }
+
   /** A client of the test's Redis, to seed it. */
   JedisPooled redis() {
     return redis;
