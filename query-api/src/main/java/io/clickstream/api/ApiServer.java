@@ -43,6 +43,7 @@ public final class ApiServer implements AutoCloseable {
   private final JedisPool healthRedis;
   private final HeavyQueries heavy = new HeavyQueries();
   private final HBaseHealth hbase;
+  private final LiveStream live;
   // An instance, not Spark's static API, so that one JVM (a test) can run several servers.
   private final Service http = Service.ignite();
   private final AtomicReference<Exception> startFailure = new AtomicReference<>();
@@ -68,6 +69,7 @@ public final class ApiServer implements AutoCloseable {
     this.redis = pool(config.redisUrl(), QUERY_CONNECTIONS);
     this.healthRedis = pool(config.redisUrl(), HEALTH_CONNECTIONS);
     this.hbase = new HBaseHealth(config.hbaseZk(), clock);
+    this.live = new LiveStream(config.redisUrl());
   }
 
   private static JedisPool pool(String url, int connections) {
@@ -104,6 +106,7 @@ public final class ApiServer implements AutoCloseable {
         funnelResults,
         new QueryController(counts, funnelResults, clock),
         new NotebooksController(new NotebookStore(redis, clock), writes),
+        live,
         heavy,
         new AllowedHosts(config.bindAddress(), config.allowedHosts()),
         new ReadToken(config.readToken(), writes));
@@ -134,6 +137,11 @@ public final class ApiServer implements AutoCloseable {
     return heavy;
   }
 
+  /** For tests: the live streams. */
+  LiveStream liveStream() {
+    return live;
+  }
+
   /** For tests: the routes' pool of Redis connections (health has its own). */
   JedisPool queryConnections() {
     return redis;
@@ -158,6 +166,8 @@ public final class ApiServer implements AutoCloseable {
 
   @Override
   public void close() {
+    // First: open live streams would otherwise hold the stop until their clients go away.
+    live.close();
     http.stop();
     http.awaitStop();
     redis.close();

@@ -71,6 +71,11 @@ final class Json {
   static String write(Response response, int status, Object body) {
     response.status(status);
     response.type(CONTENT_TYPE);
+    return text(body);
+  }
+
+  /** The JSON form of {@code body}, for an answer not written whole at once (a live stream). */
+  static String text(Object body) {
     try {
       return MAPPER.writeValueAsString(body);
     } catch (JsonProcessingException e) {

@@ -27,6 +27,7 @@ final class Routes {
       FunnelResultsController funnelResults,
       QueryController query,
       NotebooksController notebooks,
+      LiveStream live,
       HeavyQueries heavy,
       AllowedHosts hosts,
       ReadToken reads) {
@@ -60,6 +61,8 @@ final class Routes {
     http.get("/api/notebooks/:id", Json.route(notebooks::get));
     http.put("/api/notebooks/:id", Json.answer(notebooks::put));
     http.delete("/api/notebooks/:id", Json.answer(notebooks::delete));
+    // Server-Sent Events: a long answer written as it comes, under its own limit (LiveStream).
+    http.get("/api/stream", live.route());
     ErrorMapper.install(http);
   }
 }

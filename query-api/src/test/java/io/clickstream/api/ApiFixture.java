@@ -61,6 +61,7 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private RedisServer redisServer;
   private JedisPooled redis;
+  private String redisUrl;
   private ApiServer api;
 
   ApiFixture() {
@@ -119,15 +120,9 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
     redisServer = RedisServer.builder().bind("127.0.0.1").port(redisPort).build();
     redisServer.start();
     redis = new JedisPooled("127.0.0.1", redisPort);
+    redisUrl = "redis://127.0.0.1:" + redisPort;
     ApiConfig config =
-        new ApiConfig(
-            "127.0.0.1",
-            0,
-            "redis://127.0.0.1:" + redisPort,
-            hbaseZk,
-            apiToken,
-            readToken,
-            allowedHosts);
+        new ApiConfig("127.0.0.1", 0, redisUrl, hbaseZk, apiToken, readToken, allowedHosts);
     api = startReady ? new ApiServer(config) : ApiServer.startingUntilMarkedReady(config);
     api.start();
   }
@@ -169,6 +164,11 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
     return api.heavyQueries().permits();
   }
 
+  /** How many live streams the server has open ({@code GET /api/stream}). */
+  int openLiveStreams() {
+    return api.liveStream().openStreams();
+  }
+
   /** The pool the server's routes take Redis connections from (health has its own). */
   redis.clients.jedis.JedisPool queryConnections() {
     return api.queryConnections();
@@ -177,6 +177,11 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
   /** The routes the server installed, as {@code "GET /api/funnels/{id}"}. */
   List<String> routes() {
     return api.routes();
+  }
+
+  /** The test's Redis, for a server of a test's own. */
+  String redisUrl() {
+    return redisUrl;
   }
 
   /** A client of the test's Redis, to seed it. */
