@@ -1,6 +1,7 @@
 package io.clickstream.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clickstream.core.DimensionName;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelDefinition;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -81,7 +83,34 @@ final class FunnelResultsController {
   }
 
   Object query(Request request) {
-    return query(request.params(":id"), request::queryParams);
+    String id = request.params(":id");
+    Function<String, String> params = request::queryParams;
+    return QueryParams.comparedWithPrevious(params)
+        ? comparedWithPrevious(id, params)
+        : query(id, params);
+  }
+
+  /**
+   * The results over the range with {@code compare}: their table's rows ({@link QueryTable}), each
+   * count beside the same row's over the period as long just before ({@link Comparison}).
+   */
+  private ObjectNode comparedWithPrevious(String id, Function<String, String> params) {
+    QueryParams.Range range = QueryParams.range(params, clock.instant());
+    QueryParams.Range before = QueryParams.previous(range);
+    Object current = query(id, QueryParams.over(params, range));
+    QueryTable compared =
+        Comparison.of(
+            QueryTable.ofFunnel(current, range),
+            QueryTable.ofFunnel(query(id, QueryParams.over(params, before)), before),
+            before);
+    Map<String, Object> compare = new LinkedHashMap<>();
+    compare.put("with", QueryRequest.PREVIOUS);
+    compare.put("previous_from", before.from().toString());
+    compare.put("previous_to", before.to().toString());
+    compare.put("rows", compared.rowObjects());
+    ObjectNode answer = Json.object(current);
+    answer.set("compare", Json.object(compare));
+    return answer;
   }
 
   /**

@@ -21,7 +21,7 @@ final class QueryRequest {
   enum Kind {
     COUNTS("event", "by", "step", "from", "to", "tz", "limit"),
     TOP("event", "by", "from", "to", "limit"),
-    FUNNEL("funnel", "version", "by", "step", "from", "to", "tz", "limit"),
+    FUNNEL("funnel", "version", "by", "step", "from", "to", "tz", "limit", "compare"),
     SESSIONS("by", "step", "from", "to", "tz", "limit"),
     COMPARE("query", "with");
 

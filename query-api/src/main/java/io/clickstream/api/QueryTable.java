@@ -147,6 +147,19 @@ record QueryTable(
         List.of("t", "step", COUNT), 2, rows, ChartSpec.line("t", COUNT, "step"), meta);
   }
 
+  /** The rows as objects, each value under its column's name. */
+  List<Map<String, Object>> rowObjects() {
+    List<Map<String, Object>> objects = new ArrayList<>(rows.size());
+    for (List<Object> row : rows) {
+      Map<String, Object> object = new LinkedHashMap<>();
+      for (int c = 0; c < columns.size(); c++) {
+        object.put(columns.get(c), row.get(c));
+      }
+      objects.add(object);
+    }
+    return objects;
+  }
+
   private static Map<String, Object> meta(String kind) {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("kind", kind);

@@ -219,6 +219,25 @@ class QueryApiTest {
   }
 
   @Test
+  void aFunnelQueryComparedWithPreviousIsTheComparisonOfThatFunnelQuery() {
+    seedFunnel();
+    result("2024-05-01T07:30:00Z", "reached:1", 10);
+    result("2024-05-01T07:30:00Z", "reached:2", 3);
+    String funnel = "\"kind\":\"funnel\",\"funnel\":\"buy\",\"by\":\"source\"," + RANGE;
+
+    JsonNode compared = query("{" + funnel + ",\"compare\":\"previous\"}");
+    JsonNode comparison = query("{\"kind\":\"compare\",\"query\":{" + funnel + "}}");
+
+    assertThat(compared.get("rows")).isEqualTo(comparison.get("rows"));
+    assertThat(compared.get("columns")).isEqualTo(comparison.get("columns"));
+    assertThat(compared.get("meta")).isEqualTo(comparison.get("meta"));
+    assertThat(compared.at("/meta/previous_from").asText()).isEqualTo("2024-05-01T07:00:00Z");
+    ApiFixture.Reply refused = api.post("/api/query", "{" + funnel + ",\"compare\":\"next\"}");
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.json().get("error").asText()).startsWith("compare: must be \"previous\"");
+  }
+
+  @Test
   void aNullFieldIsAsIfNotGivenAndANumberIsItsText() {
     seedSearches();
 
