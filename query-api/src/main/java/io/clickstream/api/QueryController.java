@@ -81,7 +81,7 @@ final class QueryController {
     Function<String, String> params = QueryParams.over(given, range);
     return switch (query.kind) {
       case COUNTS -> QueryTable.ofCounts("counts", counts.query(params), range);
-      case SESSIONS -> QueryTable.ofCounts("sessions", counts.query(sessions(params)), range);
+      case SESSIONS -> QueryTable.ofSessions(counts.sessions(sessions(params)), range);
       case TOP -> QueryTable.ofTop(counts.top(params), range);
       case FUNNEL ->
           QueryTable.ofFunnel(funnels.query(QueryParams.funnelId(params), params), range);
