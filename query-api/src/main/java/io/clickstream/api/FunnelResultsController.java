@@ -35,13 +35,32 @@ final class FunnelResultsController {
    *     that has none
    * @param medianSecondsFromStart the lower median of the whole seconds from step 1; null when none
    *     reached it
+   * @param timeToConvert the results that reached it, by the time from step 1 in the bins of {@link
+   *     #TIME_TO_CONVERT_EDGES}; null for step 1
    */
   record StepResult(
       String event,
       long count,
       Double conversionFromStart,
       Double conversionFromPrevious,
-      Long medianSecondsFromStart) {}
+      Long medianSecondsFromStart,
+      List<Bin> timeToConvert) {}
+
+  /**
+   * The results that reached a step in {@code [fromSeconds, belowSeconds)} after step 1; {@code
+   * belowSeconds} null for the last bin.
+   */
+  record Bin(long fromSeconds, Long belowSeconds, long count) {}
+
+  /**
+   * The lower edges of the bins of time to convert, in seconds: 10 s, 30 s, 1, 2, 5, 10, 30 min, 1,
+   * 2, 6 h, 1, 3, 7 days. Fixed, so that results compare across funnels and ranges; the exact
+   * seconds stay in the {@code secs} histograms (and the median).
+   */
+  static final List<Long> TIME_TO_CONVERT_EDGES =
+      List.of(
+          0L, 10L, 30L, 60L, 120L, 300L, 600L, 1_800L, 3_600L, 7_200L, 21_600L, 86_400L, 259_200L,
+          604_800L);
 
   /**
    * @param key the first-touch value, {@code (none)} with {@code missing} true, or {@code (other)}
@@ -217,7 +236,8 @@ final class FunnelResultsController {
               reached[j],
               ratio(reached[j], reached[0]),
               j == 0 ? ratio(reached[0], reached[0]) : ratio(reached[j], reached[j - 1]),
-              j == 0 ? Long.valueOf(0) : lowerMedian(seconds.get(j))));
+              j == 0 ? Long.valueOf(0) : lowerMedian(seconds.get(j)),
+              j == 0 ? null : timeToConvert(seconds.get(j))));
     }
     return steps;
   }
@@ -271,6 +291,29 @@ final class FunnelResultsController {
    * The lower median of a histogram seconds -> results: the ((N + 1) / 2)-th smallest; null when
    * empty.
    */
+  /** A step's seconds from step 1, in the bins of {@link #TIME_TO_CONVERT_EDGES}. */
+  static List<Bin> timeToConvert(Map<Long, Long> histogram) {
+    int bins = TIME_TO_CONVERT_EDGES.size();
+    long[] counts = new long[bins];
+    histogram.forEach(
+        (seconds, count) -> {
+          int bin = bins - 1;
+          while (TIME_TO_CONVERT_EDGES.get(bin) > seconds) {
+            bin--;
+          }
+          counts[bin] += count;
+        });
+    List<Bin> result = new ArrayList<>(bins);
+    for (int b = 0; b < bins; b++) {
+      result.add(
+          new Bin(
+              TIME_TO_CONVERT_EDGES.get(b),
+              b + 1 < bins ? TIME_TO_CONVERT_EDGES.get(b + 1) : null,
+              counts[b]));
+    }
+    return result;
+  }
+
   static Long lowerMedian(Map<Long, Long> histogram) {
     long total = histogram.values().stream().mapToLong(Long::longValue).sum();
     if (total == 0) {

@@ -110,6 +110,35 @@ class FunnelResultsApiTest {
   }
 
   @Test
+  void eachLaterStepHasItsTimeToConvertAsAHistogramOfTheSecondsMergedOverTheRange() {
+    result("2024-05-01T10:00:00Z", "secs:2:5", 1);
+    result("2024-05-01T10:00:00Z", "secs:2:9", 2);
+    result("2024-05-01T10:03:00Z", "secs:2:10", 1);
+    result("2024-05-01T10:03:00Z", "secs:2:4000", 3);
+    result("2024-05-01T10:04:00Z", "secs:3:700000", 1);
+    result("2024-05-01T10:05:00Z", "secs:2:1", 50);
+
+    JsonNode steps = api.get("/api/funnels/buy/results?" + RANGE).json().get("steps");
+
+    assertThat(steps.get(0).get("time_to_convert").isNull()).isTrue();
+    JsonNode second = steps.get(1).get("time_to_convert");
+    assertThat(second).hasSize(FunnelResultsController.TIME_TO_CONVERT_EDGES.size());
+    assertThat(second.get(0).toString())
+        .isEqualTo("{\"from_seconds\":0,\"below_seconds\":10,\"count\":3}");
+    assertThat(second.get(1).get("count").asLong()).isEqualTo(1);
+    assertThat(second.get(8).toString())
+        .isEqualTo("{\"from_seconds\":3600,\"below_seconds\":7200,\"count\":3}");
+    long total = 0;
+    for (JsonNode bin : second) {
+      total += bin.get("count").asLong();
+    }
+    assertThat(total).as("every result that reached step 2 in the range").isEqualTo(7);
+    JsonNode last = steps.get(2).get("time_to_convert").get(13);
+    assertThat(last.toString())
+        .isEqualTo("{\"from_seconds\":604800,\"below_seconds\":null,\"count\":1}");
+  }
+
+  @Test
   void anEvenHistogramWithTwoValuesTakesTheSmaller() {
     result("2024-05-01T10:00:00Z", "secs:2:100", 1);
     result("2024-05-01T10:00:00Z", "secs:2:3", 1);
