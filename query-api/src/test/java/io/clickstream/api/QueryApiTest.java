@@ -307,7 +307,8 @@ class QueryApiTest {
     return reply.json();
   }
 
-  private static List<String> columns(JsonNode answer) {
+  /** An answer's column names. */
+  static List<String> columns(JsonNode answer) {
     List<String> columns = new ArrayList<>();
     answer.get("columns").forEach(c -> columns.add(c.asText()));
     return columns;

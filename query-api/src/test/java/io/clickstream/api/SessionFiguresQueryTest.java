@@ -35,7 +35,7 @@ class SessionFiguresQueryTest {
 
     JsonNode answer = query("\"by\":\"source\",\"step\":\"hour\",\"limit\":2");
 
-    assertThat(columns(answer))
+    assertThat(QueryApiTest.columns(answer))
         .containsExactly(
             "t",
             "key",
@@ -114,7 +114,7 @@ class SessionFiguresQueryTest {
                     + "\"from\":\"2024-05-01T10:00:00Z\",\"to\":\"2024-05-01T12:00:00Z\"}}")
             .json();
 
-    assertThat(columns(answer))
+    assertThat(QueryApiTest.columns(answer))
         .containsExactly(
             "t", "key", "missing", "other", "count", "previous", "delta", "delta_ratio");
   }
@@ -170,11 +170,5 @@ class SessionFiguresQueryTest {
                 + ",\"from\":\"2024-05-01T10:00:00Z\",\"to\":\"2024-05-01T12:00:00Z\"}");
     assertThat(reply.status()).as(reply.text()).isEqualTo(200);
     return reply.json();
-  }
-
-  private static List<String> columns(JsonNode answer) {
-    List<String> columns = new ArrayList<>();
-    answer.get("columns").forEach(c -> columns.add(c.asText()));
-    return columns;
   }
 }
