@@ -49,6 +49,16 @@ public final class RedisKeys {
   public static final String STATUS_RUNNER = "runner";
   public static final String DEAD_LETTERS = PREFIX + "deadletter";
 
+  /**
+   * Stream of a sample of the events as they are counted, for {@code GET /api/stream}: each entry a
+   * session's newest event when its counts are written ({@code event}, {@code ts} in epoch ms,
+   * {@code user}), at most a few per write; trimmed to about {@link #LIVE_EVENTS_MAX_LENGTH}.
+   */
+  public static final String LIVE_EVENTS = PREFIX + "live";
+
+  /** The length {@link #LIVE_EVENTS} is trimmed to, approximately ({@code XADD MAXLEN ~}). */
+  public static final int LIVE_EVENTS_MAX_LENGTH = 1_000;
+
   /** Hash of how far the unbounded read has read: salt bucket -> write time (epoch ms). */
   public static final String READ_POSITIONS = PREFIX + "source:position";
 

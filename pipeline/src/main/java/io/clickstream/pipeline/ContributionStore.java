@@ -20,7 +20,8 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * a retried or replayed batch cannot count twice; that is also what makes it safe to retry a failed
  * batch here as a whole. It also caps the distinct values per dimension and minute, and the
  * distinct event names (docs/redis-keys.md, "The cap on distinct values" and "The cap on distinct
- * event names").
+ * event names"). Each call also appends a sample of the sessions it applied to the live stream
+ * ({@link LiveEventSample}).
  */
 public final class ContributionStore implements AutoCloseable {
 
@@ -147,13 +148,13 @@ public final class ContributionStore implements AutoCloseable {
         (List<?>)
             jedis.evalsha(
                 sha, KEYS, args(batch, retentionMillis, maxDimensionValues, maxEventNames));
-    int applied = 0;
+    List<Boolean> applied = new ArrayList<>(outcomes.size());
     for (Object outcome : outcomes) {
-      if ((Long) outcome != 0L) {
-        applied++;
-      }
+      applied.add((Long) outcome != 0L);
     }
-    return new Outcome(applied, batch.size() - applied);
+    LiveEventSample.append(jedis, batch, applied);
+    int count = (int) applied.stream().filter(a -> a).count();
+    return new Outcome(count, batch.size() - count);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.clickstream.pipeline;
 import io.clickstream.core.DimensionName;
 import io.clickstream.core.Event;
 import io.clickstream.core.RedisKeys;
+import io.clickstream.core.SessionFigures;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +16,8 @@ import org.apache.beam.sdk.values.PCollection;
  * Computes what one session firing contributes to the event counts (docs/redis-keys.md): events by
  * name and by name x each configured dimension (the event's own value), sessions started by first
  * touch (every dimension's value from the session's first event) in the minute of the first event,
- * conversions by first touch in the minute of the conversion, and the catalog's totals and first
- * and last seen.
+ * with their figures (events, bounces, length bucket: {@code SessionFigures}) likewise, conversions
+ * by first touch in the minute of the conversion, and the catalog's totals and first and last seen.
  *
  * <p>Live, a session is counted by each dimension whose live_from it starts at or after ({@link
  * CountedDimensions}). A dimension backfill counts the sessions before one dimension's live_from,
@@ -93,14 +94,20 @@ public class CountSessionEvents
       List<DimensionName> dimensions,
       List<Event> session) {
     Event firstTouch = session.get(0);
-    String sessions = RedisKeys.METRIC_SESSIONS;
-    addBy(
-        counts,
-        undivided,
-        dimensions,
-        sessions,
-        minuteOf(firstTouch.timestampMillis()),
-        firstTouch);
+    long startMinute = minuteOf(firstTouch.timestampMillis());
+    addBy(counts, undivided, dimensions, RedisKeys.METRIC_SESSIONS, startMinute, firstTouch);
+    // The session's figures, over the same sessions as the count (SessionFigures).
+    for (int i = 0; i < session.size(); i++) {
+      addBy(counts, undivided, dimensions, SessionFigures.METRIC_EVENTS, startMinute, firstTouch);
+    }
+    if (session.size() == 1) {
+      addBy(counts, undivided, dimensions, SessionFigures.METRIC_BOUNCES, startMinute, firstTouch);
+    }
+    String length =
+        SessionFigures.lengthMetric(
+            SessionFigures.lengthBucket(
+                firstTouch.timestampMillis(), session.get(session.size() - 1).timestampMillis()));
+    addBy(counts, undivided, dimensions, length, startMinute, firstTouch);
     for (Event e : session) {
       long minute = minuteOf(e.timestampMillis());
       addBy(counts, undivided, dimensions, RedisKeys.eventMetric(e.name()), minute, e);

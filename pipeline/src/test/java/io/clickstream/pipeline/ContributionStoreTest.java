@@ -608,10 +608,16 @@ class ContributionStoreTest {
     return outcome;
   }
 
-  /** Every key but the TTLs: strings of hashes', sorted sets' and strings' contents. */
+  /**
+   * Every key but the TTLs: strings of hashes', sorted sets' and strings' contents. Not the live
+   * stream: a sample per script call, which depends on how the calls are cut.
+   */
   private Map<String, String> everything() {
     Map<String, String> all = new TreeMap<>();
     for (String key : redis.keys("*")) {
+      if (key.equals(RedisKeys.LIVE_EVENTS)) {
+        continue;
+      }
       all.put(
           key,
           switch (redis.type(key)) {

@@ -3,6 +3,8 @@ package io.clickstream.api;
 import io.clickstream.core.RedisConnections;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -10,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisPoolConfig;
 import spark.Service;
+import spark.route.HttpMethod;
 
 /**
  * The JSON API over the Redis aggregates, also serving the dashboard from the classpath's {@code
@@ -42,6 +45,7 @@ public final class ApiServer implements AutoCloseable {
   private final HBaseHealth hbase;
   private final HistoryJobs historyJobs = new HistoryJobs(clock);
   private final EventScans scans;
+  private final LiveStream live;
   // An instance, not Spark's static API, so that one JVM (a test) can run several servers.
   private final Service http = Service.ignite();
   private final AtomicReference<Exception> startFailure = new AtomicReference<>();
@@ -68,6 +72,7 @@ public final class ApiServer implements AutoCloseable {
     this.healthRedis = pool(config.redisUrl(), HEALTH_CONNECTIONS);
     this.hbase = new HBaseHealth(config.hbaseZk(), clock);
     this.scans = new EventScans(config.hbaseZk(), config.historyMaxRows());
+    this.live = new LiveStream(config.redisUrl());
   }
 
   private static JedisPool pool(String url, int connections) {
@@ -113,6 +118,7 @@ public final class ApiServer implements AutoCloseable {
         new QueryController(counts, funnelResults, history, heavy, clock),
         history,
         new NotebooksController(new NotebookStore(redis, clock), writes),
+        live,
         heavy,
         new AllowedHosts(config.bindAddress(), config.allowedHosts()),
         new ReadToken(config.readToken(), writes));
@@ -143,13 +149,37 @@ public final class ApiServer implements AutoCloseable {
     return heavy;
   }
 
+  /** For tests: the live streams. */
+  LiveStream liveStream() {
+    return live;
+  }
+
   /** For tests: the routes' pool of Redis connections (health has its own). */
   JedisPool queryConnections() {
     return redis;
   }
 
+  /**
+   * For tests: the routes installed, as {@code "GET /api/funnels/{id}"} (path parameters in the
+   * OpenAPI form), without the filters.
+   */
+  List<String> routes() {
+    return http.routes().stream()
+        .filter(r -> r.getHttpMethod() != HttpMethod.before)
+        .filter(r -> r.getHttpMethod() != HttpMethod.after)
+        .filter(r -> r.getHttpMethod() != HttpMethod.afterafter)
+        .map(
+            r ->
+                r.getHttpMethod().name().toUpperCase(Locale.ROOT)
+                    + " "
+                    + r.getMatchUri().replaceAll(":([A-Za-z0-9_]+)", "{$1}"))
+        .toList();
+  }
+
   @Override
   public void close() {
+    // First: open live streams would otherwise hold the stop until their clients go away.
+    live.close();
     http.stop();
     http.awaitStop();
     historyJobs.close();

@@ -32,6 +32,13 @@ final class CountsController {
    */
   record Counts(String event, String by, String step, String tz, List<Series> series) {}
 
+  /**
+   * The sessions started with their figures.
+   *
+   * @param figures per series of {@code counts}, bucket and figure ({@link SessionFigureSums})
+   */
+  record Sessions(Counts counts, long[][][] figures) {}
+
   private final JedisPool redis;
   private final Clock clock;
   private final RecordedDimensions dimensions;
@@ -59,6 +66,16 @@ final class CountsController {
   /** The top values over the range, one total each ({@link QueryParams#topValues}). */
   Counts top(Function<String, String> params) {
     return counts(QueryParams.topValues(params, clock.instant(), dimensions));
+  }
+
+  /** The counts of {@code _sessions} that {@code params} ask for, with the sessions' figures. */
+  Sessions sessions(Function<String, String> params) {
+    CountsQuery query = QueryParams.counts(params, clock.instant(), dimensions);
+    Counts counts = counts(query);
+    return new Sessions(
+        counts,
+        SessionFigureSums.read(
+            redis, ReadPlan.of(query.buckets(), rollups.minute()), query, counts));
   }
 
   private Counts counts(CountsQuery query) {

@@ -1,6 +1,7 @@
 package io.clickstream.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelDefinitions;
@@ -9,7 +10,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import redis.clients.jedis.JedisPool;
 import spark.Request;
@@ -27,13 +30,32 @@ final class FunnelResultsController {
    *     that has none
    * @param medianSecondsFromStart the lower median of the whole seconds from step 1; null when none
    *     reached it
+   * @param timeToConvert the results that reached it, by the time from step 1 in the bins of {@link
+   *     #TIME_TO_CONVERT_EDGES}; null for step 1
    */
   record StepResult(
       String event,
       long count,
       Double conversionFromStart,
       Double conversionFromPrevious,
-      Long medianSecondsFromStart) {}
+      Long medianSecondsFromStart,
+      List<Bin> timeToConvert) {}
+
+  /**
+   * The results that reached a step in {@code [fromSeconds, belowSeconds)} after step 1; {@code
+   * belowSeconds} null for the last bin.
+   */
+  record Bin(long fromSeconds, Long belowSeconds, long count) {}
+
+  /**
+   * The lower edges of the bins of time to convert, in seconds: 10 s, 30 s, 1, 2, 5, 10, 30 min, 1,
+   * 2, 6 h, 1, 3, 7 days. Fixed, so that results compare across funnels and ranges; the exact
+   * seconds stay in the {@code secs} histograms (and the median).
+   */
+  static final List<Long> TIME_TO_CONVERT_EDGES =
+      List.of(
+          0L, 10L, 30L, 60L, 120L, 300L, 600L, 1_800L, 3_600L, 7_200L, 21_600L, 86_400L, 259_200L,
+          604_800L);
 
   /**
    * @param key the first-touch value, {@code (none)} with {@code missing} true, or {@code (other)}
@@ -75,7 +97,34 @@ final class FunnelResultsController {
   }
 
   Object query(Request request) {
-    return query(request.params(":id"), request::queryParams);
+    String id = request.params(":id");
+    Function<String, String> params = request::queryParams;
+    return QueryParams.comparedWithPrevious(params)
+        ? comparedWithPrevious(id, params)
+        : query(id, params);
+  }
+
+  /**
+   * The results over the range with {@code compare}: their table's rows ({@link QueryTable}), each
+   * count beside the same row's over the period as long just before ({@link Comparison}).
+   */
+  private ObjectNode comparedWithPrevious(String id, Function<String, String> params) {
+    QueryParams.Range range = QueryParams.range(params, clock.instant());
+    QueryParams.Range before = QueryParams.previous(range);
+    Object current = query(id, QueryParams.over(params, range));
+    QueryTable compared =
+        Comparison.of(
+            QueryTable.ofFunnel(current, range),
+            QueryTable.ofFunnel(query(id, QueryParams.over(params, before)), before),
+            before);
+    Map<String, Object> compare = new LinkedHashMap<>();
+    compare.put("with", QueryRequest.PREVIOUS);
+    compare.put("previous_from", before.from().toString());
+    compare.put("previous_to", before.to().toString());
+    compare.put("rows", compared.rowObjects());
+    ObjectNode answer = Json.object(current);
+    answer.set("compare", Json.object(compare));
+    return answer;
   }
 
   /**

@@ -91,7 +91,8 @@ final class FunnelTotals {
               reached[j],
               ratio(reached[j], reached[0]),
               j == 0 ? ratio(reached[0], reached[0]) : ratio(reached[j], reached[j - 1]),
-              j == 0 ? Long.valueOf(0) : lowerMedian(seconds.get(j))));
+              j == 0 ? Long.valueOf(0) : lowerMedian(seconds.get(j)),
+              j == 0 ? null : timeToConvert(seconds.get(j))));
     }
     return steps;
   }
@@ -162,6 +163,31 @@ final class FunnelTotals {
       }
     }
     throw new IllegalStateException("unreachable");
+  }
+
+  /**
+   * A step's seconds from step 1, in the bins of {@link
+   * FunnelResultsController#TIME_TO_CONVERT_EDGES}.
+   */
+  static List<FunnelResultsController.Bin> timeToConvert(Map<Long, Long> histogram) {
+    List<Long> edges = FunnelResultsController.TIME_TO_CONVERT_EDGES;
+    int bins = edges.size();
+    long[] counts = new long[bins];
+    histogram.forEach(
+        (seconds, count) -> {
+          int bin = bins - 1;
+          while (edges.get(bin) > seconds) {
+            bin--;
+          }
+          counts[bin] += count;
+        });
+    List<FunnelResultsController.Bin> result = new ArrayList<>(bins);
+    for (int b = 0; b < bins; b++) {
+      result.add(
+          new FunnelResultsController.Bin(
+              edges.get(b), b + 1 < bins ? edges.get(b + 1) : null, counts[b]));
+    }
+    return result;
   }
 
   private static Double ratio(long part, long whole) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Map;
@@ -68,9 +69,19 @@ final class Json {
     }
   }
 
+  /** {@code value} as a JSON object, to add fields to an answer a record holds. */
+  static ObjectNode object(Object value) {
+    return MAPPER.valueToTree(value);
+  }
+
   static String write(Response response, int status, Object body) {
     response.status(status);
     response.type(CONTENT_TYPE);
+    return text(body);
+  }
+
+  /** The JSON form of {@code body}, for an answer not written whole at once (a live stream). */
+  static String text(Object body) {
     try {
       return MAPPER.writeValueAsString(body);
     } catch (JsonProcessingException e) {

@@ -59,7 +59,11 @@ final class QueryController {
   private Answer live(QueryRequest query) {
     long started = System.nanoTime();
     QueryTable table =
-        query.kind == QueryRequest.Kind.COMPARE ? compare(query) : run(query, query.params());
+        query.kind == QueryRequest.Kind.COMPARE
+            ? compare(query.compared(), "query")
+            : QueryParams.comparedWithPrevious(query.params())
+                ? compare(query, null)
+                : run(query, query.params());
     return new Answer(
         table.columns(),
         table.rows(),
@@ -69,18 +73,21 @@ final class QueryController {
         "live");
   }
 
-  /** The compared query over its range and over the period as long just before. */
-  private QueryTable compare(QueryRequest comparison) {
-    QueryRequest query = comparison.compared();
+  /**
+   * The query over its range and over the period as long just before: a {@code compare} query's,
+   * whose errors name their fields {@code within} its {@code query}, or a funnel's with {@code
+   * "compare":"previous"} (within null).
+   */
+  private QueryTable compare(QueryRequest query, String within) {
     try {
       QueryParams.Range range = QueryParams.range(query.params(), clock.instant());
       QueryParams.Range before = QueryParams.previous(range);
       return Comparison.of(
-          run(query, over(query.params(), range)),
-          run(query, over(query.params(), before)),
+          run(query, QueryParams.over(query.params(), range)),
+          run(query, QueryParams.over(query.params(), before)),
           before);
     } catch (BadRequest e) {
-      throw e.within("query");
+      throw within == null ? e : e.within(within);
     }
   }
 
@@ -90,27 +97,16 @@ final class QueryController {
    */
   private QueryTable run(QueryRequest query, Function<String, String> given) {
     QueryParams.Range range = QueryParams.range(given, clock.instant());
-    Function<String, String> params = over(given, range);
+    Function<String, String> params = QueryParams.over(given, range);
     return switch (query.kind) {
       case COUNTS -> QueryTable.ofCounts("counts", counts.query(params), range);
-      case SESSIONS -> QueryTable.ofCounts("sessions", counts.query(sessions(params)), range);
+      case SESSIONS -> QueryTable.ofSessions(counts.sessions(sessions(params)), range);
       case TOP -> QueryTable.ofTop(counts.top(params), range);
       case FUNNEL ->
           QueryTable.ofFunnel(funnels.query(QueryParams.funnelId(params), params), range);
       case COMPARE -> throw new IllegalStateException("QueryRequest lets no comparison nest");
       default -> throw new IllegalStateException(query.kind + " is a history kind");
     };
-  }
-
-  /** {@code params} over {@code range}: its {@code from} and {@code to} replaced. */
-  private static Function<String, String> over(
-      Function<String, String> params, QueryParams.Range range) {
-    return name ->
-        switch (name) {
-          case "from" -> range.from().toString();
-          case "to" -> range.to().toString();
-          default -> params.apply(name);
-        };
   }
 
   /** The sessions started: the counts of the pipeline's {@code sessions} metric. */

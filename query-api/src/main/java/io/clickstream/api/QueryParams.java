@@ -379,6 +379,30 @@ final class QueryParams {
     return new Range(from, range.from);
   }
 
+  /**
+   * Whether {@code compare} asks for the period just before as well: not given, or {@code
+   * previous}.
+   */
+  static boolean comparedWithPrevious(Function<String, String> params) {
+    String compare = given(params, "compare");
+    if (compare != null && !QueryRequest.PREVIOUS.equals(compare)) {
+      throw new BadRequest(
+          "compare",
+          "must be \"previous\" (the period as long just before from..to), or not given");
+    }
+    return compare != null;
+  }
+
+  /** {@code params} over {@code range}: their {@code from} and {@code to} replaced. */
+  static Function<String, String> over(Function<String, String> params, Range range) {
+    return name ->
+        switch (name) {
+          case "from" -> range.from().toString();
+          case "to" -> range.to().toString();
+          default -> params.apply(name);
+        };
+  }
+
   /** The funnel a {@code funnel} query reads: its {@code funnel} field, required. */
   static String funnelId(Function<String, String> params) {
     String id = given(params, "funnel");

@@ -26,7 +26,7 @@ final class QueryRequest {
   enum Kind {
     COUNTS(false, "event", "by", "step", "from", "to", "tz", "limit"),
     TOP(false, "event", "by", "from", "to", "limit"),
-    FUNNEL(false, "funnel", "version", "by", "step", "from", "to", "tz", "limit"),
+    FUNNEL(false, "funnel", "version", "by", "step", "from", "to", "tz", "limit", "compare"),
     SESSIONS(false, "by", "step", "from", "to", "tz", "limit"),
     COMPARE(false, "query", "with"),
     FUNNEL_PREVIEW(true, "steps", "order", "scope", "window", "by", "from", "to"),

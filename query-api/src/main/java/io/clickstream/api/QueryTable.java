@@ -1,5 +1,6 @@
 package io.clickstream.api;
 
+import io.clickstream.core.SessionFigures;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -44,6 +45,46 @@ record QueryTable(
         rows,
         ChartSpec.line("t", COUNT, "key"),
         meta);
+  }
+
+  /**
+   * The sessions started, each row of {@link #ofCounts} followed by the sessions' figures: their
+   * events and bounces, events per session, bounce rate, and the length bucket holding the median
+   * (its lower edge, and its upper edge or null for the last), nulls where no session started.
+   */
+  static QueryTable ofSessions(CountsController.Sessions sessions, QueryParams.Range range) {
+    QueryTable counts = ofCounts("sessions", sessions.counts(), range);
+    List<Long> edges = SessionFigures.LENGTH_EDGES_SECONDS;
+    List<List<Object>> rows = new ArrayList<>(counts.rows().size());
+    int r = 0;
+    for (long[][] series : sessions.figures()) {
+      for (long[] figures : series) {
+        List<Object> row = new ArrayList<>(counts.rows().get(r++));
+        long started = (Long) row.get(counts.keys());
+        Integer median = SessionFigureSums.medianLengthBucket(figures);
+        row.add(figures[SessionFigureSums.EVENTS]);
+        row.add(figures[SessionFigureSums.BOUNCES]);
+        row.add(ratio(figures[SessionFigureSums.EVENTS], started));
+        row.add(ratio(figures[SessionFigureSums.BOUNCES], started));
+        row.add(median == null ? null : edges.get(median));
+        row.add(median == null || median + 1 == edges.size() ? null : edges.get(median + 1));
+        rows.add(row);
+      }
+    }
+    List<String> columns = new ArrayList<>(counts.columns());
+    columns.addAll(
+        List.of(
+            "events",
+            "bounces",
+            "events_per_session",
+            "bounce_rate",
+            "median_length_seconds",
+            "median_length_below_seconds"));
+    return new QueryTable(columns, counts.keys(), rows, counts.chart(), counts.meta());
+  }
+
+  private static Double ratio(long part, long whole) {
+    return whole == 0 ? null : (double) part / whole;
   }
 
   /** The top values of a dimension: a row per value (the range is one bucket), drawn as bars. */
@@ -145,6 +186,19 @@ record QueryTable(
     meta.put("dropped", dropped);
     return new QueryTable(
         List.of("t", "step", COUNT), 2, rows, ChartSpec.line("t", COUNT, "step"), meta);
+  }
+
+  /** The rows as objects, each value under its column's name. */
+  List<Map<String, Object>> rowObjects() {
+    List<Map<String, Object>> objects = new ArrayList<>(rows.size());
+    for (List<Object> row : rows) {
+      Map<String, Object> object = new LinkedHashMap<>();
+      for (int c = 0; c < columns.size(); c++) {
+        object.put(columns.get(c), row.get(c));
+      }
+      objects.add(object);
+    }
+    return objects;
   }
 
   private static Map<String, Object> meta(String kind) {

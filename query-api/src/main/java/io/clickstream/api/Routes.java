@@ -1,5 +1,6 @@
 package io.clickstream.api;
 
+import java.util.Set;
 import spark.Service;
 
 /**
@@ -8,6 +9,11 @@ import spark.Service;
  * DashboardFiles}): they are the same for everyone and hold no data.
  */
 final class Routes {
+
+  static final String OPENAPI = "/api/openapi.json";
+
+  /** The routes under /api/ that need no read token. */
+  private static final Set<String> OPEN = Set.of("/api/health", OPENAPI);
 
   private Routes() {}
 
@@ -22,6 +28,7 @@ final class Routes {
       QueryController query,
       HistoryQueries history,
       NotebooksController notebooks,
+      LiveStream live,
       HeavyQueries heavy,
       AllowedHosts hosts,
       ReadToken reads) {
@@ -30,12 +37,14 @@ final class Routes {
     http.before(
         "/api/*",
         (request, response) -> {
-          // Health stays open: load balancers and scripts wait for it, and it holds no data.
-          if (!"/api/health".equals(request.pathInfo())) {
+          // Health stays open: load balancers and scripts wait for it, and it holds no data; so
+          // does the API's description, which the dashboard links to.
+          if (!OPEN.contains(request.pathInfo())) {
             reads.check(request);
           }
         });
     http.get("/api/health", Json.answer(request -> health.report()));
+    http.get(OPENAPI, new OpenApiController().route());
     http.get("/api/events", Json.answer(events::list));
     // Range queries run under the limit on how many at once (HeavyQueries); the rest need none.
     http.get("/api/counts", Json.route(request -> heavy.run(() -> counts.query(request))));
@@ -59,6 +68,8 @@ final class Routes {
     http.get("/api/notebooks/:id", Json.route(notebooks::get));
     http.put("/api/notebooks/:id", Json.answer(notebooks::put));
     http.delete("/api/notebooks/:id", Json.answer(notebooks::delete));
+    // Server-Sent Events: a long answer written as it comes, under its own limit (LiveStream).
+    http.get("/api/stream", live.route());
     ErrorMapper.install(http);
   }
 }

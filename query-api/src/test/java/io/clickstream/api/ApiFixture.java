@@ -61,6 +61,7 @@ public final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, 
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private RedisServer redisServer;
   private JedisPooled redis;
+  private String redisUrl;
   private ApiServer api;
   private final long historyMaxRows;
 
@@ -136,11 +137,12 @@ public final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, 
     redisServer = RedisServer.builder().bind("127.0.0.1").port(redisPort).build();
     redisServer.start();
     redis = new JedisPooled("127.0.0.1", redisPort);
+    redisUrl = "redis://127.0.0.1:" + redisPort;
     ApiConfig config =
         new ApiConfig(
             "127.0.0.1",
             0,
-            "redis://127.0.0.1:" + redisPort,
+            redisUrl,
             hbaseZk,
             apiToken,
             readToken,
@@ -188,14 +190,24 @@ public final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, 
     return api.heavyQueries().permits();
   }
 
+  /** How many live streams the server has open ({@code GET /api/stream}). */
+  int openLiveStreams() {
+    return api.liveStream().openStreams();
+  }
+
   /** The pool the server's routes take Redis connections from (health has its own). */
   redis.clients.jedis.JedisPool queryConnections() {
     return api.queryConnections();
   }
 
-  /** The URL of the test's Redis, for a pipeline to write to. */
-  String redisUrl() {
-    return "redis://127.0.0.1:" + redisServer.ports().get(0);
+  /** The routes the server installed, as {@code "GET /api/funnels/{id}"}. */
+  List<String> routes() {
+    return api.routes();
+  }
+
+  /** The URL of the test's Redis, for a pipeline or a server of a test's own to use. */
+  public String redisUrl() {
+    return redisUrl;
   }
 
   /** A client of the test's Redis, to seed it. */

@@ -110,6 +110,35 @@ class FunnelResultsApiTest {
   }
 
   @Test
+  void eachLaterStepHasItsTimeToConvertAsAHistogramOfTheSecondsMergedOverTheRange() {
+    result("2024-05-01T10:00:00Z", "secs:2:5", 1);
+    result("2024-05-01T10:00:00Z", "secs:2:9", 2);
+    result("2024-05-01T10:03:00Z", "secs:2:10", 1);
+    result("2024-05-01T10:03:00Z", "secs:2:4000", 3);
+    result("2024-05-01T10:04:00Z", "secs:3:700000", 1);
+    result("2024-05-01T10:05:00Z", "secs:2:1", 50);
+
+    JsonNode steps = api.get("/api/funnels/buy/results?" + RANGE).json().get("steps");
+
+    assertThat(steps.get(0).get("time_to_convert").isNull()).isTrue();
+    JsonNode second = steps.get(1).get("time_to_convert");
+    assertThat(second).hasSize(FunnelResultsController.TIME_TO_CONVERT_EDGES.size());
+    assertThat(second.get(0).toString())
+        .isEqualTo("{\"from_seconds\":0,\"below_seconds\":10,\"count\":3}");
+    assertThat(second.get(1).get("count").asLong()).isEqualTo(1);
+    assertThat(second.get(8).toString())
+        .isEqualTo("{\"from_seconds\":3600,\"below_seconds\":7200,\"count\":3}");
+    long total = 0;
+    for (JsonNode bin : second) {
+      total += bin.get("count").asLong();
+    }
+    assertThat(total).as("every result that reached step 2 in the range").isEqualTo(7);
+    JsonNode last = steps.get(2).get("time_to_convert").get(13);
+    assertThat(last.toString())
+        .isEqualTo("{\"from_seconds\":604800,\"below_seconds\":null,\"count\":1}");
+  }
+
+  @Test
   void anEvenHistogramWithTwoValuesTakesTheSmaller() {
     result("2024-05-01T10:00:00Z", "secs:2:100", 1);
     result("2024-05-01T10:00:00Z", "secs:2:3", 1);
@@ -244,6 +273,60 @@ class FunnelResultsApiTest {
     assertThat(reply.status()).isEqualTo(400);
     assertThat(reply.contentType()).startsWith("application/json");
     assertThat(reply.json().get("error").asText()).startsWith(parameter + ": ");
+  }
+
+  @Test
+  void comparedWithPreviousEachStepsCountIsBesideThePeriodJustBeforesWithItsDelta() {
+    result("2024-05-01T09:55:00Z", "reached:1", 10);
+    result("2024-05-01T09:59:00Z", "reached:2", 5);
+    result("2024-05-01T09:59:00Z", "reached:3", 5);
+    result("2024-05-01T09:54:00Z", "reached:1", 1000);
+    result("2024-05-01T10:01:00Z", "reached:1", 20);
+    result("2024-05-01T10:01:00Z", "reached:2", 10);
+
+    JsonNode body = api.get("/api/funnels/buy/results?compare=previous&" + RANGE).json();
+
+    assertThat(field(body, "count", JsonNode::asLong))
+        .as("the totals, as without compare")
+        .containsExactly(20L, 10L, 0L);
+    JsonNode compare = body.get("compare");
+    assertThat(compare.get("with").asText()).isEqualTo("previous");
+    assertThat(compare.get("previous_from").asText()).isEqualTo("2024-05-01T09:55:00Z");
+    assertThat(compare.get("previous_to").asText()).isEqualTo("2024-05-01T10:00:00Z");
+    assertThat(compare.get("rows").toString())
+        .isEqualTo(
+            "[{\"step\":1,\"event\":\"page_view\",\"count\":20,\"previous\":10,\"delta\":10,"
+                + "\"delta_ratio\":1.0},"
+                + "{\"step\":2,\"event\":\"search\",\"count\":10,\"previous\":5,\"delta\":5,"
+                + "\"delta_ratio\":1.0},"
+                + "{\"step\":3,\"event\":\"checkout\",\"count\":0,\"previous\":5,\"delta\":-5,"
+                + "\"delta_ratio\":-1.0}]");
+  }
+
+  @Test
+  void comparedWithPreviousByADimensionEachValuesCountsAreBesideItsOwn() {
+    result("2024-05-01T09:58:00Z", "by:source:1:google", 4);
+    result("2024-05-01T10:02:00Z", "by:source:1:google", 6);
+
+    JsonNode rows =
+        api.get("/api/funnels/buy/results?compare=previous&by=source&" + RANGE)
+            .json()
+            .at("/compare/rows");
+
+    JsonNode first = rows.get(0);
+    assertThat(first.get("key").asText()).isEqualTo("google");
+    assertThat(first.get("step").asInt()).isEqualTo(1);
+    assertThat(first.get("count").asLong()).isEqualTo(6);
+    assertThat(first.get("previous").asLong()).isEqualTo(4);
+    assertThat(first.get("delta").asLong()).isEqualTo(2);
+  }
+
+  @Test
+  void aCompareOtherThanPreviousIsA400NamingIt() {
+    ApiFixture.Reply reply = api.get("/api/funnels/buy/results?compare=last_year&" + RANGE);
+
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply.json().get("error").asText()).startsWith("compare: must be \"previous\"");
   }
 
   static void result(String minute, String field, long count) {

@@ -6,6 +6,7 @@ import io.clickstream.core.Event;
 import io.clickstream.core.EventParser;
 import io.clickstream.core.ParseResult;
 import io.clickstream.core.RedisKeys;
+import io.clickstream.core.SessionFigures;
 import io.clickstream.core.SessionOrder;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelEvaluator;
@@ -479,13 +480,23 @@ public final class BatchOracle {
   private static void count(
       List<Event> session, boolean undivided, List<DimensionName> by, Map<String, Long> counts) {
     Event firstTouch = session.get(0);
+    long startMinute = firstTouch.timestampMillis() / 60_000L;
+    countByValuesOf(counts, undivided, by, RedisKeys.METRIC_SESSIONS, startMinute, firstTouch);
+    for (Event e : session) {
+      countByValuesOf(counts, undivided, by, SessionFigures.METRIC_EVENTS, startMinute, firstTouch);
+    }
+    if (session.size() == 1) {
+      countByValuesOf(
+          counts, undivided, by, SessionFigures.METRIC_BOUNCES, startMinute, firstTouch);
+    }
+    long lengthSeconds =
+        (session.get(session.size() - 1).timestampMillis() - firstTouch.timestampMillis()) / 1000;
+    int bucket = SessionFigures.LENGTH_EDGES_SECONDS.size() - 1;
+    while (SessionFigures.LENGTH_EDGES_SECONDS.get(bucket) > lengthSeconds) {
+      bucket--;
+    }
     countByValuesOf(
-        counts,
-        undivided,
-        by,
-        RedisKeys.METRIC_SESSIONS,
-        firstTouch.timestampMillis() / 60_000L,
-        firstTouch);
+        counts, undivided, by, SessionFigures.lengthMetric(bucket), startMinute, firstTouch);
     for (Event e : session) {
       long minute = e.timestampMillis() / 60_000L;
       countByValuesOf(counts, undivided, by, RedisKeys.eventMetric(e.name()), minute, e);

@@ -3,6 +3,7 @@ package io.clickstream.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clickstream.api.ApiConfig;
 import io.clickstream.api.ApiServer;
 import io.clickstream.core.EmbeddedHBase;
@@ -10,12 +11,19 @@ import io.clickstream.core.EventTable;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.pipeline.ClickstreamOptions;
 import io.clickstream.pipeline.ClickstreamPipeline;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.hadoop.hbase.client.Admin;
@@ -103,6 +111,41 @@ class LoadedEventsReachTheApiTest {
     assertThat(health.at("/hbase/status").asText()).isEqualTo("up");
     assertThat(health.at("/pipeline/status").asText()).isEqualTo("running");
     assertThat(health.at("/pipeline/watermark").isTextual()).isTrue();
+  }
+
+  @Test
+  void eventsWrittenWithLoadAppearOnTheLiveStreamAsTheyAreCounted() throws Exception {
+    HttpResponse<Stream<String>> stream =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/stream"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofLines());
+    assertThat(stream.statusCode()).isEqualTo(200);
+    Instant now = Instant.now();
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      lines.add(
+          String.format(
+              "{\"event_id\":\"tick-%d\",\"user_id\":\"ticker-%d\",\"name\":\"e2e_tick\","
+                  + "\"ts\":\"%s\"}",
+              i, i, now.minusSeconds(i)));
+    }
+    load(lines);
+
+    try (Stream<String> events = stream.body()) {
+      String seen =
+          CompletableFuture.supplyAsync(
+                  () ->
+                      events
+                          .filter(line -> line.startsWith("data: ") && line.contains("e2e_tick"))
+                          .findFirst()
+                          .orElseThrow())
+              .get(20, TimeUnit.SECONDS);
+      JsonNode event = new ObjectMapper().readTree(seen.substring("data: ".length()));
+      assertThat(event.get("user").asText()).startsWith("ticker-");
+      assertThat(Instant.parse(event.get("ts").asText())).isBetween(now.minusSeconds(10), now);
+    }
   }
 
   @Test
