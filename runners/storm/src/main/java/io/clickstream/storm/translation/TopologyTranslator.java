@@ -32,6 +32,7 @@ import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.Impulse;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -59,7 +60,7 @@ import org.apache.storm.tuple.Fields;
 public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults {
 
   /** A data stream that carries a PCollection: the component that writes it, and which output. */
-  private record Producer(String component, String stream, WireFormat format) {}
+  record Producer(String component, String stream, WireFormat format) {}
 
   private final SerializablePipelineOptions options;
   private final String jobId;
@@ -104,6 +105,9 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
       translateAssign(node, assign);
     } else if (transform instanceof Flatten.PCollections<?>) {
       translateFlatten(node);
+    } else if (transform instanceof View.CreatePCollectionView<?, ?>) {
+      // A view is its PCollection: each ParDo that reads it subscribes to that PCollection.
+      producers.put(node.getOutputs().values().iterator().next(), producers.get(mainInput(node)));
     } else {
       throw new UnsupportedOperationException(
           "StormRunner cannot run "
@@ -176,10 +180,6 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
       throw new UnsupportedOperationException(
           "StormRunner cannot run " + node.getFullName() + " yet: state, timers or splitting");
     }
-    if (!parDo.getSideInputs().isEmpty()) {
-      throw new UnsupportedOperationException(
-          "StormRunner cannot run " + node.getFullName() + " yet: side inputs");
-    }
     AppliedPTransform<?, ?, ?> applied = node.toAppliedPTransform(pipeline);
     PCollection<?> input = mainInput(node);
     Map<TupleTag<?>, Coder<?>> outputCoders = new LinkedHashMap<>();
@@ -194,11 +194,18 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
             input.getWindowingStrategy(),
             ParDoTranslation.getSchemaInformation(applied),
             ParDoTranslation.getSideInputMapping(applied));
+    SideInputTranslation sideInputs =
+        new SideInputTranslation(node.getFullName(), parDo.getSideInputs().values(), producers);
+    Map<String, WireFormat> inputs = inputsOf(input);
+    sideInputs.checkApartFrom(inputs.keySet());
+    inputs.putAll(sideInputs.inputs());
     BoltDeclarer bolt =
         addBolt(
             node,
-            new ParDoBolt(options, node.getFullName(), inputsOf(input), outputsOf(node), spec));
+            new ParDoBolt(
+                options, node.getFullName(), inputs, outputsOf(node), spec, sideInputs.spec()));
     subscribe(bolt, input, false);
+    sideInputs.subscribe(bolt);
   }
 
   @SuppressWarnings("unchecked")
