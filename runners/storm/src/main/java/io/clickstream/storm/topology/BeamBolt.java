@@ -43,6 +43,7 @@ public abstract class BeamBolt extends BaseRichBolt {
   private transient Instant inputWatermark;
   private transient MetricsContainer metrics;
   private transient Tuple anchor;
+  private transient int taskId;
 
   /**
    * @param inputs the format of each subscribed data stream, by {@link #inputKey}
@@ -66,6 +67,7 @@ public abstract class BeamBolt extends BaseRichBolt {
   public final void prepare(
       Map<String, Object> conf, TopologyContext context, OutputCollector collector) {
     this.collector = collector;
+    taskId = context.getThisTaskId();
     upstreamWatermarks = new HashMap<>();
     upstreamComponents = new HashMap<>();
     for (GlobalStreamId source : context.getThisSources().keySet()) {
@@ -91,7 +93,9 @@ public abstract class BeamBolt extends BaseRichBolt {
     outputs.job().startedWork();
     try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(metrics)) {
       if (tick) {
-        onProcessingTime(Instant.now());
+        JobProgress.ClockReading clock = outputs.job().processingTime();
+        onProcessingTime(clock.now());
+        outputs.job().sawProcessingTime(taskId, clock);
       } else if (tuple.getSourceStreamId().equals(WireFormat.WATERMARK_STREAM)) {
         onUpstreamWatermark(tuple.getSourceTask(), new Instant(tuple.getLong(0)));
       } else {
@@ -120,6 +124,11 @@ public abstract class BeamBolt extends BaseRichBolt {
       inputWatermark = min;
       outputs.advanceWatermark(this::emitUnanchored, onInputWatermark(min));
     }
+  }
+
+  /** The wall clock's time, or a TestStream's ({@link JobProgress#useTestClock}). */
+  protected Instant processingTime() {
+    return outputs.job().processingTime().now();
   }
 
   protected Instant inputWatermark() {

@@ -134,7 +134,7 @@ public final class GroupByKeyBolt extends BeamBolt {
     try {
       timers.advanceInputWatermark(inputWatermark());
       timers.advanceOutputWatermark(outputWatermark());
-      timers.advanceProcessingTime(Instant.now());
+      timers.advanceProcessingTime(processingTime());
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -142,7 +142,7 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
     }
   }
 
-  /** Encodes the script; processing-time events would need a clock of the test's, not yet. */
+  /** Encodes the script: elements, watermark and processing-time advances. */
   @SuppressWarnings("unchecked")
   private TestStreamSpout testStreamSpout(TransformHierarchy.Node node, TestStream<?> testStream) {
     Coder<Object> coder = (Coder<Object>) testStream.getValueCoder();
@@ -159,9 +159,10 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
           events.add(new TestStreamSpout.Elements(values, timestamps));
         } else if (event instanceof TestStream.WatermarkEvent<?> watermark) {
           events.add(new TestStreamSpout.Watermark(watermark.getWatermark().getMillis()));
-        } else {
-          throw new UnsupportedOperationException(
-              "StormRunner cannot run " + node.getFullName() + " yet: it advances processing time");
+        } else if (event instanceof TestStream.ProcessingTimeEvent<?> processingTime) {
+          events.add(
+              new TestStreamSpout.ProcessingTime(
+                  processingTime.getProcessingTimeAdvance().getMillis()));
         }
       }
     } catch (CoderException e) {
