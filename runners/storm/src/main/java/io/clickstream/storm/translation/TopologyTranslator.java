@@ -8,6 +8,7 @@ import io.clickstream.storm.topology.GroupByKeyBolt;
 import io.clickstream.storm.topology.ImpulseSpout;
 import io.clickstream.storm.topology.Outputs;
 import io.clickstream.storm.topology.ParDoBolt;
+import io.clickstream.storm.topology.ReshuffleBolt;
 import io.clickstream.storm.topology.TestStreamSpout;
 import io.clickstream.storm.topology.UnboundedSourceSpout;
 import io.clickstream.storm.topology.WireFormat;
@@ -32,6 +33,8 @@ import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.Impulse;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Redistribute;
+import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
@@ -83,6 +86,34 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
     this.pipeline = pipeline;
     pipeline.traverseTopologically(this);
     return new Translation(builder.createTopology(), tasks);
+  }
+
+  /**
+   * Reshuffle and Redistribute run as a Storm grouping into a pass-through bolt, not as their
+   * expansion: through a GroupByKey, every random key would keep its window's state and timers
+   * until the end of the window plus an allowed lateness of forever.
+   */
+  @Override
+  public CompositeBehavior enterCompositeTransform(TransformHierarchy.Node node) {
+    PTransform<?, ?> transform = node.getTransform();
+    if (transform instanceof Reshuffle.ViaRandomKey<?>
+        || transform instanceof Redistribute.RedistributeArbitrarily<?>) {
+      translateReshuffle(node, BoltDeclarer::shuffleGrouping);
+    } else if (transform instanceof Reshuffle<?, ?>
+        || transform instanceof Redistribute.RedistributeByKey<?, ?>) {
+      translateReshuffle(node, TopologyTranslator::byKey);
+    } else {
+      return CompositeBehavior.ENTER_TRANSFORM;
+    }
+    return CompositeBehavior.DO_NOT_ENTER_TRANSFORM;
+  }
+
+  private void translateReshuffle(TransformHierarchy.Node node, DataGrouping grouping) {
+    PCollection<?> input = mainInput(node);
+    BoltDeclarer bolt =
+        addBolt(
+            node, new ReshuffleBolt(options, node.getFullName(), inputsOf(input), outputsOf(node)));
+    subscribe(bolt, input, grouping);
   }
 
   @Override
@@ -298,15 +329,24 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
     return inputs;
   }
 
+  /** How a bolt subscribes to one data stream of a component. */
+  private interface DataGrouping {
+    void subscribe(BoltDeclarer bolt, String component, String stream);
+  }
+
+  private static void byKey(BoltDeclarer bolt, String component, String stream) {
+    bolt.fieldsGrouping(component, stream, new Fields(WireFormat.KEY_FIELD));
+  }
+
   private void subscribe(BoltDeclarer bolt, PCollection<?> input, boolean byKey) {
+    subscribe(
+        bolt, input, byKey ? TopologyTranslator::byKey : BoltDeclarer::localOrShuffleGrouping);
+  }
+
+  private void subscribe(BoltDeclarer bolt, PCollection<?> input, DataGrouping grouping) {
     List<String> watermarkSources = new ArrayList<>();
     for (Producer producer : producers.get(input)) {
-      if (byKey) {
-        bolt.fieldsGrouping(
-            producer.component(), producer.stream(), new Fields(WireFormat.KEY_FIELD));
-      } else {
-        bolt.localOrShuffleGrouping(producer.component(), producer.stream());
-      }
+      grouping.subscribe(bolt, producer.component(), producer.stream());
       if (!watermarkSources.contains(producer.component())) {
         watermarkSources.add(producer.component());
         bolt.allGrouping(producer.component(), WireFormat.WATERMARK_STREAM);
