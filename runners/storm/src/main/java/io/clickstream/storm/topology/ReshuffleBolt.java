@@ -3,14 +3,13 @@ package io.clickstream.storm.topology;
 import java.util.Map;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.sdk.util.WindowedValue;
-import org.joda.time.Instant;
 
 /**
  * Reshuffle and Redistribute: the redistribution is the Storm grouping the bolt subscribes with (a
  * shuffle, or a fields grouping on the key); the bolt passes each element on as it came, with its
  * timestamp, windows and pane, and holds nothing.
  */
-public final class ReshuffleBolt extends BeamBolt {
+public final class ReshuffleBolt extends ElementwiseBolt {
   private static final long serialVersionUID = 1L;
 
   public ReshuffleBolt(
@@ -22,21 +21,7 @@ public final class ReshuffleBolt extends BeamBolt {
   }
 
   @Override
-  protected void setUp() {}
-
-  @Override
   protected void processElement(WindowedValue<Object> element) throws Exception {
     emit(0, element);
   }
-
-  @Override
-  protected Instant onInputWatermark(Instant watermark) {
-    return watermark;
-  }
-
-  @Override
-  protected void onProcessingTime(Instant now) {}
-
-  @Override
-  protected void tearDown() {}
 }
