@@ -9,7 +9,7 @@ import org.apache.beam.sdk.util.WindowedValue;
 import org.joda.time.Instant;
 
 /** Window.Assign: gives each element, in each window it had, the windows of the new WindowFn. */
-public final class AssignWindowsBolt extends BeamBolt {
+public final class AssignWindowsBolt extends ElementwiseBolt {
   private static final long serialVersionUID = 1L;
 
   private final WindowFn<Object, BoundedWindow> windowFn;
@@ -23,9 +23,6 @@ public final class AssignWindowsBolt extends BeamBolt {
     super(options, stepName, inputs, outputs);
     this.windowFn = windowFn;
   }
-
-  @Override
-  protected void setUp() {}
 
   @Override
   protected void processElement(WindowedValue<Object> element) throws Exception {
@@ -55,15 +52,4 @@ public final class AssignWindowsBolt extends BeamBolt {
               inOneWindow.getValue(), inOneWindow.getTimestamp(), windows, inOneWindow.getPane()));
     }
   }
-
-  @Override
-  protected Instant onInputWatermark(Instant watermark) {
-    return watermark;
-  }
-
-  @Override
-  protected void onProcessingTime(Instant now) {}
-
-  @Override
-  protected void tearDown() {}
 }

@@ -1,6 +1,7 @@
 package io.clickstream.storm.topology;
 
 import java.io.Closeable;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -38,9 +39,11 @@ public abstract class BeamBolt extends BaseRichBolt {
 
   private transient OutputCollector collector;
   private transient Map<Integer, Instant> upstreamWatermarks;
+  private transient Map<Integer, String> upstreamComponents;
   private transient Instant inputWatermark;
   private transient MetricsContainer metrics;
   private transient Tuple anchor;
+  private transient int taskId;
 
   /**
    * @param inputs the format of each subscribed data stream, by {@link #inputKey}
@@ -64,11 +67,14 @@ public abstract class BeamBolt extends BaseRichBolt {
   public final void prepare(
       Map<String, Object> conf, TopologyContext context, OutputCollector collector) {
     this.collector = collector;
+    taskId = context.getThisTaskId();
     upstreamWatermarks = new HashMap<>();
+    upstreamComponents = new HashMap<>();
     for (GlobalStreamId source : context.getThisSources().keySet()) {
       if (source.get_streamId().equals(WireFormat.WATERMARK_STREAM)) {
         for (int task : context.getComponentTasks(source.get_componentId())) {
           upstreamWatermarks.put(task, BoundedWindow.TIMESTAMP_MIN_VALUE);
+          upstreamComponents.put(task, source.get_componentId());
         }
       }
     }
@@ -87,14 +93,17 @@ public abstract class BeamBolt extends BaseRichBolt {
     outputs.job().startedWork();
     try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(metrics)) {
       if (tick) {
-        onProcessingTime(Instant.now());
+        JobProgress.ClockReading clock = outputs.job().processingTime();
+        onProcessingTime(clock.now());
+        outputs.job().sawProcessingTime(taskId, clock);
       } else if (tuple.getSourceStreamId().equals(WireFormat.WATERMARK_STREAM)) {
         onUpstreamWatermark(tuple.getSourceTask(), new Instant(tuple.getLong(0)));
       } else {
         WireFormat format =
             inputs.get(inputKey(tuple.getSourceComponent(), tuple.getSourceStreamId()));
         anchor = tuple;
-        processElement(format.decode(tuple));
+        processInput(
+            inputKey(tuple.getSourceComponent(), tuple.getSourceStreamId()), format.decode(tuple));
       }
       collector.ack(tuple);
     } catch (Exception | AssertionError e) {
@@ -117,8 +126,28 @@ public abstract class BeamBolt extends BaseRichBolt {
     }
   }
 
+  /** The wall clock's time, or a TestStream's ({@link JobProgress#useTestClock}). */
+  protected Instant processingTime() {
+    return outputs.job().processingTime().now();
+  }
+
   protected Instant inputWatermark() {
     return inputWatermark;
+  }
+
+  /**
+   * The watermark of some upstream components only (a side input's, say): the minimum over their
+   * tasks. The input watermark is that of all of them.
+   */
+  protected Instant watermarkOf(Collection<String> components) {
+    Instant min = BoundedWindow.TIMESTAMP_MAX_VALUE;
+    for (Map.Entry<Integer, Instant> task : upstreamWatermarks.entrySet()) {
+      if (components.contains(upstreamComponents.get(task.getKey()))
+          && task.getValue().isBefore(min)) {
+        min = task.getValue();
+      }
+    }
+    return min;
   }
 
   protected Instant outputWatermark() {
@@ -167,6 +196,14 @@ public abstract class BeamBolt extends BaseRichBolt {
   protected abstract void setUp() throws Exception;
 
   protected abstract void processElement(WindowedValue<Object> element) throws Exception;
+
+  /**
+   * An element of the input {@code inputKey} ({@link #inputKey}): a bolt that reads several
+   * PCollections (a ParDo's side inputs) tells them apart here.
+   */
+  protected void processInput(String inputKey, WindowedValue<Object> element) throws Exception {
+    processElement(element);
+  }
 
   /**
    * Fires what the new input watermark makes due and returns the output watermark: the input

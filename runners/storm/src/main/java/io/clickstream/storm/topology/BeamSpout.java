@@ -19,6 +19,7 @@ public abstract class BeamSpout extends BaseRichSpout {
   private final Outputs outputs;
 
   private transient SpoutOutputCollector collector;
+  private transient TopologyContext context;
 
   protected BeamSpout(SerializablePipelineOptions options, Outputs outputs) {
     this.options = options;
@@ -29,6 +30,7 @@ public abstract class BeamSpout extends BaseRichSpout {
   public final void open(
       Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
     this.collector = collector;
+    this.context = context;
     try {
       open(
           context.getThisTaskIndex(),
@@ -82,6 +84,19 @@ public abstract class BeamSpout extends BaseRichSpout {
   /** Whether everything sent so far has been processed (in-process jobs only). */
   protected boolean topologyIsQuiet() {
     return outputs.job().isQuiet();
+  }
+
+  /** The tasks of every bolt of the topology. */
+  protected List<Integer> boltTasks() {
+    List<Integer> tasks = new ArrayList<>();
+    for (String bolt : context.getRawTopology().get_bolts().keySet()) {
+      tasks.addAll(context.getComponentTasks(bolt));
+    }
+    return tasks;
+  }
+
+  protected JobProgress job() {
+    return outputs.job();
   }
 
   protected void advanceWatermark(Instant watermark) {

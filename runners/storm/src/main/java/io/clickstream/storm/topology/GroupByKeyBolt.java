@@ -134,7 +134,8 @@ public final class GroupByKeyBolt extends BeamBolt {
     try {
       timers.advanceInputWatermark(inputWatermark());
       timers.advanceOutputWatermark(outputWatermark());
-      timers.advanceProcessingTime(Instant.now());
+      timers.advanceProcessingTime(processingTime());
+      timers.advanceSynchronizedProcessingTime(processingTime());
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -169,10 +170,16 @@ public final class GroupByKeyBolt extends BeamBolt {
 
   @Override
   protected void onProcessingTime(Instant now) throws Exception {
+    // Synchronized processing time (continuation triggers downstream of AfterProcessingTime) is
+    // taken to be the task's processing time, as the Flink runner does.
     fireDue(
         timers -> {
           timers.advanceProcessingTime(now);
-          return timers::removeNextProcessingTimer;
+          timers.advanceSynchronizedProcessingTime(now);
+          return () -> {
+            TimerData timer = timers.removeNextProcessingTimer();
+            return timer != null ? timer : timers.removeNextSynchronizedProcessingTimer();
+          };
         });
   }
 

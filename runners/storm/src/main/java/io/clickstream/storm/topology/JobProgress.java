@@ -1,11 +1,14 @@
 package io.clickstream.storm.topology;
 
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
 
 /**
  * What the tasks of a job tell the JVM that submitted it: which of them have seen the watermark
@@ -24,6 +27,14 @@ public final class JobProgress {
   private final AtomicLong received = new AtomicLong();
   private final AtomicInteger busy = new AtomicInteger();
   private final MetricsContainerStepMap metrics = new MetricsContainerStepMap();
+  private final AtomicReference<ClockReading> testClock = new AtomicReference<>();
+  private final Map<Integer, Long> clockSeen = new ConcurrentHashMap<>();
+
+  /**
+   * Processing time as a task reads it: under a TestStream, the script's clock, and how many times
+   * the script has moved it.
+   */
+  public record ClockReading(Instant now, long advances) {}
 
   private JobProgress(int tasks) {
     this.tasks = tasks;
@@ -74,6 +85,34 @@ public final class JobProgress {
    */
   boolean isQuiet() {
     return busy.get() == 0 && sent.get() == received.get();
+  }
+
+  /**
+   * From now on processing time is the TestStream's: it stands still but where the script moves it,
+   * as on the Direct runner. It starts at the wall clock's time, so it never goes back.
+   */
+  void useTestClock() {
+    testClock.compareAndSet(null, new ClockReading(Instant.now(), 0));
+  }
+
+  void advanceTestClock(Duration by) {
+    testClock.updateAndGet(clock -> new ClockReading(clock.now().plus(by), clock.advances() + 1));
+  }
+
+  ClockReading processingTime() {
+    ClockReading clock = testClock.get();
+    return clock != null ? clock : new ClockReading(Instant.now(), 0);
+  }
+
+  /** A task has fired what the processing time of {@code reading} made due. */
+  void sawProcessingTime(int task, ClockReading reading) {
+    clockSeen.merge(task, reading.advances(), Math::max);
+  }
+
+  /** Whether each of {@code tasks} has fired the timers the test clock's last move made due. */
+  boolean sawTheTestClock(Collection<Integer> tasks) {
+    long advances = processingTime().advances();
+    return tasks.stream().allMatch(task -> clockSeen.getOrDefault(task, 0L) >= advances);
   }
 
   void fail(Throwable error) {

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.DoFnRunners;
-import org.apache.beam.runners.core.NullSideInputReader;
+import org.apache.beam.runners.core.PushbackSideInputDoFnRunner;
 import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.runners.core.TimerInternals;
@@ -21,10 +21,12 @@ import org.apache.beam.sdk.values.WindowingStrategy;
 import org.joda.time.Instant;
 
 /**
- * A stateless ParDo, run by Beam's {@link DoFnRunners#simpleRunner}. A bundle lasts until the
- * watermark moves or the next tick (about a second), or {@link #MAX_BUNDLE_SIZE} elements, so that
- * a DoFn that flushes in {@code @FinishBundle} (the Redis writer) flushes about once a second, and
- * always before the watermark that covers what it wrote goes downstream.
+ * A stateless ParDo, run by Beam's {@link DoFnRunners#simpleRunner}, with its side inputs if it has
+ * any ({@link SideInputs}: main-input elements wait until the side-input windows they need are
+ * ready). A bundle lasts until the watermark moves or the next tick (about a second), or {@link
+ * #MAX_BUNDLE_SIZE} elements, so that a DoFn that flushes in {@code @FinishBundle} (the Redis
+ * writer) flushes about once a second, and always before the watermark that covers what it wrote
+ * goes downstream.
  */
 public final class ParDoBolt extends BeamBolt {
   private static final long serialVersionUID = 1L;
@@ -43,9 +45,10 @@ public final class ParDoBolt extends BeamBolt {
       implements java.io.Serializable {}
 
   private final Spec spec;
+  private final SideInputs sideInputs;
 
   private transient DoFnInvoker<Object, Object> invoker;
-  private transient DoFnRunner<Object, Object> runner;
+  private transient PushbackSideInputDoFnRunner<Object, Object> runner;
   private transient int bundleSize;
 
   public ParDoBolt(
@@ -53,19 +56,21 @@ public final class ParDoBolt extends BeamBolt {
       String stepName,
       Map<String, WireFormat> inputs,
       Outputs outputs,
-      Spec spec) {
+      Spec spec,
+      SideInputs sideInputs) {
     super(options, stepName, inputs, outputs);
     this.spec = spec;
+    this.sideInputs = sideInputs;
   }
 
   @Override
   protected void setUp() {
     invoker = DoFnInvokers.tryInvokeSetupFor(spec.fn(), options.get());
-    runner =
+    DoFnRunner<Object, Object> simple =
         DoFnRunners.simpleRunner(
             options.get(),
             spec.fn(),
-            NullSideInputReader.empty(),
+            sideInputs,
             new DoFnRunners.OutputManager() {
               @Override
               public <T> void output(TupleTag<T> tag, WindowedValue<T> output) {
@@ -84,6 +89,16 @@ public final class ParDoBolt extends BeamBolt {
             spec.windowingStrategy(),
             spec.schemaInformation(),
             spec.sideInputMapping());
+    runner = sideInputs.setUp(simple);
+  }
+
+  @Override
+  protected void processInput(String inputKey, WindowedValue<Object> element) {
+    if (sideInputs.reads(inputKey)) {
+      sideInputs.add(inputKey, element);
+    } else {
+      processElement(element);
+    }
   }
 
   @Override
@@ -91,7 +106,7 @@ public final class ParDoBolt extends BeamBolt {
     if (bundleSize == 0) {
       runner.startBundle();
     }
-    runner.processElement(element);
+    sideInputs.pushBack(runner.processElementInReadyWindows(element));
     if (++bundleSize >= MAX_BUNDLE_SIZE) {
       finishBundle();
     }
@@ -99,13 +114,29 @@ public final class ParDoBolt extends BeamBolt {
 
   @Override
   protected Instant onInputWatermark(Instant watermark) {
+    processWhatSideInputsMadeReady();
     finishBundle();
-    return watermark;
+    Instant hold = sideInputs.hold();
+    return hold.isBefore(watermark) ? hold : watermark;
   }
 
   @Override
   protected void onProcessingTime(Instant now) {
+    processWhatSideInputsMadeReady();
     finishBundle();
+  }
+
+  /**
+   * Retries the pushed-back elements once a side-input window is ready, in a new bundle: the
+   * pushback runner remembers for a whole bundle which windows were not ready.
+   */
+  private void processWhatSideInputsMadeReady() {
+    sideInputs.advance(this::watermarkOf);
+    List<WindowedValue<Object>> retry = sideInputs.takePushedBackIfSomeBecameReady();
+    if (!retry.isEmpty()) {
+      finishBundle();
+      retry.forEach(this::processElement);
+    }
   }
 
   private void finishBundle() {

@@ -7,14 +7,18 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.util.WindowedValue;
+import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * TestStream, for tests of lateness and triggers: one task plays the scripted elements and
- * watermark advances in order, and ends at the end of time. It plays the next event only once the
- * topology is quiet (everything the last one caused has been processed), as the Direct runner does:
- * otherwise an element scripted after a watermark could reach a GroupByKey through one upstream
- * task before the watermark came through another, and be on time there instead of late.
+ * TestStream, for tests of lateness and triggers: one task plays the scripted elements, watermark
+ * advances and processing-time advances in order, and ends at the end of time. Processing time is
+ * then the script's clock for the whole job, as on the Direct runner: it moves only when the script
+ * moves it, and the bolts fire processing-time timers on their next tick. It plays the next event
+ * only once the topology is quiet (everything the last one caused has been processed), as the
+ * Direct runner does: otherwise an element scripted after a watermark could reach a GroupByKey
+ * through one upstream task before the watermark came through another, and be on time there instead
+ * of late.
  */
 public final class TestStreamSpout extends BeamSpout {
   private static final long serialVersionUID = 1L;
@@ -29,10 +33,14 @@ public final class TestStreamSpout extends BeamSpout {
 
   public record Watermark(long millis) implements Event {}
 
+  /** Moves processing time on: the test clock every task reads ({@link JobProgress}). */
+  public record ProcessingTime(long advanceMillis) implements Event {}
+
   private final Coder<Object> valueCoder;
   private final List<Event> events;
 
   private transient int next;
+  private transient List<Integer> boltTasks;
 
   public TestStreamSpout(
       SerializablePipelineOptions options,
@@ -49,11 +57,15 @@ public final class TestStreamSpout extends BeamSpout {
     if (tasks != 1) {
       throw new IllegalStateException("A TestStream plays its script in one task, not " + tasks);
     }
+    boltTasks = boltTasks();
+    job().useTestClock();
   }
 
   @Override
   protected void emitSome() throws Exception {
-    if (!topologyIsQuiet()) {
+    // Every bolt must have fired what the last move of the clock made due (on its next tick)
+    // before the topology's quiet means that everything the last event caused has happened.
+    if (!job().sawTheTestClock(boltTasks) || !topologyIsQuiet()) {
       return;
     }
     if (next == events.size()) {
@@ -70,6 +82,8 @@ public final class TestStreamSpout extends BeamSpout {
       }
     } else if (event instanceof Watermark watermark) {
       advanceWatermark(new Instant(watermark.millis()));
+    } else if (event instanceof ProcessingTime processingTime) {
+      job().advanceTestClock(Duration.millis(processingTime.advanceMillis()));
     }
   }
 }

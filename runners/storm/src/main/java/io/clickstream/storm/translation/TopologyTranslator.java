@@ -8,6 +8,7 @@ import io.clickstream.storm.topology.GroupByKeyBolt;
 import io.clickstream.storm.topology.ImpulseSpout;
 import io.clickstream.storm.topology.Outputs;
 import io.clickstream.storm.topology.ParDoBolt;
+import io.clickstream.storm.topology.ReshuffleBolt;
 import io.clickstream.storm.topology.TestStreamSpout;
 import io.clickstream.storm.topology.UnboundedSourceSpout;
 import io.clickstream.storm.topology.WireFormat;
@@ -32,6 +33,9 @@ import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.Impulse;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Redistribute;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -59,7 +63,7 @@ import org.apache.storm.tuple.Fields;
 public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults {
 
   /** A data stream that carries a PCollection: the component that writes it, and which output. */
-  private record Producer(String component, String stream, WireFormat format) {}
+  record Producer(String component, String stream, WireFormat format) {}
 
   private final SerializablePipelineOptions options;
   private final String jobId;
@@ -84,6 +88,34 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
     return new Translation(builder.createTopology(), tasks);
   }
 
+  /**
+   * Reshuffle and Redistribute run as a Storm grouping into a pass-through bolt, not as their
+   * expansion: through a GroupByKey, every random key would keep its window's state and timers
+   * until the end of the window plus an allowed lateness of forever.
+   */
+  @Override
+  public CompositeBehavior enterCompositeTransform(TransformHierarchy.Node node) {
+    PTransform<?, ?> transform = node.getTransform();
+    if (transform instanceof Reshuffle.ViaRandomKey<?>
+        || transform instanceof Redistribute.RedistributeArbitrarily<?>) {
+      translateReshuffle(node, BoltDeclarer::shuffleGrouping);
+    } else if (transform instanceof Reshuffle<?, ?>
+        || transform instanceof Redistribute.RedistributeByKey<?, ?>) {
+      translateReshuffle(node, TopologyTranslator::byKey);
+    } else {
+      return CompositeBehavior.ENTER_TRANSFORM;
+    }
+    return CompositeBehavior.DO_NOT_ENTER_TRANSFORM;
+  }
+
+  private void translateReshuffle(TransformHierarchy.Node node, DataGrouping grouping) {
+    PCollection<?> input = mainInput(node);
+    BoltDeclarer bolt =
+        addBolt(
+            node, new ReshuffleBolt(options, node.getFullName(), inputsOf(input), outputsOf(node)));
+    subscribe(bolt, input, grouping);
+  }
+
   @Override
   public void visitPrimitiveTransform(TransformHierarchy.Node node) {
     PTransform<?, ?> transform = node.getTransform();
@@ -104,6 +136,9 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
       translateAssign(node, assign);
     } else if (transform instanceof Flatten.PCollections<?>) {
       translateFlatten(node);
+    } else if (transform instanceof View.CreatePCollectionView<?, ?>) {
+      // A view is its PCollection: each ParDo that reads it subscribes to that PCollection.
+      producers.put(node.getOutputs().values().iterator().next(), producers.get(mainInput(node)));
     } else {
       throw new UnsupportedOperationException(
           "StormRunner cannot run "
@@ -138,7 +173,7 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
     }
   }
 
-  /** Encodes the script; processing-time events would need a clock of the test's, not yet. */
+  /** Encodes the script: elements, watermark and processing-time advances. */
   @SuppressWarnings("unchecked")
   private TestStreamSpout testStreamSpout(TransformHierarchy.Node node, TestStream<?> testStream) {
     Coder<Object> coder = (Coder<Object>) testStream.getValueCoder();
@@ -155,9 +190,10 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
           events.add(new TestStreamSpout.Elements(values, timestamps));
         } else if (event instanceof TestStream.WatermarkEvent<?> watermark) {
           events.add(new TestStreamSpout.Watermark(watermark.getWatermark().getMillis()));
-        } else {
-          throw new UnsupportedOperationException(
-              "StormRunner cannot run " + node.getFullName() + " yet: it advances processing time");
+        } else if (event instanceof TestStream.ProcessingTimeEvent<?> processingTime) {
+          events.add(
+              new TestStreamSpout.ProcessingTime(
+                  processingTime.getProcessingTimeAdvance().getMillis()));
         }
       }
     } catch (CoderException e) {
@@ -176,10 +212,6 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
       throw new UnsupportedOperationException(
           "StormRunner cannot run " + node.getFullName() + " yet: state, timers or splitting");
     }
-    if (!parDo.getSideInputs().isEmpty()) {
-      throw new UnsupportedOperationException(
-          "StormRunner cannot run " + node.getFullName() + " yet: side inputs");
-    }
     AppliedPTransform<?, ?, ?> applied = node.toAppliedPTransform(pipeline);
     PCollection<?> input = mainInput(node);
     Map<TupleTag<?>, Coder<?>> outputCoders = new LinkedHashMap<>();
@@ -194,11 +226,18 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
             input.getWindowingStrategy(),
             ParDoTranslation.getSchemaInformation(applied),
             ParDoTranslation.getSideInputMapping(applied));
+    SideInputTranslation sideInputs =
+        new SideInputTranslation(node.getFullName(), parDo.getSideInputs().values(), producers);
+    Map<String, WireFormat> inputs = inputsOf(input);
+    sideInputs.checkApartFrom(inputs.keySet());
+    inputs.putAll(sideInputs.inputs());
     BoltDeclarer bolt =
         addBolt(
             node,
-            new ParDoBolt(options, node.getFullName(), inputsOf(input), outputsOf(node), spec));
+            new ParDoBolt(
+                options, node.getFullName(), inputs, outputsOf(node), spec, sideInputs.spec()));
     subscribe(bolt, input, false);
+    sideInputs.subscribe(bolt);
   }
 
   @SuppressWarnings("unchecked")
@@ -290,15 +329,24 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
     return inputs;
   }
 
+  /** How a bolt subscribes to one data stream of a component. */
+  private interface DataGrouping {
+    void subscribe(BoltDeclarer bolt, String component, String stream);
+  }
+
+  private static void byKey(BoltDeclarer bolt, String component, String stream) {
+    bolt.fieldsGrouping(component, stream, new Fields(WireFormat.KEY_FIELD));
+  }
+
   private void subscribe(BoltDeclarer bolt, PCollection<?> input, boolean byKey) {
+    subscribe(
+        bolt, input, byKey ? TopologyTranslator::byKey : BoltDeclarer::localOrShuffleGrouping);
+  }
+
+  private void subscribe(BoltDeclarer bolt, PCollection<?> input, DataGrouping grouping) {
     List<String> watermarkSources = new ArrayList<>();
     for (Producer producer : producers.get(input)) {
-      if (byKey) {
-        bolt.fieldsGrouping(
-            producer.component(), producer.stream(), new Fields(WireFormat.KEY_FIELD));
-      } else {
-        bolt.localOrShuffleGrouping(producer.component(), producer.stream());
-      }
+      grouping.subscribe(bolt, producer.component(), producer.stream());
       if (!watermarkSources.contains(producer.component())) {
         watermarkSources.add(producer.component());
         bolt.allGrouping(producer.component(), WireFormat.WATERMARK_STREAM);
