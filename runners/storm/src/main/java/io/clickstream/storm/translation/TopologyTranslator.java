@@ -8,6 +8,7 @@ import io.clickstream.storm.topology.GroupByKeyBolt;
 import io.clickstream.storm.topology.ImpulseSpout;
 import io.clickstream.storm.topology.Outputs;
 import io.clickstream.storm.topology.ParDoBolt;
+import io.clickstream.storm.topology.StatefulParDoBolt;
 import io.clickstream.storm.topology.TestStreamSpout;
 import io.clickstream.storm.topology.UnboundedSourceSpout;
 import io.clickstream.storm.topology.WireFormat;
@@ -170,11 +171,9 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
   @SuppressWarnings("unchecked")
   private void translateParDo(TransformHierarchy.Node node, ParDo.MultiOutput<?, ?> parDo) {
     DoFnSignature signature = DoFnSignatures.getSignature(parDo.getFn().getClass());
-    if (signature.usesState()
-        || signature.usesTimers()
-        || signature.processElement().isSplittable()) {
+    if (signature.processElement().isSplittable()) {
       throw new UnsupportedOperationException(
-          "StormRunner cannot run " + node.getFullName() + " yet: state, timers or splitting");
+          "StormRunner cannot run " + node.getFullName() + " yet: it is splittable");
     }
     if (!parDo.getSideInputs().isEmpty()) {
       throw new UnsupportedOperationException(
@@ -194,11 +193,17 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
             input.getWindowingStrategy(),
             ParDoTranslation.getSchemaInformation(applied),
             ParDoTranslation.getSideInputMapping(applied));
+    // State and timers are per key: a fields grouping brings each key to one task, as into a GBK.
+    boolean stateful = signature.usesState() || signature.usesTimers();
     BoltDeclarer bolt =
         addBolt(
             node,
-            new ParDoBolt(options, node.getFullName(), inputsOf(input), outputsOf(node), spec));
-    subscribe(bolt, input, false);
+            stateful
+                ? new StatefulParDoBolt(
+                    options, node.getFullName(), inputsOf(input), outputsOf(node), spec)
+                : new ParDoBolt(
+                    options, node.getFullName(), inputsOf(input), outputsOf(node), spec));
+    subscribe(bolt, input, stateful);
   }
 
   @SuppressWarnings("unchecked")
