@@ -57,7 +57,7 @@ import redis.clients.jedis.JedisPooled;
           + "counts those from live_from on, so the two never overlap; the same rules as --funnel apply to "
           + "sessions not finished and to ranges.",
       "Without --hbase-zk / --redis, uses the running `./analytics demo`'s. Beam options such as "
-          + "--runner=FlinkRunner are passed through."
+          + "--runner=FlinkRunner or --runner=StormRunner are passed through."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

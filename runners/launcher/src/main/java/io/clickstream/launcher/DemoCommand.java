@@ -35,7 +35,8 @@ import picocli.CommandLine.Unmatched;
       "Its data is deleted when it stops, unless --data-dir DIR keeps it: started again with the same DIR, "
           + "the demo has its events, aggregates and funnels, and the pipeline carries on where it stopped.",
       "Any other --name=value option is passed to Beam, e.g. --runner=DirectRunner (Beam's "
-          + "test runner: fine for a trickle of events, far slower under load) or --parallelism=2."
+          + "test runner: fine for a trickle of events, far slower under load), --runner=StormRunner (Storm "
+          + "on an in-process LocalCluster) or --parallelism=2."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped with Ctrl-C", "2:usage error, or a part failed to start"})

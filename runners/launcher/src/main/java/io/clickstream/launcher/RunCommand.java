@@ -31,7 +31,8 @@ import redis.clients.jedis.JedisPooled;
     description = {
       "Starts the pipeline and keeps it running until Ctrl-C or `./analytics stop`; every 10 s it prints "
           + "the watermark. Beam options pass straight through: --runner=FlinkRunner (default) "
-          + "with --flinkMaster=[local] (embedded, the default) or host:port (a cluster), or --runner=DirectRunner, "
+          + "with --flinkMaster=[local] (embedded, the default) or host:port (a cluster), --runner=StormRunner "
+          + "(Storm on an in-process LocalCluster), or --runner=DirectRunner, "
           + "--parallelism=N, --checkpointingInterval=MILLIS, and the rest.",
       "A restart resumes where the last run stopped (see docs/runners.md). Without --hbase-zk / --redis, "
           + "uses the running `./analytics demo`'s, which must have been started with --no-pipeline."

@@ -34,7 +34,7 @@ class RunAndStopTest {
   }
 
   @ParameterizedTest(name = "on {0}")
-  @ValueSource(strings = {"DirectRunner", "FlinkRunner"})
+  @ValueSource(strings = {"DirectRunner", "FlinkRunner", "StormRunner"})
   void runKeepsThePipelineGoingUntilStopAsksAndThenWithdrawsCleanly(String runner)
       throws Exception {
     System.setProperty("clickstream.home", home.toString());

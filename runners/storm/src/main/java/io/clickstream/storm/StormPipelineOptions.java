@@ -28,11 +28,17 @@ public interface StormPipelineOptions extends PipelineOptions, StreamingOptions 
 
   void setStormWorkers(int value);
 
+  /**
+   * Declared exactly as FlinkPipelineOptions declares it (an {@code Integer}, default -1): Beam
+   * refuses getters of one name with different types or defaults once both runners are on the class
+   * path, as in the launcher. Not positive means {@link #DEFAULT_PARALLELISM} ({@link
+   * StormRunner#parallelism}).
+   */
   @Description(
       "How many tasks each bolt runs, and how many splits a source is read in. Two by default, so "
           + "that even a local run merges watermarks from more than one upstream task.")
-  @Default.Integer(DEFAULT_PARALLELISM)
-  int getParallelism();
+  @Default.Integer(-1)
+  Integer getParallelism();
 
-  void setParallelism(int value);
+  void setParallelism(Integer value);
 }

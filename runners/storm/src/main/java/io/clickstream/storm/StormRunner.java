@@ -44,7 +44,7 @@ public final class StormRunner extends PipelineRunner<StormPipelineResult> {
     String jobId = UUID.randomUUID().toString();
     TopologyTranslator.Translation translation =
         new TopologyTranslator(
-                new SerializablePipelineOptions(options), jobId, options.getParallelism())
+                new SerializablePipelineOptions(options), jobId, parallelism(options))
             .translate(pipeline);
     String topology = topologyName();
     Config conf = new Config();
@@ -58,6 +58,12 @@ public final class StormRunner extends PipelineRunner<StormPipelineResult> {
       JobProgress.forget(jobId);
       throw new IllegalStateException("Could not submit topology " + topology, e);
     }
+  }
+
+  /** The tasks per bolt: --parallelism if given and positive (Flink's unset is -1), else two. */
+  static int parallelism(StormPipelineOptions options) {
+    Integer given = options.getParallelism();
+    return given != null && given > 0 ? given : StormPipelineOptions.DEFAULT_PARALLELISM;
   }
 
   /** Storm wants topology names unique among running ones and free of most punctuation. */

@@ -44,12 +44,13 @@ enum RunnerUnderTest {
     return Pipeline.create(options());
   }
 
-  void runAndCheckAsserts(Pipeline pipeline) {
+  PipelineResult runAndCheckAsserts(Pipeline pipeline) {
     int asserts = PAssert.countAsserts(pipeline);
     PipelineResult result = pipeline.run();
     assertThat(result.waitUntilFinish(TIMEOUT)).isEqualTo(PipelineResult.State.DONE);
     assertThat(counter(result, PAssert.FAILURE_COUNTER)).as("failed asserts").isZero();
     assertThat(counter(result, PAssert.SUCCESS_COUNTER)).as("passed asserts").isEqualTo(asserts);
+    return result;
   }
 
   private static long counter(PipelineResult result, String name) {

@@ -11,14 +11,11 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.state.StateSpec;
-import org.apache.beam.sdk.state.StateSpecs;
-import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,24 +36,11 @@ class StormRunnerTest {
   @Test
   void aTransformItCannotRunFailsTheJobAtTranslationNamingIt() {
     Pipeline pipeline = RunnerUnderTest.STORM.newPipeline();
-    pipeline
-        .apply("Amounts", Create.of(KV.of("a", 1)))
-        .apply("RememberLast", ParDo.of(new RememberLast()));
+    PCollection<String> letters = pipeline.apply("Letters", Create.of("a", "b"));
+    PCollectionList.of(letters).and(letters).apply("Twice", Flatten.pCollections());
     assertThatThrownBy(pipeline::run)
         .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("RememberLast");
-  }
-
-  /** A stateful DoFn, which StormRunner does not run yet. */
-  private static final class RememberLast extends DoFn<KV<String, Integer>, Void> {
-    @StateId("last")
-    private final StateSpec<ValueState<Integer>> last = StateSpecs.value();
-
-    @ProcessElement
-    public void process(
-        @Element KV<String, Integer> amount, @StateId("last") ValueState<Integer> last) {
-      last.write(amount.getValue());
-    }
+        .hasMessageContaining("Twice");
   }
 
   /** Storm's own guarantee: the Direct runner finalizes checkpoint marks at a pace of its own. */

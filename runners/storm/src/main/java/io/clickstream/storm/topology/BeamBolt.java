@@ -131,6 +131,14 @@ public abstract class BeamBolt extends BaseRichBolt {
     return outputs.job().processingTime().now();
   }
 
+  /**
+   * Forwards an output watermark that moved without the input's (a hold released by a
+   * processing-time timer, say); one not ahead of the last forwarded is ignored.
+   */
+  protected void forwardWatermark(Instant watermark) {
+    outputs.advanceWatermark(this::emitUnanchored, watermark);
+  }
+
   protected Instant inputWatermark() {
     return inputWatermark;
   }

@@ -40,15 +40,32 @@ public abstract class BeamSpout extends BaseRichSpout {
     }
   }
 
+  private transient volatile boolean closed;
+
   @Override
   public final void nextTuple() {
     try {
       emitSome();
     } catch (Exception e) {
+      if (closed) {
+        // A killed topology closes its spouts from another thread while they read: the reader's
+        // complaint is no failure, and reporting it through the cluster's closed ZooKeeper client
+        // would kill the worker, and with it an in-process LocalCluster shared by later jobs.
+        return;
+      }
       outputs.job().fail(e);
       collector.reportError(e);
     }
   }
+
+  @Override
+  public final void close() {
+    closed = true;
+    closeInput();
+  }
+
+  /** Closes this task's readers; {@link #nextTuple} may still be running in another thread. */
+  protected void closeInput() {}
 
   @Override
   public final void declareOutputFields(OutputFieldsDeclarer declarer) {

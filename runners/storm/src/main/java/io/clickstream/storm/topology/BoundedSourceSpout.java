@@ -65,7 +65,7 @@ public final class BoundedSourceSpout extends BeamSpout {
   }
 
   @Override
-  public void close() {
+  protected void closeInput() {
     try {
       if (reader != null) {
         closeReader();

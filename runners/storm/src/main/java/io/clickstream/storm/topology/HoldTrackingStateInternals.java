@@ -5,7 +5,6 @@ import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.Set;
 import org.apache.beam.runners.core.InMemoryStateInternals;
-import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.StateNamespace;
 import org.apache.beam.runners.core.StateTag;
 import org.apache.beam.sdk.state.State;
@@ -19,23 +18,17 @@ import org.joda.time.Instant;
  * output watermark at the earliest of them: a pane whose timestamp is held (an EARLIEST timestamp
  * combiner, say) must not be late downstream when it fires.
  */
-final class HoldTrackingStateInternals implements StateInternals {
-  private final InMemoryStateInternals<Object> state;
+final class HoldTrackingStateInternals extends InMemoryStateInternals<Object> {
   private final Set<WatermarkHoldState> holds = Collections.newSetFromMap(new IdentityHashMap<>());
 
   HoldTrackingStateInternals(Object key) {
-    this.state = InMemoryStateInternals.forKey(key);
-  }
-
-  @Override
-  public Object getKey() {
-    return state.getKey();
+    super(key);
   }
 
   @Override
   public <T extends State> T state(
       StateNamespace namespace, StateTag<T> address, StateContext<?> context) {
-    T found = state.state(namespace, address, context);
+    T found = super.state(namespace, address, context);
     if (found instanceof WatermarkHoldState hold) {
       holds.add(hold);
     }
@@ -54,5 +47,20 @@ final class HoldTrackingStateInternals implements StateInternals {
       }
     }
     return earliest;
+  }
+
+  /** Drops the cells of a namespace (an expired window's), cleared or not. */
+  void forget(StateNamespace namespace) {
+    inMemoryState.clearNamespace(namespace);
+  }
+
+  /** Whether every cell this key ever used has been cleared, so that the key can be forgotten. */
+  boolean isEmpty() {
+    for (State cell : inMemoryState.values()) {
+      if (!((InMemoryState<?>) cell).isCleared()) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -106,7 +106,7 @@ public final class UnboundedSourceSpout extends BeamSpout {
   }
 
   @Override
-  public void close() {
+  protected void closeInput() {
     try {
       reader.close();
     } catch (Exception e) {

@@ -9,6 +9,7 @@ import io.clickstream.storm.topology.ImpulseSpout;
 import io.clickstream.storm.topology.Outputs;
 import io.clickstream.storm.topology.ParDoBolt;
 import io.clickstream.storm.topology.ReshuffleBolt;
+import io.clickstream.storm.topology.StatefulParDoBolt;
 import io.clickstream.storm.topology.TestStreamSpout;
 import io.clickstream.storm.topology.UnboundedSourceSpout;
 import io.clickstream.storm.topology.WireFormat;
@@ -206,11 +207,9 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
   @SuppressWarnings("unchecked")
   private void translateParDo(TransformHierarchy.Node node, ParDo.MultiOutput<?, ?> parDo) {
     DoFnSignature signature = DoFnSignatures.getSignature(parDo.getFn().getClass());
-    if (signature.usesState()
-        || signature.usesTimers()
-        || signature.processElement().isSplittable()) {
+    if (signature.processElement().isSplittable()) {
       throw new UnsupportedOperationException(
-          "StormRunner cannot run " + node.getFullName() + " yet: state, timers or splitting");
+          "StormRunner cannot run " + node.getFullName() + " yet: it is splittable");
     }
     AppliedPTransform<?, ?, ?> applied = node.toAppliedPTransform(pipeline);
     PCollection<?> input = mainInput(node);
@@ -228,15 +227,25 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
             ParDoTranslation.getSideInputMapping(applied));
     SideInputTranslation sideInputs =
         new SideInputTranslation(node.getFullName(), parDo.getSideInputs().values(), producers);
+    // State and timers are per key: a fields grouping brings each key to one task, as into a GBK.
+    boolean stateful = signature.usesState() || signature.usesTimers();
+    if (stateful && !parDo.getSideInputs().isEmpty()) {
+      throw new UnsupportedOperationException(
+          "StormRunner cannot run "
+              + node.getFullName()
+              + " yet: state or timers with side inputs");
+    }
     Map<String, WireFormat> inputs = inputsOf(input);
     sideInputs.checkApartFrom(inputs.keySet());
     inputs.putAll(sideInputs.inputs());
     BoltDeclarer bolt =
         addBolt(
             node,
-            new ParDoBolt(
-                options, node.getFullName(), inputs, outputsOf(node), spec, sideInputs.spec()));
-    subscribe(bolt, input, false);
+            stateful
+                ? new StatefulParDoBolt(options, node.getFullName(), inputs, outputsOf(node), spec)
+                : new ParDoBolt(
+                    options, node.getFullName(), inputs, outputsOf(node), spec, sideInputs.spec()));
+    subscribe(bolt, input, stateful);
     sideInputs.subscribe(bolt);
   }
 
