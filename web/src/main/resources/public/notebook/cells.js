@@ -127,7 +127,7 @@ function queryCell(node, bar, data) {
       renderResult(table, answer, query.kind);
       node.attr("data-state", "done").attr("data-runs", runs);
       statusText.text(`${number(answer.rows.length)} rows · ${answer.source ?? "live"} · ${answer.took_ms ?? "?"} ms`
-        + (live ? " · live" : ""));
+        + (live ? ` · runs again every ${LIVE_MS / 1000} s` : ""));
     } catch (error) {
       if (running !== controller) return;
       node.attr("data-state", "error");

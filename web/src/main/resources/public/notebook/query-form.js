@@ -1,9 +1,9 @@
 // A query cell's form: one input per field of its kind (the fields QueryRequest and the history contract
 // take), filled from the query and writing back to it; an empty input leaves its field out, so the
-// server's default applies (the last hour for a range). Values a form cannot show (a step given as an
+// server's default applies (the last hour for a live kind's range, the last day for a history kind's). Values a form cannot show (a step given as an
 // object) stay as JSON in their input; the raw-JSON view shows and edits the whole query.
 
-const RANGE = [["from", "text", "from (ISO-8601; empty: an hour before to)"], ["to", "text", "to (ISO-8601; empty: now)"]];
+const RANGE = [["from", "text", "ISO-8601; empty: the default range"], ["to", "text", "ISO-8601; empty: now"]];
 const STEP = ["step", ["", "minute", "hour", "day"]];
 const TZ = ["tz", "text", "time zone (IANA, default UTC)"];
 const LIMIT = ["limit", "number"];
@@ -21,9 +21,9 @@ export const KINDS = {
     ["scope", ["", "session", "user"]], ["window", "text", "ISO-8601 duration, user scope (P7D)"], BY, ...RANGE],
   paths: [["after", "event"], ["before", "event"], ["funnel", "funnel"], ["step", "number"], ["depth", "number", "1-5, default 3"],
     ["limit", "number", "top N, default 10"], ...RANGE],
-  time_to_convert: [["funnel", "funnel"], ["steps", "list", "events, comma-separated"], ["from_step", "number"],
-    ["to_step", "number"], ...RANGE],
-  timeline: [["user", "text", "user id (required)"], ...RANGE, LIMIT],
+  time_to_convert: [["funnel", "funnel"], ["steps", "list", "events, comma-separated"], ["order", ["", "sequential", "strict", "any"]],
+    ["window", "text", "ISO-8601 duration (P7D)"], ["from_step", "number", "default 1"], ["to_step", "number", "default the last"], ...RANGE],
+  timeline: [["user", "text", "user id (required)"], ...RANGE, LIMIT, ["cursor", "text", "from the last page's meta"]],
   sample: [EVENT, ["where", "map", "dimension=value, ..."], ...RANGE, LIMIT],
 };
 
