@@ -143,6 +143,8 @@ function queryCell(node, bar, data) {
   }
 
   function showProgress(job) {
+    // The job's id, for whoever wants to follow it through the API (a test, a curious user).
+    node.attr("data-job", job.job ?? null);
     const fraction = job.progress?.fraction;
     progress.attr("hidden", fraction == null ? "" : null).property("value", fraction ?? 0);
     const read = job.progress?.rows_read == null ? "" : ` · ${number(job.progress.rows_read)} rows read`;
