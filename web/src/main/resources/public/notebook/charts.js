@@ -68,7 +68,8 @@ function drawBars(svg, spec, rows, onSelect) {
       .attr("y", (r) => y(r[spec.compare])).attr("height", (r) => y(0) - y(r[spec.compare]))
       .attr("data-previous", (r) => r[spec.compare]);
   }
-  bars.append("rect").attr("data-testid", "mark").attr("fill", (r) => palette(String(r[spec.x])))
+  // A histogram's bins are one measure, one colour; a bar chart's categories each have theirs.
+  bars.append("rect").attr("data-testid", "mark").attr("fill", (r) => (spec.type === "histogram" ? "#4e79a7" : palette(String(r[spec.x]))))
     .attr("x", (r) => x(String(r[spec.x]))).attr("width", width)
     .attr("y", (r) => y(r[spec.y])).attr("height", (r) => y(0) - y(r[spec.y]))
     .attr("data-x", (r) => r[spec.x]).attr("data-value", (r) => r[spec.y])
