@@ -163,6 +163,11 @@ function describeWatermark(watermark) {
   return `${(sameDay ? clockSeconds : dateTime)(watermark)} (${duration((now - watermark) / 1000)} behind)`;
 }
 
+// A range's length as a KPI's label says it: minutes under two hours, hours under two days, then days.
+function span(minutes) {
+  return minutes < 120 ? `${Math.round(minutes)} min` : minutes < 2880 ? `${Math.round(minutes / 60)} h` : `${Math.round(minutes / 1440)} days`;
+}
+
 // Whole seconds under two minutes, then minutes under two hours, then hours.
 function duration(seconds) {
   const s = Math.max(0, Math.round(seconds));
@@ -204,7 +209,7 @@ function renderKpis(results, range) {
       tile.append("div").attr("class", "value");
       return tile;
     })
-    .call((tile) => tile.select(".label").text((d) => `${d.label} · ${duration(range.minutes * 60)}`))
+    .call((tile) => tile.select(".label").text((d) => `${d.label} · ${span(range.minutes)}`))
     .select(".value")
     .text((d) => number(d.value));
 }
