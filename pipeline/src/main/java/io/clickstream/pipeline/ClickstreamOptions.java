@@ -1,19 +1,13 @@
 package io.clickstream.pipeline;
 
 import io.clickstream.core.Dimensions;
+import io.clickstream.pipeline.io.EventsTableOptions;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.StreamingOptions;
 
 /** Options of the Clickstream pipeline; every runner's own options pass through alongside these. */
-public interface ClickstreamOptions extends PipelineOptions, StreamingOptions {
-
-  @Description("ZooKeeper quorum of the HBase cluster holding the events table, as host:port.")
-  @Default.String("127.0.0.1:2181")
-  String getHbaseZk();
-
-  void setHbaseZk(String value);
+public interface ClickstreamOptions extends EventsTableOptions, StreamingOptions {
 
   @Description("Redis server the aggregates are written to, as redis://host:port.")
   @Default.String("redis://127.0.0.1:6379")

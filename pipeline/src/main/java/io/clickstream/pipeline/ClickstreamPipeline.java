@@ -102,7 +102,7 @@ public final class ClickstreamPipeline {
         RecordedSettings.record(
             options, EventTimeRules.dimensionsFrom(options), System.currentTimeMillis());
     ReadEventsFromHBase source =
-        ReadEventsFromHBase.from(options.getHbaseZk())
+        ReadEventsFromHBase.following(options)
             .withPollInterval(Duration.millis(options.getPollIntervalMillis()))
             .withReadOverlap(EventTimeRules.isoDuration("readOverlap", options.getReadOverlap()))
             .withOutOfOrderness(settings.outOfOrderness())

@@ -6,6 +6,7 @@ import io.clickstream.pipeline.io.ReadPositions;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.beam.sdk.options.PipelineOptions;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.Pipeline;
 
@@ -14,6 +15,12 @@ import redis.clients.jedis.Pipeline;
  * the density of the writes read in {@link RedisKeys#READ_RATES} (salt bucket -> cells per second).
  */
 public final class RedisReadPositions implements ReadPositions {
+
+  /**
+   * The value the JVM computed for this class before it declared one: savepoints hold instances
+   * (inside the source's splits), and any new method would change a computed one.
+   */
+  private static final long serialVersionUID = 3266375856442467295L;
 
   private final String redisUrl;
   private transient JedisPooled redis;
@@ -59,6 +66,12 @@ public final class RedisReadPositions implements ReadPositions {
                 .mapToLong(Long::parseLong)
                 .min()
                 .orElse(-1L));
+  }
+
+  @Override
+  public ReadPositions at(PipelineOptions options) {
+    String url = options.as(ClickstreamOptions.class).getRedisUrl();
+    return url.equals(redisUrl) ? this : new RedisReadPositions(url);
   }
 
   private JedisPooled redis() {

@@ -50,6 +50,14 @@ public record Session(
     return events.size() + setAside;
   }
 
+  /**
+   * Whether this is the session's final firing and it starts in {@code [from, to)}: the sessions a
+   * history query over that range reads (a batch read fires each session once more as it closes).
+   */
+  public boolean finalStartingIn(long fromMillis, long toMillis) {
+    return last && startMillis >= fromMillis && startMillis < toMillis;
+  }
+
   /** True once the watermark has passed the session's end: it can grow only by late events. */
   public boolean closed() {
     return firing != Firing.EARLY;

@@ -18,6 +18,10 @@ import java.util.Objects;
  *     leaves reads open
  * @param allowedHosts host names that requests may name in their {@code Host} header besides those
  *     always accepted ({@link AllowedHosts}); null means none
+ * @param beamArgs the Beam options the history queries' pipelines run with, e.g. {@code
+ *     --runner=FlinkRunner}; null or empty means the Direct runner in this JVM
+ * @param historyMaxRows the most rows of the events table one history job reads; past it the job
+ *     fails naming the limit; 0 means {@link HistoryLimits#DEFAULT_MAX_ROWS}
  */
 public record ApiConfig(
     String bindAddress,
@@ -26,7 +30,9 @@ public record ApiConfig(
     String hbaseZk,
     String apiToken,
     String readToken,
-    List<String> allowedHosts) {
+    List<String> allowedHosts,
+    List<String> beamArgs,
+    long historyMaxRows) {
 
   /** Loopback only: reads need no authentication, so exposing them is an explicit choice. */
   public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
@@ -42,6 +48,23 @@ public record ApiConfig(
     apiToken = apiToken == null || apiToken.isBlank() ? null : apiToken;
     readToken = readToken == null || readToken.isBlank() ? null : readToken;
     allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+    beamArgs = beamArgs == null ? List.of() : List.copyOf(beamArgs);
+    if (historyMaxRows < 0) {
+      throw new IllegalArgumentException("historyMaxRows must not be negative: " + historyMaxRows);
+    }
+    historyMaxRows = historyMaxRows == 0 ? HistoryLimits.DEFAULT_MAX_ROWS : historyMaxRows;
+  }
+
+  /** History queries on the Direct runner, reading at most the default number of rows. */
+  public ApiConfig(
+      String bindAddress,
+      int port,
+      String redisUrl,
+      String hbaseZk,
+      String apiToken,
+      String readToken,
+      List<String> allowedHosts) {
+    this(bindAddress, port, redisUrl, hbaseZk, apiToken, readToken, allowedHosts, null, 0);
   }
 
   /** Open reads, and only the host names always accepted. */
@@ -66,6 +89,10 @@ public record ApiConfig(
         + (readToken == null ? "none" : "***")
         + ", allowedHosts="
         + allowedHosts
+        + ", beamArgs="
+        + beamArgs
+        + ", historyMaxRows="
+        + historyMaxRows
         + "]";
   }
 }

@@ -40,6 +40,8 @@ public final class ApiServer implements AutoCloseable {
   private final JedisPool healthRedis;
   private final HeavyQueries heavy = new HeavyQueries();
   private final HBaseHealth hbase;
+  private final HistoryJobs historyJobs = new HistoryJobs(clock);
+  private final EventScans scans;
   // An instance, not Spark's static API, so that one JVM (a test) can run several servers.
   private final Service http = Service.ignite();
   private final AtomicReference<Exception> startFailure = new AtomicReference<>();
@@ -65,6 +67,7 @@ public final class ApiServer implements AutoCloseable {
     this.redis = pool(config.redisUrl(), QUERY_CONNECTIONS);
     this.healthRedis = pool(config.redisUrl(), HEALTH_CONNECTIONS);
     this.hbase = new HBaseHealth(config.hbaseZk(), clock);
+    this.scans = new EventScans(config.hbaseZk(), config.historyMaxRows());
   }
 
   private static JedisPool pool(String url, int connections) {
@@ -91,6 +94,14 @@ public final class ApiServer implements AutoCloseable {
     CountsController counts = new CountsController(redis, clock, dimensions, rollups);
     FunnelResultsController funnelResults =
         new FunnelResultsController(funnels, redis, clock, rollups);
+    HistoryQueries history =
+        new HistoryQueries(
+            historyJobs,
+            scans,
+            new HistoryPipelines(
+                config.hbaseZk(), config.redisUrl(), config.beamArgs(), config.historyMaxRows()),
+            funnels,
+            clock);
     Routes.install(
         http,
         new HealthController(healthRedis, hbase, clock, ready::get),
@@ -99,7 +110,8 @@ public final class ApiServer implements AutoCloseable {
         new DimensionsController(dimensions),
         new FunnelsController(funnels, writes),
         funnelResults,
-        new QueryController(counts, funnelResults, clock),
+        new QueryController(counts, funnelResults, history, heavy, clock),
+        history,
         new NotebooksController(new NotebookStore(redis, clock), writes),
         heavy,
         new AllowedHosts(config.bindAddress(), config.allowedHosts()),
@@ -140,6 +152,8 @@ public final class ApiServer implements AutoCloseable {
   public void close() {
     http.stop();
     http.awaitStop();
+    historyJobs.close();
+    scans.close();
     redis.close();
     healthRedis.close();
     hbase.close();

@@ -16,6 +16,11 @@ final class BadRequest extends RuntimeException {
     this.problem = problem;
   }
 
+  /** The parameter at fault, as the message names it. */
+  String parameter() {
+    return parameter;
+  }
+
   /**
    * The same problem, naming the parameter by its path from an enclosing field, e.g. {@code
    * query.from} for the {@code from} of a comparison's {@code query}.

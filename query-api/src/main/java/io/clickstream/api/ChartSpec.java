@@ -7,8 +7,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * reads, by name. Small on purpose: every answer is also a table, so a chart only says which
  * columns make its axes.
  *
- * @param type {@code line}, {@code bar}, {@code funnel} (or, for the history kinds to come, {@code
- *     sankey}, {@code histogram}, {@code table})
+ * @param type {@code line}, {@code bar}, {@code funnel}, {@code sankey}, {@code histogram}, {@code
+ *     table}
  * @param x the column along the horizontal axis
  * @param y the column of the values drawn
  * @param series the column whose values split the rows into one line (or bar group) each; null for
@@ -29,6 +29,16 @@ record ChartSpec(String type, String x, String y, String series, String label, S
 
   static ChartSpec funnel(String x, String label, String y, String series) {
     return new ChartSpec("funnel", x, y, series, label, null);
+  }
+
+  /** A chart of another type with only its axes: {@code sankey}, {@code histogram}. */
+  static ChartSpec of(String type, String x, String y) {
+    return new ChartSpec(type, x, y, null, null, null);
+  }
+
+  /** No chart: the rows as they are. */
+  static ChartSpec table() {
+    return new ChartSpec("table", null, null, null, null, null);
   }
 
   /** The same chart, drawing {@code column} as the previous period's {@code y}. */

@@ -1,7 +1,6 @@
 package io.clickstream.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.clickstream.core.DimensionName;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelDefinitions;
@@ -10,12 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Function;
 import redis.clients.jedis.JedisPool;
 import spark.Request;
@@ -97,54 +91,15 @@ final class FunnelResultsController {
 
   private Totals totals(FunnelResultsQuery query) {
     FunnelDefinition funnel = query.funnel();
-    int n = funnel.stepCount();
-    long[] reached = new long[n];
-    long[] openAndDropped = new long[2];
-    List<Map<Long, Long>> seconds = new ArrayList<>();
-    for (int j = 0; j < n; j++) {
-      seconds.add(new HashMap<>());
-    }
-    Map<String, long[]> byValue = new HashMap<>();
-    // The values over the cap, and those past MAX_VALUES_SUMMED, summed as they come.
-    long[] rest = new long[n];
-    String by = query.by() == null ? null : query.by().keyPart();
+    FunnelTotals totals = new FunnelTotals(funnel, query.by());
     RangeHashes.read(
         redis,
         ReadPlan.of(query.buckets(), rollups.minute()),
         (period, index) -> RedisKeys.funnelResults(funnel.id(), funnel.version(), period, index),
         (bucket, fields) ->
-            fields.forEach(
-                (name, value) -> {
-                  long count = Long.parseLong(value);
-                  FunnelResultFields.Field field = FunnelResultFields.decode(name);
-                  int step = stepOf(field, n);
-                  switch (field.kind()) {
-                    case REACHED -> addAt(reached, step, count);
-                    case IN_PROGRESS -> openAndDropped[0] += count;
-                    case DROPPED -> openAndDropped[1] += count;
-                    case SECONDS_TO_STEP -> {
-                      if (step >= 0) {
-                        seconds.get(step).merge(field.seconds(), count, Long::sum);
-                      }
-                    }
-                    case REACHED_BY -> {
-                      if (step >= 0 && field.dimension().equals(by)) {
-                        sumsOf(byValue, rest, field.value(), n)[step] += count;
-                      }
-                    }
-                    default -> {} // a field of another release: nothing this answer shows
-                  }
-                }));
-    return new Totals(
-        funnel.id(),
-        funnel.version(),
-        zoned(query.from(), query.tz()),
-        zoned(query.to(), query.tz()),
-        steps(funnel, reached, seconds),
-        openAndDropped[0],
-        openAndDropped[1],
-        query.by() == null ? null : query.by().wireName(),
-        query.by() == null ? null : breakdown(byValue, rest, query.limit()));
+            fields.forEach((name, value) -> totals.add(name, Long.parseLong(value))));
+    return totals.totals(
+        zoned(query.from(), query.tz()), zoned(query.to(), query.tz()), query.limit());
   }
 
   private Trend trend(FunnelResultsQuery query) {
@@ -164,7 +119,9 @@ final class FunnelResultsController {
                 (name, value) -> {
                   FunnelResultFields.Field field = FunnelResultFields.decode(name);
                   switch (field.kind()) {
-                    case REACHED -> addAt(reached[b], stepOf(field, n), Long.parseLong(value));
+                    case REACHED ->
+                        FunnelTotals.addAt(
+                            reached[b], FunnelTotals.stepOf(field, n), Long.parseLong(value));
                     case IN_PROGRESS -> open[b] += Long.parseLong(value);
                     case DROPPED -> dropped[b] += Long.parseLong(value);
                     default -> {} // the trend shows only these
@@ -178,102 +135,7 @@ final class FunnelResultsController {
         funnel.id(), funnel.version(), query.step().wireName(), query.tz().getId(), series);
   }
 
-  private static List<StepResult> steps(
-      FunnelDefinition funnel, long[] reached, List<Map<Long, Long>> seconds) {
-    List<StepResult> steps = new ArrayList<>(reached.length);
-    for (int j = 0; j < reached.length; j++) {
-      steps.add(
-          new StepResult(
-              funnel.steps().get(j).event(),
-              reached[j],
-              ratio(reached[j], reached[0]),
-              j == 0 ? ratio(reached[0], reached[0]) : ratio(reached[j], reached[j - 1]),
-              j == 0 ? Long.valueOf(0) : lowerMedian(seconds.get(j))));
-    }
-    return steps;
-  }
-
-  /**
-   * Where a value's counts per step go: its own sums, or {@code rest} for the values over the cap
-   * and, once {@link ReadLimits#MAX_VALUES_SUMMED} values have sums, for any value not seen yet.
-   */
-  private static long[] sumsOf(Map<String, long[]> byValue, long[] rest, String field, int n) {
-    long[] sums = byValue.get(field);
-    if (sums != null) {
-      return sums;
-    }
-    if (DimensionName.isOther(field) || byValue.size() >= ReadLimits.MAX_VALUES_SUMMED) {
-      return rest;
-    }
-    sums = new long[n];
-    byValue.put(field, sums);
-    return sums;
-  }
-
-  /**
-   * The {@code limit} rows with the most results at step 1 (then by value), and one {@code (other)}
-   * row, last, for the rest: the values over the cap and those past the top.
-   */
-  private static List<Breakdown> breakdown(Map<String, long[]> byValue, long[] rest, int limit) {
-    List<Breakdown> rows =
-        byValue.entrySet().stream()
-            .map(
-                e -> {
-                  DimensionKey key = DimensionKey.ofField(e.getKey());
-                  return new Breakdown(key.key(), key.missing(), key.other(), e.getValue());
-                })
-            .sorted(
-                Comparator.comparingLong((Breakdown b) -> -b.counts()[0])
-                    .thenComparing(Breakdown::key))
-            .toList();
-    List<Breakdown> top = new ArrayList<>(rows.subList(0, Math.min(limit, rows.size())));
-    for (Breakdown past : rows.subList(top.size(), rows.size())) {
-      for (int j = 0; j < rest.length; j++) {
-        rest[j] += past.counts()[j];
-      }
-    }
-    if (Arrays.stream(rest).anyMatch(c -> c != 0)) {
-      top.add(new Breakdown(DimensionName.OTHER, false, true, rest));
-    }
-    return top;
-  }
-
-  /**
-   * The lower median of a histogram seconds -> results: the ((N + 1) / 2)-th smallest; null when
-   * empty.
-   */
-  static Long lowerMedian(Map<Long, Long> histogram) {
-    long total = histogram.values().stream().mapToLong(Long::longValue).sum();
-    if (total == 0) {
-      return null;
-    }
-    long rank = (total + 1) / 2;
-    long seen = 0;
-    for (Map.Entry<Long, Long> e : new TreeMap<>(histogram).entrySet()) {
-      seen += e.getValue();
-      if (seen >= rank) {
-        return e.getKey();
-      }
-    }
-    throw new IllegalStateException("unreachable");
-  }
-
-  private static Double ratio(long part, long whole) {
-    return whole == 0 ? null : (double) part / whole;
-  }
-
   private static String zoned(Instant instant, ZoneId tz) {
     return instant.atZone(tz).toOffsetDateTime().toString();
-  }
-
-  /** The 0-based index of a field's step, or -1 when it is not a step of the funnel. */
-  private static int stepOf(FunnelResultFields.Field field, int n) {
-    return field.step() >= 1 && field.step() <= n ? field.step() - 1 : -1;
-  }
-
-  private static void addAt(long[] sums, int index, long count) {
-    if (index >= 0) {
-      sums[index] += count;
-    }
   }
 }

@@ -15,7 +15,7 @@ final class QueryController {
 
   /**
    * @param meta what the query resolved to: its kind, range, and the like
-   * @param source where the answer was read: {@code live} (Redis)
+   * @param source where the answer was read: {@code live} (Redis) or {@code history} (HBase)
    */
   record Answer(
       List<String> columns,
@@ -27,18 +27,37 @@ final class QueryController {
 
   private final CountsController counts;
   private final FunnelResultsController funnels;
+  private final HistoryQueries history;
+  private final HeavyQueries heavy;
   private final Clock clock;
 
-  QueryController(CountsController counts, FunnelResultsController funnels, Clock clock) {
+  QueryController(
+      CountsController counts,
+      FunnelResultsController funnels,
+      HistoryQueries history,
+      HeavyQueries heavy,
+      Clock clock) {
     this.counts = counts;
     this.funnels = funnels;
+    this.history = history;
+    this.heavy = heavy;
     this.clock = clock;
   }
 
-  Answer query(Request request) {
-    long started = System.nanoTime();
+  /**
+   * A live kind's answer (200), under the limit on range queries at once; a history kind's job
+   * (202), which runs under the history jobs' own limits.
+   */
+  Json.Answer query(Request request) {
     QueryRequest query =
         QueryRequest.of(QueryParams.queryBody(request.contentLength(), request::bodyAsBytes));
+    return query.kind.history
+        ? history.submit(query)
+        : new Json.Answer(200, heavy.run(() -> live(query)));
+  }
+
+  private Answer live(QueryRequest query) {
+    long started = System.nanoTime();
     QueryTable table =
         query.kind == QueryRequest.Kind.COMPARE ? compare(query) : run(query, query.params());
     return new Answer(
@@ -79,6 +98,7 @@ final class QueryController {
       case FUNNEL ->
           QueryTable.ofFunnel(funnels.query(QueryParams.funnelId(params), params), range);
       case COMPARE -> throw new IllegalStateException("QueryRequest lets no comparison nest");
+      default -> throw new IllegalStateException(query.kind + " is a history kind");
     };
   }
 

@@ -302,6 +302,70 @@ final class QueryParams {
   }
 
   /**
+   * A history query's {@code from} and {@code to}: the day up to {@code now} by default, at most
+   * {@link HistoryLimits#MAX_RANGE} apart (a 400 naming {@code from}).
+   */
+  static Range historyRange(Function<String, String> params, Instant now) {
+    Instant to = parseInstant(params, "to", now);
+    Instant dayBefore = to.minus(HistoryLimits.DEFAULT_RANGE);
+    Instant from =
+        parseInstant(params, "from", dayBefore.isBefore(EARLIEST) ? EARLIEST : dayBefore);
+    if (!from.isBefore(to)) {
+      throw new BadRequest("from", "must be before to");
+    }
+    if (Duration.between(from, to).compareTo(HistoryLimits.MAX_RANGE) > 0) {
+      throw new BadRequest(
+          "from",
+          "from..to is longer than "
+              + HistoryLimits.MAX_RANGE.toDays()
+              + " days, the most a history query reads: use a shorter range");
+    }
+    return new Range(from, to);
+  }
+
+  /** A whole number field from 1 to {@code max}, {@code fallback} when not given. */
+  static int bounded(Function<String, String> params, String name, int fallback, int max) {
+    String value = given(params, name);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= 1 && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new BadRequest(
+        name,
+        "expected a whole number from 1 to "
+            + thousands(max)
+            + ", got '"
+            + BadRequest.shown(value)
+            + "'");
+  }
+
+  /** A required text field, at most {@link #MAX_SEARCH_CHARS} characters. */
+  static String required(Function<String, String> params, String name, String what) {
+    String value = optional(params, name);
+    if (value == null) {
+      throw new BadRequest(name, "required: " + what);
+    }
+    return value;
+  }
+
+  /** An optional text field (null when not given), at most {@link #MAX_SEARCH_CHARS} characters. */
+  static String optional(Function<String, String> params, String name) {
+    String value = given(params, name);
+    if (value != null && value.length() > MAX_SEARCH_CHARS) {
+      throw new BadRequest(
+          name, "at most " + MAX_SEARCH_CHARS + " characters, got " + value.length());
+    }
+    return value;
+  }
+
+  /**
    * The period of the same length just before {@code range}, for a comparison; refused when it
    * would start before {@link #EARLIEST}.
    */

@@ -1,12 +1,14 @@
 package io.clickstream.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -17,17 +19,28 @@ import java.util.function.Function;
  */
 final class QueryRequest {
 
-  /** The kinds answered from Redis, with the fields each takes besides {@code kind}. */
+  /**
+   * The kinds, with the fields each takes besides {@code kind}: the live ones answered from Redis,
+   * the history ones by a job reading the stored events (HBase), {@link HistoryQueries}.
+   */
   enum Kind {
-    COUNTS("event", "by", "step", "from", "to", "tz", "limit"),
-    TOP("event", "by", "from", "to", "limit"),
-    FUNNEL("funnel", "version", "by", "step", "from", "to", "tz", "limit"),
-    SESSIONS("by", "step", "from", "to", "tz", "limit"),
-    COMPARE("query", "with");
+    COUNTS(false, "event", "by", "step", "from", "to", "tz", "limit"),
+    TOP(false, "event", "by", "from", "to", "limit"),
+    FUNNEL(false, "funnel", "version", "by", "step", "from", "to", "tz", "limit"),
+    SESSIONS(false, "by", "step", "from", "to", "tz", "limit"),
+    COMPARE(false, "query", "with"),
+    FUNNEL_PREVIEW(true, "steps", "order", "scope", "window", "by", "from", "to"),
+    PATHS(true, "after", "before", "funnel", "step", "depth", "limit", "from", "to"),
+    TIME_TO_CONVERT(
+        true, "funnel", "steps", "order", "window", "from_step", "to_step", "from", "to"),
+    TIMELINE(true, "user", "from", "to", "limit", "cursor"),
+    SAMPLE(true, "event", "where", "from", "to", "limit");
 
+    final boolean history;
     final List<String> fields;
 
-    Kind(String... fields) {
+    Kind(boolean history, String... fields) {
+      this.history = history;
       this.fields = List.of(fields);
     }
 
@@ -36,12 +49,9 @@ final class QueryRequest {
     }
   }
 
-  /**
-   * The kinds that will read the stored events (HBase) as Beam jobs: part of the model, so a
-   * notebook may hold them, but not answered yet.
-   */
-  static final List<String> HISTORY_KINDS =
-      List.of("funnel_preview", "paths", "time_to_convert", "timeline", "sample");
+  /** The fields that hold JSON rather than a string or a number: a funnel's steps, a filter. */
+  private static final Map<String, JsonNodeType> STRUCTURED =
+      Map.of("steps", JsonNodeType.ARRAY, "where", JsonNodeType.OBJECT);
 
   /** What {@code compare}'s {@code with} may be. */
   static final String PREVIOUS = "previous";
@@ -56,24 +66,13 @@ final class QueryRequest {
     this.path = path;
   }
 
-  /** A query to answer now: a history kind is refused as not available yet. */
+  /** A query to answer, its fields' shapes checked. */
   static QueryRequest of(ObjectNode body) {
-    QueryRequest query = shaped(body, "");
-    if (query == null) {
-      throw new BadRequest(
-          "kind",
-          "'"
-              + body.get("kind").asText()
-              + "' is not available yet: it reads the stored events, which comes in a later"
-              + " release; the kinds answered now are "
-              + live());
-    }
-    return query;
+    return shaped(body, "");
   }
 
   /**
-   * Checks a query a notebook stores: a live kind as {@link #of} does; a history kind by its kind
-   * alone, since its fields are not defined yet.
+   * Checks a query a notebook stores as {@link #of} does.
    *
    * @param path the query's place in the notebook, e.g. {@code cells[2].query}, prefixed to the
    *     field an error names
@@ -96,25 +95,44 @@ final class QueryRequest {
     };
   }
 
+  /** A structured field ({@code steps}, {@code where}), or null when not given. */
+  JsonNode node(String name) {
+    JsonNode value = body.get(name);
+    return value == null || value.isNull() ? null : value;
+  }
+
+  /**
+   * The query as its cache knows it: its fields in name order, with {@code from} and {@code to}
+   * replaced by the instants they resolved to, so that two spellings of one query are one entry.
+   */
+  String normalized(QueryParams.Range range) {
+    TreeMap<String, JsonNode> fields = new TreeMap<>();
+    body.fields()
+        .forEachRemaining(
+            field -> {
+              if (!field.getValue().isNull()) {
+                fields.put(field.getKey(), field.getValue());
+              }
+            });
+    ObjectNode sorted = body.objectNode();
+    fields.forEach(sorted::set);
+    sorted.put("from", range.from().toString());
+    sorted.put("to", range.to().toString());
+    return sorted.toString();
+  }
+
   /** {@code compare}'s query; its errors name their fields under {@code query.}. */
   QueryRequest compared() {
     return shaped((ObjectNode) body.get("query"), path + "query.");
   }
 
-  /**
-   * The query's kind with its fields checked, or null for a history kind (whose fields are not
-   * checked).
-   */
+  /** The query's kind with its fields' shapes checked. */
   private static QueryRequest shaped(ObjectNode body, String path) {
     JsonNode kindNode = body.get("kind");
     if (kindNode == null || !kindNode.isTextual()) {
-      throw new BadRequest(
-          path + "kind", "required: one of " + live() + "; or, not yet, " + history());
+      throw new BadRequest(path + "kind", "required: one of " + kinds());
     }
     String wire = kindNode.asText();
-    if (HISTORY_KINDS.contains(wire)) {
-      return null;
-    }
     Kind kind =
         Arrays.stream(Kind.values())
             .filter(k -> k.wireName().equals(wire))
@@ -122,13 +140,7 @@ final class QueryRequest {
             .orElse(null);
     if (kind == null) {
       throw new BadRequest(
-          path + "kind",
-          "unknown kind '"
-              + BadRequest.shown(wire)
-              + "'; the kinds are "
-              + live()
-              + "; and, not yet, "
-              + history());
+          path + "kind", "unknown kind '" + BadRequest.shown(wire) + "'; the kinds are " + kinds());
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
@@ -162,7 +174,7 @@ final class QueryRequest {
       }
       // Checked before the query's own fields, so that a nested comparison is named as such.
       if (Kind.COMPARE.wireName().equals(inner.path("kind").asText())
-          || shaped(inner, path + name + ".") == null) {
+          || shaped(inner, path + name + ".").kind.history) {
         throw new BadRequest(
             path + name + ".kind", "a comparison compares a counts, top, funnel or sessions query");
       }
@@ -170,16 +182,20 @@ final class QueryRequest {
       if (!PREVIOUS.equals(value.isTextual() ? value.asText() : null)) {
         throw new BadRequest(path + name, "must be \"" + PREVIOUS + "\"");
       }
+    } else if (STRUCTURED.containsKey(name)) {
+      if (value.getNodeType() != STRUCTURED.get(name)) {
+        throw new BadRequest(
+            path + name,
+            STRUCTURED.get(name) == JsonNodeType.ARRAY
+                ? "expected an array of steps"
+                : "expected an object of field: value");
+      }
     } else if (!value.isTextual() && !value.isNumber()) {
       throw new BadRequest(path + name, "expected a string or a number");
     }
   }
 
-  private static String live() {
+  private static String kinds() {
     return String.join(", ", Arrays.stream(Kind.values()).map(Kind::wireName).toList());
-  }
-
-  private static String history() {
-    return String.join(", ", HISTORY_KINDS);
   }
 }

@@ -12,6 +12,9 @@ import java.util.Arrays;
  */
 final class ReadPlan {
 
+  /** The rollups, widest first. */
+  private static final CountPeriod[] ROLLUPS = {CountPeriod.DAY, CountPeriod.HOUR};
+
   private CountPeriod[] periods = new CountPeriod[64];
   private long[] indexes = new long[64];
   private int[] buckets = new int[64];
@@ -73,7 +76,7 @@ final class ReadPlan {
   /** The widest period starting at {@code minute} that ends by {@code end}. */
   private static CountPeriod widest(long minute, long end, long rollupsFromMinute) {
     if (minute >= rollupsFromMinute) {
-      for (CountPeriod p : new CountPeriod[] {CountPeriod.DAY, CountPeriod.HOUR}) {
+      for (CountPeriod p : ROLLUPS) {
         if (Math.floorMod(minute, p.minutes) == 0 && minute + p.minutes <= end) {
           return p;
         }

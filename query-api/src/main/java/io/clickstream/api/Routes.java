@@ -20,6 +20,7 @@ final class Routes {
       FunnelsController funnels,
       FunnelResultsController funnelResults,
       QueryController query,
+      HistoryQueries history,
       NotebooksController notebooks,
       HeavyQueries heavy,
       AllowedHosts hosts,
@@ -47,7 +48,13 @@ final class Routes {
         "/api/funnels/:id/results",
         Json.route(request -> heavy.run(() -> funnelResults.query(request))));
     // A read, though a POST: it changes nothing, and its body is a query too rich for a URL.
-    http.post("/api/query", Json.route(request -> heavy.run(() -> query.query(request))));
+    http.post("/api/query", Json.answer(query::query));
+    // A history query's job: the asker's own read, so cancelling needs what a read needs.
+    http.get("/api/query/:job", Json.route(history::job));
+    http.delete("/api/query/:job", Json.route(history::cancel));
+    http.get(
+        "/api/users/:id/events",
+        Json.route(request -> heavy.run(() -> history.userEvents(request))));
     http.get("/api/notebooks", Json.route(request -> notebooks.list()));
     http.get("/api/notebooks/:id", Json.route(notebooks::get));
     http.put("/api/notebooks/:id", Json.answer(notebooks::put));

@@ -30,17 +30,17 @@ import redis.embedded.RedisServer;
  * A real redis-server and a real {@link ApiServer} on free loopback ports for one test class, with
  * Redis emptied before each test. Register it as a static {@code @RegisterExtension} field.
  */
-final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
+public final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** What the API answered. */
-  record Reply(int status, HttpHeaders headers, String text) {
+  public record Reply(int status, HttpHeaders headers, String text) {
     String contentType() {
       return headers.firstValue("Content-Type").orElse("");
     }
 
-    JsonNode json() {
+    public JsonNode json() {
       try {
         return MAPPER.readTree(text);
       } catch (IOException e) {
@@ -50,7 +50,7 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
   }
 
   /** The API token of every fixture's server. */
-  static final String TOKEN = "test-token-0123456789abcdef";
+  public static final String TOKEN = "test-token-0123456789abcdef";
 
   private final String hbaseZk;
   private final String apiToken;
@@ -62,8 +62,9 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
   private RedisServer redisServer;
   private JedisPooled redis;
   private ApiServer api;
+  private final long historyMaxRows;
 
-  ApiFixture() {
+  public ApiFixture() {
     this(null);
   }
 
@@ -88,6 +89,17 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
       boolean startReady,
       String readToken,
       List<String> allowedHosts) {
+    this(hbaseZk, apiToken, startReady, readToken, allowedHosts, 0);
+  }
+
+  private ApiFixture(
+      String hbaseZk,
+      String apiToken,
+      boolean startReady,
+      String readToken,
+      List<String> allowedHosts,
+      long historyMaxRows) {
+    this.historyMaxRows = historyMaxRows;
     this.hbaseZk = hbaseZk;
     this.apiToken = apiToken;
     this.startReady = startReady;
@@ -95,8 +107,13 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
     this.allowedHosts = allowedHosts;
   }
 
+  /** A server reading HBase at {@code hbaseZk}, whose history jobs read at most {@code maxRows}. */
+  public static ApiFixture withHistory(String hbaseZk, long maxRows) {
+    return new ApiFixture(hbaseZk, TOKEN, true, null, List.of(), maxRows);
+  }
+
   /** A server whose reads need {@code readToken} (or the API token, {@link #TOKEN}). */
-  static ApiFixture withReadToken(String readToken) {
+  public static ApiFixture withReadToken(String readToken) {
     return new ApiFixture(null, TOKEN, true, readToken, List.of());
   }
 
@@ -127,7 +144,9 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
             hbaseZk,
             apiToken,
             readToken,
-            allowedHosts);
+            allowedHosts,
+            null,
+            historyMaxRows);
     api = startReady ? new ApiServer(config) : ApiServer.startingUntilMarkedReady(config);
     api.start();
   }
@@ -174,17 +193,22 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
     return api.queryConnections();
   }
 
+  /** The URL of the test's Redis, for a pipeline to write to. */
+  String redisUrl() {
+    return "redis://127.0.0.1:" + redisServer.ports().get(0);
+  }
+
   /** A client of the test's Redis, to seed it. */
-  JedisPooled redis() {
+  public JedisPooled redis() {
     return redis;
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + api.port();
   }
 
   /** GETs a path with its query, which must already be URL-encoded. */
-  Reply get(String pathAndQuery) {
+  public Reply get(String pathAndQuery) {
     return send(
         HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)), "GET " + pathAndQuery);
   }
@@ -232,7 +256,7 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
   }
 
   /** PUTs a JSON body with the fixture's token. */
-  Reply put(String path, String body) {
+  public Reply put(String path, String body) {
     return put(path, body, TOKEN);
   }
 
@@ -242,7 +266,7 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
   }
 
   /** POSTs a JSON body without a token. */
-  Reply post(String path, String body) {
+  public Reply post(String path, String body) {
     return post(path, body, null);
   }
 
@@ -290,12 +314,12 @@ final class ApiFixture implements BeforeAllCallback, BeforeEachCallback, AfterAl
   }
 
   /** Adds {@code count} to a minute's count of a metric, by one dimension value. */
-  void count(String metric, String dimension, String value, String minute, long count) {
+  public void count(String metric, String dimension, String value, String minute, long count) {
     redis.hincrBy(RedisKeys.counts(metric, dimension, epochMinute(minute)), value, count);
   }
 
   /** Adds {@code count} to a minute's undivided count of a metric. */
-  void count(String metric, String minute, long count) {
+  public void count(String metric, String minute, long count) {
     count(metric, RedisKeys.UNDIVIDED, RedisKeys.FIELD_TOTAL, minute, count);
   }
 

@@ -20,7 +20,7 @@ class NotebooksApiTest {
         {"type":"markdown","text":"# Searches\\nby source"},
         {"type":"query","query":{"kind":"counts","event":"search","by":"source","step":"hour"},"live":true},
         {"type":"query","query":{"kind":"compare","query":{"kind":"top","event":"search","by":"source"}}},
-        {"type":"query","query":{"kind":"paths","from_event":"search"}}]}
+        {"type":"query","query":{"kind":"paths","after":"search"}}]}
       """;
 
   @Test

@@ -22,16 +22,14 @@ class QueryErrorsNameTheFieldTest {
     assertThat(error("{\"kind\":\"histogramz\",\"event\":\"search\"}"))
         .isEqualTo(
             "kind: unknown kind 'histogramz'; the kinds are counts, top, funnel, sessions,"
-                + " compare; and, not yet, funnel_preview, paths, time_to_convert, timeline,"
-                + " sample");
+                + " compare, funnel_preview, paths, time_to_convert, timeline, sample");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"funnel_preview", "paths", "time_to_convert", "timeline", "sample"})
-  void aHistoryKindIsRefusedAsNotAvailableYet(String kind) {
-    assertThat(error("{\"kind\":\"" + kind + "\",\"funnel\":\"signup\"}"))
-        .startsWith("kind: '" + kind + "' is not available yet")
-        .endsWith("the kinds answered now are counts, top, funnel, sessions, compare");
+  void aHistoryKindNamesAFieldItDoesNotTake(String kind) {
+    assertThat(error("{\"kind\":\"" + kind + "\",\"tz\":\"UTC\"}"))
+        .startsWith("tz: not a field of a " + kind + " query");
   }
 
   @ParameterizedTest

@@ -178,6 +178,14 @@ public final class FunnelDefinitions {
     return steps;
   }
 
+  /**
+   * One step, {@code {"event": ..., "where": {...}}}, checked as a definition's steps are; errors
+   * name the field under {@code path}. The query API's filters ({@code sample}) are read here.
+   */
+  public static FunnelStep step(JsonNode node, String path) {
+    return step(node, path, Set.of("event", "where"));
+  }
+
   private static FunnelStep step(JsonNode node, String path, Set<String> allowed) {
     if (!node.isObject()) {
       throw new InvalidFunnelException(path, "expected an object with \"event\"");

@@ -18,9 +18,11 @@ public record FunnelStep(String event, Map<String, Object> where) implements Ser
   }
 
   public boolean matches(Event e) {
-    if (!e.name().equals(event)) {
-      return false;
-    }
+    return e.name().equals(event) && matchesWhere(e);
+  }
+
+  /** Whether the event meets every condition of {@code where}, whatever its name. */
+  public boolean matchesWhere(Event e) {
     for (Map.Entry<String, Object> condition : where.entrySet()) {
       if (!valueEquals(condition.getValue(), fieldOf(e, condition.getKey()))) {
         return false;

@@ -25,6 +25,10 @@ final class EventsUnboundedSource extends UnboundedSource<EventRow, EventsCheckp
    * @param positions where readers record how far they have read, for a restart without a runner
    *     checkpoint; {@code null} to record nothing
    * @param replayMillis how much of the past before the recorded position a restart reads again
+   * @param pinned whether {@code hbaseZk} and {@code positions} stay as given, rather than follow
+   *     the options of the job running the reader ({@link #addressedBy}). A split restored from a
+   *     savepoint of a build older than this component reads it as {@code false}: its addresses
+   *     follow the options too.
    */
   record Settings(
       String hbaseZk,
@@ -34,7 +38,8 @@ final class EventsUnboundedSource extends UnboundedSource<EventRow, EventsCheckp
       long startAtMillis,
       long maxSliceMillis,
       ReadPositions positions,
-      long replayMillis)
+      long replayMillis,
+      boolean pinned)
       implements java.io.Serializable {
 
     Settings withPollInterval(long ms) {
@@ -46,7 +51,8 @@ final class EventsUnboundedSource extends UnboundedSource<EventRow, EventsCheckp
           startAtMillis,
           maxSliceMillis,
           positions,
-          replayMillis);
+          replayMillis,
+          pinned);
     }
 
     Settings withReadOverlap(long ms) {
@@ -58,7 +64,8 @@ final class EventsUnboundedSource extends UnboundedSource<EventRow, EventsCheckp
           startAtMillis,
           maxSliceMillis,
           positions,
-          replayMillis);
+          replayMillis,
+          pinned);
     }
 
     Settings withOutOfOrderness(long ms) {
@@ -70,7 +77,8 @@ final class EventsUnboundedSource extends UnboundedSource<EventRow, EventsCheckp
           startAtMillis,
           maxSliceMillis,
           positions,
-          replayMillis);
+          replayMillis,
+          pinned);
     }
 
     Settings withStartAt(long ms) {
@@ -82,7 +90,8 @@ final class EventsUnboundedSource extends UnboundedSource<EventRow, EventsCheckp
           ms,
           maxSliceMillis,
           positions,
-          replayMillis);
+          replayMillis,
+          pinned);
     }
 
     Settings withMaxSlice(long ms) {
@@ -94,7 +103,8 @@ final class EventsUnboundedSource extends UnboundedSource<EventRow, EventsCheckp
           startAtMillis,
           ms,
           positions,
-          replayMillis);
+          replayMillis,
+          pinned);
     }
 
     Settings withPositions(ReadPositions store, long replay) {
@@ -106,7 +116,35 @@ final class EventsUnboundedSource extends UnboundedSource<EventRow, EventsCheckp
           startAtMillis,
           maxSliceMillis,
           store,
-          replay);
+          replay,
+          pinned);
+    }
+
+    /**
+     * These settings with the HBase and Redis addresses of {@code options}, unless they are pinned.
+     * A runner restoring a split from its snapshot (Flink, from a savepoint) hands the reader the
+     * split as it was serialized, with the addresses of the run that took the snapshot; the job
+     * being started is what knows where HBase and Redis are now.
+     */
+    Settings addressedBy(PipelineOptions options) {
+      if (pinned) {
+        return this;
+      }
+      String zk = options.as(EventsTableOptions.class).getHbaseZk();
+      ReadPositions at = positions == null ? null : positions.at(options);
+      if (zk.equals(hbaseZk) && at == positions) {
+        return this;
+      }
+      return new Settings(
+          zk,
+          pollIntervalMillis,
+          readOverlapMillis,
+          outOfOrdernessMillis,
+          startAtMillis,
+          maxSliceMillis,
+          at,
+          replayMillis,
+          false);
     }
   }
 
@@ -190,7 +228,9 @@ final class EventsUnboundedSource extends UnboundedSource<EventRow, EventsCheckp
   @Override
   public EventsReader createReader(
       PipelineOptions options, @Nullable EventsCheckpointMark checkpoint) {
-    return new EventsReader(this, checkpoint);
+    Settings current = settings.addressedBy(options);
+    return new EventsReader(
+        current == settings ? this : new EventsUnboundedSource(current, buckets), checkpoint);
   }
 
   @Override

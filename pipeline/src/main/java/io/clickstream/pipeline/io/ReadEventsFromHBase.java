@@ -49,8 +49,24 @@ public final class ReadEventsFromHBase extends PTransform<PBegin, PCollection<Ev
     this.settings = settings;
   }
 
-  /** Reads from the HBase cluster whose ZooKeeper quorum is {@code hbaseZk} ("host:port"). */
+  /**
+   * Reads from the HBase cluster whose ZooKeeper quorum is {@code hbaseZk} ("host:port"), and
+   * records positions in the store given, wherever the job runs.
+   */
   public static ReadEventsFromHBase from(String hbaseZk) {
+    return at(hbaseZk, true);
+  }
+
+  /**
+   * Reads from the HBase cluster {@code options} names. A reader follows the options of the job it
+   * runs in, for HBase and for the positions' store: a split that Flink restores from a savepoint
+   * keeps the addresses of the run that took it, and HBase or Redis may have moved since.
+   */
+  public static ReadEventsFromHBase following(EventsTableOptions options) {
+    return at(options.getHbaseZk(), false);
+  }
+
+  private static ReadEventsFromHBase at(String hbaseZk, boolean pinned) {
     HBaseQuorum.parse(hbaseZk);
     return new ReadEventsFromHBase(
         new Settings(
@@ -61,7 +77,8 @@ public final class ReadEventsFromHBase extends PTransform<PBegin, PCollection<Ev
             -1,
             DEFAULT_MAX_SLICE_MILLIS,
             null,
-            0));
+            0,
+            pinned));
   }
 
   /** How often to poll once caught up (default 200 ms). A backlogged reader polls back to back. */

@@ -1,6 +1,7 @@
 package io.clickstream.pipeline.io;
 
 import java.io.Serializable;
+import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
  * Where the unbounded read records how far it has read, per salt bucket, and how dense the writes
@@ -19,4 +20,13 @@ public interface ReadPositions extends Serializable {
 
   /** The lowest recorded position over all buckets, or -1 when none was recorded. */
   long lowest();
+
+  /**
+   * This store as the job running with {@code options} addresses it: the same store, or one at the
+   * address the options give (a split restored from a savepoint carries the store of the run that
+   * took it).
+   */
+  default ReadPositions at(PipelineOptions options) {
+    return this;
+  }
 }

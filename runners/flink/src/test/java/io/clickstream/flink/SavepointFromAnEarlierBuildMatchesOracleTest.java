@@ -7,7 +7,6 @@ import io.clickstream.core.generator.GeneratedEvent;
 import io.clickstream.core.generator.JourneyGenerator;
 import io.clickstream.flink.testing.ChildJvm;
 import io.clickstream.flink.testing.Dataset;
-import io.clickstream.flink.testing.PortForward;
 import io.clickstream.flink.testing.SavepointFixture;
 import io.clickstream.pipeline.io.EventRow;
 import io.clickstream.pipeline.testing.EventsTable;
@@ -76,22 +75,20 @@ class SavepointFromAnEarlierBuildMatchesOracleTest {
             "--savepointPath=" + fixture.savepoint().toUri(),
             // Counts of minutes older than the retention expire at once: the fixture's get older.
             "--retention=P36500D"));
-    // The savepoint's readers connect to the HBase and Redis of the run that took it: forward
-    // those ports to this run's.
-    try (PortForward zk =
-            PortForward.open(
-                PortForward.portOf(fixture.properties().getProperty("hbaseZk")),
-                PortForward.portOf(SharedMiniHBase.zkQuorum()));
-        PortForward redis =
-            PortForward.open(
-                PortForward.portOf(fixture.properties().getProperty("redisUrl")),
-                PortForward.portOf(SharedRedis.url()));
-        ChildJvm job =
-            ChildJvm.start(
-                "flink-job-from-savepoint",
-                ChildJvm.testClasspath(),
-                FlinkJobMain.class.getName(),
-                args)) {
+    // The savepoint's readers were serialized with the HBase and Redis addresses of the run that
+    // took it; they must follow this job's options instead (ReadEventsFromHBase.following).
+    assertThat(fixture.properties().getProperty("hbaseZk"))
+        .as("the HBase of the run that took the savepoint")
+        .isNotEqualTo(SharedMiniHBase.zkQuorum());
+    assertThat(fixture.properties().getProperty("redisUrl"))
+        .as("the Redis of the run that took the savepoint")
+        .isNotEqualTo(SharedRedis.url());
+    try (ChildJvm job =
+        ChildJvm.start(
+            "flink-job-from-savepoint",
+            ChildJvm.testClasspath(),
+            FlinkJobMain.class.getName(),
+            args)) {
       try {
         data.awaitWatermarkAndAssertRedisEqualsOracle(Duration.ofSeconds(90), readFrom);
       } catch (AssertionError e) {

@@ -30,6 +30,7 @@ import picocli.CommandLine.HelpCommand;
       LoadCommand.class,
       GenerateCommand.class,
       BackfillCommand.class,
+      NotebookCommand.class,
       HelpCommand.class
     },
     footer = {

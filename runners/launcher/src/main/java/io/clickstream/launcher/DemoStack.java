@@ -43,6 +43,9 @@ final class DemoStack {
   private Connection connection;
   private ApiServer api;
 
+  /** The token reads need, or null: the discovery file carries it for the Java client. */
+  private String readToken;
+
   /** Something to undo on shutdown, named for the progress line. */
   private record Step(String name, Undo undo) {}
 
@@ -142,6 +145,7 @@ final class DemoStack {
     api =
         ApiServer.startingUntilMarkedReady(
             new ApiConfig(bind, port, redis, zk, token, readToken, allowedHosts));
+    this.readToken = readToken;
     api.start();
     started.push(new Step("stopping the API", api::close));
     String host = "0.0.0.0".equals(bind) || "::".equals(bind) ? "127.0.0.1" : bind;
@@ -196,7 +200,8 @@ final class DemoStack {
    * ready.
    */
   void announce(long pid, String apiUrl, boolean runsPipeline) throws IOException {
-    Path file = Discovery.write(new Discovery.DemoInfo(pid, zk, redis, apiUrl, runsPipeline));
+    Path file =
+        Discovery.write(new Discovery.DemoInfo(pid, zk, redis, apiUrl, runsPipeline, readToken));
     started.push(new Step("removing " + file, () -> Discovery.deleteIfOurs(pid)));
     api.markReady();
   }

@@ -3,13 +3,13 @@ package io.clickstream.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clickstream.client.DemoFile;
 import io.clickstream.core.RedisUrls;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 
 /**
  * How {@code load}, {@code generate}, {@code run} and {@code backfill} find a running demo: the
@@ -25,34 +25,40 @@ final class Discovery {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   /**
-   * What a running demo tells the other commands.
+   * What a running demo tells the other commands, and the Java client ({@link DemoFile}, which
+   * reads this file too).
    *
    * @param runsPipeline false for {@code demo --no-pipeline}, whose pipeline {@code run} starts
+   * @param readToken the token the API's reads need, or null when they are open: the client
+   *     connecting through this file sends it
    */
-  record DemoInfo(long pid, String hbaseZk, String redisUrl, String apiUrl, boolean runsPipeline) {}
+  record DemoInfo(
+      long pid,
+      String hbaseZk,
+      String redisUrl,
+      String apiUrl,
+      boolean runsPipeline,
+      String readToken) {
+
+    DemoInfo(long pid, String hbaseZk, String redisUrl, String apiUrl, boolean runsPipeline) {
+      this(pid, hbaseZk, redisUrl, apiUrl, runsPipeline, null);
+    }
+  }
 
   private Discovery() {}
 
   static Path home() {
-    String property = System.getProperty("clickstream.home");
-    if (property != null && !property.isBlank()) {
-      return Paths.get(property);
-    }
-    String env = System.getenv("CLICKSTREAM_HOME");
-    if (env != null && !env.isBlank()) {
-      return Paths.get(env);
-    }
-    return Paths.get(System.getProperty("user.home"), ".clickstream");
+    return DemoFile.home();
   }
 
   static Path demoFile() {
-    return home().resolve("demo.json");
+    return DemoFile.path();
   }
 
   /**
    * Writes the file atomically, so a reader never sees half of it, and mode 0600 from its creation
    * on: the Redis URL in it carries the embedded Redis's password. A missing Clickstream home is
-   * created mode 0700.
+   * created mode 0700. It also holds the read token, if reads need one.
    */
   static Path write(DemoInfo info) throws IOException {
     Path file = demoFile();
@@ -62,6 +68,9 @@ final class Discovery {
     node.put("redis_url", info.redisUrl());
     node.put("api_url", info.apiUrl());
     node.put("pipeline", info.runsPipeline());
+    if (info.readToken() != null) {
+      node.put("read_token", info.readToken());
+    }
     PrivateFiles.write(
         file, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n");
     return file;
@@ -99,7 +108,8 @@ final class Discovery {
         node.get("hbase_zk").textValue(),
         node.path("redis_url").asText(null),
         node.path("api_url").asText(null),
-        node.path("pipeline").asBoolean(true));
+        node.path("pipeline").asBoolean(true),
+        node.path("read_token").asText(null));
   }
 
   /** The running demo, or null when there is none (no file, or a stale one). */

@@ -2,6 +2,7 @@ package io.clickstream.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clickstream.client.Clickstream;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +49,8 @@ class DemoReadTokenAndAllowedHostsTest {
       assertThat(statusOf(port, "analytics.example.com", READ_TOKEN)).isEqualTo(200);
       assertThat(statusOf(port, "other.example:443", READ_TOKEN)).isEqualTo(200);
       assertThat(statusOf(port, "evil.example", READ_TOKEN)).isEqualTo(403);
+      // The Java client connecting through demo.json finds the read token there.
+      assertThat(Clickstream.connect().counts("search").run().source()).isEqualTo("live");
     } finally {
       demo.thread().interrupt();
     }

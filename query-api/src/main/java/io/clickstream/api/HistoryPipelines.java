@@ -1,0 +1,226 @@
+package io.clickstream.api;
+
+import io.clickstream.pipeline.ClickstreamOptions;
+import io.clickstream.pipeline.EventTimeRules;
+import io.clickstream.pipeline.RecordedSettings;
+import io.clickstream.pipeline.io.EventRow;
+import io.clickstream.pipeline.io.EventRowCoder;
+import io.clickstream.pipeline.io.ReadEventHistoryFromHBase;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PDone;
+import org.joda.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the bounded Beam pipelines of the history queries over the events table, with the live
+ * pipeline's event-time rules (recorded in Redis) and the pipeline's own transforms, on the Direct
+ * runner or the runner the API was started with ({@link ApiConfig#beamArgs}). A pipeline's answer
+ * is a small map of counts, handed back through this JVM ({@link CollectCounts}): the runner must
+ * run in the API's JVM (Direct, or Flink's embedded {@code [local]}).
+ */
+final class HistoryPipelines {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HistoryPipelines.class);
+
+  /** How a history pipeline is built: from the rows read and the rules, to counts collected. */
+  interface Build {
+    void into(
+        Pipeline pipeline,
+        PTransform<PBegin, PCollection<EventRow>> rows,
+        EventTimeRules rules,
+        PTransform<PCollection<KV<String, Long>>, PDone> collect);
+  }
+
+  private static final String ROWS_READ = "history_rows_read";
+
+  /** The counts of the pipelines running, by run id, until their runs hand them back. */
+  private static final Map<String, Map<String, Long>> COLLECTED = new ConcurrentHashMap<>();
+
+  private static final long POLL_MILLIS = 200;
+
+  private final String hbaseZk;
+  private final String redisUrl;
+  private final List<String> beamArgs;
+  private final long maxRows;
+
+  HistoryPipelines(String hbaseZk, String redisUrl, List<String> beamArgs, long maxRows) {
+    this.hbaseZk = hbaseZk;
+    this.redisUrl = redisUrl;
+    this.beamArgs = beamArgs;
+    this.maxRows = maxRows;
+  }
+
+  /** The live pipeline's event-time rules, as recorded in Redis; the defaults before it ran. */
+  EventTimeRules rules() {
+    return EventTimeRules.from(options());
+  }
+
+  private ClickstreamOptions options() {
+    ClickstreamOptions options =
+        PipelineOptionsFactory.fromArgs(beamArgs.toArray(String[]::new))
+            .withoutStrictParsing()
+            .as(ClickstreamOptions.class);
+    options.setHbaseZk(hbaseZk);
+    options.setRedisUrl(redisUrl);
+    options.setStreaming(false);
+    RecordedSettings.adopt(options, Map.of());
+    // Polled below for progress, the cap on rows and cancelling, instead of blocking in run().
+    options.as(DirectOptions.class).setBlockOnRun(false);
+    return options;
+  }
+
+  /**
+   * Runs the pipeline {@code build} makes and answers the counts it collected; fails with a 400
+   * naming {@code from} once it has read more than the cap on rows, and stops when the job is
+   * cancelled.
+   */
+  Map<String, Long> run(HistoryJobs.Progress progress, Build build) {
+    if (hbaseZk == null) {
+      throw new BadRequest("kind", "this server reads no HBase: history queries are unavailable");
+    }
+    ClickstreamOptions options = options();
+    String runId = UUID.randomUUID().toString();
+    Map<String, Long> collected = new ConcurrentHashMap<>();
+    COLLECTED.put(runId, collected);
+    try {
+      Pipeline pipeline = Pipeline.create(options);
+      build.into(
+          pipeline,
+          new ReadCountedRows(hbaseZk),
+          EventTimeRules.from(options),
+          new CollectCounts(runId));
+      PipelineResult result = pipeline.run();
+      progress.onCancel(() -> cancel(result));
+      PipelineResult.State state = null;
+      while (state == null || !state.isTerminal()) {
+        state = result.waitUntilFinish(Duration.millis(POLL_MILLIS));
+        long rows = rowsRead(result);
+        progress.rowsRead(rows);
+        if (rows > maxRows) {
+          cancel(result);
+          throw tooManyRows(maxRows);
+        }
+        progress.checkCancelled();
+      }
+      if (state != PipelineResult.State.DONE) {
+        progress.checkCancelled();
+        throw new IllegalStateException("the history pipeline ended " + state);
+      }
+      return Map.copyOf(collected);
+    } finally {
+      COLLECTED.remove(runId);
+    }
+  }
+
+  /** The refusal of a job that read more rows than the server lets one read. */
+  static BadRequest tooManyRows(long maxRows) {
+    return new BadRequest(
+        "from",
+        "the events table holds more than "
+            + QueryParams.thousands(maxRows)
+            + " rows, the most one history job reads (the server's limit); ask the live kinds,"
+            + " or a server with a higher limit");
+  }
+
+  private static void cancel(PipelineResult result) {
+    try {
+      result.cancel();
+    } catch (Exception e) {
+      // The runner cannot stop it: it runs to its end, and its job stays cancelled.
+      LOG.warn("could not cancel a history pipeline: {}", e.toString());
+    }
+  }
+
+  private static long rowsRead(PipelineResult result) {
+    long total = 0;
+    for (MetricResult<Long> counter :
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named(HistoryPipelines.class, ROWS_READ))
+                    .build())
+            .getCounters()) {
+      total += counter.getAttempted();
+    }
+    return total;
+  }
+
+  /** The events table's rows as a backfill reads them, counted as they are read. */
+  private static final class ReadCountedRows extends PTransform<PBegin, PCollection<EventRow>> {
+    private final String hbaseZk;
+
+    ReadCountedRows(String hbaseZk) {
+      this.hbaseZk = hbaseZk;
+    }
+
+    @Override
+    public PCollection<EventRow> expand(PBegin input) {
+      return input
+          .apply("ReadHistory", ReadEventHistoryFromHBase.from(hbaseZk))
+          .apply("CountRowsRead", ParDo.of(new CountFn()))
+          .setCoder(EventRowCoder.of());
+    }
+  }
+
+  private static final class CountFn extends DoFn<EventRow, EventRow> {
+    private final Counter rows = Metrics.counter(HistoryPipelines.class, ROWS_READ);
+
+    @ProcessElement
+    public void process(@Element EventRow row, OutputReceiver<EventRow> out) {
+      rows.inc();
+      out.output(row);
+    }
+  }
+
+  /** Hands a pipeline's counts back to the run that waits for them, summed per key. */
+  private static final class CollectCounts
+      extends PTransform<PCollection<KV<String, Long>>, PDone> {
+    private final String runId;
+
+    CollectCounts(String runId) {
+      this.runId = runId;
+    }
+
+    @Override
+    public PDone expand(PCollection<KV<String, Long>> counts) {
+      counts.apply("HandBackCounts", ParDo.of(new CollectFn(runId)));
+      return PDone.in(counts.getPipeline());
+    }
+  }
+
+  private static final class CollectFn extends DoFn<KV<String, Long>, Void> {
+    private final String runId;
+
+    CollectFn(String runId) {
+      this.runId = runId;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, Long> count) {
+      Map<String, Long> collected = COLLECTED.get(runId);
+      if (collected != null) {
+        collected.merge(count.getKey(), count.getValue(), Long::sum);
+      }
+    }
+  }
+}

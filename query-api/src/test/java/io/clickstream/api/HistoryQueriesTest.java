@@ -1,0 +1,333 @@
+package io.clickstream.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.clickstream.core.Event;
+import io.clickstream.core.EventParser;
+import io.clickstream.core.funnel.FunnelDefinition;
+import io.clickstream.core.funnel.FunnelDefinitions;
+import io.clickstream.core.funnel.FunnelEvaluator;
+import io.clickstream.core.funnel.FunnelResult;
+import io.clickstream.core.generator.JourneyGenerator;
+import io.clickstream.pipeline.BackfillFunnel;
+import io.clickstream.pipeline.ClickstreamOptions;
+import io.clickstream.pipeline.testing.EventsTable;
+import io.clickstream.pipeline.testing.SharedMiniHBase;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The history kinds of {@code POST /api/query} against a real HBase mini cluster and the Direct
+ * runner: their answers equal the saved funnel's after its backfill, or a plain-Java recomputation
+ * over the same events; jobs are polled, cancelled and cached; every limit is a 4xx naming its
+ * field.
+ */
+class HistoryQueriesTest {
+
+  /** Low enough that a test can exceed it with a few thousand rows. */
+  private static final long MAX_ROWS = 3_000;
+
+  @RegisterExtension
+  static final ApiFixture api = ApiFixture.withHistory(SharedMiniHBase.zkQuorum(), MAX_ROWS);
+
+  private static final Duration GAP = Duration.ofMinutes(30); // the default session gap
+  private static final String STEPS = "[\"page_view\",\"search\",\"register\"]";
+
+  private final Instant now = Instant.now();
+  private final Instant base = now.minus(Duration.ofHours(3));
+  private List<String> journeys;
+
+  @BeforeEach
+  void writeJourneys() throws Exception {
+    SharedMiniHBase.resetEventsTable();
+    journeys = new JourneyGenerator(11).batch(120, base, Duration.ofMinutes(20));
+    EventsTable.writeAsIfLive(journeys, Duration.ofSeconds(1));
+  }
+
+  @Test
+  void aFunnelPreviewEqualsTheSavedFunnelAfterItsBackfill() throws Exception {
+    String steps = "[{\"event\":\"page_view\"},{\"event\":\"search\"},{\"event\":\"register\"}]";
+    assertThat(api.put("/api/funnels/signup", "{\"steps\":" + steps + "}").status()).isEqualTo(201);
+    FunnelDefinition saved =
+        FunnelDefinitions.parse(
+            new FunnelStore(api.queryConnections(), Clock.systemUTC()).definition("signup", null),
+            "signup");
+    ClickstreamOptions options =
+        PipelineOptionsFactory.fromArgs(
+                "--runner=DirectRunner",
+                "--hbaseZk=" + SharedMiniHBase.zkQuorum(),
+                "--redisUrl=" + api.redisUrl())
+            .as(ClickstreamOptions.class);
+    assertThat(
+            BackfillFunnel.start(options, saved, 0, Long.MAX_VALUE, System.currentTimeMillis())
+                .waitUntilFinish())
+        .isEqualTo(PipelineResult.State.DONE);
+    String range = range(base.minus(Duration.ofHours(1)), now.plusSeconds(60));
+
+    JsonNode live =
+        api.post("/api/query", "{\"kind\":\"funnel\",\"funnel\":\"signup\"," + range + "}").json();
+    JsonNode preview =
+        result("{\"kind\":\"funnel_preview\",\"steps\":" + STEPS + "," + range + "}");
+
+    assertThat(live.get("rows").get(0).get(2).asLong()).isPositive();
+    assertThat(preview.get("rows")).isEqualTo(live.get("rows"));
+    assertThat(preview.get("columns")).isEqualTo(live.get("columns"));
+    assertThat(preview.get("chart")).isEqualTo(live.get("chart"));
+    assertThat(preview.get("source").asText()).isEqualTo("history");
+  }
+
+  @Test
+  void pathsAndTimeToConvertEqualAPlainJavaRecomputation() {
+    Instant from = base.minus(Duration.ofMinutes(5));
+    Instant to = base.plus(Duration.ofHours(2));
+    List<List<Event>> sessions = sessionsStartingIn(from, to);
+
+    JsonNode paths =
+        result(
+            "{\"kind\":\"paths\",\"after\":\"search\",\"depth\":2,\"limit\":50,"
+                + range(from, to)
+                + "}");
+    Map<String, Long> expectedPaths = new HashMap<>();
+    for (List<Event> session : sessions) {
+      for (int i = 0; i < session.size(); i++) {
+        if (session.get(i).name().equals("search")) {
+          List<String> names = new ArrayList<>();
+          for (int j = i; j < Math.min(session.size(), i + 3); j++) {
+            names.add(session.get(j).name());
+          }
+          expectedPaths.merge(String.join(" → ", names), 1L, Long::sum);
+          break;
+        }
+      }
+    }
+    Map<String, Long> answered = new HashMap<>();
+    paths.get("rows").forEach(row -> answered.put(row.get(0).asText(), row.get(1).asLong()));
+    assertThat(expectedPaths).isNotEmpty();
+    assertThat(answered).isEqualTo(expectedPaths);
+    assertThat(paths.get("chart").get("type").asText()).isEqualTo("sankey");
+
+    JsonNode times =
+        result(
+            "{\"kind\":\"time_to_convert\",\"steps\":"
+                + STEPS
+                + ",\"from_step\":1,\"to_step\":2,"
+                + range(from, to)
+                + "}");
+    FunnelDefinition funnel =
+        FunnelDefinitions.parse(
+            "{\"steps\":[{\"event\":\"page_view\"},{\"event\":\"search\"},{\"event\":\"register\"}]}",
+            "t");
+    long[] expected = new long[HistoryQueries.BUCKETS.length];
+    for (List<Event> session : sessions) {
+      Optional<FunnelResult> r = FunnelEvaluator.evaluateSession(funnel, session);
+      if (r.isPresent() && r.get().reached() >= 2) {
+        long seconds = (r.get().reachedAt().get(1) - r.get().reachedAt().get(0)) / 1000;
+        expected[HistoryQueries.bucketOf(seconds)]++;
+      }
+    }
+    long[] counts = new long[HistoryQueries.BUCKETS.length];
+    for (int b = 0; b < counts.length; b++) {
+      counts[b] = times.get("rows").get(b).get(3).asLong();
+    }
+    assertThat(counts).isEqualTo(expected);
+    assertThat(java.util.Arrays.stream(expected).sum()).isPositive();
+  }
+
+  @Test
+  void aUsersTimelinePagesThroughItsEventsInTimeOrderAndARepeatedQueryIsCached() throws Exception {
+    Instant longAgo = now.minus(Duration.ofDays(3));
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      lines.add(
+          "{\"event_id\":\"t-"
+              + (100 - i)
+              + "\",\"user_id\":\"ann\",\"name\":\"step_"
+              + i
+              + "\",\"ts\":"
+              + longAgo.plusSeconds(60L * i).toEpochMilli()
+              + ",\"source\":\"ads\"}");
+    }
+    EventsTable.writeAsIfLive(lines, Duration.ofSeconds(1));
+    String window = "from=" + longAgo.minusSeconds(1) + "&to=" + longAgo.plus(Duration.ofDays(1));
+
+    List<String> names = new ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      JsonNode page =
+          api.get(
+                  "/api/users/ann/events?limit=10&"
+                      + window
+                      + (cursor == null ? "" : "&cursor=" + cursor))
+              .json();
+      page.get("events").forEach(e -> names.add(e.get("event").asText()));
+      cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asText();
+      pages++;
+    } while (cursor != null);
+    assertThat(pages).isEqualTo(3);
+    assertThat(names).hasSize(25).startsWith("step_0", "step_1").endsWith("step_24");
+
+    String query =
+        "{\"kind\":\"timeline\",\"user\":\"ann\",\"limit\":10,"
+            + range(longAgo.minusSeconds(1), longAgo.plus(Duration.ofDays(1)))
+            + "}";
+    JsonNode first = result(query);
+    assertThat(first.get("rows")).hasSize(10);
+    assertThat(first.get("rows").get(0).get(1).asText()).isEqualTo("step_0");
+    assertThat(first.get("rows").get(0).get(2).get("source").asText()).isEqualTo("ads");
+    JsonNode again = api.post("/api/query", query).json();
+    assertThat(again.get("status").asText()).isEqualTo("done");
+    assertThat(api.get(again.get("status_url").asText()).json().get("result").get("rows"))
+        .isEqualTo(first.get("rows"));
+  }
+
+  @Test
+  void aSampleHoldsOnlyEventsMatchingItsFilter() {
+    JsonNode sample =
+        result(
+            "{\"kind\":\"sample\",\"event\":\"page_view\",\"where\":{\"page\":\"/landing\"},\"limit\":5,"
+                + range(base.minus(Duration.ofHours(1)), now)
+                + "}");
+    assertThat(sample.get("rows")).hasSize(5);
+    sample
+        .get("rows")
+        .forEach(
+            row -> {
+              assertThat(row.get(2).asText()).isEqualTo("page_view");
+              assertThat(row.get(3).get("page").asText()).isEqualTo("/landing");
+            });
+  }
+
+  @Test
+  void aCancelledJobSaysSoAndAnUnknownJobIsANotFoundNamingJob() {
+    JsonNode submitted =
+        api.post("/api/query", "{\"kind\":\"paths\",\"after\":\"search\"," + range(base, now) + "}")
+            .json();
+    JsonNode cancelled = api.delete(submitted.get("status_url").asText(), null).json();
+    assertThat(cancelled.get("status").asText()).isEqualTo("cancelled");
+    assertThat(api.get(submitted.get("status_url").asText()).json().get("status").asText())
+        .isEqualTo("cancelled");
+
+    ApiFixture.Reply unknown = api.get("/api/query/0123456789abcdef");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.json().get("error").asText()).startsWith("job:");
+  }
+
+  @Test
+  void eachLimitIsA4xxNamingItsField() throws Exception {
+    Instant from = now.minus(Duration.ofDays(40));
+    assertRefused("{\"kind\":\"sample\"," + range(from, now) + "}", "from:");
+    assertRefused("{\"kind\":\"paths\",\"after\":\"search\",\"depth\":6}", "depth:");
+    assertRefused("{\"kind\":\"paths\",\"after\":\"search\",\"limit\":51}", "limit:");
+    assertRefused("{\"kind\":\"paths\"}", "after:");
+    assertRefused("{\"kind\":\"sample\",\"limit\":201}", "limit:");
+    assertRefused("{\"kind\":\"sample\",\"where\":{\"colour\":\"red\"}}", "where.colour:");
+    assertRefused("{\"kind\":\"timeline\"}", "user:");
+    assertRefused("{\"kind\":\"funnel_preview\",\"steps\":[\"a\"]}", "steps:");
+    assertRefused(
+        "{\"kind\":\"funnel_preview\",\"steps\":" + STEPS + ",\"order\":\"sideways\"}", "order:");
+    assertRefused(
+        "{\"kind\":\"time_to_convert\",\"steps\":" + STEPS + ",\"to_step\":4}", "to_step:");
+    assertThat(api.get("/api/users/ann/events?limit=0").json().get("error").asText())
+        .startsWith("limit:");
+
+    // Past the server's cap on rows a job reads, the job fails naming the limit.
+    List<String> more = new JourneyGenerator(5).batch(1_500, base, Duration.ofMinutes(20));
+    EventsTable.writeAsIfLive(more, Duration.ofSeconds(1));
+    JsonNode failed =
+        poll(
+            api.post("/api/query", "{\"kind\":\"sample\",\"event\":\"no_such_event\"}")
+                .json()
+                .get("job")
+                .asText());
+    assertThat(failed.get("status").asText()).isEqualTo("failed");
+    assertThat(failed.get("error").get("field").asText()).isEqualTo("from");
+    assertThat(failed.get("error").get("error").asText()).contains("3,000 rows");
+  }
+
+  private static void assertRefused(String query, String field) {
+    ApiFixture.Reply reply = api.post("/api/query", query);
+    assertThat(reply.status()).as(query).isEqualTo(400);
+    assertThat(reply.json().get("error").asText()).as(query).startsWith(field);
+  }
+
+  /** The answer of a history query, once its job is done. */
+  private static JsonNode result(String query) {
+    ApiFixture.Reply submitted = api.post("/api/query", query);
+    assertThat(submitted.status()).as(submitted.text()).isEqualTo(202);
+    JsonNode job = poll(submitted.json().get("job").asText());
+    assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("done");
+    return job.get("result");
+  }
+
+  private static JsonNode poll(String id) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonNode job = api.get("/api/query/" + id).json();
+      String status = job.get("status").asText();
+      if (!status.equals("queued") && !status.equals("running")) {
+        return job;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("job " + id + " did not finish");
+  }
+
+  private static String range(Instant from, Instant to) {
+    return "\"from\":\"" + from + "\",\"to\":\"" + to + "\"";
+  }
+
+  /** The oracle's sessions: each user's events in time order, split where the gap is exceeded. */
+  private List<List<Event>> sessionsStartingIn(Instant from, Instant to) {
+    Map<String, List<Event>> byUser = new TreeMap<>();
+    Set<String> seen = new HashSet<>();
+    for (String line : journeys) {
+      Event e = EventParser.parse(line).event();
+      // A line sent again is a rewrite of its row: its first write is the event.
+      if (seen.add(e.userId() + "\n" + e.eventId())) {
+        byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
+      }
+    }
+    List<List<Event>> sessions = new ArrayList<>();
+    for (List<Event> events : byUser.values()) {
+      events.sort(Comparator.comparingLong(Event::timestampMillis).thenComparing(Event::eventId));
+      List<Event> session = new ArrayList<>();
+      for (Event e : events) {
+        if (!session.isEmpty()
+            && e.timestampMillis() - session.get(session.size() - 1).timestampMillis()
+                >= GAP.toMillis()) {
+          sessions.add(session);
+          session = new ArrayList<>();
+        }
+        session.add(e);
+      }
+      sessions.add(session);
+    }
+    sessions.removeIf(
+        s ->
+            s.get(0).timestampMillis() < from.toEpochMilli()
+                || s.get(0).timestampMillis() >= to.toEpochMilli());
+    return sessions;
+  }
+}
