@@ -1,8 +1,9 @@
-// The Clickstream dashboard: polls the JSON API about once a second and redraws with D3.
+// The Clickstream dashboard: polls the JSON API about once a second (every few seconds for a range over an
+// hour) and redraws with D3. What it shows is the view in the URL (url-state.js), set by its controls.
 "use strict";
 
-const WINDOW_MINUTES = 30;
 const POLL_MS = 1000;
+const SLOW_POLL_MS = 5000;
 /** Values shown apart in a chart; the rest are summed, so that a legend stays short. */
 const TOP_VALUES = 6;
 /**
@@ -24,15 +25,17 @@ const H = 150;
 const M = { top: 8, right: 6, bottom: 20, left: 34 };
 
 const number = d3.format(",");
-const clock = d3.timeFormat("%H:%M");
 const clockSeconds = d3.timeFormat("%H:%M:%S");
 const dateTime = d3.timeFormat("%Y-%m-%d %H:%M:%S");
 // One colour per value for the whole page, so that a value looks the same in every chart.
 const palette = d3.scaleOrdinal(d3.schemeTableau10);
 const fill = (id) => (id === OTHER ? "#b8bec9" : id === "missing" ? "#8d96a5" : palette(id));
 
-// The dimension the charts are broken down by: one of /api/dimensions, `source` until the user picks another.
-let by = null;
+// The range, step, zone, breakdown and event filter shown; `view.by` is one of /api/dimensions, `source`
+// until the user picks another.
+const view = readView();
+// Each refresh's number: one started before the view changed draws nothing.
+let refreshes = 0;
 
 // The largest lag seen since the catch-up bar appeared: its progress is the share of that backlog read since.
 let catchUpFrom = 0;
@@ -41,38 +44,48 @@ let catchUpFrom = 0;
 async function getJson(path, answers = []) {
   const response = await apiFetch(path);
   const body = await response.json();
-  if (!response.ok && !answers.includes(response.status)) throw new Error(`${path}: ${body.error || response.status}`);
+  if (!response.ok && !answers.includes(response.status)) {
+    throw Object.assign(new Error(body.error || String(response.status)), { status: response.status });
+  }
   return body;
 }
 
 function countsPath(event, by, range) {
-  const params = new URLSearchParams({ event, from: range.from.toISOString(), to: range.to.toISOString() });
+  const params = new URLSearchParams({
+    event, from: range.from.toISOString(), to: range.to.toISOString(), step: range.step, tz: view.tz,
+  });
   if (by) params.set("by", by);
   return "/api/counts?" + params;
 }
 
-// Ends after the current minute, so that the minute still being counted is the last bar.
-function currentWindow() {
-  const to = d3.utcMinute.offset(d3.utcMinute.floor(new Date()), 1);
-  return { from: d3.utcMinute.offset(to, -WINDOW_MINUTES), to };
-}
-
 async function refresh() {
-  const range = currentWindow();
-  const [health, events, funnels, dimensions] = await Promise.all([
-    getJson("/api/health", [503]), getJson("/api/events"), getJson("/api/funnels"), getJson("/api/dimensions"),
+  const asked = ++refreshes;
+  const range = viewRange(view);
+  const events = "/api/events" + (view.q ? "?" + new URLSearchParams({ search: view.q }) : "");
+  const [health, eventList, funnels, dimensions] = await Promise.all([
+    getJson("/api/health", [503]), getJson(events), getJson("/api/funnels"), getJson("/api/dimensions"),
   ]);
   renderBreakdownSelect(dimensions.dimensions);
-  const chartsBy = by;
+  const chartsBy = view.by;
   const [counts, kpis] = await Promise.all([
-    Promise.all(events.map((e) => getJson(countsPath(e.name, chartsBy, range)))),
+    Promise.all(eventList.map((e) => getJson(countsPath(e.name, chartsBy, range)))),
     Promise.all(KPIS.map(([event]) => getJson(countsPath(event, null, range)))),
   ]);
+  if (asked !== refreshes) return;
+  d3.select("[data-testid=view-error]").property("hidden", true);
+  d3.select("[data-testid=view-summary]").text(describeView(range));
   renderHealth(health);
   renderFunnels(funnels);
-  renderKpis(kpis);
-  renderEvents(events.map((e, i) => ({ ...e, series: counts[i].series })), range, chartsBy);
+  renderKpis(kpis, range);
+  renderEvents(eventList.map((e, i) => ({ ...e, series: counts[i].series })), range, chartsBy);
   d3.select("[data-testid=updated]").text(clockSeconds(new Date()));
+}
+
+function describeView(range) {
+  const span = view.range === "custom"
+    ? `${dateTime(range.from)} to ${dateTime(range.to)}`
+    : "last " + d3.select(`[data-testid=view-range] option[value="${view.range}"]`).text().replace(/^Last /, "");
+  return `${span} by ${range.step}${view.tz === "UTC" ? "" : ", " + view.tz}${view.q ? `, events matching “${view.q}”` : ""}`;
 }
 
 // The next refresh is scheduled only once this one is done, so requests never pile up.
@@ -80,15 +93,23 @@ async function poll() {
   try {
     await refresh();
   } catch (error) {
-    d3.select("[data-testid=overall-status]").attr("class", "pill down").text("API unreachable");
+    // A view the API refuses (a range too long for its step, say) says why; anything else is an outage.
+    if (error.status >= 400 && error.status < 500) {
+      d3.select("[data-testid=view-error]").property("hidden", false).text(error.message);
+    } else {
+      d3.select("[data-testid=overall-status]").attr("class", "pill down").text("API unreachable");
+    }
   }
-  setTimeout(poll, POLL_MS);
+  setTimeout(poll, viewRange(view).minutes > 60 ? SLOW_POLL_MS : POLL_MS);
 }
+
+// A changed view is drawn at once; the poll goes on as it was.
+bindViewControls(view, () => refresh().catch(() => {}));
 
 // The recorded dimensions, named as the API names them (`properties.plan`); keeps the user's choice.
 function renderBreakdownSelect(dimensions) {
   const names = dimensions.map((d) => d.name);
-  if (!names.includes(by)) by = names.includes("source") ? "source" : (names[0] ?? null);
+  if (!names.includes(view.by)) view.by = names.includes("source") ? "source" : (names[0] ?? "");
   d3.select("[data-testid=breakdown-select]")
     .selectAll("option")
     .data(dimensions, (d) => d.name)
@@ -97,13 +118,15 @@ function renderBreakdownSelect(dimensions) {
     .attr("title", (d) => d.name + (d.live_from ? ` · counted since ${dateTime(new Date(d.live_from))}` : ""))
     .text((d) => d.name)
     .order();
-  d3.select("[data-testid=breakdown-select]").property("value", by ?? "");
-  d3.select("[data-testid=breakdown-name]").text(by ?? "nothing").attr("title", by);
+  d3.select("[data-testid=breakdown-select]").property("value", view.by);
+  d3.select("[data-testid=breakdown-name]").text(view.by || "nothing").attr("title", view.by);
 }
 
 d3.select("[data-testid=breakdown-select]").on("change", (event) => {
-  by = event.target.value;
-  d3.select("[data-testid=breakdown-name]").text(by).attr("title", by);
+  view.by = event.target.value;
+  writeView(view);
+  d3.select("[data-testid=breakdown-name]").text(view.by).attr("title", view.by);
+  refresh().catch(() => {});
 });
 
 function renderHealth(health) {
@@ -140,6 +163,11 @@ function describeWatermark(watermark) {
   return `${(sameDay ? clockSeconds : dateTime)(watermark)} (${duration((now - watermark) / 1000)} behind)`;
 }
 
+// A range's length as a KPI's label says it: minutes under two hours, hours under two days, then days.
+function span(minutes) {
+  return minutes < 120 ? `${Math.round(minutes)} min` : minutes < 2880 ? `${Math.round(minutes / 60)} h` : `${Math.round(minutes / 1440)} days`;
+}
+
 // Whole seconds under two minutes, then minutes under two hours, then hours.
 function duration(seconds) {
   const s = Math.max(0, Math.round(seconds));
@@ -166,7 +194,7 @@ function renderFunnels(funnels) {
     });
 }
 
-function renderKpis(results) {
+function renderKpis(results, range) {
   const tiles = KPIS.map(([event, label], i) => ({
     event,
     label,
@@ -177,10 +205,11 @@ function renderKpis(results) {
     .data(tiles, (d) => d.event)
     .join((enter) => {
       const tile = enter.append("div").attr("class", "kpi").attr("data-testid", (d) => "kpi" + d.event);
-      tile.append("div").attr("class", "label").text((d) => d.label + " · 30 min");
+      tile.append("div").attr("class", "label");
       tile.append("div").attr("class", "value");
       return tile;
     })
+    .call((tile) => tile.select(".label").text((d) => `${d.label} · ${span(range.minutes)}`))
     .select(".value")
     .text((d) => number(d.value));
 }
@@ -214,18 +243,19 @@ function appendCard(enter) {
 
 function renderCard(card, event, range, chartsBy) {
   card.select("[data-testid=event-total]").text(number(event.total));
-  const { keys, labels, rows } = perMinuteByValue(event.series, range);
+  const { keys, labels, rows } = perBucketByValue(event.series);
   const layers = d3.stack().keys(keys).value((row, key) => row.counts.get(key) ?? 0)(rows);
   const top = d3.max(rows, (row) => d3.sum(row.counts.values())) || 1;
 
   const x = d3.scaleBand().domain(rows.map((r) => r.t)).range([M.left, W - M.right]).paddingInner(0.2);
   const y = d3.scaleLinear().domain([0, top]).nice(3).range([H - M.bottom, M.top]);
-  const svg = card.select("svg").attr("aria-label", `${event.name} per minute, by ${chartsBy ?? "nothing"}`);
+  const svg = card.select("svg").attr("aria-label", `${event.name} per ${range.step}, by ${chartsBy || "nothing"}`);
 
+  const every = Math.max(1, Math.ceil(rows.length / 6));
   svg.select(".axis.x").call(
     d3.axisBottom(x)
-      .tickValues(rows.filter((r) => new Date(r.t).getMinutes() % 10 === 0).map((r) => r.t))
-      .tickFormat((t) => clock(new Date(t)))
+      .tickValues(rows.filter((r, i) => i % every === 0).map((r) => r.t))
+      .tickFormat((t) => bucketLabel(t, range))
       .tickSizeOuter(0),
   );
   svg.select(".axis.y")
@@ -240,12 +270,16 @@ function renderCard(card, event, range, chartsBy) {
     .selectAll("rect")
     .data((layer) => layer.map((d) => Object.assign(d, { key: layer.key })))
     .join((enter) => enter.append("rect").call((rect) => rect.append("title")))
+    .on("click", () => openInNotebook(event.name, chartsBy, range))
+    .attr("data-key", (d) => labels.get(d.key).text)
+    .attr("data-t", (d) => d.data.t)
+    .attr("data-value", (d) => d[1] - d[0])
     .attr("x", (d) => x(d.data.t))
     .attr("width", x.bandwidth())
     .attr("y", (d) => y(d[1]))
     .attr("height", (d) => y(d[0]) - y(d[1]))
     .select("title")
-    .text((d) => `${labels.get(d.key).text} · ${clock(new Date(d.data.t))} · ${number(d[1] - d[0])}`);
+    .text((d) => `${labels.get(d.key).text} · ${bucketLabel(d.data.t, range)} · ${number(d[1] - d[0])}`);
 
   const legend = keys.map((key) => ({ key, ...labels.get(key), total: d3.sum(rows, (row) => row.counts.get(key) ?? 0) }));
   card.select("[data-testid=legend] tbody")
@@ -260,6 +294,7 @@ function renderCard(card, event, range, chartsBy) {
       return tr;
     })
     .order()
+    .on("click", (e, d) => d.key !== null && openInNotebook(event.name, chartsBy, range))
     .attr("data-testid", (d) => (d.key === null ? "legend-empty" : "legend-row"))
     .attr("data-key", (d) => (d.key === null ? null : d.text))
     .attr("data-missing", (d) => (d.key === null ? null : String(d.missing)))
@@ -269,14 +304,15 @@ function renderCard(card, event, range, chartsBy) {
       tr.select(".source")
         .classed("missing", (d) => d.missing === true)
         .attr("title", (d) => (d.key === null ? null : d.missing ? `${d.text}: events without a ${chartsBy}` : d.text))
-        .text((d) => (d.key === null ? "no events in the last 30 minutes" : d.text));
+        .text((d) => (d.key === null ? "no events in this range" : d.text));
       tr.select(".count").text((d) => (d.key === null ? "" : number(d.total)));
     });
 }
 
-// One row per minute of the range, each a map series id -> count, and each id's label (its key as text,
-// whether it is the missing value); the API's series come largest first.
-function perMinuteByValue(series, range) {
+// One row per bucket the API listed (each series lists every bucket of the range, in order), each a map
+// series id -> count, and each id's label (its key as text, whether it is the missing value); the API's
+// series come largest first. A bucket is its `t` as the API wrote it, in the view's zone.
+function perBucketByValue(series) {
   const shown = series.slice(0, TOP_VALUES);
   const keys = shown.map(seriesId).filter((id) => id !== OTHER);
   const labels = new Map(shown.map((s) => [seriesId(s), { text: s.key, missing: s.missing === true }]));
@@ -284,16 +320,30 @@ function perMinuteByValue(series, range) {
     keys.push(OTHER);
     labels.set(OTHER, { text: "(other values)", missing: false });
   }
-  const rows = d3.utcMinutes(range.from, range.to).map((t) => ({ t: t.getTime(), counts: new Map() }));
+  const rows = (series[0]?.points ?? []).map((point) => ({ t: point.t, counts: new Map() }));
   const byTime = new Map(rows.map((row) => [row.t, row]));
   series.forEach((s, rank) => {
     const key = rank < TOP_VALUES ? seriesId(s) : OTHER;
     for (const point of s.points) {
-      const row = byTime.get(Date.parse(point.t));
+      const row = byTime.get(point.t);
       if (row) row.counts.set(key, (row.counts.get(key) ?? 0) + point.count);
     }
   });
   return { keys, labels, rows };
+}
+
+// A bucket's wall-clock label in the view's zone, read from its `t` ("2024-03-31T03:00+02:00"): the
+// time of day, with the date when the range spans days.
+function bucketLabel(t, range) {
+  if (range.step === "day") return t.slice(5, 10);
+  return range.minutes > 24 * 60 ? `${t.slice(5, 10)} ${t.slice(11, 16)}` : t.slice(11, 16);
+}
+
+// A chart's query, prefilled in a new notebook (notebook.html?draft=QUERY) to be refined and saved.
+function openInNotebook(eventName, chartsBy, range) {
+  const query = { kind: "counts", event: eventName, step: range.step, from: range.from.toISOString(), to: range.to.toISOString(), tz: view.tz };
+  if (chartsBy) query.by = chartsBy;
+  location.assign("/notebook.html?" + new URLSearchParams({ draft: JSON.stringify(query) }));
 }
 
 poll();

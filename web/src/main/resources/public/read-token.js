@@ -7,11 +7,12 @@ const READ_TOKEN_KEY = "clickstream.readToken";
 // Cancelled once: ask no more until the page is loaded again, rather than every poll.
 let readTokenDeclined = false;
 
-async function apiFetch(path) {
+// `init`: fetch's options for a request besides a plain GET (the notebook's POST /api/query, say).
+async function apiFetch(path, init = {}) {
   for (let tries = 0; ; tries++) {
     const sent = sessionStorage.getItem(READ_TOKEN_KEY);
-    const headers = sent ? { Authorization: `Bearer ${sent}` } : {};
-    const response = await fetch(path, { cache: "no-store", headers });
+    const headers = { ...init.headers, ...(sent ? { Authorization: `Bearer ${sent}` } : {}) };
+    const response = await fetch(path, { cache: "no-store", ...init, headers });
     if (response.status !== 401 || readTokenDeclined || tries >= 3) return response;
     // Requests polled together all come back 401; prompt() blocks, so only the first asks and the
     // others find the new token stored and try again with it.

@@ -1,0 +1,111 @@
+// The notebook's history kinds in a real Chromium: each is a job (202, polled), drawn as the API answers
+// it, and a running one is cancelled. NotebookHistoryBrowserTest (query-api) writes generated journeys
+// to HBase and runs this with:
+//
+//   DASHBOARD_URL  the dashboard, e.g. http://127.0.0.1:4567/
+//   FROM, TO       a closed range (ISO-8601) holding the journeys
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { env, open, remoteRequests } from "./browser.mjs";
+
+const url = env("DASHBOARD_URL");
+const range = { from: env("FROM"), to: env("TO") };
+const STEPS = ["page_view", "search", "register"];
+const QUERIES = [
+  { kind: "funnel_preview", steps: STEPS, ...range },
+  { kind: "paths", after: "search", depth: 2, ...range },
+  { kind: "time_to_convert", steps: STEPS, from_step: 1, to_step: 3, ...range },
+  { kind: "sample", event: "register", limit: 5, ...range },
+  { kind: "timeline", limit: 20, ...range },
+];
+
+let browser;
+let page;
+
+before(async () => {
+  browser = await open(url + "notebook.html");
+  page = browser.page;
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+const cells = () => page.locator("[data-testid=cell]");
+
+/** The API's answer to a history query: submitted, then polled until done. */
+async function apiAnswer(query) {
+  const submitted = await fetch(new URL("/api/query", url), {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(query),
+  });
+  assert.equal(submitted.status, 202, await submitted.clone().text());
+  const { status_url: statusUrl } = await submitted.json();
+  for (;;) {
+    const job = await (await fetch(new URL(statusUrl, url))).json();
+    if (job.status === "done") return job.result;
+    assert.ok(["queued", "running"].includes(job.status), JSON.stringify(job));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function addAndRun(query) {
+  await page.click("[data-testid=add-query]");
+  const cell = cells().last();
+  await cell.locator("[data-action=raw]").click();
+  await cell.locator("[data-testid=raw-json]").fill(JSON.stringify(query));
+  await cell.locator("[data-action=run]").click();
+  return cell;
+}
+
+for (const [i, query] of QUERIES.entries()) {
+  test(`a ${query.kind} cell runs as a job and draws the API's answer`, async () => {
+    // A timeline's user is one the sample found.
+    if (query.kind === "timeline") query.user = (await apiAnswer(QUERIES.find((q) => q.kind === "sample"))).rows[0][1];
+    const cell = await addAndRun(query);
+    await page.waitForFunction((n) => document.querySelectorAll("[data-testid=cell]")[n]?.dataset.runs === "1", i, { timeout: 60_000 })
+      .catch(async (error) => { throw new Error(`${error.message}: ${await cell.locator("[data-testid=cell-status]").textContent()}`); });
+    const answer = await apiAnswer(query);
+    assert.equal(answer.source, "history");
+    const rows = await cell.locator("[data-testid=result-table] tbody tr").evaluateAll((trs) =>
+      trs.map((tr) => [...tr.children].map((td) => JSON.parse(td.dataset.value))));
+    assert.deepEqual(rows, answer.rows);
+    assert.ok(answer.rows.length > 0, "the journeys answer something");
+    const marks = await cell.locator("[data-testid=mark]").evaluateAll((ms) => ms.map((m) => [m.dataset.x, Number(m.dataset.value)]));
+    const chart = answer.chart.type;
+    assert.equal(await cell.locator("[data-testid=chart]").getAttribute("data-chart"), chart);
+    if (chart === "sankey") {
+      // Each link is the sum of the paths' counts through it.
+      const links = {};
+      for (const [path, count] of answer.rows) {
+        const events = path.split(" → ");
+        for (let d = 1; d < events.length; d++) {
+          const key = `${d - 1}:${events[d - 1]}→${d}:${events[d]}`;
+          links[key] = (links[key] ?? 0) + count;
+        }
+      }
+      assert.deepEqual(Object.fromEntries(marks), links);
+    } else if (chart !== "table") {
+      const y = answer.columns.indexOf(answer.chart.y);
+      assert.deepEqual(marks.map(([, v]) => v), answer.rows.map((r) => r[y]));
+    }
+  });
+}
+
+test("a running job is cancelled from its cell", async () => {
+  // A range not asked before: not in the cache, so it runs long enough to cancel.
+  const cell = await addAndRun({ kind: "paths", after: "page_view", depth: 5, limit: 50, from: range.from, to: new Date(Date.parse(range.to) + 60_000).toISOString() });
+  // The cell names its job once the server has answered 202.
+  await page.waitForFunction((n) => document.querySelectorAll("[data-testid=cell]")[n]?.dataset.job, QUERIES.length, { timeout: 10_000 });
+  const job = await cell.getAttribute("data-job");
+  await cell.locator("[data-action=cancel]").click();
+  await page.waitForFunction((n) => document.querySelectorAll("[data-testid=cell]")[n]?.dataset.state === "error", QUERIES.length, { timeout: 10_000 });
+  assert.equal(await cell.locator("[data-testid=cell-status] .text").textContent(), "cancelled");
+  const status = await (await fetch(new URL(`/api/query/${job}`, url))).json();
+  assert.ok(["cancelled", "done"].includes(status.status), JSON.stringify(status));
+});
+
+test("every request stays on this machine, and the console shows no errors", async () => {
+  await page.screenshot({ path: "/tmp/notebook-history.png", fullPage: true });
+  assert.deepEqual(remoteRequests(browser.requests), []);
+  assert.deepEqual(browser.consoleErrors, []);
+});
