@@ -178,6 +178,8 @@ final class DemoCommand implements Callable<Integer> {
     String apiUrl = stack.startApi(bind, port, token.value(), reads, allowedHosts);
     stack.startPipeline(noPipeline ? null : options, beamArgs);
     stack.startGenerator(noGenerator ? null : generator);
+    // Before announce: whoever waits for health finds the starter notebook there too.
+    stack.storeStarterNotebook(apiUrl, token.value());
     stack.announce(pid, apiUrl, !noPipeline);
 
     printBanner(out, pid, apiUrl, stack.zk(), stack.redis(), keep, token, reads != null);

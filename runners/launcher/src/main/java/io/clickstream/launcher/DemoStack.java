@@ -206,6 +206,23 @@ final class DemoStack {
     api.markReady();
   }
 
+  /**
+   * The starter notebook, once the API answers: a demo without it still works, so a failure is
+   * told, not thrown.
+   */
+  void storeStarterNotebook(String apiUrl, String apiToken) {
+    try {
+      if (StarterNotebook.storeIfMissing(apiUrl, apiToken, readToken)) {
+        progress(
+            "Stored the starter notebook: " + apiUrl + "notebook.html?id=" + StarterNotebook.ID);
+      }
+    } catch (IOException e) {
+      progress("The starter notebook was not stored: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** {@code host:port} of HBase's ZooKeeper, once {@link #startHBase} has run. */
   String zk() {
     return zk;

@@ -96,6 +96,13 @@ class DemoReadinessTest {
             .hasMessageContaining("unknown command 'MODULE'");
         assertThat(owner.info("server")).contains("redis_version:7.0.15");
       }
+      assertThat(
+              new DemoApi(port, null)
+                  .getJson("/api/notebooks/" + StarterNotebook.ID)
+                  .path("title")
+                  .asText())
+          .as("the starter notebook the demo ships with")
+          .isEqualTo("Where do customers drop off?");
       assertThat(new DemoApi(port, null).getJson("/api/health").at("/redis/version").asText())
           .as("the API names the version")
           .isEqualTo("7.0.15");
