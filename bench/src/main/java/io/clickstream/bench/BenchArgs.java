@@ -12,21 +12,30 @@ import java.util.Set;
  * @param probes how many freshness probes each runner gets
  * @param loadRateDirect events/s written in the background while the Direct runner is probed
  * @param loadRateFlink events/s written in the background while the Flink runner is probed
+ * @param loadRateStorm events/s written in the background while the Storm runner is probed
  */
 record BenchArgs(
-    int events, List<String> runners, int probes, double loadRateDirect, double loadRateFlink) {
+    int events,
+    List<String> runners,
+    int probes,
+    double loadRateDirect,
+    double loadRateFlink,
+    double loadRateStorm) {
 
   static final String DIRECT = "DirectRunner";
   static final String FLINK = "FlinkRunner";
+  static final String STORM = "StormRunner";
 
   static final String USAGE =
       """
       Usage: mvn -B -q -pl bench exec:exec -Dbench.args="[options]"  (see docs/benchmarks.md)
         --events N               distinct events in the dataset, about (default 100000)
-        --runners A,B            runners to measure: DirectRunner, FlinkRunner (default both)
+        --runners A,B            runners to measure: DirectRunner, FlinkRunner, StormRunner
+                                 (default DirectRunner,FlinkRunner)
         --probes P               freshness probes per runner (default 100)
         --load-rate-direct R     background events/s while probing DirectRunner (default 500)
         --load-rate-flink R      background events/s while probing FlinkRunner (default 5000)
+        --load-rate-storm R      background events/s while probing StormRunner (default 500)
         --help                   this text""";
 
   /**
@@ -40,7 +49,11 @@ record BenchArgs(
   }
 
   double loadRate(String runner) {
-    return runner.equals(FLINK) ? loadRateFlink : loadRateDirect;
+    return switch (runner) {
+      case FLINK -> loadRateFlink;
+      case STORM -> loadRateStorm;
+      default -> loadRateDirect;
+    };
   }
 
   /** Returns null when help was asked for. */
@@ -50,6 +63,7 @@ record BenchArgs(
     int probes = 100;
     double loadRateDirect = 500;
     double loadRateFlink = 5000;
+    double loadRateStorm = 500;
     for (int i = 0; i < args.length; i++) {
       String option = args[i];
       if (option.equals("--help") || option.equals("-h")) {
@@ -66,18 +80,21 @@ record BenchArgs(
         case "--probes" -> probes = positiveInt(option, value);
         case "--load-rate-direct" -> loadRateDirect = positiveRate(option, value);
         case "--load-rate-flink" -> loadRateFlink = positiveRate(option, value);
+        case "--load-rate-storm" -> loadRateStorm = positiveRate(option, value);
         default -> throw new BadArgument("unknown option: " + option);
       }
     }
-    return new BenchArgs(events, runners, probes, loadRateDirect, loadRateFlink);
+    return new BenchArgs(events, runners, probes, loadRateDirect, loadRateFlink, loadRateStorm);
   }
 
   private static List<String> runners(String value) throws BadArgument {
     List<String> runners = new ArrayList<>();
     for (String runner : value.split(",")) {
-      if (!Set.of(DIRECT, FLINK).contains(runner.trim())) {
+      if (!Set.of(DIRECT, FLINK, STORM).contains(runner.trim())) {
         throw new BadArgument(
-            "--runners: unknown runner \"" + runner + "\" (DirectRunner or FlinkRunner)");
+            "--runners: unknown runner \""
+                + runner
+                + "\" (DirectRunner, FlinkRunner or StormRunner)");
       }
       runners.add(runner.trim());
     }

@@ -247,7 +247,13 @@ public final class RunnerBenchmark {
             "probes",
             args.probes(),
             "loadRates",
-            Map.of(BenchArgs.DIRECT, args.loadRateDirect(), BenchArgs.FLINK, args.loadRateFlink()),
+            Map.of(
+                BenchArgs.DIRECT,
+                args.loadRateDirect(),
+                BenchArgs.FLINK,
+                args.loadRateFlink(),
+                BenchArgs.STORM,
+                args.loadRateStorm()),
             "funnels",
             funnels.stream().map(FunnelDefinition::id).toList()));
   }

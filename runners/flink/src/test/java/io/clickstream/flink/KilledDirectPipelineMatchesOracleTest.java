@@ -10,7 +10,6 @@ import io.clickstream.pipeline.testing.Await;
 import io.clickstream.pipeline.testing.EventsTable;
 import io.clickstream.pipeline.testing.RedisCounts;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -25,9 +24,7 @@ class KilledDirectPipelineMatchesOracleTest {
   @Test
   void aKilledDirectPipelineRestartedFromItsRecordedPositionEqualsTheOracle() throws Exception {
     Dataset data = new Dataset(13, 300);
-    List<String> args =
-        new ArrayList<>(
-            data.pipelineArgs().stream().filter(a -> !a.startsWith("--readFromMillis=")).toList());
+    List<String> args = data.restartArgs();
     args.add("--runner=DirectRunner");
 
     EventsTable.write(data.firstHalf());

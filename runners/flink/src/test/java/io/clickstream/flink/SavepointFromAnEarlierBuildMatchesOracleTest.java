@@ -16,7 +16,6 @@ import io.clickstream.pipeline.testing.SharedRedis;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -63,9 +62,7 @@ class SavepointFromAnEarlierBuildMatchesOracleTest {
     long readFrom = System.currentTimeMillis();
     EventsTable.write(after.stream().map(GeneratedEvent::json).toList());
 
-    List<String> args =
-        new ArrayList<>(
-            data.pipelineArgs().stream().filter(a -> !a.startsWith("--readFromMillis=")).toList());
+    List<String> args = data.restartArgs();
     args.addAll(
         List.of(
             // A fresh start would read only what is written from now on.

@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clickstream.core.RedisKeys;
 import io.clickstream.flink.testing.Dataset;
-import io.clickstream.pipeline.ClickstreamOptions;
 import io.clickstream.pipeline.ClickstreamPipeline;
 import io.clickstream.pipeline.testing.Await;
 import io.clickstream.pipeline.testing.EventsTable;
 import io.clickstream.pipeline.testing.RedisCounts;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,20 +25,9 @@ class StormMatchesOracleTest {
   @Test
   void theSameDatasetGivesTheSameAggregatesOnDirectAndOnStorm() throws Exception {
     Dataset data = new Dataset(42, 300);
-    EventsTable.write(data.firstHalf());
-    PipelineResult direct =
-        ClickstreamPipeline.run(options(data, "--runner=DirectRunner", "--blockOnRun=false"));
-    Map<String, Long> onDirect;
-    try {
-      EventsTable.write(data.secondHalf());
-      data.awaitWatermarkAndAssertRedisEqualsOracle(Duration.ofSeconds(180));
-      onDirect = RedisCounts.all(data.redis);
-    } finally {
-      direct.cancel();
-    }
+    Map<String, Long> onDirect = data.countedOnDirect();
 
-    data.resetRedis();
-    PipelineResult storm = ClickstreamPipeline.run(options(data, "--runner=StormRunner"));
+    PipelineResult storm = ClickstreamPipeline.run(data.options("--runner=StormRunner"));
     try {
       data.awaitWatermarkAndAssertRedisEqualsOracle(Duration.ofSeconds(180));
       assertThat(data.redis.hget("cs:pipeline", "runner")).isEqualTo("StormRunner");
@@ -63,13 +49,11 @@ class StormMatchesOracleTest {
   void aTopologyKilledMidStreamAndRestartedFromItsRecordedPositionEqualsTheOracle()
       throws Exception {
     Dataset data = new Dataset(13, 300);
-    List<String> args =
-        new ArrayList<>(
-            data.pipelineArgs().stream().filter(a -> !a.startsWith("--readFromMillis=")).toList());
+    List<String> args = data.restartArgs();
     args.add("--runner=StormRunner");
 
     EventsTable.write(data.firstHalf());
-    PipelineResult first = ClickstreamPipeline.run(options(args));
+    PipelineResult first = ClickstreamPipeline.run(Dataset.options(args));
     try {
       boolean going =
           Await.until(
@@ -85,7 +69,7 @@ class StormMatchesOracleTest {
     assertThat(first.getState()).isEqualTo(PipelineResult.State.CANCELLED);
 
     EventsTable.write(data.secondHalf());
-    PipelineResult restarted = ClickstreamPipeline.run(options(args));
+    PipelineResult restarted = ClickstreamPipeline.run(Dataset.options(args));
     try {
       data.awaitWatermarkAndAssertRedisEqualsOracle(Duration.ofSeconds(180));
     } finally {
@@ -94,16 +78,4 @@ class StormMatchesOracleTest {
   }
 
   /** As the launcher builds them: Clickstream's options with the runner's passed through. */
-  private static ClickstreamOptions options(Dataset data, String... runnerArgs) {
-    List<String> args = new ArrayList<>(data.pipelineArgs());
-    args.addAll(List.of(runnerArgs));
-    return options(args);
-  }
-
-  private static ClickstreamOptions options(List<String> args) {
-    PipelineOptionsFactory.register(ClickstreamOptions.class);
-    return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new))
-        .withValidation()
-        .as(ClickstreamOptions.class);
-  }
 }

@@ -8,6 +8,8 @@ import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelDefinitions;
 import io.clickstream.core.generator.GeneratedEvent;
 import io.clickstream.core.generator.JourneyGenerator;
+import io.clickstream.pipeline.ClickstreamOptions;
+import io.clickstream.pipeline.ClickstreamPipeline;
 import io.clickstream.pipeline.io.EventRow;
 import io.clickstream.pipeline.oracle.BatchOracle;
 import io.clickstream.pipeline.testing.Await;
@@ -22,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import redis.clients.jedis.JedisPooled;
 
 /**
@@ -122,6 +126,48 @@ public final class Dataset {
     args.addAll(sessionArgs());
     args.add("--readFromMillis=" + readFrom().toEpochMilli());
     return args;
+  }
+
+  /**
+   * {@link #pipelineArgs} without a start position: a job restarted with them resumes from the read
+   * position recorded in Redis.
+   */
+  public List<String> restartArgs() {
+    return new ArrayList<>(
+        pipelineArgs().stream().filter(a -> !a.startsWith("--readFromMillis=")).toList());
+  }
+
+  /** The options of a job in this JVM: {@link #pipelineArgs} and then {@code more}. */
+  public ClickstreamOptions options(String... more) {
+    List<String> args = new ArrayList<>(pipelineArgs());
+    args.addAll(List.of(more));
+    return options(args);
+  }
+
+  /** Options parsed and checked as the launcher parses them. */
+  public static ClickstreamOptions options(List<String> args) {
+    PipelineOptionsFactory.register(ClickstreamOptions.class);
+    return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new))
+        .withValidation()
+        .as(ClickstreamOptions.class);
+  }
+
+  /**
+   * The dataset counted by the Direct runner, written half before and half after its start and
+   * checked against the oracle: Redis's counts then, Redis emptied after them for another runner.
+   */
+  public Map<String, Long> countedOnDirect() throws Exception {
+    EventsTable.write(firstHalf());
+    PipelineResult direct =
+        ClickstreamPipeline.run(options("--runner=DirectRunner", "--blockOnRun=false"));
+    try {
+      EventsTable.write(secondHalf());
+      awaitWatermarkAndAssertRedisEqualsOracle(Duration.ofSeconds(180));
+      return RedisCounts.all(redis);
+    } finally {
+      direct.cancel();
+      resetRedis();
+    }
   }
 
   /**

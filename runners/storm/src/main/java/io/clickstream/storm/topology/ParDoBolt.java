@@ -5,11 +5,13 @@ import java.util.Map;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.DoFnRunners;
 import org.apache.beam.runners.core.PushbackSideInputDoFnRunner;
+import org.apache.beam.runners.core.SideInputReader;
 import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
@@ -42,7 +44,35 @@ public final class ParDoBolt extends BeamBolt {
       WindowingStrategy<?, ?> windowingStrategy,
       DoFnSchemaInformation schemaInformation,
       Map<String, PCollectionView<?>> sideInputMapping)
-      implements java.io.Serializable {}
+      implements java.io.Serializable {
+
+    /** Beam's simple runner of the ParDo, its outputs emitted on {@code bolt}'s streams. */
+    DoFnRunner<Object, Object> simpleRunner(
+        PipelineOptions options, SideInputReader sideInputs, StepContext context, BeamBolt bolt) {
+      return DoFnRunners.simpleRunner(
+          options,
+          fn,
+          sideInputs,
+          new DoFnRunners.OutputManager() {
+            @Override
+            public <T> void output(TupleTag<T> tag, WindowedValue<T> output) {
+              try {
+                bolt.emit(outputs.indexOf(tag), output);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            }
+          },
+          mainOutput,
+          outputs.stream().filter(tag -> !tag.equals(mainOutput)).toList(),
+          context,
+          inputCoder,
+          outputCoders,
+          windowingStrategy,
+          schemaInformation,
+          sideInputMapping);
+    }
+  }
 
   private final Spec spec;
   private final SideInputs sideInputs;
@@ -67,28 +97,7 @@ public final class ParDoBolt extends BeamBolt {
   protected void setUp() {
     invoker = DoFnInvokers.tryInvokeSetupFor(spec.fn(), options.get());
     DoFnRunner<Object, Object> simple =
-        DoFnRunners.simpleRunner(
-            options.get(),
-            spec.fn(),
-            sideInputs,
-            new DoFnRunners.OutputManager() {
-              @Override
-              public <T> void output(TupleTag<T> tag, WindowedValue<T> output) {
-                try {
-                  emit(spec.outputs().indexOf(tag), output);
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-              }
-            },
-            spec.mainOutput(),
-            spec.outputs().stream().filter(tag -> !tag.equals(spec.mainOutput())).toList(),
-            new StatelessContext(),
-            spec.inputCoder(),
-            spec.outputCoders(),
-            spec.windowingStrategy(),
-            spec.schemaInformation(),
-            spec.sideInputMapping());
+        spec.simpleRunner(options.get(), sideInputs, new StatelessContext(), this);
     runner = sideInputs.setUp(simple);
   }
 

@@ -20,7 +20,6 @@ import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.WindowedValue;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.TupleTag;
 import org.joda.time.Instant;
 
 /**
@@ -80,28 +79,7 @@ public final class StatefulParDoBolt extends BeamBolt {
     keysHeld = Metrics.counter(StatefulParDoBolt.class, KEYS_HELD);
     invoker = DoFnInvokers.tryInvokeSetupFor(spec.fn(), options.get());
     DoFnRunner<Object, Object> simple =
-        DoFnRunners.simpleRunner(
-            options.get(),
-            spec.fn(),
-            NullSideInputReader.empty(),
-            new DoFnRunners.OutputManager() {
-              @Override
-              public <T> void output(TupleTag<T> tag, WindowedValue<T> output) {
-                try {
-                  emit(spec.outputs().indexOf(tag), output);
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-              }
-            },
-            spec.mainOutput(),
-            spec.outputs().stream().filter(tag -> !tag.equals(spec.mainOutput())).toList(),
-            current,
-            spec.inputCoder(),
-            spec.outputCoders(),
-            spec.windowingStrategy(),
-            spec.schemaInformation(),
-            spec.sideInputMapping());
+        spec.simpleRunner(options.get(), NullSideInputReader.empty(), current, this);
     Coder<BoundedWindow> windowCoder =
         (Coder<BoundedWindow>) spec.windowingStrategy().getWindowFn().windowCoder();
     StatefulDoFnRunner.StateInternalsStateCleaner<BoundedWindow> cleaner =
