@@ -36,11 +36,14 @@ final class LiveEventSample {
     if (entries.isEmpty()) {
       return;
     }
-    Pipeline pipeline = jedis.pipelined();
-    for (Map<String, String> entry : entries) {
-      pipeline.xadd(RedisKeys.LIVE_EVENTS, CAPPED, entry);
+    // Closed, not only synced, as every other pipelined write here: closing hands the connection
+    // back out of pipeline mode.
+    try (Pipeline pipeline = jedis.pipelined()) {
+      for (Map<String, String> entry : entries) {
+        pipeline.xadd(RedisKeys.LIVE_EVENTS, CAPPED, entry);
+      }
+      pipeline.sync();
     }
-    pipeline.sync();
   }
 
   /**
