@@ -5,6 +5,8 @@
 "use strict";
 
 const POLL_MS = 1500;
+/** A range over an hour changes little in 1.5 s, and costs more to read: it is read every 5 s, as on the dashboard. */
+const SLOW_POLL_MS = 5000;
 const BREAKDOWN_ROWS = 12;
 
 const number = d3.format(",");
@@ -104,7 +106,7 @@ async function poll() {
     }
   } finally {
     inFlight = false;
-    timer = setTimeout(poll, again ? 0 : POLL_MS);
+    timer = setTimeout(poll, again ? 0 : viewRange(view).minutes > 60 ? SLOW_POLL_MS : POLL_MS);
     again = false;
   }
 }
