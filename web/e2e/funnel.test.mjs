@@ -113,7 +113,7 @@ test("switching the breakdown to source shows each source's counts", async () =>
 
 test("the last 24 hours show the same results, with an hourly trend", async () => {
   const step1 = await page.textContent("[data-testid=step-row][data-step='1'] [data-testid=step-count]");
-  await page.click("[data-testid=range] button[data-range=day]");
+  await page.selectOption("[data-testid=view-range]", "24h");
   await page.waitForFunction(() => /per hour/.test(document.querySelector("[data-testid=trend-hint]")?.textContent));
   await page.waitForFunction(() => /24 h/.test(document.querySelector("[data-testid=kpi-started] .label")?.textContent));
   assert.equal(await page.textContent("[data-testid=step-row][data-step='1'] [data-testid=step-count]"), step1);
@@ -132,6 +132,45 @@ test("the breakdown offers a property dimension; a missing value and a literal (
   const styled = await page.locator("[data-testid=breakdown-key]").evaluateAll(
     (keys) => keys.map((k) => [k.textContent, k.classList.contains("missing")]));
   assert.deepEqual(styled, [["(none)", true], ["(none)", false]]);
+});
+
+test("a custom range, a breakdown and the comparison are kept in the URL, survive a reload, and show the API's numbers", async () => {
+  // Minutes the seeded half hour holds, ended before the results added later.
+  const minute = Math.floor(Date.now() / 60_000) * 60_000;
+  const from = new Date(minute - 20 * 60_000).toISOString();
+  const to = new Date(minute - 5 * 60_000).toISOString();
+  const local = (iso) => page.evaluate((t) => {
+    const d = new Date(t);
+    return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  }, iso);
+  await page.selectOption("[data-testid=view-range]", "custom");
+  await page.fill("[data-testid=view-from]", await local(from));
+  await page.fill("[data-testid=view-to]", await local(to));
+  await page.selectOption("[data-testid=view-step]", "minute");
+  await page.selectOption("[data-testid=view-tz]", "Europe/Berlin");
+  await page.selectOption("[data-testid=breakdown-select]", "source");
+  await page.check("[data-testid=view-compare]");
+  const view = { id: funnelId, range: "custom", from, to, step: "minute", tz: "Europe/Berlin", by: "source", compare: "previous" };
+  assert.deepEqual(Object.fromEntries(new URL(page.url()).searchParams), view);
+
+  await page.reload();
+  const api = async (params) => (await fetch(new URL(`/api/funnels/${funnelId}/results?${new URLSearchParams({ from, to, ...params })}`, mainUrl))).json();
+  const [totals, bySource] = await Promise.all([api({ compare: "previous" }), api({ by: "source" })]);
+  await waitForTexts("[data-testid=step-count]", totals.steps.map((s) => number(s.count)));
+  assert.ok(totals.steps[0].count > 0 && totals.steps[0].count < expectedCounts[0], "a part of the seeded results");
+  const previous = await page.locator("[data-testid=step-compare]").evaluateAll((es) => es.map((e) => Number(e.dataset.previous)));
+  assert.deepEqual(previous, totals.compare.rows.map((r) => r.previous));
+  for (const row of bySource.breakdown) {
+    await waitForTexts(`[data-testid=breakdown-row][data-key="${row.key}"] [data-testid=breakdown-count]`, row.counts.map(number));
+  }
+  assert.deepEqual(Object.fromEntries(new URL(page.url()).searchParams), view);
+  const controls = await page.evaluate(() => ["range", "step", "tz"].map((n) => document.querySelector(`[data-testid=view-${n}]`).value)
+    .concat(document.querySelector("[data-testid=breakdown-select]").value, document.querySelector("[data-testid=view-compare]").checked));
+  assert.deepEqual(controls, ["custom", "minute", "Europe/Berlin", "source", true]);
+  assert.equal(await page.inputValue("[data-testid=view-from]"), await local(from));
+  const trend = browser.requests.filter((r) => r.includes("step=minute")).at(-1);
+  assert.deepEqual([...["from", "to", "tz"].map((n) => new URL(trend).searchParams.get(n))], [from, to, "Europe/Berlin"]);
+  await page.screenshot({ path: "/tmp/funnel-custom.png", fullPage: true });
 });
 
 test("every request stays on this machine", () => {

@@ -4,12 +4,15 @@
 //
 //   DASHBOARD_URL  the dashboard, e.g. http://127.0.0.1:4567/
 //   FROM, TO       a closed range (ISO-8601) holding the journeys
+//   COUNTED_EVENT  an event of the journeys with live counts by source in that range, COUNTED_SOURCE among them
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { env, open, remoteRequests } from "./browser.mjs";
 
 const url = env("DASHBOARD_URL");
 const range = { from: env("FROM"), to: env("TO") };
+const countedEvent = env("COUNTED_EVENT");
+const countedSource = env("COUNTED_SOURCE");
 const STEPS = ["page_view", "search", "register"];
 const QUERIES = [
   { kind: "funnel_preview", steps: STEPS, ...range },
@@ -66,29 +69,34 @@ for (const [i, query] of QUERIES.entries()) {
       .catch(async (error) => { throw new Error(`${error.message}: ${await cell.locator("[data-testid=cell-status]").textContent()}`); });
     const answer = await apiAnswer(query);
     assert.equal(answer.source, "history");
-    const rows = await cell.locator("[data-testid=result-table] tbody tr").evaluateAll((trs) =>
-      trs.map((tr) => [...tr.children].map((td) => JSON.parse(td.dataset.value))));
-    assert.deepEqual(rows, answer.rows);
-    assert.ok(answer.rows.length > 0, "the journeys answer something");
-    const marks = await cell.locator("[data-testid=mark]").evaluateAll((ms) => ms.map((m) => [m.dataset.x, Number(m.dataset.value)]));
-    const chart = answer.chart.type;
-    assert.equal(await cell.locator("[data-testid=chart]").getAttribute("data-chart"), chart);
-    if (chart === "sankey") {
-      // Each link is the sum of the paths' counts through it.
-      const links = {};
-      for (const [path, count] of answer.rows) {
-        const events = path.split(" → ");
-        for (let d = 1; d < events.length; d++) {
-          const key = `${d - 1}:${events[d - 1]}→${d}:${events[d]}`;
-          links[key] = (links[key] ?? 0) + count;
-        }
-      }
-      assert.deepEqual(Object.fromEntries(marks), links);
-    } else if (chart !== "table") {
-      const y = answer.columns.indexOf(answer.chart.y);
-      assert.deepEqual(marks.map(([, v]) => v), answer.rows.map((r) => r[y]));
-    }
+    await assertCellShows(cell, answer);
   });
+}
+
+/** The cell's table is the answer's rows, and its chart draws them (a sankey's links: the paths' sums). */
+async function assertCellShows(cell, answer) {
+  const rows = await cell.locator("[data-testid=result-table] tbody tr").evaluateAll((trs) =>
+    trs.map((tr) => [...tr.children].map((td) => JSON.parse(td.dataset.value))));
+  assert.deepEqual(rows, answer.rows);
+  assert.ok(answer.rows.length > 0, "the journeys answer something");
+  const marks = await cell.locator("[data-testid=mark]").evaluateAll((ms) => ms.map((m) => [m.dataset.x, Number(m.dataset.value)]));
+  const chart = answer.chart.type;
+  assert.equal(await cell.locator("[data-testid=chart]").getAttribute("data-chart"), chart);
+  if (chart === "sankey") {
+    // Each link is the sum of the paths' counts through it.
+    const links = {};
+    for (const [path, count] of answer.rows) {
+      const events = path.split(" → ");
+      for (let d = 1; d < events.length; d++) {
+        const key = `${d - 1}:${events[d - 1]}→${d}:${events[d]}`;
+        links[key] = (links[key] ?? 0) + count;
+      }
+    }
+    assert.deepEqual(Object.fromEntries(marks), links);
+  } else if (chart !== "table") {
+    const y = answer.columns.indexOf(answer.chart.y);
+    assert.deepEqual(marks.map(([, v]) => v), answer.rows.map((r) => r[y]));
+  }
 }
 
 test("a running job is cancelled from its cell", async () => {
@@ -102,6 +110,54 @@ test("a running job is cancelled from its cell", async () => {
   assert.equal(await cell.locator("[data-testid=cell-status] .text").textContent(), "cancelled");
   const status = await (await fetch(new URL(`/api/query/${job}`, url))).json();
   assert.ok(["cancelled", "done"].includes(status.status), JSON.stringify(status));
+});
+
+/**
+ * Clicks `mark` in cell `index`; the cell the click adds right below holds `expected`, runs it, and shows
+ * the API's answer to it.
+ */
+async function assertDrillsDown(index, mark, expected) {
+  const before = await cells().count();
+  await cells().nth(index).locator(mark).click();
+  await page.waitForFunction((n) => document.querySelectorAll("[data-testid=cell]")[n]?.dataset.runs === "1", index + 1, { timeout: 60_000 })
+    .catch(async (error) => { throw new Error(`${error.message}: ${await cells().nth(index + 1).locator("[data-testid=cell-status]").textContent()}`); });
+  assert.equal(await cells().count(), before + 1, "one cell added");
+  const added = cells().nth(index + 1);
+  await added.locator("[data-action=raw]").click();
+  assert.deepEqual(JSON.parse(await added.locator("[data-testid=raw-json]").inputValue()), expected, "prefilled with the narrower query");
+  await added.locator("[data-action=raw]").click();
+  await assertCellShows(added, await apiAnswer(expected));
+}
+
+const resolved = (answer) => ({ from: answer.meta.from, to: answer.meta.to });
+
+test("clicking a funnel preview's step adds a cell below of the paths after that step's event", async () => {
+  const preview = await apiAnswer(QUERIES[0]);
+  await assertDrillsDown(0, "[data-testid=mark][data-x='2']", { kind: "paths", after: STEPS[1], ...resolved(preview) });
+});
+
+test("clicking a sankey's link adds a cell below sampling the link's target event", async () => {
+  // The paths cell, below the cell the last test added.
+  const paths = await apiAnswer(QUERIES[1]);
+  const link = await cells().nth(2).locator("[data-testid=mark]").first().getAttribute("data-x");
+  const target = link.split("→")[1].replace(/^\d+:/, "");
+  await assertDrillsDown(2, `[data-testid=mark][data-x="${link}"]`, { kind: "sample", event: target, ...resolved(paths) });
+});
+
+test("clicking a value's bar in a live chart adds a cell below sampling that value's events", async () => {
+  const top = { kind: "top", event: countedEvent, by: "source", ...range };
+  await page.click("[data-testid=add-query]");
+  const cell = cells().last();
+  await cell.locator("[data-action=raw]").click();
+  await cell.locator("[data-testid=raw-json]").fill(JSON.stringify(top));
+  await cell.locator("[data-action=run]").click();
+  const index = (await cells().count()) - 1;
+  await page.waitForFunction((n) => document.querySelectorAll("[data-testid=cell]")[n]?.dataset.runs === "1", index, { timeout: 10_000 });
+  const answer = await (await fetch(new URL("/api/query", url), {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(top),
+  })).json();
+  await assertDrillsDown(index, `[data-testid=mark][data-x="${countedSource}"]`,
+    { kind: "sample", event: countedEvent, where: { source: countedSource }, ...resolved(answer) });
 });
 
 test("every request stays on this machine, and the console shows no errors", async () => {

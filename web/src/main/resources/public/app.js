@@ -33,7 +33,7 @@ const fill = (id) => (id === OTHER ? "#b8bec9" : id === "missing" ? "#8d96a5" : 
 
 // The range, step, zone, breakdown and event filter shown; `view.by` is one of /api/dimensions, `source`
 // until the user picks another.
-const view = readView();
+const view = readView(DASHBOARD_VIEW);
 // Each refresh's number: one started before the view changed draws nothing.
 let refreshes = 0;
 
@@ -82,10 +82,7 @@ async function refresh() {
 }
 
 function describeView(range) {
-  const span = view.range === "custom"
-    ? `${dateTime(range.from)} to ${dateTime(range.to)}`
-    : "last " + d3.select(`[data-testid=view-range] option[value="${view.range}"]`).text().replace(/^Last /, "");
-  return `${span} by ${range.step}${view.tz === "UTC" ? "" : ", " + view.tz}${view.q ? `, events matching “${view.q}”` : ""}`;
+  return `${describeRange(view, range, dateTime)} by ${range.step}${view.tz === "UTC" ? "" : ", " + view.tz}${view.q ? `, events matching “${view.q}”` : ""}`;
 }
 
 // The next refresh is scheduled only once this one is done, so requests never pile up.
@@ -104,7 +101,7 @@ async function poll() {
 }
 
 // A changed view is drawn at once; the poll goes on as it was.
-bindViewControls(view, () => refresh().catch(() => {}));
+bindViewControls(view, DASHBOARD_VIEW, () => refresh().catch(() => {}));
 
 // The recorded dimensions, named as the API names them (`properties.plan`); keeps the user's choice.
 function renderBreakdownSelect(dimensions) {
@@ -124,7 +121,7 @@ function renderBreakdownSelect(dimensions) {
 
 d3.select("[data-testid=breakdown-select]").on("change", (event) => {
   view.by = event.target.value;
-  writeView(view);
+  writeView(view, DASHBOARD_VIEW);
   d3.select("[data-testid=breakdown-name]").text(view.by).attr("title", view.by);
   refresh().catch(() => {});
 });
@@ -161,11 +158,6 @@ function describeWatermark(watermark) {
   const now = new Date();
   const sameDay = d3.timeDay.floor(now).getTime() === d3.timeDay.floor(watermark).getTime();
   return `${(sameDay ? clockSeconds : dateTime)(watermark)} (${duration((now - watermark) / 1000)} behind)`;
-}
-
-// A range's length as a KPI's label says it: minutes under two hours, hours under two days, then days.
-function span(minutes) {
-  return minutes < 120 ? `${Math.round(minutes)} min` : minutes < 2880 ? `${Math.round(minutes / 60)} h` : `${Math.round(minutes / 1440)} days`;
 }
 
 // Whole seconds under two minutes, then minutes under two hours, then hours.
@@ -209,7 +201,7 @@ function renderKpis(results, range) {
       tile.append("div").attr("class", "value");
       return tile;
     })
-    .call((tile) => tile.select(".label").text((d) => `${d.label} · ${span(range.minutes)}`))
+    .call((tile) => tile.select(".label").text((d) => `${d.label} · ${rangeLength(range.minutes)}`))
     .select(".value")
     .text((d) => number(d.value));
 }

@@ -1,17 +1,19 @@
 // A funnel's live page (funnel.html?id=ID[&version=N]): step bars, flow, trend and breakdown, polled
 // about every 1.5 s; the next poll starts only when the last one is done, so requests never overlap.
+// What it shows is the view in its URL (url-state.js: range, step, zone, breakdown, compare), set by the
+// controls it shares with the dashboard (dashboard-controls.js).
 "use strict";
 
 const POLL_MS = 1500;
-const RANGES = {
-  hour: { minutes: 60, step: "minute", hint: "per minute, last hour", tick: d3.utcMinute.every(10), format: "%H:%M" },
-  day: { minutes: 24 * 60, step: "hour", hint: "per hour, last 24 hours", tick: d3.utcHour.every(3), format: "%H:%M" },
-};
+/** A range over an hour changes little in 1.5 s, and costs more to read: it is read every 5 s, as on the dashboard. */
+const SLOW_POLL_MS = 5000;
 const BREAKDOWN_ROWS = 12;
 
 const number = d3.format(",");
 const percent = d3.format(".1%");
 const clockSeconds = d3.timeFormat("%H:%M:%S");
+const dateTime = d3.timeFormat("%Y-%m-%d %H:%M");
+const signedPercent = d3.format("+.1%");
 const STEP_COLOURS = ["#2f5d8a", "#3b73a8", "#4e87bd", "#6a9bcb", "#86afd6", "#a2c2e0"];
 const stepColour = (j) => STEP_COLOURS[Math.min(j, STEP_COLOURS.length - 1)];
 const LEFT = "#e8a0a0";
@@ -23,10 +25,10 @@ const query = new URLSearchParams(location.search);
 const state = {
   id: query.get("id"),
   version: query.get("version"),
-  range: "hour",
-  by: "",
   definition: null,
 };
+// The range, step, zone, breakdown (`view.by`, none by default) and comparison shown.
+const view = readView(FUNNEL_VIEW);
 
 async function getJson(path) {
   const response = await apiFetch(path);
@@ -39,11 +41,8 @@ async function getJson(path) {
   return body;
 }
 
-function resultsPath(extra) {
-  const range = RANGES[state.range];
-  const to = d3.utcMinute.offset(d3.utcMinute.floor(new Date()), 1);
-  const from = d3.utcMinute.offset(to, -range.minutes);
-  const params = new URLSearchParams({ from: from.toISOString(), to: to.toISOString(), ...extra });
+function resultsPath(range, extra) {
+  const params = new URLSearchParams({ from: range.from.toISOString(), to: range.to.toISOString(), ...extra });
   if (state.version) params.set("version", state.version);
   return `/api/funnels/${encodeURIComponent(state.id)}/results?${params}`;
 }
@@ -53,25 +52,30 @@ function definitionPath() {
   return `/api/funnels/${encodeURIComponent(state.id)}${suffix}`;
 }
 
+// The definition first, so that a breakdown the URL names and the funnel has not is dropped before it is asked for.
+async function loadDefinition() {
+  const [definition, dimensions] = await Promise.all([getJson(definitionPath()), getJson("/api/dimensions")]);
+  state.definition = definition;
+  renderDefinition(definition, dimensions.dimensions);
+}
+
 async function refresh() {
-  const range = RANGES[state.range];
-  const totalsParams = state.by ? { by: state.by } : {};
-  const [totals, trend] = await Promise.all([
-    getJson(resultsPath(totalsParams)),
-    getJson(resultsPath({ step: range.step, tz: Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC" })),
+  if (!state.definition) await loadDefinition();
+  const range = viewRange(view);
+  // Totals (with the period before when compared), the trend, and the breakdown when one is chosen.
+  const [totals, trend, breakdown] = await Promise.all([
+    getJson(resultsPath(range, view.compare ? { compare: "previous" } : {})),
+    getJson(resultsPath(range, { step: range.step, tz: view.tz })),
+    view.by ? getJson(resultsPath(range, { by: view.by })) : null,
   ]);
-  if (!state.definition || state.definition.version !== totals.version) {
-    const [definition, dimensions] = await Promise.all([getJson(definitionPath()), getJson("/api/dimensions")]);
-    state.definition = definition;
-    renderDefinition(definition, dimensions.dimensions);
-  }
+  if (state.definition.version !== totals.version) await loadDefinition();
   const labels = state.definition.steps.map(stepLabel);
   showNotice(null);
-  renderKpis(totals);
+  renderKpis(totals, range);
   renderSteps(totals, labels);
   renderSankey(totals, labels);
-  renderTrend(trend, labels);
-  renderBreakdown(totals, labels);
+  renderTrend(trend, labels, range);
+  renderBreakdown(breakdown?.breakdown ?? [], labels);
   d3.select("[data-testid=updated]").text(clockSeconds(new Date()));
 }
 
@@ -102,7 +106,7 @@ async function poll() {
     }
   } finally {
     inFlight = false;
-    timer = setTimeout(poll, again ? 0 : POLL_MS);
+    timer = setTimeout(poll, again ? 0 : viewRange(view).minutes > 60 ? SLOW_POLL_MS : POLL_MS);
     again = false;
   }
 }
@@ -140,27 +144,23 @@ function renderDefinition(definition, recorded) {
     .text((d) => (d.available ? d.name : `${d.name} (not in this funnel)`))
     .order();
   select.property("disabled", dims.length === 0);
-  if (!dims.includes(state.by)) {
-    state.by = "";
-    select.property("value", "");
+  if (!dims.includes(view.by)) {
+    view.by = "";
+    writeView(view, FUNNEL_VIEW);
   }
+  select.property("value", view.by);
 }
 
 d3.select("[data-testid=breakdown-select]").on("change", (event) => {
-  state.by = event.target.value;
+  view.by = event.target.value;
+  writeView(view, FUNNEL_VIEW);
   poll();
 });
 
-d3.selectAll("[data-testid=range] button").on("click", (event) => {
-  state.range = event.currentTarget.dataset.range;
-  d3.selectAll("[data-testid=range] button").attr("aria-pressed", function () {
-    return String(this.dataset.range === state.range);
-  });
-  poll();
-});
+bindViewControls(view, FUNNEL_VIEW, () => poll());
 
 // --- totals ---
-function renderKpis(totals) {
+function renderKpis(totals, range) {
   const steps = totals.steps;
   const first = steps[0].count;
   const last = steps[steps.length - 1];
@@ -181,7 +181,7 @@ function renderKpis(totals) {
       tile.append("div").attr("class", "value");
       return tile;
     })
-    .call((tile) => tile.select(".label").text((d) => `${d[1]} · ${state.range === "hour" ? "1 h" : "24 h"}`))
+    .call((tile) => tile.select(".label").text((d) => `${d[1]} · ${rangeLength(range.minutes)}`))
     .select(".value")
     .text((d) => d[2]);
 }
@@ -195,12 +195,15 @@ function duration(seconds) {
 
 function renderSteps(totals, labels) {
   const first = totals.steps[0].count || 0;
+  // With compare=previous, each step's row of the comparison: its count over the period before.
+  const previous = new Map((totals.compare?.rows ?? []).map((r) => [r.step, r]));
   const rows = totals.steps.map((s, j) => ({
     ...s,
     j,
     label: labels[j] ?? s.event,
     share: first ? s.count / first : 0,
     lost: j === 0 ? 0 : totals.steps[j - 1].count - s.count,
+    compared: previous.get(j + 1) ?? null,
   }));
   d3.select("[data-testid=steps]")
     .selectAll(".step")
@@ -215,7 +218,9 @@ function renderSteps(totals, labels) {
       const track = row.append("div").attr("class", "track");
       track.append("div").attr("class", "bar").style("background", (d) => stepColour(d.j));
       track.append("div").attr("class", "drop").attr("data-testid", "step-drop");
-      row.append("div").attr("class", "num count").attr("data-testid", "step-count");
+      const count = row.append("div").attr("class", "num count");
+      count.append("span").attr("data-testid", "step-count");
+      count.append("span").attr("class", "vs").attr("data-testid", "step-compare");
       const conv = row.append("div").attr("class", "num conv");
       conv.append("span").attr("class", "big").attr("data-testid", "step-conversion");
       conv.append("span").attr("class", "small").text("of step 1");
@@ -234,6 +239,12 @@ function renderSteps(totals, labels) {
         .style("width", (d) => (d.j === 0 || !first ? "0%" : `${((totals.steps[d.j - 1].count - d.count) / first * 100).toFixed(2)}%`))
         .attr("title", (d) => (d.j === 0 ? null : `${number(d.lost)} left after step ${d.j}`));
       row.select("[data-testid=step-count]").text((d) => number(d.count));
+      row.select("[data-testid=step-compare]")
+        .property("hidden", (d) => !d.compared)
+        .attr("data-previous", (d) => d.compared?.previous ?? null)
+        .attr("title", totals.compare ? `${totals.compare.previous_from} to ${totals.compare.previous_to}` : null)
+        .text((d) => (!d.compared ? "" : d.compared.previous == null ? "before: unknown"
+          : `before ${number(d.compared.previous)}` + (d.compared.delta_ratio == null ? "" : ` · ${signedPercent(d.compared.delta_ratio)}`)));
       row.select("[data-testid=step-conversion]").text((d) => (d.conversion_from_start == null ? "–" : percent(d.conversion_from_start)));
       row.select("[data-testid=step-previous]").text((d) =>
         d.conversion_from_previous == null ? "–" : percent(d.conversion_from_previous));
@@ -332,9 +343,9 @@ function renderSankey(totals, labels) {
 }
 
 // --- trend ---
-function renderTrend(trend, labels) {
-  const range = RANGES[state.range];
-  d3.select("[data-testid=trend-hint]").text(`Conversion from step 1 to each later step, ${range.hint}`);
+function renderTrend(trend, labels, range) {
+  d3.select("[data-testid=trend-hint]").text(
+    `Conversion from step 1 to each later step, per ${range.step}, ${describeRange(view, range, dateTime)}${view.tz === "UTC" ? "" : ", " + view.tz}`);
   const svg = d3.select("[data-testid=trend]");
   const width = svg.node().getBoundingClientRect().width || 560;
   const height = 230;
@@ -348,7 +359,7 @@ function renderTrend(trend, labels) {
 
   svg.selectAll("g.axis.x").data([null]).join("g").attr("class", "axis x")
     .attr("transform", `translate(0,${height - m.bottom})`)
-    .call(d3.axisBottom(x).ticks(range.tick).tickFormat(d3.timeFormat(range.format)).tickSizeOuter(0));
+    .call(d3.axisBottom(x).ticks(6).tickFormat(wallClock(range)).tickSizeOuter(0));
   svg.selectAll("g.axis.y").data([null]).join("g").attr("class", "axis y")
     .attr("transform", `translate(${m.left},0)`)
     .call(d3.axisLeft(y).ticks(4).tickFormat(d3.format(".0%")).tickSize(-(width - m.left - m.right)))
@@ -383,19 +394,27 @@ function renderTrend(trend, labels) {
     });
 }
 
+// A time's label on the view zone's wall clock: the date for days, the date and time past a day, else the time.
+function wallClock(range) {
+  const time = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  const date = { month: "2-digit", day: "2-digit" };
+  const parts = range.step === "day" ? date : range.minutes > 1440 ? { ...date, ...time } : time;
+  const format = new Intl.DateTimeFormat("en-GB", { ...parts, timeZone: view.tz });
+  return (t) => format.format(t);
+}
+
 // --- breakdown ---
-function renderBreakdown(totals, labels) {
+function renderBreakdown(rows, labels) {
   const table = d3.select("[data-testid=breakdown]");
-  const rows = totals.breakdown ?? [];
   d3.select("[data-testid=breakdown-hint]").text(
-    state.by
-      ? `Results by first-touch ${state.by}: how many reached each step, and the share that completed`
+    view.by
+      ? `Results by first-touch ${view.by}: how many reached each step, and the share that completed`
       : "Choose a breakdown above to compare first-touch values",
   );
-  table.property("hidden", !state.by);
-  if (!state.by) return;
+  table.property("hidden", !view.by);
+  if (!view.by) return;
 
-  const header = [state.by, ...labels.map((l, j) => `${j + 1}`), "Completed"];
+  const header = [view.by, ...labels.map((l, j) => `${j + 1}`), "Completed"];
   table.select("thead").selectAll("tr").data([header]).join("tr")
     .selectAll("th").data((d) => d).join("th")
     .text((d) => d)
@@ -415,8 +434,8 @@ function renderBreakdown(totals, labels) {
   tr.selectAll("td")
     .data((d) => (d ? [
       { kind: "key", text: d.other ? "(other values)" : d.key, missing: d.missing === true || d.other === true,
-        title: d.missing ? `${d.key}: results without a first-touch ${state.by}`
-          : d.other ? `results whose first-touch ${state.by} is not among the rows above, or was past the cap on distinct values in its minute` : d.key },
+        title: d.missing ? `${d.key}: results without a first-touch ${view.by}`
+          : d.other ? `results whose first-touch ${view.by} is not among the rows above, or was past the cap on distinct values in its minute` : d.key },
       ...d.counts.map((c) => ({ kind: "num", text: number(c) })),
       { kind: "rate", rate: d.counts[0] ? d.counts[d.counts.length - 1] / d.counts[0] : null },
     ] : [{ kind: "none", text: "No results in this range yet" }]))

@@ -4,6 +4,7 @@
 import { renderForm } from "./query-form.js";
 import { runQuery, HISTORY_KINDS } from "./query-run.js";
 import { drawChart } from "./charts.js";
+import { drillDown } from "./drill-down.js";
 import { renderResult } from "./result-view.js";
 import { renderMarkdown } from "./markdown.js";
 
@@ -14,12 +15,14 @@ const number = d3.format(",");
 
 /**
  * Appends a cell for `data` (a stored cell: {type:"markdown",text} or {type:"query",query,live}) to
- * `parent`; `page.move(cell, by)` and `page.remove(cell)` reorder and delete it.
+ * `parent`; `page.move(cell, by)` and `page.remove(cell)` reorder and delete it, and
+ * `page.insertAfter(cell, data)` adds the query a click on its chart drills down to.
  */
 export function createCell(parent, data, page) {
   const node = parent.append("article").attr("class", `cell ${data.type}-cell`).attr("data-testid", "cell").attr("data-type", data.type);
   const bar = node.append("header").attr("class", "cell-bar");
-  const cell = data.type === "markdown" ? markdownCell(node, bar, data) : queryCell(node, bar, data);
+  const drill = (query) => page.insertAfter(cell, { type: "query", query, live: false });
+  const cell = data.type === "markdown" ? markdownCell(node, bar, data) : queryCell(node, bar, data, drill);
   const tools = bar.append("span").attr("class", "cell-tools");
   tools.append("button").attr("type", "button").attr("data-action", "up").attr("title", "Move up").text("↑").on("click", () => page.move(cell, -1));
   tools.append("button").attr("type", "button").attr("data-action", "down").attr("title", "Move down").text("↓").on("click", () => page.move(cell, 1));
@@ -48,7 +51,7 @@ function markdownCell(node, bar, data) {
   return { toJSON: () => ({ type: "markdown", text }), run() {}, stop() {} };
 }
 
-function queryCell(node, bar, data) {
+function queryCell(node, bar, data, drill) {
   let query = structuredClone(data.query ?? { kind: "counts" });
   let live = data.live === true;
   let raw = false;
@@ -116,14 +119,19 @@ function queryCell(node, bar, data) {
     const controller = new AbortController();
     running = controller;
     const history = HISTORY_KINDS.has(query.kind);
+    // The query this answer answers, for a click on its chart, whatever the form holds by then.
+    const asked = structuredClone(query);
     node.attr("data-state", "running");
     statusText.attr("class", "text").text(history ? "submitting…" : "running…");
     cancel.attr("hidden", null);
     try {
-      const answer = await runQuery(query, { signal: controller.signal, onProgress: (job) => showProgress(job) });
+      const answer = await runQuery(asked, { signal: controller.signal, onProgress: (job) => showProgress(job) });
       if (running !== controller) return;
       runs += 1;
-      drawChart(svg, answer);
+      drawChart(svg, answer, (selection) => {
+        const next = drillDown(asked, answer, selection);
+        if (next) drill(next);
+      });
       renderResult(table, answer, query.kind);
       node.attr("data-state", "done").attr("data-runs", runs);
       statusText.text(`${number(answer.rows.length)} rows · ${answer.source ?? "live"} · ${answer.took_ms ?? "?"} ms`

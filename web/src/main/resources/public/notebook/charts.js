@@ -1,7 +1,10 @@
 // Draws an answer of POST /api/query from its chart spec (docs/notebook.md, "Charts"): line, bar, funnel,
 // sankey, histogram; `table` draws nothing (the table view beside it is the answer). Every mark carries
 // the numbers it draws (data-value, data-x, data-series), so a test can check them against the API.
-// `onSelect({column, value})` is called when a series or a bar is clicked.
+// `onSelect(selection)` is called when a mark is clicked: `{column, value}` for a line's series (its legend
+// too), `{column, value, row}` for a bar or a funnel's step (`row` the clicked row, keyed by column),
+// `{column, value, depth}` for a sankey's node and `{link: {source, target}}` for a sankey's link (each
+// `{event, depth}`). What a click asks next is drill-down.js's choice, not the chart's.
 
 const W = 720;
 const H = 260;
@@ -61,7 +64,7 @@ function drawBars(svg, spec, rows, onSelect) {
   axes(svg, d3.axisBottom(x).tickFormat((v) => cut(v, Math.max(3, Math.floor(x.bandwidth() / 7)))), d3.axisLeft(y).ticks(5, "~s"), false);
   const width = spec.compare ? x.bandwidth() / 2 : x.bandwidth();
   const bars = svg.append("g").selectAll("g").data(rows).join("g").style("cursor", "pointer")
-    .on("click", (event, r) => onSelect({ column: spec.x, value: r[spec.x] }));
+    .on("click", (event, r) => onSelect({ column: spec.x, value: r[spec.x], row: r }));
   if (spec.compare) {
     bars.filter((r) => r[spec.compare] != null).append("rect").attr("class", "previous").attr("fill", "#c9d3e0")
       .attr("x", (r) => x(String(r[spec.x])) + width).attr("width", width)
@@ -85,7 +88,7 @@ function drawFunnel(svg, spec, rows, onSelect) {
   for (const r of rows) if (!firstBySeries.has(seriesOf(spec, r))) firstBySeries.set(seriesOf(spec, r), r[spec.y]);
   const step = svg.append("g").selectAll("g").data(rows).join("g").style("cursor", "pointer")
     .attr("transform", (r) => `translate(0,${band(`${name(r)}\u0000${seriesOf(spec, r)}`)})`)
-    .on("click", (event, r) => onSelect(spec.series ? { column: spec.series, value: r[spec.series] } : { column: spec.x, value: r[spec.x] }));
+    .on("click", (event, r) => onSelect(spec.series ? { column: spec.series, value: r[spec.series], row: r } : { column: spec.x, value: r[spec.x], row: r }));
   step.append("text").attr("x", 4).attr("y", band.bandwidth() / 2).attr("dy", "0.35em").attr("class", "label")
     .text((r) => cut(name(r) + (spec.series ? ` · ${r[spec.series]}` : ""), 26));
   step.append("rect").attr("data-testid", "mark").attr("x", 180).attr("height", band.bandwidth())
@@ -114,16 +117,19 @@ function drawSankey(svg, spec, rows, onSelect) {
   const graph = layout({ nodes: [...nodes.values()].map((n) => ({ ...n })), links: [...links.values()].map((l) => ({ ...l })) });
   svg.append("g").attr("class", "links").attr("fill", "none").selectAll("path").data(graph.links).join("path")
     .attr("data-testid", "mark").attr("d", d3.sankeyLinkHorizontal()).attr("stroke", (l) => palette(l.target.event))
-    .attr("stroke-opacity", 0.45).attr("stroke-width", (l) => Math.max(1, l.width))
+    .attr("stroke-opacity", 0.45).attr("stroke-width", (l) => Math.max(1, l.width)).style("cursor", "pointer")
+    .on("click", (event, l) => onSelect({ link: { source: place(l.source), target: place(l.target) } }))
     .attr("data-x", (l) => `${l.source.id}→${l.target.id}`).attr("data-value", (l) => l.value)
     .append("title").text((l) => `${l.source.event} → ${l.target.event} · ${number(l.value)}`);
   const node = svg.append("g").attr("class", "nodes").selectAll("g").data(graph.nodes).join("g").style("cursor", "pointer")
-    .on("click", (event, n) => onSelect({ column: spec.x, value: n.event }));
+    .on("click", (event, n) => onSelect({ column: spec.x, value: n.event, depth: n.depth }));
   node.append("rect").attr("x", (n) => n.x0).attr("y", (n) => n.y0).attr("width", (n) => n.x1 - n.x0)
     .attr("height", (n) => Math.max(1, n.y1 - n.y0)).attr("fill", (n) => palette(n.event));
   node.append("text").attr("x", (n) => n.x1 + 4).attr("y", (n) => (n.y0 + n.y1) / 2).attr("dy", "0.35em").attr("class", "label")
     .text((n) => `${cut(n.event, 18)} ${number(n.value)}`);
 }
+
+const place = (node) => ({ event: node.event, depth: node.depth });
 
 /** Time labels are tilted to fit; category labels, already cut short, stay level. */
 function axes(svg, bottom, left, tilted = true) {

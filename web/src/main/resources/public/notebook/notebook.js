@@ -40,6 +40,14 @@ const page = {
     [cells[i], cells[j]] = [cells[j], cells[i]];
     for (const c of cells) cellsRoot.node().appendChild(c.node.node());
   },
+  /** A new query cell right below `cell`, run at once: what a click on `cell`'s chart asks next. */
+  insertAfter(cell, data) {
+    const added = createCell(cellsRoot, data, page);
+    cells.splice(cells.indexOf(cell) + 1, 0, added);
+    cell.node.node().after(added.node.node());
+    added.node.node().scrollIntoView({ block: "nearest" });
+    added.run();
+  },
   remove(cell) {
     cell.stop();
     cell.node.remove();

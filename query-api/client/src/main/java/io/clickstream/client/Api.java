@@ -11,8 +11,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * The HTTP side of the client: JSON in and out with the read token, an error answer turned into a
- * {@link ClickstreamException}, and history jobs (docs/notebook.md) polled until they finish.
+ * The HTTP side of the client: JSON in and out, reads with the read token and writes with the API
+ * token, an error answer turned into a {@link ClickstreamException}, and history jobs
+ * (docs/notebook.md) polled until they finish.
  */
 final class Api {
 
@@ -25,12 +26,24 @@ final class Api {
 
   private final URI base;
   private final String token;
+  private final String apiToken;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  Api(URI base, String token) {
+  /**
+   * @param token sent with every read (the read token, or the API token, which reads too); null:
+   *     none
+   * @param apiToken sent with every write; null: none, and the server answers 401
+   */
+  Api(URI base, String token, String apiToken) {
     this.base = base;
     this.token = token;
+    this.apiToken = apiToken;
+  }
+
+  /** The same server, writing with {@code apiToken}. */
+  Api writingWith(String apiToken) {
+    return new Api(base, token, apiToken);
   }
 
   URI base() {
@@ -42,7 +55,7 @@ final class Api {
    * how it gets on on {@code progress}.
    */
   JsonNode query(JsonNode query, PrintStream progress) {
-    Reply reply = send("POST", "/api/query", query.toString());
+    Reply reply = send("POST", "/api/query", query.toString(), token);
     if (reply.status() != 202) {
       return reply.body();
     }
@@ -63,7 +76,7 @@ final class Api {
       while (!finished(status.path("status").asText())) {
         Thread.sleep(pause);
         pause = Math.min(MAX_POLL_MILLIS, pause * 2);
-        status = send("GET", statusUrl, null).body();
+        status = read(statusUrl);
         String line = progressLine(job, status);
         if (!line.equals(last)) {
           progress.println(line);
@@ -71,7 +84,7 @@ final class Api {
         }
       }
     } catch (InterruptedException e) {
-      send("DELETE", statusUrl, null);
+      send("DELETE", statusUrl, null, token);
       Thread.currentThread().interrupt();
       throw new ClickstreamException("interrupted: cancelled history job " + job, e);
     }
@@ -106,9 +119,21 @@ final class Api {
     return line;
   }
 
+  /** The JSON a GET of {@code path} answers. */
+  JsonNode read(String path) {
+    return send("GET", path, null, token).body();
+  }
+
+  /**
+   * A write ({@code PUT}, {@code DELETE}) with the API token; its JSON answer, or null for a 204.
+   */
+  JsonNode write(String method, String path, String body) {
+    return send(method, path, body, apiToken).body();
+  }
+
   /** The GET of a path (a dashboard file such as {@code /vendor/d3.min.js}) as text. */
   String text(String path) {
-    HttpResponse<String> response = exchange("GET", path, null);
+    HttpResponse<String> response = exchange("GET", path, null, token);
     if (response.statusCode() != 200) {
       throw new ClickstreamException(
           response.statusCode(), null, "GET " + path + " answered " + response.statusCode());
@@ -118,8 +143,11 @@ final class Api {
 
   private record Reply(int status, JsonNode body) {}
 
-  private Reply send(String method, String path, String body) {
-    HttpResponse<String> response = exchange(method, path, body);
+  private Reply send(String method, String path, String body, String bearer) {
+    HttpResponse<String> response = exchange(method, path, body, bearer);
+    if (response.statusCode() == 204) {
+      return new Reply(204, null);
+    }
     JsonNode json;
     try {
       json = MAPPER.readTree(response.body());
@@ -135,7 +163,7 @@ final class Api {
     return new Reply(response.statusCode(), json);
   }
 
-  private HttpResponse<String> exchange(String method, String path, String body) {
+  private HttpResponse<String> exchange(String method, String path, String body, String bearer) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(base.resolve(path.startsWith("/") ? path.substring(1) : path))
             .timeout(REQUEST_TIMEOUT)
@@ -147,8 +175,8 @@ final class Api {
     if (body != null) {
       request.header("Content-Type", "application/json");
     }
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
+    if (bearer != null) {
+      request.header("Authorization", "Bearer " + bearer);
     }
     try {
       return http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -17,14 +17,18 @@ import java.util.Optional;
  *
  * Reads need the server's read token when it has one: the demo's discovery file carries it, else
  * {@code $CLICKSTREAM_READ_TOKEN} (or {@code $CLICKSTREAM_API_TOKEN}, which reads too) is sent.
+ * Writes (saving and deleting notebooks) need the API token: {@code $CLICKSTREAM_API_TOKEN}, the
+ * token given to {@link #connect(String, String)}, or {@link #withApiToken}.
  */
 public final class Clickstream {
 
   private final Api api;
   private final String hbaseZk;
 
-  private Clickstream(URI url, String token, String hbaseZk) {
-    this.api = new Api(url, token);
+  private static final String API_TOKEN_ENV = "CLICKSTREAM_API_TOKEN";
+
+  private Clickstream(Api api, String hbaseZk) {
+    this.api = api;
     this.hbaseZk = hbaseZk;
   }
 
@@ -32,17 +36,30 @@ public final class Clickstream {
   public static Clickstream connect() {
     DemoFile demo = DemoFile.running();
     String token = demo.readToken() != null ? demo.readToken() : tokenFromEnvironment();
-    return new Clickstream(url(demo.apiUrl()), token, demo.hbaseZk());
+    return new Clickstream(
+        new Api(url(demo.apiUrl()), token, System.getenv(API_TOKEN_ENV)), demo.hbaseZk());
   }
 
-  /** The API at {@code url} ({@code http://127.0.0.1:4567}), with the environment's token. */
+  /** The API at {@code url} ({@code http://127.0.0.1:4567}), with the environment's tokens. */
   public static Clickstream connect(String url) {
-    return connect(url, tokenFromEnvironment());
+    return new Clickstream(
+        new Api(url(url), tokenFromEnvironment(), System.getenv(API_TOKEN_ENV)), null);
   }
 
-  /** The API at {@code url}, sending {@code token} (null: none). */
+  /**
+   * The API at {@code url}, sending {@code token} (null: none) with reads and writes: the API token
+   * does both; a read token only reads.
+   */
   public static Clickstream connect(String url, String token) {
-    return new Clickstream(url(url), token, null);
+    return new Clickstream(new Api(url(url), token, token), null);
+  }
+
+  /**
+   * This connection, writing with {@code apiToken}: {@code
+   * cs.withApiToken(t).notebook("x").delete()}.
+   */
+  public Clickstream withApiToken(String apiToken) {
+    return new Clickstream(api.writingWith(apiToken), hbaseZk);
   }
 
   private static URI url(String url) {
@@ -50,7 +67,7 @@ public final class Clickstream {
   }
 
   private static String tokenFromEnvironment() {
-    for (String name : new String[] {"CLICKSTREAM_READ_TOKEN", "CLICKSTREAM_API_TOKEN"}) {
+    for (String name : new String[] {"CLICKSTREAM_READ_TOKEN", API_TOKEN_ENV}) {
       String value = System.getenv(name);
       if (value != null && !value.isBlank()) {
         return value;
@@ -134,6 +151,19 @@ public final class Clickstream {
   /** History: raw events of one name. */
   public Query sample(String event) {
     return sample().with("event", event);
+  }
+
+  /** The stored notebooks: {@code notebooks().list().show()}. */
+  public Notebooks notebooks() {
+    return new Notebooks(api);
+  }
+
+  /**
+   * The notebook stored (or to store) under {@code id}: {@code notebook("weekly").run()}, {@code
+   * .get()}, {@code .save(Path.of("weekly.json"))}, {@code .delete()}.
+   */
+  public Notebook notebook(String id) {
+    return new Notebook(api, id);
   }
 
   /** Runs a query written as JSON, {@code {"kind":"counts","event":"search"}}. */

@@ -21,6 +21,25 @@ public final class ClickstreamException extends RuntimeException {
     this.field = null;
   }
 
+  /**
+   * This error, raised by a query at {@code path} of a notebook ({@code cells[2].query}): its field
+   * and message prefixed as the server names a stored query's fields.
+   */
+  ClickstreamException inCell(String path) {
+    String named = field == null ? path : path + "." + field;
+    return new ClickstreamException(
+        status,
+        named,
+        field == null ? path + ": " + getMessage() : path + "." + getMessage(),
+        this);
+  }
+
+  private ClickstreamException(int status, String field, String message, Throwable cause) {
+    super(message, cause);
+    this.status = status;
+    this.field = field;
+  }
+
   /** The HTTP status the server answered; -1 when there was no answer. */
   public int status() {
     return status;

@@ -42,12 +42,20 @@ public final class Result {
    * @param meta what the table is of, shown by nothing but {@link #meta}
    */
   public static Result of(List<String> columns, List<List<Object>> rows, Map<String, ?> meta) {
+    return table(columns, rows, meta, "history");
+  }
+
+  /** A table drawn as a table; {@code source} null when it is of neither live nor history data. */
+  static Result table(
+      List<String> columns, List<List<Object>> rows, Map<String, ?> meta, String source) {
     ObjectNode answer = Api.MAPPER.createObjectNode();
     answer.set("columns", Api.MAPPER.valueToTree(columns));
     answer.set("rows", Api.MAPPER.valueToTree(rows));
     answer.putObject("chart").put("type", "table");
     answer.set("meta", Api.MAPPER.valueToTree(meta));
-    answer.put("source", "history");
+    if (source != null) {
+      answer.put("source", source);
+    }
     return new Result(answer, null);
   }
 

@@ -159,6 +159,87 @@ class ClickstreamClientTest {
             });
   }
 
+  private static final String NOTEBOOK =
+      "{\"title\":\"Searches by source\",\"cells\":[{\"type\":\"markdown\",\"text\":\"Where searches come from\"},"
+          + "{\"type\":\"query\",\"query\":{\"kind\":\"top\",\"event\":\"search\",\"by\":\"source\","
+          + RANGE
+          + "},\"live\":true},"
+          + "{\"type\":\"query\",\"query\":{\"kind\":\"counts\",\"event\":\"search\",\"step\":\"hour\","
+          + RANGE
+          + "}}]}";
+
+  @Test
+  void aNotebookSavedThroughTheClientIsListedReadRunCellByCellAndDeletedAsTheApiHasIt()
+      throws Exception {
+    Clickstream writer = cs.withApiToken(ApiFixture.TOKEN);
+
+    JsonNode saved = writer.notebook("searches").save(NOTEBOOK);
+
+    assertThat(saved).isEqualTo(api.get("/api/notebooks/searches").json());
+    assertThat(cs.notebook("searches").get()).isEqualTo(saved);
+    assertThat(cs.notebooks().list().rows())
+        .containsExactly(List.of("searches", "Searches by source"));
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    List<Result> results =
+        cs.notebook("searches").run(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    assertThat(results).hasSize(2);
+    StringBuilder expected =
+        new StringBuilder("# Searches by source\n\nWhere searches come from\n");
+    for (int i = 0; i < results.size(); i++) {
+      JsonNode query = saved.get("cells").get(i + 1).get("query");
+      ApiFixture.Reply direct = api.post("/api/query", query.toString());
+      assertThat(withoutTook(results.get(i).json())).isEqualTo(withoutTook(direct.json()));
+      ByteArrayOutputStream shown = new ByteArrayOutputStream();
+      results.get(i).show(new PrintStream(shown, true, StandardCharsets.UTF_8));
+      expected.append("\n[").append(i + 1).append("] ").append(query).append('\n');
+      expected.append(shown.toString(StandardCharsets.UTF_8));
+    }
+    assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo(expected.toString());
+
+    writer.notebook("searches").delete();
+    assertThat(api.get("/api/notebooks/searches").status()).isEqualTo(404);
+    assertThat(cs.notebooks().list().rows()).isEmpty();
+  }
+
+  @Test
+  void notebookWritesNeedTheApiTokenAndWhatTheServerRefusesNamesItsField() {
+    assertThatThrownBy(() -> cs.notebook("searches").save(NOTEBOOK))
+        .isInstanceOfSatisfying(
+            ClickstreamException.class, e -> assertThat(e.status()).isEqualTo(401));
+    Clickstream writer = cs.withApiToken(ApiFixture.TOKEN);
+    assertThatThrownBy(
+            () ->
+                writer
+                    .notebook("searches")
+                    .save("{\"title\":\"x\",\"cells\":[{\"type\":\"chart\"}]}"))
+        .isInstanceOfSatisfying(
+            ClickstreamException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.field()).isEqualTo("cells[0].type");
+            });
+    assertThatThrownBy(() -> cs.notebook("missing").get())
+        .isInstanceOfSatisfying(
+            ClickstreamException.class, e -> assertThat(e.status()).isEqualTo(404));
+    // Stored, since only a query's shape is checked then; refused when it runs, naming its cell.
+    writer
+        .notebook("searches")
+        .save(
+            "{\"title\":\"x\",\"cells\":[{\"type\":\"query\",\"query\":{\"kind\":\"top\",\"event\":\"search\"}}]}");
+    assertThatThrownBy(
+            () ->
+                cs.notebook("searches")
+                    .run(
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))
+        .isInstanceOfSatisfying(
+            ClickstreamException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.field()).isEqualTo("cells[0].query.by");
+              assertThat(e.getMessage()).startsWith("cells[0].query.by: required");
+            });
+  }
+
   private static void assertSameAnswer(Query query, String json) throws Exception {
     assertThat(query.json()).isEqualTo(JSON.readTree(json));
     ApiFixture.Reply direct = api.post("/api/query", json);
