@@ -44,12 +44,23 @@ public final class GroupByKeyBolt extends BeamBolt {
 
   private transient HeldKeys<KeyState> keys;
   private transient KeyState current;
-  private transient Instant processingClock;
   private transient DoFnRunner<KeyedWorkItem<Object, Object>, KV<Object, Iterable<Object>>> runner;
 
   /** One key's state and timers. */
   private record KeyState(
-      Object key, HoldTrackingStateInternals state, InMemoryTimerInternals timers) {}
+      Object key, HoldTrackingStateInternals state, InMemoryTimerInternals timers)
+      implements HeldKeys.Held {
+    @Override
+    public Instant hold() {
+      return state.earliestHold();
+    }
+
+    /** Every window's state has a garbage-collection timer: no timer, no state. */
+    @Override
+    public boolean isEmpty() {
+      return !timers.hasPendingTimers();
+    }
+  }
 
   public GroupByKeyBolt(
       SerializablePipelineOptions options,
@@ -65,27 +76,7 @@ public final class GroupByKeyBolt extends BeamBolt {
 
   @Override
   protected void setUp() {
-    keys =
-        new HeldKeys<>(
-            new HeldKeys.Inspector<>() {
-              @Override
-              public InMemoryTimerInternals timers(KeyState key) {
-                return key.timers();
-              }
-
-              @Override
-              public Instant hold(KeyState key) {
-                return key.state().earliestHold();
-              }
-
-              @Override
-              public boolean isEmpty(KeyState key) {
-                // Every window's state has a garbage-collection timer.
-                return !key.timers().hasPendingTimers();
-              }
-            },
-            () -> {});
-    processingClock = BoundedWindow.TIMESTAMP_MIN_VALUE;
+    keys = new HeldKeys<>(() -> {});
     DoFnRunners.OutputManager output =
         new DoFnRunners.OutputManager() {
           @Override
@@ -164,7 +155,7 @@ public final class GroupByKeyBolt extends BeamBolt {
   /** Makes {@code key} the one the runner works on, its clocks at the task's. */
   private void workOn(KeyState key) throws Exception {
     current = key;
-    HeldKeys.catchUp(key.timers(), inputWatermark(), outputWatermark(), processingClock);
+    keys.catchUp(key.timers(), inputWatermark(), outputWatermark());
   }
 
   @Override
@@ -176,17 +167,13 @@ public final class GroupByKeyBolt extends BeamBolt {
       // now.
       onProcessingTime(BoundedWindow.TIMESTAMP_MAX_VALUE);
     }
-    Instant output = HeldKeys.earlier(watermark, keys.earliestHold());
-    return output.isAfter(outputWatermark()) ? output : outputWatermark();
+    return keys.outputWatermark(watermark, outputWatermark());
   }
 
   @Override
   protected void onProcessingTime(Instant now) throws Exception {
     // Synchronized processing time (continuation triggers downstream of AfterProcessingTime) is
     // taken to be the task's processing time, as the Flink runner does.
-    if (now.isAfter(processingClock)) {
-      processingClock = now;
-    }
     keys.visitDue(
         TimeDomain.PROCESSING_TIME,
         now,

@@ -30,16 +30,16 @@ import org.joda.time.Instant;
  *
  * @param <S> a key's state and timers
  */
-final class HeldKeys<S> {
+final class HeldKeys<S extends HeldKeys.Held> {
   /** What the index reads of a key's state. */
-  interface Inspector<S> {
-    InMemoryTimerInternals timers(S key);
+  interface Held {
+    InMemoryTimerInternals timers();
 
     /** The earliest time the key holds the output watermark at, the end of time if none. */
-    Instant hold(S key);
+    Instant hold();
 
     /** Whether the key has neither state nor timers left, so that it can be forgotten. */
-    boolean isEmpty(S key);
+    boolean isEmpty();
   }
 
   /** What a bolt does to a key with a timer due: move its clock, then fire what became due. */
@@ -52,18 +52,19 @@ final class HeldKeys<S> {
   /** One key, with the times it is indexed under (the end of time: not indexed). */
   private final class Entry {
     final long id;
+    final Object structuralKey;
     final S key;
     Instant nextEventTimer = NEVER;
     Instant nextProcessingTimer = NEVER;
     Instant hold = NEVER;
 
-    Entry(long id, S key) {
+    Entry(long id, Object structuralKey, S key) {
       this.id = id;
+      this.structuralKey = structuralKey;
       this.key = key;
     }
   }
 
-  private final Inspector<S> inspector;
   private final Runnable onForget;
   private final Map<Object, Entry> byKey = new HashMap<>();
   private final NavigableSet<Entry> byEventTimer = index(e -> e.nextEventTimer.getMillis());
@@ -72,12 +73,12 @@ final class HeldKeys<S> {
   private final NavigableSet<Entry> byHold = index(e -> e.hold.getMillis());
   private final Set<Entry> workedOn = new LinkedHashSet<>();
   private long nextId;
+  private Instant processingTime = BoundedWindow.TIMESTAMP_MIN_VALUE;
 
   /**
    * @param onForget called for each key forgotten
    */
-  HeldKeys(Inspector<S> inspector, Runnable onForget) {
-    this.inspector = inspector;
+  HeldKeys(Runnable onForget) {
     this.onForget = onForget;
   }
 
@@ -88,7 +89,7 @@ final class HeldKeys<S> {
   /** The state of a key (created if new), which the caller is about to work on. */
   S workOn(Object structuralKey, Function<Object, S> create) {
     Entry entry =
-        byKey.computeIfAbsent(structuralKey, k -> new Entry(nextId++, create.apply(structuralKey)));
+        byKey.computeIfAbsent(structuralKey, k -> new Entry(nextId++, k, create.apply(k)));
     workedOn.add(entry);
     return entry.key;
   }
@@ -97,8 +98,12 @@ final class HeldKeys<S> {
    * Visits, in no particular order, every key with a timer in {@code domain} (processing time
    * includes synchronized processing time) before {@code time}: the timers a clock at {@code time}
    * makes due. A visit fires them all, including those that firing sets for a time already past.
+   * Processing time is the task's from then on ({@link #catchUp}).
    */
   void visitDue(TimeDomain domain, Instant time, Visit<S> visit) throws Exception {
+    if (domain != TimeDomain.EVENT_TIME && time.isAfter(processingTime)) {
+      processingTime = time;
+    }
     refresh();
     NavigableSet<Entry> index = domain == TimeDomain.EVENT_TIME ? byEventTimer : byProcessingTimer;
     List<Entry> due = new ArrayList<>();
@@ -117,10 +122,14 @@ final class HeldKeys<S> {
     refresh();
   }
 
-  /** The earliest watermark hold of any key, the end of time if none holds it. */
-  Instant earliestHold() {
+  /**
+   * The output watermark: the input watermark held back by the earliest hold of any key, never
+   * behind the one already forwarded.
+   */
+  Instant outputWatermark(Instant input, Instant forwarded) {
     refresh();
-    return byHold.isEmpty() ? NEVER : byHold.first().hold;
+    Instant output = byHold.isEmpty() ? input : earlier(input, byHold.first().hold);
+    return output.isAfter(forwarded) ? output : forwarded;
   }
 
   /** Re-indexes the keys worked on since the last read, and forgets those left empty. */
@@ -129,15 +138,15 @@ final class HeldKeys<S> {
       byEventTimer.remove(entry);
       byProcessingTimer.remove(entry);
       byHold.remove(entry);
-      InMemoryTimerInternals timers = inspector.timers(entry.key);
+      InMemoryTimerInternals timers = entry.key.timers();
       entry.nextEventTimer = next(timers, TimeDomain.EVENT_TIME);
       entry.nextProcessingTimer =
           earlier(
               next(timers, TimeDomain.PROCESSING_TIME),
               next(timers, TimeDomain.SYNCHRONIZED_PROCESSING_TIME));
-      entry.hold = inspector.hold(entry.key);
-      if (inspector.isEmpty(entry.key)) {
-        byKey.values().remove(entry);
+      entry.hold = entry.key.hold();
+      if (entry.key.isEmpty()) {
+        byKey.remove(entry.structuralKey);
         onForget.run();
         continue;
       }
@@ -164,12 +173,12 @@ final class HeldKeys<S> {
   }
 
   /**
-   * Brings a key's clocks to the bolt's: its input watermark first, since its output watermark
-   * cannot pass it. A clock already ahead (a key's processing time moved by its own element) stays.
+   * Brings a key's clocks to the task's: its input watermark first, since its output watermark
+   * cannot pass it; processing time to the last a visit of due processing-time timers was for. A
+   * clock already ahead (a key's processing time moved by its own element) stays.
    */
-  static void catchUp(
-      InMemoryTimerInternals timers, Instant input, Instant output, Instant processing)
-      throws Exception {
+  void catchUp(InMemoryTimerInternals timers, Instant input, Instant output) throws Exception {
+    Instant processing = processingTime;
     if (input.isAfter(timers.currentInputWatermarkTime())) {
       timers.advanceInputWatermark(input);
     }

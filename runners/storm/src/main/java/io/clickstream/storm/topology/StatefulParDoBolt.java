@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.DoFnRunners;
-import org.apache.beam.runners.core.InMemoryTimerInternals;
 import org.apache.beam.runners.core.NullSideInputReader;
 import org.apache.beam.runners.core.StateNamespaces;
 import org.apache.beam.runners.core.StatefulDoFnRunner;
@@ -45,7 +44,6 @@ public final class StatefulParDoBolt extends BeamBolt {
   private final ParDoBolt.Spec spec;
 
   private transient HeldKeys<Key> keys;
-  private transient Instant processingClock;
   private transient CurrentKey current;
   private transient DoFnInvoker<Object, Object> invoker;
   private transient DoFnRunner<Object, Object> runner;
@@ -56,8 +54,15 @@ public final class StatefulParDoBolt extends BeamBolt {
 
   /** One key's state and timers. */
   private record Key(
-      Object key, HoldTrackingStateInternals state, HoldTrackingTimerInternals timers) {
-    boolean isEmpty() {
+      Object key, HoldTrackingStateInternals state, HoldTrackingTimerInternals timers)
+      implements HeldKeys.Held {
+    @Override
+    public Instant hold() {
+      return HeldKeys.earlier(state.earliestHold(), timers.earliestHold());
+    }
+
+    @Override
+    public boolean isEmpty() {
       return !timers.hasPendingTimers() && state.isEmpty();
     }
   }
@@ -77,26 +82,7 @@ public final class StatefulParDoBolt extends BeamBolt {
   protected void setUp() {
     current = new CurrentKey();
     keysHeld = Metrics.counter(StatefulParDoBolt.class, KEYS_HELD);
-    keys =
-        new HeldKeys<>(
-            new HeldKeys.Inspector<>() {
-              @Override
-              public InMemoryTimerInternals timers(Key key) {
-                return key.timers();
-              }
-
-              @Override
-              public Instant hold(Key key) {
-                return HeldKeys.earlier(key.state().earliestHold(), key.timers().earliestHold());
-              }
-
-              @Override
-              public boolean isEmpty(Key key) {
-                return key.isEmpty();
-              }
-            },
-            keysHeld::dec);
-    processingClock = BoundedWindow.TIMESTAMP_MIN_VALUE;
+    keys = new HeldKeys<>(keysHeld::dec);
     invoker = DoFnInvokers.tryInvokeSetupFor(spec.fn(), options.get());
     DoFnRunner<Object, Object> simple =
         spec.simpleRunner(options.get(), NullSideInputReader.empty(), current, this);
@@ -167,9 +153,6 @@ public final class StatefulParDoBolt extends BeamBolt {
   }
 
   private void fireProcessingTimers(Instant now) throws Exception {
-    if (now.isAfter(processingClock)) {
-      processingClock = now;
-    }
     keys.visitDue(
         TimeDomain.PROCESSING_TIME,
         now,
@@ -178,8 +161,7 @@ public final class StatefulParDoBolt extends BeamBolt {
 
   /** The input watermark held back by the keys' watermark holds and pending timers. */
   private Instant heldOutputWatermark() {
-    Instant output = HeldKeys.earlier(inputWatermark(), keys.earliestHold());
-    return output.isAfter(outputWatermark()) ? output : outputWatermark();
+    return keys.outputWatermark(inputWatermark(), outputWatermark());
   }
 
   /**
@@ -207,7 +189,7 @@ public final class StatefulParDoBolt extends BeamBolt {
 
   /** Makes {@code key} the one the runner works on, in a bundle, its clocks at the task's. */
   private void switchTo(Key key) throws Exception {
-    HeldKeys.catchUp(key.timers(), inputWatermark(), outputWatermark(), processingClock);
+    keys.catchUp(key.timers(), inputWatermark(), outputWatermark());
     if (!inBundle) {
       runner.startBundle();
       inBundle = true;
