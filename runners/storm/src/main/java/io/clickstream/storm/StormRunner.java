@@ -48,6 +48,7 @@ public final class StormRunner extends PipelineRunner<StormPipelineResult> {
             .translate(pipeline);
     String topology = topologyName();
     Config conf = new Config();
+    conf.putAll(translation.config());
     conf.setNumWorkers(options.getStormWorkers());
     JobProgress progress = JobProgress.register(jobId, translation.tasks());
     try {

@@ -1,10 +1,9 @@
 package io.clickstream.storm.topology;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.DoFnRunners;
 import org.apache.beam.runners.core.GroupAlsoByWindowViaWindowSetNewDoFn;
@@ -19,6 +18,7 @@ import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -42,13 +42,25 @@ public final class GroupByKeyBolt extends BeamBolt {
   private final WindowingStrategy<?, BoundedWindow> windowingStrategy;
   private final TupleTag<KV<Object, Iterable<Object>>> mainOutput = new TupleTag<>("grouped");
 
-  private transient Map<Object, KeyState> keys;
+  private transient HeldKeys<KeyState> keys;
   private transient KeyState current;
   private transient DoFnRunner<KeyedWorkItem<Object, Object>, KV<Object, Iterable<Object>>> runner;
 
   /** One key's state and timers. */
   private record KeyState(
-      Object key, HoldTrackingStateInternals state, InMemoryTimerInternals timers) {}
+      Object key, HoldTrackingStateInternals state, InMemoryTimerInternals timers)
+      implements HeldKeys.Held {
+    @Override
+    public Instant hold() {
+      return state.earliestHold();
+    }
+
+    /** Every window's state has a garbage-collection timer: no timer, no state. */
+    @Override
+    public boolean isEmpty() {
+      return !timers.hasPendingTimers();
+    }
+  }
 
   public GroupByKeyBolt(
       SerializablePipelineOptions options,
@@ -64,7 +76,7 @@ public final class GroupByKeyBolt extends BeamBolt {
 
   @Override
   protected void setUp() {
-    keys = new HashMap<>();
+    keys = new HeldKeys<>(() -> {});
     DoFnRunners.OutputManager output =
         new DoFnRunners.OutputManager() {
           @Override
@@ -116,7 +128,7 @@ public final class GroupByKeyBolt extends BeamBolt {
   @SuppressWarnings("unchecked")
   protected void processElement(WindowedValue<Object> element) throws Exception {
     KV<Object, Object> kv = (KV<Object, Object>) element.getValue();
-    current = keys.computeIfAbsent(structural(kv.getKey()), k -> newKeyState(kv.getKey()));
+    workOn(keys.workOn(structural(kv.getKey()), k -> newKeyState(kv.getKey())));
     WindowedValue<Object> value = element.withValue(kv.getValue());
     // Late-data dropping reads the key's input watermark, so it wraps the runner per key.
     DoFnRunners.lateDataDroppingRunner(runner, current.timers(), windowingStrategy)
@@ -132,8 +144,6 @@ public final class GroupByKeyBolt extends BeamBolt {
   private KeyState newKeyState(Object key) {
     InMemoryTimerInternals timers = new InMemoryTimerInternals();
     try {
-      timers.advanceInputWatermark(inputWatermark());
-      timers.advanceOutputWatermark(outputWatermark());
       timers.advanceProcessingTime(processingTime());
       timers.advanceSynchronizedProcessingTime(processingTime());
     } catch (Exception e) {
@@ -142,81 +152,61 @@ public final class GroupByKeyBolt extends BeamBolt {
     return new KeyState(key, new HoldTrackingStateInternals(key), timers);
   }
 
+  /** Makes {@code key} the one the runner works on, its clocks at the task's. */
+  private void workOn(KeyState key) throws Exception {
+    current = key;
+    keys.catchUp(key.timers(), inputWatermark(), outputWatermark());
+  }
+
   @Override
   protected Instant onInputWatermark(Instant watermark) throws Exception {
-    fireDue(
-        timers -> {
-          timers.advanceInputWatermark(watermark);
-          return timers::removeNextEventTimer;
-        });
+    keys.visitDue(
+        TimeDomain.EVENT_TIME, watermark, key -> fireDue(key, key.timers()::removeNextEventTimer));
     if (!watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
       // The input is over: processing time will not matter any more, so what waits for it fires
       // now.
       onProcessingTime(BoundedWindow.TIMESTAMP_MAX_VALUE);
     }
-    Instant output = watermark;
-    for (KeyState key : keys.values()) {
-      Instant hold = key.state().earliestHold();
-      if (hold.isBefore(output)) {
-        output = hold;
-      }
-    }
-    Instant newOutput = output.isAfter(outputWatermark()) ? output : outputWatermark();
-    for (KeyState key : keys.values()) {
-      key.timers().advanceOutputWatermark(newOutput);
-    }
-    return newOutput;
+    return keys.outputWatermark(watermark, outputWatermark());
   }
 
   @Override
   protected void onProcessingTime(Instant now) throws Exception {
     // Synchronized processing time (continuation triggers downstream of AfterProcessingTime) is
     // taken to be the task's processing time, as the Flink runner does.
-    fireDue(
-        timers -> {
-          timers.advanceProcessingTime(now);
-          timers.advanceSynchronizedProcessingTime(now);
-          return () -> {
-            TimerData timer = timers.removeNextProcessingTimer();
-            return timer != null ? timer : timers.removeNextSynchronizedProcessingTimer();
-          };
-        });
-  }
-
-  /** Where a key's due timers come from, once its clock has been moved. */
-  private interface Clock {
-    TimerSource advance(InMemoryTimerInternals timers) throws Exception;
-  }
-
-  private interface TimerSource {
-    TimerData next();
+    keys.visitDue(
+        TimeDomain.PROCESSING_TIME,
+        now,
+        key ->
+            fireDue(
+                key,
+                () -> {
+                  TimerData timer = key.timers().removeNextProcessingTimer();
+                  return timer != null
+                      ? timer
+                      : key.timers().removeNextSynchronizedProcessingTimer();
+                }));
   }
 
   /**
-   * Fires, key by key, every timer the clock makes due, including timers that firing sets for a
-   * time already past (the garbage collection after the end of a window); then forgets the keys
-   * that have no timer left.
+   * Fires every timer of a key that its clock, brought to the task's, makes due, including timers
+   * that firing sets for a time already past (the garbage collection after the end of a window), in
+   * batches as ReduceFnRunner takes them.
    */
-  private void fireDue(Clock clock) throws Exception {
-    for (Iterator<KeyState> it = keys.values().iterator(); it.hasNext(); ) {
-      current = it.next();
-      TimerSource due = clock.advance(current.timers());
-      List<TimerData> fired = drain(due);
-      while (!fired.isEmpty()) {
-        runner.processElement(
-            WindowedValue.valueInGlobalWindow(KeyedWorkItems.timersWorkItem(current.key(), fired)));
-        fired = drain(due);
-      }
-      if (!current.timers().hasPendingTimers()) {
-        it.remove();
-      }
+  private void fireDue(KeyState key, Supplier<TimerData> due) throws Exception {
+    workOn(key);
+    List<TimerData> fired = drain(due);
+    while (!fired.isEmpty()) {
+      runner.processElement(
+          WindowedValue.valueInGlobalWindow(KeyedWorkItems.timersWorkItem(key.key(), fired)));
+      fired = drain(due);
     }
     current = null;
   }
 
-  private static List<TimerData> drain(TimerSource due) {
+  private static List<TimerData> drain(Supplier<TimerData> due) {
     List<TimerData> timers = new ArrayList<>();
-    for (TimerData timer = due.next(); timer != null; timer = due.next()) {
+    for (TimerData timer = due.get(); timer != null; timer = due.get()) {
       timers.add(timer);
     }
     return timers;

@@ -1,7 +1,5 @@
 package io.clickstream.storm.topology;
 
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.beam.runners.core.DoFnRunner;
@@ -15,6 +13,7 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -44,7 +43,7 @@ public final class StatefulParDoBolt extends BeamBolt {
 
   private final ParDoBolt.Spec spec;
 
-  private transient Map<Object, Key> keys;
+  private transient HeldKeys<Key> keys;
   private transient CurrentKey current;
   private transient DoFnInvoker<Object, Object> invoker;
   private transient DoFnRunner<Object, Object> runner;
@@ -55,8 +54,15 @@ public final class StatefulParDoBolt extends BeamBolt {
 
   /** One key's state and timers. */
   private record Key(
-      Object key, HoldTrackingStateInternals state, HoldTrackingTimerInternals timers) {
-    boolean isEmpty() {
+      Object key, HoldTrackingStateInternals state, HoldTrackingTimerInternals timers)
+      implements HeldKeys.Held {
+    @Override
+    public Instant hold() {
+      return HeldKeys.earlier(state.earliestHold(), timers.earliestHold());
+    }
+
+    @Override
+    public boolean isEmpty() {
       return !timers.hasPendingTimers() && state.isEmpty();
     }
   }
@@ -74,9 +80,9 @@ public final class StatefulParDoBolt extends BeamBolt {
   @Override
   @SuppressWarnings("unchecked")
   protected void setUp() {
-    keys = new HashMap<>();
     current = new CurrentKey();
     keysHeld = Metrics.counter(StatefulParDoBolt.class, KEYS_HELD);
+    keys = new HeldKeys<>(keysHeld::dec);
     invoker = DoFnInvokers.tryInvokeSetupFor(spec.fn(), options.get());
     DoFnRunner<Object, Object> simple =
         spec.simpleRunner(options.get(), NullSideInputReader.empty(), current, this);
@@ -103,12 +109,12 @@ public final class StatefulParDoBolt extends BeamBolt {
   @SuppressWarnings("unchecked")
   protected void processElement(WindowedValue<Object> element) throws Exception {
     Object key = ((KV<Object, Object>) element.getValue()).getKey();
-    Key state = keys.computeIfAbsent(structural(key), k -> newKey(key));
+    Key state = keys.workOn(structural(key), k -> newKey(key));
+    switchTo(state);
     Instant now = processingTime();
     if (now.isAfter(state.timers().currentProcessingTime())) {
       state.timers().advanceProcessingTime(now);
     }
-    switchTo(state);
     runner.processElement(element);
     if (++bundleSize >= MAX_BUNDLE_SIZE) {
       finishBundle();
@@ -122,32 +128,17 @@ public final class StatefulParDoBolt extends BeamBolt {
   }
 
   private Key newKey(Object key) {
-    HoldTrackingTimerInternals timers = new HoldTrackingTimerInternals();
-    try {
-      timers.advanceInputWatermark(inputWatermark());
-      timers.advanceOutputWatermark(outputWatermark());
-      timers.advanceProcessingTime(processingTime());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
     keysHeld.inc();
-    return new Key(key, new HoldTrackingStateInternals(key), timers);
+    return new Key(key, new HoldTrackingStateInternals(key), new HoldTrackingTimerInternals());
   }
 
   @Override
   protected Instant onInputWatermark(Instant watermark) throws Exception {
-    fireDue(
-        timers -> {
-          timers.advanceInputWatermark(watermark);
-          return timers::removeNextEventTimer;
-        });
+    keys.visitDue(
+        TimeDomain.EVENT_TIME, watermark, key -> fireDue(key, key.timers()::removeNextEventTimer));
     if (!watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
       // The input is over and every window expired: what waits for processing time is dropped.
-      fireDue(
-          timers -> {
-            timers.advanceProcessingTime(BoundedWindow.TIMESTAMP_MAX_VALUE);
-            return timers::removeNextProcessingTimer;
-          });
+      fireProcessingTimers(BoundedWindow.TIMESTAMP_MAX_VALUE);
     }
     finishBundle();
     return heldOutputWatermark();
@@ -155,57 +146,32 @@ public final class StatefulParDoBolt extends BeamBolt {
 
   @Override
   protected void onProcessingTime(Instant now) throws Exception {
-    fireDue(
-        timers -> {
-          if (now.isAfter(timers.currentProcessingTime())) {
-            timers.advanceProcessingTime(now);
-          }
-          return timers::removeNextProcessingTimer;
-        });
+    fireProcessingTimers(now);
     finishBundle();
     // A timer that fired released its hold: the output watermark may move without the input's.
     forwardWatermark(heldOutputWatermark());
   }
 
+  private void fireProcessingTimers(Instant now) throws Exception {
+    keys.visitDue(
+        TimeDomain.PROCESSING_TIME,
+        now,
+        key -> fireDue(key, key.timers()::removeNextProcessingTimer));
+  }
+
   /** The input watermark held back by the keys' watermark holds and pending timers. */
   private Instant heldOutputWatermark() {
-    Instant output = inputWatermark();
-    for (Key key : keys.values()) {
-      Instant hold = earlier(key.state().earliestHold(), key.timers().earliestHold());
-      output = earlier(output, hold);
-    }
-    Instant advanced = output.isAfter(outputWatermark()) ? output : outputWatermark();
-    for (Key key : keys.values()) {
-      key.timers().advanceOutputWatermark(advanced);
-    }
-    return advanced;
-  }
-
-  private static Instant earlier(Instant a, Instant b) {
-    return a.isBefore(b) ? a : b;
-  }
-
-  /** Moves a key's clock and says which of its timers are then due. */
-  private interface Clock {
-    Supplier<TimerData> advance(HoldTrackingTimerInternals timers) throws Exception;
+    return keys.outputWatermark(inputWatermark(), outputWatermark());
   }
 
   /**
-   * Fires, key by key, every timer the clock makes due, including those that firing sets for a time
-   * already past; then forgets the keys left with neither state nor timers.
+   * Fires, one by one, every timer of a key that its clock, brought to the task's, makes due,
+   * including those that firing sets for a time already past.
    */
-  private void fireDue(Clock clock) throws Exception {
-    for (Iterator<Key> it = keys.values().iterator(); it.hasNext(); ) {
-      Key key = it.next();
-      Supplier<TimerData> due = clock.advance(key.timers());
-      for (TimerData timer = due.get(); timer != null; timer = due.get()) {
-        switchTo(key);
-        fire(key, timer);
-      }
-      if (key.isEmpty()) {
-        it.remove();
-        keysHeld.dec();
-      }
+  private void fireDue(Key key, Supplier<TimerData> due) throws Exception {
+    switchTo(key);
+    for (TimerData timer = due.get(); timer != null; timer = due.get()) {
+      fire(key, timer);
     }
   }
 
@@ -221,8 +187,9 @@ public final class StatefulParDoBolt extends BeamBolt {
         timer.getDomain());
   }
 
-  /** Makes {@code key} the one the runner works on, in a bundle. */
-  private void switchTo(Key key) {
+  /** Makes {@code key} the one the runner works on, in a bundle, its clocks at the task's. */
+  private void switchTo(Key key) throws Exception {
+    keys.catchUp(key.timers(), inputWatermark(), outputWatermark());
     if (!inBundle) {
       runner.startBundle();
       inBundle = true;
