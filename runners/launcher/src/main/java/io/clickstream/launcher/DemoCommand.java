@@ -36,7 +36,10 @@ import picocli.CommandLine.Unmatched;
           + "the demo has its events, aggregates and funnels, and the pipeline carries on where it stopped.",
       "Any other --name=value option is passed to Beam, e.g. --runner=DirectRunner (Beam's "
           + "test runner: fine for a trickle of events, far slower under load), --runner=StormRunner (Storm "
-          + "on an in-process LocalCluster) or --parallelism=2."
+          + "on an in-process LocalCluster) or --parallelism=2.",
+      "The notebook's history queries (funnel_preview, paths, time_to_convert) run as Beam jobs in this "
+          + "process: on the Direct runner, or on the runner named with --runner= (FlinkRunner on an "
+          + "embedded cluster, StormRunner on the same LocalCluster), with --parallelism if given."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped with Ctrl-C", "2:usage error, or a part failed to start"})
@@ -175,7 +178,9 @@ final class DemoCommand implements Callable<Integer> {
     // Health says "starting" until announce() has written demo.json, so whoever waits for health
     // finds the demo.
     String reads = readToken(readToken, System.getenv(READ_TOKEN_ENV));
-    String apiUrl = stack.startApi(bind, port, token.value(), reads, allowedHosts);
+    String apiUrl =
+        stack.startApi(
+            bind, port, token.value(), reads, allowedHosts, Runners.forHistory(beamArgs));
     stack.startPipeline(noPipeline ? null : options, beamArgs);
     stack.startGenerator(noGenerator ? null : generator);
     // Before announce: whoever waits for health finds the starter notebook there too.

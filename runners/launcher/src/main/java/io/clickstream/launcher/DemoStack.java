@@ -135,21 +135,40 @@ final class DemoStack {
    *
    * @param readToken the token reads need, or null for open reads
    * @param allowedHosts host names the API answers to besides loopback and {@code bind}
+   * @param historyArgs the Beam arguments of its history jobs ({@link Runners#forHistory})
    * @return the URL of the API and dashboard
    */
-  String startApi(String bind, int port, String token, String readToken, List<String> allowedHosts)
+  String startApi(
+      String bind,
+      int port,
+      String token,
+      String readToken,
+      List<String> allowedHosts,
+      List<String> historyArgs)
       throws Exception {
-    progress("[3/5] Creating the events table and starting the API...");
+    progress(
+        "[3/5] Creating the events table and starting the API (history jobs on the "
+            + historyRunner(historyArgs)
+            + ")...");
     connection = HBaseConnector.connectAndCreateTable(zk);
     started.push(new Step("closing the HBase connection", connection::close));
     api =
         ApiServer.startingUntilMarkedReady(
-            new ApiConfig(bind, port, redis, zk, token, readToken, allowedHosts));
+            new ApiConfig(bind, port, redis, zk, token, readToken, allowedHosts, historyArgs, 0));
     this.readToken = readToken;
     api.start();
     started.push(new Step("stopping the API", api::close));
     String host = "0.0.0.0".equals(bind) || "::".equals(bind) ? "127.0.0.1" : bind;
     return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + api.port() + "/";
+  }
+
+  /** The runner {@code historyArgs} name, DirectRunner when none; for the progress line. */
+  private static String historyRunner(List<String> historyArgs) {
+    return historyArgs.stream()
+        .filter(a -> a.startsWith("--runner="))
+        .map(a -> a.substring("--runner=".length()))
+        .findFirst()
+        .orElse("DirectRunner");
   }
 
   /**

@@ -129,8 +129,12 @@ final class NotebookScript {
     return source.strip().lines().findFirst().orElse("");
   }
 
-  /** The snippets' output into the command's writer, which a test captures. */
-  private static final class WriterStream extends OutputStream {
+  /**
+   * The snippets' output (UTF-8) into the command's writer, which a test captures. The remote VM's
+   * output arrives in chunks, each flushed: a character whose bytes a chunk splits waits for the
+   * rest of its bytes (decoded apart, "→" became "���").
+   */
+  static final class WriterStream extends OutputStream {
     private final PrintWriter writer;
     private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
 
@@ -148,9 +152,27 @@ final class NotebookScript {
 
     @Override
     public synchronized void flush() {
-      writer.write(line.toString(StandardCharsets.UTF_8));
+      byte[] bytes = line.toByteArray();
+      int whole = wholeCharacters(bytes);
+      writer.write(new String(bytes, 0, whole, StandardCharsets.UTF_8));
       writer.flush();
       line.reset();
+      line.write(bytes, whole, bytes.length - whole);
+    }
+
+    /** How many of the bytes end with a whole UTF-8 character: all but an unfinished last one. */
+    static int wholeCharacters(byte[] bytes) {
+      int lead = bytes.length - 1;
+      // Back over at most three continuation bytes (10xxxxxx) to the last character's first byte.
+      while (lead >= 0 && bytes.length - lead <= 3 && (bytes[lead] & 0xC0) == 0x80) {
+        lead--;
+      }
+      if (lead < 0) {
+        return bytes.length;
+      }
+      int first = bytes[lead] & 0xFF;
+      int length = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 1;
+      return lead + length > bytes.length ? lead : bytes.length;
     }
   }
 }

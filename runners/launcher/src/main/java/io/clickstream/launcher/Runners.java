@@ -1,10 +1,14 @@
 package io.clickstream.launcher;
 
 import io.clickstream.flink.EmbeddedFlink;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * Prepares the chosen runner for a job this JVM starts and then watches ({@code demo}, {@code run},
@@ -36,6 +40,56 @@ public final class Runners {
     if (DirectRunner.class.equals(options.getRunner())) {
       returnOnceStarted(options.as(DirectOptions.class));
     }
+  }
+
+  /**
+   * The Beam arguments of the API's history jobs ({@code ApiConfig.beamArgs}; docs/notebook.md, "On
+   * which runner"): none, which is the Direct runner, unless {@code beamArgs} (a command's, as the
+   * user gave them) name a runner; then that runner with their {@code --parallelism}, and nothing
+   * else of the live job's (no savepoint, checkpointing or cluster). A history job hands its answer
+   * back through the API's JVM, so it runs there: the FlinkRunner on an embedded cluster ({@code
+   * [local]}, on 127.0.0.1 only, even when the live job goes to a cluster), detached so that the
+   * API can poll, cap and cancel it; the StormRunner on this JVM's shared LocalCluster.
+   */
+  public static List<String> forHistory(List<String> beamArgs) {
+    List<String> args = new ArrayList<>();
+    for (String arg : beamArgs) {
+      if (arg.startsWith("--runner=") || arg.startsWith("--parallelism=")) {
+        args.add(arg);
+      }
+    }
+    if (args.stream().noneMatch(a -> a.startsWith("--runner="))) {
+      return List.of();
+    }
+    PipelineOptions options =
+        PipelineOptionsFactory.fromArgs(args.toArray(String[]::new))
+            .withoutStrictParsing()
+            .create();
+    if (FlinkRunner.class.equals(options.getRunner())) {
+      FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+      flink.setFlinkMaster("[local]");
+      flink.setFlinkConfDir(given(beamArgs, "flinkConfDir"));
+      // The embedded cluster's configuration: on 127.0.0.1 only (EmbeddedFlink).
+      EmbeddedFlink.prepare(flink, args);
+      args.add("--flinkMaster=[local]");
+      args.add("--flinkConfDir=" + flink.getFlinkConfDir());
+      // Attached, as Beam runs a batch job by default: detached, the job's own embedded cluster
+      // shuts down as it ends, and asking the finished job for its state or counters then fails
+      // ("MiniCluster is not yet running or has already been shut down"). So run() returns once
+      // the job has ended, and its cluster with it.
+      args.add("--attachedMode=true");
+    }
+    return List.copyOf(args);
+  }
+
+  /** The value of {@code --name=value} in {@code beamArgs}, or null. */
+  private static String given(List<String> beamArgs, String name) {
+    String prefix = "--" + name + "=";
+    return beamArgs.stream()
+        .filter(a -> a.startsWith(prefix))
+        .map(a -> a.substring(prefix.length()))
+        .findFirst()
+        .orElse(null);
   }
 
   /** The Direct runner otherwise blocks in run() until the job ends: a live job's never does. */

@@ -81,6 +81,34 @@ record DemoApi(int port, String token) {
     return body;
   }
 
+  /**
+   * {@code POST /api/query}: a live kind's answer (200), or a history kind's (202), its job polled
+   * every 100 ms until done, for at most 2 minutes.
+   */
+  JsonNode query(String query) throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/query"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(query))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isIn(200, 202);
+    JsonNode answer = JSON.readTree(response.body());
+    if (response.statusCode() == 200) {
+      return answer;
+    }
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    JsonNode job = getJson(answer.get("status_url").asText());
+    while (!job.get("status").asText().equals("done")) {
+      assertThat(job.get("status").asText()).as(job.toString()).isIn("queued", "running");
+      assertThat(System.nanoTime()).as("the job within 2 minutes: " + job).isLessThan(deadline);
+      Thread.sleep(100);
+      job = getJson(answer.get("status_url").asText());
+    }
+    return job.get("result");
+  }
+
   JsonNode getJson(String path) throws Exception {
     return JSON.readTree(get(path));
   }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clickstream.api.ApiConfig;
 import io.clickstream.api.ApiServer;
 import io.clickstream.core.EmbeddedHBase;
-import io.clickstream.core.EventTable;
 import io.clickstream.core.RedisKeys;
 import io.clickstream.pipeline.ClickstreamOptions;
 import io.clickstream.pipeline.ClickstreamPipeline;
@@ -26,9 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.hadoop.hbase.client.Admin;
-import org.apache.hadoop.hbase.client.Connection;
-import org.apache.hadoop.hbase.client.ConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -58,13 +54,7 @@ class LoadedEventsReachTheApiTest {
 
   @BeforeAll
   static void startTheStack() throws Exception {
-    hbase = MiniHBase.get();
-    hbase.util().deleteTableIfAny(EventTable.NAME);
-    try (Connection connection =
-            ConnectionFactory.createConnection(hbase.util().getConfiguration());
-        Admin admin = connection.getAdmin()) {
-      EventTable.createIfMissing(admin);
-    }
+    hbase = MiniHBase.withAnEmptyEventsTable();
     redis = LocalServers.LocalRedis.start();
     api = new ApiServer(new ApiConfig("127.0.0.1", 0, redis.url(), hbase.zk(), TOKEN));
     api.start();

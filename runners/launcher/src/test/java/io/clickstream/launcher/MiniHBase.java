@@ -1,8 +1,12 @@
 package io.clickstream.launcher;
 
 import io.clickstream.core.EmbeddedHBase;
+import io.clickstream.core.EventTable;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import org.apache.hadoop.hbase.client.Admin;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.client.ConnectionFactory;
 
 /**
  * The one HBase mini cluster of this test JVM, started on first use (about 15 s) and shared by
@@ -27,6 +31,18 @@ final class MiniHBase {
       instance = EmbeddedHBase.start(DIR, DIR.resolve("root"), 0);
     }
     return instance;
+  }
+
+  /** The cluster, its events table emptied of what the test classes before wrote there. */
+  static synchronized EmbeddedHBase withAnEmptyEventsTable() throws Exception {
+    EmbeddedHBase hbase = get();
+    hbase.util().deleteTableIfAny(EventTable.NAME);
+    try (Connection connection =
+            ConnectionFactory.createConnection(hbase.util().getConfiguration());
+        Admin admin = connection.getAdmin()) {
+      EventTable.createIfMissing(admin);
+    }
+    return hbase;
   }
 
   /**
