@@ -20,18 +20,14 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * a retried or replayed batch cannot count twice; that is also what makes it safe to retry a failed
  * batch here as a whole. It also caps the distinct values per dimension and minute, and the
  * distinct event names (docs/redis-keys.md, "The cap on distinct values" and "The cap on distinct
- * event names"). Each call also appends a sample of the sessions it applied to the live stream, in
- * the script ({@link LiveEventSample}).
+ * event names"). Each call also appends a sample of the sessions it applied to the live stream
+ * ({@link LiveEventSample}).
  */
 public final class ContributionStore implements AutoCloseable {
 
   private static final String SCRIPT = loadScript();
   private static final List<String> KEYS =
-      List.of(
-          RedisKeys.CATALOG_FIRST_SEEN,
-          RedisKeys.CATALOG_LAST_SEEN,
-          RedisKeys.CATALOG_TOTAL,
-          RedisKeys.LIVE_EVENTS);
+      List.of(RedisKeys.CATALOG_FIRST_SEEN, RedisKeys.CATALOG_LAST_SEEN, RedisKeys.CATALOG_TOTAL);
 
   private final String redisUrl;
   private final long retentionMillis;
@@ -156,14 +152,14 @@ public final class ContributionStore implements AutoCloseable {
     for (Object outcome : outcomes) {
       applied.add((Long) outcome != 0L);
     }
+    LiveEventSample.append(jedis, batch, applied);
     int count = (int) applied.stream().filter(a -> a).count();
     return new Outcome(count, batch.size() - count);
   }
 
   /**
    * The script's arguments for a batch: the retention, the cap on values and its fields, the cap on
-   * event names and where the others go, the live sample's ({@link LiveEventSample#args}), then
-   * each contribution's.
+   * event names and where the others go, then each contribution's.
    */
   static List<String> args(
       List<Contribution> batch, long retentionMillis, int maxDimensionValues, int maxEventNames) {
@@ -175,7 +171,6 @@ public final class ContributionStore implements AutoCloseable {
     args.add(Integer.toString(maxEventNames));
     args.add(RedisKeys.METRIC_OTHER_EVENTS);
     args.add(RedisKeys.CATALOG_OTHER_EVENTS);
-    args.addAll(LiveEventSample.args(batch));
     for (Contribution c : batch) {
       args.add(RedisKeys.userSessions(c.userId(), c.namespace()));
       args.add(RedisKeys.userSessionPrefix(c.userId(), c.namespace()));

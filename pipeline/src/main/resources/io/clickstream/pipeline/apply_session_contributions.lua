@@ -2,7 +2,7 @@
 -- replaces the session's previous contribution with the new one, unless the new one is stale.
 --
 -- KEYS[1]  catalog hash of first-seen times     KEYS[2]  catalog hash of last-seen times
--- KEYS[3]  catalog hash of totals               KEYS[4]  the live stream (cs:live)
+-- KEYS[3]  catalog hash of totals
 -- ARGV[1]  retention in ms: a minute's (hour's, day's) counts expire this long after it, and a user's
 --          bookkeeping this long after it was last written
 -- ARGV[2]  the cap on distinct values per dimension hash (--maxDimensionValues)
@@ -11,9 +11,6 @@
 -- ARGV[5]  the cap on distinct event names (--maxEventNames)
 -- ARGV[6]  the metric of the events whose name is over that cap, ARGV[7] their name in the catalog
 --          (RedisKeys.METRIC_OTHER_EVENTS and CATALOG_OTHER_EVENTS)
--- ARGV[8]  the live stream's length to trim to, ARGV[9] the most entries this call adds to it,
--- ARGV[10] c, then c quadruples (a contribution's position in this call, from 1, and its session's
---          newest event: name, time, user): the live sample's candidates (LiveEventSample)
 -- then, per contribution:
 --   the user's session index (zset: member = session start, score = session start) for its namespace,
 --   the prefix of the user's session records there (record key = prefix .. member),
@@ -375,8 +372,7 @@ local function apply(at)
 end
 
 local outcomes = {}
-local sample_at, candidates = 11, tonumber(ARGV[10])
-local at = sample_at + 4 * candidates
+local at = 8
 while at <= #ARGV do
   outcomes[#outcomes + 1] = apply(at)
   at = at + 10 + 2 * tonumber(ARGV[at + 8]) + 3 * tonumber(ARGV[at + 9])
@@ -516,19 +512,5 @@ if #names > 0 then
       redis.call('HSET', last_seen, name, latest[name])
     end
   end
-end
--- The live sample: of the candidates whose contribution applied (a stale one changed nothing, so
--- it adds nothing either), at most ARGV[9], evenly spaced, each the newest event of its session.
-local live = {}
-for i = sample_at, sample_at + 4 * candidates - 1, 4 do
-  if outcomes[tonumber(ARGV[i])] ~= 0 then
-    live[#live + 1] = i
-  end
-end
-local sampled = math.min(tonumber(ARGV[9]), #live)
-for k = 0, sampled - 1 do
-  local i = live[math.floor(k * #live / sampled) + 1]
-  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[8], '*',
-    'event', ARGV[i + 1], 'ts', ARGV[i + 2], 'user', ARGV[i + 3])
 end
 return outcomes
