@@ -94,7 +94,7 @@ public class ComputeSessionFunnelContributions
 
     @ProcessElement
     public void process(@Element Session session, OutputReceiver<Contribution> out) {
-      for (FunnelDefinition f : funnels.current()) {
+      for (FunnelDefinition f : funnels.current(session.startMillis())) {
         if (f.scope() != FunnelDefinition.Scope.SESSION) {
           continue;
         }

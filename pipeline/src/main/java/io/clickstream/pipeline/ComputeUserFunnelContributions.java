@@ -108,7 +108,15 @@ public class ComputeUserFunnelContributions
   private static final TupleTag<Contribution> CONTRIBUTIONS = new TupleTag<>() {};
 
   static List<FunnelDefinition> userScope(FunnelCatalog catalog) {
-    return catalog.current().stream()
+    return userScope(catalog, Long.MIN_VALUE);
+  }
+
+  /**
+   * The user-scope funnels to evaluate attempts starting at or before {@code newestStartMillis}
+   * with ({@link FunnelCatalog#current(long)}).
+   */
+  static List<FunnelDefinition> userScope(FunnelCatalog catalog, long newestStartMillis) {
+    return catalog.current(newestStartMillis).stream()
         .filter(f -> f.scope() == FunnelDefinition.Scope.USER)
         .toList();
   }
@@ -298,7 +306,8 @@ public class ComputeUserFunnelContributions
         OutputReceiver<Contribution> out) {
       episode.changed = false;
       List<Event> ordered = SessionOrder.distinctInOrder(episode.events);
-      for (FunnelDefinition f : userScope(funnels)) {
+      // An attempt starts at one of the episode's events, at the latest its last.
+      for (FunnelDefinition f : userScope(funnels, episode.lastEventTime)) {
         try {
           // A version the catalog learned since the last add or advance waits for its history.
           if (!ready(state, f) || !FunnelResultsHash.touches(f, ordered)) {

@@ -13,6 +13,17 @@ public interface FunnelCatalog extends Serializable {
   List<FunnelDefinition> current();
 
   /**
+   * The definitions to evaluate a result (a session, an attempt) starting at {@code startMillis}
+   * with: as {@link #current()}, and also holding every funnel saved since that could cover it
+   * (whose live_from is at or before it). A catalog that caches must not answer from a read made
+   * before such a funnel was saved: the result would miss it until its next firing, which may be a
+   * session gap away.
+   */
+  default List<FunnelDefinition> current(long startMillis) {
+    return current();
+  }
+
+  /**
    * Takes this version of {@code funnel} out of {@link #current()} because evaluating it threw: one
    * definition must never stop the counts and the other funnels.
    */

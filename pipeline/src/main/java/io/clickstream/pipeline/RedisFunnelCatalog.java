@@ -18,7 +18,9 @@ import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The funnel definitions stored in Redis by the API, re-read at most every {@link #REFRESH_MILLIS}:
- * how a new, changed or deleted funnel reaches the running pipeline without a restart.
+ * how a new, changed or deleted funnel reaches the running pipeline without a restart. A result
+ * that a funnel saved since the last read could cover re-reads at once ({@link #current(long)}), so
+ * a new funnel counts every session from its live_from on as it is handled.
  *
  * <p>A version that is refused on reading or that throws when evaluated is recorded in {@link
  * RedisKeys#FUNNEL_FAILURES} with the reason, and left out from then on by every worker.
@@ -26,12 +28,21 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class RedisFunnelCatalog implements FunnelCatalog {
 
   static final long REFRESH_MILLIS = 2_000;
+
+  /**
+   * How much earlier than this worker's read a funnel missing from it may have its live_from: the
+   * API stamps live_from by its own clock, just before it stores the funnel. The API's and the
+   * workers' clocks are taken to agree within this (they are one clock in the demo).
+   */
+  static final long LIVE_FROM_SLACK_MILLIS = 50;
+
   private static final Logger LOG = LoggerFactory.getLogger(RedisFunnelCatalog.class);
 
   private final String redisUrl;
   private transient JedisPooled redis;
   private transient List<FunnelDefinition> cached;
   private transient long readAt;
+  private transient boolean lastReadFailed;
 
   /**
    * Versions that failed in this worker, left out even before the failure is read back from Redis.
@@ -43,30 +54,64 @@ public final class RedisFunnelCatalog implements FunnelCatalog {
   }
 
   @Override
-  public synchronized List<FunnelDefinition> current() {
+  public List<FunnelDefinition> current() {
+    return current(Long.MIN_VALUE); // no result that a funnel saved since could cover
+  }
+
+  /**
+   * As {@link #current()}, re-read first when a funnel saved since the last read could cover a
+   * result starting at {@code startMillis}. Without this, a session handled in the 2 s after its
+   * funnel was saved was evaluated without it, and counted only at its next firing: for a session
+   * that gets no more events, when the watermark passes its end, a session gap (30 min) later.
+   */
+  @Override
+  public synchronized List<FunnelDefinition> current(long startMillis) {
     long now = System.currentTimeMillis();
-    if (cached == null || now - readAt >= REFRESH_MILLIS) {
-      try {
-        // A worker with no definitions yet waits for Redis: counting without them would lose the
-        // funnels'
-        // results for good. One that has them keeps counting with them; the next refresh tries
-        // again.
-        cached =
-            cached == null
-                ? RedisRetry.call(redisUrl, "reading funnel definitions", this::read)
-                : read();
-      } catch (JedisException e) {
-        LOG.warn(
-            "Could not re-read funnel definitions from {}: {}",
-            RedisUrls.masked(redisUrl),
-            e.getMessage());
-        if (cached == null) {
-          cached = List.of();
-        }
-      }
-      readAt = now;
+    if (cached == null || now - readAt >= REFRESH_MILLIS || mayMiss(startMillis, now)) {
+      refresh(now);
     }
     return cached;
+  }
+
+  /**
+   * Whether a funnel missing from the last read could cover a result starting at {@code
+   * startMillis}. Such a funnel was saved after the read, so its live_from is at least the read's
+   * time, less {@link #LIVE_FROM_SLACK_MILLIS}; a result starting earlier is safe. That bounds the
+   * re-reads: a session first fires an early-firing delay and a poll after its first event is
+   * written, so after a re-read the sessions handled next mostly started before it. A result
+   * stamped ahead of this clock is never safe, so those re-read at most every {@link
+   * #LIVE_FROM_SLACK_MILLIS}; and after a failed read only the periodic refresh tries again, so
+   * that Redis being down does not cost a failed read per session.
+   */
+  private boolean mayMiss(long startMillis, long now) {
+    if (lastReadFailed || startMillis < readAt - LIVE_FROM_SLACK_MILLIS) {
+      return false;
+    }
+    return startMillis <= now || now - readAt >= LIVE_FROM_SLACK_MILLIS;
+  }
+
+  /** Reads the definitions as of {@code now}, a time taken before the read starts. */
+  private void refresh(long now) {
+    try {
+      // A worker with no definitions yet waits for Redis: counting without them would lose the
+      // funnels' results for good. One that has them keeps counting with them; the next refresh
+      // tries again.
+      cached =
+          cached == null
+              ? RedisRetry.call(redisUrl, "reading funnel definitions", this::read)
+              : read();
+      lastReadFailed = false;
+    } catch (JedisException e) {
+      LOG.warn(
+          "Could not re-read funnel definitions from {}: {}",
+          RedisUrls.masked(redisUrl),
+          e.getMessage());
+      if (cached == null) {
+        cached = List.of();
+      }
+      lastReadFailed = true;
+    }
+    readAt = now;
   }
 
   @Override
