@@ -48,12 +48,7 @@ public class ComputeUserTimesToConvert
       long fromMillis,
       long toMillis,
       EventTimeRules settings) {
-    if (funnel.scope() != FunnelDefinition.Scope.USER) {
-      throw new IllegalArgumentException("a user-scope funnel only");
-    }
-    if (fromStep < 1 || toStep <= fromStep || toStep > funnel.stepCount()) {
-      throw new IllegalArgumentException("steps " + fromStep + " to " + toStep);
-    }
+    ComputeTimesToConvert.checkArguments(funnel, FunnelDefinition.Scope.USER, fromStep, toStep);
     this.funnel = funnel;
     this.fromStep = fromStep;
     this.toStep = toStep;

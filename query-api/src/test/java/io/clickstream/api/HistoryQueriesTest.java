@@ -369,15 +369,9 @@ class HistoryQueriesTest {
 
   /** An event of {@code user} at {@code seconds} after {@code at}. */
   private static String event(String user, String id, String name, Instant at, long seconds) {
-    return "{\"event_id\":\""
-        + id
-        + "\",\"user_id\":\""
-        + user
-        + "\",\"name\":\""
-        + name
-        + "\",\"ts\":"
-        + at.plusSeconds(seconds).toEpochMilli()
-        + "}";
+    return String.format(
+        "{\"event_id\":\"%s\",\"user_id\":\"%s\",\"name\":\"%s\",\"ts\":%d}",
+        id, user, name, at.plusSeconds(seconds).toEpochMilli());
   }
 
   /** Writes {@code line} {@code seconds} after its event time (before, when negative). */
