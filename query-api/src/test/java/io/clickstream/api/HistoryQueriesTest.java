@@ -136,8 +136,9 @@ class HistoryQueriesTest {
     }
     lines.add(writeAt(event("straddler", "s-search", "search", from, 60), 1));
     lines.add(writeAt(event("straddler", "s-register", "register", from, 120), 1));
-    // Its first event 29 minutes before the range, written 4.5 minutes before its own time.
-    lines.add(writeAt(event("ahead", "a1", "page_view", from, -29 * 60), -270));
+    // Its first event 28 minutes before the range (less than the gap before the next), written 4.5
+    // minutes before its own time: 32.5 minutes before the range.
+    lines.add(writeAt(event("ahead", "a1", "page_view", from, -28 * 60), -270));
     lines.add(writeAt(event("ahead", "a2", "search", from, 60), 1));
     lines.add(writeAt(event("ahead", "a3", "register", from, 180), 1));
     // Written 5 minutes after its time, within the allowed lateness: it counts.
