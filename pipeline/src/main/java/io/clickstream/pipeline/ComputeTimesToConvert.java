@@ -32,12 +32,7 @@ public class ComputeTimesToConvert
    */
   public ComputeTimesToConvert(
       FunnelDefinition funnel, int fromStep, int toStep, long fromMillis, long toMillis) {
-    if (funnel.scope() != FunnelDefinition.Scope.SESSION) {
-      throw new IllegalArgumentException("a session-scope funnel only");
-    }
-    if (fromStep < 1 || toStep <= fromStep || toStep > funnel.stepCount()) {
-      throw new IllegalArgumentException("steps " + fromStep + " to " + toStep);
-    }
+    checkArguments(funnel, FunnelDefinition.Scope.SESSION, fromStep, toStep);
     this.funnel = funnel;
     this.fromStep = fromStep;
     this.toStep = toStep;
@@ -50,6 +45,17 @@ public class ComputeTimesToConvert
     return sessions
         .apply("MeasureConversions", ParDo.of(new SecondsFn(this)))
         .apply("CountPerSecond", Count.perElement());
+  }
+
+  /** Refuses a funnel of another scope, or steps that are not two of its own in order. */
+  static void checkArguments(
+      FunnelDefinition funnel, FunnelDefinition.Scope scope, int fromStep, int toStep) {
+    if (funnel.scope() != scope) {
+      throw new IllegalArgumentException("a funnel of scope " + scope + " only");
+    }
+    if (fromStep < 1 || toStep <= fromStep || toStep > funnel.stepCount()) {
+      throw new IllegalArgumentException("steps " + fromStep + " to " + toStep);
+    }
   }
 
   /** The whole seconds from step {@code from} to step {@code to} of a result that reached both. */

@@ -104,7 +104,11 @@ public final class ApiServer implements AutoCloseable {
             historyJobs,
             scans,
             new HistoryPipelines(
-                config.hbaseZk(), config.redisUrl(), config.beamArgs(), config.historyMaxRows()),
+                scans,
+                config.hbaseZk(),
+                config.redisUrl(),
+                config.beamArgs(),
+                config.historyMaxRows()),
             funnels,
             clock);
     Routes.install(

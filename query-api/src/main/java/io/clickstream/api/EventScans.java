@@ -7,6 +7,7 @@ import io.clickstream.core.HBaseQuorum;
 import io.clickstream.core.ParseResult;
 import io.clickstream.core.funnel.FunnelStep;
 import io.clickstream.pipeline.io.EventRow;
+import io.clickstream.pipeline.io.ReadEventHistoryFromHBase;
 import io.clickstream.pipeline.io.RowVersions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +24,9 @@ import org.apache.hadoop.hbase.client.Result;
 import org.apache.hadoop.hbase.client.ResultScanner;
 import org.apache.hadoop.hbase.client.Scan;
 import org.apache.hadoop.hbase.client.Table;
+import org.apache.hadoop.hbase.filter.FilterList;
+import org.apache.hadoop.hbase.filter.FirstKeyOnlyFilter;
+import org.apache.hadoop.hbase.filter.KeyOnlyFilter;
 
 /**
  * The stored events read by plain scans of the events table: one user's history (a prefix scan,
@@ -61,6 +65,9 @@ final class EventScans implements AutoCloseable {
 
   private static final Comparator<Row> IN_TIME =
       Comparator.comparingLong(Row::t).thenComparing(Row::eventId);
+
+  /** Rows a key-only count fetches per round trip. */
+  private static final int COUNT_CACHING = 10_000;
 
   private final String hbaseZk;
   private final long maxRows;
@@ -126,6 +133,34 @@ final class EventScans implements AutoCloseable {
           }
           return rows.size() < limit;
         });
+    return rows;
+  }
+
+  /**
+   * How many rows have a cell written at or after {@code since} (every row for 0 or less): the rows
+   * a history pipeline reading from there reads, counted with a key-only scan of the same time
+   * range; the cap's refusal when they are more than it.
+   */
+  long rowsWrittenSince(long since, HistoryJobs.Progress progress) {
+    Scan scan =
+        ReadEventHistoryFromHBase.scan(since)
+            .setFilter(new FilterList(new FirstKeyOnlyFilter(), new KeyOnlyFilter()))
+            .setCaching(COUNT_CACHING);
+    long rows = 0;
+    try (Table table = connection().getTable(EventTable.NAME);
+        ResultScanner scanner = table.getScanner(scan)) {
+      for (Result ignored : scanner) {
+        rows++;
+        if (rows > maxRows) {
+          throw HistoryPipelines.tooManyRows(maxRows);
+        }
+        if (rows % COUNT_CACHING == 0) {
+          progress.checkCancelled();
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     return rows;
   }
 

@@ -63,8 +63,9 @@ final class HistoryJobs implements AutoCloseable {
       return fraction;
     }
 
-    void fraction(double done) {
-      fraction = Math.max(0, Math.min(1, done));
+    /** Never goes back: a poller sees the fraction only grow. */
+    synchronized void fraction(double done) {
+      fraction = Math.max(fraction, Math.min(1, done));
     }
 
     /** Throws once the job is cancelled: work calls it between steps. */

@@ -1,5 +1,6 @@
 package io.clickstream.api;
 
+import io.clickstream.core.SaturatingTime;
 import io.clickstream.pipeline.ClickstreamOptions;
 import io.clickstream.pipeline.EventTimeRules;
 import io.clickstream.pipeline.RecordedSettings;
@@ -41,6 +42,27 @@ final class HistoryPipelines {
 
   private static final Logger LOG = LoggerFactory.getLogger(HistoryPipelines.class);
 
+  /**
+   * The earliest event time an answer depends on, under the live pipeline's rules: what a pipeline
+   * must read events from ({@link #run}).
+   */
+  interface Reach {
+    long eventsFrom(EventTimeRules rules);
+
+    /** Every event: an answer that may depend on any of the history. */
+    Reach ALL = rules -> Long.MIN_VALUE;
+
+    /**
+     * The sessions starting in a range from {@code fromMillis}: a session is a chain of events each
+     * less than the gap after the one before, so the events from one gap before {@code fromMillis}
+     * decide exactly which sessions start there and what they hold (docs/notebook.md, "What a
+     * history job reads").
+     */
+    static Reach sessionsFrom(long fromMillis) {
+      return rules -> SaturatingTime.plus(fromMillis, -rules.sessionGap().getMillis());
+    }
+  }
+
   /** How a history pipeline is built: from the rows read and the rules, to counts collected. */
   interface Build {
     void into(
@@ -57,12 +79,18 @@ final class HistoryPipelines {
 
   private static final long POLL_MILLIS = 200;
 
+  /** The most {@code progress.fraction} says before the job is done. */
+  static final double MOST_BEFORE_DONE = 0.99;
+
+  private final EventScans scans;
   private final String hbaseZk;
   private final String redisUrl;
   private final List<String> beamArgs;
   private final long maxRows;
 
-  HistoryPipelines(String hbaseZk, String redisUrl, List<String> beamArgs, long maxRows) {
+  HistoryPipelines(
+      EventScans scans, String hbaseZk, String redisUrl, List<String> beamArgs, long maxRows) {
+    this.scans = scans;
     this.hbaseZk = hbaseZk;
     this.redisUrl = redisUrl;
     this.beamArgs = beamArgs;
@@ -89,25 +117,35 @@ final class HistoryPipelines {
   }
 
   /**
-   * Runs the pipeline {@code build} makes and answers the counts it collected; fails with a 400
-   * naming {@code from} once it has read more than the cap on rows, and stops when the job is
-   * cancelled.
+   * The first write time of a row whose event may be at or after {@code eventsFrom}: an event
+   * further ahead of its write time than {@link EventTimeRules#MAX_FUTURE} is refused as a clock
+   * error by every reader ({@code ParseEvents}), so no counted event is written earlier.
    */
-  Map<String, Long> run(HistoryJobs.Progress progress, Build build) {
+  static long writtenSince(long eventsFrom) {
+    return SaturatingTime.plus(eventsFrom, -EventTimeRules.MAX_FUTURE.getMillis());
+  }
+
+  /**
+   * Runs the pipeline {@code build} makes over the rows whose events {@code reach} needs, and
+   * answers the counts it collected; fails with a 400 naming {@code from} when there are more than
+   * the cap on rows to read, and stops when the job is cancelled. The rows to read are counted
+   * first (a key-only scan of the same time range): the count is checked against the cap before the
+   * pipeline starts, and the progress is the rows read over it.
+   */
+  Map<String, Long> run(HistoryJobs.Progress progress, Reach reach, Build build) {
     if (hbaseZk == null) {
       throw new BadRequest("kind", "this server reads no HBase: history queries are unavailable");
     }
     ClickstreamOptions options = options();
+    EventTimeRules rules = EventTimeRules.from(options);
+    long since = writtenSince(reach.eventsFrom(rules));
+    long toRead = scans.rowsWrittenSince(since, progress);
     String runId = UUID.randomUUID().toString();
     Map<String, Long> collected = new ConcurrentHashMap<>();
     COLLECTED.put(runId, collected);
     try {
       Pipeline pipeline = Pipeline.create(options);
-      build.into(
-          pipeline,
-          new ReadCountedRows(hbaseZk),
-          EventTimeRules.from(options),
-          new CollectCounts(runId));
+      build.into(pipeline, new ReadCountedRows(hbaseZk, since), rules, new CollectCounts(runId));
       PipelineResult result = pipeline.run();
       progress.onCancel(() -> cancel(result));
       PipelineResult.State state = null;
@@ -115,6 +153,8 @@ final class HistoryPipelines {
         state = result.waitUntilFinish(Duration.millis(POLL_MILLIS));
         long rows = rowsRead(result);
         progress.rowsRead(rows);
+        // Below 1 until the job is done: what follows the read (sessions, counts) takes time too.
+        progress.fraction(toRead == 0 ? 0 : Math.min(MOST_BEFORE_DONE, (double) rows / toRead));
         if (rows > maxRows) {
           cancel(result);
           throw tooManyRows(maxRows);
@@ -165,18 +205,23 @@ final class HistoryPipelines {
     return total;
   }
 
-  /** The events table's rows as a backfill reads them, counted as they are read. */
+  /**
+   * The events table's rows first written from {@code since} on, as a backfill reads them, counted
+   * as they are read.
+   */
   private static final class ReadCountedRows extends PTransform<PBegin, PCollection<EventRow>> {
     private final String hbaseZk;
+    private final long since;
 
-    ReadCountedRows(String hbaseZk) {
+    ReadCountedRows(String hbaseZk, long since) {
       this.hbaseZk = hbaseZk;
+      this.since = since;
     }
 
     @Override
     public PCollection<EventRow> expand(PBegin input) {
       return input
-          .apply("ReadHistory", ReadEventHistoryFromHBase.from(hbaseZk))
+          .apply("ReadHistory", ReadEventHistoryFromHBase.from(hbaseZk).writtenSince(since))
           .apply("CountRowsRead", ParDo.of(new CountFn()))
           .setCoder(EventRowCoder.of());
     }

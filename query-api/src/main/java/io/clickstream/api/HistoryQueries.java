@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clickstream.core.DimensionName;
+import io.clickstream.core.Event;
 import io.clickstream.core.funnel.FunnelDefinition;
 import io.clickstream.core.funnel.FunnelDefinitions;
 import io.clickstream.core.funnel.FunnelStep;
@@ -13,6 +14,7 @@ import io.clickstream.core.funnel.InvalidFunnelException;
 import io.clickstream.pipeline.BackfillFunnel;
 import io.clickstream.pipeline.ComputePaths;
 import io.clickstream.pipeline.ComputeTimesToConvert;
+import io.clickstream.pipeline.ComputeUserTimesToConvert;
 import io.clickstream.pipeline.Contribution;
 import io.clickstream.pipeline.EventTimeRules;
 import io.clickstream.pipeline.ParseEvents;
@@ -214,6 +216,7 @@ final class HistoryQueries {
       Map<String, Long> fields =
           pipelines.run(
               progress,
+              reach(funnel, from),
               (pipeline, rows, rules, collect) ->
                   new BackfillFunnel(rows, new SumAndCollect(collect), rules)
                       .buildInto(
@@ -286,6 +289,7 @@ final class HistoryQueries {
       Map<String, Long> counts =
           pipelines.run(
               progress,
+              HistoryPipelines.Reach.sessionsFrom(from),
               (pipeline, rows, rules, collect) ->
                   sessions(rows, rules, pipeline.begin())
                       .apply("ComputePaths", new ComputePaths(anchor, forward, depth, from, to))
@@ -325,9 +329,6 @@ final class HistoryQueries {
         id != null
             ? FunnelDefinitions.parse(funnels.definition(id, null), id)
             : definition(query, params, null);
-    if (funnel.scope() != FunnelDefinition.Scope.SESSION) {
-      throw new BadRequest("funnel", "time_to_convert measures session-scope funnels only");
-    }
     int n = funnel.stepCount();
     int fromStep = QueryParams.bounded(params, "from_step", 1, n - 1);
     int toStep = QueryParams.bounded(params, "to_step", n, n);
@@ -340,11 +341,10 @@ final class HistoryQueries {
       Map<String, Long> perSecond =
           pipelines.run(
               progress,
+              reach(funnel, from),
               (pipeline, rows, rules, collect) ->
-                  sessions(rows, rules, pipeline.begin())
-                      .apply(
-                          "ComputeTimesToConvert",
-                          new ComputeTimesToConvert(funnel, fromStep, toStep, from, to))
+                  secondsToConvert(
+                          rows, rules, pipeline.begin(), funnel, fromStep, toStep, from, to)
                       .apply(
                           "KeyBySeconds",
                           MapElements.into(
@@ -397,13 +397,52 @@ final class HistoryQueries {
         : seconds < 3_600 ? seconds / 60 + " min" : seconds / 3_600 + " h";
   }
 
-  /** The finished sessions of the rows, as the live pipeline makes them. */
-  private static PCollection<Session> sessions(
+  /**
+   * What a funnel's results over sessions or attempts starting from {@code from} depend on. A
+   * user-scope attempt depends on the whole episode before it (a user's activity without a pause
+   * longer than the window), which has no bound: such a funnel reads every row.
+   */
+  private static HistoryPipelines.Reach reach(FunnelDefinition funnel, long from) {
+    return funnel.scope() == FunnelDefinition.Scope.SESSION
+        ? HistoryPipelines.Reach.sessionsFrom(from)
+        : HistoryPipelines.Reach.ALL;
+  }
+
+  /** Per number of seconds, the conversions from step {@code fromStep} to {@code toStep}. */
+  private static PCollection<KV<Long, Long>> secondsToConvert(
+      PTransform<PBegin, PCollection<EventRow>> rows,
+      EventTimeRules rules,
+      PBegin begin,
+      FunnelDefinition funnel,
+      int fromStep,
+      int toStep,
+      long from,
+      long to) {
+    if (funnel.scope() == FunnelDefinition.Scope.SESSION) {
+      return sessions(rows, rules, begin)
+          .apply(
+              "ComputeTimesToConvert",
+              new ComputeTimesToConvert(funnel, fromStep, toStep, from, to));
+    }
+    return events(rows, rules, begin)
+        .apply(
+            "ComputeUserTimesToConvert",
+            new ComputeUserTimesToConvert(funnel, fromStep, toStep, from, to, rules));
+  }
+
+  /** The events of the rows, as the live pipeline parses them. */
+  private static PCollection<Event> events(
       PTransform<PBegin, PCollection<EventRow>> rows, EventTimeRules rules, PBegin begin) {
     return begin
         .apply("ReadHistory", rows)
         .apply("ParseEvents", new ParseEvents(rules))
-        .get(ParseEvents.EVENTS)
+        .get(ParseEvents.EVENTS);
+  }
+
+  /** The finished sessions of the rows, as the live pipeline makes them. */
+  private static PCollection<Session> sessions(
+      PTransform<PBegin, PCollection<EventRow>> rows, EventTimeRules rules, PBegin begin) {
+    return events(rows, rules, begin)
         .apply("SessionizeEvents", new SessionizeEvents(rules))
         .get(SessionizeEvents.SESSIONS);
   }

@@ -32,7 +32,7 @@ final class QueryRequest {
     FUNNEL_PREVIEW(true, "steps", "order", "scope", "window", "by", "from", "to"),
     PATHS(true, "after", "before", "funnel", "step", "depth", "limit", "from", "to"),
     TIME_TO_CONVERT(
-        true, "funnel", "steps", "order", "window", "from_step", "to_step", "from", "to"),
+        true, "funnel", "steps", "order", "scope", "window", "from_step", "to_step", "from", "to"),
     TIMELINE(true, "user", "from", "to", "limit", "cursor"),
     SAMPLE(true, "event", "where", "from", "to", "limit");
 

@@ -96,56 +96,116 @@ class HistoryQueriesTest {
   void pathsAndTimeToConvertEqualAPlainJavaRecomputation() {
     Instant from = base.minus(Duration.ofMinutes(5));
     Instant to = base.plus(Duration.ofHours(2));
-    List<List<Event>> sessions = sessionsStartingIn(from, to);
+    List<List<Event>> sessions = sessionsStartingIn(journeys, from, to);
 
     JsonNode paths =
         result(
             "{\"kind\":\"paths\",\"after\":\"search\",\"depth\":2,\"limit\":50,"
                 + range(from, to)
                 + "}");
-    Map<String, Long> expectedPaths = new HashMap<>();
-    for (List<Event> session : sessions) {
-      for (int i = 0; i < session.size(); i++) {
-        if (session.get(i).name().equals("search")) {
-          List<String> names = new ArrayList<>();
-          for (int j = i; j < Math.min(session.size(), i + 3); j++) {
-            names.add(session.get(j).name());
-          }
-          expectedPaths.merge(String.join(" → ", names), 1L, Long::sum);
-          break;
+    assertThat(expectedPaths(sessions)).isNotEmpty();
+    assertThat(answeredPaths(paths)).isEqualTo(expectedPaths(sessions));
+    assertThat(paths.get("chart").get("type").asText()).isEqualTo("sankey");
+
+    JsonNode times = result(timeToConvert(STEPS, from, to));
+    long[] expected = expectedTimesToConvert(sessions);
+    assertThat(histogram(times)).isEqualTo(expected);
+    assertThat(java.util.Arrays.stream(expected).sum()).isPositive();
+  }
+
+  /**
+   * Rows first written long before the range are not read (HBase skips them by their cell time),
+   * and the answers stay exactly the oracle's over every row: also for a session that began before
+   * the range and goes on into it, one whose first event claims a time ahead of its write time (a
+   * clock ahead, as far as the pipeline accepts), an event written later than its time, and a row
+   * first written long ago and rewritten within the range. The job's progress only grows, and is 1
+   * when it is done.
+   */
+  @Test
+  void historyLongBeforeTheRangeIsNotReadAndTheAnswersStillEqualThePlainJavaRecomputation()
+      throws Exception {
+    Instant from = base.minus(Duration.ofMinutes(5));
+    Instant to = base.plus(Duration.ofHours(2));
+    List<String> old = new JourneyGenerator(7).batch(120, now.minus(Duration.ofDays(5)), GAP);
+    EventsTable.writeAsIfLive(old, Duration.ofSeconds(1));
+    List<String> lines = new ArrayList<>(old);
+    lines.addAll(journeys);
+    // Active every 20 minutes since 3 hours before the range: one session, which started before.
+    for (int minutes = -180; minutes <= 0; minutes += 20) {
+      lines.add(writeAt(event("straddler", "s" + minutes, "page_view", from, minutes * 60), 1));
+    }
+    lines.add(writeAt(event("straddler", "s-search", "search", from, 60), 1));
+    lines.add(writeAt(event("straddler", "s-register", "register", from, 120), 1));
+    // Its first event 28 minutes before the range (less than the gap before the next), written 4.5
+    // minutes before its own time: 32.5 minutes before the range.
+    lines.add(writeAt(event("ahead", "a1", "page_view", from, -28 * 60), -270));
+    lines.add(writeAt(event("ahead", "a2", "search", from, 60), 1));
+    lines.add(writeAt(event("ahead", "a3", "register", from, 180), 1));
+    // Written 5 minutes after its time, within the allowed lateness: it counts.
+    lines.add(writeAt(event("tardy", "t1", "search", from, 1_800), 300));
+    lines.add(writeAt(event("tardy", "t2", "register", from, 1_860), 300));
+    // First written four days ago; rewritten within the range as a search: the rewrite is no event.
+    lines.add(writeAt(event("rewritten", "r1", "page_view", now, -4 * 86_400), 1));
+    writeAt(event("rewritten", "r1", "search", from, 600), 1);
+    lines.add(writeAt(event("rewritten", "r2", "register", from, 660), 1));
+    List<List<Event>> sessions = sessionsStartingIn(lines, from, to);
+
+    String pathsJob =
+        api.post(
+                "/api/query",
+                "{\"kind\":\"paths\",\"after\":\"search\",\"depth\":2,\"limit\":50,"
+                    + range(from, to)
+                    + "}")
+            .json()
+            .get("job")
+            .asText();
+    List<Double> fractions = new ArrayList<>();
+    JsonNode job = poll(pathsJob, fractions);
+    assertThat(job.get("status").asText()).isEqualTo("done");
+    assertThat(answeredPaths(job.get("result"))).isEqualTo(expectedPaths(sessions));
+    assertThat(expectedPaths(sessions)).containsKeys("search → register");
+    // The journeys, the straddler's last four events, the three of "ahead", the two of "tardy" and
+    // r2; r1 is read but dropped, since it was first written before.
+    assertThat(job.get("progress").get("rows_read").asLong())
+        .isEqualTo(rows(journeys) + 4 + 3 + 2 + 1);
+    assertThat(fractions).isSorted().last().isEqualTo(1.0);
+    assertThat(fractions).anyMatch(f -> f > 0 && f < 1);
+
+    JsonNode times = result(timeToConvert(STEPS, from, to));
+    assertThat(histogram(times)).isEqualTo(expectedTimesToConvert(sessions));
+  }
+
+  /**
+   * A user-scope funnel's attempts span sessions: the time between two of its steps equals the
+   * plain-Java evaluation of each user's whole history.
+   */
+  @Test
+  void timeToConvertOfAUserScopeFunnelEqualsAPlainJavaRecomputation() {
+    Instant from = base.minus(Duration.ofMinutes(5));
+    Instant to = base.plus(Duration.ofHours(2));
+    String definition =
+        "{\"steps\":[{\"event\":\"page_view\"},{\"event\":\"register\"}],"
+            + "\"scope\":\"user\",\"window\":\"P1D\"}";
+    FunnelDefinition funnel = FunnelDefinitions.parse(definition, "u");
+    long[] expected = new long[HistoryQueries.BUCKETS.length];
+    for (List<Event> events : eventsByUser(journeys).values()) {
+      for (FunnelEvaluator.UserAttempt a : FunnelEvaluator.evaluateUser(funnel, events)) {
+        FunnelResult r = a.result();
+        if (r.startMillis() >= from.toEpochMilli()
+            && r.startMillis() < to.toEpochMilli()
+            && r.reached() >= 2) {
+          expected[HistoryQueries.bucketOf((r.reachedAt().get(1) - r.reachedAt().get(0)) / 1000)]++;
         }
       }
     }
-    Map<String, Long> answered = new HashMap<>();
-    paths.get("rows").forEach(row -> answered.put(row.get(0).asText(), row.get(1).asLong()));
-    assertThat(expectedPaths).isNotEmpty();
-    assertThat(answered).isEqualTo(expectedPaths);
-    assertThat(paths.get("chart").get("type").asText()).isEqualTo("sankey");
 
     JsonNode times =
         result(
-            "{\"kind\":\"time_to_convert\",\"steps\":"
-                + STEPS
-                + ",\"from_step\":1,\"to_step\":2,"
+            "{\"kind\":\"time_to_convert\",\"steps\":[\"page_view\",\"register\"],"
+                + "\"scope\":\"user\",\"window\":\"P1D\","
                 + range(from, to)
                 + "}");
-    FunnelDefinition funnel =
-        FunnelDefinitions.parse(
-            "{\"steps\":[{\"event\":\"page_view\"},{\"event\":\"search\"},{\"event\":\"register\"}]}",
-            "t");
-    long[] expected = new long[HistoryQueries.BUCKETS.length];
-    for (List<Event> session : sessions) {
-      Optional<FunnelResult> r = FunnelEvaluator.evaluateSession(funnel, session);
-      if (r.isPresent() && r.get().reached() >= 2) {
-        long seconds = (r.get().reachedAt().get(1) - r.get().reachedAt().get(0)) / 1000;
-        expected[HistoryQueries.bucketOf(seconds)]++;
-      }
-    }
-    long[] counts = new long[HistoryQueries.BUCKETS.length];
-    for (int b = 0; b < counts.length; b++) {
-      counts[b] = times.get("rows").get(b).get(3).asLong();
-    }
-    assertThat(counts).isEqualTo(expected);
+    assertThat(histogram(times)).isEqualTo(expected);
     assertThat(java.util.Arrays.stream(expected).sum()).isPositive();
   }
 
@@ -277,15 +337,21 @@ class HistoryQueriesTest {
   }
 
   private static JsonNode poll(String id) {
+    return poll(id, new ArrayList<>());
+  }
+
+  /** Polls job {@code id} until it ends, adding the fraction done each poll saw. */
+  private static JsonNode poll(String id, List<Double> fractions) {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (System.nanoTime() < deadline) {
       JsonNode job = api.get("/api/query/" + id).json();
+      fractions.add(job.get("progress").get("fraction").asDouble());
       String status = job.get("status").asText();
       if (!status.equals("queued") && !status.equals("running")) {
         return job;
       }
       try {
-        Thread.sleep(100);
+        Thread.sleep(20);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError(e);
@@ -294,24 +360,114 @@ class HistoryQueriesTest {
     throw new AssertionError("job " + id + " did not finish");
   }
 
+  private static String timeToConvert(String steps, Instant from, Instant to) {
+    return "{\"kind\":\"time_to_convert\",\"steps\":"
+        + steps
+        + ",\"from_step\":1,\"to_step\":2,"
+        + range(from, to)
+        + "}";
+  }
+
+  /** An event of {@code user} at {@code seconds} after {@code at}. */
+  private static String event(String user, String id, String name, Instant at, long seconds) {
+    return String.format(
+        "{\"event_id\":\"%s\",\"user_id\":\"%s\",\"name\":\"%s\",\"ts\":%d}",
+        id, user, name, at.plusSeconds(seconds).toEpochMilli());
+  }
+
+  /** Writes {@code line} {@code seconds} after its event time (before, when negative). */
+  private static String writeAt(String line, long seconds) throws Exception {
+    Instant ts = Instant.ofEpochMilli(EventParser.parse(line).event().timestampMillis());
+    EventsTable.writeAt(line, ts.plusSeconds(seconds));
+    return line;
+  }
+
+  /** The oracle's paths after {@code search}, of depth 2, counted. */
+  private static Map<String, Long> expectedPaths(List<List<Event>> sessions) {
+    Map<String, Long> expected = new HashMap<>();
+    for (List<Event> session : sessions) {
+      for (int i = 0; i < session.size(); i++) {
+        if (session.get(i).name().equals("search")) {
+          List<String> names = new ArrayList<>();
+          for (int j = i; j < Math.min(session.size(), i + 3); j++) {
+            names.add(session.get(j).name());
+          }
+          expected.merge(String.join(" → ", names), 1L, Long::sum);
+          break;
+        }
+      }
+    }
+    return expected;
+  }
+
+  private static Map<String, Long> answeredPaths(JsonNode paths) {
+    Map<String, Long> answered = new HashMap<>();
+    paths.get("rows").forEach(row -> answered.put(row.get(0).asText(), row.get(1).asLong()));
+    return answered;
+  }
+
+  /** The oracle's times from step 1 to step 2 of {@link #STEPS}, per bucket. */
+  private static long[] expectedTimesToConvert(List<List<Event>> sessions) {
+    FunnelDefinition funnel =
+        FunnelDefinitions.parse(
+            "{\"steps\":[{\"event\":\"page_view\"},{\"event\":\"search\"},{\"event\":\"register\"}]}",
+            "t");
+    long[] expected = new long[HistoryQueries.BUCKETS.length];
+    for (List<Event> session : sessions) {
+      Optional<FunnelResult> r = FunnelEvaluator.evaluateSession(funnel, session);
+      if (r.isPresent() && r.get().reached() >= 2) {
+        long seconds = (r.get().reachedAt().get(1) - r.get().reachedAt().get(0)) / 1000;
+        expected[HistoryQueries.bucketOf(seconds)]++;
+      }
+    }
+    return expected;
+  }
+
+  private static long[] histogram(JsonNode times) {
+    long[] counts = new long[HistoryQueries.BUCKETS.length];
+    for (int b = 0; b < counts.length; b++) {
+      counts[b] = times.get("rows").get(b).get(3).asLong();
+    }
+    return counts;
+  }
+
   private static String range(Instant from, Instant to) {
     return "\"from\":\"" + from + "\",\"to\":\"" + to + "\"";
   }
 
-  /** The oracle's sessions: each user's events in time order, split where the gap is exceeded. */
-  private List<List<Event>> sessionsStartingIn(Instant from, Instant to) {
+  /**
+   * The oracle's events: each user's, in time order, from lines in the order they were first
+   * written.
+   */
+  private static Map<String, List<Event>> eventsByUser(List<String> lines) {
     Map<String, List<Event>> byUser = new TreeMap<>();
     Set<String> seen = new HashSet<>();
-    for (String line : journeys) {
+    for (String line : lines) {
       Event e = EventParser.parse(line).event();
       // A line sent again is a rewrite of its row: its first write is the event.
       if (seen.add(e.userId() + "\n" + e.eventId())) {
         byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
       }
     }
+    byUser
+        .values()
+        .forEach(
+            events ->
+                events.sort(
+                    Comparator.comparingLong(Event::timestampMillis)
+                        .thenComparing(Event::eventId)));
+    return byUser;
+  }
+
+  private static long rows(List<String> lines) {
+    return eventsByUser(lines).values().stream().mapToLong(List::size).sum();
+  }
+
+  /** The oracle's sessions: each user's events in time order, split where the gap is exceeded. */
+  private static List<List<Event>> sessionsStartingIn(
+      List<String> lines, Instant from, Instant to) {
     List<List<Event>> sessions = new ArrayList<>();
-    for (List<Event> events : byUser.values()) {
-      events.sort(Comparator.comparingLong(Event::timestampMillis).thenComparing(Event::eventId));
+    for (List<Event> events : eventsByUser(lines).values()) {
       List<Event> session = new ArrayList<>();
       for (Event e : events) {
         if (!session.isEmpty()

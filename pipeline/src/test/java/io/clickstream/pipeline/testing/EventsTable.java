@@ -57,6 +57,20 @@ public final class EventsTable {
   }
 
   /**
+   * Writes one line as its row's cell written at {@code writtenAt}: a row's first write, or its
+   * rewrite when the row is there already.
+   */
+  public static void writeAt(String line, java.time.Instant writtenAt) throws IOException {
+    Event e = EventParser.parse(line).event();
+    try (Table table = SharedMiniHBase.connection().getTable(EventTable.NAME)) {
+      table.put(
+          new Put(EventTable.rowKey(e.userId(), e.eventId()), writtenAt.toEpochMilli())
+              .addColumn(
+                  EventTable.FAMILY, EventTable.JSON, line.getBytes(StandardCharsets.UTF_8)));
+    }
+  }
+
+  /**
    * Writes each event's line with its {@link GeneratedEvent#writeAt} as the cell's write time: the
    * same rows with the same cell timestamps on every run (what a reader's checkpoint position, a
    * write time, refers to). A line given twice becomes two versions of its row.
