@@ -22,6 +22,14 @@ public interface StormPipelineOptions extends PipelineOptions, StreamingOptions 
 
   void setStormNimbus(String value);
 
+  @Description(
+      "The topology jar to upload to --stormNimbus (runners/storm's "
+          + "clickstream-storm-<version>-topology.jar, built by `mvn package`). Unset: the jar "
+          + "`storm jar` names in -Dstorm.jar.")
+  String getStormJar();
+
+  void setStormJar(String value);
+
   @Description("How many Storm workers (JVMs on a cluster, simulated ones in a LocalCluster).")
   @Default.Integer(1)
   int getStormWorkers();

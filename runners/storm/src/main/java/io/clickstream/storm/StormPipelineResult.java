@@ -1,40 +1,43 @@
 package io.clickstream.storm;
 
-import io.clickstream.storm.topology.JobProgress;
-import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricResults;
-import org.apache.storm.LocalCluster;
 import org.joda.time.Duration;
 
 /**
- * A job on the in-process Storm. It is done when every task has seen the watermark reach the end of
- * time (bounded input, all of it processed), failed when a task reported an error; either way its
- * topology is then killed. Metrics are the Beam metrics the tasks reported, as attempted.
+ * A job's topology, followed until it ends: done (bounded input, all of it processed), failed (a
+ * task reported an error), or cancelled; at any end its topology is killed. Where the job runs
+ * decides how its progress is seen: {@link LocalClusterResult} (the tasks report in this JVM) or
+ * {@link NimbusResult} (a cluster, through Nimbus).
  */
-final class StormPipelineResult implements PipelineResult {
-  private static final long POLL_MILLIS = 50;
-
-  private final LocalCluster cluster;
-  private final String topology;
-  private final JobProgress progress;
+abstract class StormPipelineResult implements PipelineResult {
+  private final long pollMillis;
   private State state = State.RUNNING;
 
-  StormPipelineResult(LocalCluster cluster, String topology, JobProgress progress) {
-    this.cluster = cluster;
-    this.topology = topology;
-    this.progress = progress;
+  StormPipelineResult(long pollMillis) {
+    this.pollMillis = pollMillis;
   }
+
+  /**
+   * What the job's tasks report now: RUNNING, DONE or FAILED; CANCELLED if it is gone; UNKNOWN
+   * while its cluster cannot be asked.
+   */
+  abstract State observe();
+
+  /** The error that failed the job, once {@link #observe} said FAILED. */
+  abstract Throwable failure();
+
+  /** Kills the topology at once; no-op when it is gone already. */
+  abstract void kill();
 
   @Override
   public synchronized State getState() {
     if (state == State.RUNNING) {
-      if (progress.failure() != null) {
-        stop(State.FAILED);
-      } else if (progress.isFinished()) {
-        stop(State.DONE);
+      State seen = observe();
+      if (!seen.isTerminal()) {
+        return seen;
       }
+      stop(seen);
     }
     return state;
   }
@@ -51,11 +54,7 @@ final class StormPipelineResult implements PipelineResult {
 
   private void stop(State end) {
     state = end;
-    try {
-      cluster.killTopologyWithOpts(topology, LocalCluster.KILL_NOW);
-    } catch (Exception e) {
-      throw new IllegalStateException("Could not kill topology " + topology, e);
-    }
+    kill();
   }
 
   @Override
@@ -67,7 +66,7 @@ final class StormPipelineResult implements PipelineResult {
     State now = getState();
     while (!now.isTerminal() && System.currentTimeMillis() < deadline) {
       try {
-        Thread.sleep(POLL_MILLIS);
+        Thread.sleep(pollMillis);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return now;
@@ -75,7 +74,7 @@ final class StormPipelineResult implements PipelineResult {
       now = getState();
     }
     if (now == State.FAILED) {
-      throw new Pipeline.PipelineExecutionException(progress.failure());
+      throw new Pipeline.PipelineExecutionException(failure());
     }
     return now.isTerminal() ? now : null;
   }
@@ -83,10 +82,5 @@ final class StormPipelineResult implements PipelineResult {
   @Override
   public State waitUntilFinish() {
     return waitUntilFinish(Duration.ZERO);
-  }
-
-  @Override
-  public MetricResults metrics() {
-    return MetricsContainerStepMap.asAttemptedOnlyMetricResults(progress.metrics());
   }
 }

@@ -34,11 +34,6 @@ public final class StormRunner extends PipelineRunner<StormPipelineResult> {
 
   @Override
   public StormPipelineResult run(Pipeline pipeline) {
-    if (!options.getLocalCluster()) {
-      throw new UnsupportedOperationException(
-          "StormRunner submits to a LocalCluster only so far; --localCluster=false with "
-              + "--stormNimbus is not implemented yet");
-    }
     // Reads become primitives that the translator turns into spouts, not splittable DoFns.
     SplittableParDo.convertReadBasedSplittableDoFnsToPrimitiveReadsIfNecessary(pipeline);
     String jobId = UUID.randomUUID().toString();
@@ -50,11 +45,14 @@ public final class StormRunner extends PipelineRunner<StormPipelineResult> {
     Config conf = new Config();
     conf.putAll(translation.config());
     conf.setNumWorkers(options.getStormWorkers());
+    if (!options.getLocalCluster()) {
+      return NimbusSubmission.submit(options, topology, translation.topology(), conf);
+    }
     JobProgress progress = JobProgress.register(jobId, translation.tasks());
     try {
       LocalCluster cluster = SharedLocalCluster.get();
       cluster.submitTopology(topology, conf, translation.topology());
-      return new StormPipelineResult(cluster, topology, progress);
+      return new LocalClusterResult(cluster, topology, progress);
     } catch (Exception e) {
       JobProgress.forget(jobId);
       throw new IllegalStateException("Could not submit topology " + topology, e);

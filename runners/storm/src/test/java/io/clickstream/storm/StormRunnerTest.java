@@ -3,6 +3,11 @@ package io.clickstream.storm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +23,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -71,5 +77,54 @@ class StormRunnerTest {
     assertThatThrownBy(() -> runner.runAndCheckAsserts(pipeline))
         .isInstanceOf(Pipeline.PipelineExecutionException.class)
         .hasRootCauseInstanceOf(AssertionError.class);
+  }
+
+  @Test
+  void onAClusterWithoutItsNimbusTheRunnerSaysWhichOptionToGive() {
+    assertThatThrownBy(() -> onACluster().run())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--stormNimbus=host:port");
+  }
+
+  @Test
+  void onAClusterWithoutTheTopologyJarTheRunnerSaysWhichJarAndHowToBuildIt() {
+    assertThatThrownBy(() -> onACluster("--stormNimbus=127.0.0.1:6627").run())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("clickstream-storm-<version>-topology.jar")
+        .hasMessageContaining("mvn -B package -pl runners/storm")
+        .hasMessageContaining("--stormJar=");
+    assertThatThrownBy(
+            () ->
+                onACluster("--stormNimbus=127.0.0.1:6627", "--stormJar=/nonexistent/topology.jar")
+                    .run())
+        .hasMessageContaining("The topology jar /nonexistent/topology.jar does not exist");
+  }
+
+  @Test
+  void anUnreachableNimbusIsNamedByItsHostAndPort(@TempDir Path dir) throws Exception {
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    Path jar = Files.createFile(dir.resolve("topology.jar"));
+    // Storm's client settings apply, as `storm jar … -c` passes them: no retries (five by default).
+    System.setProperty("storm.options", "storm.nimbus.retry.times=0");
+    try {
+      assertThatThrownBy(
+              () -> onACluster("--stormNimbus=127.0.0.1:" + closed, "--stormJar=" + jar).run())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("Could not reach Nimbus at 127.0.0.1:" + closed);
+    } finally {
+      System.clearProperty("storm.options");
+    }
+  }
+
+  private static Pipeline onACluster(String... args) {
+    List<String> all = new ArrayList<>(List.of("--runner=StormRunner", "--localCluster=false"));
+    all.addAll(List.of(args));
+    Pipeline pipeline =
+        Pipeline.create(PipelineOptionsFactory.fromArgs(all.toArray(String[]::new)).create());
+    pipeline.apply("Letters", Create.of("a", "b"));
+    return pipeline;
   }
 }

@@ -360,13 +360,16 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
     void subscribe(BoltDeclarer bolt, String component, String stream);
   }
 
+  private static void forward(BoltDeclarer bolt, String component, String stream) {
+    bolt.customGrouping(component, stream, new ForwardGrouping());
+  }
+
   private static void byKey(BoltDeclarer bolt, String component, String stream) {
     bolt.fieldsGrouping(component, stream, new Fields(WireFormat.KEY_FIELD));
   }
 
   private void subscribe(BoltDeclarer bolt, PCollection<?> input, boolean byKey) {
-    subscribe(
-        bolt, input, byKey ? TopologyTranslator::byKey : BoltDeclarer::localOrShuffleGrouping);
+    subscribe(bolt, input, byKey ? TopologyTranslator::byKey : TopologyTranslator::forward);
   }
 
   private void subscribe(BoltDeclarer bolt, PCollection<?> input, DataGrouping grouping) {
