@@ -12,10 +12,10 @@ import org.apache.storm.utils.NimbusClient;
 
 /**
  * A job submitted to a cluster's Nimbus, followed through Nimbus's view of its topology: running
- * while the topology is there, failed once a task has reported an error (Storm keeps each
- * component's last errors), cancelled when it is killed or gone. Its tasks run in the cluster's
- * workers, which cannot reach this JVM, so a bounded job is not seen to finish (it stays RUNNING
- * until cancelled) and there are no Beam metrics here.
+ * while the topology is active, failed once a task has reported an error (Storm keeps each
+ * component's last errors), done once it is inactive (the topology's {@code JobEndBolt} deactivates
+ * it when every task has finished), cancelled when it is killed or gone. Its tasks run in the
+ * cluster's workers, which cannot reach this JVM, so there are no Beam metrics here.
  */
 final class NimbusResult extends StormPipelineResult {
   private static final long POLL_MILLIS = 1_000;
@@ -54,7 +54,8 @@ final class NimbusResult extends StormPipelineResult {
           return State.FAILED;
         }
       }
-      return State.RUNNING;
+      // Submitted active, so only the end of the job (or someone's `storm deactivate`) stops it.
+      return "INACTIVE".equals(info.get_status()) ? State.DONE : State.RUNNING;
     } catch (NotAliveException gone) {
       return State.CANCELLED;
     } catch (Exception unreachable) {

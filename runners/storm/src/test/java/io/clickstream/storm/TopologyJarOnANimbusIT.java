@@ -1,11 +1,14 @@
 package io.clickstream.storm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clickstream.pipeline.testing.Await;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +20,7 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -45,6 +49,8 @@ import org.junit.jupiter.api.Test;
  */
 class TopologyJarOnANimbusIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
+  private static final org.joda.time.Duration JOB_TIMEOUT =
+      org.joda.time.Duration.standardSeconds(90);
   private static final long MINUTE = 60_000;
 
   private static LoopbackZooKeeper zooKeeper;
@@ -54,12 +60,19 @@ class TopologyJarOnANimbusIT {
   @BeforeAll
   static void startNimbus() throws Exception {
     zooKeeper = LoopbackZooKeeper.start();
+    // A port known before Nimbus starts, and the seeds, as a cluster's storm.yaml gives them: the
+    // workers' configuration is how a job's end reaches Nimbus (JobEndBolt).
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
     cluster =
         new LocalCluster.Builder()
             .withNimbusDaemon()
             .withDaemonConf(Config.STORM_ZOOKEEPER_SERVERS, List.of(zooKeeper.host()))
             .withDaemonConf(Config.STORM_ZOOKEEPER_PORT, zooKeeper.port())
-            .withDaemonConf(Config.NIMBUS_THRIFT_PORT, 0)
+            .withDaemonConf(Config.NIMBUS_THRIFT_PORT, port)
+            .withDaemonConf(Config.NIMBUS_SEEDS, List.of(zooKeeper.host()))
             .withDaemonConf(
                 Config.NIMBUS_THRIFT_TRANSPORT_PLUGIN, LoopbackTransportPlugin.class.getName())
             .withDaemonConf(Config.STORM_LOCAL_HOSTNAME, zooKeeper.host())
@@ -74,22 +87,14 @@ class TopologyJarOnANimbusIT {
   }
 
   @Test
-  void aPipelineSubmittedToNimbusWritesWhatTheOracleComputesAndCancelKillsItsTopology()
+  void aBoundedPipelineSubmittedToNimbusEndsDoneWithWhatTheOracleComputesAndLeavesNoTopology()
       throws Exception {
     Path out = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "sums");
     List<TimestampedValue<KV<String, Long>>> events = new ArrayList<>();
     for (long i = 0; i < 60; i++) {
       events.add(TimestampedValue.of(KV.of("k" + i % 3, i), new Instant(i * 10_000)));
     }
-    Pipeline pipeline =
-        Pipeline.create(
-            PipelineOptionsFactory.fromArgs(
-                    "--runner=StormRunner",
-                    "--localCluster=false",
-                    "--stormNimbus=" + nimbus,
-                    "--stormJar=" + topologyJar(),
-                    "--jobName=sums-on-nimbus")
-                .create());
+    Pipeline pipeline = onNimbus("sums-on-nimbus");
     pipeline
         .apply("Events", Create.timestamped(events))
         .apply("PerMinute", Window.into(FixedWindows.of(org.joda.time.Duration.standardMinutes(1))))
@@ -97,26 +102,51 @@ class TopologyJarOnANimbusIT {
         .apply("WriteEachSum", ParDo.of(new WriteSumTo(out.toString())));
 
     PipelineResult result = pipeline.run();
+    assertThat(result).isInstanceOf(NimbusResult.class);
+    assertThat(jarsNimbusHolds("sums-on-nimbus"))
+        .as("the topology jar uploaded to Nimbus's blob store")
+        .isOne();
+    assertThat(result.waitUntilFinish(JOB_TIMEOUT)).isEqualTo(PipelineResult.State.DONE);
+
+    Map<String, Long> oracle = new TreeMap<>();
+    events.forEach(
+        e ->
+            oracle.merge(
+                e.getValue().getKey() + "@" + e.getTimestamp().getMillis() / MINUTE * MINUTE,
+                e.getValue().getValue(),
+                Long::sum));
+    assertThat(written(out)).as("sums per key and minute, all written when DONE").isEqualTo(oracle);
+    assertNimbusHasNoTopologyLeft();
+  }
+
+  @Test
+  void cancelKillsAJobWhoseInputNeverEnds() throws Exception {
+    Pipeline pipeline = onNimbus("endless-on-nimbus");
+    pipeline.apply(
+        "OnePerSecond",
+        GenerateSequence.from(0).withRate(1, org.joda.time.Duration.standardSeconds(1)));
+
+    PipelineResult result = pipeline.run();
     try {
-      assertThat(result).isInstanceOf(NimbusResult.class);
-      assertThat(jarsNimbusHolds()).as("the topology jar uploaded to Nimbus's blob store").isOne();
-      Map<String, Long> oracle = new TreeMap<>();
-      events.forEach(
-          e ->
-              oracle.merge(
-                  e.getValue().getKey() + "@" + e.getTimestamp().getMillis() / MINUTE * MINUTE,
-                  e.getValue().getValue(),
-                  Long::sum));
-      boolean written = Await.until(TIMEOUT, () -> oracle.equals(written(out)));
-      assertThat(written(out)).as("sums per key and minute").isEqualTo(oracle);
-      assertThat(written).isTrue();
       assertThat(result.getState()).isEqualTo(PipelineResult.State.RUNNING);
     } finally {
       assertThat(result.cancel()).isEqualTo(PipelineResult.State.CANCELLED);
     }
-    assertThat(Await.until(TIMEOUT, () -> topologies().isEmpty()))
-        .as("Nimbus has no topology left")
-        .isTrue();
+    assertNimbusHasNoTopologyLeft();
+  }
+
+  @Test
+  void aDoFnThatThrowsFailsTheJobNamingItsComponentAndTheError() throws Exception {
+    Pipeline pipeline = onNimbus("failing-on-nimbus");
+    pipeline.apply("Numbers", Create.of(1, 2, 3)).apply("RefuseTwo", ParDo.of(new RefuseTwo()));
+
+    PipelineResult result = pipeline.run();
+    assertThatThrownBy(() -> result.waitUntilFinish(JOB_TIMEOUT))
+        .isInstanceOf(Pipeline.PipelineExecutionException.class)
+        .hasMessageContaining("Component RefuseTwo")
+        .hasMessageContaining("two is refused");
+    assertThat(result.getState()).isEqualTo(PipelineResult.State.FAILED);
+    assertNimbusHasNoTopologyLeft();
   }
 
   @Test
@@ -149,6 +179,27 @@ class TopologyJarOnANimbusIT {
                           "META-INF/services/org.apache.beam.sdk.runners.PipelineRunnerRegistrar"))
                   .readAllBytes());
       assertThat(runners).contains(StormRunnerRegistrar.class.getName());
+    }
+  }
+
+  private static Pipeline onNimbus(String jobName) {
+    return Pipeline.create(
+        PipelineOptionsFactory.fromArgs(
+                "--runner=StormRunner",
+                "--localCluster=false",
+                "--stormNimbus=" + nimbus,
+                "--stormJar=" + topologyJar(),
+                "--jobName=" + jobName)
+            .create());
+  }
+
+  private static final class RefuseTwo extends DoFn<Integer, Integer> {
+    @ProcessElement
+    public void process(@Element Integer number, OutputReceiver<Integer> out) {
+      if (number == 2) {
+        throw new IllegalArgumentException("two is refused");
+      }
+      out.output(number);
     }
   }
 
@@ -195,12 +246,20 @@ class TopologyJarOnANimbusIT {
     return jar;
   }
 
-  private static long jarsNimbusHolds() throws Exception {
+  /** Nimbus keeps a topology's jar under the topology's id, which starts with the job's name. */
+  private static long jarsNimbusHolds(String jobName) throws Exception {
     try (NimbusClient client = nimbus.connect()) {
       return client.getClient().listBlobs("").get_keys().stream()
-          .filter(key -> key.endsWith("-stormjar.jar"))
+          .filter(key -> key.startsWith(jobName + "-") && key.endsWith("-stormjar.jar"))
           .count();
     }
+  }
+
+  /** Whatever way a job ended, its topology is killed. */
+  private static void assertNimbusHasNoTopologyLeft() throws InterruptedException {
+    assertThat(Await.until(TIMEOUT, () -> topologies().isEmpty()))
+        .as("Nimbus has no topology left")
+        .isTrue();
   }
 
   private static List<TopologySummary> topologies() {

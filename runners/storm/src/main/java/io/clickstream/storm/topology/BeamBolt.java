@@ -2,8 +2,6 @@ package io.clickstream.storm.topology;
 
 import java.io.Closeable;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
@@ -12,7 +10,6 @@ import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.WindowedValue;
 import org.apache.storm.Config;
-import org.apache.storm.generated.GlobalStreamId;
 import org.apache.storm.task.OutputCollector;
 import org.apache.storm.task.TopologyContext;
 import org.apache.storm.topology.OutputFieldsDeclarer;
@@ -38,8 +35,7 @@ public abstract class BeamBolt extends BaseRichBolt {
   private final Outputs outputs;
 
   private transient OutputCollector collector;
-  private transient Map<Integer, Instant> upstreamWatermarks;
-  private transient Map<Integer, String> upstreamComponents;
+  private transient UpstreamWatermarks upstreamWatermarks;
   private transient Instant inputWatermark;
   private transient MetricsContainer metrics;
   private transient Tuple anchor;
@@ -68,16 +64,7 @@ public abstract class BeamBolt extends BaseRichBolt {
       Map<String, Object> conf, TopologyContext context, OutputCollector collector) {
     this.collector = collector;
     taskId = context.getThisTaskId();
-    upstreamWatermarks = new HashMap<>();
-    upstreamComponents = new HashMap<>();
-    for (GlobalStreamId source : context.getThisSources().keySet()) {
-      if (source.get_streamId().equals(WireFormat.WATERMARK_STREAM)) {
-        for (int task : context.getComponentTasks(source.get_componentId())) {
-          upstreamWatermarks.put(task, BoundedWindow.TIMESTAMP_MIN_VALUE);
-          upstreamComponents.put(task, source.get_componentId());
-        }
-      }
-    }
+    upstreamWatermarks = new UpstreamWatermarks(context);
     inputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
     metrics = outputs.job().metrics().getContainer(stepName);
     try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(metrics)) {
@@ -118,8 +105,7 @@ public abstract class BeamBolt extends BaseRichBolt {
   }
 
   private void onUpstreamWatermark(int task, Instant watermark) throws Exception {
-    upstreamWatermarks.put(task, watermark);
-    Instant min = Collections.min(upstreamWatermarks.values());
+    Instant min = upstreamWatermarks.update(task, watermark);
     if (min.isAfter(inputWatermark)) {
       inputWatermark = min;
       outputs.advanceWatermark(this::emitUnanchored, onInputWatermark(min));
@@ -148,14 +134,7 @@ public abstract class BeamBolt extends BaseRichBolt {
    * tasks. The input watermark is that of all of them.
    */
   protected Instant watermarkOf(Collection<String> components) {
-    Instant min = BoundedWindow.TIMESTAMP_MAX_VALUE;
-    for (Map.Entry<Integer, Instant> task : upstreamWatermarks.entrySet()) {
-      if (components.contains(upstreamComponents.get(task.getKey()))
-          && task.getValue().isBefore(min)) {
-        min = task.getValue();
-      }
-    }
-    return min;
+    return upstreamWatermarks.of(components);
   }
 
   protected Instant outputWatermark() {

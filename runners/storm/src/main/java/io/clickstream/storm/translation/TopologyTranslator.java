@@ -1,11 +1,13 @@
 package io.clickstream.storm.translation;
 
+import io.clickstream.storm.StormPipelineOptions;
 import io.clickstream.storm.topology.AssignWindowsBolt;
 import io.clickstream.storm.topology.BeamBolt;
 import io.clickstream.storm.topology.BeamSpout;
 import io.clickstream.storm.topology.BoundedSourceSpout;
 import io.clickstream.storm.topology.GroupByKeyBolt;
 import io.clickstream.storm.topology.ImpulseSpout;
+import io.clickstream.storm.topology.JobEndBolt;
 import io.clickstream.storm.topology.Outputs;
 import io.clickstream.storm.topology.ParDoBolt;
 import io.clickstream.storm.topology.ReshuffleBolt;
@@ -60,7 +62,8 @@ import org.apache.storm.tuple.Fields;
  * Turns a pipeline into a Storm topology: a spout per read, a bolt per primitive transform, and a
  * subscription per PCollection it reads (a shuffle, or a fields grouping on the encoded key into a
  * GroupByKey) plus one to each producer's watermark stream. A Flatten has no bolt of its own: its
- * consumers subscribe to all of its inputs. Any other primitive fails here, by name.
+ * consumers subscribe to all of its inputs. Any other primitive fails here, by name. On a cluster
+ * one more bolt tells Nimbus when every task has finished ({@link JobEndBolt}).
  */
 public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults {
 
@@ -72,6 +75,7 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
   private final int parallelism;
   private final TopologyBuilder builder = new TopologyBuilder();
   private final Map<PValue, List<Producer>> producers = new HashMap<>();
+  private final List<String> components = new ArrayList<>();
   private Pipeline pipeline;
   private int tasks;
 
@@ -82,8 +86,8 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
   }
 
   /**
-   * The topology, how many tasks it runs in all, and the topology settings it is meant to run with
-   * ({@link #EXECUTOR_SETTINGS}).
+   * The topology, how many tasks run its transforms, and the topology settings it is meant to run
+   * with ({@link #EXECUTOR_SETTINGS}).
    */
   public record Translation(StormTopology topology, int tasks, Map<String, Object> config) {}
 
@@ -103,6 +107,9 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
   public Translation translate(Pipeline pipeline) {
     this.pipeline = pipeline;
     pipeline.traverseTopologically(this);
+    if (!options.get().as(StormPipelineOptions.class).getLocalCluster()) {
+      addJobEnd();
+    }
     return new Translation(builder.createTopology(), tasks, EXECUTOR_SETTINGS);
   }
 
@@ -385,12 +392,28 @@ public final class TopologyTranslator extends Pipeline.PipelineVisitor.Defaults 
 
   private void addSpout(TransformHierarchy.Node node, int tasks, BeamSpout spout) {
     builder.setSpout(componentId(node), spout, tasks);
+    components.add(componentId(node));
     this.tasks += tasks;
   }
 
   private BoltDeclarer addBolt(TransformHierarchy.Node node, BeamBolt bolt) {
     tasks += parallelism;
+    components.add(componentId(node));
     return builder.setBolt(componentId(node), bolt, parallelism);
+  }
+
+  /**
+   * On a cluster the tasks cannot report to the submitting JVM, so one more task hears every
+   * component's watermark and tells Nimbus when all of them reach the end of time ({@link
+   * JobEndBolt}). Every component, not only the last ones: a component whose output nobody reads
+   * must have finished too. It is not counted in {@link Translation#tasks}, which only an
+   * in-process job's {@code JobProgress} uses.
+   */
+  private void addJobEnd() {
+    BoltDeclarer end = builder.setBolt(JobEndBolt.COMPONENT, new JobEndBolt(), 1);
+    for (String component : components) {
+      end.allGrouping(component, WireFormat.WATERMARK_STREAM);
+    }
   }
 
   /** Storm's component ids: the transform's full name, without the characters Storm refuses. */
