@@ -8,6 +8,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { env, open, remoteRequests } from "./browser.mjs";
+import { queryAnswer, tableRows } from "./notebook-page.mjs";
 
 const url = env("DASHBOARD_URL");
 const range = { from: env("FROM"), to: env("TO") };
@@ -37,19 +38,7 @@ after(async () => {
 const cells = () => page.locator("[data-testid=cell]");
 
 /** The API's answer to a history query: submitted, then polled until done. */
-async function apiAnswer(query) {
-  const submitted = await fetch(new URL("/api/query", url), {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(query),
-  });
-  assert.equal(submitted.status, 202, await submitted.clone().text());
-  const { status_url: statusUrl } = await submitted.json();
-  for (;;) {
-    const job = await (await fetch(new URL(statusUrl, url))).json();
-    if (job.status === "done") return job.result;
-    assert.ok(["queued", "running"].includes(job.status), JSON.stringify(job));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const apiAnswer = (query) => queryAnswer(url, query);
 
 async function addAndRun(query) {
   await page.click("[data-testid=add-query]");
@@ -75,9 +64,7 @@ for (const [i, query] of QUERIES.entries()) {
 
 /** The cell's table is the answer's rows, and its chart draws them (a sankey's links: the paths' sums). */
 async function assertCellShows(cell, answer) {
-  const rows = await cell.locator("[data-testid=result-table] tbody tr").evaluateAll((trs) =>
-    trs.map((tr) => [...tr.children].map((td) => JSON.parse(td.dataset.value))));
-  assert.deepEqual(rows, answer.rows);
+  assert.deepEqual(await tableRows(cell), answer.rows);
   assert.ok(answer.rows.length > 0, "the journeys answer something");
   const marks = await cell.locator("[data-testid=mark]").evaluateAll((ms) => ms.map((m) => [m.dataset.x, Number(m.dataset.value)]));
   const chart = answer.chart.type;

@@ -11,6 +11,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { env, open, remoteRequests } from "./browser.mjs";
+import { queryAnswer, tableRows } from "./notebook-page.mjs";
 
 const url = env("DASHBOARD_URL");
 const apiToken = env("API_TOKEN");
@@ -53,12 +54,11 @@ after(async () => {
 const cells = () => page.locator("[data-testid=cell]");
 const lastCell = () => cells().last();
 
+/** The API's answer to a live query: at once, from Redis. */
 async function apiAnswer(query) {
-  const response = await fetch(new URL("/api/query", url), {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(query),
-  });
-  assert.equal(response.status, 200, await response.clone().text());
-  return response.json();
+  const answer = await queryAnswer(url, query);
+  assert.equal(answer.source, "live", query.kind);
+  return answer;
 }
 
 async function fillForm(cell, query) {
@@ -84,8 +84,7 @@ async function runAndWait(cell, runsBefore = 0) {
 
 /** The table view's rows, as values, and the chart's marks' values. */
 async function drawn(cell) {
-  const rows = await cell.locator("[data-testid=result-table] tbody tr").evaluateAll((trs) =>
-    trs.map((tr) => [...tr.children].map((td) => JSON.parse(td.dataset.value))));
+  const rows = await tableRows(cell);
   const marks = await cell.locator("[data-testid=chart] [data-testid=mark]").evaluateAll((ms) =>
     ms.map((m) => ({ x: m.dataset.x, series: m.dataset.series, value: Number(m.dataset.value) })));
   return { rows, marks };

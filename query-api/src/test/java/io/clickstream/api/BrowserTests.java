@@ -20,10 +20,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class BrowserTests {
 
+  /**
+   * The checkout: the nearest directory up from the module's holding web/e2e (query-api's parent, a
+   * runner's grandparent).
+   */
   static final Path REPO =
-      Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
-          .toAbsolutePath()
-          .getParent();
+      repo(Path.of(System.getProperty("basedir", System.getProperty("user.dir"))));
+
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
   /**
@@ -34,6 +37,15 @@ final class BrowserTests {
       "./analytics prerequisites installs only what is missing (as root) or names it";
 
   private BrowserTests() {}
+
+  private static Path repo(Path module) {
+    for (Path dir = module.toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.isDirectory(dir.resolve("web/e2e"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException("no web/e2e above " + module.toAbsolutePath());
+  }
 
   /**
    * Fails, never skips, without the tools: a browser test that silently does not run proves

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clickstream.api.ApiConfig;
 import io.clickstream.api.ApiServer;
+import io.clickstream.api.DashboardBrowser;
 import io.clickstream.core.EmbeddedHBase;
 import io.clickstream.core.EventParser;
 import io.clickstream.core.EventTable;
@@ -30,7 +33,10 @@ import org.apache.hadoop.hbase.client.Scan;
 import org.apache.hadoop.hbase.client.Table;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.JedisPooled;
 
@@ -39,12 +45,28 @@ import redis.clients.jedis.JedisPooled;
  * what {@code ./analytics generate} writes into it is counted by its API as HBase has it. Its
  * history jobs run on Storm too (issue 12), and answer as the same queries on the Direct runner and
  * on an embedded Flink do; {@code ./analytics notebook --execute} answers every query kind on the
- * generated data as the API does. One demo for all (it runs on the JVM's one HBase mini cluster).
+ * generated data as the API does, and so does the dashboard's notebook page in a real Chromium. One
+ * demo for all (it runs on the JVM's one HBase mini cluster).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DemoOnStormTest {
 
   private static final String TOKEN = "storm-demo-token-0123456789";
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Every kind of query (docs/notebook.md). */
+  private static final Set<String> KINDS =
+      Set.of(
+          "counts",
+          "funnel",
+          "sessions",
+          "top",
+          "compare",
+          "funnel_preview",
+          "paths",
+          "time_to_convert",
+          "timeline",
+          "sample");
 
   /** The kinds answered by Beam jobs, whose runner the demo's --runner chooses. */
   private static final Set<String> BEAM_KINDS =
@@ -66,6 +88,9 @@ class DemoOnStormTest {
   private static ApiServer onDirect;
 
   private static ApiServer onFlink;
+
+  /** The dashboard's notebook in Chromium, on this demo, started by the fixture. */
+  private static DashboardBrowser browser;
 
   /** What the notebook script printed, by kind: the query sent and the answer. */
   private static final Map<String, Answer> notebook = new TreeMap<>();
@@ -106,6 +131,40 @@ class DemoOnStormTest {
     onDirect = apiWith(List.of());
     onFlink = apiWith(Runners.forHistory(List.of("--runner=FlinkRunner")));
     askEveryKindInTheNotebook();
+    openTheNotebooksInABrowser();
+  }
+
+  /**
+   * Stores a notebook of the script's queries, one cell a kind, and starts the browser test on it
+   * and on the starter notebook. In the background: its history jobs run on the demo's Storm while
+   * the tests before it ask the APIs on Direct and Flink (~15 s of the browser's ~30).
+   */
+  private static void openTheNotebooksInABrowser() throws Exception {
+    ObjectNode everyKind = JSON.createObjectNode().put("title", "Every kind on the demo's data");
+    ArrayNode cells = everyKind.putArray("cells");
+    ObjectNode answers = JSON.createObjectNode();
+    for (Map.Entry<String, Answer> kind : notebook.entrySet()) {
+      cells
+          .addObject()
+          .put("type", "query")
+          .put("live", false)
+          .set("query", JSON.readTree(kind.getValue().query()));
+      answers.set(kind.getKey(), kind.getValue().answer());
+    }
+    assertThat(notebook.keySet()).as("a cell of each kind").isEqualTo(KINDS);
+    api.put("/api/notebooks/every-kind", JSON.writeValueAsString(everyKind));
+    browser =
+        DashboardBrowser.start(
+            "web/e2e/demo-notebook.test.mjs",
+            Map.of(
+                "DASHBOARD_URL",
+                "http://127.0.0.1:" + api.port() + "/",
+                "NOTEBOOK_ID",
+                "every-kind",
+                "ANSWERS",
+                Files.writeString(home.resolve("answers.json"), answers.toString()).toString(),
+                "STARTER_ID",
+                StarterNotebook.ID));
   }
 
   /** {@code ./analytics notebook --execute}: every kind of query, each printed with its answer. */
@@ -163,6 +222,7 @@ class DemoOnStormTest {
   }
 
   @Test
+  @Order(4)
   void generatedEventsReachTheApisCountsAsHBaseHasThemAndItsFunnelAsAPreviewCountsIt()
       throws Exception {
     Map<String, Long> stored = storedEventsByName();
@@ -184,19 +244,9 @@ class DemoOnStormTest {
   }
 
   @Test
+  @Order(1)
   void notebookExecuteAnswersEveryKindOnTheDemosDataAsTheApiDoes() throws Exception {
-    assertThat(notebook)
-        .containsOnlyKeys(
-            "counts",
-            "funnel",
-            "sessions",
-            "top",
-            "compare",
-            "funnel_preview",
-            "paths",
-            "time_to_convert",
-            "timeline",
-            "sample");
+    assertThat(notebook.keySet()).isEqualTo(KINDS);
     for (Map.Entry<String, Answer> kind : notebook.entrySet()) {
       JsonNode printed = kind.getValue().answer();
       assertThat(printed.get("rows")).as(kind.getKey() + ": rows").isNotEmpty();
@@ -218,6 +268,7 @@ class DemoOnStormTest {
   }
 
   @Test
+  @Order(2)
   void historyJobsOnStormAndOnFlinkAnswerAsOnTheDirectRunner() throws Exception {
     for (String kind : BEAM_KINDS) {
       String query = notebook.get(kind).query();
@@ -233,6 +284,20 @@ class DemoOnStormTest {
         assertThat(flink).as(kind + " on Flink").isEqualTo(direct);
       }
     }
+  }
+
+  /**
+   * The dashboard's notebook in a real Chromium ({@code web/e2e/demo-notebook.test.mjs}): a
+   * notebook of the script's queries, one cell a kind, stored through the demo's API, shows in each
+   * cell the API's answer as the script got it (equal to the JSON API's: the tests above); the
+   * starter notebook the demo stores answers every cell; nothing leaves 127.0.0.1.
+   */
+  @Test
+  @Order(3)
+  void theDashboardsNotebookAnswersEveryKindOnTheDemosDataAsItsApiDoesInARealBrowser()
+      throws Exception {
+    assertThat(browser).as("started by the fixture").isNotNull();
+    browser.await();
   }
 
   /** An API on the demo's HBase and Redis whose history jobs run with these Beam arguments. */
