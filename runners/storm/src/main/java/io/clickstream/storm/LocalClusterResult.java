@@ -38,9 +38,15 @@ final class LocalClusterResult extends StormPipelineResult {
   }
 
   @Override
-  void kill() {
+  void kill(boolean cancelled) {
     try {
-      cluster.killTopologyWithOpts(topology, LocalCluster.KILL_NOW);
+      if (cancelled) {
+        TopologyKill.onceAWorkerRuns(cluster, topology);
+      } else {
+        TopologyKill.now(cluster, topology);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (Exception e) {
       throw new IllegalStateException("Could not kill topology " + topology, e);
     }

@@ -5,7 +5,6 @@ import java.util.Map;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.metrics.MetricResults;
 import org.apache.storm.generated.ErrorInfo;
-import org.apache.storm.generated.KillOptions;
 import org.apache.storm.generated.NotAliveException;
 import org.apache.storm.generated.TopologyInfo;
 import org.apache.storm.utils.NimbusClient;
@@ -69,13 +68,17 @@ final class NimbusResult extends StormPipelineResult {
   }
 
   @Override
-  void kill() {
-    KillOptions now = new KillOptions();
-    now.set_wait_secs(0);
+  void kill(boolean cancelled) {
     try (NimbusClient client = nimbus.connect()) {
-      client.getClient().killTopologyWithOpts(topology, now);
+      if (cancelled) {
+        TopologyKill.onceAWorkerRuns(client.getClient(), topology);
+      } else {
+        TopologyKill.now(client.getClient(), topology);
+      }
     } catch (NotAliveException gone) {
       // killed already
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (Exception e) {
       throw new IllegalStateException(
           "Could not kill topology " + topology + " through Nimbus at " + nimbus, e);

@@ -27,8 +27,12 @@ abstract class StormPipelineResult implements PipelineResult {
   /** The error that failed the job, once {@link #observe} said FAILED. */
   abstract Throwable failure();
 
-  /** Kills the topology at once; no-op when it is gone already. */
-  abstract void kill();
+  /**
+   * Kills the topology; no-op when it is gone already. A job that ended DONE or FAILED has had its
+   * tasks report, so its worker runs; one {@code cancelled} may not have a worker yet, and the kill
+   * then waits for it ({@link TopologyKill}).
+   */
+  abstract void kill(boolean cancelled);
 
   @Override
   public synchronized State getState() {
@@ -54,7 +58,7 @@ abstract class StormPipelineResult implements PipelineResult {
 
   private void stop(State end) {
     state = end;
-    kill();
+    kill(end == State.CANCELLED);
   }
 
   @Override

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -77,6 +79,26 @@ class StormRunnerTest {
     assertThatThrownBy(() -> runner.runAndCheckAsserts(pipeline))
         .isInstanceOf(Pipeline.PipelineExecutionException.class)
         .hasRootCauseInstanceOf(AssertionError.class);
+  }
+
+  /**
+   * Storm halts its supervisor's JVM, this one, when a topology is killed while a slot is still
+   * downloading it, so a cancel waits for the topology's worker ({@link TopologyKill}). A second
+   * after the submission the slot is most likely downloading.
+   */
+  @Test
+  void aJobCancelledWhileItsWorkerStartsIsKilledAndTheClusterRunsTheNextJob() throws Exception {
+    Pipeline endless = RunnerUnderTest.STORM.newPipeline();
+    endless.apply(
+        "OnePerSecond",
+        GenerateSequence.from(0).withRate(1, org.joda.time.Duration.standardSeconds(1)));
+    PipelineResult result = endless.run();
+    Thread.sleep(1_000);
+    assertThat(result.cancel()).isEqualTo(PipelineResult.State.CANCELLED);
+
+    Pipeline next = RunnerUnderTest.STORM.newPipeline();
+    PAssert.that(next.apply("Letters", Create.of("a", "b"))).containsInAnyOrder("a", "b");
+    RunnerUnderTest.STORM.runAndCheckAsserts(next);
   }
 
   @Test

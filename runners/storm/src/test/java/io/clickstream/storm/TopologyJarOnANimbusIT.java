@@ -67,7 +67,7 @@ class TopologyJarOnANimbusIT {
       port = socket.getLocalPort();
     }
     cluster =
-        new LocalCluster.Builder()
+        SharedLocalCluster.inProcess()
             .withNimbusDaemon()
             .withDaemonConf(Config.STORM_ZOOKEEPER_SERVERS, List.of(zooKeeper.host()))
             .withDaemonConf(Config.STORM_ZOOKEEPER_PORT, zooKeeper.port())
@@ -82,7 +82,7 @@ class TopologyJarOnANimbusIT {
 
   @AfterAll
   static void stopNimbus() throws Exception {
-    cluster.close();
+    SharedLocalCluster.shutDown(cluster);
     zooKeeper.close();
   }
 
