@@ -68,6 +68,10 @@ final class HistoryJobs implements AutoCloseable {
       fraction = Math.max(fraction, Math.min(1, done));
     }
 
+    boolean cancelled() {
+      return cancelled;
+    }
+
     /** Throws once the job is cancelled: work calls it between steps. */
     void checkCancelled() {
       if (cancelled) {

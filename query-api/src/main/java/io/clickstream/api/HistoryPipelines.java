@@ -3,6 +3,7 @@ package io.clickstream.api;
 import io.clickstream.core.SaturatingTime;
 import io.clickstream.pipeline.ClickstreamOptions;
 import io.clickstream.pipeline.EventTimeRules;
+import io.clickstream.pipeline.JobsBeingRun;
 import io.clickstream.pipeline.RecordedSettings;
 import io.clickstream.pipeline.io.EventRow;
 import io.clickstream.pipeline.io.EventRowCoder;
@@ -10,7 +11,13 @@ import io.clickstream.pipeline.io.ReadEventHistoryFromHBase;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -146,7 +153,7 @@ final class HistoryPipelines {
     try {
       Pipeline pipeline = Pipeline.create(options);
       build.into(pipeline, new ReadCountedRows(hbaseZk, since), rules, new CollectCounts(runId));
-      PipelineResult result = pipeline.run();
+      PipelineResult result = runCancellable(pipeline, progress);
       progress.onCancel(() -> cancel(result));
       PipelineResult.State state = null;
       while (state == null || !state.isTerminal()) {
@@ -168,6 +175,50 @@ final class HistoryPipelines {
       return Map.copyOf(collected);
     } finally {
       COLLECTED.remove(runId);
+    }
+  }
+
+  /**
+   * {@code pipeline.run()}, on a thread of its own. A runner whose {@code run()} returns at once
+   * (Direct, Storm) gives a result to follow. One whose {@code run()} blocks until the job ends
+   * (Flink, attached) reports how to cancel the job under that thread ({@link JobsBeingRun}): a
+   * cancel stops it meanwhile, but its rows read are known only when it ends.
+   */
+  private static PipelineResult runCancellable(Pipeline pipeline, HistoryJobs.Progress progress) {
+    CompletableFuture<PipelineResult> run = new CompletableFuture<>();
+    Thread runner =
+        new Thread(
+            () -> {
+              try {
+                run.complete(pipeline.run());
+              } catch (Throwable e) {
+                run.completeExceptionally(e);
+              }
+            },
+            "history-pipeline-run");
+    runner.setDaemon(true);
+    runner.start();
+    Runnable cancel = () -> JobsBeingRun.cancelOf(runner).ifPresent(Runnable::run);
+    progress.onCancel(cancel);
+    while (!run.isDone()) {
+      if (progress.cancelled()) {
+        cancel.run(); // again: it may have been cancelled before its job was submitted
+      }
+      try {
+        run.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException | ExecutionException stillRunningOrEnded) {
+        // the loop's condition tells which
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        cancel.run();
+        throw new CancellationException("interrupted");
+      }
+    }
+    try {
+      return run.join();
+    } catch (CompletionException e) {
+      progress.checkCancelled(); // a cancelled job's run() fails
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }
   }
 

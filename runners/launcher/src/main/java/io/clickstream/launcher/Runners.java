@@ -1,6 +1,7 @@
 package io.clickstream.launcher;
 
 import io.clickstream.flink.EmbeddedFlink;
+import io.clickstream.flink.FlinkJobsBeingRun;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.runners.direct.DirectOptions;
@@ -69,14 +70,16 @@ public final class Runners {
       FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
       flink.setFlinkMaster("[local]");
       flink.setFlinkConfDir(given(beamArgs, "flinkConfDir"));
-      // The embedded cluster's configuration: on 127.0.0.1 only (EmbeddedFlink).
+      // The embedded cluster's configuration: on 127.0.0.1 only (EmbeddedFlink), reporting each job
+      // while run() waits for it, to be followed and cancelled (FlinkJobsBeingRun).
       EmbeddedFlink.prepare(flink, args);
+      FlinkJobsBeingRun.reportJobsOf(flink);
       args.add("--flinkMaster=[local]");
       args.add("--flinkConfDir=" + flink.getFlinkConfDir());
       // Attached, as Beam runs a batch job by default: detached, the job's own embedded cluster
       // shuts down as it ends, and asking the finished job for its state or counters then fails
       // ("MiniCluster is not yet running or has already been shut down"). So run() returns once
-      // the job has ended, and its cluster with it.
+      // the job has ended, and its cluster with it; meanwhile the job is reported as above.
       args.add("--attachedMode=true");
     }
     return List.copyOf(args);
