@@ -193,6 +193,8 @@ final class HistoryPipelines {
                 run.complete(pipeline.run());
               } catch (Throwable e) {
                 run.completeExceptionally(e);
+              } finally {
+                JobsBeingRun.ended(); // should the runner not have taken its job back
               }
             },
             "history-pipeline-run");
