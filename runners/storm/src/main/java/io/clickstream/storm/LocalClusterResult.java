@@ -15,12 +15,14 @@ final class LocalClusterResult extends StormPipelineResult {
 
   private final LocalCluster cluster;
   private final String topology;
+  private final String jobId;
   private final JobProgress progress;
 
-  LocalClusterResult(LocalCluster cluster, String topology, JobProgress progress) {
+  LocalClusterResult(LocalCluster cluster, String topology, String jobId, JobProgress progress) {
     super(POLL_MILLIS);
     this.cluster = cluster;
     this.topology = topology;
+    this.jobId = jobId;
     this.progress = progress;
   }
 
@@ -49,6 +51,8 @@ final class LocalClusterResult extends StormPipelineResult {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
       throw new IllegalStateException("Could not kill topology " + topology, e);
+    } finally {
+      JobProgress.forget(jobId); // this result keeps what it reports
     }
   }
 

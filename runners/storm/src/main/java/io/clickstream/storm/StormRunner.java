@@ -1,6 +1,7 @@
 package io.clickstream.storm;
 
 import io.clickstream.storm.topology.JobProgress;
+import io.clickstream.storm.topology.MetricsBlobs;
 import io.clickstream.storm.translation.TopologyTranslator;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,13 +47,14 @@ public final class StormRunner extends PipelineRunner<StormPipelineResult> {
     conf.putAll(translation.config());
     conf.setNumWorkers(options.getStormWorkers());
     if (!options.getLocalCluster()) {
+      conf.put(MetricsBlobs.PUBLISH, true);
       return NimbusSubmission.submit(options, topology, translation.topology(), conf);
     }
     JobProgress progress = JobProgress.register(jobId, translation.tasks());
     try {
       LocalCluster cluster = SharedLocalCluster.get();
       cluster.submitTopology(topology, conf, translation.topology());
-      return new LocalClusterResult(cluster, topology, progress);
+      return new LocalClusterResult(cluster, topology, jobId, progress);
     } catch (Exception e) {
       JobProgress.forget(jobId);
       throw new IllegalStateException("Could not submit topology " + topology, e);

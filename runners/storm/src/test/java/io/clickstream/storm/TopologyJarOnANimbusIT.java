@@ -21,6 +21,11 @@ import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.GenerateSequence;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -116,7 +121,38 @@ class TopologyJarOnANimbusIT {
                 e.getValue().getValue(),
                 Long::sum));
     assertThat(written(out)).as("sums per key and minute, all written when DONE").isEqualTo(oracle);
+    assertThat(sumsWritten(result))
+        .as("the Beam counter of the sums written, from the workers through Nimbus's blob store")
+        .isEqualTo(oracle.size());
     assertNimbusHasNoTopologyLeft();
+    assertThat(Await.until(TIMEOUT, () -> metricsBlobsLeft() == 0))
+        .as("metrics blobs left in Nimbus's blob store once the job has ended")
+        .isTrue();
+  }
+
+  private static long sumsWritten(PipelineResult result) {
+    long total = 0;
+    for (MetricResult<Long> counter :
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named(WriteSumTo.class, "written"))
+                    .build())
+            .getCounters()) {
+      total += counter.getAttempted();
+    }
+    return total;
+  }
+
+  private static long metricsBlobsLeft() {
+    try (NimbusClient client = nimbus.connect()) {
+      return client.getClient().listBlobs("").get_keys().stream()
+          .filter(key -> key.contains("-beam-metrics-"))
+          .count();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
@@ -205,6 +241,7 @@ class TopologyJarOnANimbusIT {
 
   /** Writes each sum to a file named by its key and window: a replay rewrites the same file. */
   private static final class WriteSumTo extends DoFn<KV<String, Long>, Void> {
+    private final Counter written = Metrics.counter(WriteSumTo.class, "written");
     private final String dir;
 
     WriteSumTo(String dir) {
@@ -215,8 +252,9 @@ class TopologyJarOnANimbusIT {
     public void write(@Element KV<String, Long> sum, BoundedWindow window) throws IOException {
       long start = ((IntervalWindow) window).start().getMillis();
       Path file = Path.of(dir, sum.getKey() + "@" + start);
-      Path written = Files.writeString(Path.of(file + ".part"), Long.toString(sum.getValue()));
-      Files.move(written, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Path part = Files.writeString(Path.of(file + ".part"), Long.toString(sum.getValue()));
+      Files.move(part, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      written.inc();
     }
   }
 

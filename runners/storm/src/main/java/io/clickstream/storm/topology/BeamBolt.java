@@ -40,6 +40,7 @@ public abstract class BeamBolt extends BaseRichBolt {
   private transient MetricsContainer metrics;
   private transient Tuple anchor;
   private transient int taskId;
+  private transient String topologyId;
 
   /**
    * @param inputs the format of each subscribed data stream, by {@link #inputKey}
@@ -67,6 +68,8 @@ public abstract class BeamBolt extends BaseRichBolt {
     upstreamWatermarks = new UpstreamWatermarks(context);
     inputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
     metrics = outputs.job().metrics().getContainer(stepName);
+    topologyId = context.getStormId();
+    MetricsBlobs.publishFrom(conf, topologyId, outputs.job());
     try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(metrics)) {
       setUp();
     } catch (Exception e) {
@@ -162,6 +165,7 @@ public abstract class BeamBolt extends BaseRichBolt {
 
   @Override
   public final void cleanup() {
+    MetricsBlobs.stopPublishing(topologyId);
     try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(metrics)) {
       tearDown();
     } catch (Exception e) {

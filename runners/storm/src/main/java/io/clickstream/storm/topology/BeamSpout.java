@@ -31,6 +31,7 @@ public abstract class BeamSpout extends BaseRichSpout {
       Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
     this.collector = collector;
     this.context = context;
+    MetricsBlobs.publishFrom(conf, context.getStormId(), outputs.job());
     try {
       open(
           context.getThisTaskIndex(),
@@ -61,6 +62,7 @@ public abstract class BeamSpout extends BaseRichSpout {
   @Override
   public final void close() {
     closed = true;
+    MetricsBlobs.stopPublishing(context.getStormId());
     closeInput();
   }
 

@@ -1,6 +1,7 @@
 package io.clickstream.storm.topology;
 
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,6 +20,14 @@ import org.joda.time.Instant;
  */
 public final class JobProgress {
   private static final Map<String, JobProgress> JOBS = new ConcurrentHashMap<>();
+  private static final int NOT_FOLLOWED_KEPT = 8;
+  private static final Map<String, JobProgress> NOT_FOLLOWED =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, JobProgress> eldest) {
+          return size() > NOT_FOLLOWED_KEPT;
+        }
+      };
 
   private final int tasks;
   private final AtomicInteger finishedTasks = new AtomicInteger();
@@ -29,6 +38,7 @@ public final class JobProgress {
   private final MetricsContainerStepMap metrics = new MetricsContainerStepMap();
   private final AtomicReference<ClockReading> testClock = new AtomicReference<>();
   private final Map<Integer, Long> clockSeen = new ConcurrentHashMap<>();
+  private volatile Runnable beforeATaskEnds = () -> {};
 
   /**
    * Processing time as a task reads it: under a TestStream, the script's clock, and how many times
@@ -51,10 +61,30 @@ public final class JobProgress {
     JOBS.remove(jobId);
   }
 
-  /** The job's progress, or a detached one that nobody reads when the job is not followed here. */
+  /**
+   * The job's progress; when the job is not followed here (a worker of a cluster), one that every
+   * task of the job in this JVM shares, whose metrics a worker may publish ({@link MetricsBlobs}).
+   * Those are kept for the few jobs last asked about: a LocalCluster's task may still ask after its
+   * job was forgotten.
+   */
   static JobProgress of(String jobId) {
     JobProgress job = JOBS.get(jobId);
-    return job != null ? job : new JobProgress(Integer.MAX_VALUE);
+    if (job != null) {
+      return job;
+    }
+    synchronized (NOT_FOLLOWED) {
+      return NOT_FOLLOWED.computeIfAbsent(jobId, id -> new JobProgress(Integer.MAX_VALUE));
+    }
+  }
+
+  /** Runs before a task sends the end of time: a worker of a cluster publishes its metrics. */
+  void beforeATaskEnds(Runnable publish) {
+    beforeATaskEnds = publish;
+  }
+
+  /** A task is about to send the end of time. */
+  void taskEnding() {
+    beforeATaskEnds.run();
   }
 
   /** A task's output watermark reached the end of time: it will emit nothing more. */

@@ -28,6 +28,7 @@ public final class Outputs implements Serializable {
   private final String jobId;
   private final List<WireFormat> formats;
   private transient Instant watermark;
+  private transient JobProgress job;
 
   public Outputs(String jobId, List<WireFormat> formats) {
     this.jobId = jobId;
@@ -62,13 +63,21 @@ public final class Outputs implements Serializable {
       return;
     }
     watermark = to;
+    boolean last = !to.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE);
+    if (last) {
+      job().taskEnding();
+    }
     job().sent(emitter.emit(WireFormat.WATERMARK_STREAM, new Values(to.getMillis())).size());
-    if (!to.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
-      JobProgress.of(jobId).taskFinished();
+    if (last) {
+      job().taskFinished();
     }
   }
 
+  /** Looked up once per task: a tuple's way need not pass the registry's lock. */
   public JobProgress job() {
-    return JobProgress.of(jobId);
+    if (job == null) {
+      job = JobProgress.of(jobId);
+    }
+    return job;
   }
 }
