@@ -48,19 +48,24 @@ enum RunnerUnderTest {
     int asserts = PAssert.countAsserts(pipeline);
     PipelineResult result = pipeline.run();
     assertThat(result.waitUntilFinish(TIMEOUT)).isEqualTo(PipelineResult.State.DONE);
-    assertThat(counter(result, PAssert.FAILURE_COUNTER)).as("failed asserts").isZero();
-    assertThat(counter(result, PAssert.SUCCESS_COUNTER)).as("passed asserts").isEqualTo(asserts);
+    assertThat(counter(result, PAssert.class, PAssert.FAILURE_COUNTER))
+        .as("failed asserts")
+        .isZero();
+    assertThat(counter(result, PAssert.class, PAssert.SUCCESS_COUNTER))
+        .as("passed asserts")
+        .isEqualTo(asserts);
     return result;
   }
 
-  private static long counter(PipelineResult result, String name) {
+  /** The attempted value of a Beam counter, summed over the steps that report it. */
+  static long counter(PipelineResult result, Class<?> namespace, String name) {
     long total = 0;
     for (MetricResult<Long> counter :
         result
             .metrics()
             .queryMetrics(
                 MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(PAssert.class, name))
+                    .addNameFilter(MetricNameFilter.named(namespace, name))
                     .build())
             .getCounters()) {
       total += counter.getAttempted();

@@ -22,10 +22,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -121,28 +118,13 @@ class TopologyJarOnANimbusIT {
                 e.getValue().getValue(),
                 Long::sum));
     assertThat(written(out)).as("sums per key and minute, all written when DONE").isEqualTo(oracle);
-    assertThat(sumsWritten(result))
+    assertThat(RunnerUnderTest.counter(result, WriteSumTo.class, "written"))
         .as("the Beam counter of the sums written, from the workers through Nimbus's blob store")
         .isEqualTo(oracle.size());
     assertNimbusHasNoTopologyLeft();
     assertThat(Await.until(TIMEOUT, () -> metricsBlobsLeft() == 0))
         .as("metrics blobs left in Nimbus's blob store once the job has ended")
         .isTrue();
-  }
-
-  private static long sumsWritten(PipelineResult result) {
-    long total = 0;
-    for (MetricResult<Long> counter :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(WriteSumTo.class, "written"))
-                    .build())
-            .getCounters()) {
-      total += counter.getAttempted();
-    }
-    return total;
   }
 
   private static long metricsBlobsLeft() {
