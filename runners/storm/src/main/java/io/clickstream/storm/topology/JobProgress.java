@@ -14,9 +14,10 @@ import org.joda.time.Instant;
 /**
  * What the tasks of a job tell the JVM that submitted it: which of them have seen the watermark
  * reach the end of time, the first error, and the Beam metrics. Spouts and bolts reach it by job id
- * through a static registry, which works because a LocalCluster runs them in the submitting JVM; on
- * a remote cluster the tasks find no entry here and report nothing (a job there is followed through
- * Nimbus instead).
+ * through a static registry, which works because a LocalCluster runs them in the submitting JVM. On
+ * a remote cluster the tasks find no entry here: the tasks of a worker share one that nobody reads
+ * but for its metrics, which the worker publishes ({@link MetricsBlobs}); the job is followed
+ * through Nimbus.
  */
 public final class JobProgress {
   private static final Map<String, JobProgress> JOBS = new ConcurrentHashMap<>();
