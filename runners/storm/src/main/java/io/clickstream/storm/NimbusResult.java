@@ -96,8 +96,7 @@ final class NimbusResult extends StormPipelineResult {
           "Could not kill topology " + topology + " through Nimbus at " + nimbus, e);
     }
     // Its workers publish no more: the last of their metrics are final.
-    finalMetrics = published();
-    deletePublished();
+    finalMetrics = published(true);
   }
 
   /**
@@ -108,32 +107,23 @@ final class NimbusResult extends StormPipelineResult {
   public MetricResults metrics() {
     MetricsContainerStepMap ended = finalMetrics;
     return MetricsContainerStepMap.asAttemptedOnlyMetricResults(
-        ended != null ? ended : published());
+        ended != null ? ended : published(false));
   }
 
-  /** What the workers have published so far; empty while Nimbus cannot be asked. */
-  private MetricsContainerStepMap published() {
+  /**
+   * What the workers have published so far, {@code taken} from Nimbus's blob store once the
+   * topology is killed; empty while Nimbus cannot be asked.
+   */
+  private MetricsContainerStepMap published(boolean taken) {
     String id = topologyId;
     if (id == null) {
       return new MetricsContainerStepMap();
     }
     try (NimbusBlobStore store = blobStore()) {
-      return MetricsBlobs.read(store, id);
+      return taken ? MetricsBlobs.take(store, id) : MetricsBlobs.read(store, id);
     } catch (Exception e) {
       LOG.warn("Could not read the Beam metrics of topology {} from Nimbus's blob store", id, e);
       return new MetricsContainerStepMap();
-    }
-  }
-
-  private void deletePublished() {
-    String id = topologyId;
-    if (id == null) {
-      return;
-    }
-    try (NimbusBlobStore store = blobStore()) {
-      MetricsBlobs.delete(store, id);
-    } catch (Exception e) {
-      // Left in Nimbus's blob store, under the killed topology's id.
     }
   }
 

@@ -82,7 +82,7 @@ public final class MetricsBlobs {
   }
 
   /** The keys of a topology's metrics blobs start with this. */
-  public static String prefix(String topologyId) {
+  private static String prefix(String topologyId) {
     return topologyId + "-beam-metrics-";
   }
 
@@ -153,8 +153,31 @@ public final class MetricsBlobs {
   /** The metrics of every worker of the topology, merged; empty when none has published yet. */
   public static MetricsContainerStepMap read(ClientBlobStore store, String topologyId)
       throws Exception {
+    return read(store, keys(store, topologyId));
+  }
+
+  /**
+   * As {@link #read}, then deletes the blobs read: for a killed topology, whose workers publish no
+   * more.
+   */
+  public static MetricsContainerStepMap take(ClientBlobStore store, String topologyId)
+      throws Exception {
+    List<String> keys = keys(store, topologyId);
+    MetricsContainerStepMap all = read(store, keys);
+    for (String key : keys) {
+      try {
+        store.deleteBlob(key);
+      } catch (KeyNotFoundException gone) {
+        // deleted meanwhile
+      }
+    }
+    return all;
+  }
+
+  private static MetricsContainerStepMap read(ClientBlobStore store, List<String> keys)
+      throws Exception {
     MetricsContainerStepMap all = new MetricsContainerStepMap();
-    for (String key : keys(store, topologyId)) {
+    for (String key : keys) {
       try (InputStream in = store.getBlob(key)) {
         all.updateAll(read(in.readAllBytes()));
       } catch (KeyNotFoundException gone) {
@@ -162,17 +185,6 @@ public final class MetricsBlobs {
       }
     }
     return all;
-  }
-
-  /** Deletes the topology's metrics blobs. */
-  public static void delete(ClientBlobStore store, String topologyId) throws Exception {
-    for (String key : keys(store, topologyId)) {
-      try {
-        store.deleteBlob(key);
-      } catch (KeyNotFoundException gone) {
-        // deleted meanwhile
-      }
-    }
   }
 
   private static List<String> keys(ClientBlobStore store, String topologyId) {
